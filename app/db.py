@@ -1,0 +1,242 @@
+"""Engine, sessions, SQLite pragmas and migrate-on-open (with a backup first).
+
+One engine per process; one session per unit of work (`unit_of_work`). Tombstoned rows are
+hidden from every ORM query here, in one place, unless a query asks for
+`execution_options(include_deleted=True)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
+
+from app import paths
+from app.models import Base, Tracked
+from app.services.errors import DatabaseError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def migrations_dir() -> Path:
+    """Absolute, so a frozen build (which bundles migrations/) finds it too."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    return Path(frozen_root) / "migrations" if frozen_root else MIGRATIONS_DIR
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = paths.to_url(url) if url else paths.default_db_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_tombstones(state) -> None:  # type: ignore[no-untyped-def]
+    """The one place that keeps deleted rows out of the UI and reports."""
+    if state.is_select and not state.execution_options.get("include_deleted", False):
+        state.statement = state.statement.options(
+            with_loader_criteria(Tracked, lambda cls: cls.deleted_at.is_(None), include_aliases=True)
+        )
+
+
+class Database:
+    """An opened database: its engine, a session factory and a write lock.
+
+    SQLite has one writer; `unit_of_work` serializes writes across threads so a worker thread
+    and the GUI thread never race into "database is locked".
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> "Database":
+        engine = make_engine(url)
+        if migrate:
+            upgrade_on_open(engine)
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session for one user action or command: commit on success, roll back on error."""
+        with self._write_lock, self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only (no write lock; WAL lets readers run beside the writer)."""
+        with self.sessions() as session:
+            yield session
+            session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def known_revisions() -> set[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def _sqlite_path(engine: Engine) -> Path | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    db = engine.url.database
+    if not db or db == ":memory:":
+        return None
+    return Path(db)
+
+
+def backup_sqlite(engine: Engine, reason: str) -> Path | None:
+    """Copy the database file to a timestamped backup (online backup API: WAL-safe)."""
+    src = _sqlite_path(engine)
+    if src is None or not src.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = paths.backup_dir() / f"{src.stem}-{reason}-{stamp}{src.suffix}"
+    with sqlite3.connect(src) as source, sqlite3.connect(dest) as target:
+        source.backup(target)
+    return dest
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def upgrade_on_open(engine: Engine) -> Path | None:
+    """Bring the schema to head. Backs up a populated older database first; refuses a newer one."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    if current is not None and current not in known_revisions():
+        raise DatabaseError(
+            f"This database was written by a newer MentorDesk (schema {current}). "
+            "Install the latest version to open it; nothing was changed."
+        )
+    backup = None
+    if current is not None or _has_user_tables(engine):
+        backup = backup_sqlite(engine, "before-upgrade")
+    upgrade(engine)
+    return backup
+
+
+def _has_user_tables(engine: Engine) -> bool:
+    return bool(set(inspect(engine).get_table_names()) & set(Base.metadata.tables))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    backend: str
+    server_version: str
+    revision: str | None
+    head: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        out = [
+            f"backend: {self.backend} {self.server_version}",
+            f"schema: {self.revision or 'empty'} (head {self.head})",
+        ]
+        out += [f"problem: {p}" for p in self.problems] or ["integrity: ok"]
+        return out
+
+
+def check(engine: Engine) -> CheckResult:
+    """Integrity and foreign-key checks (SQLite), and whether the schema is at head."""
+    problems: list[str] = []
+    head = head_revision()
+    revision = current_revision(engine)
+    if revision != head:
+        problems.append(f"schema is at {revision or 'nothing'}, not at head {head}: run `mentordesk db upgrade`")
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            version = conn.execute(text("select sqlite_version()")).scalar_one()
+            integrity = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            if integrity != ["ok"]:
+                problems += [f"integrity: {msg}" for msg in integrity]
+            for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
+        else:
+            version = conn.execute(text("show server_version")).scalar_one()
+    return CheckResult(engine.dialect.name, str(version), revision, head, tuple(problems))

@@ -1,0 +1,111 @@
+"""Declarative base and the conventions every table follows (DESIGN.md, "Data conventions").
+
+- UUID primary keys made by the application, so rows made on different laptops never collide.
+- `created_at` / `updated_at` in UTC, `version` (optimistic locking and sync comparison),
+  `deleted_at` tombstones instead of deletes.
+- A naming convention so every constraint has a stable name on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Namespace for ids derived from district identifiers (employee id, school name, year label),
+# so two laptops importing the same roster make the same rows.
+DISTRICT_NAMESPACE = uuid.UUID("6f1c2d7e-8a8b-5c1e-9d0a-4d656e746f72")
+
+
+def derived_id(kind: str, key: str) -> uuid.UUID:
+    """Stable UUID for a row identified by a district key (e.g. kind='educator', key=employee id)."""
+    return uuid.uuid5(DISTRICT_NAMESPACE, f"{kind}:{key.strip().lower()}")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in UTC. Refuses naive datetimes; returns aware ones on every backend.
+
+    SQLite silently drops the offset of DateTime(timezone=True); storing UTC and re-attaching
+    it on the way out makes SQLite and PostgreSQL behave the same.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime refused: give moments a time zone (UTC)")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Tracked:
+    """Mixin for user-edited tables: UUID key, timestamps, version stamp, tombstone.
+
+    `version` is SQLAlchemy's version_id_col: every UPDATE checks and bumps it, so two people
+    saving the same row cannot silently overwrite each other (StaleDataError for the second).
+    """
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def tombstone(self) -> None:
+        """Delete the row the way sync can see: mark it, never remove it."""
+        self.deleted_at = utcnow()
+
+
+def enum_column(values: tuple[str, ...], name: str, **kw: Any) -> Any:
+    """A portable string enum: VARCHAR plus a named CHECK constraint (no native ENUM types)."""
+    from sqlalchemy import Enum
+
+    return mapped_column(
+        Enum(*values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values)) + 4),
+        **kw,
+    )
+
+
+def short_text(length: int = 200) -> String:
+    return String(length)

@@ -1,0 +1,315 @@
+"""Educators: the field rules (one place, used by the importer and the detail pane), the
+induction-status derivation, and reading and saving people."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Educator, InductionEnrollment, School, SchoolYear, derived_id
+from app.models.vocab import INDUCTION_STATUSES, ROLES
+from app.services import vocabulary as v
+from app.services.errors import FieldProblem, StaleRecordError, ValidationError
+
+# The public roster columns, in export order (DESIGN.md, "Public import formats").
+ROSTER_FIELDS = (
+    "employee_id",
+    "first_name",
+    "last_name",
+    "email",
+    "mepid",
+    "school",
+    "role",
+    "position",
+    "subjects",
+    "grades",
+    "license_type",
+    "years_experience",
+    "hire_date",
+    "exit_date",
+    "last_rating",
+    "rating_year",
+    "mentor_trained_on",
+    "induction_status",
+    "planning_periods",
+    "room",
+)
+
+# Induction status derivation, shown to users in the import wizard and the detail pane.
+DERIVATION_RULE = (
+    "When induction status is blank it is derived for the school year: beginning = a Provisional, "
+    "Initial or Temporary license, hired within the year (July 1 to June 30) and no prior years of "
+    "experience (blank counts as none); incoming = hired within the year with prior experience; "
+    "otherwise none (603 CMR 7.12: induction for teachers in their first year of practice)."
+)
+
+_BEGINNING_LICENSES = {"Provisional", "Initial", "Temporary"}
+_LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40}
+
+
+@dataclass(frozen=True)
+class EducatorRecord:
+    """One educator's fields, parsed and checked. `induction_status` None means "derive it"."""
+
+    employee_id: str
+    first_name: str
+    last_name: str
+    email: str | None = None
+    mepid: str | None = None
+    school: str | None = None
+    role: str = "teacher"
+    position: str | None = None
+    subjects: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    license_type: str | None = None
+    years_experience: int | None = None
+    hire_date: dt.date | None = None
+    exit_date: dt.date | None = None
+    last_rating: str | None = None
+    rating_year: int | None = None
+    mentor_trained_on: dt.date | None = None
+    induction_status: str | None = None
+    planning_periods: tuple[str, ...] = ()
+    room: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def _mepid(value: object) -> str | None:
+    raw = v.text(value)
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 8:
+        raise ValueError("MEPID must be 8 digits")
+    return raw.zfill(8)  # spreadsheets drop leading zeros
+
+
+def _email(value: object) -> str | None:
+    raw = v.text(value)
+    if raw and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", raw):
+        raise ValueError("not an email address")
+    return raw or None
+
+
+def _rating_year(value: object) -> int | None:
+    year = v.parse_whole_number(value, minimum=1950, what="a year such as 2025")
+    if year is not None and year > 2100:
+        raise ValueError("must be a year such as 2025")
+    return year
+
+
+_PARSERS = {
+    "email": _email,
+    "mepid": _mepid,
+    "role": lambda x: v.parse_choice(x, ROLES) or "teacher",
+    "subjects": lambda x: tuple(v.parse_subjects(x)),
+    "grades": lambda x: tuple(v.parse_grades(x)),
+    "license_type": v.parse_license,
+    "years_experience": lambda x: v.parse_whole_number(x, what="a whole number of years"),
+    "hire_date": v.parse_date,
+    "exit_date": v.parse_date,
+    "last_rating": v.parse_rating,
+    "rating_year": _rating_year,
+    "mentor_trained_on": v.parse_date,
+    "induction_status": lambda x: v.parse_choice(x, INDUCTION_STATUSES),
+    "planning_periods": lambda x: tuple(v.parse_periods(x)),
+}
+
+
+def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, list[FieldProblem]]:
+    """Parse and check one educator's fields. Returns the record, or None with every problem."""
+    problems: list[FieldProblem] = []
+    values: dict[str, object] = {}
+    for field in ROSTER_FIELDS:
+        cell = raw.get(field)
+        shown = v.text(cell) if not isinstance(cell, (dt.date, list, tuple)) else str(cell)
+        try:
+            parser = _PARSERS.get(field)
+            value = parser(cell) if parser else (v.text(cell) or None)
+        except ValueError as exc:
+            problems.append(FieldProblem(field, shown, str(exc)))
+            continue
+        limit = _LIMITS.get(field)
+        if limit and isinstance(value, str) and len(value) > limit:
+            problems.append(FieldProblem(field, shown[:40] + "...", f"longer than {limit} characters"))
+            continue
+        values[field] = value
+    for field in ("employee_id", "first_name", "last_name"):
+        if field in values and not values[field]:
+            problems.append(FieldProblem(field, "", "is required"))
+    hire, exit_ = values.get("hire_date"), values.get("exit_date")
+    if isinstance(hire, dt.date) and isinstance(exit_, dt.date) and exit_ < hire:
+        problems.append(FieldProblem("exit_date", exit_.isoformat(), f"is before the hire date {hire.isoformat()}"))
+    if problems:
+        return None, problems
+    return EducatorRecord(**values), []  # type: ignore[arg-type]
+
+
+def derive_induction_status(record: EducatorRecord, year: SchoolYear) -> str:
+    """See DERIVATION_RULE. An explicit status in the record wins."""
+    if record.induction_status:
+        return record.induction_status
+    hired_in_year = record.hire_date is not None and year.window_start <= record.hire_date <= year.window_end
+    if not hired_in_year:
+        return "none"
+    experience = record.years_experience or 0
+    if experience == 0 and record.license_type in _BEGINNING_LICENSES:
+        return "beginning"
+    return "incoming" if experience > 0 else "none"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+class SchoolCache:
+    """Schools by name for one unit of work, creating new ones on first mention."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.by_name = {s.name.lower(): s for s in session.scalars(select(School))}
+
+    def get(self, name: str | None) -> School | None:
+        if not name:
+            return None
+        school = self.by_name.get(name.lower())
+        if school is None:
+            school = School(id=derived_id("school", name), name=name)
+            self.session.add(school)
+            self.by_name[name.lower()] = school
+        return school
+
+
+_MODEL_FIELDS = tuple(f for f in ROSTER_FIELDS if f not in ("school", "induction_status", "employee_id"))
+
+
+def _model_value(record: EducatorRecord, field: str) -> object:
+    value = getattr(record, field)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def apply_record(educator: Educator, record: EducatorRecord, school: School | None) -> bool:
+    """Copy the record onto the row; True when anything changed (so unchanged rows stay untouched)."""
+    changed = False
+    for field in _MODEL_FIELDS:
+        new = _model_value(record, field)
+        if getattr(educator, field) != new:
+            setattr(educator, field, new)
+            changed = True
+    new_school_id = school.id if school else None
+    if educator.school_id != new_school_id:
+        educator.school = school
+        changed = True
+    return changed
+
+
+def apply_induction(session: Session, educator: Educator, record: EducatorRecord, year: SchoolYear,
+                    existing: InductionEnrollment | None) -> bool:
+    """Set the educator's induction status for the year. A derived 'none' leaves a status that a
+    coordinator set by hand; an explicit 'none' in the file removes it."""
+    status = derive_induction_status(record, year)
+    if status == "none":
+        if record.induction_status == "none" and existing is not None:
+            existing.tombstone()
+            return True
+        return False
+    if existing is None:
+        session.add(InductionEnrollment(
+            id=derived_id("enrollment", f"{educator.employee_id}:{year.label}"),
+            educator=educator, school_year=year, status=status, induction_year=1,
+        ))
+        return True
+    if existing.status != status:
+        existing.status = status
+        return True
+    return False
+
+
+def record_of(educator: Educator, status: str | None = None) -> EducatorRecord:
+    """The row as a record, in the public field names (for export and the detail pane)."""
+    values = {f: getattr(educator, f) for f in _MODEL_FIELDS}
+    for f in ("subjects", "grades", "planning_periods"):
+        values[f] = tuple(values[f] or ())
+    return EducatorRecord(employee_id=educator.employee_id, school=educator.school.name if educator.school else None,
+                          induction_status=status, **values)
+
+
+def record_to_strings(record: EducatorRecord) -> dict[str, str]:
+    """Fields as the text a person would type or a file would hold (round-trips through clean_educator)."""
+    out: dict[str, str] = {}
+    for field in ROSTER_FIELDS:
+        value = getattr(record, field)
+        if value is None:
+            out[field] = ""
+        elif field == "grades":
+            out[field] = v.format_grades(value)
+        elif isinstance(value, tuple):
+            out[field] = ";".join(value)
+        elif isinstance(value, dt.date):
+            out[field] = value.isoformat()
+        else:
+            out[field] = str(value)
+    return out
+
+
+def enrollments_for(session: Session, year: SchoolYear) -> dict[uuid.UUID, InductionEnrollment]:
+    rows = session.scalars(select(InductionEnrollment).where(InductionEnrollment.school_year_id == year.id))
+    return {row.educator_id: row for row in rows}
+
+
+def get_educator(session: Session, educator_id: uuid.UUID) -> Educator | None:
+    return session.get(Educator, educator_id)
+
+
+@dataclass(frozen=True)
+class EducatorForm:
+    """What the detail pane edits: the record's text fields plus the version it was read at."""
+
+    id: uuid.UUID
+    version: int
+    fields: dict[str, str]
+    updated_at: dt.datetime
+
+
+def load_form(session: Session, educator_id: uuid.UUID, year_label: str) -> EducatorForm:
+    from app.services.years import find_year
+
+    educator = session.get(Educator, educator_id)
+    if educator is None:
+        raise ValidationError([FieldProblem("employee_id", "", "this person no longer exists")])
+    year = find_year(session, year_label)
+    enrollment = enrollments_for(session, year).get(educator.id) if year else None
+    record = record_of(educator, enrollment.status if enrollment else "none")
+    return EducatorForm(educator.id, educator.version, record_to_strings(record), educator.updated_at)
+
+
+def save_form(session: Session, form: EducatorForm, year_label: str, *, overwrite: bool = False) -> EducatorForm:
+    """Validate with the importer's rules and save. Refuses a stale form unless `overwrite`."""
+    from app.services.years import ensure_year
+
+    record, problems = clean_educator(form.fields)
+    if record is None:
+        raise ValidationError(problems)
+    educator = session.get(Educator, form.id)
+    if educator is None:
+        raise ValidationError([FieldProblem("employee_id", form.fields.get("employee_id", ""), "this person no longer exists")])
+    if educator.version != form.version and not overwrite:
+        raise StaleRecordError(f"{educator.full_name}'s record", changed_at=educator.updated_at.strftime("%H:%M"))
+    if record.employee_id != educator.employee_id:
+        raise ValidationError([FieldProblem("employee_id", record.employee_id,
+                                            "the employee id is the district's key and cannot be changed here")])
+    apply_record(educator, record, SchoolCache(session).get(record.school))
+    year, _ = ensure_year(session, year_label)
+    status = record.induction_status or "none"
+    existing = enrollments_for(session, year).get(educator.id)
+    apply_induction(session, educator, dataclasses.replace(record, induction_status=status), year, existing)
+    session.flush()
+    return load_form(session, educator.id, year_label)

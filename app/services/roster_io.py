@@ -1,0 +1,123 @@
+"""Staff roster import and export in the public format (DESIGN.md)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Educator, derived_id
+from app.services import tabular
+from app.services.educators import (
+    ROSTER_FIELDS,
+    SchoolCache,
+    apply_induction,
+    apply_record,
+    clean_educator,
+    enrollments_for,
+    record_of,
+    record_to_strings,
+)
+from app.services.errors import FieldProblem
+from app.services.tabular import ImportReport, Progress, RejectedRow
+from app.services.years import current_label, ensure_year
+
+ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
+    "employee_id": ("Employee ID", "Emp #", "Emp No", "Employee Number", "Local ID", "Staff ID", "SR02", "ID"),
+    "first_name": ("First", "First Name", "Given Name", "SR04"),
+    "last_name": ("Last", "Last Name", "Surname", "Family Name", "SR06"),
+    "email": ("E-mail", "Email Address", "Work Email"),
+    "mepid": ("MEPID", "MEPID Number", "SR01"),
+    "school": ("Building", "School Name", "Location", "Site"),
+    "role": ("Role", "Staff Role"),
+    "position": ("Position", "Title", "Job Title", "Assignment"),
+    "subjects": ("Subject", "Subjects", "Subject Area", "Content Area", "License Field"),
+    "grades": ("Grade", "Grades", "Grade Levels", "Grade Level"),
+    "license_type": ("License", "License Type", "Licensure"),
+    "years_experience": ("Years", "Experience", "Years Experience", "Years of Experience", "Licensed Years"),
+    "hire_date": ("Hire Date", "Date of Hire", "Hired", "SR11"),
+    "exit_date": ("Exit Date", "Termination Date", "Separation Date", "SR27"),
+    "last_rating": ("Rating", "Last Rating", "Summative Rating", "Evaluation Rating", "SR29"),
+    "rating_year": ("Rating Year", "Evaluation Year"),
+    "mentor_trained_on": ("Mentor Trained", "Mentor Training Date", "Trained On", "Mentor Trained On"),
+    "induction_status": ("Induction", "Induction Status", "Status"),
+    "planning_periods": ("Planning", "Planning Periods", "Prep Periods", "Free Periods"),
+    "room": ("Room", "Room Number", "Classroom"),
+}
+
+
+def import_roster(
+    session: Session,
+    path: str | Path,
+    *,
+    year_label: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Upsert educators on employee_id; never deletes anyone. One transaction (the caller's)."""
+    table = tabular.read_table(path, ROSTER_ALIASES, required=("employee_id", "first_name", "last_name"))
+    report = ImportReport(source=str(path), columns=table.columns)
+    label = year_label or current_label()
+    year, created = ensure_year(session, label)
+    if created:
+        report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
+    educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
+    enrollments = enrollments_for(session, year)
+    schools = SchoolCache(session)
+    seen: dict[str, int] = {}
+    total = len(table.rows)
+    for done, row in enumerate(table.rows, 1):
+        if cancel is not None and cancel.is_set():
+            session.rollback()
+            report.notes.append("cancelled: nothing was written")
+            return report
+        record, problems = clean_educator(row.values)
+        if record is not None and record.employee_id in seen:
+            problems = [FieldProblem("employee_id", record.employee_id,
+                                     f"repeats line {seen[record.employee_id]} (the first occurrence is kept)")]
+            record = None
+        if record is None:
+            report.rejected.append(RejectedRow(row.line, tuple(problems), row.original))
+            continue
+        seen[record.employee_id] = row.line
+        educator = educators.get(record.employee_id)
+        if educator is None:
+            educator = Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id)
+            apply_record(educator, record, schools.get(record.school))
+            session.add(educator)
+            educators[record.employee_id] = educator
+            apply_induction(session, educator, record, year, None)
+            report.new += 1
+        else:
+            changed = educator.deleted_at is not None
+            educator.deleted_at = None
+            changed |= apply_record(educator, record, schools.get(record.school))
+            changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id))
+            if changed:
+                report.changed += 1
+            else:
+                report.unchanged += 1
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total, f"checked {done} of {total} rows")
+    return tabular.finish(session, report, strict=strict, dry_run=dry_run)
+
+
+def roster_rows(session: Session, year_label: str | None = None) -> list[dict[str, str]]:
+    """Every educator in the public format, with induction status for the year."""
+    year, _ = ensure_year(session, year_label or current_label())
+    enrollments = enrollments_for(session, year)
+    educators = session.scalars(select(Educator).order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
+    rows = []
+    for educator in educators:
+        enrollment = enrollments.get(educator.id)
+        rows.append(record_to_strings(record_of(educator, enrollment.status if enrollment else "none")))
+    return rows
+
+
+def export_roster(session: Session, out: str | Path, year_label: str | None = None) -> Path:
+    """Write the roster as CSV or XLSX in the import format, so it round-trips."""
+    return tabular.write_table(out, list(ROSTER_FIELDS), roster_rows(session, year_label), sheet="Roster")

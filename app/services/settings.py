@@ -1,0 +1,67 @@
+"""District settings with typed defaults. One place reads and writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Setting, derived_id
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    label: str
+    help: str = ""
+
+
+SPECS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("district_name", "My District", "District name"),
+        SettingSpec("time_zone", "America/New_York", "Time zone", "Used for display, scheduling and calendar files."),
+        SettingSpec(
+            "mentor_rating_required",
+            True,
+            "Mentors must be rated Proficient or Exemplary",
+            "004 recommends it and 000 'encourages' it for mentors; off makes it a recommendation only.",
+        ),
+        SettingSpec(
+            "allow_training_pending",
+            True,
+            "Mentors with training pending may be assigned (flagged)",
+            "603 CMR 7.02: trained, or will complete district training.",
+        ),
+        SettingSpec("match_incoming", False, "Match incoming educators too", "Recommended, not required (004)."),
+        SettingSpec("default_mentor_capacity", 1, "Default mentees per mentor"),
+        SettingSpec("stale_pair_weeks", 3, "Flag pairs with no log entry for this many weeks"),
+    )
+}
+
+
+def get(session: Session, key: str) -> Any:
+    spec = SPECS.get(key)
+    row = session.scalars(select(Setting).where(Setting.key == key)).one_or_none()
+    if row is not None:
+        return row.value
+    return spec.default if spec else None
+
+
+def set_value(session: Session, key: str, value: Any) -> None:
+    row = session.scalars(select(Setting).where(Setting.key == key)).one_or_none()
+    if row is None:
+        session.add(Setting(id=derived_id("setting", key), key=key, value=value))
+    elif row.value != value:
+        row.value = value
+    session.flush()
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    stored = {row.key: row.value for row in session.scalars(select(Setting))}
+    values = {key: spec.default for key, spec in SPECS.items()}
+    values.update(stored)
+    return values

@@ -1,0 +1,215 @@
+"""Reading CSV and XLSX files for imports, and the import policy shared by every importer
+(DESIGN.md, "Import policy"): rows with line numbers, header aliases, rejected rows with
+their reasons, and the errors file that can be fixed and imported again."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.services.errors import FieldProblem, MentorDeskError
+
+Progress = Callable[[int, int, str], None]
+
+
+class FileFormatError(MentorDeskError):
+    """The file as a whole cannot be read as an import (not the rows: the file)."""
+
+
+def header_key(name: object) -> str:
+    """Headers match ignoring case, spaces, underscores and punctuation ('Emp #' -> 'emp')."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the row's line in the file; the header is line 1
+    values: dict[str, object]  # public field name -> cell
+    original: dict[str, str]  # original column -> text, for the errors file
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    mapping: dict[str, str]  # public field -> original column
+    rows: list[Row]
+
+
+def _read_frame(path: Path):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine="openpyxl")
+        if suffix in (".csv", ".txt", ""):
+            raw = path.read_bytes()
+            for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+                try:
+                    raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                               encoding=encoding, sep=",", engine="c")
+    except FileNotFoundError:
+        raise FileFormatError(f"{path}: no such file") from None
+    except Exception as exc:  # pandas raises many types for malformed files
+        raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({exc})") from None
+    raise FileFormatError(f"{path.name}: use a .csv or .xlsx file")
+
+
+def _cell_text(value: object) -> str:
+    from app.services.vocabulary import is_blank, text
+
+    if is_blank(value):
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return text(value)
+
+
+def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required: Iterable[str] = (),
+               mapping_override: Mapping[str, str] | None = None) -> Table:
+    """Read a CSV or XLSX file into rows keyed by public field names.
+
+    `aliases` maps each public field to extra header spellings; `mapping_override` maps public
+    fields to exact column names (a remembered column mapping, e.g. for a Forms export).
+    """
+    path = Path(path)
+    frame = _read_frame(path)
+    columns = [str(c) for c in frame.columns]
+    lookup: dict[str, str] = {}
+    for public, names in aliases.items():
+        for name in (public, *names):
+            lookup.setdefault(header_key(name), public)
+    mapping: dict[str, str] = {}
+    for column in columns:
+        public = lookup.get(header_key(column))
+        if public and public not in mapping:
+            mapping[public] = column
+    if mapping_override:
+        for public, column in mapping_override.items():
+            if column in columns:
+                mapping[public] = column
+    missing = [f for f in required if f not in mapping]
+    if missing:
+        found = ", ".join(columns[:12]) or "no columns"
+        raise FileFormatError(f"{path.name}: no column for {', '.join(missing)} (found: {found})")
+    rows: list[Row] = []
+    records = frame.to_dict(orient="split")["data"]
+    positions = {public: columns.index(column) for public, column in mapping.items()}
+    for index, cells in enumerate(records):
+        if all(_cell_text(c) == "" for c in cells):
+            continue
+        values = {public: cells[pos] for public, pos in positions.items()}
+        original = {col: _cell_text(cell) for col, cell in zip(columns, cells)}
+        rows.append(Row(line=index + 2, values=values, original=original))
+    return Table(columns, mapping, rows)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    problems: tuple[FieldProblem, ...]
+    original: dict[str, str]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{p.field}: {p.reason}" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    source: str
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # duplicates of what is already there
+    rejected: list[RejectedRow] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        parts = [f"{self.new} new", f"{self.changed} changed", f"{self.unchanged} unchanged"]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped as duplicates")
+        parts.append(f"{len(self.rejected)} rejected")
+        head = "Dry run, nothing written: " if self.dry_run else ("" if self.written else "Nothing written: ")
+        return head + ", ".join(parts)
+
+
+def finish(session, report: ImportReport, *, strict: bool, dry_run: bool) -> ImportReport:  # type: ignore[no-untyped-def]
+    """Apply the policy: dry run or strict-with-rejections writes nothing; otherwise commit is left
+    to the caller's unit of work. Everything was done in one session, so it is all or nothing."""
+    report.dry_run = dry_run
+    if dry_run or (strict and report.rejected):
+        session.rollback()
+        report.written = False
+        if strict and report.rejected and not dry_run:
+            report.notes.append("--strict: nothing was written because rows were rejected")
+    else:
+        session.flush()
+        report.written = True
+    return report
+
+
+def write_errors(report: ImportReport, out: str | Path) -> Path:
+    """The errors file: line, field, value, reason, then the row's original columns."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    columns = report.columns or sorted({c for r in report.rejected for c in r.original})
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "field", "value", "reason", *columns])
+        for row in report.rejected:
+            writer.writerow([
+                row.line,
+                "; ".join(p.field for p in row.problems),
+                "; ".join(p.value for p in row.problems),
+                "; ".join(p.reason for p in row.problems),
+                *(row.original.get(c, "") for c in columns),
+            ])
+    return out
+
+
+def write_table(path: str | Path, columns: list[str], rows: Iterable[Mapping[str, object]], sheet: str = "Sheet1") -> Path:
+    """Write rows to CSV or XLSX by extension (the public export formats)."""
+    import pandas as pd
+
+    path = Path(path)
+    frame = pd.DataFrame(list(rows), columns=columns)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False, sheet_name=sheet)
+            widths = {c: max([len(str(c))] + [len(str(v)) for v in frame[c].head(200)]) for c in columns}
+            for i, col in enumerate(columns):
+                letter = writer.sheets[sheet].cell(row=1, column=i + 1).column_letter
+                writer.sheets[sheet].column_dimensions[letter].width = min(40, widths[col] + 2)
+    else:
+        raise FileFormatError(f"{path.name}: export to .csv or .xlsx")
+    return path

@@ -1,0 +1,53 @@
+"""Errors people can act on: domain errors as a plain message; anything unexpected logged with
+its traceback to the log file and shown as a short dialog with "Copy details"."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app import paths
+from app.services.errors import MentorDeskError
+
+log = logging.getLogger("mentordesk")
+
+
+def setup_logging() -> None:
+    handler = RotatingFileHandler(paths.log_dir() / "mentordesk.log", maxBytes=1_000_000, backupCount=3,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, details: str = "") -> None:
+    if isinstance(exc, MentorDeskError):
+        QMessageBox.warning(parent, QApplication.translate("errors", "MentorDesk"), str(exc))
+        return
+    log.error("unexpected error: %s\n%s", exc, details)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(QApplication.translate("errors", "Something went wrong"))
+    box.setText(QApplication.translate("errors", "MentorDesk hit an unexpected problem. Your saved work is safe."))
+    box.setInformativeText(f"{type(exc).__name__}: {exc}")
+    box.setDetailedText(details)
+    copy = box.addButton(QApplication.translate("errors", "Copy details"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is copy:
+        QApplication.clipboard().setText(details)
+
+
+def install_excepthook() -> None:
+    import traceback
+
+    def hook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("uncaught exception\n%s", details)
+        if QApplication.instance() is not None:
+            show_error(None, exc, details)
+
+    sys.excepthook = hook

@@ -1,0 +1,165 @@
+"""The main window: a sidebar of areas, pages created on first visit, status bar, remembered state."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.context import AppContext
+from app.ui.pages.base import ComingPage, Page
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    module: str  # app.ui.pages.<module>, defining class Page subclass `cls`
+    cls: str
+    coming: str  # what the area will do, shown until it is built
+
+
+AREAS = (
+    Area("dashboard", "Dashboard", "dashboard", "DashboardPage", "what needs attention this week."),
+    Area("people", "People", "people", "PeoplePage", "the staff roster."),
+    Area("mentors", "Mentors", "mentors", "MentorsPage",
+         "the mentor pool with each selection criterion (603 CMR 7.02), training and incentives."),
+    Area("matching", "Matching", "matching", "MatchingPage",
+         "proposed mentor-mentee pairs with their reasons, locks and exclusions."),
+    Area("timelogs", "Time Logs", "timelogs", "TimeLogsPage",
+         "quick entry of mentoring time, totals per pair, progress toward the 50 hours."),
+    Area("schedule", "Schedule", "schedule", "SchedulePage",
+         "orientation, support-team meetings, peer groups and mentor training on a calendar."),
+    Area("cap", "CAP", "cap", "CapPage",
+         "Candidate Assessment of Performance: observations, evidence, ratings, forms."),
+    Area("reports", "Reports", "reports", "ReportsPage",
+         "the annual induction and mentoring report to DESE, and principal rosters."),
+    Area("sync", "Sync", "sync", "SyncPage",
+         "merging work between laptops through a shared folder, USB stick or email."),
+    Area("settings", "Settings", "settings", "SettingsPage", "district settings."),
+)
+
+
+def _page_module(area: Area) -> str:
+    return f"app.ui.pages.{area.module}"
+
+
+def area_is_built(area: Area) -> bool:
+    return importlib.util.find_spec(_page_module(area)) is not None
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, years: list[str]):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("MentorDesk")
+        self.setObjectName("MainWindow")
+        self.pages: dict[str, QWidget] = {}
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Areas"))
+        for area in AREAS:
+            item = QListWidgetItem(self.tr(area.title))
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            if not area_is_built(area):
+                item.setToolTip(self.tr("Coming: ") + area.coming)
+            self.sidebar.addItem(item)
+        self.year_box = QComboBox()
+        self.year_box.setAccessibleName(self.tr("School year"))
+        self.year_box.addItems(years)
+        self.year_box.setCurrentText(ctx.year_label)
+        self.year_box.currentTextChanged.connect(ctx.set_year)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(QLabel(self.tr("School year")))
+        left_layout.addWidget(self.year_box)
+        left_layout.addWidget(self.sidebar, 1)
+
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(QLabel(ctx.tasks.database.url.split("///")[-1]))
+        ctx.tasks.busy_changed.connect(self.progress.setVisible)
+
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        for index, area in enumerate(AREAS[:9]):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda row=index: self.sidebar.setCurrentRow(row))
+        self._restore_state()
+
+    def show_area(self, key: str) -> QWidget:
+        row = next(i for i, a in enumerate(AREAS) if a.key == key)
+        self.sidebar.setCurrentRow(row)
+        return self.pages[key]
+
+    def _page(self, area: Area) -> QWidget:
+        page = self.pages.get(area.key)
+        if page is None:
+            if area_is_built(area):
+                page = getattr(importlib.import_module(_page_module(area)), area.cls)(self.ctx)
+            else:
+                page = ComingPage(self.ctx, self.tr(area.title), self.tr(area.coming))
+            page.setObjectName(f"page_{area.key}")
+            page.setAccessibleName(self.tr(area.title))
+            self.pages[area.key] = page
+            self.stack.addWidget(page)
+        return page
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self._page(AREAS[row])
+        self.stack.setCurrentWidget(page)
+        if isinstance(page, Page):
+            page.activate()
+        self.ctx.settings.setValue("window/area", AREAS[row].key)
+
+    def _restore_state(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        splitter = settings.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        key = settings.value("window/area", "dashboard")
+        rows = [i for i, a in enumerate(AREAS) if a.key == key]
+        self.sidebar.setCurrentRow(rows[0] if rows else 0)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.tasks.wait()
+        super().closeEvent(event)

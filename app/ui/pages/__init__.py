@@ -1,0 +1,1 @@
+"""One module per sidebar area. Each defines a `Page` subclass named in main_window.AREAS."""

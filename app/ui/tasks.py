@@ -1,0 +1,135 @@
+"""Run service calls off the GUI thread (Anki's operations, Picard's run_task).
+
+`runner.run(fn, on_success=..., on_error=...)` calls `fn(session)` in a unit of work on the one
+database worker thread (SQLite has one writer), then calls back on the GUI thread with the result
+(plain data, never live ORM objects). Writes emit `data_changed` once, which pages listen to.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.db import Database
+
+
+class Task:
+    """A handle to a running call: cancel it, or read its progress."""
+
+    def __init__(self) -> None:
+        self.cancel_event = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    progressed = Signal(int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals):
+        super().__init__()
+        self.setAutoDelete(True)
+        self.work = work
+        self.signals = signals  # owned by the runner on the GUI thread, so it outlives this job
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class TaskRunner(QObject):
+    """The one way widgets reach the database."""
+
+    data_changed = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(self, database: Database, parent: QObject | None = None, *, synchronous: bool = False):
+        super().__init__(parent)
+        self.database = database
+        self.synchronous = synchronous  # tests may run calls inline
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one database worker: writes go one at a time
+        self._live: set[_Signals] = set()
+
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException, str], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        write: bool = True,
+        with_progress: bool = False,
+    ) -> Task:
+        """Call `fn(session)` (or `fn(session, progress, cancel)` with `with_progress`)."""
+        task = Task()
+        signals = _Signals(self)
+        self._live.add(signals)
+
+        def progress(done: int, total: int, message: str) -> None:
+            signals.progressed.emit(done, total, message)
+
+        def work() -> Any:
+            opener = self.database.unit_of_work if write else self.database.read
+            with opener() as session:
+                if with_progress:
+                    return fn(session, progress, task.cancel_event)
+                return fn(session)
+
+        def succeeded(result: Any) -> None:
+            self._finish(signals)
+            if on_success is not None:
+                on_success(result)
+            if write:
+                self.data_changed.emit()
+
+        def failed(exc: BaseException, details: str) -> None:
+            self._finish(signals)
+            if on_error is not None:
+                on_error(exc, details)
+            else:
+                from app.ui.errors import show_error
+
+                show_error(None, exc, details)
+
+        signals.succeeded.connect(succeeded)
+        signals.failed.connect(failed)
+        if on_progress is not None:
+            signals.progressed.connect(on_progress)
+        self.busy_changed.emit(True)
+        job = _Job(work, signals)
+        if self.synchronous:
+            job.run()
+        else:
+            self.pool.start(job)
+        return task
+
+    def call(self, fn: Callable[..., Any], *, write: bool = False) -> Any:
+        """Run `fn(session)` now and return its result: for quick reads (well under 100 ms)."""
+        opener = self.database.unit_of_work if write else self.database.read
+        with opener() as session:
+            result = fn(session)
+        if write:
+            self.data_changed.emit()
+        return result
+
+    def _finish(self, signals: _Signals) -> None:
+        self._live.discard(signals)
+        signals.deleteLater()
+        if not self._live:
+            self.busy_changed.emit(False)
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,26 @@
+"""CAP observation tracking
+
+Revision ID: 0005_cap
+Revises: 0004_scheduling
+Create Date: 2026-11-24
+
+Placeholder in the planned chain; the capability's issue fills in its tables.
+"""
+from __future__ import annotations
+
+from alembic import op
+import sqlalchemy as sa
+import app.models.base
+
+revision = "0005_cap"
+down_revision = "0004_scheduling"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
