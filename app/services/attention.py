@@ -1,0 +1,46 @@
+"""Dashboard cards: what needs a coordinator's attention. Each capability contributes providers.
+
+A provider is "module:function", called as fn(session, year_label) -> AttentionCard. The
+dashboard and the reports' readiness check both ask here, so a figure is computed once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    text: str  # e.g. "Ana Silva (Lincoln Elementary): 3 days left"
+    educator_id: object | None = None  # lets the UI jump to the person
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class AttentionCard:
+    key: str
+    title: str
+    citation: str  # the rule behind the card, e.g. "603 CMR 7.12(2)(b)"
+    items: list[AttentionItem] = field(default_factory=list)
+    summary: str = ""  # e.g. "All 12 beginning teachers have a trained mentor"
+
+    @property
+    def status(self) -> str:
+        if any(i.overdue for i in self.items):
+            return "overdue"
+        return "warning" if self.items else "ok"
+
+
+# Registered providers, in the order the dashboard shows them.
+PROVIDERS: tuple[str, ...] = ()
+
+
+def collect(session: Session, year_label: str) -> list[AttentionCard]:
+    cards = []
+    for spec in PROVIDERS:
+        module, function = spec.split(":")
+        cards.append(getattr(importlib.import_module(module), function)(session, year_label))
+    return cards
