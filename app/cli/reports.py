@@ -1,0 +1,41 @@
+"""`mentordesk report state`, `mentordesk import survey`."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import Commands, Context
+from app.cli.roster import add_import_options, report_import
+
+
+def register(cli: Commands) -> None:
+    reports = cli.group("report", "reports and printed documents")
+    parser = cli.add(reports, "state", _state, "the annual induction and mentoring report to DESE (.json .pdf .xlsx .csv)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--out", required=True, metavar="FILE")
+    imports = cli.group("import", "import CSV or XLSX files")
+    parser = cli.add(imports, "survey", _survey, "participant survey responses (a Forms export: role + Likert questions)")
+    add_import_options(parser)
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+
+
+def _state(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services import state_report, state_report_files
+    from app.services.years import ensure_year
+
+    with ctx.db.unit_of_work() as session:
+        _year, created = ensure_year(session, args.year)
+        if created:
+            ctx.say(f"created school year {args.year} (July 1 to June 30)")
+        report = state_report.compute(session, args.year)
+    path = state_report_files.write(report, args.out)
+    ctx.say(f"wrote {path}")
+    return 0
+
+
+def _survey(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.survey import import_survey
+
+    with ctx.db.unit_of_work() as session:
+        report = import_survey(session, args.file, year_label=args.year, dry_run=args.dry_run, strict=args.strict)
+    return report_import(ctx, report, args.errors)

@@ -1,0 +1,103 @@
+"""The state report's figures on a small district computed by hand, and every format read back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
+from app.services import state_report, state_report_files
+from app.services.years import ensure_year
+
+D = dt.date
+
+
+def _person(session, eid, school, role="teacher", hire=None, exit_=None, trained=None):
+    e = Educator(id=derived_id("educator", eid), employee_id=eid, first_name=f"First{eid}", last_name=f"Last{eid}",
+                 role=role, hire_date=hire, exit_date=exit_, mentor_trained_on=trained, school=school)
+    session.add(e)
+    return e
+
+
+@pytest.fixture
+def district(session):
+    """2025-2026. Teachers: B1, B2 beginning (B2 left in March), B3 beginning but hired after June 30
+    (not employed in the year), I1 incoming, veteran mentors M1 (trained), M2 (trained after June 30),
+    M3 (mentors an administrator only). Administrators: A1 first-year, AM mentor of A1."""
+    year, _ = ensure_year(session, "2025-2026")
+    north, south = School(name="North Elementary"), School(name="South High")
+    session.add_all([north, south])
+    b1 = _person(session, "B1", north, hire=D(2025, 8, 20))
+    b2 = _person(session, "B2", north, hire=D(2025, 8, 20), exit_=D(2026, 3, 1))
+    b3 = _person(session, "B3", south, hire=D(2026, 7, 15))
+    i1 = _person(session, "I1", south, hire=D(2025, 9, 2))
+    m1 = _person(session, "M1", north, hire=D(2010, 8, 25), trained=D(2019, 6, 1))
+    m2 = _person(session, "M2", south, hire=D(2012, 8, 25), trained=D(2026, 7, 10))
+    _person(session, "V1", south, hire=D(2001, 8, 25), exit_=D(2025, 6, 30))  # gone before the year
+    a1 = _person(session, "A1", south, role="administrator", hire=D(2025, 7, 1))
+    am = _person(session, "AM", south, role="administrator", hire=D(2005, 7, 1), trained=D(2018, 1, 1))
+    for e, status in ((b1, "beginning"), (b2, "beginning"), (b3, "beginning"), (i1, "incoming"), (a1, "beginning")):
+        session.add(InductionEnrollment(educator=e, school_year=year, status=status))
+    session.add_all([
+        Assignment(mentor=m1, mentee=b1, school_year=year, start_date=D(2025, 9, 1)),
+        Assignment(mentor=m1, mentee=b2, school_year=year, start_date=D(2025, 9, 1), end_date=D(2026, 3, 1),
+                   end_reason="mentee_left"),
+        Assignment(mentor=m2, mentee=i1, school_year=year, start_date=D(2025, 9, 10)),
+        Assignment(mentor=am, mentee=a1, school_year=year, start_date=D(2025, 7, 10)),
+    ])
+    session.commit()
+    return year
+
+
+def test_teacher_figures_by_hand(session, district):
+    report = state_report.compute(session, "2025-2026")
+    t = report.to_json()["teachers"]
+    assert t["beginning_served"]["count"] == 2  # B1, B2 (B3 hired after June 30)
+    assert [p["employee_id"] for p in t["beginning_served"]["educators"]] == ["B1", "B2"]
+    assert t["mentors_serving"] == 2  # M1 (B1, B2) and M2 (incoming I1)
+    assert t["trained_mentors"]["count"] == 1  # M2 trained after June 30
+    assert t["hired"] == 3  # B1, B2, I1 (B3 hired after the window)
+    assert t["beginning_hired"] == 2
+    assert t["hiring_rate"] == 0.667
+    assert t["retained"] == 1 and t["retention_rate"] == 0.5
+
+
+def test_administrator_figures_and_schools(session, district):
+    a = state_report.compute(session, "2025-2026").to_json()["administrators"]
+    assert a["beginning_served"]["count"] == 1
+    assert a["mentors_serving"] == 1 and a["trained_mentors"]["count"] == 1
+    assert "site_visits" in a and "classroom_observations" not in a
+    by_school = {row["school"]: row for row in a["teachers_by_school"]}
+    # North: B1, B2, M1 employed; B2 exited -> 2 of 3 retained. South: I1, M2 (B3 not yet, V1 gone).
+    assert by_school["North Elementary"] == {"school": "North Elementary", "teachers": 3, "hired": 2,
+                                             "retained": 2, "retention_rate": 0.667}
+    assert by_school["South High"]["teachers"] == 2 and by_school["South High"]["hired"] == 1
+
+
+def test_every_format_reads_back(session, district, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    report = state_report.compute(session, "2025-2026")
+    paths = {ext: state_report_files.write(report, tmp_path / f"state.{ext}") for ext in ("json", "csv", "xlsx", "pdf")}
+    assert json.loads(paths["json"].read_text())["teachers"]["beginning_served"]["count"] == 2
+    with paths["csv"].open(newline="") as handle:
+        rows = {(r["section"], r["item"]): r["value"] for r in csv.DictReader(handle)}
+    assert rows[("teachers", "retention_rate")] == "0.5"
+    assert rows[("administrators", "teachers_by_school:North Elementary")] == "0.667"
+    book = load_workbook(paths["xlsx"])
+    assert book.sheetnames[:2] == ["Teachers", "Administrators"] and "Definitions" in book.sheetnames
+    cells = [c for row in book["Teachers"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "(b) Beginning teachers served" in cells and "LastB1" not in cells and "FirstB1 LastB1" in cells
+    text = "\n".join(page.extract_text() for page in PdfReader(paths["pdf"]).pages)
+    assert "(b) Beginning teachers served: 2" in text
+    assert "Hiring rate" in text and "0.667" in text
+    assert "Page 1 of" in text and "603 CMR 7.12(3)" in text
+
+
+def test_unknown_extension_is_a_usage_error(session, district, tmp_path, run_cli):
+    code, _out, err = run_cli("report", "state", "--year", "2025-2026", "--out", tmp_path / "x.docx")
+    assert code == 2 and ".json, .csv, .xlsx or .pdf" in err
