@@ -26,6 +26,7 @@ class AttentionCard:
     citation: str  # the rule behind the card, e.g. "603 CMR 7.12(2)(b)"
     items: list[AttentionItem] = field(default_factory=list)
     summary: str = ""  # e.g. "All 12 beginning teachers have a trained mentor"
+    area: str = ""  # the sidebar area where it is fixed: "people", "matching", "timelogs", "schedule"...
 
     @property
     def status(self) -> str:
