@@ -1,4 +1,4 @@
-"""`mentordesk report state`, `mentordesk import survey`."""
+"""`mentordesk report state`, `mentordesk report roster`, `mentordesk import survey`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ def register(cli: Commands) -> None:
     parser = cli.add(reports, "state", _state, "the annual induction and mentoring report to DESE (.json .pdf .xlsx .csv)")
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
     parser.add_argument("--out", required=True, metavar="FILE")
+    parser = cli.add(reports, "roster", _roster, "principal rosters: pairs, support teams, hours; never notes or ratings")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--school", metavar="NAME", help="one school (default: every school)")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf")
     imports = cli.group("import", "import CSV or XLSX files")
     parser = cli.add(imports, "survey", _survey, "participant survey responses (a Forms export: role + Likert questions)")
     add_import_options(parser)
@@ -39,3 +43,16 @@ def _survey(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.unit_of_work() as session:
         report = import_survey(session, args.file, year_label=args.year, dry_run=args.dry_run, strict=args.strict)
     return report_import(ctx, report, args.errors)
+
+
+def _roster(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.principal_roster import write_roster_pdf
+
+    if not args.out.lower().endswith(".pdf"):
+        from app.services.errors import UsageError
+
+        raise UsageError("principal rosters are written as .pdf")
+    with ctx.db.unit_of_work() as session:
+        path = write_roster_pdf(session, args.year, args.out, school=args.school)
+    ctx.say(f"wrote {path}")
+    return 0

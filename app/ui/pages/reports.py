@@ -1,0 +1,449 @@
+"""Reports: the annual state report with a "why this number" drill-down, a readiness check before
+export, exports with progress, principal rosters, the program profile and the partnerships registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.pages.base import Page
+
+
+def _table(header: tuple[str, ...] | list[str], rows: Any, name: str) -> QTableWidget:
+    table = QTableWidget(len(rows), len(header))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(header))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setSortingEnabled(True)
+    return table
+
+
+class DrillDownDialog(QDialog):
+    """"Why this number": the definition and every row counted."""
+
+    def __init__(self, item: Any, definitions: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Why this number: ") + f"({item.letter}) {item.title}")
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>({item.letter}) {item.title}: {item.value}</b>")
+        layout.addWidget(heading)
+        self.definition = QLabel(definitions)
+        self.definition.setWordWrap(True)
+        layout.addWidget(self.definition)
+        if item.header:
+            self.table = _table(item.header, item.rows, self.tr("Rows counted"))
+            layout.addWidget(QLabel(self.tr("%n row(s) counted:", "", len(item.rows))))
+            layout.addWidget(self.table)
+        else:
+            self.table = None
+            layout.addWidget(QLabel(self.tr("No rows behind this figure.")))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+
+
+class ReportsPage(Page):
+    title = "Reports"
+    open_area = Signal(str)  # the readiness check's links
+
+    def __init__(self, ctx, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.report: Any = None
+        self.items: list[Any] = []
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.heading = QLabel()
+        header.addWidget(self.heading, 1)
+        self.exports: dict[str, QPushButton] = {}
+        for ext, label in (("pdf", "PDF"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")):
+            button = QPushButton(self.tr("Export %1").replace("%1", label))
+            button.setAccessibleName(self.tr("Export the state report as %1").replace("%1", label))
+            button.clicked.connect(lambda _=False, e=ext: self.export_state(e))
+            header.addWidget(button)
+            self.exports[ext] = button
+        self.roster_button = QPushButton(self.tr("Principal roster…"))
+        self.roster_button.setAccessibleName(self.tr("Print a principal roster"))
+        self.roster_button.clicked.connect(self.export_roster)
+        header.addWidget(self.roster_button)
+        layout.addLayout(header)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._figures_tab(), self.tr("Figures"))
+        self.profile_tab = ProfileEditor(self)
+        self.tabs.addTab(self.profile_tab, self.tr("Program profile"))
+        self.partners_tab = PartnershipsEditor(self)
+        self.tabs.addTab(self.partners_tab, self.tr("Partnerships"))
+        layout.addWidget(self.tabs, 1)
+
+    def _figures_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr("<b>Check before export</b>")))
+        self.readiness = QListWidget()
+        self.readiness.setAccessibleName(self.tr("Readiness check"))
+        self.readiness.setMaximumHeight(130)
+        self.readiness.itemActivated.connect(self._go_fix)
+        layout.addWidget(self.readiness)
+        self.figures = QTableWidget(0, 4)
+        self.figures.setAccessibleName(self.tr("Report figures"))
+        self.figures.setHorizontalHeaderLabels([self.tr("Section"), self.tr("Item"), self.tr("Figure"), ""])
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.figures.verticalHeader().setVisible(False)
+        self.figures.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.figures.cellDoubleClicked.connect(lambda row, _col: self.explain(row))
+        layout.addWidget(self.figures, 1)
+        row = QHBoxLayout()
+        why = QPushButton(self.tr("Why this number?"))
+        why.setAccessibleName(self.tr("Why this number"))
+        why.setShortcut("Ctrl+W")
+        why.clicked.connect(lambda: self.explain(self.figures.currentRow()))
+        row.addWidget(why)
+        survey = QPushButton(self.tr("Import survey responses…"))
+        survey.setAccessibleName(self.tr("Import survey responses"))
+        survey.clicked.connect(self.import_survey)
+        row.addWidget(survey)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return tab
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        year = self.ctx.year_label
+        self.heading.setText(f"<h2>{self.tr('Induction and mentoring report')} {year}</h2>")
+        self.status.setText(self.tr("Computing…"))
+        self.ctx.tasks.run(lambda s: _load(s, year), on_success=self._loaded, write=False)
+        self.profile_tab.load()
+        self.partners_tab.load()
+
+    def _loaded(self, result: tuple[Any, list[Any], list[Any]]) -> None:
+        from app.services.state_report_files import items
+
+        self.report, cards, _ = result
+        self.items = items(self.report)
+        self.figures.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            values = (item.section.capitalize(), f"({item.letter}) {item.title}", item.value,
+                      self.tr("rows…") if item.header else "")
+            for col, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if item.value == "no data":
+                    cell.setForeground(QColor("#8a6d00"))
+                self.figures.setItem(row, col, cell)
+        self.readiness.clear()
+        problems = [(card, i) for card in cards for i in card.items]
+        if not problems:
+            self.readiness.addItem(self.tr("Nothing to fix: every check passes."))
+        for card, attention in problems[:200]:
+            entry = QListWidgetItem(f"{card.title}: {attention.text}")
+            entry.setData(Qt.ItemDataRole.UserRole, card.area)
+            entry.setToolTip(card.citation)
+            self.readiness.addItem(entry)
+        nodata = sum(1 for i in self.items if i.value == "no data")
+        self.status.setText(self.tr("%1 items; %2 with no data; %3 things to check before export")
+                            .replace("%1", str(len(self.items))).replace("%2", str(nodata))
+                            .replace("%3", str(len(problems))))
+
+    def _go_fix(self, entry: QListWidgetItem) -> None:
+        area = entry.data(Qt.ItemDataRole.UserRole)
+        if area:
+            window = self.window()
+            if hasattr(window, "show_area"):
+                window.show_area(area)
+
+    def explain(self, row: int) -> DrillDownDialog | None:
+        if not 0 <= row < len(self.items):
+            return None
+        from app.services.state_report import DEFINITIONS
+
+        item = self.items[row]
+        dialog = DrillDownDialog(item, " ".join(DEFINITIONS[d] for d in item.definitions), self)
+        dialog.open()
+        return dialog
+
+    # --- exports ---------------------------------------------------------------------------
+
+    def export_state(self, ext: str, path: str | None = None) -> None:
+        year = self.ctx.year_label
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the state report"),
+                                                  f"induction-report-{year}.{ext}", f"*.{ext}")
+            if not path:
+                return
+        self._run_export(lambda s: _write_state(s, year, path), path)
+
+    def export_roster(self, school: str | None = None, path: str | None = None) -> None:
+        year = self.ctx.year_label
+        if school is None:
+            from app.services.principal_roster import school_names
+
+            schools = self.ctx.tasks.call(school_names)
+            dialog = QDialog(self)
+            dialog.setWindowTitle(self.tr("Principal roster"))
+            form = QFormLayout(dialog)
+            box = QComboBox()
+            box.setAccessibleName(self.tr("School"))
+            box.addItems([self.tr("All schools"), *schools])
+            form.addRow(self.tr("School"), box)
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            buttons.accepted.connect(dialog.accept)
+            buttons.rejected.connect(dialog.reject)
+            form.addRow(buttons)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            school = box.currentText() if box.currentIndex() > 0 else ""
+        if path is None:
+            stem = (school or "all-schools").replace(" ", "-").lower()
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the principal roster"),
+                                                  f"roster-{stem}-{year}.pdf", "*.pdf")
+            if not path:
+                return
+        self._run_export(lambda s: _write_roster(s, year, school or None, path), path)
+
+    def _run_export(self, fn: Any, path: str) -> None:
+        for button in (*self.exports.values(), self.roster_button):
+            button.setEnabled(False)
+        self.status.setText(self.tr("Writing %1…").replace("%1", Path(path).name))
+
+        def done(result: Any) -> None:
+            self._enable()
+            self.status.setText(self.tr("Wrote %1").replace("%1", str(result)))
+
+        def failed(exc: BaseException, details: str) -> None:
+            from app.ui.errors import show_error
+
+            self._enable()
+            self.status.setText(self.tr("Export failed"))
+            show_error(self, exc, details)
+
+        self.ctx.tasks.run(fn, on_success=done, on_error=failed, write=False)
+
+    def _enable(self) -> None:
+        for button in (*self.exports.values(), self.roster_button):
+            button.setEnabled(True)
+
+    def import_survey(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Survey responses"), "", "CSV or Excel (*.csv *.xlsx)")
+            if not path:
+                return
+        from app.services.survey import import_survey
+
+        year = self.ctx.year_label
+
+        def done(report: Any) -> None:
+            lines = [report.summary()] + [f"line {r.line}: {r.reason}" for r in report.rejected[:10]]
+            QMessageBox.information(self, self.tr("Survey responses"), "\n".join(lines))
+
+        self.ctx.tasks.run(lambda s: import_survey(s, path, year_label=year), on_success=done)
+
+
+def _load(session: Any, year: str) -> tuple[Any, list[Any], list[Any]]:
+    from app.services import attention, state_report
+
+    return state_report.compute(session, year), attention.collect(session, year), []
+
+
+def _write_state(session: Any, year: str, path: str) -> str:
+    from app.services import state_report, state_report_files
+
+    return str(state_report_files.write(state_report.compute(session, year), path))
+
+
+def _write_roster(session: Any, year: str, school: str | None, path: str) -> str:
+    from app.services.principal_roster import write_roster_pdf
+
+    return str(write_roster_pdf(session, year, path, school=school))
+
+
+class ProfileEditor(QScrollArea):
+    """The program profile: the coordinator's answers beside what the data says."""
+
+    def __init__(self, page: ReportsPage):
+        super().__init__()
+        from app.services.program_profile import QUESTIONS
+
+        self.page = page
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.carried = QLabel()
+        self.form.addRow(self.carried)
+        self.fields: dict[str, QPlainTextEdit] = {}
+        self.facts: dict[str, QLabel] = {}
+        for key, question in QUESTIONS:
+            edit = QPlainTextEdit()
+            edit.setAccessibleName(question)
+            edit.setFixedHeight(54)
+            fact = QLabel()
+            fact.setWordWrap(True)
+            fact.setStyleSheet("color: palette(mid);")
+            box = QVBoxLayout()
+            box.addWidget(edit)
+            box.addWidget(fact)
+            self.form.addRow(QLabel(question), box)
+            self.fields[key], self.facts[key] = edit, fact
+        save = QPushButton(self.tr("Save the profile"))
+        save.setAccessibleName(self.tr("Save the program profile"))
+        save.clicked.connect(self.save)
+        self.form.addRow(save)
+        self.setWidget(body)
+
+    def load(self) -> None:
+        from app.services.program_profile import load_profile
+
+        year = self.page.ctx.year_label
+        self.page.ctx.tasks.run(lambda s: load_profile(s, year), on_success=self._show, write=False)
+
+    def _show(self, view: Any) -> None:
+        self.carried.setText(self.tr("Carried forward from %1: review and save.").replace("%1", view.carried_from)
+                             if view.carried_from else "")
+        for key, edit in self.fields.items():
+            edit.setPlainText(view.answers.get(key, ""))
+            fact = view.from_data.get(key, "")
+            self.facts[key].setText(self.tr("From the data: ") + fact if fact else "")
+
+    def save(self) -> None:
+        from app.services.program_profile import save_profile
+
+        year = self.page.ctx.year_label
+        answers = {key: edit.toPlainText() for key, edit in self.fields.items()}
+        self.page.ctx.tasks.run(lambda s: save_profile(s, year, answers), on_success=self._show)
+
+
+class PartnershipsEditor(QWidget):
+    """The registry of partnerships reported in item (h) / (i)."""
+
+    def __init__(self, page: ReportsPage):
+        super().__init__()
+        from app.models.reporting import PARTNER_KINDS
+
+        self.page = page
+        self.rows: list[Any] = []
+        layout = QVBoxLayout(self)
+        self.table = _table(("Partner", "Kind", "Purpose", "Since"), [], self.tr("Partnerships"))
+        self.table.setSortingEnabled(False)
+        self.table.itemSelectionChanged.connect(self._pick)
+        layout.addWidget(self.table, 1)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setAccessibleName(self.tr("Partner name"))
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(self.tr("Kind of partner"))
+        self.kind.addItems(list(PARTNER_KINDS))
+        self.purpose = QLineEdit()
+        self.purpose.setAccessibleName(self.tr("Purpose"))
+        self.since = QDateEdit(dt.date.today())
+        self.since.setCalendarPopup(True)
+        self.since.setAccessibleName(self.tr("Partner since"))
+        form.addRow(self.tr("Partner"), self.name)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Purpose"), self.purpose)
+        form.addRow(self.tr("Since"), self.since)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        for label, slot, name in ((self.tr("New"), self._new, "New partnership"),
+                                  (self.tr("Save"), self.save, "Save partnership"),
+                                  (self.tr("Delete"), self.delete, "Delete partnership")):
+            button = QPushButton(label)
+            button.setAccessibleName(self.tr(name))
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addWidget(self.error, 1)
+        layout.addLayout(buttons)
+        self.current_id: Any = None
+
+    def load(self) -> None:
+        from app.services.partnerships import list_partnerships
+
+        self.page.ctx.tasks.run(list_partnerships, on_success=self._show, write=False)
+
+    def _show(self, rows: list[Any]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, p in enumerate(rows):
+            for c, value in enumerate((p.name, p.kind, p.purpose, p.since.isoformat() if p.since else "")):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+
+    def _pick(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            p = self.rows[row]
+            self.current_id = p.id
+            self.name.setText(p.name)
+            self.kind.setCurrentText(p.kind)
+            self.purpose.setText(p.purpose)
+            if p.since:
+                self.since.setDate(p.since)
+
+    def _new(self) -> None:
+        self.current_id = None
+        self.table.clearSelection()
+        self.name.clear()
+        self.purpose.clear()
+        self.name.setFocus()
+
+    def save(self) -> None:
+        from app.services.partnerships import PartnershipData, save_partnership
+
+        data = PartnershipData(self.current_id, self.name.text(), self.kind.currentText(), self.purpose.text(),
+                               self.since.date().toPython())
+
+        def failed(exc: BaseException, _details: str) -> None:
+            self.error.setText(str(exc))
+
+        def saved(p: Any) -> None:
+            self.error.clear()
+            self.current_id = p.id
+            self.load()
+
+        self.page.ctx.tasks.run(lambda s: save_partnership(s, data), on_success=saved, on_error=failed)
+
+    def delete(self) -> None:
+        from app.services.partnerships import delete_partnership
+
+        if self.current_id is not None:
+            pid = self.current_id
+            self._new()
+            self.page.ctx.tasks.run(lambda s: delete_partnership(s, pid), on_success=lambda _: self.load())
