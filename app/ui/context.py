@@ -15,7 +15,8 @@ class AppContext(QObject):
         super().__init__(parent)
         self.tasks = tasks
         self._year_label = year_label
-        self.settings = QSettings("MentorDesk", "MentorDesk")
+        # Ini format under paths.config_dir() (set in application.make_qapp), never the registry.
+        self.settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "MentorDesk", "MentorDesk")
 
     @property
     def year_label(self) -> str:

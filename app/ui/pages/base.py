@@ -23,6 +23,10 @@ class Page(QWidget):
             self._stale = False
             self.refresh()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.activate()
+
     def refresh(self) -> None:
         """Reload what the page shows (through ctx.tasks)."""
 
