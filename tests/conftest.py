@@ -1,15 +1,25 @@
-"""Shared fixtures. Every test gets its own real SQLite file, copied from one database migrated
-by the real Alembic revisions once per session; platformdirs folders point into tmp_path."""
+"""Shared fixtures. Every test gets its own real database, copied from one migrated by the real
+Alembic revisions once per session; platformdirs folders point into tmp_path.
+
+Database-facing tests run on SQLite always and also on PostgreSQL when MENTORDESK_TEST_PG_URL
+is set (an admin URL; each test gets a fresh database made from a migrated template).
+Tests that need the SQLite file itself use `db_path` and are skipped on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PG_ADMIN_URL = os.environ.get("MENTORDESK_TEST_PG_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
+PG_TEMPLATE = "mentordesk_template"
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +41,79 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _pg_admin():  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    """A PostgreSQL database migrated to head, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    from sqlalchemy import text
+
+    from app import db
+
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
+    engine = db.make_engine(_pg_url(PG_TEMPLATE))
+    db.upgrade(engine)
+    engine.dispose()
+    yield PG_TEMPLATE
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, migrated_template: Path) -> Path:
+def db_path(backend: str, tmp_path: Path, migrated_template: Path) -> Path:
+    """The test's SQLite file (tests that need the file itself are SQLite-only)."""
+    if backend != "sqlite":
+        pytest.skip("needs the SQLite file")
     path = tmp_path / "mentordesk.sqlite3"
     shutil.copy(migrated_template, path)
     return path
 
 
 @pytest.fixture
-def database(db_path: Path):  # type: ignore[no-untyped-def]
+def db_url(backend: str, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return str(request.getfixturevalue("db_path"))
+    from sqlalchemy import text
+
+    template = request.getfixturevalue("pg_template")
+    name = f"mentordesk_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return _pg_url(name)
+
+
+@pytest.fixture
+def database(db_url: str):  # type: ignore[no-untyped-def]
     from app.db import Database
 
-    database = Database.open(str(db_path))
+    database = Database.open(db_url)
     yield database
     database.dispose()
 
@@ -55,12 +126,12 @@ def session(database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run_cli(db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run `mentordesk ARGS --db <test db>`; returns (exit code, stdout, stderr)."""
+def run_cli(db_url: str, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run `mentordesk ARGS --db <the test's database>`; returns (exit code, stdout, stderr)."""
     from app.cli import main
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = main([*map(str, args), "--db", str(db_path)])
+        code = main([*map(str, args), "--db", db_url])
         out, err = capsys.readouterr()
         return code, out, err
 
