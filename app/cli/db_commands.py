@@ -11,6 +11,11 @@ def register(cli: Commands) -> None:
     group = cli.group("db", "database maintenance")
     cli.add(group, "upgrade", _upgrade, "migrate the database to the current schema (backs it up first)")
     cli.add(group, "check", _check, "integrity and foreign-key checks, and whether the schema is current")
+    cli.add(group, "grants", _grants, "PostgreSQL: create the app's roles and grant each what it may read and write")
+    parser = cli.add(group, "login", _login, "PostgreSQL: create or update one person's login in an app role")
+    parser.add_argument("name", help="login name (lower-case letters, digits, underscores)")
+    parser.add_argument("--role", required=True, help="coordinator, principal, mentor, supervising_practitioner or viewer")
+    parser.add_argument("--password-file", required=True, metavar="FILE", help="a file holding the password")
 
 
 def _upgrade(args: argparse.Namespace, ctx: Context) -> int:
@@ -43,3 +48,23 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
     for line in result.lines():
         ctx.say(line)
     return 0 if result.ok else 1
+
+
+def _grants(args: argparse.Namespace, ctx: Context) -> int:
+    from app.models import Base
+    from app.services.server_access import apply_grants
+
+    count = apply_grants(ctx.db.engine, Base.metadata)
+    ctx.say(f"applied {count} role and grant statements")
+    return 0
+
+
+def _login(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
+    from app.services.server_access import create_login
+
+    password = Path(args.password_file).read_text(encoding="utf-8").strip()
+    create_login(ctx.db.engine, args.name, args.role, password)
+    ctx.say(f"login {args.name} is a {args.role}")
+    return 0

@@ -107,8 +107,11 @@ class Assignment(Tracked, Base):
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     end_reason: Mapped[str | None] = enum_column(ASSIGNMENT_END_REASONS, "assignment_end_reason", nullable=True)
-    # Private to the coordinator (hold-harmless): never printed or exported.
-    private_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Private to the coordinator (hold-harmless): never printed or exported. Deferred and marked
+    # confidential, so lists never load it and server logins other than the coordinator's
+    # cannot read it (services/server_access.py).
+    private_reason: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
+                                                       info={"confidential": True})
 
     mentor: Mapped[Educator] = relationship(foreign_keys=[mentor_id])
     mentee: Mapped[Educator] = relationship(foreign_keys=[mentee_id])
