@@ -62,6 +62,28 @@ def _hide_tombstones(state) -> None:  # type: ignore[no-untyped-def]
         )
 
 
+def default_actor(engine: Engine) -> str:
+    """The name recorded as `updated_by`: the server login, or this computer's user."""
+    if engine.dialect.name != "sqlite" and engine.url.username:
+        return engine.url.username
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some sandboxes
+        return "unknown"
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_actor(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    actor = session.info.get("actor")
+    if not actor:
+        return
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Tracked) and (obj in session.new or session.is_modified(obj)):
+            obj.updated_by = actor
+
+
 class Database:
     """An opened database: its engine, a session factory and a write lock.
 
@@ -69,17 +91,18 @@ class Database:
     and the GUI thread never race into "database is locked".
     """
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, actor: str | None = None):
         self.engine = engine
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.actor = actor or default_actor(engine)
+        self.sessions = sessionmaker(engine, expire_on_commit=False, info={"actor": self.actor})
         self._write_lock = threading.RLock()
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> "Database":
+    def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None) -> "Database":
         engine = make_engine(url)
         if migrate:
             upgrade_on_open(engine)
-        return cls(engine)
+        return cls(engine, actor)
 
     @property
     def url(self) -> str:

@@ -83,6 +83,9 @@ class Tracked:
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Who saved the row last (the session's actor: a server login or this computer's user), so a
+    # stale save can say "changed by X at 10:42".
+    updated_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

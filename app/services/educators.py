@@ -291,6 +291,15 @@ def load_form(session: Session, educator_id: uuid.UUID, year_label: str) -> Educ
     return EducatorForm(educator.id, educator.version, record_to_strings(record), educator.updated_at)
 
 
+def _local_time(session: Session, moment: dt.datetime) -> str:
+    """A moment as the district's clock shows it (e.g. 10:42), for messages."""
+    from zoneinfo import ZoneInfo
+
+    from app.services import settings
+
+    return moment.astimezone(ZoneInfo(settings.get(session, "time_zone"))).strftime("%H:%M")
+
+
 def save_form(session: Session, form: EducatorForm, year_label: str, *, overwrite: bool = False) -> EducatorForm:
     """Validate with the importer's rules and save. Refuses a stale form unless `overwrite`."""
     from app.services.years import ensure_year
@@ -302,7 +311,8 @@ def save_form(session: Session, form: EducatorForm, year_label: str, *, overwrit
     if educator is None:
         raise ValidationError([FieldProblem("employee_id", form.fields.get("employee_id", ""), "this person no longer exists")])
     if educator.version != form.version and not overwrite:
-        raise StaleRecordError(f"{educator.full_name}'s record", changed_at=educator.updated_at.strftime("%H:%M"))
+        raise StaleRecordError(f"{educator.full_name}'s record", changed_by=educator.updated_by,
+                               changed_at=_local_time(session, educator.updated_at))
     if record.employee_id != educator.employee_id:
         raise ValidationError([FieldProblem("employee_id", record.employee_id,
                                             "the employee id is the district's key and cannot be changed here")])

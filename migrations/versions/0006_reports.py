@@ -1,4 +1,4 @@
-"""state report: survey responses, partnerships, program profile
+"""state report tables (survey responses, partnerships, program profile); updated_by on core tables
 
 Revision ID: 0006_reports
 Revises: 0005_cap
@@ -23,10 +23,18 @@ def _tracked() -> list[sa.Column]:
         sa.Column("updated_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("deleted_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_by", sa.String(length=120), nullable=True),
     ]
 
 
+# Tables of 0001 that gain `updated_by` (who saved a row last, for "changed by X at 10:42").
+CORE_TABLES = ("school", "school_year", "setting", "educator", "induction_enrollment", "mentor_profile", "assignment")
+
+
 def upgrade() -> None:
+    for table in CORE_TABLES:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column("updated_by", sa.String(length=120), nullable=True))
     op.create_table(
         "partnership",
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -70,3 +78,6 @@ def downgrade() -> None:
     op.drop_table("survey_response")
     op.drop_table("program_profile")
     op.drop_table("partnership")
+    for table in reversed(CORE_TABLES):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column("updated_by")
