@@ -79,8 +79,11 @@ def _stamp_actor(session: Session, _context, _instances) -> None:  # type: ignor
     actor = session.info.get("actor")
     if not actor:
         return
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Tracked) and (obj in session.new or session.is_modified(obj)):
+    for obj in session.new:  # session.new builds a new set on each access: read it once
+        if isinstance(obj, Tracked):
+            obj.updated_by = actor
+    for obj in session.dirty:
+        if isinstance(obj, Tracked) and session.is_modified(obj):
             obj.updated_by = actor
 
 

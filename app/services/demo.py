@@ -13,9 +13,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.models import Educator, MentorProfile, School, SchoolYear, derived_id
+from app.services import settings
+from app.services.demo_roster import SIZES, demo_roster, demo_schools
+from app.services.district import is_empty
+from app.services.educators import EducatorRecord, apply_induction, apply_record, clean_educator
+from app.services.errors import UsageError
 from app.services.years import current_label, ensure_year
 
-SIZES = {"small": (3, 120), "district": (12, 900), "large": (120, 10_000)}
+__all__ = ["SIZES", "DemoContext", "build_demo"]
 
 # (module, function): each called as fn(session, demo) after the core is built.
 EXTENSIONS: tuple[tuple[str, str], ...] = ()
@@ -45,4 +51,44 @@ def build_demo(session: Session, *, size: str = "small", seed: int = 1, year_lab
 
 
 def _build_core(session: Session, demo: DemoContext) -> None:
-    raise NotImplementedError("filled in by the foundation work")
+    """Schools, staff (through the same field rules as the importer), induction, the mentor pool."""
+    if not is_empty(session):
+        raise UsageError("the database already holds educators; the demo district needs an empty database")
+    year, _ = ensure_year(session, demo.year_label)
+    schools = {}
+    for spec in demo_schools(demo.size, demo.seed):
+        school = School(id=derived_id("school", spec.name), name=spec.name, org_code=spec.org_code, level=spec.level)
+        session.add(school)
+        schools[spec.name] = school
+    capacity = settings.get(session, "default_mentor_capacity")
+    counts = demo.counts
+    counts.update(schools=len(schools), staff=0, beginning=0, mentors=0)
+    for row in demo_roster(demo.size, demo.seed, demo.year_label):
+        record, problems = clean_educator(row)
+        if record is None:  # the generator and the rules disagree: a bug worth failing loudly on
+            raise AssertionError(f"demo row {row['employee_id']}: {problems}")
+        educator = Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id)
+        apply_record(educator, record, schools[record.school or ""])
+        session.add(educator)
+        apply_induction(session, educator, record, year, None)
+        counts["staff"] += 1
+        counts["beginning"] += record.induction_status == "beginning"
+        if _in_pool(record, demo.rng):
+            session.add(_profile(educator, year, record, capacity, demo.rng))
+            counts["mentors"] += 1
+
+
+def _in_pool(record: EducatorRecord, rng: random.Random) -> bool:
+    """Trained staff, and a few experienced volunteers still waiting for training."""
+    if record.induction_status or record.role == "specialist":
+        return False
+    return record.mentor_trained_on is not None or ((record.years_experience or 0) >= 3 and rng.random() < 0.03)
+
+
+def _profile(educator: Educator, year: SchoolYear, record: EducatorRecord, capacity: int,
+             rng: random.Random) -> MentorProfile:
+    status = "active" if record.mentor_trained_on else "training_pending"
+    return MentorProfile(
+        id=derived_id("mentor_profile", f"{record.employee_id}:{year.label}"), educator=educator, school_year=year,
+        willing=rng.random() < 0.9, capacity=capacity + (rng.random() < 0.2), status=status,
+    )
