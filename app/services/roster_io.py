@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -57,8 +58,14 @@ def import_roster(
     strict: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    on_row: Callable[[tabular.Row, str], None] | None = None,
 ) -> ImportReport:
-    """Upsert educators on employee_id; never deletes anyone. One transaction (the caller's)."""
+    """Upsert educators on employee_id; never deletes anyone. One transaction (the caller's).
+
+    `on_row(row, status)` hears what happens to each row (new, changed, unchanged, rejected): the
+    import wizard's preview is this function's dry run, so it cannot disagree with the import.
+    """
+    said = on_row or (lambda _row, _status: None)
     table = tabular.read_table(path, ROSTER_ALIASES, required=("employee_id", "first_name", "last_name"))
     report = ImportReport(source=str(path), columns=table.columns)
     label = year_label or current_label()
@@ -82,6 +89,7 @@ def import_roster(
             record = None
         if record is None:
             report.rejected.append(RejectedRow(row.line, tuple(problems), row.original))
+            said(row, "rejected")
             continue
         seen[record.employee_id] = row.line
         educator = educators.get(record.employee_id)
@@ -92,6 +100,7 @@ def import_roster(
             educators[record.employee_id] = educator
             apply_induction(session, educator, record, year, None)
             report.new += 1
+            said(row, "new")
         else:
             changed = educator.deleted_at is not None
             educator.deleted_at = None
@@ -101,6 +110,7 @@ def import_roster(
                 report.changed += 1
             else:
                 report.unchanged += 1
+            said(row, "changed" if changed else "unchanged")
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)

@@ -1,0 +1,207 @@
+"""A fast, reusable table model over plain rows (tuples or dataclasses, never live ORM objects).
+
+Columns are declared once (title, value getter, sort key, alignment). The model filters and sorts
+itself instead of going through a QSortFilterProxyModel: a proxy calls back into Python once per
+row on every keystroke, while here each row carries a precomputed lowercase search string and a
+keystroke is one list comprehension (about a millisecond for 10,000 rows). The view only sees
+rows in chunks (canFetchMore/fetchMore), so a reset after a keystroke lays out a page, not 10,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the column's sort key for that row
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _natural_key(value: object) -> tuple[int, Any]:
+    """Blanks sort last; numbers as numbers; text case-insensitively."""
+    if value is None or value == "" or value == ():
+        return (2, "")
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (1, _text(value).lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], object]  # what the cell shows (tuples are joined with "; ")
+    sort_key: Callable[[Any], Any] | None = None  # default: the value, blanks last
+    align: Qt.AlignmentFlag = LEFT
+    searchable: bool = True  # part of the search string
+    tooltip: str = ""
+
+    def key(self, row: Any) -> Any:
+        return self.sort_key(row) if self.sort_key else _natural_key(self.value(row))
+
+
+class RowTableModel(QAbstractTableModel):
+    """Rows + declared columns, with search, an optional row predicate, sorting and lazy fetching."""
+
+    def __init__(self, columns: Sequence[Column], *, chunk: int = 200, extra_search: Callable[[Any], str] | None = None,
+                 parent: Any = None):
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.chunk = chunk
+        self.extra_search = extra_search  # e.g. an email that is not a column but should be found
+        self._rows: list[Any] = []
+        self._search: list[str] = []
+        self._order: list[int] = []  # every row index, in the current sort order
+        self._visible: list[int] = []  # rows passing search and predicate, in sort order
+        self._shown = 0  # how many of _visible the view has fetched
+        self._needle: tuple[str, ...] = ()
+        self._predicate: Callable[[Any], bool] | None = None
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # --- feeding -------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace every row (a reload); search, predicate and sort stay as they were."""
+        self._rows = list(rows)
+        self._search = [self._search_text(row) for row in self._rows]
+        self._order = list(range(len(self._rows)))
+        if self._sort is not None:
+            self._sort_order(*self._sort)
+        self._apply(self._order)
+
+    def _search_text(self, row: Any) -> str:
+        parts = [_text(c.value(row)) for c in self.columns if c.searchable]
+        if self.extra_search is not None:
+            parts.append(self.extra_search(row))
+        return "\x1f".join(parts).lower()  # a separator no one types, so words never join across cells
+
+    def set_search(self, text: str) -> None:
+        needle = tuple(text.lower().split())
+        if needle == self._needle:
+            return
+        # Typing one more letter only narrows (each old word lies inside its new word): search
+        # within what is visible now instead of every row.
+        narrowing = len(needle) >= len(self._needle) and all(
+            old in new for old, new in zip(self._needle, needle))
+        self._needle = needle
+        self._apply(self._visible if narrowing and self._needle else self._order)
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        """An extra filter on the row itself (school, role, status pickers)."""
+        self._predicate = predicate
+        self._apply(self._order)
+
+    def _apply(self, candidates: list[int]) -> None:
+        search, needle, rows, keep = self._search, self._needle, self._rows, self._predicate
+        visible = [i for i in candidates if all(w in search[i] for w in needle)] if needle else list(candidates)
+        if keep is not None:
+            visible = [i for i in visible if keep(rows[i])]
+        self.beginResetModel()
+        self._visible = visible
+        self._shown = min(len(visible), self.chunk)
+        self.endResetModel()
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def total_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def match_count(self) -> int:
+        """Rows passing the filters, fetched or not."""
+        return len(self._visible)
+
+    def all_rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[self._visible[row]]
+
+    def find(self, match: Callable[[Any], bool]) -> int:
+        """The view row of the first matching row (fetching up to it), or -1."""
+        for position, i in enumerate(self._visible):
+            if match(self._rows[i]):
+                if position >= self._shown:
+                    self._show_up_to(position + 1)
+                return position
+        return -1
+
+    # --- Qt model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and self._shown < len(self._visible)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if not parent.isValid():
+            self._show_up_to(self._shown + self.chunk)
+
+    def _show_up_to(self, count: int) -> None:
+        count = min(count, len(self._visible))
+        if count > self._shown:
+            self.beginInsertRows(QModelIndex(), self._shown, count - 1)
+            self._shown = count
+            self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._shown:
+            return None
+        column = self.columns[index.column()]
+        row = self._rows[self._visible[index.row()]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _text(column.value(row))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        if role == ROW_ROLE:
+            return row
+        if role == SORT_ROLE:
+            return column.key(row)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort = (column, order)
+        self._sort_order(column, order)
+        self._apply(self._order)
+
+    def _sort_order(self, column: int, order: Qt.SortOrder) -> None:
+        keys = [self.columns[column].key(row) for row in self._rows]  # each key computed once
+        self._order.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)

@@ -1,0 +1,213 @@
+"""The People page: import a roster through the wizard, search and filter, edit one educator."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.models import Educator
+
+YEAR = "2025-2026"
+ROSTER = (
+    "Employee ID,First Name,Last Name,Email,School,Role,Subjects,Grades,License,Years,Hire Date,Rating\n"
+    "E1,Ana,Silva,ana@district.org,Lincoln Elementary,teacher,Elementary,K-2,Initial,0,8/20/2025,\n"
+    "E2,Ben,Okafor,ben@district.org,Lincoln Elementary,teacher,Mathematics 5-8,6;7,Professional,9,2011-08-28,Proficient\n"
+    "E3,Cara,Nguyen,cara@district.org,Hale High School,administrator,,9-12,Professional,12,2009-08-30,Exemplary\n"
+    "E4,Dan,Reyes,dan@district.org,Hale High School,teacher,Physics,9-12,Permanent,3,2020-08-30,\n"
+)
+
+
+@pytest.fixture
+def window(qtbot, database):
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    win, _empty = build_window(database, synchronous=True)
+    win.ctx.set_year(YEAR)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def people(window, tmp_path, monkeypatch):
+    """The People page after importing the roster (E4 is rejected) through the wizard."""
+    page = window.show_area("people")
+    wizard = import_through_wizard(page, tmp_path, monkeypatch)
+    wizard.next()
+    wizard.accept()
+    return page
+
+
+def import_through_wizard(page, tmp_path, monkeypatch):
+    src = tmp_path / "roster.csv"
+    src.write_text(ROSTER)
+    page.import_roster()
+    wizard = page.wizard
+    assert wizard.choose.year.currentText() == YEAR
+    wizard.choose.path.setText(str(src))
+    wizard.next()
+    return wizard
+
+
+def shown(page) -> list[str]:
+    return [page.model.row_at(r).employee_id for r in range(page.model.rowCount())]
+
+
+def test_wizard_previews_imports_and_writes_the_errors_file(window, tmp_path, monkeypatch):
+    page = window.show_area("people")
+    assert "No one yet" in page.count.text()
+    wizard = import_through_wizard(page, tmp_path, monkeypatch)
+    preview = wizard.preview
+    statuses = {preview.model.row_at(r).employee_id: preview.model.row_at(r) for r in range(preview.model.rowCount())}
+    assert {k: r.status for k, r in statuses.items()} == {"E1": "new", "E2": "new", "E3": "new", "E4": "rejected"}
+    assert "license_type: must be one of Provisional" in statuses["E4"].reason
+    assert "Would import: 3 new, 0 changed, 0 unchanged, 1 rejected" in preview.summary.text()
+    with window.ctx.tasks.database.read() as s:
+        assert s.scalars(select(Educator)).all() == []  # the preview wrote nothing
+
+    opened = []
+    monkeypatch.setattr("app.ui.import_wizard.open_file", opened.append)
+    wizard.next()
+    result = wizard.result_page
+    assert "3 new, 0 changed, 0 unchanged, 1 rejected" in result.summary.text()
+    errors = tmp_path / "roster-errors.csv"
+    assert errors.exists() and "E4" in errors.read_text() and "Permanent" in errors.read_text()
+    result.errors_button.click()
+    assert opened == [errors]
+    wizard.accept()
+    assert sorted(shown(page)) == ["E1", "E2", "E3"]
+    assert page.count.text() == "3 of 3 people"
+
+
+def test_reimport_preview_says_unchanged(people, tmp_path, monkeypatch):
+    wizard = import_through_wizard(people, tmp_path, monkeypatch)
+    statuses = [wizard.preview.model.row_at(r).status for r in range(wizard.preview.model.rowCount())]
+    assert statuses == ["unchanged", "unchanged", "unchanged", "rejected"]
+    assert not wizard.preview.isComplete()  # nothing to import: the Import button stays off
+    wizard.reject()
+
+
+def test_search_filters_and_sort_narrow_the_table(people):
+    people.search.setText("okafor")
+    assert shown(people) == ["E2"]
+    people.search.setText("cara@district")  # email is searched though it is not a column
+    assert shown(people) == ["E3"]
+    people.search.setText("mathematics")
+    assert shown(people) == ["E2"]
+    people.search.clear()
+    people.role_filter.setCurrentIndex(people.role_filter.findData("administrator"))
+    assert shown(people) == ["E3"]
+    people.role_filter.setCurrentIndex(0)
+    people.status_filter.setCurrentIndex(people.status_filter.findData("beginning"))
+    assert shown(people) == ["E1"]  # Initial license, hired in the year, no experience
+    people.status_filter.setCurrentIndex(0)
+    people.school_filter.setCurrentIndex(people.school_filter.findData("Lincoln Elementary"))
+    assert sorted(shown(people)) == ["E1", "E2"]
+    assert people.count.text() == "2 of 3 people"
+    people.school_filter.setCurrentIndex(0)
+    people.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)  # years
+    assert shown(people) == ["E3", "E2", "E1"]
+
+
+def _open(page, employee_id):
+    page.select_person(employee_id)
+    assert page.detail.educator_id is not None
+    return page.detail
+
+
+def test_edit_an_educator_and_save(people, database):
+    detail = _open(people, "E2")
+    assert detail.values()["last_name"] == "Okafor"
+    detail.set_value("room", "B-204")
+    detail.set_value("last_rating", "Exemplary")
+    detail.save_button.click()
+    assert detail.message.text() == "Saved."
+    with database.read() as s:
+        ben = s.scalars(select(Educator).where(Educator.employee_id == "E2")).one()
+        assert (ben.room, ben.last_rating) == ("B-204", "Exemplary")
+    assert people.model.row_at(people.table.currentIndex().row()).last_rating == "Exemplary"
+
+
+def test_a_bad_value_shows_the_rule_and_saves_nothing(people, database):
+    detail = _open(people, "E2")
+    detail.set_value("hire_date", "2011-02-30")
+    detail.set_value("years_experience", "-2")
+    detail.set_value("room", "C-1")
+    detail.save()
+    assert detail.errors["hire_date"].text() == "no such day in the calendar"
+    assert detail.errors["years_experience"].text() == "cannot be below 0"
+    assert not detail.errors["room"].isVisibleTo(detail)
+    assert "Not saved" in detail.message.text()
+    with database.read() as s:
+        assert s.scalars(select(Educator).where(Educator.employee_id == "E2")).one().room is None
+
+
+def test_someone_else_saved_first_reload_or_overwrite(people, db_url):
+    from app.db import Database
+    from app.services.educators import load_form, save_form
+
+    detail = _open(people, "E2")
+    detail.set_value("room", "mine")
+    other = Database.open(db_url, actor="alice")
+    try:
+        with other.unit_of_work() as s:
+            form = load_form(s, detail.educator_id, YEAR)
+            save_form(s, dataclasses.replace(form, fields={**form.fields, "room": "theirs"}), YEAR)
+    finally:
+        other.dispose()
+    detail.save()
+    box = detail.stale_box
+    assert box is not None and "changed by alice at" in box.text()
+    box.cancel_button.click()
+    assert detail.values()["room"] == "mine"  # cancel keeps my edits
+
+    detail.save()
+    detail.stale_box.reload_button.click()
+    assert detail.values()["room"] == "theirs"
+
+    detail.set_value("room", "mine again")
+    with Database.open(db_url, actor="alice").unit_of_work() as s:  # alice saves once more
+        form = load_form(s, detail.educator_id, YEAR)
+        save_form(s, dataclasses.replace(form, fields={**form.fields, "room": "theirs 2"}), YEAR)
+    detail.save()
+    detail.stale_box.overwrite_button.click()
+    assert detail.message.text() == "Saved."
+    assert detail.values()["room"] == "mine again"
+
+
+def test_add_an_educator(people, database):
+    people.add_educator()
+    detail = people.detail
+    detail.set_value("employee_id", "E2")
+    detail.set_value("first_name", "Eve")
+    detail.set_value("last_name", "Park")
+    detail.save()
+    assert detail.errors["employee_id"].text() == "already belongs to Ben Okafor"
+    detail.set_value("employee_id", "E9")
+    detail.save()
+    assert detail.message.text() == "Saved."
+    assert "E9" in shown(people)
+    with database.read() as s:
+        assert s.scalars(select(Educator).where(Educator.employee_id == "E9")).one().full_name == "Eve Park"
+
+
+def test_export_roster_round_trips(people, tmp_path):
+    out = tmp_path / "out.csv"
+    people.export_roster(str(out))
+    text = out.read_text()
+    assert text.splitlines()[0].startswith("employee_id,first_name,last_name")
+    assert "Okafor" in text and "Wrote" in people.status.text()
+
+
+def test_splitter_is_remembered(people):
+    people.splitter.setSizes([500, 300])
+    people.splitter.splitterMoved.emit(500, 1)
+    assert people.ctx.settings.value("people/splitter") == people.splitter.saveState()
+
+
+def test_model_passes_the_qt_model_tester(qtmodeltester, people):
+    qtmodeltester.check(people.model, force_py=True)
