@@ -92,13 +92,17 @@ def db_path(backend: str, tmp_path: Path, migrated_template: Path) -> Path:
 def db_url(backend: str, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":
         return str(request.getfixturevalue("db_path"))
+    return _fresh_pg_database(request, template=request.getfixturevalue("pg_template"))
+
+
+def _fresh_pg_database(request: pytest.FixtureRequest, template: str | None = None) -> str:
+    """A new PostgreSQL database (a copy of `template`, or empty), dropped after the test."""
     from sqlalchemy import text
 
-    template = request.getfixturevalue("pg_template")
     name = f"mentordesk_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        conn.execute(text(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")))
 
     def drop() -> None:
         with admin.connect() as conn:
@@ -107,6 +111,14 @@ def db_url(backend: str, request: pytest.FixtureRequest) -> str:
 
     request.addfinalizer(drop)
     return _pg_url(name)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A database with no schema at all (for migration tests), on each backend."""
+    if backend == "sqlite":
+        return str(tmp_path / "empty.sqlite3")
+    return _fresh_pg_database(request)
 
 
 @pytest.fixture

@@ -1,0 +1,153 @@
+"""Roster import and export through the public command line: every rejection reason, the policy
+(errors file, --strict, --dry-run, exit codes), idempotence, derivation, CSV and XLSX round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Educator, InductionEnrollment
+
+HEADER = "employee_id,first_name,last_name,school,role,license_type,years_experience,hire_date,exit_date,last_rating,grades\n"
+GOOD = "E1,Ana,Silva,Lincoln,teacher,Initial,0,8/20/2025,,,K-2\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "roster.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def count(database) -> int:  # type: ignore[no-untyped-def]
+    with database.read() as s:
+        return s.scalar(select(func.count(Educator.id)))
+
+
+@pytest.mark.parametrize(("row", "field", "words"), [
+    (",Ana,Silva,Lincoln,teacher,Initial,0,,,,", "employee_id", "required"),
+    ("E9,,Silva,Lincoln,teacher,Initial,0,,,,", "first_name", "required"),
+    ("E9,Ana,,Lincoln,teacher,Initial,0,,,,", "last_name", "required"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,0,2025-02-30,,,", "hire_date", "no such day"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,0,next week,,,", "hire_date", "date"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,0,2025-08-20,2024-06-30,,", "exit_date", "before the hire date"),
+    ("E9,Ana,Silva,Lincoln,teacher,Profesional,0,,,,", "license_type", "Professional"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,0,,,Proficent,", "last_rating", "Proficient"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,-2,,,,", "years_experience", "below 0"),
+    ("E9,Ana,Silva,Lincoln,teacher,Initial,three,,,,", "years_experience", "whole number"),
+])
+def test_each_rejection_names_line_field_and_rule(tmp_path, run_cli, database, row, field, words):
+    path = write(tmp_path, GOOD + row + "\n")
+    errors = tmp_path / "errors.csv"
+    code, out, _ = run_cli("import", "roster", path, "--year", "2025-2026", "--errors", errors)
+    assert code == 1
+    assert "1 new" in out and "1 rejected" in out
+    with errors.open(newline="", encoding="utf-8") as f:
+        rejected = list(csv.DictReader(f))
+    assert len(rejected) == 1
+    assert rejected[0]["line"] == "3" and rejected[0]["field"] == field
+    assert words.lower() in rejected[0]["reason"].lower()
+    # The original columns follow, so the file can be fixed and imported again.
+    assert list(rejected[0])[:4] == ["line", "field", "value", "reason"]
+    assert rejected[0]["first_name"] == row.split(",")[1]
+    assert count(database) == 1  # the good row was written, the bad one not
+
+
+def test_an_invalid_choice_lists_the_allowed_values(tmp_path, run_cli):
+    path = write(tmp_path, "E9,Ana,Silva,Lincoln,teacher,Licensed,0,,,,\n")
+    _, out, _ = run_cli("import", "roster", path)
+    for allowed in ("Provisional", "Initial", "Professional", "Temporary"):
+        assert allowed in out
+
+
+def test_a_repeated_employee_id_keeps_the_first(tmp_path, run_cli, database):
+    path = write(tmp_path, GOOD + "E1,Anna,Silva,Lincoln,teacher,Initial,0,,,,\n")
+    code, out, _ = run_cli("import", "roster", path)
+    assert code == 1 and "line 3" in out and "repeats line 2" in out
+    with database.read() as s:
+        assert s.scalars(select(Educator.first_name)).all() == ["Ana"]
+
+
+def test_strict_writes_nothing_and_dry_run_counts(tmp_path, run_cli, database):
+    path = write(tmp_path, GOOD + "E2,Ben,,Lincoln,teacher,Initial,0,,,,\n")
+    code, out, _ = run_cli("import", "roster", path, "--strict")
+    assert code == 1 and "nothing was written" in out and count(database) == 0
+    code, out, _ = run_cli("import", "roster", write(tmp_path, GOOD), "--dry-run")
+    assert code == 0 and "Dry run, nothing written: 1 new" in out and count(database) == 0
+
+
+def test_reimport_is_idempotent_updates_and_never_deletes(tmp_path, run_cli, database):
+    first = write(tmp_path, GOOD + "E2,Ben,Okafor,Lincoln,teacher,Professional,9,2011-08-28,,Proficient,6;7\n")
+    assert run_cli("import", "roster", first, "--year", "2025-2026")[0] == 0
+    _, out, _ = run_cli("import", "roster", first, "--year", "2025-2026")
+    assert "0 new, 0 changed, 2 unchanged" in out
+    newer = write(tmp_path, "E2,Ben,Okafor,Adams,teacher,Professional,10,2011-08-28,,Exemplary,6;7\n", "newer.csv")
+    _, out, _ = run_cli("import", "roster", newer, "--year", "2025-2026")
+    assert "0 new, 1 changed, 0 unchanged" in out
+    with database.read() as s:
+        ben = s.scalars(select(Educator).where(Educator.employee_id == "E2")).one()
+        assert (ben.school.name, ben.years_experience, ben.last_rating) == ("Adams", 10, "Exemplary")
+        assert s.scalars(select(Educator).where(Educator.employee_id == "E1")).one().deleted_at is None
+    assert count(database) == 2
+
+
+@pytest.mark.parametrize(("license_", "years", "hire", "status"), [
+    ("Initial", "0", "2025-08-20", "beginning"),
+    ("Provisional", "", "2026-01-05", "beginning"),
+    ("Temporary", "0", "2025-07-01", "beginning"),
+    ("Professional", "0", "2025-08-20", None),  # a Professional license is not a first year of practice
+    ("Initial", "4", "2025-08-20", "incoming"),
+    ("Initial", "0", "2025-06-30", None),  # hired in the previous year
+])
+def test_blank_induction_status_is_derived(tmp_path, run_cli, database, license_, years, hire, status):
+    path = write(tmp_path, f"E1,Ana,Silva,Lincoln,teacher,{license_},{years},{hire},,,\n")
+    assert run_cli("import", "roster", path, "--year", "2025-2026")[0] == 0
+    with database.read() as s:
+        assert s.scalars(select(InductionEnrollment.status)).one_or_none() == status
+
+
+def test_header_variants_and_grade_spans(tmp_path, run_cli, database):
+    path = tmp_path / "hr.csv"
+    path.write_text("Emp #,First Name,Last Name,Building,Grade Levels,Hire Date\n"
+                    "7,Ana,Silva,Lincoln,PK-2,8/20/2025\n8,Ben,Ode,Lincoln,K;1;2,2025-08-21\n9,Cy,Li,Hill,9-12,\n")
+    code, out, err = run_cli("import", "roster", path)
+    assert code == 0, out + err
+    with database.read() as s:
+        grades = dict(s.execute(select(Educator.employee_id, Educator.grades)).all())
+    assert grades == {"7": ["PK", "K", "1", "2"], "8": ["K", "1", "2"], "9": ["9", "10", "11", "12"]}
+
+
+def test_xlsx_with_real_date_cells(tmp_path, run_cli, database):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Employee ID", "First Name", "Last Name", "Hire Date", "MEPID"])
+    sheet.append(["E5", "Dana", "Cole", dt.datetime(2025, 8, 25), 1234567])
+    book.save(tmp_path / "r.xlsx")
+    assert run_cli("import", "roster", tmp_path / "r.xlsx")[0] == 0
+    with database.read() as s:
+        dana = s.scalars(select(Educator)).one()
+        assert dana.hire_date == dt.date(2025, 8, 25) and dana.mepid == "01234567"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_round_trips(tmp_path, run_cli, database, suffix):
+    assert run_cli("demo", "--size", "small", "--year", "2025-2026")[0] == 0
+    out = tmp_path / f"roster{suffix}"
+    assert run_cli("export", "roster", "--out", out, "--year", "2025-2026")[0] == 0
+    code, text, err = run_cli("import", "roster", out, "--year", "2025-2026")
+    assert code == 0, text + err
+    assert "0 new, 0 changed, 120 unchanged, 0 rejected" in text
+
+
+def test_an_unreadable_file_is_a_clear_error(tmp_path, run_cli):
+    path = tmp_path / "roster.pdf"
+    path.write_bytes(b"%PDF-1.4 nonsense")
+    code, _, err = run_cli("import", "roster", path)
+    assert code == 1 and "roster.pdf" in err
+    code, _, err = run_cli("import", "roster", tmp_path / "missing.csv")
+    assert code == 1 and "no such file" in err
