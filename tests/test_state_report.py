@@ -63,6 +63,35 @@ def test_teacher_figures_by_hand(session, district):
     assert t["beginning_hired"] == 2
     assert t["hiring_rate"] == 0.667
     assert t["retained"] == 1 and t["retention_rate"] == 0.5
+    assert t["classroom_observations"] is None and t["mentoring_hours"] is None  # nothing logged: no data
+
+
+def test_time_log_figures_by_hand(session, district, tmp_path):
+    """(d) and (e) come from the time logs (services/hours.py): entries in the window whose mentee is a
+    beginning educator served; the incoming teacher's observation does not count."""
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from app.services import timelogs
+
+    pair = {(a.mentor.employee_id, a.mentee.employee_id): a.id for a in session.scalars(select(Assignment))}
+    today = D(2026, 7, 31)
+    for key, day, minutes, activity in ((("M1", "B1"), D(2025, 10, 6), 60, "observed_mentee"),
+                                        (("M1", "B2"), D(2025, 11, 3), 45, "planning"),
+                                        (("M2", "I1"), D(2025, 10, 7), 50, "observed_mentee"),
+                                        (("AM", "A1"), D(2025, 10, 8), 30, "observed_mentee")):
+        timelogs.add_entry(session, timelogs.EntryInput(pair[key], day, minutes, activity), today=today)
+    session.commit()
+    report = state_report.compute(session, "2025-2026")
+    data = report.to_json()
+    assert data["teachers"]["classroom_observations"] == 1
+    assert data["teachers"]["mentoring_hours"] == round(105 / 60, 1) == 1.8
+    assert data["administrators"]["site_visits"] == 1 and data["administrators"]["mentoring_hours"] == 0.5
+    months = dict(report.profile["hours_by_month"])
+    assert months["Oct 2025"] == 1.0 and months["Nov 2025"] == 0.8 and months["Jun 2026"] == 0.0
+    path = state_report_files.write(report, tmp_path / "state.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "(d) Classroom observations made by mentors: 1" in text and "No time logs: no data." not in text
 
 
 def test_administrator_figures_and_schools(session, district):

@@ -84,7 +84,17 @@ def _current_mentors(session: Session, year: SchoolYear, mentee_ids: list[uuid.U
 
 def _extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
     """Support team, orientation, hours and their flags, from the scheduling and time-log services."""
-    return {}
+    extras: dict[uuid.UUID, dict] = {educator_id: {} for educator_id in ids}
+    for educator_id, fields in _time_log_extras(session, year, ids).items():
+        extras.setdefault(educator_id, {}).update(fields)
+    return extras
+
+
+def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Hours to date this year, from the time logs' one computation (services/hours.py)."""
+    from app.services import hours
+
+    return {h.educator_id: {"hours": h.hours} for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
 
 
 def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, school: str | None = None) -> Path:

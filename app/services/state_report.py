@@ -214,6 +214,7 @@ def compute(session: Session, year_label: str) -> StateReport:
     assignments = [a for a in session.scalars(select(Assignment)) if a.mentee_id in by_id and a.mentor_id in by_id]
     teachers = _section("teacher", year, educators, status, assignments, by_id)
     administrators = _section("administrator", year, educators, status, assignments, by_id)
+    hours_by_month = _time_log_figures(session, year, educators, teachers, administrators)
     profile = load_profile(session, year.label)
     return StateReport(
         school_year=year.label,
@@ -226,5 +227,23 @@ def compute(session: Session, year_label: str) -> StateReport:
         activities=None,
         satisfaction=satisfaction(session, year.id),
         partnerships=[p.as_json() for p in list_partnerships(session, as_of=year.window_end)],
-        profile={"answers": profile.answers, "from_data": profile.from_data, "carried_from": profile.carried_from},
+        profile={"answers": profile.answers, "from_data": profile.from_data, "carried_from": profile.carried_from,
+                 "hours_by_month": hours_by_month},
     )
+
+
+def _time_log_figures(session: Session, year: SchoolYear, educators: list[Educator], teachers: RoleSection,
+                      administrators: RoleSection) -> list[tuple[str, float]]:
+    """Items (d) and (e) from the time logs' one computation (services/hours.py); "no data" (None)
+    when nothing is logged in the window. Returns the teachers' hours by month for the chart."""
+    from app.services import hours
+
+    if not hours.any_entries(session, year.window_start, year.window_end):
+        return []
+    ids = {e.employee_id: e.id for e in educators}
+    for section in (teachers, administrators):
+        served = [ids[p.employee_id] for p in section.beginning_served]
+        totals = hours.totals_for(session, year.window_start, year.window_end, served)
+        section.observations, section.mentoring_minutes = totals.observations, totals.minutes
+    return hours.hours_by_month(session, year.window_start, year.window_end,
+                                [ids[p.employee_id] for p in teachers.beginning_served])

@@ -1,0 +1,464 @@
+"""Mentoring time logs: entering, checking, listing and exporting them (000: mentors are "often
+responsible for documenting time/topics discussed"; 004, Core Mentoring Activities).
+
+Rules for every entry (the Time Logs page and the importer share them):
+- the date falls within the pair's assignment (its start date to its end date, or the end of its
+  school year when it is still open);
+- the date is not in the future;
+- 5 to 600 minutes per entry;
+- an entry identical in pair, date, minutes and activity to an existing one is a duplicate: the page
+  warns and asks, the importer skips it.
+Confidential notes are written here and read back only by `entry_notes` (the pair's own detail view);
+no list, export or report in this module or elsewhere reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models import Assignment, Educator, SchoolYear
+from app.models.timelogs import MAX_MINUTES, MIN_MINUTES, TimeLog, TimeLogGroup
+from app.models.vocab import ACTIVITY_CODES
+from app.services import hours as hours_service
+from app.services import settings
+from app.services.errors import FieldProblem, MentorDeskError, ValidationError
+from app.services.years import ensure_year
+
+ACTIVITY_LABELS: dict[str, str] = {
+    "observed_mentee": "Observed the mentee teach",
+    "mentee_observed": "Mentee observed a lesson",
+    "co_teaching": "Co-teaching",
+    "pre_conference": "Pre-observation conference",
+    "post_conference": "Post-observation conference",
+    "planning": "Planning lessons",
+    "data_analysis": "Analysing student data",
+    "video_analysis": "Video analysis",
+    "goal_setting": "Goal setting",
+    "meeting": "Meeting",
+    "other": "Other",
+}
+
+# The topics 004 lists for mentoring (DOMAIN.md, "Mentoring activities and logs"); the district edits
+# the list in Settings (stored as the setting `timelog_topics`).
+DEFAULT_TOPICS: tuple[str, ...] = (
+    "Curriculum frameworks",
+    "Educator evaluation and the model rubric",
+    "Classroom management",
+    "Standards-based instruction",
+    "Differentiated instruction",
+    "Formative assessment",
+    "Technology",
+    "Time management",
+    "SEI/ELL",
+    "School culture and procedures",
+)
+TOPICS_SETTING = "timelog_topics"
+
+# Columns of the public time-log format that exports write. `notes` is part of the import format but
+# is confidential: it is never exported.
+EXPORT_FIELDS = ("mentor_employee_id", "mentee_employee_id", "date", "minutes", "activity", "topics", "release_time")
+
+
+class DuplicateEntryError(MentorDeskError):
+    """An identical entry (pair, date, minutes, activity) exists; the page asks before saving another."""
+
+    def __init__(self, existing_id: uuid.UUID, message: str):
+        self.existing_id = existing_id
+        super().__init__(message)
+
+
+def computer_name() -> str:
+    try:
+        return socket.gethostname()[:120] or "unknown"
+    except OSError:  # pragma: no cover - no host name in some sandboxes
+        return "unknown"
+
+
+def topics(session: Session) -> list[str]:
+    stored = settings.get(session, TOPICS_SETTING)
+    return list(stored) if stored else list(DEFAULT_TOPICS)
+
+
+def set_topics(session: Session, names: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for name in names:
+        name = " ".join(str(name).split())
+        if name and name.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(name[:80])
+    if not cleaned:
+        raise ValidationError([FieldProblem("topics", "", "keep at least one topic")])
+    settings.set_value(session, TOPICS_SETTING, cleaned)
+    return cleaned
+
+
+def normalize_topics(session: Session, raw: Iterable[str], known: Sequence[str] | None = None) -> list[str]:
+    """Match topics to the list ignoring case; an unknown topic is kept as typed (lists evolve)."""
+    known = known if known is not None else topics(session)
+    by_key = {k.lower(): k for k in known}
+    out: list[str] = []
+    for item in raw:
+        item = " ".join(str(item).split())
+        if item:
+            value = by_key.get(item.lower(), item[:80])
+            if value not in out:
+                out.append(value)
+    return out
+
+
+# --- pairs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairOption:
+    """A pair to log time for (one assignment), as the quick entry's autocomplete shows it."""
+
+    assignment_id: uuid.UUID
+    mentor_id: uuid.UUID
+    mentee_id: uuid.UUID
+    mentor: str
+    mentee: str
+    mentor_employee_id: str
+    mentee_employee_id: str
+    school: str
+    start: dt.date
+    end: dt.date  # the assignment's end date, or the end of its school year
+
+    @property
+    def label(self) -> str:
+        return f"{self.mentee} \u2190 {self.mentor}" + (f" ({self.school})" if self.school else "")
+
+
+def pair_options(session: Session, year_label: str) -> list[PairOption]:
+    year, _ = ensure_year(session, year_label)
+    mentor, mentee = aliased(Educator), aliased(Educator)
+    rows = session.execute(
+        select(Assignment, mentor, mentee)
+        .join(mentor, mentor.id == Assignment.mentor_id).join(mentee, mentee.id == Assignment.mentee_id)
+        .where(Assignment.school_year_id == year.id)
+    ).all()
+    out = [PairOption(a.id, m.id, e.id, m.full_name, e.full_name, m.employee_id, e.employee_id,
+                      e.school.name if e.school else "", a.start_date, a.end_date or year.window_end)
+           for a, m, e in rows]
+    out.sort(key=lambda p: (p.mentee.lower(), p.start))
+    return out
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryInput:
+    """What a person or an import row gives for one entry."""
+
+    assignment_id: uuid.UUID
+    date: dt.date
+    minutes: int
+    activity: str
+    topics: list[str] = field(default_factory=list)
+    release_time: bool = False
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """An entry as lists show it (never the notes)."""
+
+    id: uuid.UUID
+    assignment_id: uuid.UUID
+    date: dt.date
+    mentor: str
+    mentee: str
+    school: str
+    minutes: int
+    activity: str
+    topics: tuple[str, ...]
+    release_time: bool
+    group: bool
+    entered_by: str
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def _assignment_end(session: Session, a: Assignment) -> dt.date:
+    if a.end_date is not None:
+        return a.end_date
+    return session.get(SchoolYear, a.school_year_id).window_end
+
+
+def check_entry(session: Session, entry: EntryInput, *, today: dt.date | None = None,
+                assignment: Assignment | None = None) -> list[FieldProblem]:
+    """The rules (module docstring); returns every problem, empty when the entry is valid."""
+    today = today or dt.date.today()
+    problems: list[FieldProblem] = []
+    a = assignment or session.get(Assignment, entry.assignment_id)
+    if a is None:
+        return [FieldProblem("pair", str(entry.assignment_id), "no such mentor-mentee assignment")]
+    if entry.activity not in ACTIVITY_CODES:
+        problems.append(FieldProblem("activity", str(entry.activity), f"must be one of {', '.join(ACTIVITY_CODES)}"))
+    if not isinstance(entry.minutes, int) or not MIN_MINUTES <= entry.minutes <= MAX_MINUTES:
+        problems.append(FieldProblem("minutes", str(entry.minutes),
+                                     f"must be {MIN_MINUTES} to {MAX_MINUTES} minutes for one entry"))
+    if entry.date > today:
+        problems.append(FieldProblem("date", entry.date.isoformat(), "is in the future"))
+    else:
+        end = _assignment_end(session, a)
+        if not a.start_date <= entry.date <= end:
+            problems.append(FieldProblem("date", entry.date.isoformat(),
+                                         f"is outside the pair's assignment ({a.start_date:%m/%d/%Y} to {end:%m/%d/%Y})"))
+    if entry.notes and len(entry.notes) > 20000:
+        problems.append(FieldProblem("notes", "", "is longer than 20,000 characters"))
+    return problems
+
+
+def find_duplicate(session: Session, assignment_id: uuid.UUID, day: dt.date, minutes: int, activity: str
+                   ) -> uuid.UUID | None:
+    return session.scalars(select(TimeLog.id).where(
+        TimeLog.assignment_id == assignment_id, TimeLog.date == day, TimeLog.minutes == minutes,
+        TimeLog.activity == activity, TimeLog.deleted_at.is_(None)).limit(1)).first()
+
+
+def _new_log(session: Session, a: Assignment, entry: EntryInput, group: TimeLogGroup | None, computer: str | None,
+             known_topics: Sequence[str] | None = None) -> TimeLog:
+    log = TimeLog(id=uuid.uuid4(), assignment_id=a.id, group=group, mentor_id=a.mentor_id, mentee_id=a.mentee_id,
+                  date=entry.date, minutes=entry.minutes, activity=entry.activity,
+                  topics=normalize_topics(session, entry.topics, known_topics), release_time=bool(entry.release_time),
+                  notes=(entry.notes or "").strip() or None, entered_by=session.info.get("actor"),
+                  computer=computer or computer_name())
+    session.add(log)
+    return log
+
+
+def add_entry(session: Session, entry: EntryInput, *, allow_duplicate: bool = False, today: dt.date | None = None,
+              computer: str | None = None) -> uuid.UUID:
+    """Save one entry after checking the rules. Raises ValidationError, or DuplicateEntryError
+    (unless `allow_duplicate`, which the page sets once the person confirmed)."""
+    a = session.get(Assignment, entry.assignment_id)
+    problems = check_entry(session, entry, today=today, assignment=a)
+    if problems:
+        raise ValidationError(problems)
+    if not allow_duplicate:
+        existing = find_duplicate(session, entry.assignment_id, entry.date, entry.minutes, entry.activity)
+        if existing is not None:
+            raise DuplicateEntryError(existing, f"This pair already has {entry.minutes} minutes of "
+                                                f"{ACTIVITY_LABELS[entry.activity].lower()} on {entry.date:%m/%d/%Y}.")
+    log = _new_log(session, a, entry, None, computer)
+    session.flush()
+    return log.id
+
+
+def add_group_session(session: Session, assignment_ids: Sequence[uuid.UUID], entry: EntryInput, *,
+                      title: str | None = None, today: dt.date | None = None, computer: str | None = None
+                      ) -> list[uuid.UUID]:
+    """One session with several mentees of the same mentor: the time counts for each mentee."""
+    if len(set(assignment_ids)) < 2:
+        raise ValidationError([FieldProblem("pairs", "", "a group session has at least two mentees")])
+    assignments = [session.get(Assignment, a) for a in dict.fromkeys(assignment_ids)]
+    problems: list[FieldProblem] = []
+    for a_id, a in zip(dict.fromkeys(assignment_ids), assignments):
+        one = EntryInput(a_id, entry.date, entry.minutes, entry.activity, entry.topics, entry.release_time, entry.notes)
+        problems += check_entry(session, one, today=today, assignment=a)
+    mentors = {a.mentor_id for a in assignments if a is not None}
+    if len(mentors) > 1:
+        problems.append(FieldProblem("pairs", "", "every mentee of a group session has the same mentor"))
+    if problems:
+        raise ValidationError(list(dict.fromkeys(problems)))
+    group = TimeLogGroup(id=uuid.uuid4(), mentor_id=mentors.pop(), date=entry.date, title=(title or "").strip() or None)
+    session.add(group)
+    ids = [_new_log(session, a, entry, group, computer).id for a in assignments]
+    session.flush()
+    return ids
+
+
+def update_entry(session: Session, entry_id: uuid.UUID, entry: EntryInput, *, today: dt.date | None = None) -> None:
+    log = session.get(TimeLog, entry_id)
+    if log is None:
+        raise ValidationError([FieldProblem("entry", str(entry_id), "no longer exists")])
+    a = session.get(Assignment, entry.assignment_id)
+    problems = check_entry(session, entry, today=today, assignment=a)
+    if problems:
+        raise ValidationError(problems)
+    log.assignment_id, log.mentor_id, log.mentee_id = a.id, a.mentor_id, a.mentee_id
+    log.date, log.minutes, log.activity = entry.date, entry.minutes, entry.activity
+    log.topics = normalize_topics(session, entry.topics)
+    log.release_time = bool(entry.release_time)
+    if entry.notes is not None:
+        log.notes = entry.notes.strip() or None
+    session.flush()
+
+
+def delete_entry(session: Session, entry_id: uuid.UUID) -> None:
+    log = session.get(TimeLog, entry_id)
+    if log is not None:
+        log.tombstone()
+        session.flush()
+
+
+def entry_notes(session: Session, entry_id: uuid.UUID) -> str:
+    """The confidential notes, for the pair's own detail view only (and the coordinator, for now)."""
+    log = session.get(TimeLog, entry_id)
+    return (log.notes or "") if log is not None else ""
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    year_label: str
+    mentor_id: uuid.UUID | None = None
+    mentee_id: uuid.UUID | None = None
+    assignment_id: uuid.UUID | None = None
+    activity: str | None = None
+    school: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str = ""  # matches mentor or mentee names
+
+
+def _filtered(session: Session, flt: EntryFilter):  # type: ignore[no-untyped-def]
+    year, _ = ensure_year(session, flt.year_label)
+    conditions = [TimeLog.date >= max(year.window_start, flt.date_from or year.window_start),
+                  TimeLog.date <= min(year.window_end, flt.date_to or year.window_end),
+                  TimeLog.deleted_at.is_(None)]
+    if flt.mentor_id:
+        conditions.append(TimeLog.mentor_id == flt.mentor_id)
+    if flt.mentee_id:
+        conditions.append(TimeLog.mentee_id == flt.mentee_id)
+    if flt.assignment_id:
+        conditions.append(TimeLog.assignment_id == flt.assignment_id)
+    if flt.activity:
+        conditions.append(TimeLog.activity == flt.activity)
+    mentor, mentee = aliased(Educator), aliased(Educator)
+    if flt.text.strip():
+        needle = f"%{flt.text.strip().lower()}%"
+        conditions.append(or_(func.lower(mentor.first_name + " " + mentor.last_name).like(needle),
+                              func.lower(mentee.first_name + " " + mentee.last_name).like(needle)))
+    if flt.school:
+        from app.models import School
+
+        school_ids = select(School.id).where(func.lower(School.name) == flt.school.lower())
+        conditions.append(mentee.school_id.in_(school_ids))
+    return mentor, mentee, and_(*conditions)
+
+
+_SORTS = {"date": TimeLog.date, "minutes": TimeLog.minutes, "activity": TimeLog.activity}
+
+
+def count_entries(session: Session, flt: EntryFilter) -> int:
+    mentor, mentee, where = _filtered(session, flt)
+    query = select(func.count()).select_from(TimeLog)
+    if flt.text.strip() or flt.school:
+        query = query.join(mentor, mentor.id == TimeLog.mentor_id).join(mentee, mentee.id == TimeLog.mentee_id)
+    return int(session.execute(query.where(where)).scalar_one())
+
+
+def list_entries(session: Session, flt: EntryFilter, *, offset: int = 0, limit: int | None = None,
+                 sort: str = "date", descending: bool = True) -> list[EntryRow]:
+    """A page of entries, newest first by default. Never loads the notes."""
+    from app.models import School
+
+    mentor, mentee, where = _filtered(session, flt)
+    key = _SORTS.get(sort, TimeLog.date)
+    order = (key.desc(), TimeLog.id.desc()) if descending else (key.asc(), TimeLog.id.asc())
+    query = (select(TimeLog.id, TimeLog.assignment_id, TimeLog.date, mentor.first_name, mentor.last_name,
+                    mentee.first_name, mentee.last_name, School.name, TimeLog.minutes, TimeLog.activity,
+                    TimeLog.topics, TimeLog.release_time, TimeLog.group_id, TimeLog.entered_by)
+             .join(mentor, mentor.id == TimeLog.mentor_id).join(mentee, mentee.id == TimeLog.mentee_id)
+             .outerjoin(School, School.id == mentee.school_id)
+             .where(where).order_by(*order).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    return [EntryRow(r[0], r[1], r[2], f"{r[3]} {r[4]}", f"{r[5]} {r[6]}", r[7] or "", r[8], r[9],
+                     tuple(r[10] or ()), bool(r[11]), r[12] is not None, r[13] or "")
+            for r in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """A pair with its totals for the year (the list's per-pair totals)."""
+
+    pair: PairOption
+    minutes: int
+    observations: int
+    entries: int
+    last_date: dt.date | None
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def pair_summaries(session: Session, year_label: str) -> list[PairSummary]:
+    year, _ = ensure_year(session, year_label)
+    totals = hours_service.pair_totals(session, year.window_start, year.window_end)
+    out = []
+    for pair in pair_options(session, year_label):
+        t = totals.get(pair.assignment_id)
+        out.append(PairSummary(pair, t.minutes if t else 0, t.observations if t else 0, t.entries if t else 0,
+                               t.last_date if t else None))
+    return out
+
+
+def export_entries(session: Session, flt: EntryFilter, out: str | Path) -> Path:
+    """The filtered list as CSV or XLSX in the public time-log format, without the confidential notes."""
+    from app.services import tabular
+
+    _m, _e, where = _filtered(session, flt)
+    rows = session.execute(
+        select(_m.employee_id, _e.employee_id, TimeLog.date, TimeLog.minutes, TimeLog.activity, TimeLog.topics,
+               TimeLog.release_time)
+        .join(_m, _m.id == TimeLog.mentor_id).join(_e, _e.id == TimeLog.mentee_id)
+        .where(where).order_by(TimeLog.date, _e.employee_id))
+    records = ({"mentor_employee_id": r[0], "mentee_employee_id": r[1], "date": r[2].isoformat(), "minutes": r[3],
+                "activity": r[4], "topics": ";".join(r[5] or ()), "release_time": "yes" if r[6] else "no"}
+               for r in rows)
+    return tabular.write_table(out, list(EXPORT_FIELDS), records, sheet="Time logs")
+
+
+# --- the dashboard card ------------------------------------------------------------------------
+
+
+def stale_pairs(session: Session, year_label: str, *, today: dt.date | None = None,
+                weeks: int | None = None) -> list[tuple[PairOption, dt.date | None]]:
+    """Pairs active today with no entry in the last `weeks` weeks (setting `stale_pair_weeks`)."""
+    today = today or dt.date.today()
+    weeks = int(weeks if weeks is not None else settings.get(session, "stale_pair_weeks") or 3)
+    cutoff = today - dt.timedelta(weeks=weeks)
+    last = hours_service.last_entry_by_assignment(session)
+    out = []
+    for pair in pair_options(session, year_label):
+        if not pair.start <= today <= pair.end or pair.start > cutoff:
+            continue  # not active, or too new to be behind
+        when = last.get(pair.assignment_id)
+        if when is None or when < cutoff:
+            out.append((pair, when))
+    out.sort(key=lambda item: (item[1] or dt.date.min, item[0].mentee))
+    return out
+
+
+def attention_card(session: Session, year_label: str):  # type: ignore[no-untyped-def]
+    """Dashboard card: pairs with no time logged in `stale_pair_weeks` weeks (004: the coordinator
+    "maintains meeting schedules ... and ensures that these are followed")."""
+    from app.services.attention import AttentionCard, AttentionItem
+
+    weeks = int(settings.get(session, "stale_pair_weeks") or 3)
+    stale = stale_pairs(session, year_label, weeks=weeks)
+    items = [AttentionItem(f"{p.mentee} and {p.mentor}" + (f" ({p.school})" if p.school else "") + ": "
+                           + (f"last entry {when:%m/%d/%Y}" if when else "nothing logged yet"),
+                           p.mentee_id, overdue=when is None)
+             for p, when in stale]
+    active = len(pair_options(session, year_label))
+    summary = (f"{len(stale)} of {active} pairs have no time logged in {weeks} weeks" if stale
+               else f"Every active pair has logged time in the last {weeks} weeks")
+    return AttentionCard("stale_pairs", f"Pairs with no time logged in {weeks} weeks",
+                         "004, Core Mentoring Activities; 603 CMR 7.12(2)(d) release time", items, summary, "timelogs")

@@ -1,0 +1,313 @@
+"""Time logs: the rules, duplicates, group sessions, hours across years and reassignments, imports
+(public format and a Forms export with a remembered mapping), the hours report and the dashboard card."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
+from app.services import hours, timelogs
+from app.services.errors import ValidationError
+from app.services.tabular import FileFormatError
+from app.services.timelog_import import import_timelogs
+from app.services.timelogs import DuplicateEntryError, EntryInput
+from app.services.years import ensure_year
+
+D = dt.date
+TODAY = D(2026, 6, 15)
+
+
+def _person(session, eid, school, first=None, last=None, **kw):
+    e = Educator(id=derived_id("educator", eid), employee_id=eid, first_name=first or f"First{eid}",
+                 last_name=last or f"Last{eid}", school=school, email=f"{eid.lower()}@district.org", **kw)
+    session.add(e)
+    return e
+
+
+@pytest.fixture
+def pairs(session):
+    """B1: beginning in 2024-2025 (mentor M1), second year in 2025-2026 with M1 until January 31,
+    then reassigned to M2. B2: beginning in 2025-2026 with M1. I1: incoming 2025-2026 with M2."""
+    y24, _ = ensure_year(session, "2024-2025")
+    y25, _ = ensure_year(session, "2025-2026")
+    north = School(name="North Elementary")
+    session.add(north)
+    m1 = _person(session, "M1", north, "Maria", "Lopez", mentor_trained_on=D(2020, 6, 1))
+    m2 = _person(session, "M2", north, "Sam", "Okafor", mentor_trained_on=D(2021, 6, 1))
+    b1 = _person(session, "B1", north, "Ana", "Silva", hire_date=D(2024, 8, 20))
+    b2 = _person(session, "B2", north, "Ben", "Hart", hire_date=D(2025, 8, 20))
+    i1 = _person(session, "I1", north, "Ida", "Ng", hire_date=D(2025, 8, 20), license_type="Initial")
+    session.add_all([
+        InductionEnrollment(educator=b1, school_year=y24, status="beginning", induction_year=1),
+        InductionEnrollment(educator=b1, school_year=y25, status="beginning", induction_year=2),
+        InductionEnrollment(educator=b2, school_year=y25, status="beginning", induction_year=1),
+        InductionEnrollment(educator=i1, school_year=y25, status="incoming", induction_year=1),
+    ])
+    a0 = Assignment(mentor=m1, mentee=b1, school_year=y24, start_date=D(2024, 9, 1))
+    a1 = Assignment(mentor=m1, mentee=b1, school_year=y25, start_date=D(2025, 9, 1), end_date=D(2026, 1, 31),
+                    end_reason="reassigned")
+    a2 = Assignment(mentor=m2, mentee=b1, school_year=y25, start_date=D(2026, 2, 1))
+    a3 = Assignment(mentor=m1, mentee=b2, school_year=y25, start_date=D(2025, 9, 1))
+    a4 = Assignment(mentor=m2, mentee=i1, school_year=y25, start_date=D(2025, 9, 10))
+    session.add_all([a0, a1, a2, a3, a4])
+    session.commit()
+    return {"a0": a0.id, "a1": a1.id, "a2": a2.id, "a3": a3.id, "a4": a4.id, "b1": b1.id, "b2": b2.id, "i1": i1.id,
+            "m1": m1.id, "m2": m2.id}
+
+
+def _add(session, assignment_id, day, minutes, activity="meeting", **kw):
+    return timelogs.add_entry(session, EntryInput(assignment_id, day, minutes, activity, **kw), today=TODAY)
+
+
+def _problems(exc_info):
+    return {(p.field, p.reason) for p in exc_info.value.problems}
+
+
+def test_rules_date_in_assignment_not_future_minutes_range(session, pairs):
+    with pytest.raises(ValidationError) as exc:
+        _add(session, pairs["a1"], D(2026, 2, 3), 30)  # a1 ended January 31 (reassigned)
+    assert any(f == "date" and "outside the pair's assignment (09/01/2025 to 01/31/2026)" in r for f, r in _problems(exc))
+    with pytest.raises(ValidationError) as exc:
+        _add(session, pairs["a2"], D(2026, 6, 16), 30)
+    assert ("date", "is in the future") in _problems(exc)
+    for minutes in (4, 601):
+        with pytest.raises(ValidationError) as exc:
+            _add(session, pairs["a2"], D(2026, 3, 2), minutes)
+        assert ("minutes", "must be 5 to 600 minutes for one entry") in _problems(exc)
+    for minutes in (5, 600):
+        assert _add(session, pairs["a2"], D(2026, 3, 2), minutes)
+    with pytest.raises(ValidationError) as exc:
+        _add(session, pairs["a2"], D(2026, 3, 2), 30, activity="lunch")
+    assert {f for f, _ in _problems(exc)} == {"activity"}
+    # An open assignment ends with its school year.
+    with pytest.raises(ValidationError):
+        _add(session, pairs["a0"], D(2025, 7, 2), 30)
+
+
+def test_duplicate_is_refused_unless_confirmed(session, pairs):
+    first = _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning")
+    with pytest.raises(DuplicateEntryError) as exc:
+        _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning")
+    assert exc.value.existing_id == first and "already has 45 minutes of planning lessons on 10/06/2025" in str(exc.value)
+    # Different minutes or activity: not a duplicate.
+    _add(session, pairs["a3"], D(2025, 10, 6), 30, "planning")
+    _add(session, pairs["a3"], D(2025, 10, 6), 45, "goal_setting")
+    second = timelogs.add_entry(session, EntryInput(pairs["a3"], D(2025, 10, 6), 45, "planning"),
+                                allow_duplicate=True, today=TODAY)
+    assert second != first
+    # A deleted entry no longer blocks.
+    timelogs.delete_entry(session, first)
+    timelogs.delete_entry(session, second)
+    _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning")
+
+
+def test_entry_records_who_and_where_and_keeps_notes_private(session, pairs):
+    session.info["actor"] = "mlopez"
+    entry_id = _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning", topics=["classroom management", "Recess"],
+                    release_time=True, notes="Worried about evaluation")
+    session.commit()
+    row = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026"))[0]
+    assert row.entered_by == "mlopez" and row.release_time and row.minutes == 45
+    assert row.topics == ("Classroom management", "Recess")  # matched to the list, unknown kept as typed
+    assert not hasattr(row, "notes")
+    assert timelogs.entry_notes(session, entry_id) == "Worried about evaluation"
+    from app.models.timelogs import TimeLog
+
+    assert session.get(TimeLog, entry_id).computer
+
+
+def test_group_session_counts_for_each_mentee(session, pairs):
+    ids = timelogs.add_group_session(session, [pairs["a1"], pairs["a3"]],
+                                     EntryInput(pairs["a1"], D(2025, 11, 3), 60, "meeting"), title="Peer group",
+                                     today=TODAY)
+    assert len(ids) == 2
+    per = hours.totals_by_mentee(session, D(2025, 7, 1), D(2026, 6, 30))
+    assert per[pairs["b1"]].minutes == 60 and per[pairs["b2"]].minutes == 60
+    with pytest.raises(ValidationError) as exc:  # different mentors
+        timelogs.add_group_session(session, [pairs["a3"], pairs["a4"]],
+                                   EntryInput(pairs["a3"], D(2025, 11, 3), 60, "meeting"), today=TODAY)
+    assert "same mentor" in str(exc.value)
+
+
+def test_hours_follow_the_educator_across_years_and_mentors(session, pairs):
+    # 2024-2025 (B1's induction year): 10 h, none of it toward the 50.
+    for week in range(10):
+        _add(session, pairs["a0"], D(2024, 10, 1) + dt.timedelta(weeks=week), 60)
+    # 2025-2026: 3 h with M1 (one observation), then 2.5 h with M2 after the reassignment.
+    _add(session, pairs["a1"], D(2025, 9, 15), 90, "observed_mentee")
+    _add(session, pairs["a1"], D(2026, 1, 20), 90, "post_conference")
+    _add(session, pairs["a2"], D(2026, 2, 10), 150, "co_teaching")
+    _add(session, pairs["a3"], D(2025, 9, 20), 45, "observed_mentee")
+    _add(session, pairs["a4"], D(2025, 9, 22), 30)
+    session.commit()
+    rows = {h.employee_id: h for h in hours.educator_hours(session, "2025-2026")}
+    assert set(rows) == {"B1", "B2", "I1"}
+    b1 = rows["B1"]
+    assert (b1.hours, b1.observations) == (5.5, 1)
+    assert b1.hours_toward_50 == 5.5 and b1.induction_year == "2024-2025"
+    assert round(b1.progress_50, 3) == round(330 / 3000, 3)
+    assert rows["B2"].hours == 0.8 and rows["B2"].hours_toward_50 is None  # still in the induction year
+    assert rows["I1"].hours_toward_50 == 0.5  # incoming: induction done elsewhere, every hour counts
+    last_year = {h.employee_id: h for h in hours.educator_hours(session, "2024-2025")}
+    assert last_year["B1"].hours == 10.0 and last_year["B1"].hours_toward_50 is None
+    lines = hours.record_lines(session, pairs["b1"])
+    assert {(r.year, r.mentor, r.counts_toward_50) for r in lines} == {
+        ("2024-2025", "Maria Lopez", False), ("2025-2026", "Maria Lopez", True), ("2025-2026", "Sam Okafor", True)}
+    months = dict(hours.minutes_by_month(session, D(2025, 7, 1), D(2026, 6, 30)))
+    assert months["2025-09"] == 90 + 45 + 30 and months["2026-02"] == 150 and months["2025-07"] == 0
+    summaries = {s.pair.assignment_id: s for s in timelogs.pair_summaries(session, "2025-2026")}
+    assert summaries[pairs["a1"]].minutes == 180 and summaries[pairs["a1"]].last_date == D(2026, 1, 20)
+
+
+def _write_csv(path, header, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+PUBLIC = ["mentor_employee_id", "mentee_employee_id", "date", "minutes", "activity", "topics", "release_time", "notes"]
+
+
+def test_import_public_format_rejections_and_reimport(session, pairs, tmp_path):
+    path = _write_csv(tmp_path / "logs.csv", PUBLIC, [
+        ["M1", "B2", "2025-09-15", "45", "planning", "Classroom management;Technology", "yes", "secret one"],
+        ["M1", "B2", "9/22/2025", "1:30", "observed_mentee", "", "no", ""],
+        ["M2", "B1", "2026-02-10", "1.5 hours", "co_teaching", "", "", ""],
+        ["M9", "B2", "2025-09-15", "45", "planning", "", "", ""],  # unknown mentor
+        ["M1", "B1", "2026-03-01", "45", "planning", "", "", ""],  # M1 no longer covers B1 in March
+        ["M2", "B2", "2025-09-15", "45", "planning", "", "", ""],  # never paired
+        ["M1", "B2", "2025-09-16", "forever", "planning", "", "", ""],
+        ["M1", "B2", "2025-09-16", "45", "lunch duty", "", "", ""],
+        ["M1", "B2", "2025-09-16", "700", "planning", "", "", ""],
+        ["M1", "B2", "2025-09-15", "45", "planning", "", "", ""],  # repeats line 2: skipped
+    ])
+    report = import_timelogs(session, path, today=TODAY)
+    session.commit()
+    assert (report.new, report.skipped, len(report.rejected)) == (3, 1, 6)
+    reasons = {r.line: r.reason for r in report.rejected}
+    assert "no educator with this employee id, email or name" in reasons[5]
+    assert "no assignment of this mentor to this mentee covers the date" in reasons[6]
+    assert "this mentor is not assigned to this mentee" in reasons[7]
+    assert "not a duration" in reasons[8]
+    assert reasons[9].startswith("activity: must be one of")
+    assert "5 to 600 minutes" in reasons[10]
+    per = hours.totals_by_mentee(session, D(2025, 7, 1), D(2026, 6, 30))
+    assert per[pairs["b2"]].minutes == 135 and per[pairs["b2"]].observations == 1 and per[pairs["b1"]].minutes == 90
+    again = import_timelogs(session, path, today=TODAY)
+    session.commit()
+    assert again.new == 0 and again.skipped == 4
+    assert hours.totals_by_mentee(session, D(2025, 7, 1), D(2026, 6, 30))[pairs["b2"]].minutes == 135
+
+
+def test_strict_and_dry_run_write_nothing(session, pairs, tmp_path):
+    path = _write_csv(tmp_path / "logs.csv", PUBLIC, [
+        ["M1", "B2", "2025-09-15", "45", "planning", "", "", ""],
+        ["M9", "B2", "2025-09-15", "45", "planning", "", "", ""],
+    ])
+    assert import_timelogs(session, path, strict=True, today=TODAY).written is False
+    session.commit()
+    dry = import_timelogs(session, path, dry_run=True, today=TODAY)
+    session.commit()
+    assert dry.new == 1 and dry.summary().startswith("Dry run")
+    assert hours.totals_by_mentee(session, D(2025, 7, 1), D(2026, 6, 30)) == {}
+
+
+FORMS_HEADER = ["Timestamp", "Email Address", "Your employee ID", "Who did you meet with?", "Date of the session",
+                "How long was the session?", "What did you do?", "Topics discussed", "Did you use release time?",
+                "Anything else? (private)"]
+
+
+def test_forms_import_with_a_remembered_mapping(session, pairs, tmp_path):
+    rows = [
+        ["2025/09/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "9/15/2025", "45 min", "Planning lessons",
+         "Classroom management, Technology", "Yes", "private words"],
+        ["2025/09/29 3:00:00 PM EST", "m1@district.org", "M1", "b2@district.org", "9/26/2025", "1:30",
+         "Observed the mentee teach", "", "No", ""],
+        ["2026/02/12 3:00:00 PM EST", "m2@district.org", "M2", "Ana Silva", "2/11/2026", "1.5 hours", "Co-teaching",
+         "", "No", ""],
+    ]
+    path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, rows)
+    with pytest.raises(FileFormatError) as exc:
+        import_timelogs(session, path, today=TODAY)
+    assert "--map" in str(exc.value) and "mentor_employee_id" in str(exc.value)
+    mapping = {"mentor_employee_id": "Your employee ID", "mentee_employee_id": "Who did you meet with?",
+               "date": "Date of the session", "minutes": "How long was the session?", "activity": "What did you do?",
+               "notes": "Anything else? (private)"}
+    report = import_timelogs(session, path, mapping=mapping, today=TODAY)
+    session.commit()
+    assert (report.new, len(report.rejected)) == (3, 0), report.rejected
+    entries = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026"), sort="date", descending=False)
+    assert [(e.date, e.minutes, e.activity) for e in entries] == [
+        (D(2025, 9, 15), 45, "planning"), (D(2025, 9, 26), 90, "observed_mentee"), (D(2026, 2, 11), 90, "co_teaching")]
+    assert entries[0].topics == ("Classroom management", "Technology") and entries[0].release_time
+    # Next month's export from the same form: no mapping given, the remembered one is used.
+    later = _write_csv(tmp_path / "form-october.csv", FORMS_HEADER, [
+        ["2025/10/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "10/14/2025", "30", "Goal setting", "",
+         "No", ""]])
+    report = import_timelogs(session, later, today=TODAY)
+    assert report.new == 1 and "used the column mapping remembered for these headers" in report.notes
+
+
+def test_cli_import_and_hours_report(run_cli, database, pairs, tmp_path):
+    path = _write_csv(tmp_path / "logs.csv", PUBLIC, [
+        ["M1", "B2", "2025-09-15", "45", "observed_mentee", "", "", ""],
+        ["M2", "B1", "2026-02-10", "2:00", "co_teaching", "", "", ""],
+        ["M9", "B2", "2025-09-15", "45", "planning", "", "", ""],
+    ])
+    errors = tmp_path / "errors.csv"
+    code, out, _ = run_cli("import", "timelogs", path, "--errors", errors)
+    assert code == 1 and "2 new" in out and "1 rejected" in out
+    with errors.open(newline="") as handle:
+        bad = list(csv.DictReader(handle))
+    assert bad[0]["line"] == "4" and bad[0]["mentor_employee_id"] == "M9"
+    code, out, _ = run_cli("import", "timelogs", path)
+    assert "0 new" in out and "2 skipped as duplicates" in out
+    code, out, _ = run_cli("report", "hours", "--year", "2025-2026", "--out", tmp_path / "hours.json")
+    assert code == 0
+    data = json.loads((tmp_path / "hours.json").read_text())
+    assert data == {"educators": [
+        {"employee_id": "B2", "name": "Ben Hart", "school": "North Elementary", "hours": 0.8, "observations": 1,
+         "hours_toward_50": None},
+        {"employee_id": "B1", "name": "Ana Silva", "school": "North Elementary", "hours": 2.0, "observations": 0,
+         "hours_toward_50": 2.0},
+    ]}
+    code, _out, _ = run_cli("report", "hours", "--year", "2025-2026", "--out", tmp_path / "hours.csv")
+    assert code == 0 and "B1,Ana Silva,North Elementary,2.0,0,2.0" in (tmp_path / "hours.csv").read_text()
+    code, _out, _ = run_cli("report", "hours", "--year", "2025-2026", "--educator", "B1", "--out", tmp_path / "b1.pdf")
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "b1.pdf").pages)
+    assert code == 0 and "Record of mentoring hours" in text and "Sam Okafor" in text and "Page 1 of" in text
+    code, _out, err = run_cli("report", "hours", "--year", "2025-2026", "--out", tmp_path / "hours.docx")
+    assert code == 2 and ".json, .csv or .pdf" in err
+
+
+def test_stale_pairs_card(session, pairs):
+    _add(session, pairs["a3"], D(2026, 6, 1), 30)
+    _add(session, pairs["a4"], D(2026, 5, 1), 30)
+    stale = timelogs.stale_pairs(session, "2025-2026", today=TODAY, weeks=3)
+    by_mentee = {p.mentee: when for p, when in stale}
+    assert by_mentee == {"Ida Ng": D(2026, 5, 1), "Ana Silva": None}  # a1 ended; a3 logged two weeks ago
+
+
+def test_state_report_takes_hours_and_observations_from_the_logs(session, pairs):
+    from app.services import state_report
+
+    _add(session, pairs["a1"], D(2025, 9, 15), 90, "observed_mentee")
+    _add(session, pairs["a3"], D(2025, 9, 20), 45, "observed_mentee")
+    _add(session, pairs["a4"], D(2025, 9, 22), 30, "observed_mentee")  # incoming: not a beginning teacher served
+    _add(session, pairs["a0"], D(2025, 6, 2), 60, "observed_mentee")  # before the window
+    session.commit()
+    report = state_report.compute(session, "2025-2026")
+    teachers = report.to_json()["teachers"]
+    assert teachers["classroom_observations"] == 2
+    assert teachers["mentoring_hours"] == round(135 / 60, 1)
+    months = dict(report.profile["hours_by_month"])
+    assert months["Sep 2025"] == round(135 / 60, 1)
+    assert report.to_json()["administrators"]["site_visits"] == 0
