@@ -1,6 +1,7 @@
 """Dashboard cards: what needs a coordinator's attention. Each capability contributes providers.
 
-A provider is "module:function", called as fn(session, year_label) -> AttentionCard. The
+A provider is "module:function", called as fn(session, year_label) -> AttentionCard, or None
+when there is nothing to check yet. The
 dashboard and the reports' readiness check both ask here, so a figure is computed once.
 """
 
@@ -36,12 +37,16 @@ class AttentionCard:
 
 
 # Registered providers, in the order the dashboard shows them.
-PROVIDERS: tuple[str, ...] = ()
+PROVIDERS: tuple[str, ...] = (
+    "app.services.timelogs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
+)
 
 
 def collect(session: Session, year_label: str) -> list[AttentionCard]:
     cards = []
     for spec in PROVIDERS:
         module, function = spec.split(":")
-        cards.append(getattr(importlib.import_module(module), function)(session, year_label))
+        card = getattr(importlib.import_module(module), function)(session, year_label)
+        if card is not None:  # None: nothing to check yet (e.g. no pairs this year)
+            cards.append(card)
     return cards

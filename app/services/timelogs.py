@@ -451,13 +451,15 @@ def attention_card(session: Session, year_label: str):  # type: ignore[no-untype
     "maintains meeting schedules ... and ensures that these are followed")."""
     from app.services.attention import AttentionCard, AttentionItem
 
+    active = len(pair_options(session, year_label))
+    if not active:
+        return None  # no pairs this year: nothing to check
     weeks = int(settings.get(session, "stale_pair_weeks") or 3)
     stale = stale_pairs(session, year_label, weeks=weeks)
     items = [AttentionItem(f"{p.mentee} and {p.mentor}" + (f" ({p.school})" if p.school else "") + ": "
                            + (f"last entry {when:%m/%d/%Y}" if when else "nothing logged yet"),
                            p.mentee_id, overdue=when is None)
              for p, when in stale]
-    active = len(pair_options(session, year_label))
     summary = (f"{len(stale)} of {active} pairs have no time logged in {weeks} weeks" if stale
                else f"Every active pair has logged time in the last {weeks} weeks")
     return AttentionCard("stale_pairs", f"Pairs with no time logged in {weeks} weeks",
