@@ -1,0 +1,1 @@
+"""Timed runs that produce the figures in the README (`make bench`). Not tests: nothing here asserts."""

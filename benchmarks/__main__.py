@@ -1,0 +1,41 @@
+"""`make bench`: run every benchmark, print the figures and save them to benchmarks/results.json.
+
+`python -m benchmarks [name ...]` runs only those (module names in this package).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+ALL = ("roster_import", "startup", "people_filter", "matching", "state_report", "postgres")
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def main(names: list[str]) -> int:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    for name in names or ALL:
+        try:
+            module = importlib.import_module(f"benchmarks.{name}")
+        except ModuleNotFoundError:
+            print(f"{name}: not written yet")
+            continue
+        started = time.perf_counter()
+        figures = module.run()
+        if figures is None:
+            print(f"{name}: skipped")
+            continue
+        results[name] = figures
+        print(f"{name} ({time.perf_counter() - started:.0f} s): " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"saved {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

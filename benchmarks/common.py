@@ -1,0 +1,48 @@
+"""What every benchmark shares: a timer that takes the median of a few runs, and scratch databases."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="mentordesk-bench-"))
+
+
+def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def fresh_database(name: str) -> str:
+    """A new, migrated SQLite file; returns its path."""
+    from app import db
+
+    path = SCRATCH / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = db.make_engine(str(path))
+    db.upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+@cache
+def demo_database(size: str, year: str = "2025-2026") -> str:
+    """A migrated SQLite file holding the demo district of that size (built once per run)."""
+    from app.db import Database
+    from app.services.demo import build_demo
+
+    path = fresh_database(f"demo-{size}")
+    database = Database.open(path)
+    with database.unit_of_work() as session:
+        build_demo(session, size=size, seed=1, year_label=year)
+    database.dispose()
+    return path
