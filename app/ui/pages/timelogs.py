@@ -1,0 +1,544 @@
+"""Time Logs: keyboard-first quick entry (a mentor logs a session in seconds), the list of entries
+with filters and per-pair totals, and per-educator hours with the 50-hour bar (603 CMR 7.04(2)(c)(4)).
+
+Quick entry: type part of a name in Pair (it autocompletes), Tab, the date is today, Tab, type a
+duration (`45`, `1:30`, `1.5 hours`) or pick a preset, Tab, choose the activity by its first letters,
+then Enter saves and clears the form for the next session. A duplicate (same pair, date, minutes and
+activity) is not saved at once: the form says so, and Enter again saves it anyway.
+Notes are confidential: they are shown only in an entry's own detail view, never in a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QRect, Qt, QStringListModel
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.pages.base import Page
+
+PRESETS = ("15 min", "30 min", "45 min", "1 h", "1 h 30 min", "2 h")
+PAGE_SIZE = 500
+
+
+# --- data for the page (runs on the database worker; returns plain data) ----------------------------
+
+
+def _load_form(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from app.services import timelogs
+
+    return {"pairs": timelogs.pair_options(session, year), "topics": timelogs.topics(session),
+            "activities": list(timelogs.ACTIVITY_LABELS.items())}
+
+
+def _load_totals(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from app.services import hours, timelogs
+
+    return {"pairs": timelogs.pair_summaries(session, year),
+            "educators": hours.educator_hours(session, year, include_idle=True)}
+
+
+# --- the lazy list of entries -----------------------------------------------------------------------
+
+
+class EntriesModel(QAbstractTableModel):
+    """Entries fetched a page at a time (canFetchMore/fetchMore): holds only what was scrolled to."""
+
+    COLUMNS = ("Date", "Mentee", "Mentor", "Minutes", "Activity", "Topics", "Release time", "Entered by")
+    SORT_KEYS = {0: "date", 3: "minutes", 4: "activity"}
+
+    def __init__(self, fetch_page, count, parent: Any = None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._fetch_page = fetch_page  # (offset, limit, sort, descending) -> list[EntryRow]
+        self._count = count  # () -> int
+        self.rows: list[Any] = []
+        self.total = 0
+        self.sort_key, self.descending = "date", True
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.total = self._count()
+        self.rows = self._fetch_page(0, min(PAGE_SIZE, self.total), self.sort_key, self.descending) if self.total else []
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        more = self._fetch_page(len(self.rows), PAGE_SIZE, self.sort_key, self.descending)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return f"{row.date:%m/%d/%Y}"
+        if column == 1:
+            return row.mentee + (" (group)" if row.group else "")
+        if column == 2:
+            return row.mentor
+        if column == 3:
+            return str(row.minutes)
+        if column == 4:
+            return row.activity.replace("_", " ")
+        if column == 5:
+            return "; ".join(row.topics)
+        if column == 6:
+            return "yes" if row.release_time else ""
+        return row.entered_by
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS.get(column)
+        if key is None:
+            return
+        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the 50-hour progress as a bar (the value in the cell's UserRole, 0..1, or None)."""
+
+    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(round(value * 1000))
+        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bar.textVisible = True
+        bar.state = option.state
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+# --- quick entry ----------------------------------------------------------------------------------
+
+
+class QuickEntry(QGroupBox):
+    """The form: Enter anywhere in it saves (and clears for the next session)."""
+
+    def __init__(self, page: "TimeLogsPage"):
+        super().__init__(page.tr("Log a session"))
+        self.page = page
+        self.pairs: list[Any] = []
+        self.pending_duplicate: tuple[Any, ...] | None = None
+
+        self.pair = QLineEdit()
+        self.pair.setAccessibleName(self.tr("Pair (mentee and mentor)"))
+        self.pair.setPlaceholderText(self.tr("Type a mentee's or mentor's name"))
+        self.pair_model = QStringListModel(self)
+        completer = QCompleter(self.pair_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.pair.setCompleter(completer)
+
+        self.date = QDateEdit()
+        self.date.setAccessibleName(self.tr("Date"))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("MM/dd/yyyy")
+        self.date.setDate(QDate.currentDate())
+        self.date.setMaximumDate(QDate.currentDate())
+
+        self.duration = QComboBox()
+        self.duration.setEditable(True)
+        self.duration.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.duration.addItems(PRESETS)
+        self.duration.setCurrentText("30 min")
+        self.duration.setAccessibleName(self.tr("Duration"))
+        self.duration.setToolTip(self.tr("Minutes (45), hours and minutes (1:30) or hours (1.5 hours); "
+                                         "5 to 600 minutes"))
+
+        self.activity = QComboBox()
+        self.activity.setAccessibleName(self.tr("Activity"))
+
+        self.topics = QLineEdit()
+        self.topics.setAccessibleName(self.tr("Topics"))
+        self.topics.setPlaceholderText(self.tr("Topics, separated by ;"))
+        self.topic_model = QStringListModel(self)
+        topic_completer = QCompleter(self.topic_model, self)
+        topic_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        topic_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.topics.setCompleter(topic_completer)
+
+        self.release = QCheckBox(self.tr("Release time"))
+        self.release.setAccessibleName(self.tr("Release time used"))
+        self.notes = QLineEdit()
+        self.notes.setAccessibleName(self.tr("Confidential notes"))
+        self.notes.setPlaceholderText(self.tr("Confidential notes: shown only in this entry's detail view"))
+
+        self.save_button = QPushButton(self.tr("Save (Enter)"))
+        self.save_button.setAccessibleName(self.tr("Save the session"))
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Quick entry message"))
+
+        grid = QFormLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.pair, 3)
+        top.addWidget(self.date, 1)
+        top.addWidget(self.duration, 1)
+        top.addWidget(self.activity, 2)
+        grid.addRow(self.tr("Pair, date, duration, activity"), top)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.topics, 2)
+        bottom.addWidget(self.release)
+        bottom.addWidget(self.notes, 2)
+        bottom.addWidget(self.save_button)
+        grid.addRow(self.tr("Topics, release, notes"), bottom)
+        grid.addRow(self.message)
+        for widget in (self.pair, self.date, self.duration, self.activity, self.topics, self.release, self.notes,
+                       self.save_button):
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        QWidget.setTabOrder(self.pair, self.date)
+        QWidget.setTabOrder(self.date, self.duration)
+        QWidget.setTabOrder(self.duration, self.activity)
+        QWidget.setTabOrder(self.activity, self.topics)
+        QWidget.setTabOrder(self.topics, self.release)
+        QWidget.setTabOrder(self.release, self.notes)
+        QWidget.setTabOrder(self.notes, self.save_button)
+
+    def set_choices(self, pairs: list[Any], topics: list[str], activities: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+        self.pair_model.setStringList([p.label for p in pairs])
+        self.topic_model.setStringList(topics)
+        current = self.activity.currentData()
+        self.activity.clear()
+        for code, label in activities:
+            self.activity.addItem(label, code)
+        index = self.activity.findData(current or "meeting")
+        self.activity.setCurrentIndex(max(0, index))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            popup = self.pair.completer().popup()
+            if popup.isVisible():
+                popup.hide()
+            self.save()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def chosen_pair(self) -> Any | None:
+        text = " ".join(self.pair.text().split()).lower()
+        if not text:
+            return None
+        exact = [p for p in self.pairs if p.label.lower() == text]
+        if exact:
+            return exact[0]
+        matches = [p for p in self.pairs if text in p.label.lower()]
+        return matches[0] if len(matches) == 1 else None
+
+    def save(self) -> None:
+        from app.services.timelog_import import parse_duration
+
+        pair = self.chosen_pair()
+        if pair is None:
+            self._problem(self.tr("Choose a pair from the list (type part of a name)."), self.pair)
+            return
+        try:
+            minutes = parse_duration(self.duration.currentText())
+        except ValueError as exc:
+            self._problem(self.tr("Duration: ") + str(exc), self.duration)
+            return
+        day = self.date.date().toPython()
+        activity = self.activity.currentData()
+        topics = [t.strip() for t in self.topics.text().split(";") if t.strip()]
+        key = (pair.assignment_id, day, minutes, activity)
+        allow = self.pending_duplicate == key
+        self.page.save_entry(pair, day, minutes, activity, topics, self.release.isChecked(), self.notes.text(),
+                             allow_duplicate=allow)
+
+    def _problem(self, text: str, widget: QWidget) -> None:
+        self.message.setText(f"<span style='color:#b3261e'>{text}</span>")
+        widget.setFocus()
+
+    def saved(self, text: str) -> None:
+        self.pending_duplicate = None
+        self.message.setText(text)
+        self.pair.clear()
+        self.topics.clear()
+        self.notes.clear()
+        self.release.setChecked(False)
+        self.duration.setCurrentText("30 min")
+        self.pair.setFocus()
+
+    def duplicate(self, key: tuple[Any, ...], text: str) -> None:
+        self.pending_duplicate = key
+        self._problem(text + " " + self.tr("Press Enter again to save it anyway."), self.pair)
+
+    def failed(self, text: str) -> None:
+        self.pending_duplicate = None
+        self._problem(text, self.pair)
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+
+class EntryDialog(QDialog):
+    """One entry's own detail view: the only place its confidential notes are shown."""
+
+    def __init__(self, row: Any, notes: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Session of %1 with %2").replace("%1", row.mentee).replace("%2", row.mentor))
+        layout = QFormLayout(self)
+        layout.addRow(self.tr("Date"), QLabel(f"{row.date:%m/%d/%Y}"))
+        layout.addRow(self.tr("Minutes"), QLabel(str(row.minutes)))
+        layout.addRow(self.tr("Activity"), QLabel(row.activity.replace("_", " ")))
+        layout.addRow(self.tr("Topics"), QLabel("; ".join(row.topics)))
+        layout.addRow(self.tr("Entered by"), QLabel(row.entered_by))
+        self.notes = QPlainTextEdit(notes)
+        self.notes.setReadOnly(True)
+        self.notes.setAccessibleName(self.tr("Confidential notes"))
+        layout.addRow(self.tr("Confidential notes"), self.notes)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+
+
+class TimeLogsPage(Page):
+    title = "Time Logs"
+
+    def __init__(self, ctx, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{self.tr('Time Logs')}</h2>"))
+        self.quick = QuickEntry(self)
+        layout.addWidget(self.quick)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._entries_tab(), self.tr("Entries"))
+        self.pairs_table = self._table(("Mentee", "Mentor", "School", "Hours", "Observations", "Entries", "Last entry"),
+                                       self.tr("Totals per pair"))
+        self.tabs.addTab(self.pairs_table, self.tr("Per pair"))
+        self.educators_table = self._table(("Educator", "Employee ID", "School", "Hours this year", "Observations",
+                                            "Toward 50 hours"), self.tr("Hours per educator"))
+        self.educators_table.setItemDelegateForColumn(5, ProgressDelegate(self.educators_table))
+        self.tabs.addTab(self.educators_table, self.tr("Per educator"))
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+
+    def _table(self, header: tuple[str, ...], name: str) -> QTableWidget:
+        table = QTableWidget(0, len(header))
+        table.setAccessibleName(name)
+        table.setHorizontalHeaderLabels([self.tr(h) for h in header])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def _entries_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Filter by mentor or mentee name"))
+        self.search.setAccessibleName(self.tr("Filter entries by name"))
+        self.search.textChanged.connect(lambda _t: self.reload_entries())
+        self.activity_filter = QComboBox()
+        self.activity_filter.setAccessibleName(self.tr("Filter entries by activity"))
+        self.activity_filter.addItem(self.tr("Every activity"), None)
+        from app.services.timelogs import ACTIVITY_LABELS
+
+        for code, label in ACTIVITY_LABELS.items():
+            self.activity_filter.addItem(label, code)
+        self.activity_filter.currentIndexChanged.connect(lambda _i: self.reload_entries())
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setAccessibleName(self.tr("Export the entries (without notes)"))
+        self.export_button.clicked.connect(lambda: self.export_entries())
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.activity_filter, 1)
+        filters.addWidget(self.export_button)
+        layout.addLayout(filters)
+        self.model = EntriesModel(self._fetch_page, self._count, self)
+        self.view = QTableView()
+        self.view.setAccessibleName(self.tr("Time-log entries"))
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda index: self.open_entry(index.row()))
+        layout.addWidget(self.view)
+        self.entries_label = QLabel()
+        layout.addWidget(self.entries_label)
+        return tab
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def _filter(self):  # type: ignore[no-untyped-def]
+        from app.services.timelogs import EntryFilter
+
+        return EntryFilter(self.ctx.year_label, activity=self.activity_filter.currentData(), text=self.search.text())
+
+    def _fetch_page(self, offset: int, limit: int, sort: str, descending: bool) -> list[Any]:
+        from app.services.timelogs import list_entries
+
+        flt = self._filter()
+        return self.ctx.tasks.call(lambda s: list_entries(s, flt, offset=offset, limit=limit, sort=sort,
+                                                          descending=descending))
+
+    def _count(self) -> int:
+        from app.services.timelogs import count_entries
+
+        flt = self._filter()
+        return self.ctx.tasks.call(lambda s: count_entries(s, flt))
+
+    def refresh(self) -> None:
+        year = self.ctx.year_label
+        self.ctx.tasks.run(lambda s: _load_form(s, year), on_success=self._form_loaded, write=False)
+        self.ctx.tasks.run(lambda s: _load_totals(s, year), on_success=self._totals_loaded, write=False)
+        self.reload_entries()
+
+    def reload_entries(self) -> None:
+        self.model.reload()
+        self.entries_label.setText(self.tr("%n entries", "", self.model.total))
+
+    def _form_loaded(self, data: dict[str, Any]) -> None:
+        self.quick.set_choices(data["pairs"], data["topics"], data["activities"])
+        if not data["pairs"]:
+            self.quick.message.setText(self.tr("No mentor-mentee pairs in %1 yet: assign mentors in Matching.")
+                                       .replace("%1", self.ctx.year_label))
+
+    def _totals_loaded(self, data: dict[str, Any]) -> None:
+        pairs = data["pairs"]
+        self.pairs_table.setSortingEnabled(False)
+        self.pairs_table.setRowCount(len(pairs))
+        for r, s in enumerate(pairs):
+            values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{s.hours:.1f}", s.observations, s.entries,
+                      f"{s.last_date:%m/%d/%Y}" if s.last_date else self.tr("nothing logged"))
+            for c, value in enumerate(values):
+                self.pairs_table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.pairs_table.setSortingEnabled(True)
+        people = data["educators"]
+        self.educators_table.setSortingEnabled(False)
+        self.educators_table.setRowCount(len(people))
+        for r, h in enumerate(people):
+            values = (h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations)
+            for c, value in enumerate(values):
+                self.educators_table.setItem(r, c, QTableWidgetItem(str(value)))
+            if h.hours_toward_50 is None:
+                bar = QTableWidgetItem(self.tr("in the induction year"))
+            else:
+                bar = QTableWidgetItem(self.tr("%1 of 50 hours").replace("%1", f"{h.hours_toward_50:.1f}"))
+                bar.setData(Qt.ItemDataRole.UserRole, h.progress_50)
+            self.educators_table.setItem(r, 5, bar)
+        self.educators_table.setSortingEnabled(True)
+        self.status.setText(self.tr("%1 pairs; %2 educators with time or enrolled this year")
+                            .replace("%1", str(len(pairs))).replace("%2", str(len(people))))
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def save_entry(self, pair: Any, day: dt.date, minutes: int, activity: str, topics: list[str], release: bool,
+                   notes: str, *, allow_duplicate: bool = False) -> None:
+        from app.services.errors import ValidationError
+        from app.services.timelogs import DuplicateEntryError, EntryInput, add_entry
+
+        entry = EntryInput(pair.assignment_id, day, minutes, activity, topics, release, notes or None)
+        key = (pair.assignment_id, day, minutes, activity)
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, DuplicateEntryError):
+                self.quick.duplicate(key, str(exc))
+            elif isinstance(exc, ValidationError):
+                self.quick.failed("; ".join(f"{p.field}: {p.reason}" for p in exc.problems))
+            else:
+                from app.ui.errors import show_error
+
+                show_error(self, exc, details)
+
+        def done(_entry_id: uuid.UUID) -> None:
+            self.quick.saved(self.tr("Saved: %1, %2 minutes on %3.").replace("%1", pair.label)
+                             .replace("%2", str(minutes)).replace("%3", f"{day:%m/%d/%Y}"))
+
+        self.ctx.tasks.run(lambda s: add_entry(s, entry, allow_duplicate=allow_duplicate), on_success=done,
+                           on_error=failed)
+
+    def open_entry(self, row: int) -> EntryDialog | None:
+        """The entry's own detail view, with its confidential notes."""
+        from app.services.timelogs import entry_notes
+
+        if not 0 <= row < len(self.model.rows):
+            return None
+        entry = self.model.rows[row]
+        notes = self.ctx.tasks.call(lambda s: entry_notes(s, entry.id))
+        dialog = EntryDialog(entry, notes, self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def export_entries(self, path: str | None = None) -> None:
+        from app.services.timelogs import export_entries
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export time logs"), f"timelogs-{self.ctx.year_label}.csv",
+                                                  self.tr("CSV (*.csv);;Excel (*.xlsx)"))
+            if not path:
+                return
+        flt = self._filter()
+        self.ctx.tasks.run(lambda s: export_entries(s, flt, path), write=False,
+                           on_success=lambda p: self.status.setText(self.tr("Wrote %1 (notes are never exported)")
+                                                                    .replace("%1", str(p))))

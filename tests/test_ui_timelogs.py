@@ -1,0 +1,140 @@
+"""The Time Logs page: a session logged by keyboard alone, duplicates warned, notes only in the detail view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
+from app.services.years import current_label, ensure_year
+
+
+@pytest.fixture
+def window(qtbot, database):
+    from app.ui.application import build_window, make_qapp
+
+    year_label = current_label()
+    with database.unit_of_work() as s:
+        year, _ = ensure_year(s, year_label)
+        school = School(name="Lincoln Elementary")
+        s.add(school)
+        people = {}
+        for eid, first, last in (("M1", "Maria", "Lopez"), ("B1", "Ana", "Silva"), ("B2", "Ben", "Hart")):
+            people[eid] = Educator(id=derived_id("educator", eid), employee_id=eid, first_name=first, last_name=last,
+                                   school=school)
+            s.add(people[eid])
+        for eid in ("B1", "B2"):
+            s.add(InductionEnrollment(educator=people[eid], school_year=year, status="beginning"))
+            s.add(Assignment(mentor=people["M1"], mentee=people[eid], school_year=year,
+                             start_date=year.window_start))
+    make_qapp()
+    win, _empty = build_window(database, synchronous=True)
+    win.ctx.set_year(year_label)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _enter(qtbot, widget):
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_quick_entry_by_keyboard_alone(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    assert quick.date.date().toPython() == dt.date.today()  # the date defaults to today
+    started = time.perf_counter()
+    qtbot.keyClicks(quick.pair, "silva")  # part of a name autocompletes to the one pair
+    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)  # close the completion list
+    quick.duration.lineEdit().selectAll()
+    qtbot.keyClicks(quick.duration.lineEdit(), "45")
+    qtbot.keyClicks(quick.activity, "Plan")  # type-ahead picks "Planning lessons"
+    assert quick.activity.currentData() == "planning"
+    qtbot.keyClicks(quick.notes, "private words")
+    _enter(qtbot, quick.activity)
+    elapsed = time.perf_counter() - started
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert "Saved: Ana Silva" in quick.message.text() and "45 minutes" in quick.message.text()
+    assert quick.pair.text() == "" and quick.notes.text() == ""  # cleared for the next session
+    assert quick.duration.currentText() == "30 min"
+    row = page.model.rows[0]
+    assert (row.mentee, row.mentor, row.minutes, row.activity, row.date) == (
+        "Ana Silva", "Maria Lopez", 45, "planning", dt.date.today())
+    shown = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
+    assert "private words" not in " ".join(shown)  # the list never shows notes
+    assert elapsed < 15
+
+    # The next session: a preset duration; Enter saves again.
+    qtbot.keyClicks(quick.pair, "Hart")
+    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
+    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 2)
+
+    # Same pair, date, minutes and activity: warned first, saved on the second Enter.
+    qtbot.keyClicks(quick.pair, "Hart")
+    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
+    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
+    _enter(qtbot, quick.pair)
+    assert "already has 60 minutes" in quick.message.text() and page.model.total == 2
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 3)
+
+
+def test_invalid_duration_and_unknown_pair_are_explained(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    _enter(qtbot, quick.pair)
+    assert "Choose a pair" in quick.message.text()
+    qtbot.keyClicks(quick.pair, "Silva")
+    quick.duration.setCurrentText("forever")
+    _enter(qtbot, quick.pair)
+    assert "Duration: not a duration" in quick.message.text()
+    quick.duration.setCurrentText("700")
+    _enter(qtbot, quick.pair)
+    assert "5 to 600 minutes" in quick.message.text()
+    assert page.model.total == 0
+
+
+def test_notes_only_in_the_detail_view_and_totals(window, qtbot, tmp_path):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.keyClicks(quick.pair, "Silva")
+    quick.duration.setCurrentText("1:30")
+    quick.activity.setCurrentIndex(quick.activity.findData("observed_mentee"))
+    qtbot.keyClicks(quick.notes, "worried about evaluation")
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    dialog = page.open_entry(0)
+    assert dialog.notes.toPlainText() == "worried about evaluation"
+    dialog.close()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.pairs_table.rowCount() == 2)
+    pairs = {page.pairs_table.item(r, 0).text(): page.pairs_table.item(r, 3).text()
+             for r in range(page.pairs_table.rowCount())}
+    assert pairs == {"Ana Silva": "1.5", "Ben Hart": "0.0"}
+    educators = {page.educators_table.item(r, 0).text(): (page.educators_table.item(r, 3).text(),
+                                                         page.educators_table.item(r, 4).text())
+                 for r in range(page.educators_table.rowCount())}
+    assert educators["Ana Silva"] == ("1.5", "1")
+    out = tmp_path / "logs.csv"
+    page.export_entries(str(out))
+    text = out.read_text()
+    assert "B1" in text and "observed_mentee" in text and "worried" not in text
+
+
+def test_entries_model_passes_the_model_tester(window, qtbot, qtmodeltester):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    for name in ("Silva", "Hart"):
+        qtbot.keyClicks(quick.pair, name)
+        _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 2)
+    qtmodeltester.check(page.model)
