@@ -38,6 +38,7 @@ class AttentionCard:
 
 # Registered providers, in the order the dashboard shows them.
 PROVIDERS: tuple[str, ...] = (
+    "app.services.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
     "app.services.timelogs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
 )
 

@@ -24,7 +24,9 @@ from app.services.years import current_label, ensure_year
 __all__ = ["SIZES", "DemoContext", "build_demo"]
 
 # (module, function): each called as fn(session, demo) after the core is built.
-EXTENSIONS: tuple[tuple[str, str], ...] = ()
+EXTENSIONS: tuple[tuple[str, str], ...] = (
+    ("app.services.matching_demo", "extend_demo"),  # training, incentives, assignments (first: others use them)
+)
 
 
 @dataclass

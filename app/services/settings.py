@@ -38,6 +38,15 @@ SPECS: dict[str, SettingSpec] = {
         ),
         SettingSpec("match_incoming", False, "Match incoming educators too", "Recommended, not required (004)."),
         SettingSpec("default_mentor_capacity", 1, "Default mentees per mentor"),
+        SettingSpec(
+            "match_weights",
+            None,
+            "Matching weights (blank: the regulations' order)",
+            "Blank matches by subject, then grade, then building, then planning period, then balanced load, each "
+            "strictly before the next (004). A district may give weights instead, e.g. {\"subject\": 3, "
+            "\"grade\": 2, \"building\": 4, \"planning\": 1, \"load\": 1}; matching as many mentees as "
+            "possible always comes first.",
+        ),
         SettingSpec("stale_pair_weeks", 3, "Flag pairs with no log entry for this many weeks"),
     )
 }

@@ -1,0 +1,682 @@
+"""Matching: propose a trained mentor for every beginning educator, optimally and with reasons.
+
+The default policy follows the regulations' priorities lexicographically (004, Mentor Assignment
+and Compensation; 603 CMR 7.12):
+  1. match as many mentees as possible with eligible mentors within capacity;
+  2. then as many subject matches as possible (the pair shares a subject);
+  3. then grade-level overlap; 4. then the same building; 5. then a shared planning period;
+  6. then balanced load (a mentor's k-th mentee costs k, so load spreads before it piles up).
+
+How it is solved (exactly, not greedily): each mentor becomes one column per free place
+(capacity expansion), each mentee a row. Level 1 is structural: a maximum bipartite matching
+(Hopcroft-Karp) gives the largest number K of mentees that can be matched, and the assignment
+problem gets only (mentees - K) "unmatched" columns, so every feasible solution matches exactly
+K. Levels 2-6 are integer weights, each larger than the whole range of the levels below
+(weight of a level = (K + 1) x weight of the next), so the minimum-cost assignment
+(scipy's linear_sum_assignment) is the lexicographic optimum. A district may set its own
+weights (setting `match_weights`); level 1 always stays first.
+
+The solver works on plain data (`Instance`), so it is tested on random districts against brute
+force and a maximum flow, without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, SchoolYear
+from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
+from app.services import eligibility as elig
+from app.services.errors import FieldProblem, UsageError, ValidationError
+
+LEVELS = ("subject", "grade", "building", "planning", "load")
+# Points shown as a pair's score under the default policy (same order as the priorities).
+DISPLAY_POINTS = {"subject": 8, "grade": 4, "building": 2, "planning": 1}
+CITATION = "603 CMR 7.12(2)(b); 004 (Mentor Assignment: subject, then grade, then building, then schedule)"
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """An educator as the matcher sees them (plain data: safe across threads)."""
+
+    id: uuid.UUID
+    employee_id: str
+    name: str
+    role: str = "teacher"
+    school: str | None = None
+    subjects: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    position: str | None = None
+    license_type: str | None = None
+    years_experience: int | None = None
+    hire_date: dt.date | None = None
+
+    @classmethod
+    def of(cls, e: Educator) -> "PersonInfo":
+        return cls(e.id, e.employee_id, e.full_name, e.role, e.school.name if e.school else None,
+                   tuple(e.subjects or ()), tuple(e.grades or ()), tuple(e.planning_periods or ()),
+                   e.position, e.license_type, e.years_experience, e.hire_date)
+
+
+@dataclass(frozen=True)
+class MentorInfo:
+    person: PersonInfo
+    capacity: int  # mentees this year (the profile's, or the run's --capacity)
+    load: int = 0  # active assignments already this year
+    flags: tuple[str, ...] = ()  # e.g. "training pending"
+
+
+@dataclass
+class Instance:
+    """One matching problem: who, who may pair with whom, what is locked."""
+
+    mentees: list[PersonInfo]
+    mentors: list[MentorInfo]
+    allowed: np.ndarray  # bool (mentees x mentors): eligible, same role, not excluded, not the evaluator
+    locks: list[tuple[int, int]] = field(default_factory=list)  # (mentee index, mentor index)
+
+
+@dataclass(frozen=True)
+class Features:
+    subject: tuple[str, ...]
+    grades: tuple[str, ...]
+    building: bool
+    periods: tuple[str, ...]
+
+    def vector(self) -> dict[str, int]:
+        return {"subject": int(bool(self.subject)), "grade": int(bool(self.grades)),
+                "building": int(self.building), "planning": int(bool(self.periods))}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Per-pair weights for levels 2-5 and the per-place load weight (level 6)."""
+
+    subject: float
+    grade: float
+    building: float
+    planning: float
+    load: float
+    lexicographic: bool = True
+
+    def pair_score(self, f: dict[str, int]) -> float:
+        return self.subject * f["subject"] + self.grade * f["grade"] + self.building * f["building"] + \
+            self.planning * f["planning"]
+
+
+def lexicographic_weights(pairs: int, max_capacity: int) -> Weights:
+    """Weights under which a weighted sum orders solutions exactly as the priorities do.
+
+    With at most `pairs` pairs, a level's total ranges over 0..pairs, and the load total (sum of
+    each pair's place index) over 0..pairs*(max_capacity-1); each weight exceeds the range of
+    everything below it.
+    """
+    load_range = max(0, pairs * (max(max_capacity, 1) - 1))
+    planning = load_range + 1
+    building = (pairs + 1) * planning
+    grade = (pairs + 1) * building
+    subject = (pairs + 1) * grade
+    return Weights(float(subject), float(grade), float(building), float(planning), 1.0, True)
+
+
+def weights_from_setting(value: object, pairs: int, max_capacity: int) -> Weights:
+    """The district's weights (setting `match_weights`: a dict of the LEVELS), else lexicographic."""
+    if isinstance(value, dict) and value:
+        try:
+            w = {k: float(value.get(k, 0) or 0) for k in LEVELS}
+        except (TypeError, ValueError):
+            raise ValidationError([FieldProblem("match_weights", str(value), "weights must be numbers")]) from None
+        if any(x < 0 for x in w.values()):
+            raise ValidationError([FieldProblem("match_weights", str(value), "weights cannot be negative")])
+        return Weights(w["subject"], w["grade"], w["building"], w["planning"], w["load"], False)
+    return lexicographic_weights(pairs, max_capacity)
+
+
+def features(mentee: PersonInfo, mentor: PersonInfo) -> Features:
+    subjects = tuple(sorted(set(mentee.subjects) & set(mentor.subjects)))
+    grades = tuple(g for g in mentee.grades if g in set(mentor.grades))
+    periods = tuple(p for p in mentee.periods if p in set(mentor.periods))
+    building = mentee.school is not None and mentee.school == mentor.school
+    return Features(subjects, grades, building, periods)
+
+
+def _incidence(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarray:
+    out = np.zeros((len(values), max(len(vocab), 1)), dtype=np.float32)
+    for row, items in enumerate(values):
+        for item in items:
+            out[row, vocab[item]] = 1.0
+    return out
+
+
+def feature_matrices(mentees: Sequence[PersonInfo], mentors: Sequence[PersonInfo]) -> dict[str, np.ndarray]:
+    """Each level's 0/1 matrix (mentees x mentors), vectorized (a million pairs in milliseconds)."""
+    out: dict[str, np.ndarray] = {}
+    for level, attr in (("subject", "subjects"), ("grade", "grades"), ("planning", "periods")):
+        vocab: dict[str, int] = {}
+        for p in (*mentees, *mentors):
+            for item in getattr(p, attr):
+                vocab.setdefault(item, len(vocab))
+        a = _incidence([getattr(p, attr) for p in mentees], vocab)
+        b = _incidence([getattr(p, attr) for p in mentors], vocab)
+        out[level] = (a @ b.T) > 0
+    schools: dict[str | None, int] = {}
+    ea = np.array([schools.setdefault(p.school, len(schools)) if p.school else -1 for p in mentees])
+    ma = np.array([schools.setdefault(p.school, len(schools)) if p.school else -2 for p in mentors])
+    out["building"] = ea[:, None] == ma[None, :]
+    return out
+
+
+# --- the solver ------------------------------------------------------------------------------
+
+
+@dataclass
+class Solution:
+    pairs: list[tuple[int, int]]  # (mentee index, mentor index), locks included
+    locked: set[tuple[int, int]]
+    weights: Weights
+    maximum: int  # the largest number of mentees that could be matched (level 1)
+
+
+def solve(instance: Instance, weights: Weights | None = None, *, setting: object = None) -> Solution:
+    """The optimal assignment for the instance (see the module docstring)."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    n, m = len(instance.mentees), len(instance.mentors)
+    load = np.array([mi.load for mi in instance.mentors], dtype=np.int64)
+    capacity = np.array([mi.capacity for mi in instance.mentors], dtype=np.int64)
+    pairs: list[tuple[int, int]] = []
+    locked: set[tuple[int, int]] = set()
+    taken_rows: set[int] = set()
+    for i, j in instance.locks:  # the coordinator's decision stands, even beyond capacity
+        if i in taken_rows:
+            continue
+        pairs.append((i, j))
+        locked.add((i, j))
+        taken_rows.add(i)
+        load[j] += 1
+    rows = np.array([i for i in range(n) if i not in taken_rows], dtype=np.int64)
+    max_capacity = int(max(capacity.max(initial=1), load.max(initial=0) + 1))
+    if len(rows) == 0 or m == 0:
+        w = weights or weights_from_setting(setting, 0, max_capacity)
+        return Solution(pairs, locked, w, len(pairs))
+    allowed = instance.allowed[rows]
+    free = np.maximum(capacity - load, 0)
+    demand = allowed.sum(axis=0)
+    places = np.minimum(free, demand)  # a mentor never needs more places than mentees who may take them
+    slot_mentor = np.repeat(np.arange(m), places)
+    first = np.repeat(load, places)
+    offsets = np.arange(len(slot_mentor)) - np.repeat(np.cumsum(places) - places, places)
+    slot_index = first + offsets  # the place's position in the mentor's group: 0 for a first mentee
+    if len(slot_mentor) == 0:
+        w = weights or weights_from_setting(setting, 0, max_capacity)
+        return Solution(pairs, locked, w, len(pairs))
+    slot_allowed = allowed[:, slot_mentor]
+    matching = maximum_bipartite_matching(csr_matrix(slot_allowed), perm_type="column")
+    k = int((matching >= 0).sum())
+    w = weights or weights_from_setting(setting, k, max_capacity)
+    if k == 0:
+        return Solution(pairs, locked, w, len(pairs))
+    f = feature_matrices([instance.mentees[i] for i in rows], [mi.person for mi in instance.mentors])
+    score = (w.subject * f["subject"] + w.grade * f["grade"] + w.building * f["building"]
+             + w.planning * f["planning"]).astype(np.float64)
+    cost = np.where(slot_allowed, -score[:, slot_mentor] + w.load * slot_index[None, :], np.inf)
+    dummies = len(rows) - k
+    if dummies:
+        cost = np.hstack([cost, np.zeros((len(rows), dummies))])
+    row_ind, col_ind = linear_sum_assignment(cost)
+    for r, c in zip(row_ind, col_ind):
+        if c < len(slot_mentor):
+            pairs.append((int(rows[r]), int(slot_mentor[c])))
+    return Solution(pairs, locked, w, k + len(locked))
+
+
+def greedy_first_fit(instance: Instance) -> list[tuple[int, int]]:
+    """The spreadsheet way, for comparison: each mentee in turn takes the first eligible mentor with
+    a free place."""
+    load = [mi.load for mi in instance.mentors]
+    pairs = []
+    for i in range(len(instance.mentees)):
+        for j in np.flatnonzero(instance.allowed[i]):
+            if load[j] < instance.mentors[j].capacity:
+                load[j] += 1
+                pairs.append((i, int(j)))
+                break
+    return pairs
+
+
+def totals(instance: Instance, pairs: Sequence[tuple[int, int]]) -> dict[str, int]:
+    """How many pairs, and how many share a subject, grades, a building, a planning period."""
+    out = {"matched": len(pairs), "subject": 0, "grade": 0, "building": 0, "planning": 0}
+    for i, j in pairs:
+        for level, value in features(instance.mentees[i], instance.mentors[j].person).vector().items():
+            out[level] += value
+    return out
+
+
+# --- from the database -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    mentor: PersonInfo
+    mentee: PersonInfo
+    score: float
+    reasons: tuple[str, ...]
+    locked: bool = False
+    flags: tuple[str, ...] = ()
+    mentor_load: int = 1  # the mentor's mentees with this pair (existing included)
+    mentor_capacity: int = 1
+
+    def as_json(self) -> dict[str, object]:
+        return {"mentor_employee_id": self.mentor.employee_id, "mentee_employee_id": self.mentee.employee_id,
+                "score": self.score, "reasons": list(self.reasons) + list(self.flags), "locked": self.locked}
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    mentee: PersonInfo
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"mentee_employee_id": self.mentee.employee_id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    year_label: str
+    pairs: list[ProposedPair]
+    unmatched: list[Unmatched]
+    totals: dict[str, int]
+    maximum: int
+    policy: str  # "lexicographic" or "district weights"
+    seconds: dict[str, float]
+    mentor_pool: int
+    capacity_override: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"year": self.year_label, "pairs": [p.as_json() for p in self.pairs],
+                "unmatched": [u.as_json() for u in self.unmatched], "totals": self.totals, "policy": self.policy}
+
+    def pair_for(self, mentee_id: uuid.UUID) -> ProposedPair | None:
+        return next((p for p in self.pairs if p.mentee.id == mentee_id), None)
+
+
+@dataclass
+class Candidates:
+    """What matching reads from the database for a year (built once per run)."""
+
+    year: SchoolYear
+    instance: Instance
+    mentee_rows: list[Educator]
+    mentor_rows: list[Educator]
+    # Mentors left out of the pool, by why (for the unmatched explanations): educator id -> role.
+    after_training: dict[uuid.UUID, str]
+    needs_data: dict[uuid.UUID, str]
+    excluded: set[tuple[uuid.UUID, uuid.UUID]]
+    evaluators: set[tuple[uuid.UUID, uuid.UUID]]
+
+
+def _ordinal(k: int) -> str:
+    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
+
+
+def explain(f: Features) -> tuple[str, ...]:
+    from app.services.vocabulary import format_grades
+
+    reasons = []
+    if f.subject:
+        reasons.append("same subject: " + ", ".join(f.subject))
+    if f.grades:
+        span = format_grades(f.grades)
+        reasons.append(f"grade{'s' if len(f.grades) > 1 else ''} {span.replace(';', ', ')} overlap")
+    if f.building:
+        reasons.append("same building")
+    if f.periods:
+        reasons.append(f"both free period{'s' if len(f.periods) > 1 else ''} {', '.join(f.periods)}")
+    if not reasons:
+        reasons.append("eligible, but no shared subject, grades, building or planning period")
+    return tuple(reasons)
+
+
+def active_assignments(session: Session, year: SchoolYear, on: dt.date | None = None) -> list[Assignment]:
+    on = on or dt.date.today()
+    return [a for a in session.scalars(select(Assignment).where(Assignment.school_year_id == year.id))
+            if a.end_date is None or a.end_date >= on]
+
+
+def mentee_rows(session: Session, year: SchoolYear, *, include_incoming: bool) -> list[tuple[Educator, str]]:
+    statuses = ("beginning", "incoming") if include_incoming else ("beginning",)
+    rows = session.execute(select(Educator, InductionEnrollment.status).join(
+        InductionEnrollment, InductionEnrollment.educator_id == Educator.id).where(
+        InductionEnrollment.school_year_id == year.id, InductionEnrollment.status.in_(statuses))).all()
+    return [(e, s) for e, s in rows if e.exit_date is None or e.exit_date >= year.first_day]
+
+
+def load_candidates(session: Session, year_label: str, *, capacity: int | None = None,
+                    today: dt.date | None = None) -> Candidates:
+    from app.services import settings
+    from app.services.years import ensure_year
+
+    if capacity is not None and capacity < 0:
+        raise UsageError("--capacity must be 0 or more")
+    year, _ = ensure_year(session, year_label)
+    today = today or dt.date.today()
+    rules = elig.Rules.of(session)
+    active = active_assignments(session, year, today)
+    assigned_mentees = {a.mentee_id for a in active}
+    load: dict[uuid.UUID, int] = defaultdict(int)
+    for a in active:
+        load[a.mentor_id] += 1
+    include_incoming = bool(settings.get(session, "match_incoming"))
+    mentees = [e for e, _ in mentee_rows(session, year, include_incoming=include_incoming)
+               if e.id not in assigned_mentees]
+    mentees.sort(key=lambda e: e.employee_id)
+    enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
+        InductionEnrollment.school_year_id == year.id)).all())
+    trainings: dict[uuid.UUID, list[MentorTraining]] = defaultdict(list)
+    for t in session.scalars(select(MentorTraining)):
+        trainings[t.educator_id].append(t)
+    profiles = session.execute(select(MentorProfile, Educator).join(Educator, MentorProfile.educator_id == Educator.id)
+                               .where(MentorProfile.school_year_id == year.id)).all()
+    mentors: list[MentorInfo] = []
+    mentor_rows: list[Educator] = []
+    after_training: dict[uuid.UUID, str] = {}
+    needs_data: dict[uuid.UUID, str] = {}
+    for profile, educator in sorted(profiles, key=lambda pe: pe[1].employee_id):
+        state = elig.training_state(educator, trainings.get(educator.id, ()), profile.status)
+        checks = elig.mentor_checks(educator, year, rules=rules, training=state,
+                                    enrollment_status=enrolled.get(educator.id), profile=profile)
+        v = elig.verdict(checks, rules)
+        if v.assignable:
+            cap = profile.capacity if capacity is None else capacity
+            flags = ("training pending",) if v.status == "flagged" else ()
+            mentors.append(MentorInfo(PersonInfo.of(educator), cap, load.get(educator.id, 0), flags))
+            mentor_rows.append(educator)
+        elif v.status == "needs_training" or (v.status == "ineligible" and all(
+                c.key == "trained" for c in checks if c.required and c.met is False)):
+            after_training[educator.id] = educator.role
+        elif v.status == "unknown":
+            needs_data[educator.id] = educator.role
+    rules_rows = session.scalars(select(MatchRule).where(
+        (MatchRule.school_year_id == year.id) | (MatchRule.school_year_id.is_(None)))).all()
+    excluded = {(r.mentor_id, r.mentee_id) for r in rules_rows if r.kind == "exclude"}
+    evaluators = {(link.evaluator_id, link.educator_id) for link in session.scalars(
+        select(EvaluatorLink).where(EvaluatorLink.school_year_id == year.id))}
+    mentee_info = [PersonInfo.of(e) for e in mentees]
+    allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
+    if mentees and mentors:
+        roles = np.array([p.role for p in mentee_info])
+        mroles = np.array([mi.person.role for mi in mentors])
+        allowed = roles[:, None] == mroles[None, :]
+        mentee_index = {e.id: i for i, e in enumerate(mentees)}
+        mentor_index = {mi.person.id: j for j, mi in enumerate(mentors)}
+        for mentor_id, mentee_id in excluded | evaluators:
+            i, j = mentee_index.get(mentee_id), mentor_index.get(mentor_id)
+            if i is not None and j is not None:
+                allowed[i, j] = False
+        for i, e in enumerate(mentees):  # nobody mentors themselves
+            j = mentor_index.get(e.id)
+            if j is not None:
+                allowed[i, j] = False
+    locks: list[tuple[int, int]] = []
+    mentee_index = {e.id: i for i, e in enumerate(mentees)}
+    mentor_index = {mi.person.id: j for j, mi in enumerate(mentors)}
+    extra_mentors: list[MentorInfo] = []
+    for r in sorted((r for r in rules_rows if r.kind == "lock"), key=lambda r: (r.created_at, str(r.id))):
+        i = mentee_index.get(r.mentee_id)
+        if i is None:
+            continue
+        j = mentor_index.get(r.mentor_id)
+        if j is None:  # locked to someone outside the assignable pool: the lock stands, flagged
+            educator = session.get(Educator, r.mentor_id)
+            if educator is None:
+                continue
+            profile = next((p for p, e in profiles if e.id == educator.id), None)
+            cap = (profile.capacity if profile else 1) if capacity is None else capacity
+            extra_mentors.append(MentorInfo(PersonInfo.of(educator), cap, load.get(educator.id, 0),
+                                            ("not in the eligible pool",)))
+            mentor_rows.append(educator)
+            j = len(mentors) + len(extra_mentors) - 1
+            mentor_index[educator.id] = j
+        locks.append((i, j))
+    if extra_mentors:
+        mentors = mentors + extra_mentors
+        allowed = np.hstack([allowed, np.zeros((len(mentees), len(extra_mentors)), dtype=bool)])
+    instance = Instance(mentee_info, mentors, allowed, locks)
+    return Candidates(year, instance, mentees, mentor_rows, after_training, needs_data, excluded, evaluators)
+
+
+def _unmatched_reason(c: Candidates, i: int, load_after: np.ndarray) -> str:
+    inst = c.instance
+    mentee = inst.mentees[i]
+    same_role = [j for j, mi in enumerate(inst.mentors) if mi.person.role == mentee.role
+                 and "not in the eligible pool" not in mi.flags]
+    eligible = [j for j in same_role if inst.allowed[i, j]]
+    capacity_left = [j for j in eligible if load_after[j] < inst.mentors[j].capacity]
+    parts = []
+    if not same_role:
+        parts.append(f"no eligible {mentee.role} mentor in the pool")
+    elif not eligible:
+        blocked = len(same_role)
+        parts.append(f"no eligible mentor: all {blocked} {mentee.role} mentor{'s' if blocked != 1 else ''} "
+                     f"excluded for this mentee or evaluating them")
+    elif not capacity_left:
+        parts.append(f"no eligible mentor left with capacity ({len(eligible)} eligible, all at capacity)")
+    else:  # should not happen in an optimal solution; say so plainly
+        parts.append("left unmatched by a lock")
+    trainable = sum(1 for role in c.after_training.values() if role == mentee.role)
+    if trainable:
+        parts.append(f"{trainable} would be eligible after training")
+    missing = sum(1 for role in c.needs_data.values() if role == mentee.role)
+    if missing:
+        parts.append(f"{missing} more with missing data (years, license or rating)")
+    return "; ".join(parts)
+
+
+def propose(session: Session, year_label: str, *, capacity: int | None = None, today: dt.date | None = None,
+            progress: Callable[[int, int, str], None] | None = None) -> Proposal:
+    """Propose a mentor for every candidate mentee of the year with no active assignment."""
+    from app.services import settings
+
+    t0 = time.perf_counter()
+    if progress:
+        progress(0, 3, "Reading the mentor pool")
+    c = load_candidates(session, year_label, capacity=capacity, today=today)
+    t1 = time.perf_counter()
+    if progress:
+        progress(1, 3, "Solving")
+    setting = settings.get(session, "match_weights")
+    solution = solve(c.instance, setting=setting)
+    t2 = time.perf_counter()
+    return build_proposal(c, solution, year_label, capacity, {"load": t1 - t0, "solve": t2 - t1})
+
+
+def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity: int | None,
+                   seconds: dict[str, float]) -> Proposal:
+    inst = c.instance
+    load_after = np.array([mi.load for mi in inst.mentors], dtype=np.int64)
+    for _, j in solution.pairs:
+        load_after[j] += 1
+    w = solution.weights
+    pairs = []
+    for i, j in sorted(solution.pairs, key=lambda p: inst.mentees[p[0]].employee_id):
+        mentor = inst.mentors[j]
+        f = features(inst.mentees[i], mentor.person)
+        vec = f.vector()
+        score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items()) if w.lexicographic else w.pair_score(vec)
+        flags = list(mentor.flags)
+        locked = (i, j) in solution.locked
+        if locked:
+            flags.insert(0, "locked by the coordinator")
+            if not inst.allowed[i, j] and "not in the eligible pool" not in mentor.flags:
+                flags.append("locked although not eligible for this mentee")
+        if load_after[j] > mentor.capacity:
+            flags.append(f"over capacity: {load_after[j]} of {mentor.capacity}")
+        elif load_after[j] > 1:
+            flags.append(f"group mentoring: {load_after[j]} of {mentor.capacity} mentees")
+        pairs.append(ProposedPair(mentor.person, inst.mentees[i], float(score), explain(f), locked, tuple(flags),
+                                  int(load_after[j]), mentor.capacity))
+    matched = {i for i, _ in solution.pairs}
+    unmatched = [Unmatched(inst.mentees[i], _unmatched_reason(c, i, load_after))
+                 for i in range(len(inst.mentees)) if i not in matched]
+    unmatched.sort(key=lambda u: u.mentee.employee_id)
+    return Proposal(year_label, pairs, unmatched, totals(inst, solution.pairs), solution.maximum,
+                    "lexicographic" if w.lexicographic else "district weights", seconds,
+                    sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity)
+
+
+# --- locks and exclusions ----------------------------------------------------------------------
+
+
+def _rule(session: Session, kind: str, mentor_id: uuid.UUID, mentee_id: uuid.UUID,
+          year_id: uuid.UUID | None) -> MatchRule | None:
+    query = select(MatchRule).where(MatchRule.kind == kind, MatchRule.mentor_id == mentor_id,
+                                    MatchRule.mentee_id == mentee_id)
+    query = query.where(MatchRule.school_year_id.is_(None) if year_id is None else MatchRule.school_year_id == year_id)
+    return session.scalars(query).first()
+
+
+def lock_pair(session: Session, year_label: str, mentor_id: uuid.UUID, mentee_id: uuid.UUID) -> None:
+    """This pair stays in every proposal until unlocked; the mentee's other locks go."""
+    from app.services.years import ensure_year
+
+    year, _ = ensure_year(session, year_label)
+    if mentor_id == mentee_id:
+        raise ValidationError([FieldProblem("mentor", "", "cannot mentor themselves")])
+    for r in session.scalars(select(MatchRule).where(MatchRule.kind == "lock", MatchRule.mentee_id == mentee_id,
+                                                     MatchRule.school_year_id == year.id)):
+        if r.mentor_id != mentor_id:
+            r.tombstone()
+    for r in session.scalars(select(MatchRule).where(MatchRule.kind == "exclude", MatchRule.mentee_id == mentee_id,
+                                                     MatchRule.mentor_id == mentor_id,
+                                                     MatchRule.school_year_id == year.id)):
+        r.tombstone()  # a lock on a pair excluded this year replaces the exclusion
+    if _rule(session, "lock", mentor_id, mentee_id, year.id) is None:
+        session.add(MatchRule(kind="lock", mentor_id=mentor_id, mentee_id=mentee_id, school_year_id=year.id))
+    session.flush()
+
+
+def unlock_pair(session: Session, year_label: str, mentor_id: uuid.UUID, mentee_id: uuid.UUID) -> None:
+    from app.services.years import ensure_year
+
+    year, _ = ensure_year(session, year_label)
+    rule = _rule(session, "lock", mentor_id, mentee_id, year.id)
+    if rule is not None:
+        rule.tombstone()
+        session.flush()
+
+
+def exclude_pair(session: Session, year_label: str | None, mentor_id: uuid.UUID, mentee_id: uuid.UUID,
+                 private_reason: str | None = None) -> None:
+    """Never propose this pair (this year, or with `year_label` None every year: hold-harmless)."""
+    from app.services.years import ensure_year
+
+    year_id = ensure_year(session, year_label)[0].id if year_label else None
+    for r in session.scalars(select(MatchRule).where(MatchRule.kind == "lock", MatchRule.mentee_id == mentee_id,
+                                                     MatchRule.mentor_id == mentor_id)):
+        if year_id is None or r.school_year_id == year_id:
+            r.tombstone()
+    if _rule(session, "exclude", mentor_id, mentee_id, year_id) is None:
+        session.add(MatchRule(kind="exclude", mentor_id=mentor_id, mentee_id=mentee_id, school_year_id=year_id,
+                              private_reason=private_reason))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: uuid.UUID
+    kind: str
+    mentor: PersonInfo
+    mentee: PersonInfo
+    every_year: bool
+
+
+def list_rules(session: Session, year_label: str) -> list[RuleInfo]:
+    from app.services.years import ensure_year
+
+    year, _ = ensure_year(session, year_label)
+    rows = session.scalars(select(MatchRule).where(
+        (MatchRule.school_year_id == year.id) | (MatchRule.school_year_id.is_(None))))
+    return [RuleInfo(r.id, r.kind, PersonInfo.of(r.mentor), PersonInfo.of(r.mentee), r.school_year_id is None)
+            for r in rows]
+
+
+def remove_rule(session: Session, rule_id: uuid.UUID) -> None:
+    rule = session.get(MatchRule, rule_id)
+    if rule is not None:
+        rule.tombstone()
+        session.flush()
+
+
+# --- what a move costs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    mentor: PersonInfo
+    score: float
+    reasons: tuple[str, ...]
+    load: int  # mentees the mentor would have
+    capacity: int
+    change: str  # compared with the proposed mentor, e.g. "loses: same subject; gains: same building"
+
+
+def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, proposal: Proposal | None = None,
+                 *, capacity: int | None = None, limit: int = 50) -> list[Alternative]:
+    """Every eligible mentor for the mentee, best first, with what moving there would cost."""
+    c = load_candidates(session, year_label, capacity=capacity)
+    inst = c.instance
+    i = next((k for k, p in enumerate(inst.mentees) if p.id == mentee_id), None)
+    if i is None:
+        return []
+    current = proposal.pair_for(mentee_id) if proposal else None
+    load = {mi.person.id: mi.load for mi in inst.mentors}
+    if proposal:
+        for p in proposal.pairs:
+            if p.mentee.id != mentee_id:
+                load[p.mentor.id] = load.get(p.mentor.id, 0) + 1
+    base = features(inst.mentees[i], current.mentor).vector() if current else None
+    out = []
+    for j in np.flatnonzero(inst.allowed[i]):
+        mentor = inst.mentors[j]
+        if current and mentor.person.id == current.mentor.id:
+            continue
+        f = features(inst.mentees[i], mentor.person)
+        vec = f.vector()
+        after = load.get(mentor.person.id, 0) + 1
+        change = _change(base, vec)
+        if after > mentor.capacity:
+            change = (change + "; " if change else "") + f"over capacity ({after} of {mentor.capacity})"
+        score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items())
+        out.append(Alternative(mentor.person, float(score), explain(f), after, mentor.capacity, change))
+    out.sort(key=lambda a: (a.load > a.capacity, -a.score, a.load, a.mentor.employee_id))
+    return out[:limit]
+
+
+_NAMES = {"subject": "same subject", "grade": "grade overlap", "building": "same building",
+          "planning": "shared planning period"}
+
+
+def _change(base: dict[str, int] | None, vec: dict[str, int]) -> str:
+    if base is None:
+        return "matches a mentee who has no proposed mentor"
+    lost = [_NAMES[k] for k in _NAMES if base[k] and not vec[k]]
+    gained = [_NAMES[k] for k in _NAMES if vec[k] and not base[k]]
+    parts = []
+    if lost:
+        parts.append("loses: " + ", ".join(lost))
+    if gained:
+        parts.append("gains: " + ", ".join(gained))
+    return "; ".join(parts) or "no change in the criteria"
