@@ -18,6 +18,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the column's sort key for that row
 
+# Plain ints: data() runs thousands of times a paint, and comparing against enum members costs more.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROW = int(ROW_ROLE)
+_SORT = int(SORT_ROLE)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -65,6 +72,8 @@ class RowTableModel(QAbstractTableModel):
         self.chunk = chunk
         self.extra_search = extra_search  # e.g. an email that is not a column but should be found
         self._rows: list[Any] = []
+        self._cells: list[tuple[str, ...]] = []  # each row's cell text, made once per load, not per paint
+        self._align = tuple(int(c.align) for c in self.columns)
         self._search: list[str] = []
         self._order: list[int] = []  # every row index, in the current sort order
         self._visible: list[int] = []  # rows passing search and predicate, in sort order
@@ -78,14 +87,15 @@ class RowTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row (a reload); search, predicate and sort stay as they were."""
         self._rows = list(rows)
-        self._search = [self._search_text(row) for row in self._rows]
+        self._cells = [tuple(_text(c.value(row)) for c in self.columns) for row in self._rows]
+        self._search = [self._search_text(row, cells) for row, cells in zip(self._rows, self._cells)]
         self._order = list(range(len(self._rows)))
         if self._sort is not None:
             self._sort_order(*self._sort)
         self._apply(self._order)
 
-    def _search_text(self, row: Any) -> str:
-        parts = [_text(c.value(row)) for c in self.columns if c.searchable]
+    def _search_text(self, row: Any, cells: tuple[str, ...]) -> str:
+        parts = [text for text, c in zip(cells, self.columns) if c.searchable]
         if self.extra_search is not None:
             parts.append(self.extra_search(row))
         return "\x1f".join(parts).lower()  # a separator no one types, so words never join across cells
@@ -107,8 +117,10 @@ class RowTableModel(QAbstractTableModel):
         self._apply(self._order)
 
     def _apply(self, candidates: list[int]) -> None:
-        search, needle, rows, keep = self._search, self._needle, self._rows, self._predicate
-        visible = [i for i in candidates if all(w in search[i] for w in needle)] if needle else list(candidates)
+        search, rows, keep = self._search, self._rows, self._predicate
+        visible = list(candidates)
+        for word in self._needle:  # one plain comprehension per word: the fastest loop Python has
+            visible = [i for i in visible if word in search[i]]
         if keep is not None:
             visible = [i for i in visible if keep(rows[i])]
         self.beginResetModel()
@@ -164,19 +176,15 @@ class RowTableModel(QAbstractTableModel):
             self._shown = count
             self.endInsertRows()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._shown:
-            return None
-        column = self.columns[index.column()]
-        row = self._rows[self._visible[index.row()]]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(column.value(row))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align.value)
-        if role == ROW_ROLE:
-            return row
-        if role == SORT_ROLE:
-            return column.key(row)
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            row = index.row()
+            return self._cells[self._visible[row]][index.column()] if 0 <= row < self._shown else None
+        if role == _ALIGN:
+            return self._align[index.column()] if index.isValid() else None
+        if (role == _ROW or role == _SORT) and 0 <= index.row() < self._shown:
+            row_data = self._rows[self._visible[index.row()]]
+            return row_data if role == _ROW else self.columns[index.column()].key(row_data)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -191,9 +199,7 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
