@@ -66,7 +66,7 @@ ACTIVITY_ALIASES: dict[str, str] = {
 # --- durations -----------------------------------------------------------------------------------
 
 _CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)(?::00)?$")
-_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min|m)\b\.?")
+_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min|m)?(?![a-z])\.?")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)$")
 
 
@@ -88,22 +88,23 @@ def parse_duration(value: object, *, unit: str = "minutes") -> int:
     if _NUMBER.match(raw):
         number = float(raw)
         return round(number * 60) if unit == "hours" else round(number)
-    compact = raw.replace(" and ", " ")
+    compact = re.sub(r"\band\b", " ", raw)
     total = 0.0
     pos = 0
-    matched = False
+    parts: list[str | None] = []
     for m in _PART.finditer(compact):
         if compact[pos:m.start()].strip():
-            raise ValueError(f"not a duration: {raw!r} (use 45, 45 min, 1.5 hours or 1:30)")
-        number = float(m.group(1))
-        total += number * 60 if m.group(2).startswith("h") else number
+            break
+        number, unit_word = float(m.group(1)), m.group(2)
+        if unit_word is None and not (parts and parts[-1] == "h"):
+            break  # a bare number is only allowed after hours: "1h30", "1 hour 30"
+        kind = "h" if unit_word and unit_word.startswith("h") else "m"
+        if kind in parts:
+            break  # "1 h 2 h"
+        total += number * 60 if kind == "h" else number
+        parts.append(kind)
         pos = m.end()
-        matched = True
-    rest = compact[pos:].strip()
-    if matched and rest and _NUMBER.match(rest) and compact[:pos].rstrip().endswith(("h", "hr", "hrs", "hour", "hours")):
-        total += float(rest)  # "1h30", "1 hour 30"
-        rest = ""
-    if not matched or rest:
+    if not parts or compact[pos:].strip():
         raise ValueError(f"not a duration: {raw!r} (use 45, 45 min, 1.5 hours or 1:30)")
     return round(total)
 
