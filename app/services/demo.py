@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.models import Educator, MentorProfile, School, SchoolYear, derived_id
+from app.models import MentorProfile, School, SchoolYear, derived_id
 from app.services import settings
 from app.services.demo_roster import SIZES, demo_roster, demo_schools
 from app.services.district import is_empty
-from app.services.educators import EducatorRecord, apply_induction, apply_record, clean_educator
+from app.services.educators import EducatorRecord, apply_induction, clean_educator, new_educator
 from app.services.errors import UsageError
 from app.services.years import current_label, ensure_year
 
@@ -69,8 +69,7 @@ def _build_core(session: Session, demo: DemoContext) -> None:
         record, problems = clean_educator(row)
         if record is None:  # the generator and the rules disagree: a bug worth failing loudly on
             raise AssertionError(f"demo row {row['employee_id']}: {problems}")
-        educator = Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id)
-        apply_record(educator, record, schools[record.school or ""])
+        educator = new_educator(record, schools[record.school or ""])
         session.add(educator)
         apply_induction(session, educator, record, year, None)
         counts["staff"] += 1

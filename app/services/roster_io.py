@@ -9,13 +9,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Educator, derived_id
+from app.models import Educator
 from app.services import tabular
 from app.services.educators import (
     ROSTER_FIELDS,
     SchoolCache,
     apply_induction,
     apply_record,
+    new_educator,
     clean_educator,
     enrollments_for,
     record_of,
@@ -94,8 +95,7 @@ def import_roster(
         seen[record.employee_id] = row.line
         educator = educators.get(record.employee_id)
         if educator is None:
-            educator = Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id)
-            apply_record(educator, record, schools.get(record.school))
+            educator = new_educator(record, schools.get(record.school))
             session.add(educator)
             educators[record.employee_id] = educator
             apply_induction(session, educator, record, year, None)

@@ -29,7 +29,13 @@ def header_key(name: object) -> str:
 class Row:
     line: int  # the row's line in the file; the header is line 1
     values: dict[str, object]  # public field name -> cell
-    original: dict[str, str]  # original column -> text, for the errors file
+    cells: tuple[object, ...]
+    columns: tuple[str, ...]
+
+    @property
+    def original(self) -> dict[str, str]:
+        """Original column -> text, for the errors file (made only for the rows that need it)."""
+        return {col: _cell_text(cell) for col, cell in zip(self.columns, self.cells)}
 
 
 @dataclass(frozen=True)
@@ -103,14 +109,14 @@ def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required:
         found = ", ".join(columns[:12]) or "no columns"
         raise FileFormatError(f"{path.name}: no column for {', '.join(missing)} (found: {found})")
     rows: list[Row] = []
-    records = frame.to_dict(orient="split")["data"]
+    column_names = tuple(columns)
+    records = frame.to_numpy(dtype=object).tolist()
     positions = {public: columns.index(column) for public, column in mapping.items()}
     for index, cells in enumerate(records):
         if all(_cell_text(c) == "" for c in cells):
             continue
         values = {public: cells[pos] for public, pos in positions.items()}
-        original = {col: _cell_text(cell) for col, cell in zip(columns, cells)}
-        rows.append(Row(line=index + 2, values=values, original=original))
+        rows.append(Row(line=index + 2, values=values, cells=tuple(cells), columns=column_names))
     return Table(columns, mapping, rows)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -25,6 +26,8 @@ def is_blank(value: object) -> bool:
 
 def text(value: object) -> str:
     """A cell as trimmed text ('' for blank). Whole floats from spreadsheets lose their '.0'."""
+    if type(value) is str:  # the common case, kept fast: imports call this for every cell
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -133,16 +136,25 @@ def _key(value: str) -> str:
     return re.sub(r"[^a-z0-9]", "", value.lower())
 
 
+@functools.lru_cache(maxsize=64)
+def _choice_keys(allowed: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each allowed value by itself and by its key, and the aliases by key."""
+    by_key = {a: a for a in allowed}
+    by_key.update({_key(a): a for a in allowed})
+    by_key.update({_key(k): v for k, v in aliases})
+    return by_key
+
+
 def parse_choice(value: object, allowed: Iterable[str], aliases: Mapping[str, str] | None = None) -> str | None:
     """Match a value to one of `allowed` ignoring case and punctuation; suggest the nearest."""
     raw = text(value)
     if not raw:
         return None
     allowed = tuple(allowed)
-    by_key = {_key(a): a for a in allowed}
-    by_key.update({_key(k): v for k, v in (aliases or {}).items()})
-    if _key(raw) in by_key:
-        return by_key[_key(raw)]
+    by_key = _choice_keys(allowed, tuple((aliases or {}).items()))
+    found = by_key.get(raw) or by_key.get(_key(raw))
+    if found:
+        return found
     nearest = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.5)
     hint = f"; did you mean {nearest[0]}?" if nearest else ""
     raise ValueError(f"must be one of {', '.join(allowed)}{hint}")
