@@ -33,7 +33,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, SchoolYear
+from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, SchoolYear
 from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
 from app.services import eligibility as elig
 from app.services.errors import FieldProblem, UsageError, ValidationError
@@ -313,14 +313,21 @@ class Proposal:
         return next((p for p in self.pairs if p.mentee.id == mentee_id), None)
 
 
+@dataclass(frozen=True)
+class _Profile:
+    willing: bool
+    status: str
+    capacity: int
+
+
 @dataclass
 class Candidates:
     """What matching reads from the database for a year (built once per run)."""
 
     year: SchoolYear
     instance: Instance
-    mentee_rows: list[Educator]
-    mentor_rows: list[Educator]
+    mentee_rows: list  # light educator records (_Ed); mentor_rows likewise
+    mentor_rows: list
     # Mentors left out of the pool, by why (for the unmatched explanations): educator id -> role.
     after_training: dict[uuid.UUID, str]
     needs_data: dict[uuid.UUID, str]
@@ -364,8 +371,58 @@ def mentee_rows(session: Session, year: SchoolYear, *, include_incoming: bool) -
     return [(e, s) for e, s in rows if e.exit_date is None or e.exit_date >= year.first_day]
 
 
+@dataclass(frozen=True, slots=True)
+class _Ed:
+    """An educator's fields read as plain columns (ten times faster than full ORM rows at 10,000)."""
+
+    id: uuid.UUID
+    employee_id: str
+    first_name: str
+    last_name: str
+    role: str
+    school: str | None
+    subjects: list[str]
+    grades: list[str]
+    planning_periods: list[str]
+    position: str | None
+    license_type: str | None
+    years_experience: int | None
+    hire_date: dt.date | None
+    exit_date: dt.date | None
+    last_rating: str | None
+    rating_year: int | None
+    mentor_trained_on: dt.date | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def info(self) -> PersonInfo:
+        return PersonInfo(self.id, self.employee_id, self.full_name, self.role, self.school,
+                          tuple(self.subjects or ()), tuple(self.grades or ()), tuple(self.planning_periods or ()),
+                          self.position, self.license_type, self.years_experience, self.hire_date)
+
+
+_ED_COLUMNS = (Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
+               School.name, Educator.subjects, Educator.grades, Educator.planning_periods, Educator.position,
+               Educator.license_type, Educator.years_experience, Educator.hire_date, Educator.exit_date,
+               Educator.last_rating, Educator.rating_year, Educator.mentor_trained_on)
+
+
+def _educators(session: Session, *extra, join=None, where=()):  # type: ignore[no-untyped-def]
+    """(_Ed, *extra columns) for the educators the join and filters select."""
+    query = select(*_ED_COLUMNS, *extra).outerjoin(School, Educator.school_id == School.id)
+    if join is not None:
+        query = query.join(*join)
+    rows = session.execute(query.where(*where)).all()
+    n = len(_ED_COLUMNS)
+    return [(_Ed(*row[:n]), *row[n:]) for row in rows]
+
+
 def load_candidates(session: Session, year_label: str, *, capacity: int | None = None,
-                    today: dt.date | None = None) -> Candidates:
+                    today: dt.date | None = None, from_scratch: bool = False) -> Candidates:
+    """Read the year's candidates. `from_scratch` ignores existing assignments (what the whole year
+    would look like matched anew: for benchmarks and comparisons; never applied as is)."""
     from app.services import settings
     from app.services.years import ensure_year
 
@@ -374,24 +431,31 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     year, _ = ensure_year(session, year_label)
     today = today or dt.date.today()
     rules = elig.Rules.of(session)
-    active = active_assignments(session, year, today)
+    active = [] if from_scratch else [
+        a for a in session.execute(select(Assignment.mentor_id, Assignment.mentee_id, Assignment.end_date).where(
+            Assignment.school_year_id == year.id)).all() if a.end_date is None or a.end_date >= today]
     assigned_mentees = {a.mentee_id for a in active}
     load: dict[uuid.UUID, int] = defaultdict(int)
     for a in active:
         load[a.mentor_id] += 1
     include_incoming = bool(settings.get(session, "match_incoming"))
-    mentees = [e for e, _ in mentee_rows(session, year, include_incoming=include_incoming)
-               if e.id not in assigned_mentees]
+    statuses = ("beginning", "incoming") if include_incoming else ("beginning",)
+    mentees = [e for (e,) in _educators(session, join=(InductionEnrollment, InductionEnrollment.educator_id == Educator.id),
+                                        where=(InductionEnrollment.school_year_id == year.id,
+                                               InductionEnrollment.status.in_(statuses)))
+               if e.id not in assigned_mentees and (e.exit_date is None or e.exit_date >= year.first_day)]
     mentees.sort(key=lambda e: e.employee_id)
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())
-    trainings: dict[uuid.UUID, list[MentorTraining]] = defaultdict(list)
-    for t in session.scalars(select(MentorTraining)):
+    trainings: dict[uuid.UUID, list] = defaultdict(list)
+    for t in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on)).all():
         trainings[t.educator_id].append(t)
-    profiles = session.execute(select(MentorProfile, Educator).join(Educator, MentorProfile.educator_id == Educator.id)
-                               .where(MentorProfile.school_year_id == year.id)).all()
+    profiles = _educators(session, MentorProfile.willing, MentorProfile.status, MentorProfile.capacity,
+                          join=(MentorProfile, MentorProfile.educator_id == Educator.id),
+                          where=(MentorProfile.school_year_id == year.id,))
+    profiles = [(_Profile(willing, status, cap), e) for e, willing, status, cap in profiles]
     mentors: list[MentorInfo] = []
-    mentor_rows: list[Educator] = []
+    mentor_rows: list[_Ed] = []
     after_training: dict[uuid.UUID, str] = {}
     needs_data: dict[uuid.UUID, str] = {}
     for profile, educator in sorted(profiles, key=lambda pe: pe[1].employee_id):
@@ -402,7 +466,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         if v.assignable:
             cap = profile.capacity if capacity is None else capacity
             flags = ("training pending",) if v.status == "flagged" else ()
-            mentors.append(MentorInfo(PersonInfo.of(educator), cap, load.get(educator.id, 0), flags))
+            mentors.append(MentorInfo(educator.info(), cap, load.get(educator.id, 0), flags))
             mentor_rows.append(educator)
         elif v.status == "needs_training" or (v.status == "ineligible" and all(
                 c.key == "trained" for c in checks if c.required and c.met is False)):
@@ -414,7 +478,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     excluded = {(r.mentor_id, r.mentee_id) for r in rules_rows if r.kind == "exclude"}
     evaluators = {(link.evaluator_id, link.educator_id) for link in session.scalars(
         select(EvaluatorLink).where(EvaluatorLink.school_year_id == year.id))}
-    mentee_info = [PersonInfo.of(e) for e in mentees]
+    mentee_info = [e.info() for e in mentees]
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     if mentees and mentors:
         roles = np.array([p.role for p in mentee_info])

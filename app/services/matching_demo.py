@@ -32,7 +32,7 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
             session.add(MentorTraining(
                 id=derived_id("mentor_training", f"{educator.employee_id}:{done.isoformat()}"),
                 educator_id=educator.id, completed_on=done, provider=rng.choice(PROVIDERS),
-                minutes=rng.choice((12, 15, 18, 24)) * 60, refresher_due=done.replace(year=done.year + 5)))
+                minutes=rng.choice((12, 15, 18, 24)) * 60, refresher_due=dt.date(done.year + 5, done.month, min(done.day, 28))))
             trainings += 1
         elif profile.status == "training_pending":
             session.add(MentorTraining(
