@@ -1,0 +1,35 @@
+"""`mentordesk import assignments`, `mentordesk export assignments`."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import Commands, Context
+from app.cli.roster import add_import_options, report_import
+
+
+def register(cli: Commands) -> None:
+    parser = cli.add(cli.group("import", "import CSV or XLSX files"), "assignments", _import,
+                     "mentor-mentee assignments from CSV or XLSX")
+    add_import_options(parser)
+    parser = cli.add(cli.group("export", "export files"), "assignments", _export,
+                     "assignments in the import format (round-trips)")
+    parser.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
+
+
+def _import(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.assignment_io import import_assignments
+
+    with ctx.db.unit_of_work() as session:
+        report = import_assignments(session, args.file, dry_run=args.dry_run, strict=args.strict)
+    return report_import(ctx, report, args.errors)
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.assignment_io import ASSIGNMENT_FIELDS, assignment_rows
+    from app.services.tabular import write_table
+
+    with ctx.db.read() as session:
+        path = write_table(args.out, list(ASSIGNMENT_FIELDS), assignment_rows(session), sheet="Assignments")
+    ctx.say(f"wrote {path}")
+    return 0
