@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import shutil
 import sqlite3
 import threading
@@ -146,30 +147,36 @@ def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*=\s*['\"]?([\w.]*)['\"]?", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the revision files without importing them (opening the
+    window must not pay for loading Alembic when the schema is already current)."""
+    graph: dict[str, str | None] = {}
+    for path in (migrations_dir() / "versions").glob("*.py"):
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            graph[found["revision"]] = found.get("down_revision") or None
+    return graph
+
+
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+    """The one revision no other revision builds on (tests/test_schema_drift.py checks it is one)."""
+    graph = _revision_graph()
+    heads = set(graph) - set(graph.values())
+    return min(heads) if heads else ""
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def known_revisions() -> set[str]:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    return set(_revision_graph())
 
 
 def _sqlite_path(engine: Engine) -> Path | None:

@@ -12,12 +12,14 @@ def test_migrations_match_models(database):
     assert diff == [], f"models and migrations differ; write a revision: {diff}"
 
 
-def test_single_head():
+def test_single_head_and_the_quick_reading_agrees_with_alembic():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from app.db import migrations_dir
+    from app.db import head_revision, known_revisions, migrations_dir
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
-    assert len(ScriptDirectory.from_config(cfg).get_heads()) == 1
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_heads() == [head_revision()]
+    assert {rev.revision for rev in script.walk_revisions()} == known_revisions()
