@@ -311,3 +311,23 @@ def test_state_report_takes_hours_and_observations_from_the_logs(session, pairs)
     months = dict(report.profile["hours_by_month"])
     assert months["Sep 2025"] == round(135 / 60, 1)
     assert report.to_json()["administrators"]["site_visits"] == 0
+
+
+def test_demo_logs_time_for_the_matched_pairs_within_the_rules(session):
+    from sqlalchemy import select
+
+    from app.models.timelogs import TimeLog
+    from app.services.demo import build_demo
+
+    message = build_demo(session, size="small", seed=3, year_label="2025-2026")
+    session.commit()
+    logs = list(session.scalars(select(TimeLog)))
+    assert logs and f"{len(logs)} time_logs" in message
+    today = dt.date.today()
+    for log in logs:
+        a = log.assignment
+        assert a.start_date <= log.date <= (a.end_date or D(2026, 6, 30)) and log.date <= today
+        assert 5 <= log.minutes <= 600 and (log.mentor_id, log.mentee_id) == (a.mentor_id, a.mentee_id)
+    rows = hours.educator_hours(session, "2025-2026")
+    assert len(rows) == len({log.mentee_id for log in logs}) and all(r.hours > 0 for r in rows)
+    assert any(log.group_id for log in logs)  # seed 3 has a mentor with two mentees: a peer group

@@ -26,6 +26,7 @@ __all__ = ["SIZES", "DemoContext", "build_demo"]
 # (module, function): each called as fn(session, demo) after the core is built.
 EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.matching_demo", "extend_demo"),  # training, incentives, assignments (first: others use them)
+    ("app.services.timelogs_demo", "extend_demo"),  # time logs for those assignments
 )
 
 
