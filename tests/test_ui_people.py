@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -91,6 +93,19 @@ def test_reimport_preview_says_unchanged(people, tmp_path, monkeypatch):
     wizard.reject()
 
 
+def test_preview_says_what_a_changed_row_changes(people, tmp_path):
+    src = tmp_path / "moved.csv"
+    src.write_text(ROSTER.replace("E2,Ben,Okafor,ben@district.org,Lincoln Elementary",
+                                  "E2,Ben,Okafor,ben@district.org,Hale High School"))
+    people.import_roster()
+    wizard = people.wizard
+    wizard.choose.path.setText(str(src))
+    wizard.next()
+    ben = next(r for r in wizard.preview.model.all_rows() if r.employee_id == "E2")
+    assert (ben.status, ben.reason) == ("changed", "school: Lincoln Elementary → Hale High School")
+    wizard.reject()
+
+
 def test_search_filters_and_sort_narrow_the_table(people):
     people.search.setText("okafor")
     assert shown(people) == ["E2"]
@@ -150,15 +165,18 @@ def test_someone_else_saved_first_reload_or_overwrite(people, db_url):
     from app.db import Database
     from app.services.educators import load_form, save_form
 
+    def alice_saves(room: str) -> None:  # another laptop user, through her own connection
+        other = Database.open(db_url, actor="alice")
+        try:
+            with other.unit_of_work() as s:
+                form = load_form(s, detail.educator_id, YEAR)
+                save_form(s, dataclasses.replace(form, fields={**form.fields, "room": room}), YEAR)
+        finally:
+            other.dispose()
+
     detail = _open(people, "E2")
     detail.set_value("room", "mine")
-    other = Database.open(db_url, actor="alice")
-    try:
-        with other.unit_of_work() as s:
-            form = load_form(s, detail.educator_id, YEAR)
-            save_form(s, dataclasses.replace(form, fields={**form.fields, "room": "theirs"}), YEAR)
-    finally:
-        other.dispose()
+    alice_saves("theirs")
     detail.save()
     box = detail.stale_box
     assert box is not None and "changed by alice at" in box.text()
@@ -170,9 +188,7 @@ def test_someone_else_saved_first_reload_or_overwrite(people, db_url):
     assert detail.values()["room"] == "theirs"
 
     detail.set_value("room", "mine again")
-    with Database.open(db_url, actor="alice").unit_of_work() as s:  # alice saves once more
-        form = load_form(s, detail.educator_id, YEAR)
-        save_form(s, dataclasses.replace(form, fields={**form.fields, "room": "theirs 2"}), YEAR)
+    alice_saves("theirs 2")
     detail.save()
     detail.stale_box.overwrite_button.click()
     assert detail.message.text() == "Saved."
@@ -211,3 +227,50 @@ def test_splitter_is_remembered(people):
 
 def test_model_passes_the_qt_model_tester(qtmodeltester, people):
     qtmodeltester.check(people.model, force_py=True)
+
+
+# --- the table model on its own ----------------------------------------------------------------
+
+def _model(rows, chunk=200):
+    from app.ui.table_model import Column, RowTableModel
+
+    columns = (Column("Name", lambda r: r[0]), Column("Years", lambda r: r[1], searchable=False))
+    model = RowTableModel(columns, chunk=chunk)
+    model.set_rows(rows)
+    return model
+
+
+def _all_visible(model):
+    while model.canFetchMore():
+        model.fetchMore()
+    return [model.row_at(r) for r in range(model.rowCount())]
+
+
+def test_model_fetches_lazily_in_chunks(qapp):
+    model = _model([(f"Person {i:04d}", i) for i in range(1000)], chunk=200)
+    assert (model.rowCount(), model.match_count) == (200, 1000)
+    model.fetchMore()
+    assert model.rowCount() == 400
+    assert model.find(lambda r: r[1] == 950) == 950 and model.rowCount() == 951
+
+
+def test_model_sorts_blanks_last_and_numbers_as_numbers(qapp):
+    model = _model([("b", 10), ("a", None), ("c", 9)])
+    model.sort(1)
+    assert [r[0] for r in _all_visible(model)] == ["c", "b", "a"]
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert [r[0] for r in _all_visible(model)] == ["c", "b", "a"]
+
+
+words = st.text(alphabet="abcAB e", max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(words, max_size=30), typed=st.lists(words, min_size=1, max_size=8))
+def test_model_search_matches_a_plain_scan_whatever_is_typed(qapp, names, typed):
+    """Narrowing within the visible rows (the fast path while typing) never changes the answer."""
+    model = _model([(name, i) for i, name in enumerate(names)], chunk=7)
+    for text in typed:
+        model.set_search(text)
+        expected = [(n, i) for i, n in enumerate(names) if all(w in n.lower() for w in text.lower().split())]
+        assert _all_visible(model) == expected

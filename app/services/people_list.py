@@ -3,6 +3,7 @@ counts for the dashboard's welcome, adding one educator, and a per-row preview o
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,18 +130,37 @@ class PreviewRow:
 
 
 def preview_roster(session: Session, path: str | Path, year_label: str) -> tuple[list[PreviewRow], ImportReport]:
-    """A dry run of the real import that also says what happens to each row (nothing is written)."""
-    from app.services.roster_io import import_roster
+    """A dry run of the real import that also says what happens to each row (nothing is written):
+    the reason a row is rejected, or what a changed row changes."""
+    from app.services.roster_io import import_roster, roster_rows
     from app.services.vocabulary import text
 
+    before = {r["employee_id"]: r for r in roster_rows(session, year_label)}  # read before the dry run
     rows: list[PreviewRow] = []
 
     def seen(row, status: str) -> None:  # type: ignore[no-untyped-def]
         values = row.values
         name = f"{text(values.get('first_name'))} {text(values.get('last_name'))}".strip()
-        rows.append(PreviewRow(row.line, text(values.get("employee_id")), name, text(values.get("school")), status))
+        employee_id = text(values.get("employee_id"))
+        details = _changes(before.get(employee_id, {}), values) if status == "changed" else ""
+        rows.append(PreviewRow(row.line, employee_id, name, text(values.get("school")), status, details))
 
     report = import_roster(session, path, year_label=year_label, dry_run=True, on_row=seen)
     reasons = {r.line: r.reason for r in report.rejected}
-    rows = [PreviewRow(r.line, r.employee_id, r.name, r.school, r.status, reasons.get(r.line, "")) for r in rows]
+    rows = [dataclasses.replace(r, reason=reasons.get(r.line, r.reason)) for r in rows]
     return sorted(rows, key=lambda r: r.line), report
+
+
+def _changes(old: dict[str, str], values: dict[str, object]) -> str:
+    """'school: Hale High → Lincoln Elementary; room: 101 → (blank)', in the file's normalized form."""
+    from app.services.educators import clean_educator, record_to_strings
+
+    record, _ = clean_educator(values)
+    if record is None or not old:
+        return ""
+    new = record_to_strings(record)
+    if not new["induction_status"]:  # blank in the file: derived, so not a change the coordinator typed
+        new["induction_status"] = old.get("induction_status", "")
+    changed = [f"{field}: {old.get(field) or '(blank)'} → {value or '(blank)'}"
+               for field, value in new.items() if value != old.get(field, "")]
+    return "; ".join(changed) or "induction status for the year, or back on the roster"

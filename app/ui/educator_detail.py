@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -49,6 +49,14 @@ HINTS = {
     "mepid": "8 digits",
 }
 ERROR_STYLE = "color: #b00020;"
+
+
+def quiet(label: QLabel) -> QLabel:
+    """Secondary text (hints, rules, citations) in the palette's placeholder colour, so it reads in
+    light and dark themes alike."""
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setWordWrap(True)
+    return label
 
 
 class EducatorDetail(QWidget):
@@ -93,10 +101,7 @@ class EducatorDetail(QWidget):
             cell.addWidget(error)
             form.addRow(self.tr(LABELS[field]), cell)
             self.editors[field], self.errors[field] = editor, error
-        rule = QLabel(self.tr("Induction status: ") + DERIVATION_RULE)
-        rule.setWordWrap(True)
-        rule.setStyleSheet("color: palette(mid);")
-        form.addRow(rule)
+        form.addRow(quiet(QLabel(self.tr("Induction status: ") + DERIVATION_RULE)))
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setWidget(body)
@@ -233,7 +238,7 @@ class EducatorDetail(QWidget):
     def _failed(self, exc: BaseException, details: str) -> None:
         if isinstance(exc, ValidationError):
             self._show_problems({p.field: p.reason for p in exc.problems})
-            self.message.setText(self.tr("Not saved: ") + "; ".join(f"{LABELS.get(p.field, p.field)} {p.reason}"
+            self.message.setText(self.tr("Not saved: ") + "; ".join(f"{LABELS.get(p.field, p.field)}: {p.reason}"
                                                                    for p in exc.problems))
         elif isinstance(exc, StaleRecordError):
             self.message.setText(self.tr("Not saved: someone else changed this record."))

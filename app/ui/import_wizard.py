@@ -39,7 +39,7 @@ PREVIEW_COLUMNS = (
     Column("Employee ID", lambda r: r.employee_id),
     Column("Name", lambda r: r.name),
     Column("School", lambda r: r.school),
-    Column("Reason", lambda r: r.reason),
+    Column("Why / what changes", lambda r: r.reason),
 )
 STATUSES = ("new", "changed", "unchanged", "rejected")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from app.ui.educator_detail import quiet
 from app.ui.pages.base import Page
 
 STATUS_TEXT = {"overdue": ("Overdue", "#b00020"), "warning": ("Needs attention", "#8a6d00"), "ok": ("All good", "#2e7d32")}
@@ -125,9 +126,7 @@ class DashboardPage(Page):
         if len(card.items) > ITEMS_SHOWN:
             box.addWidget(QLabel(self.tr("…and %1 more").replace("%1", str(len(card.items) - ITEMS_SHOWN))))
         bottom = QHBoxLayout()
-        citation = QLabel(card.citation)
-        citation.setStyleSheet("color: palette(mid);")
-        bottom.addWidget(citation, 1)
+        bottom.addWidget(quiet(QLabel(card.citation)), 1)
         if card.area:
             bottom.addWidget(self._go_button(card.area, card.key))
         box.addLayout(bottom)

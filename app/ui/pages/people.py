@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.models.vocab import INDUCTION_STATUSES, ROLES
 from app.services.people_list import PersonRow
+from app.services.vocabulary import format_grades
 from app.ui.educator_detail import EducatorDetail
 from app.ui.pages.base import Page
 from app.ui.table_model import RIGHT, Column, RowTableModel
@@ -36,13 +37,16 @@ PEOPLE_COLUMNS = (
     Column("Role", lambda r: r.role),
     Column("Position", lambda r: r.position),
     Column("Subjects", lambda r: r.subjects),
-    Column("Grades", lambda r: r.grades, sort_key=lambda r: _grade_key(r.grades), searchable=False),
+    Column("Grades", lambda r: format_grades(r.grades), sort_key=lambda r: _grade_key(r.grades), searchable=False),
     Column("License", lambda r: r.license_type),
     Column("Years", lambda r: r.years_experience, align=RIGHT, searchable=False,
            tooltip="Full years under an Initial or Professional license"),
     Column("Induction", lambda r: r.induction_status, tooltip="Induction status for the school year"),
     Column("Rating", lambda r: r.last_rating, sort_key=lambda r: _rating_key(r.last_rating)),
 )
+
+
+COLUMN_WIDTHS = (170, 90, 190, 90, 170, 150, 70, 95, 50, 80)  # the last column stretches
 
 
 def _grade_key(grades: tuple[str, ...]) -> tuple[int, int]:
@@ -146,8 +150,15 @@ class PeoplePage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # ResizeToContents would read every row
         header.setStretchLastSection(True)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        state = self.ctx.settings.value("people/header")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            header.restoreState(state)  # widths, order and sort as the user left them
         self.table.setSortingEnabled(True)
+        header.sectionResized.connect(self._remember_header)
+        header.sortIndicatorChanged.connect(self._remember_header)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         return self.table
 
@@ -257,6 +268,9 @@ class PeoplePage(Page):
         self.ctx.tasks.run(lambda s: export_roster(s, path, year), on_success=done, write=False)
 
     # --- remembered layout ---------------------------------------------------------------
+
+    def _remember_header(self, *_args: object) -> None:
+        self.ctx.settings.setValue("people/header", self.table.horizontalHeader().saveState())
 
     def _remember_splitter(self, *_args: object) -> None:
         self.ctx.settings.setValue("people/splitter", self.splitter.saveState())

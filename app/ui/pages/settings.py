@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import ValidationError
+from app.ui.educator_detail import quiet
 from app.ui.pages.base import Page
 
 ERROR_STYLE = "color: #b00020;"
@@ -50,6 +51,7 @@ def _date_edit(name: str) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(name)
+    edit.setMaximumWidth(180)
     return edit
 
 
@@ -96,10 +98,7 @@ class SettingsPage(Page):
             cell = QVBoxLayout()
             cell.addWidget(editor)
             if spec.help:
-                hint = QLabel(self.tr(spec.help))
-                hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(mid);")
-                cell.addWidget(hint)
+                cell.addWidget(quiet(QLabel(self.tr(spec.help))))
             cell.addWidget(error)
             label = "" if isinstance(spec.default, bool) else self.tr(spec.label)
             form.addRow(label, cell)
@@ -119,6 +118,7 @@ class SettingsPage(Page):
         if isinstance(default, int):
             spin = QSpinBox()
             spin.setRange(-1000, 1000)  # the service says what is allowed, next to the field
+            spin.setMaximumWidth(120)
             return spin
         if key == "time_zone":
             from app.services.settings_form import time_zone_names
@@ -317,7 +317,10 @@ class SettingsPage(Page):
             self.open_folder_button = QPushButton(self.tr("Open the folder"))
             self.open_folder_button.setAccessibleName(self.tr("Open the folder that holds the database"))
             self.open_folder_button.clicked.connect(lambda: open_folder(self.db_file.parent))  # type: ignore[union-attr]
-            form.addRow("", self.open_folder_button)
+            row = QHBoxLayout()
+            row.addWidget(self.open_folder_button)
+            row.addStretch(1)
+            form.addRow("", row)
             form.addRow(self.tr("Backups"), QLabel(self.tr("A copy is made before every upgrade, in %1")
                                                    .replace("%1", str(paths.backup_dir()))))
         form.addRow(QLabel(self.tr("To use another database, start MentorDesk with --db PATH or set MENTORDESK_DB.")))
