@@ -177,3 +177,46 @@ def test_school_is_irrelevant_to_eligibility(session, year, mentee):
     m = person(session, "M", school=other)
     session.add(MentorProfile(educator=m, school_year=year))
     assert mentor_verdict(session, m, mentee, year).status == "eligible"
+
+
+def test_pool_shows_every_criterion_and_filters_by_status(session, year, mentee):
+    from app.services.eligibility import mentor_pool
+
+    good = person(session, "GOOD")
+    new = person(session, "NEWISH", years_experience=1)
+    pend = person(session, "PEND", mentor_trained_on=None)
+    blank = person(session, "BLANK", last_rating=None)
+    for e in (good, new, blank):
+        session.add(MentorProfile(educator=e, school_year=year, capacity=2))
+    session.add(MentorProfile(educator=pend, school_year=year, status="training_pending"))
+    session.flush()
+    rows = {r.employee_id: r for r in mentor_pool(session, YEAR)}
+    assert {k: r.status for k, r in rows.items()} == {"GOOD": "eligible", "NEWISH": "ineligible",
+                                                      "PEND": "flagged", "BLANK": "unknown"}
+    assert rows["NEWISH"].why == "1 full year of experience; needs 3"
+    assert [c.status for c in rows["BLANK"].checks if c.key == "rating"] == ["unknown"]
+    assert rows["PEND"].status_text == "Eligible (training pending)"
+
+
+def test_training_records_fill_the_roster_date_and_activate(session, year):
+    from app.services.eligibility import add_training, list_trainings, mentor_pool, save_incentive, save_profile
+    from app.services.errors import ValidationError
+
+    pend = person(session, "PEND", mentor_trained_on=None)
+    session.add(MentorProfile(educator=pend, school_year=year, status="training_pending"))
+    session.flush()
+    with pytest.raises(ValidationError, match="refresher_due"):
+        add_training(session, pend.id, completed_on=D(2026, 6, 1), provider="District", hours=15,
+                     refresher_due=D(2026, 1, 1))
+    add_training(session, pend.id, completed_on=D(2026, 6, 1), provider="District", hours=15,
+                 refresher_due=D(2031, 6, 1))
+    assert pend.mentor_trained_on == D(2026, 6, 1)
+    [t] = list_trainings(session, pend.id)
+    assert t.hours == 15 and t.provider == "District"
+    save_profile(session, YEAR, pend.id, willing=True, capacity=3)
+    save_incentive(session, YEAR, pend.id, stipend_dollars=1500, pdps=30, release_hours=10)
+    [row] = mentor_pool(session, YEAR)
+    assert row.status == "eligible" and row.capacity == 3 and row.refresher_due == D(2031, 6, 1)
+    assert row.incentive.text == "$1,500 stipend, 30 PDPs, 10.0 h release"
+    with pytest.raises(ValidationError, match="capacity"):
+        save_profile(session, YEAR, pend.id, willing=True, capacity=-1)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear
 from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
+from app.services.errors import FieldProblem, ValidationError
 
 GOOD_RATINGS = ("Proficient", "Exemplary")
 MENTOR_LICENSES = ("Initial", "Professional")
@@ -290,3 +291,252 @@ def check_supervising_practitioner(session: Session, educator: Educator, year: S
         recommended = Check("recommended", True, f"recommended{by}{on}", CITE_SP)
     return [experience_check(educator, CITE_SP), rating_check(educator, required=True, citation=CITE_SP),
             employment_check(educator, year), recommended]
+
+
+# --- the mentor pool (Mentors page) --------------------------------------------------------------
+
+VERDICT_TEXT = {"eligible": "Eligible", "flagged": "Eligible (training pending)", "needs_training": "Needs training",
+                "unknown": "Missing data", "ineligible": "Ineligible"}
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    id: uuid.UUID
+    completed_on: dt.date | None
+    provider: str | None
+    hours: float | None
+    refresher_due: dt.date | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class IncentiveInfo:
+    stipend_dollars: float | None = None
+    pdps: int | None = None
+    release_hours: float | None = None
+    notes: str | None = None
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.stipend_dollars:
+            parts.append(f"${self.stipend_dollars:,.0f} stipend")
+        if self.pdps:
+            parts.append(f"{self.pdps} PDPs")
+        if self.release_hours:
+            parts.append(f"{self.release_hours:.1f} h release")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class PoolRow:
+    """One educator in the year's mentor pool with every criterion (plain data for the UI)."""
+
+    educator_id: uuid.UUID
+    employee_id: str
+    name: str
+    school: str | None
+    role: str
+    subjects: tuple[str, ...]
+    grades: tuple[str, ...]
+    years_experience: int | None
+    license_type: str | None
+    last_rating: str | None
+    willing: bool
+    capacity: int
+    load: int  # active mentees this year
+    status: str  # a Verdict status
+    reasons: tuple[str, ...]
+    checks: tuple[Check, ...]
+    trained_on: dt.date | None
+    refresher_due: dt.date | None
+    incentive: IncentiveInfo
+
+    @property
+    def status_text(self) -> str:
+        return VERDICT_TEXT[self.status]
+
+    @property
+    def why(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def mentor_pool(session: Session, year_label: str, today: dt.date | None = None) -> list[PoolRow]:
+    """The year's mentor pool, each member with every criterion met / not met / unknown and why."""
+    from collections import defaultdict
+
+    from app.models import Assignment
+    from app.models.matching import MentorIncentive
+
+    year = _year(session, year_label)
+    today = today or dt.date.today()
+    rules = Rules.of(session)
+    enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
+        InductionEnrollment.school_year_id == year.id)).all())
+    trainings: dict[uuid.UUID, list[MentorTraining]] = defaultdict(list)
+    for t in session.scalars(select(MentorTraining)):
+        trainings[t.educator_id].append(t)
+    incentives = {i.educator_id: i for i in session.scalars(
+        select(MentorIncentive).where(MentorIncentive.school_year_id == year.id))}
+    load: dict[uuid.UUID, int] = defaultdict(int)
+    for mentor_id, end in session.execute(select(Assignment.mentor_id, Assignment.end_date).where(
+            Assignment.school_year_id == year.id)).all():
+        if end is None or end >= today:
+            load[mentor_id] += 1
+    rows = []
+    for profile, e in session.execute(select(MentorProfile, Educator).join(
+            Educator, MentorProfile.educator_id == Educator.id).where(MentorProfile.school_year_id == year.id)).all():
+        records = trainings.get(e.id, [])
+        state = training_state(e, records, profile.status)
+        checks = mentor_checks(e, year, rules=rules, training=state, enrollment_status=enrolled.get(e.id),
+                               profile=profile)
+        v = verdict(checks, rules)
+        dues = [r.refresher_due for r in records if r.refresher_due]
+        inc = incentives.get(e.id)
+        incentive = IncentiveInfo(inc.stipend_cents / 100 if inc and inc.stipend_cents is not None else None,
+                                  inc.pdps if inc else None,
+                                  inc.release_minutes / 60 if inc and inc.release_minutes is not None else None,
+                                  inc.notes if inc else None)
+        rows.append(PoolRow(e.id, e.employee_id, e.full_name, e.school.name if e.school else None, e.role,
+                            tuple(e.subjects or ()), tuple(e.grades or ()), e.years_experience, e.license_type,
+                            e.last_rating, profile.willing, profile.capacity, load.get(e.id, 0), v.status, v.reasons,
+                            v.checks, state.trained_on, max(dues) if dues else None, incentive))
+    rows.sort(key=lambda r: (r.name.split()[-1].lower(), r.name.lower()))
+    return rows
+
+
+def pool_row(session: Session, year_label: str, educator_id: uuid.UUID) -> PoolRow | None:
+    return next((r for r in mentor_pool(session, year_label) if r.educator_id == educator_id), None)
+
+
+def add_to_pool(session: Session, year_label: str, educator_id: uuid.UUID, *, capacity: int | None = None) -> None:
+    from app.models import derived_id
+    from app.services import settings
+
+    year = _year(session, year_label)
+    educator = session.get(Educator, educator_id)
+    if educator is None:
+        raise ValidationError([FieldProblem("educator", str(educator_id), "no longer exists")])
+    if _profile(session, educator_id, year) is None:
+        cap = capacity if capacity is not None else int(settings.get(session, "default_mentor_capacity"))
+        status = "active" if educator.mentor_trained_on else "training_pending"
+        session.add(MentorProfile(id=derived_id("mentor_profile", f"{educator.employee_id}:{year.label}"),
+                                  educator_id=educator_id, school_year_id=year.id, capacity=cap, status=status))
+        session.flush()
+
+
+def save_profile(session: Session, year_label: str, educator_id: uuid.UUID, *, willing: bool, capacity: int,
+                 notes: str | None = None) -> None:
+    """Capacity and willingness for the year."""
+    if capacity < 0 or capacity > 20:
+        raise ValidationError([FieldProblem("capacity", str(capacity), "must be between 0 and 20 mentees")])
+    year = _year(session, year_label)
+    profile = _profile(session, educator_id, year)
+    if profile is None:
+        add_to_pool(session, year_label, educator_id, capacity=capacity)
+        profile = _profile(session, educator_id, year)
+    profile.willing, profile.capacity = willing, capacity
+    if notes is not None:
+        profile.notes = notes or None
+    session.flush()
+
+
+def list_trainings(session: Session, educator_id: uuid.UUID) -> list[TrainingInfo]:
+    rows = session.scalars(select(MentorTraining).where(MentorTraining.educator_id == educator_id))
+    out = [TrainingInfo(r.id, r.completed_on, r.provider, r.minutes / 60 if r.minutes is not None else None,
+                        r.refresher_due, r.notes) for r in rows]
+    out.sort(key=lambda t: (t.completed_on is None, t.completed_on or dt.date.min))
+    return out
+
+
+def add_training(session: Session, educator_id: uuid.UUID, *, completed_on: dt.date | None, provider: str | None,
+                 hours: float | None, refresher_due: dt.date | None = None, notes: str | None = None) -> uuid.UUID:
+    """Record a mentor training (no completion date: enrolled, "training pending").
+
+    A completed training also fills the roster's mentor-training date when it was blank or later,
+    so the state report's count of trained mentors (603 CMR 7.12(3)(c)) sees it; a pending mentor
+    in this year's pool becomes active."""
+    problems = []
+    if provider and len(provider) > 200:
+        problems.append(FieldProblem("provider", provider[:40] + "...", "longer than 200 characters"))
+    if hours is not None and not 0 <= hours <= 500:
+        problems.append(FieldProblem("hours", str(hours), "must be between 0 and 500"))
+    if completed_on and refresher_due and refresher_due <= completed_on:
+        problems.append(FieldProblem("refresher_due", refresher_due.isoformat(), "must come after the training"))
+    if completed_on and completed_on > dt.date.today() + dt.timedelta(days=1):
+        problems.append(FieldProblem("completed_on", completed_on.isoformat(),
+                                     "is in the future: leave it blank for a training still to come"))
+    if problems:
+        raise ValidationError(problems)
+    educator = session.get(Educator, educator_id)
+    if educator is None:
+        raise ValidationError([FieldProblem("educator", str(educator_id), "no longer exists")])
+    row = MentorTraining(educator_id=educator_id, completed_on=completed_on, provider=provider or None,
+                         minutes=round(hours * 60) if hours is not None else None, refresher_due=refresher_due,
+                         notes=notes or None)
+    session.add(row)
+    if completed_on is not None:
+        if educator.mentor_trained_on is None or completed_on < educator.mentor_trained_on:
+            educator.mentor_trained_on = completed_on
+        for profile in session.scalars(select(MentorProfile).where(MentorProfile.educator_id == educator_id,
+                                                                   MentorProfile.status == "training_pending")):
+            profile.status = "active"
+    else:
+        for profile in session.scalars(select(MentorProfile).where(MentorProfile.educator_id == educator_id,
+                                                                   MentorProfile.status == "active")):
+            if educator.mentor_trained_on is None:
+                profile.status = "training_pending"
+    session.flush()
+    return row.id
+
+
+def delete_training(session: Session, training_id: uuid.UUID) -> None:
+    row = session.get(MentorTraining, training_id)
+    if row is not None:
+        row.tombstone()
+        session.flush()
+
+
+def save_incentive(session: Session, year_label: str, educator_id: uuid.UUID, *, stipend_dollars: float | None,
+                   pdps: int | None, release_hours: float | None, notes: str | None = None) -> None:
+    """What the mentor receives this year (004: stipend, PDPs, release time)."""
+    from app.models.matching import MentorIncentive
+
+    problems = []
+    for name, value in (("stipend", stipend_dollars), ("pdps", pdps), ("release_hours", release_hours)):
+        if value is not None and value < 0:
+            problems.append(FieldProblem(name, str(value), "cannot be negative"))
+    if problems:
+        raise ValidationError(problems)
+    year = _year(session, year_label)
+    row = session.scalars(select(MentorIncentive).where(MentorIncentive.educator_id == educator_id,
+                                                        MentorIncentive.school_year_id == year.id)).one_or_none()
+    if row is None:
+        row = MentorIncentive(educator_id=educator_id, school_year_id=year.id)
+        session.add(row)
+    row.stipend_cents = round(stipend_dollars * 100) if stipend_dollars is not None else None
+    row.pdps = pdps
+    row.release_minutes = round(release_hours * 60) if release_hours is not None else None
+    row.notes = notes or None
+    session.flush()
+
+
+def pool_candidates(session: Session, year_label: str, search: str = "", limit: int = 50) -> list[tuple[uuid.UUID, str]]:
+    """Staff not yet in the year's pool, by name or employee id (to add a volunteer)."""
+    year = _year(session, year_label)
+    in_pool = set(session.scalars(select(MentorProfile.educator_id).where(MentorProfile.school_year_id == year.id)))
+    needle = search.strip().lower()
+    query = select(Educator).order_by(Educator.last_name, Educator.first_name)
+    if needle:
+        like = f"%{needle}%"
+        from sqlalchemy import func, or_
+
+        query = query.where(or_(func.lower(Educator.last_name).like(like), func.lower(Educator.first_name).like(like),
+                                func.lower(Educator.employee_id).like(like)))
+    out = []
+    for e in session.scalars(query.limit(limit * 3)):
+        if e.id not in in_pool:
+            out.append((e.id, f"{e.full_name} ({e.employee_id})"))
+        if len(out) >= limit:
+            break
+    return out

@@ -420,7 +420,8 @@ def _educators(session: Session, *extra, join=None, where=()):  # type: ignore[n
 
 
 def load_candidates(session: Session, year_label: str, *, capacity: int | None = None,
-                    today: dt.date | None = None, from_scratch: bool = False) -> Candidates:
+                    today: dt.date | None = None, from_scratch: bool = False,
+                    also_mentee: uuid.UUID | None = None) -> Candidates:
     """Read the year's candidates. `from_scratch` ignores existing assignments (what the whole year
     would look like matched anew: for benchmarks and comparisons; never applied as is)."""
     from app.services import settings
@@ -443,7 +444,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     mentees = [e for (e,) in _educators(session, join=(InductionEnrollment, InductionEnrollment.educator_id == Educator.id),
                                         where=(InductionEnrollment.school_year_id == year.id,
                                                InductionEnrollment.status.in_(statuses)))
-               if e.id not in assigned_mentees and (e.exit_date is None or e.exit_date >= year.first_day)]
+               if (e.id not in assigned_mentees or e.id == also_mentee)
+               and (e.exit_date is None or e.exit_date >= year.first_day)]
     mentees.sort(key=lambda e: e.employee_id)
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())
@@ -699,8 +701,9 @@ class Alternative:
 
 def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, proposal: Proposal | None = None,
                  *, capacity: int | None = None, limit: int = 50) -> list[Alternative]:
-    """Every eligible mentor for the mentee, best first, with what moving there would cost."""
-    c = load_candidates(session, year_label, capacity=capacity)
+    """Every eligible mentor for the mentee, best first, with what moving there would cost (also for a
+    mentee who already has a mentor: the reassignment dialog asks the same question)."""
+    c = load_candidates(session, year_label, capacity=capacity, also_mentee=mentee_id)
     inst = c.instance
     i = next((k for k, p in enumerate(inst.mentees) if p.id == mentee_id), None)
     if i is None:
@@ -712,10 +715,12 @@ def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, propos
             if p.mentee.id != mentee_id:
                 load[p.mentor.id] = load.get(p.mentor.id, 0) + 1
     base = features(inst.mentees[i], current.mentor).vector() if current else None
+    assigned_to = set(session.scalars(select(Assignment.mentor_id).where(
+        Assignment.mentee_id == mentee_id, Assignment.school_year_id == c.year.id, Assignment.end_date.is_(None))))
     out = []
     for j in np.flatnonzero(inst.allowed[i]):
         mentor = inst.mentors[j]
-        if current and mentor.person.id == current.mentor.id:
+        if (current and mentor.person.id == current.mentor.id) or mentor.person.id in assigned_to:
             continue
         f = features(inst.mentees[i], mentor.person)
         vec = f.vector()

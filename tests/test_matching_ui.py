@@ -1,0 +1,120 @@
+"""The Matching and Mentors pages: propose, lock, move, accept, apply, reassign; the pool's criteria."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from app.models import Assignment
+from app.models.matching import MatchRule
+from tests.test_matching_service import YEAR, district  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def window(qtbot, database, district):  # noqa: F811
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    win, _empty = build_window(database, synchronous=True)
+    win.ctx.set_year(YEAR)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def cell(page, row, title):
+    from app.ui.pages.matching import PAIR_COLUMNS
+
+    column = [c.title for c in PAIR_COLUMNS].index(title)
+    return page.model.index(row, column).data()
+
+
+def test_propose_lock_and_apply(window, qtbot, database):
+    page = window.show_area("matching")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    assert "3 of 3 mentees without a mentor get one" in page.summary.text()
+    row = page.select_mentee("B1")
+    assert cell(page, row, "Mentor") == "FCHEM LCHEM"
+    assert cell(page, row, "Reasons") == "same subject: Chemistry; grades 10-11 overlap; same building; both free period 3"
+    assert cell(page, row, "Mentee grades") == "10-11" and cell(page, row, "Mentor grades") == "10-12"
+    # Move B1 to BIO: the dialog says what it costs, choosing locks the pair and proposes again.
+    page.move_selected(choose=lambda d: (d.table.selectRow(0), d.accept()))
+    qtbot.waitUntil(lambda: page.select_mentee("B1") >= 0 and cell(page, page.select_mentee("B1"), "Mentor") == "FBIO LBIO")
+    row = page.select_mentee("B1")
+    assert "locked by the coordinator" in cell(page, row, "Notes")
+    assert "Moved FB1 LB1 to FBIO LBIO (loses: same subject" in page.status.text()
+    assert page.rule_table.rowCount() == 1 and page.rule_table.item(0, 0).text() == "locked"
+    page.apply_all()
+    qtbot.waitUntil(lambda: page.assignment_table.rowCount() == 3)
+    assert page.model.rowCount() == 0 and "Saved 3 assignments." in page.status.text()
+    with database.read() as s:
+        pairs = {(a.mentor.employee_id, a.mentee.employee_id) for a in s.query(Assignment)}
+        assert ("BIO", "B1") in pairs and len(pairs) == 3
+        assert s.query(MatchRule).count() == 0  # the lock is fulfilled by the assignment
+
+
+def test_accept_one_and_exclude_one(window, qtbot, database):
+    page = window.show_area("matching")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    page.select_mentee("B2")
+    page.accept_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    assert page.assignment_table.rowCount() == 1
+    page.select_mentee("B1")
+    page.exclude_selected()
+    qtbot.waitUntil(lambda: page.rule_table.rowCount() == 1)
+    row = page.select_mentee("B1")
+    assert cell(page, row, "Mentor") != "FCHEM LCHEM"
+
+
+def test_reassign_is_hold_harmless(window, qtbot, database):
+    page = window.show_area("matching")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    page.apply_all()
+    qtbot.waitUntil(lambda: page.assignment_table.rowCount() == 3)
+    row = next(r for r in range(3) if page.assignment_table.item(r, 0).text() == "FB1 LB1")
+    page.assignment_table.selectRow(row)
+
+    def fill(dialog):
+        assert dialog.new_mentor.item(1, 0).text() in ("FBIO LBIO", "FPEND LPEND")
+        dialog.reason.setPlainText("asked for a change")
+        dialog.on.setDate(dialog.on.date().addDays(0))
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    page.reassign_selected(fill)
+    qtbot.waitUntil(lambda: "Reassigned FB1 LB1" in page.status.text())
+    with database.read() as s:
+        old = s.query(Assignment).filter(Assignment.end_reason == "hold_harmless").one()
+        assert old.mentee.employee_id == "B1" and old.private_reason == "asked for a change"
+        assert s.query(MatchRule).one().school_year_id is None
+    assert any(page.rule_table.item(r, 3).text() == "every year" for r in range(page.rule_table.rowCount()))
+
+
+def test_mentors_page_shows_each_criterion_and_filters(window, qtbot, database):
+    page = window.show_area("mentors")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5)
+    assert "5 of 5 shown · 4 eligible" in page.count.text()  # CHEM, BIO, ADMIN, PEND (pending)
+    page.filter.setCurrentIndex(3)  # Ineligible
+    assert page.model.rowCount() == 1
+    names = {page.model.row_at(r).employee_id: page.model.row_at(r).why for r in range(page.model.rowCount())}
+    assert names["NEWBIE"] == "2 full years of experience; needs 3"
+    page.filter.setCurrentIndex(0)
+    page.select(next(page.model.row_at(r).educator_id for r in range(5) if page.model.row_at(r).employee_id == "PEND"))
+    detail = page.detail
+    statuses = {detail.criteria.item(r, 0).text(): detail.criteria.item(r, 1).text()
+                for r in range(detail.criteria.rowCount())}
+    assert statuses["Mentor training"] == "pending"
+    assert statuses["3 full years under an Initial or Professional license"] == "met"
+    assert "603 CMR 7.02" in detail.criteria.item(0, 3).text()
+    detail.add_training({"completed_on": dt.date(2026, 6, 1), "provider": "District", "hours": 15.0,
+                         "refresher_due": dt.date(2031, 6, 1)})
+    qtbot.waitUntil(lambda: detail.trainings.rowCount() == 1)
+    assert detail.trainings.item(0, 1).text() == "District" and detail.trainings.item(0, 2).text() == "15.0"
+    assert detail.row.status == "eligible"
+    detail.capacity.setValue(3)
+    detail.stipend.setValue(1500)
+    detail.save()
+    qtbot.waitUntil(lambda: page.detail.row is not None and page.detail.row.capacity == 3)
+    assert page.detail.row.incentive.text == "$1,500 stipend"
