@@ -105,7 +105,11 @@ class Database:
     def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None) -> "Database":
         engine = make_engine(url)
         if migrate:
-            upgrade_on_open(engine)
+            try:
+                upgrade_on_open(engine)
+            except BaseException:
+                engine.dispose()  # a refused or failed open leaves no connection behind
+                raise
         return cls(engine, actor)
 
     @property
@@ -272,4 +276,11 @@ def check(engine: Engine) -> CheckResult:
                 problems.append(f"foreign key: {table} row {rowid} points to a missing {parent}")
         else:
             version = conn.execute(text("show server_version")).scalar_one()
+            version = f"{version}, {_pg_transport(conn)}"
     return CheckResult(engine.dialect.name, str(version), revision, head, tuple(problems))
+
+
+def _pg_transport(conn) -> str:  # type: ignore[no-untyped-def]
+    """Whether this connection is encrypted (libpq's default sslmode=prefer uses TLS when offered)."""
+    row = conn.execute(text("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).first()
+    return f"TLS {row.version}" if row and row.ssl else "not encrypted (the server offers no TLS)"

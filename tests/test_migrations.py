@@ -102,3 +102,10 @@ def test_db_upgrade_and_check_commands(tmp_path, capsys):
     assert main(["db", "check", "--db", str(path)]) == 0
     out = capsys.readouterr().out
     assert "integrity: ok" in out and f"schema: {db.head_revision()}" in out
+
+
+def test_db_check_names_the_backend_and_whether_the_connection_is_encrypted(run_cli, backend):
+    code, out, _ = run_cli("db", "check")
+    assert code == 0 and f"backend: {backend}" in out and "integrity: ok" in out
+    if backend == "postgresql":  # .ci/start-postgres.sh gives the server a certificate
+        assert "TLS" in out.splitlines()[0]
