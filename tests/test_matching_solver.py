@@ -8,6 +8,7 @@ import uuid
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +122,7 @@ def check_feasible(instance: Instance, pairs) -> None:  # type: ignore[no-untype
         assert load[j] <= max(mi.capacity, mi.load), "over capacity"
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_optimal_against_brute_force_and_max_flow(instance):
@@ -130,6 +132,7 @@ def test_optimal_against_brute_force_and_max_flow(instance):
     assert key(instance, solution.pairs) == brute_force(instance)  # levels 2-6: the lexicographic optimum
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(with_locks=True))
 def test_locks_and_exclusions_respected(instance):
@@ -200,6 +203,16 @@ def test_district_weights_change_the_order():
     building_first = Weights(subject=1, grade=1, building=10, planning=1, load=0, lexicographic=False)
     assert solve(inst, building_first).pairs == [(0, 1)]
     assert solve(inst, setting={"subject": 1, "building": 10, "planning": 1}).pairs == [(0, 1)]
+
+
+def test_weights_setting_is_checked():
+    from app.services.matching import weights_problem
+
+    assert weights_problem(None) is None and weights_problem({"subject": 3, "load": 0.5}) is None
+    assert weights_problem({"colour": 1}) == "unknown criteria colour; use subject, grade, building, planning, load"
+    assert weights_problem({"subject": -1}) == "weights cannot be negative"
+    assert weights_problem({"subject": "a lot"}) == "weights must be numbers"
+    assert weights_problem([1, 2]).startswith("must be blank or an object")
 
 
 def test_lexicographic_weights_dominate():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Assignment, Educator, InductionEnrollment, SchoolYear
+from app.models import Assignment, Educator, InductionEnrollment, School, SchoolYear
 from app.models.matching import MentorTraining
 from app.services.errors import FieldProblem, ValidationError
 
@@ -143,17 +143,22 @@ class AssignmentInfo:
 
 
 def list_assignments(session: Session, year_label: str, *, include_ended: bool = False) -> list[AssignmentInfo]:
+    from sqlalchemy.orm import aliased
+
+    from app.models import School
     from app.services.years import ensure_year
 
     year, _ = ensure_year(session, year_label)
-    out = []
-    for a in session.scalars(select(Assignment).where(Assignment.school_year_id == year.id)):
-        if a.end_date is not None and not include_ended:
-            continue
-        out.append(AssignmentInfo(a.id, a.mentor_id, a.mentor.full_name, a.mentor.employee_id, a.mentee_id,
-                                  a.mentee.full_name, a.mentee.employee_id,
-                                  a.mentee.school.name if a.mentee.school else None, a.start_date, a.end_date,
-                                  a.end_reason))
+    mentor, mentee = aliased(Educator), aliased(Educator)
+    query = (select(Assignment.id, Assignment.mentor_id, mentor.first_name, mentor.last_name, mentor.employee_id,
+                    Assignment.mentee_id, mentee.first_name, mentee.last_name, mentee.employee_id, School.name,
+                    Assignment.start_date, Assignment.end_date, Assignment.end_reason)
+             .join(mentor, Assignment.mentor_id == mentor.id).join(mentee, Assignment.mentee_id == mentee.id)
+             .outerjoin(School, mentee.school_id == School.id).where(Assignment.school_year_id == year.id))
+    if not include_ended:
+        query = query.where(Assignment.end_date.is_(None))
+    out = [AssignmentInfo(r[0], r[1], f"{r[2]} {r[3]}", r[4], r[5], f"{r[6]} {r[7]}", r[8], r[9], r[10], r[11], r[12])
+           for r in session.execute(query).all()]
     out.sort(key=lambda a: (a.mentee_name, a.start_date))
     return out
 
@@ -196,14 +201,22 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
     year, _ = ensure_year(session, year_label)
     today = today or dt.date.today()
     trained: dict[uuid.UUID, dt.date] = {}
-    for t in session.scalars(select(MentorTraining).where(MentorTraining.completed_on.is_not(None))):
-        trained[t.educator_id] = min(trained.get(t.educator_id, t.completed_on), t.completed_on)
-    by_mentee: dict[uuid.UUID, list[Assignment]] = {}
-    for a in session.scalars(select(Assignment).where(Assignment.school_year_id == year.id)):
+    for educator_id, done in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on).where(
+            MentorTraining.completed_on.is_not(None))).all():
+        trained[educator_id] = min(trained.get(educator_id, done), done)
+    by_mentee: dict[uuid.UUID, list] = {}
+    for a in session.execute(select(Assignment.mentee_id, Assignment.mentor_id, Assignment.start_date,
+                                    Assignment.end_date, Educator.first_name, Educator.last_name,
+                                    Educator.mentor_trained_on)
+                             .join(Educator, Assignment.mentor_id == Educator.id)
+                             .where(Assignment.school_year_id == year.id)).all():
         by_mentee.setdefault(a.mentee_id, []).append(a)
-    rows = session.execute(select(Educator).join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
+    rows = session.execute(select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name,
+                                  Educator.hire_date, Educator.exit_date, School.name)
+                           .join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
+                           .outerjoin(School, Educator.school_id == School.id)
                            .where(InductionEnrollment.school_year_id == year.id,
-                                  InductionEnrollment.status == "beginning")).scalars().all()
+                                  InductionEnrollment.status == "beginning")).all()
     out = []
     for e in rows:
         if e.exit_date is not None and e.exit_date < year.first_day:
@@ -212,18 +225,17 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
         deadline = start + TWO_WEEKS
         in_place = []  # (since when a trained mentor was in place, whether still current, mentor name)
         for a in by_mentee.get(e.id, []):
-            trained_on = min(d for d in (a.mentor.mentor_trained_on, trained.get(a.mentor_id)) if d) \
-                if (a.mentor.mentor_trained_on or trained.get(a.mentor_id)) else None
-            if trained_on is None:
+            dates = [d for d in (a.mentor_trained_on, trained.get(a.mentor_id)) if d]
+            if not dates:
                 continue
-            since = max(a.start_date, trained_on)
+            since = max(a.start_date, min(dates))
             if since > today or (a.end_date is not None and since > a.end_date):
                 continue
-            in_place.append((since, a.end_date is None or a.end_date >= today, a.mentor.full_name))
+            in_place.append((since, a.end_date is None or a.end_date >= today, f"{a.first_name} {a.last_name}"))
         current = [p for p in in_place if p[1]]
         met_on = min(p[0] for p in in_place) if in_place else None
         mentor_name = min(current)[2] if current else None
-        school = e.school.name if e.school else None
+        school = e.name
         if met_on is not None and current:
             late = (met_on - deadline).days
             state, days = ("met", 0) if late <= 0 else ("met late", late)
@@ -231,7 +243,8 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
             state, days = "overdue", (today - deadline).days
         else:
             state, days = "due", (deadline - today).days
-        out.append(TwoWeekStatus(e.id, e.employee_id, e.full_name, school, start, deadline, mentor_name, met_on,
+        out.append(TwoWeekStatus(e.id, e.employee_id, f"{e.first_name} {e.last_name}", school, start, deadline,
+                                 mentor_name, met_on,
                                  state, days))
     out.sort(key=lambda s: (s.state not in ("overdue", "due"), s.deadline, s.name))
     return out

@@ -134,12 +134,30 @@ def weights_from_setting(value: object, pairs: int, max_capacity: int) -> Weight
     if isinstance(value, dict) and value:
         try:
             w = {k: float(value.get(k, 0) or 0) for k in LEVELS}
+            if any(isinstance(v, bool) for v in value.values()):
+                raise TypeError
         except (TypeError, ValueError):
             raise ValidationError([FieldProblem("match_weights", str(value), "weights must be numbers")]) from None
         if any(x < 0 for x in w.values()):
             raise ValidationError([FieldProblem("match_weights", str(value), "weights cannot be negative")])
         return Weights(w["subject"], w["grade"], w["building"], w["planning"], w["load"], False)
     return lexicographic_weights(pairs, max_capacity)
+
+
+def weights_problem(value: object) -> str | None:
+    """Why a `match_weights` setting cannot be used (for the Settings page), or None."""
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, dict):
+        return 'must be blank or an object such as {"subject": 3, "grade": 2}'
+    unknown = sorted(set(value) - set(LEVELS))
+    if unknown:
+        return f"unknown criteria {', '.join(unknown)}; use {', '.join(LEVELS)}"
+    try:
+        weights_from_setting(value, 1, 1)
+    except ValidationError as exc:
+        return exc.problems[0].reason
+    return None
 
 
 def features(mentee: PersonInfo, mentor: PersonInfo) -> Features:
