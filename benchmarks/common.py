@@ -35,12 +35,15 @@ def fresh_database(name: str) -> str:
 
 
 @cache
-def demo_database(size: str, year: str = "2025-2026") -> str:
-    """A migrated SQLite file holding the demo district of that size (built once per run)."""
+def demo_database(size: str, year: str | None = None) -> str:
+    """A migrated SQLite file holding the demo district of that size for the current school year
+    (what the window opens on), built once per run."""
     from app.db import Database
     from app.services.demo import build_demo
+    from app.services.years import current_label
 
-    path = fresh_database(f"demo-{size}")
+    year = year or current_label()
+    path = fresh_database(f"demo-{size}-{year}")
     database = Database.open(path)
     with database.unit_of_work() as session:
         build_demo(session, size=size, seed=1, year_label=year)

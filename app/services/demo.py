@@ -23,6 +23,8 @@ from app.services.years import current_label, ensure_year
 
 __all__ = ["SIZES", "DemoContext", "build_demo"]
 
+DEMO_DISTRICT_NAME = "Bay Colony Public Schools (demo)"
+
 # (module, function): each called as fn(session, demo) after the core is built.
 EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.matching_demo", "extend_demo"),  # training, incentives, assignments (first: others use them)
@@ -58,6 +60,7 @@ def _build_core(session: Session, demo: DemoContext) -> None:
     if not is_empty(session):
         raise UsageError("the database already holds educators; the demo district needs an empty database")
     year, _ = ensure_year(session, demo.year_label)
+    settings.set_value(session, "district_name", DEMO_DISTRICT_NAME)
     schools = {}
     for spec in demo_schools(demo.size, demo.seed):
         school = School(id=derived_id("school", spec.name), name=spec.name, org_code=spec.org_code, level=spec.level)
