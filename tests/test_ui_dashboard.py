@@ -11,8 +11,14 @@ YEAR = "2025-2026"
 
 
 def fake_card(session, year_label):  # a provider, registered by the test below
-    return AttentionCard("no_mentor", "Beginning teachers without a mentor", "603 CMR 7.12(2)(b)",
-                         [AttentionItem(f"Teacher {i} (Lincoln Elementary)", overdue=i == 0) for i in range(7)],
+    from sqlalchemy import select
+
+    from app.models import Educator
+
+    first = session.scalars(select(Educator).order_by(Educator.employee_id)).first()
+    items = [AttentionItem(f"{first.full_name} (Lincoln Elementary)", first.id, overdue=True)]
+    items += [AttentionItem(f"Teacher {i} (Lincoln Elementary)") for i in range(6)]
+    return AttentionCard("no_mentor", "Beginning teachers without a mentor", "603 CMR 7.12(2)(b)", items,
                          summary=f"7 of 9 beginning teachers in {year_label} have no mentor", area="people")
 
 
@@ -67,6 +73,13 @@ def test_cards_show_summary_citation_count_and_go_to_the_area(make_window, datab
     assert "7 of 9 beginning teachers in 2025-2026 have no mentor" in texts
     assert "603 CMR 7.12(2)(b)" in texts
     assert "Overdue" in texts and "7 item(s)" in texts and "…and 2 more" in texts
+    person = card.findChildren(QLabel)[3]
+    assert person.text().startswith("• <a href=")
+    person.linkActivated.emit(person.text().split("'")[1])
+    people = window.stack.currentWidget()
+    assert people is window.pages["people"]
+    assert people.detail.values()["employee_id"] == "E00001"
+    window.show_area("dashboard")
     button = page.go_buttons["no_mentor"]
     assert button.text() == "Go to People"
     button.click()

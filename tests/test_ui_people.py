@@ -274,3 +274,66 @@ def test_model_search_matches_a_plain_scan_whatever_is_typed(qapp, names, typed)
         model.set_search(text)
         expected = [(n, i) for i, n in enumerate(names) if all(w in n.lower() for w in text.lower().split())]
         assert _all_visible(model) == expected
+
+
+def _big_roster(path, count):
+    lines = ["employee_id,first_name,last_name,school"]
+    lines += [f"B{i:05d},First{i},Last{i},Lincoln Elementary" for i in range(count)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cancel_during_the_import_writes_nothing(window, tmp_path, database):
+    page = window.show_area("people")
+    src = _big_roster(tmp_path / "big.csv", 1200)  # progress is reported every 500 rows
+    page.import_roster()
+    wizard = page.wizard
+    wizard.choose.path.setText(str(src))
+    wizard.next()
+    result = wizard.result_page
+    result._progressed = lambda *_: result.cancel_button.click()  # the user clicks Cancel at the first report
+    wizard.next()
+    assert result.summary.text() == "Import cancelled: nothing was written."
+    with database.read() as s:
+        assert s.scalars(select(Educator)).all() == []
+
+
+def test_import_on_the_worker_thread(qtbot, database, tmp_path):
+    """The real runner: preview and import run off the GUI thread and report back to it."""
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    win, _empty = build_window(database)
+    qtbot.addWidget(win)
+    win.ctx.set_year(YEAR)
+    win.show()
+    page = win.show_area("people")
+    page.import_roster()
+    wizard = page.wizard
+    wizard.choose.path.setText(str(_big_roster(tmp_path / "big.csv", 1200)))
+    wizard.next()
+    qtbot.waitUntil(wizard.preview.isComplete, timeout=20000)
+    assert wizard.preview.model.match_count == 1200
+    wizard.next()
+    qtbot.waitUntil(wizard.result_page.isComplete, timeout=20000)
+    assert "1200 new" in wizard.result_page.summary.text()
+    assert wizard.result_page.progress.value() == wizard.result_page.progress.maximum()
+    wizard.accept()
+    qtbot.waitUntil(lambda: page.model.total_count == 1200, timeout=20000)
+    win.ctx.tasks.wait()
+
+
+def test_a_file_without_the_key_column_is_explained(window, tmp_path):
+    page = window.show_area("people")
+    src = tmp_path / "names.csv"
+    src.write_text("First Name,Last Name\nAna,Silva\n")
+    page.import_roster()
+    wizard = page.wizard
+    wizard.choose.path.setText(str(tmp_path / "missing.csv"))
+    assert not wizard.choose.validatePage()
+    assert wizard.choose.problem.text() == "There is no file at that path."
+    wizard.choose.path.setText(str(src))
+    wizard.next()
+    assert "no column for employee_id" in wizard.preview.summary.text()
+    assert not wizard.preview.isComplete()
+    wizard.reject()

@@ -4,11 +4,13 @@ counts for the dashboard's welcome, adding one educator, and a per-row preview o
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Text, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, derived_id
@@ -55,9 +57,12 @@ def list_people(session: Session, year_label: str) -> list[PersonRow]:
     year_id = year.id if year is not None else None
     enrollment = and_(InductionEnrollment.educator_id == Educator.id, InductionEnrollment.school_year_id == year_id,
                       InductionEnrollment.deleted_at.is_(None))
+    # Lists come back as their JSON text, decoded once per distinct value: a district has a few
+    # hundred distinct subject and grade lists, not 10,000, and decoding dominated the load.
+    subjects, grades = type_coerce(Educator.subjects, Text), type_coerce(Educator.grades, Text)
     query = (
         select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.email,
-               School.name, Educator.role, Educator.position, Educator.subjects, Educator.grades,
+               School.name, Educator.role, Educator.position, subjects, grades,
                Educator.license_type, Educator.years_experience, InductionEnrollment.status, Educator.last_rating)
         .outerjoin(School, and_(School.id == Educator.school_id, School.deleted_at.is_(None)))
         .outerjoin(InductionEnrollment, enrollment)
@@ -65,11 +70,22 @@ def list_people(session: Session, year_label: str) -> list[PersonRow]:
         .order_by(Educator.last_name, Educator.first_name)
     )
     return [
-        PersonRow(eid, emp, first, last, email or "", school or "", role, position or "", tuple(subjects or ()),
-                  tuple(grades or ()), license_type or "", years, status or "none", rating or "")
-        for (eid, emp, first, last, email, school, role, position, subjects, grades, license_type, years,
+        PersonRow(eid, emp, first, last, email or "", school or "", role, position or "", _as_tuple(subject_text),
+                  _as_tuple(grade_text), license_type or "", years, status or "none", rating or "")
+        for (eid, emp, first, last, email, school, role, position, subject_text, grade_text, license_type, years,
              status, rating) in session.execute(query)
     ]
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):  # drivers that decode JSON themselves (psycopg on PostgreSQL)
+        return tuple(value)
+    return _json_list(value)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_list(raw: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(raw)) if raw else ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import) -> import on the worker with progress and Cancel -> summary, with the er
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +199,10 @@ class ImportPage(QWizardPage):
     def __init__(self, wizard: "ImportWizard"):
         super().__init__()
         self.wizard_ = wizard
-        self.task: Any = None
+        # The page's own cancel flag (not the runner's task handle), so Cancel also works while the
+        # runner is still starting the job or runs it inline.
+        self.cancelled = threading.Event()
+        self.running = False
         self.report: Any = None
         self.errors_file: Path | None = None
         self.setTitle(self.tr("Importing"))
@@ -225,19 +229,21 @@ class ImportPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802
         self.report, self.errors_file = None, None
+        self.cancelled = threading.Event()
+        self.running = True
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.summary.setText(self.tr("Importing… the window stays usable."))
         self.cancel_button.setVisible(True)
         self.errors_button.setVisible(False)
         w = self.wizard_
-        path, year, strict = w.path, w.year, w.preview.strict.isChecked()
-        self.task = w.ctx.tasks.run(
-            lambda s, progress, cancel: run_import(s, progress, cancel, path=path, year=year, strict=strict),
+        path, year, strict, cancelled = w.path, w.year, w.preview.strict.isChecked(), self.cancelled
+        w.ctx.tasks.run(
+            lambda s, progress, _task_cancel: run_import(s, progress, cancelled, path=path, year=year, strict=strict),
             with_progress=True, on_progress=self._progressed, on_success=self._done, on_error=self._failed)
 
     def cancel(self) -> None:
-        if self.task is not None and self.report is None:
-            self.task.cancel()
+        if self.running:
+            self.cancelled.set()
             self.summary.setText(self.tr("Cancelling…"))
 
     def _progressed(self, done: int, total: int, message: str) -> None:
@@ -247,10 +253,14 @@ class ImportPage(QWizardPage):
 
     def _done(self, result: tuple[Any, Path | None]) -> None:
         self.report, self.errors_file = result
+        self.running = False
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.progress.setFormat(self.tr("Done"))
-        lines = [self.report.summary(), *self.report.notes]
+        cancelled = self.cancelled.is_set() and not self.report.written
+        # A cancelled import's counts are of rows checked before the stop, never written: say only that.
+        lines = [self.tr("Import cancelled: nothing was written.")] if cancelled else [self.report.summary(),
+                                                                                       *self.report.notes]
         if self.errors_file is not None:
             lines.append(self.tr("Rejected rows, with the reason, are in %1. Fix them there and import that file "
                                  "again.").replace("%1", str(self.errors_file)))
@@ -262,7 +272,7 @@ class ImportPage(QWizardPage):
     def _failed(self, exc: BaseException, details: str) -> None:
         from app.ui.errors import show_error
 
-        self.report = exc
+        self.report, self.running = exc, False
         self.summary.setText(self.tr("The import stopped and nothing was written: ") + str(exc))
         self.cancel_button.setVisible(False)
         self.completeChanged.emit()

@@ -3,6 +3,8 @@ each with a way to the area where it is fixed. With no checks yet, a welcome tha
 
 from __future__ import annotations
 
+import html
+import uuid
 from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
@@ -122,7 +124,7 @@ class DashboardPage(Page):
             summary.setWordWrap(True)
             box.addWidget(summary)
         for item in card.items[:ITEMS_SHOWN]:
-            box.addWidget(QLabel("• " + item.text))
+            box.addWidget(self._item_label(item))
         if len(card.items) > ITEMS_SHOWN:
             box.addWidget(QLabel(self.tr("…and %1 more").replace("%1", str(len(card.items) - ITEMS_SHOWN))))
         bottom = QHBoxLayout()
@@ -131,6 +133,20 @@ class DashboardPage(Page):
             bottom.addWidget(self._go_button(card.area, card.key))
         box.addLayout(bottom)
         return frame
+
+    def _item_label(self, item: Any) -> QLabel:
+        """An item about one person links to that person in People."""
+        if item.educator_id is None:
+            return QLabel("• " + html.escape(item.text))
+        label = QLabel(f"• <a href='{item.educator_id}'>{html.escape(item.text)}</a>")
+        label.setAccessibleName(self.tr("Open %1 in People").replace("%1", item.text))
+        label.linkActivated.connect(lambda link: self.open_person(uuid.UUID(link)))
+        return label
+
+    def open_person(self, educator_id: uuid.UUID) -> None:
+        window = self.window()
+        if hasattr(window, "show_area"):
+            window.show_area("people").show_educator(educator_id)
 
     def _welcome(self, summary: Any, year: str) -> QFrame:
         frame = QFrame()

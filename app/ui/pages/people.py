@@ -235,6 +235,11 @@ class PeoplePage(Page):
             if person.id != self.detail.educator_id:
                 self.detail.show_person(person.id)
 
+    def show_educator(self, educator_id: uuid.UUID) -> None:
+        """Open one person in the pane, selected in the table when the filters show them."""
+        self.detail.show_person(educator_id)
+        self._select(educator_id)
+
     def select_person(self, employee_id: str) -> None:
         """Show one person in the pane (the dashboard and tests jump here)."""
         row = self.model.find(lambda r: r.employee_id == employee_id)
