@@ -331,3 +331,20 @@ def test_demo_logs_time_for_the_matched_pairs_within_the_rules(session):
     rows = hours.educator_hours(session, "2025-2026")
     assert len(rows) == len({log.mentee_id for log in logs}) and all(r.hours > 0 for r in rows)
     assert any(log.group_id for log in logs)  # seed 3 has a mentor with two mentees: a peer group
+
+
+@pytest.mark.parametrize("sort,descending", [("date", True), ("minutes", False), ("activity", True)])
+def test_paging_by_key_gives_the_whole_list_once(session, pairs, sort, descending):
+    for i in range(13):
+        _add(session, pairs["a3"], D(2025, 10, 1) + dt.timedelta(days=i % 4), 30 + (i % 3) * 15,
+             ("planning", "meeting", "goal_setting")[i % 3] if i < 12 else "other")
+    flt = timelogs.EntryFilter("2025-2026")
+    everything = timelogs.list_entries(session, flt, sort=sort, descending=descending)
+    pages, last = [], None
+    while True:
+        page = timelogs.list_entries(session, flt, sort=sort, descending=descending, after=last, limit=5)
+        if not page:
+            break
+        pages += page
+        last = page[-1]
+    assert [r.id for r in pages] == [r.id for r in everything] and len(pages) == 13 == timelogs.count_entries(session, flt)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Educator, InductionEnrollment, SchoolYear
+from app.models import Educator, InductionEnrollment, School, SchoolYear
 from app.models.timelogs import TimeLog
 from app.services.errors import UsageError
 from app.services.years import find_year
@@ -185,26 +185,29 @@ def minutes_toward_50(session: Session, as_of: dt.date, educator_ids: Iterable[u
     """Minutes counting toward the 50 hours, per educator, up to `as_of` (see the module's definition).
 
     Educators still in their induction year on `as_of` get None. Educators with no entries and no
-    beginning enrollment are left out.
+    beginning enrollment are left out. One aggregate per distinct induction-year end (a handful),
+    each read from the covering index.
     """
     ids = None if educator_ids is None else set(educator_ids)
     inductions = induction_years(session, ids)
-    # Summed per (mentee, day) in SQL, then split at each educator's induction-year end.
-    query = (select(TimeLog.mentee_id, TimeLog.date, func.sum(TimeLog.minutes))
-             .where(TimeLog.date <= as_of, TimeLog.deleted_at.is_(None)).group_by(TimeLog.mentee_id, TimeLog.date))
-    totals: dict[uuid.UUID, int] = defaultdict(int)
-    for mentee, day, minutes in session.execute(query):
-        if ids is not None and mentee not in ids:
-            continue
-        induction = inductions.get(mentee)
-        if induction is None or day > induction[1]:
-            totals[mentee] += int(minutes or 0)
-        else:
-            totals.setdefault(mentee, 0)
-    out: dict[uuid.UUID, int | None] = {}
-    for mentee in set(totals) | set(inductions):
-        induction = inductions.get(mentee)
-        out[mentee] = None if induction is not None and as_of <= induction[1] else totals.get(mentee, 0)
+    cutoffs: dict[dt.date | None, set[uuid.UUID]] = defaultdict(set)
+    for educator_id, (_label, end) in inductions.items():
+        if end < as_of:
+            cutoffs[end].add(educator_id)
+    out: dict[uuid.UUID, int | None] = {e: (None if end >= as_of else 0) for e, (_l, end) in inductions.items()}
+    for cutoff in [None, *sorted(c for c in cutoffs if c is not None)]:
+        query = (select(TimeLog.mentee_id, func.sum(TimeLog.minutes))
+                 .where(TimeLog.deleted_at.is_(None), TimeLog.date <= as_of).group_by(TimeLog.mentee_id))
+        if cutoff is not None:
+            query = query.where(TimeLog.date > cutoff)
+        for mentee, minutes in session.execute(query):
+            if ids is not None and mentee not in ids:
+                continue
+            induction = inductions.get(mentee)
+            if cutoff is None and induction is None:
+                out[mentee] = int(minutes or 0)  # never enrolled as beginning here: every hour counts
+            elif cutoff is not None and mentee in cutoffs[cutoff]:
+                out[mentee] = int(minutes or 0)
     return out
 
 
@@ -226,22 +229,25 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
         people &= wanted
     if not people:
         return []
-    toward = minutes_toward_50(session, year.window_end, people if len(people) < 900 else None)
-    inductions = induction_years(session, people if len(people) < 900 else None)
-    educators = {e.id: e for e in session.scalars(select(Educator).where(Educator.id.in_(people)))} \
-        if len(people) < 900 else {e.id: e for e in session.scalars(select(Educator)) if e.id in people}
+    small = len(people) < 500
+    toward = minutes_toward_50(session, year.window_end, people if small else None)
+    inductions = induction_years(session, people if small else None)
+    query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
+                    School.name).outerjoin(School, School.id == Educator.school_id))
+    if small:
+        query = query.where(Educator.id.in_(people))
     out = []
-    for educator_id in people:
-        e = educators.get(educator_id)
-        if e is None:
+    for educator_id, employee_id, first, last, role, school in session.execute(query):
+        if educator_id not in people:
             continue
         t = totals.get(educator_id, Totals())
         induction = inductions.get(educator_id)
-        out.append(EducatorHours(educator_id, e.employee_id, e.full_name, e.school.name if e.school else "",
-                                 e.role, t.minutes, t.observations, t.entries, toward.get(educator_id, 0),
-                                 induction[0] if induction else None))
-    out.sort(key=lambda h: (h.name.split(" ")[-1].lower(), h.name.lower(), h.employee_id))
-    return out
+        out.append(((last.lower(), first.lower(), employee_id),
+                    EducatorHours(educator_id, employee_id, f"{first} {last}", school or "", role, t.minutes,
+                                  t.observations, t.entries, toward.get(educator_id, 0),
+                                  induction[0] if induction else None)))
+    out.sort(key=lambda pair: pair[0])
+    return [h for _key, h in out]
 
 
 @dataclass(frozen=True)

@@ -363,13 +363,22 @@ def count_entries(session: Session, flt: EntryFilter) -> int:
 
 
 def list_entries(session: Session, flt: EntryFilter, *, offset: int = 0, limit: int | None = None,
-                 sort: str = "date", descending: bool = True) -> list[EntryRow]:
-    """A page of entries, newest first by default. Never loads the notes."""
+                 sort: str = "date", descending: bool = True, after: EntryRow | None = None) -> list[EntryRow]:
+    """A page of entries, newest first by default. Never loads the notes.
+
+    `after` (the last row of the previous page) pages by key instead of by offset, so the thousandth
+    page costs what the first one does (the list's lazy model scrolls this way)."""
     from app.models import School
 
     mentor, mentee, where = _filtered(session, flt)
     key = _SORTS.get(sort, TimeLog.date)
     order = (key.desc(), TimeLog.id.desc()) if descending else (key.asc(), TimeLog.id.asc())
+    if after is not None:
+        value = getattr(after, sort if sort in _SORTS else "date")
+        if descending:
+            where = and_(where, or_(key < value, and_(key == value, TimeLog.id < after.id)))
+        else:
+            where = and_(where, or_(key > value, and_(key == value, TimeLog.id > after.id)))
     query = (select(TimeLog.id, TimeLog.assignment_id, TimeLog.date, mentor.first_name, mentor.last_name,
                     mentee.first_name, mentee.last_name, School.name, TimeLog.minutes, TimeLog.activity,
                     TimeLog.topics, TimeLog.release_time, TimeLog.group_id, TimeLog.entered_by)

@@ -1,6 +1,6 @@
 """Demo extension: mentoring time logs for the pairs the matching extension made.
 
-Each pair logs one to three sessions a week (the large district about four and a half, so it holds
+Each pair logs one to three sessions a week (the large district about six, so it holds
 about 200,000 entries over a full year), from the assignment's start until its end, the end of the
 year or today, whichever comes first (entries are never in the future). Mentors with several
 mentees hold a group session now and then. Some entries carry notes, so the confidentiality checks
@@ -29,7 +29,7 @@ ACTIVITY_WEIGHTS = (("meeting", 22), ("planning", 18), ("observed_mentee", 14), 
 MINUTES = (15, 20, 30, 30, 45, 45, 45, 60, 60, 90)
 NOTES = ("Talked through a hard week; follow up Friday.", "Wants feedback on pacing before the observation.",
          "Shared worries about the evaluation; kept between us.", "Parent email drafted together.")
-PER_WEEK = {"small": (1, 3), "district": (1, 3), "large": (3, 6)}
+PER_WEEK = {"small": (1, 3), "district": (1, 3), "large": (4, 8)}
 
 
 def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ Revises: 0002_matching
 Create Date: 2026-11-24
 
 Time-log entries (one per mentor-mentee assignment, or several tied by a group session), with
-confidential notes. Indexes on (mentee, date) and (date, mentee) serve the hours totals.
+confidential notes. Covering indexes serve the hours totals per mentee and per pair.
 """
 from __future__ import annotations
 
@@ -69,20 +69,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_time_log")),
     )
     with op.batch_alter_table("time_log") as batch_op:
-        batch_op.create_index(batch_op.f("ix_time_log_assignment_id"), ["assignment_id"], unique=False)
-        batch_op.create_index("ix_time_log_date_mentee_id", ["date", "mentee_id"], unique=False)
+        batch_op.create_index("ix_time_log_mentee_totals", ["mentee_id", "deleted_at", "date", "minutes", "activity"],
+                              unique=False)
+        batch_op.create_index("ix_time_log_assignment_totals",
+                              ["assignment_id", "deleted_at", "date", "minutes", "activity"], unique=False)
+        batch_op.create_index("ix_time_log_date_deleted_at", ["date", "deleted_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_time_log_group_id"), ["group_id"], unique=False)
-        batch_op.create_index("ix_time_log_mentee_id_date", ["mentee_id", "date"], unique=False)
         batch_op.create_index(batch_op.f("ix_time_log_mentor_id"), ["mentor_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("time_log") as batch_op:
         batch_op.drop_index(batch_op.f("ix_time_log_mentor_id"))
-        batch_op.drop_index("ix_time_log_mentee_id_date")
         batch_op.drop_index(batch_op.f("ix_time_log_group_id"))
-        batch_op.drop_index("ix_time_log_date_mentee_id")
-        batch_op.drop_index(batch_op.f("ix_time_log_assignment_id"))
+        batch_op.drop_index("ix_time_log_date_deleted_at")
+        batch_op.drop_index("ix_time_log_assignment_totals")
+        batch_op.drop_index("ix_time_log_mentee_totals")
     op.drop_table("time_log")
     with op.batch_alter_table("time_log_group") as batch_op:
         batch_op.drop_index(batch_op.f("ix_time_log_group_mentor_id"))

@@ -79,7 +79,7 @@ class EntriesModel(QAbstractTableModel):
 
     def __init__(self, fetch_page, count, parent: Any = None):  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._fetch_page = fetch_page  # (offset, limit, sort, descending) -> list[EntryRow]
+        self._fetch_page = fetch_page  # (after_row_or_None, limit, sort, descending) -> list[EntryRow]
         self._count = count  # () -> int
         self.rows: list[Any] = []
         self.total = 0
@@ -88,7 +88,7 @@ class EntriesModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.total = self._count()
-        self.rows = self._fetch_page(0, min(PAGE_SIZE, self.total), self.sort_key, self.descending) if self.total else []
+        self.rows = self._fetch_page(None, PAGE_SIZE, self.sort_key, self.descending) if self.total else []
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -103,7 +103,7 @@ class EntriesModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
         if parent.isValid():
             return
-        more = self._fetch_page(len(self.rows), PAGE_SIZE, self.sort_key, self.descending)
+        more = self._fetch_page(self.rows[-1] if self.rows else None, PAGE_SIZE, self.sort_key, self.descending)
         if not more:
             self.total = len(self.rows)
             return
@@ -434,11 +434,11 @@ class TimeLogsPage(Page):
 
         return EntryFilter(self.ctx.year_label, activity=self.activity_filter.currentData(), text=self.search.text())
 
-    def _fetch_page(self, offset: int, limit: int, sort: str, descending: bool) -> list[Any]:
+    def _fetch_page(self, after: Any, limit: int, sort: str, descending: bool) -> list[Any]:
         from app.services.timelogs import list_entries
 
         flt = self._filter()
-        return self.ctx.tasks.call(lambda s: list_entries(s, flt, offset=offset, limit=limit, sort=sort,
+        return self.ctx.tasks.call(lambda s: list_entries(s, flt, after=after, limit=limit, sort=sort,
                                                           descending=descending))
 
     def _count(self) -> int:

@@ -1,0 +1,134 @@
+"""Time logs at scale (issue 4): 200,000 entries in the large demo district (2025-2026).
+
+- year_totals_ms: the year's hours and observations for every mentee (the one computation,
+  services/hours.totals_by_mentee) - target <= 200 ms;
+- educator_hours_ms: the same plus names and the 50-hour progress (what the page and report show);
+- save_ms: one quick-entry save (rules, duplicate check, insert, commit) - target <= 50 ms;
+- list_open_ms: the Time Logs list of 200,000 rows opening (count + first page into a QTableView,
+  laid out and painted) - target <= 300 ms;
+- scroll_page_ms: the worst time to fetch and show the next page while scrolling to row 20,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import time
+import uuid
+
+YEAR = "2025-2026"
+TARGET = 200_000
+
+
+def _top_up(database) -> int:  # type: ignore[no-untyped-def]
+    """Bring the demo's entries to exactly TARGET (the demo makes about that many)."""
+    from sqlalchemy import func, insert, select
+
+    from app.models import Assignment
+    from app.models.base import utcnow
+    from app.models.timelogs import TimeLog
+
+    with database.unit_of_work() as session:
+        count = session.execute(select(func.count()).select_from(TimeLog)).scalar_one()
+        missing = TARGET - count
+        if missing > 0:
+            rng = random.Random(4)
+            pairs = list(session.execute(select(Assignment.id, Assignment.mentor_id, Assignment.mentee_id,
+                                                Assignment.start_date)))
+            now = utcnow()
+            rows = []
+            for _ in range(missing):
+                a_id, mentor, mentee, start = rng.choice(pairs)
+                day = start + dt.timedelta(days=rng.randint(0, 200))
+                rows.append({"id": uuid.UUID(int=rng.getrandbits(128), version=4), "assignment_id": a_id,
+                             "mentor_id": mentor, "mentee_id": mentee, "date": min(day, dt.date(2026, 6, 19)),
+                             "minutes": rng.choice((30, 45, 60)), "activity": "meeting", "topics": [],
+                             "release_time": False, "created_at": now, "updated_at": now, "version": 1})
+            session.execute(insert(TimeLog), rows)
+        elif missing < 0:
+            ids = list(session.scalars(select(TimeLog.id).order_by(TimeLog.id).limit(-missing)))
+            session.execute(TimeLog.__table__.delete().where(TimeLog.id.in_(ids)))
+        return session.execute(select(func.count()).select_from(TimeLog)).scalar_one()
+
+
+def run() -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from benchmarks.common import demo_database, median_seconds
+
+    from app.db import Database
+    from app.services import hours, timelogs
+
+    database = Database.open(demo_database("large", YEAR))
+    entries = _top_up(database)
+    with database.read() as session:
+        year = session.execute(__import__("sqlalchemy").text(
+            "select window_start, window_end from school_year where label = :l"), {"l": YEAR}).one()
+        start, end = (dt.date.fromisoformat(str(v)) for v in year)
+        totals = hours.totals_by_mentee(session, start, end)
+        year_totals = median_seconds(lambda: hours.totals_by_mentee(session, start, end), repeat=7)
+        educator = median_seconds(lambda: hours.educator_hours(session, YEAR), repeat=3)
+        pairs = timelogs.pair_options(session, YEAR)
+
+    # Quick-entry saves: each in its own unit of work, committed (what the page's worker does).
+    rng = random.Random(9)
+    saves = []
+    for i in range(30):
+        pair = rng.choice(pairs)
+        day = min(pair.end, dt.date(2026, 6, 19)) - dt.timedelta(days=rng.randint(0, 60))
+        day = max(day, pair.start)
+        entry = timelogs.EntryInput(pair.assignment_id, day, 7 + i, "other")
+        started = time.perf_counter()
+        with database.unit_of_work() as session:
+            timelogs.add_entry(session, entry, allow_duplicate=True, today=dt.date(2026, 6, 30))
+        saves.append(time.perf_counter() - started)
+
+    # The list: the page's own lazy model in a view.
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from app.ui.pages.timelogs import EntriesModel
+
+    app = QApplication.instance() or QApplication([])
+    flt = timelogs.EntryFilter(YEAR)
+
+    def fetch(after, limit, sort, descending):  # type: ignore[no-untyped-def]
+        with database.read() as s:
+            return timelogs.list_entries(s, flt, after=after, limit=limit, sort=sort, descending=descending)
+
+    def count():  # type: ignore[no-untyped-def]
+        with database.read() as s:
+            return timelogs.count_entries(s, flt)
+
+    opens = []
+    for _ in range(5):
+        model = EntriesModel(fetch, count)
+        view = QTableView()
+        view.resize(1100, 700)
+        view.setModel(model)
+        view.show()
+        started = time.perf_counter()
+        model.reload()
+        app.processEvents()
+        opens.append(time.perf_counter() - started)
+    pages = []
+    while len(model.rows) < 20_000:
+        started = time.perf_counter()
+        model.fetchMore(model.index(-1, -1))
+        view.scrollToBottom()
+        app.processEvents()
+        pages.append(time.perf_counter() - started)
+    view.close()
+    database.dispose()
+    return {
+        "entries": entries,
+        "mentees_with_time": len(totals),
+        "year_totals_ms": round(year_totals * 1000, 1),
+        "educator_hours_ms": round(educator * 1000, 1),
+        "save_ms_median": round(statistics.median(saves) * 1000, 1),
+        "save_ms_max": round(max(saves) * 1000, 1),
+        "list_open_ms": round(statistics.median(opens) * 1000, 1),
+        "list_rows_total": model.total,
+        "scroll_page_ms_max": round(max(pages) * 1000, 1),
+        "scroll_page_ms_median": round(statistics.median(pages) * 1000, 1),
+    }
