@@ -6,7 +6,8 @@
 - save_ms: one quick-entry save (rules, duplicate check, insert, commit) - target <= 50 ms;
 - list_open_ms: the Time Logs list of 200,000 rows opening (count + first page into a QTableView,
   laid out and painted) - target <= 300 ms;
-- scroll_page_ms: the worst time to fetch and show the next page while scrolling to row 20,000.
+- scroll_step_ms: each jump of the scroll bar to the bottom (the view fetches the next 200 rows, lays
+  them out and paints) while scrolling down to row 20,000.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def _top_up(database) -> int:  # type: ignore[no-untyped-def]
         return session.execute(select(func.count()).select_from(TimeLog)).scalar_one()
 
 
+def _median_cpu(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    """CPU seconds of this process (unaffected by other programs competing for the machine)."""
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return statistics.median(times)
+
+
 def run() -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from benchmarks.common import demo_database, median_seconds
@@ -68,6 +79,7 @@ def run() -> dict:
         start, end = (dt.date.fromisoformat(str(v)) for v in year)
         totals = hours.totals_by_mentee(session, start, end)
         year_totals = median_seconds(lambda: hours.totals_by_mentee(session, start, end), repeat=7)
+        year_totals_cpu = _median_cpu(lambda: hours.totals_by_mentee(session, start, end), repeat=7)
         educator = median_seconds(lambda: hours.educator_hours(session, YEAR), repeat=3)
         pairs = timelogs.pair_options(session, YEAR)
 
@@ -100,35 +112,44 @@ def run() -> dict:
         with database.read() as s:
             return timelogs.count_entries(s, flt)
 
-    opens = []
+    opens, opens_cpu = [], []
     for _ in range(5):
         model = EntriesModel(fetch, count)
         view = QTableView()
         view.resize(1100, 700)
         view.setModel(model)
         view.show()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         model.reload()
         app.processEvents()
         opens.append(time.perf_counter() - started)
-    pages = []
+        opens_cpu.append(time.process_time() - cpu)
+    # Scrolling: drag the scroll bar to the bottom again and again (the view fetches the next page
+    # itself, as it does for a person scrolling); each step includes the fetch, layout and paint.
+    pages, pages_cpu = [], []
+    bar = view.verticalScrollBar()
     while len(model.rows) < 20_000:
-        started = time.perf_counter()
-        model.fetchMore(model.index(-1, -1))
-        view.scrollToBottom()
+        started, cpu = time.perf_counter(), time.process_time()
+        bar.setValue(bar.maximum())
         app.processEvents()
         pages.append(time.perf_counter() - started)
+        pages_cpu.append(time.process_time() - cpu)
     view.close()
     database.dispose()
     return {
         "entries": entries,
         "mentees_with_time": len(totals),
         "year_totals_ms": round(year_totals * 1000, 1),
+        "year_totals_cpu_ms": round(year_totals_cpu * 1000, 1),
         "educator_hours_ms": round(educator * 1000, 1),
         "save_ms_median": round(statistics.median(saves) * 1000, 1),
         "save_ms_max": round(max(saves) * 1000, 1),
         "list_open_ms": round(statistics.median(opens) * 1000, 1),
+        "list_open_cpu_ms": round(statistics.median(opens_cpu) * 1000, 1),
         "list_rows_total": model.total,
-        "scroll_page_ms_max": round(max(pages) * 1000, 1),
-        "scroll_page_ms_median": round(statistics.median(pages) * 1000, 1),
+        "scroll_steps": len(pages),
+        "scroll_step_ms_median": round(statistics.median(pages) * 1000, 1),
+        "scroll_step_ms_p95": round(sorted(pages)[int(len(pages) * 0.95)] * 1000, 1),
+        "scroll_step_cpu_ms_median": round(statistics.median(pages_cpu) * 1000, 1),
+        "load_average": round(os.getloadavg()[0], 1),
     }

@@ -52,6 +52,13 @@ DEFINITIONS = {
 }
 
 
+def _day():  # type: ignore[no-untyped-def]
+    """The entry's date for aggregate filters. Wrapped so the planner reads the covering totals index
+    (mentee or pair, deleted_at, date, minutes, activity) from end to end instead of jumping from the
+    date index to 200,000 table rows: 0.13 s instead of 0.5-1.7 s for a year (benchmarks/timelogs.py)."""
+    return func.coalesce(TimeLog.date, TimeLog.date)
+
+
 def to_hours(minutes: int | None) -> float | None:
     """Hours with one decimal (DESIGN.md: durations in minutes, hours shown with one decimal)."""
     return None if minutes is None else round(minutes / 60, 1)
@@ -114,7 +121,7 @@ def totals_by_mentee(session: Session, start: dt.date, end: dt.date) -> dict[uui
     """Minutes, observations and entry counts per mentee for entries dated start..end (one query)."""
     query = (select(TimeLog.mentee_id, func.sum(TimeLog.minutes),
                     func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count())
-             .where(TimeLog.date >= start, TimeLog.date <= end, TimeLog.deleted_at.is_(None))
+             .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
              .group_by(TimeLog.mentee_id))
     return {mentee: Totals(int(minutes or 0), int(observed or 0), int(count))
             for mentee, minutes, observed, count in session.execute(query)}
@@ -138,7 +145,7 @@ def minutes_by_month(session: Session, start: dt.date, end: dt.date,
     """[("2025-09", minutes), ...] for every month of start..end (months with nothing give 0)."""
     year_part, month_part = extract("year", TimeLog.date), extract("month", TimeLog.date)
     query = (select(TimeLog.mentee_id, year_part, month_part, func.sum(TimeLog.minutes))
-             .where(TimeLog.date >= start, TimeLog.date <= end, TimeLog.deleted_at.is_(None))
+             .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
              .group_by(TimeLog.mentee_id, year_part, month_part))
     wanted = None if mentee_ids is None else set(mentee_ids)
     sums: dict[str, int] = defaultdict(int)
@@ -197,9 +204,9 @@ def minutes_toward_50(session: Session, as_of: dt.date, educator_ids: Iterable[u
     out: dict[uuid.UUID, int | None] = {e: (None if end >= as_of else 0) for e, (_l, end) in inductions.items()}
     for cutoff in [None, *sorted(c for c in cutoffs if c is not None)]:
         query = (select(TimeLog.mentee_id, func.sum(TimeLog.minutes))
-                 .where(TimeLog.deleted_at.is_(None), TimeLog.date <= as_of).group_by(TimeLog.mentee_id))
+                 .where(TimeLog.deleted_at.is_(None), _day() <= as_of).group_by(TimeLog.mentee_id))
         if cutoff is not None:
-            query = query.where(TimeLog.date > cutoff)
+            query = query.where(_day() > cutoff)
         for mentee, minutes in session.execute(query):
             if ids is not None and mentee not in ids:
                 continue
@@ -267,7 +274,7 @@ def pair_totals(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUI
     """Per assignment (a pair): minutes, observations, entries and last entry date in start..end."""
     query = (select(TimeLog.assignment_id, func.sum(TimeLog.minutes),
                     func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count(), func.max(TimeLog.date))
-             .where(TimeLog.date >= start, TimeLog.date <= end, TimeLog.deleted_at.is_(None))
+             .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
              .group_by(TimeLog.assignment_id))
     return {a: PairTotals(a, int(m or 0), int(o or 0), int(c), last)
             for a, m, o, c, last in session.execute(query)}

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.ui.pages.base import Page
 
 PRESETS = ("15 min", "30 min", "45 min", "1 h", "1 h 30 min", "2 h")
-PAGE_SIZE = 500
+PAGE_SIZE = 200  # rows per fetch: a page of SQL plus its layout stays well under a frame budget
 
 
 # --- data for the page (runs on the database worker; returns plain data) ----------------------------
