@@ -348,3 +348,24 @@ def test_paging_by_key_gives_the_whole_list_once(session, pairs, sort, descendin
         pages += page
         last = page[-1]
     assert [r.id for r in pages] == [r.id for r in everything] and len(pages) == 13 == timelogs.count_entries(session, flt)
+
+
+def test_microsoft_forms_xlsx_with_date_cells_and_the_respondent_as_mentor(session, pairs, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", "Mentee", "Session date",
+                  "Length of the session", "Activity", "Topics"])
+    sheet.append([1, dt.datetime(2025, 10, 2, 15, 1), dt.datetime(2025, 10, 2, 15, 4), "m1@district.org",
+                  "Maria Lopez", "B2", dt.datetime(2025, 10, 1), "1 hour 15 minutes", "Planning", "Technology"])
+    sheet.append([2, dt.datetime(2025, 10, 9, 15, 1), dt.datetime(2025, 10, 9, 15, 4), "m1@district.org",
+                  "Maria Lopez", "Ben Hart", dt.datetime(2025, 10, 8), "45", "Classroom observation", ""])
+    path = tmp_path / "ms-forms.xlsx"
+    book.save(path)
+    report = import_timelogs(session, path, mapping={"mentor_employee_id": "Email", "minutes": "Length of the session"},
+                             today=TODAY)
+    assert (report.new, len(report.rejected)) == (2, 0), report.rejected
+    rows = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026"), descending=False)
+    assert [(r.date, r.minutes, r.activity, r.mentor) for r in rows] == [
+        (D(2025, 10, 1), 75, "planning", "Maria Lopez"), (D(2025, 10, 8), 45, "observed_mentee", "Maria Lopez")]

@@ -138,3 +138,86 @@ def test_entries_model_passes_the_model_tester(window, qtbot, qtmodeltester):
         _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 2)
     qtmodeltester.check(page.model)
+
+
+FORMS_HEADER = ["Timestamp", "Email Address", "Your employee ID", "Who did you meet with?", "Date of the session",
+                "How long was the session?", "What did you do?", "Topics discussed", "Did you use release time?"]
+
+
+def _forms_file(path, rows):
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FORMS_HEADER)
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_forms_import_with_the_mapping_step(window, qtbot, tmp_path):
+    page = window.show_area("timelogs")
+    day = max(dt.date.today() - dt.timedelta(days=1), dt.date(int(window.ctx.year_label[:4]), 7, 1))
+    us = f"{day.month}/{day.day}/{day.year}"
+    path = _forms_file(tmp_path / "form.csv", [
+        ["2026/01/01 9:00:00 AM", "m1@x.org", "M1", "Ana Silva", us, "45 min", "Planning lessons", "Technology", "Yes"],
+        ["2026/01/01 9:00:00 AM", "m1@x.org", "M1", "Nobody Here", us, "45 min", "Planning lessons", "", "No"],
+    ])
+    dialog = page.import_file(path)
+    qtbot.waitUntil(lambda: dialog.boxes["date"].count() > 1)
+    assert dialog.boxes["date"].currentData() == "Date of the session"  # found by its words
+    assert dialog.boxes["date"].findData("Timestamp") > 0 and dialog.boxes["date"].currentData() != "Timestamp"
+    dialog.boxes["mentor_employee_id"].setCurrentIndex(dialog.boxes["mentor_employee_id"].findData("Your employee ID"))
+    dialog.boxes["mentee_employee_id"].setCurrentIndex(
+        dialog.boxes["mentee_employee_id"].findData("Who did you meet with?"))
+    dialog.boxes["activity"].setCurrentIndex(dialog.boxes["activity"].findData("What did you do?"))
+    dialog.run(dry_run=True)
+    qtbot.waitUntil(lambda: dialog.report is not None)
+    assert "Dry run" in dialog.result.toPlainText() and "1 new" in dialog.result.toPlainText()
+    assert "line 3: mentee_employee_id" in dialog.result.toPlainText()
+    assert page.model.total == 0
+    dialog.run(dry_run=False)
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    errors = tmp_path / "errors.csv"
+    dialog.save_errors(str(errors))
+    assert "Nobody Here" in errors.read_text()
+    dialog.close()
+    # The next export of the same form: the mapping is remembered; importing it again adds nothing.
+    again = page.import_file(path)
+    qtbot.waitUntil(lambda: again.boxes["mentor_employee_id"].currentData() == "Your employee ID")
+    assert "remembered" in again.intro.text()
+    again.run(dry_run=False)
+    qtbot.waitUntil(lambda: again.report is not None)
+    assert again.report.new == 0 and again.report.skipped == 1
+    again.close()
+
+
+def test_topics_hours_report_and_record_from_the_page(window, qtbot, tmp_path):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    dialog = page.edit_topics()
+    dialog.editor.setPlainText("Classroom management\nFamily communication\n\n")
+    dialog.accept()
+    qtbot.waitUntil(lambda: quick.topic_model.stringList() == ["Classroom management", "Family communication"])
+    qtbot.keyClicks(quick.pair, "Silva")
+    qtbot.keyClicks(quick.topics, "family communication")
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert page.model.rows[0].topics == ("Family communication",)
+    out = tmp_path / "hours.json"
+    page.export_hours(str(out))
+    qtbot.waitUntil(out.exists)
+    import json
+
+    assert json.loads(out.read_text())["educators"][0]["hours"] == 0.5
+    page.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: page.educators_table.rowCount() == 2)
+    row = next(r for r in range(2) if page.educators_table.item(r, 0).text() == "Ana Silva")
+    page.educators_table.selectRow(row)
+    record = tmp_path / "record.pdf"
+    page.print_record(str(record))
+    qtbot.waitUntil(record.exists)
+    from pypdf import PdfReader
+
+    text = PdfReader(record).pages[0].extract_text()
+    assert "Record of mentoring hours" in text and "Ana Silva" in text

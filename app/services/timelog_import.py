@@ -156,6 +156,16 @@ def preview_columns(path: str | Path) -> tuple[list[str], dict[str, str]]:
     return table.columns, guess_mapping(table.columns, table.mapping)
 
 
+def mapping_for(session: Session, path: str | Path) -> tuple[list[str], dict[str, str], bool]:
+    """For the page's mapping step: the file's columns, the mapping to start from (the one remembered
+    for these headers, else the one found by name) and whether it was remembered."""
+    columns, guessed = preview_columns(path)
+    remembered = remembered_mapping(session, columns)
+    if remembered and all(c in columns for c in remembered.values()):
+        return columns, {**{f: c for f, c in guessed.items() if c not in remembered.values()}, **remembered}, True
+    return columns, guessed, False
+
+
 def _without_ignored(mapping: Mapping[str, str]) -> dict[str, str]:
     return {f: c for f, c in mapping.items() if header_key(c) not in IGNORED}
 
@@ -251,15 +261,18 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
     """
     today = today or dt.date.today()
     path = Path(path)
-    columns, _by_name = preview_columns(path)
+    table = tabular.read_table(path, ALIASES)
+    columns = table.columns
     chosen = dict(mapping or {}) or remembered_mapping(session, columns)
     bad = [f"{f}={c!r}" for f, c in chosen.items() if c not in columns or f not in FIELDS]
     if bad:
         raise UsageError(f"{path.name}: the column mapping does not fit this file ({', '.join(bad)}); "
                          f"columns: {', '.join(columns)}")
-    table = tabular.read_table(path, ALIASES, mapping_override=chosen)
     used = {f: c for f, c in guess_mapping(columns, table.mapping).items() if c not in chosen.values()}
     used.update(chosen)
+    if any(table.mapping.get(f) != c for f, c in used.items()):
+        # Read again so every mapped column comes as a cell (a real date cell from XLSX, not its text).
+        table = tabular.read_table(path, ALIASES, mapping_override=used)
     missing = [f for f in ("mentor_employee_id", "mentee_employee_id", "date", "activity") if f not in used]
     if "minutes" not in used and "hours" not in used:
         missing.append("minutes (or hours)")
@@ -286,7 +299,7 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
             report.notes.append("cancelled: nothing was written")
             return report
         cells = {f: row.original.get(c, "") for f, c in positions.items()}
-        raw_cells = {f: row.values.get(f, cells.get(f)) for f in positions}
+        raw_cells = {f: row.values.get(f, cells.get(f)) for f in positions}  # cells as read (dates stay dates)
         problems: list[FieldProblem] = []
         mentor, why = people.find(cells.get("mentor_employee_id"))
         if mentor is None:

@@ -354,13 +354,155 @@ class EntryDialog(QDialog):
         layout.addRow(buttons)
 
 
+FIELD_LABELS = (
+    ("mentor_employee_id", "Mentor (employee id, email or name)"),
+    ("mentee_employee_id", "Mentee (employee id, email or name)"),
+    ("date", "Date of the session"),
+    ("minutes", "Duration (45, 45 min, 1:30, 1.5 hours)"),
+    ("hours", "Duration in hours"),
+    ("activity", "Activity"),
+    ("topics", "Topics"),
+    ("release_time", "Release time (yes/no)"),
+    ("notes", "Confidential notes"),
+)
+
+
+class ImportDialog(QDialog):
+    """Import time logs from CSV or XLSX (the public format or a Google/Microsoft Forms export):
+    map the columns (remembered for files with the same headers), check, then import."""
+
+    def __init__(self, page: "TimeLogsPage", path: str):
+        super().__init__(page)
+        from pathlib import Path
+
+        self.page = page
+        self.path = path
+        self.report: Any = None
+        self.setWindowTitle(self.tr("Import time logs: ") + Path(path).name)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        form = QFormLayout()
+        self.boxes: dict[str, QComboBox] = {}
+        for field, label in FIELD_LABELS:
+            box = QComboBox()
+            box.setAccessibleName(self.tr(label))
+            self.boxes[field] = box
+            form.addRow(self.tr(label), box)
+        layout.addLayout(form)
+        self.result = QPlainTextEdit()
+        self.result.setReadOnly(True)
+        self.result.setAccessibleName(self.tr("Import result"))
+        layout.addWidget(self.result, 1)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton(self.tr("Check (nothing written)"))
+        self.check_button.clicked.connect(lambda: self.run(dry_run=True))
+        self.import_button = QPushButton(self.tr("Import"))
+        self.import_button.clicked.connect(lambda: self.run(dry_run=False))
+        self.errors_button = QPushButton(self.tr("Save rejected rows…"))
+        self.errors_button.setEnabled(False)
+        self.errors_button.clicked.connect(lambda: self.save_errors())
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        for button in (self.check_button, self.import_button, self.errors_button, close):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.resize(640, 620)
+        from app.services.timelog_import import mapping_for
+
+        self.page.ctx.tasks.run(lambda s: mapping_for(s, path), on_success=self._mapped, write=False,
+                                on_error=lambda exc, _d: self.intro.setText(str(exc)))
+
+    def _mapped(self, result: tuple[list[str], dict[str, str], bool]) -> None:
+        columns, mapping, remembered = result
+        for field, box in self.boxes.items():
+            box.clear()
+            box.addItem(self.tr("(not in this file)"), None)
+            for column in columns:
+                box.addItem(column, column)
+            box.setCurrentIndex(max(0, box.findData(mapping.get(field))))
+        self.intro.setText(self.tr("Using the column mapping remembered for these headers. ") if remembered else
+                           self.tr("Choose the column for each field; the mapping is remembered for files with the "
+                                   "same headers. A Timestamp column (when the form was sent) is not used."))
+
+    def mapping(self) -> dict[str, str]:
+        return {field: box.currentData() for field, box in self.boxes.items() if box.currentData()}
+
+    def run(self, *, dry_run: bool) -> None:
+        from app.services.timelog_import import import_timelogs
+
+        mapping, path = self.mapping(), self.path
+
+        def work(session, progress, cancel):  # type: ignore[no-untyped-def]
+            return import_timelogs(session, path, mapping=mapping, dry_run=dry_run, progress=progress, cancel=cancel)
+
+        self.result.setPlainText(self.tr("Working…"))
+        self.page.ctx.tasks.run(work, with_progress=True, write=not dry_run, on_success=self._done,
+                                on_error=lambda exc, _d: self.result.setPlainText(str(exc)))
+
+    def _done(self, report: Any) -> None:
+        self.report = report
+        lines = [*report.notes, report.summary()]
+        lines += [f"line {r.line}: {r.reason}" for r in report.rejected[:200]]
+        lines += [f"line {w.line}: {w.message}" for w in report.warnings[:50]]
+        self.result.setPlainText("\n".join(lines))
+        self.errors_button.setEnabled(bool(report.rejected))
+
+    def save_errors(self, out: str | None = None) -> None:
+        from app.services.tabular import write_errors
+
+        if self.report is None:
+            return
+        if out is None:
+            out, _ = QFileDialog.getSaveFileName(self, self.tr("Save rejected rows"), "timelog-errors.csv",
+                                                 self.tr("CSV (*.csv)"))
+            if not out:
+                return
+        write_errors(self.report, out)
+
+
+class TopicsDialog(QDialog):
+    """The district's list of mentoring topics (seeded from 004), one per line."""
+
+    def __init__(self, topics: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Mentoring topics"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("One topic per line. Mentors pick from this list; entries keep the topics "
+                                         "they were saved with.")))
+        self.editor = QPlainTextEdit("\n".join(topics))
+        self.editor.setAccessibleName(self.tr("Topics, one per line"))
+        layout.addWidget(self.editor)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def topics(self) -> list[str]:
+        return [line.strip() for line in self.editor.toPlainText().splitlines() if line.strip()]
+
+
 class TimeLogsPage(Page):
     title = "Time Logs"
 
     def __init__(self, ctx, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{self.tr('Time Logs')}</h2>"))
+        header = QHBoxLayout()
+        header.addWidget(QLabel(f"<h2>{self.tr('Time Logs')}</h2>"), 1)
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setAccessibleName(self.tr("Import time logs from CSV or XLSX (Forms exports too)"))
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.topics_button = QPushButton(self.tr("Topics…"))
+        self.topics_button.setAccessibleName(self.tr("Edit the list of mentoring topics"))
+        self.topics_button.clicked.connect(lambda: self.edit_topics())
+        self.hours_button = QPushButton(self.tr("Hours report…"))
+        self.hours_button.setAccessibleName(self.tr("Export the hours report (JSON, CSV or PDF)"))
+        self.hours_button.clicked.connect(lambda: self.export_hours())
+        for button in (self.import_button, self.topics_button, self.hours_button):
+            header.addWidget(button)
+        layout.addLayout(header)
         self.quick = QuickEntry(self)
         layout.addWidget(self.quick)
 
@@ -372,7 +514,14 @@ class TimeLogsPage(Page):
         self.educators_table = self._table(("Educator", "Employee ID", "School", "Hours this year", "Observations",
                                             "Toward 50 hours"), self.tr("Hours per educator"))
         self.educators_table.setItemDelegateForColumn(5, ProgressDelegate(self.educators_table))
-        self.tabs.addTab(self.educators_table, self.tr("Per educator"))
+        educators_tab = QWidget()
+        educators_layout = QVBoxLayout(educators_tab)
+        educators_layout.addWidget(self.educators_table)
+        self.record_button = QPushButton(self.tr("Print record of mentoring hours…"))
+        self.record_button.setAccessibleName(self.tr("Print the selected educator's record of mentoring hours"))
+        self.record_button.clicked.connect(lambda: self.print_record())
+        educators_layout.addWidget(self.record_button)
+        self.tabs.addTab(educators_tab, self.tr("Per educator"))
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         layout.addWidget(self.status)
@@ -480,6 +629,7 @@ class TimeLogsPage(Page):
             values = (h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations)
             for c, value in enumerate(values):
                 self.educators_table.setItem(r, c, QTableWidgetItem(str(value)))
+            self.educators_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, h.educator_id)
             if h.hours_toward_50 is None:
                 bar = QTableWidgetItem(self.tr("in the induction year"))
             else:
@@ -542,3 +692,62 @@ class TimeLogsPage(Page):
         self.ctx.tasks.run(lambda s: export_entries(s, flt, path), write=False,
                            on_success=lambda p: self.status.setText(self.tr("Wrote %1 (notes are never exported)")
                                                                     .replace("%1", str(p))))
+
+    def import_file(self, path: str | None = None) -> ImportDialog | None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import time logs"), "",
+                                                  self.tr("CSV or Excel (*.csv *.xlsx)"))
+            if not path:
+                return None
+        dialog = ImportDialog(self, path)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def edit_topics(self) -> TopicsDialog:
+        from app.services.timelogs import set_topics, topics
+
+        dialog = TopicsDialog(self.ctx.tasks.call(topics), self)
+
+        def save() -> None:
+            names = dialog.topics()
+            self.ctx.tasks.run(lambda s: set_topics(s, names),
+                               on_success=lambda saved: self.quick.topic_model.setStringList(saved))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
+    def export_hours(self, path: str | None = None) -> None:
+        from app.services.hours import write_hours_report
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Hours report"), f"hours-{self.ctx.year_label}.pdf",
+                                                  self.tr("PDF (*.pdf);;CSV (*.csv);;JSON (*.json)"))
+            if not path:
+                return
+        year = self.ctx.year_label
+        self.ctx.tasks.run(lambda s: write_hours_report(s, year, path), write=False,
+                           on_success=lambda p: self.status.setText(self.tr("Wrote %1").replace("%1", str(p))))
+
+    def print_record(self, path: str | None = None) -> None:
+        """The selected educator's "Record of mentoring hours" (603 CMR 7.04(2)(c)(4)), as a PDF."""
+        from app.services.hours import write_hours_record
+
+        row = self.educators_table.currentRow()
+        item = self.educators_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            self.status.setText(self.tr("Choose an educator in the list first."))
+            return
+        educator_id, name = item.data(Qt.ItemDataRole.UserRole), item.text()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Record of mentoring hours"),
+                                                  f"mentoring-hours-{name.replace(' ', '-')}.pdf", self.tr("PDF (*.pdf)"))
+            if not path:
+                return
+        year = self.ctx.year_label
+        from app.services.years import parse_label
+
+        as_of = dt.date(parse_label(year) + 1, 6, 30)
+        self.ctx.tasks.run(lambda s: write_hours_record(s, educator_id, path, as_of=as_of), write=False,
+                           on_success=lambda p: self.status.setText(self.tr("Wrote %1").replace("%1", str(p))))
