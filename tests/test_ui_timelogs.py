@@ -45,7 +45,7 @@ def _enter(qtbot, widget):
 def test_quick_entry_by_keyboard_alone(window, qtbot):
     page = window.show_area("timelogs")
     quick = page.quick
-    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     assert quick.date.date().toPython() == dt.date.today()  # the date defaults to today
     started = time.perf_counter()
     qtbot.keyClicks(quick.pair, "silva")  # part of a name autocompletes to the one pair
@@ -88,7 +88,7 @@ def test_quick_entry_by_keyboard_alone(window, qtbot):
 def test_invalid_duration_and_unknown_pair_are_explained(window, qtbot):
     page = window.show_area("timelogs")
     quick = page.quick
-    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     _enter(qtbot, quick.pair)
     assert "Choose a pair" in quick.message.text()
     qtbot.keyClicks(quick.pair, "Silva")
@@ -104,7 +104,7 @@ def test_invalid_duration_and_unknown_pair_are_explained(window, qtbot):
 def test_notes_only_in_the_detail_view_and_totals(window, qtbot, tmp_path):
     page = window.show_area("timelogs")
     quick = page.quick
-    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     qtbot.keyClicks(quick.pair, "Silva")
     quick.duration.setCurrentText("1:30")
     quick.activity.setCurrentIndex(quick.activity.findData("observed_mentee"))
@@ -132,7 +132,7 @@ def test_notes_only_in_the_detail_view_and_totals(window, qtbot, tmp_path):
 def test_entries_model_passes_the_model_tester(window, qtbot, qtmodeltester):
     page = window.show_area("timelogs")
     quick = page.quick
-    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     for name in ("Silva", "Hart"):
         qtbot.keyClicks(quick.pair, name)
         _enter(qtbot, quick.pair)
@@ -194,7 +194,7 @@ def test_forms_import_with_the_mapping_step(window, qtbot, tmp_path):
 def test_topics_hours_report_and_record_from_the_page(window, qtbot, tmp_path):
     page = window.show_area("timelogs")
     quick = page.quick
-    qtbot.waitUntil(lambda: len(quick.pairs) == 2)
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     dialog = page.edit_topics()
     dialog.editor.setPlainText("Classroom management\nFamily communication\n\n")
     dialog.accept()
@@ -221,3 +221,18 @@ def test_topics_hours_report_and_record_from_the_page(window, qtbot, tmp_path):
 
     text = PdfReader(record).pages[0].extract_text()
     assert "Record of mentoring hours" in text and "Ana Silva" in text
+
+
+def test_group_session_from_quick_entry_counts_for_each_mentee(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and Maria Lopez's group
+    assert quick.pairs[-1].label == "Group: Maria Lopez with Ana Silva, Ben Hart"
+    qtbot.keyClicks(quick.pair, "group")
+    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
+    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 2)
+    assert "counts for each mentee" in quick.message.text()
+    assert sorted(page.model.index(r, 1).data() for r in range(2)) == ["Ana Silva (group)", "Ben Hart (group)"]
+    assert [page.model.rows[r].minutes for r in range(2)] == [60, 60]

@@ -472,4 +472,5 @@ def attention_card(session: Session, year_label: str):  # type: ignore[no-untype
     summary = (f"{len(stale)} of {active} pairs have no time logged in {weeks} weeks" if stale
                else f"Every active pair has logged time in the last {weeks} weeks")
     return AttentionCard("stale_pairs", f"Pairs with no time logged in {weeks} weeks",
-                         "004, Core Mentoring Activities; 603 CMR 7.12(2)(d) release time", items, summary, "timelogs")
+                         "004: the coordinator maintains meeting schedules for beginning teachers and their mentors and "
+                         "ensures that these are followed", items, summary, "timelogs")

@@ -48,6 +48,22 @@ from PySide6.QtWidgets import (
 from app.ui.pages.base import Page
 
 PRESETS = ("15 min", "30 min", "45 min", "1 h", "1 h 30 min", "2 h")
+
+
+class GroupChoice:
+    """A group session (004: group mentoring): one mentor with every mentee they have today."""
+
+    def __init__(self, mentor: str, pairs: list[Any]):
+        self.pairs = pairs
+        self.label = f"Group: {mentor} with " + ", ".join(p.mentee for p in pairs)
+
+
+def group_choices(pairs: list[Any], today: dt.date) -> list[GroupChoice]:
+    by_mentor: dict[Any, list[Any]] = {}
+    for p in pairs:
+        if p.start <= today <= p.end:
+            by_mentor.setdefault(p.mentor_id, []).append(p)
+    return [GroupChoice(group[0].mentor, group) for group in by_mentor.values() if len(group) > 1]
 PAGE_SIZE = 200  # rows per fetch: a page of SQL plus its layout stays well under a frame budget
 
 
@@ -257,8 +273,8 @@ class QuickEntry(QGroupBox):
         QWidget.setTabOrder(self.notes, self.save_button)
 
     def set_choices(self, pairs: list[Any], topics: list[str], activities: list[tuple[str, str]]) -> None:
-        self.pairs = pairs
-        self.pair_model.setStringList([p.label for p in pairs])
+        self.pairs = [*pairs, *group_choices(pairs, dt.date.today())]
+        self.pair_model.setStringList([p.label for p in self.pairs])
         self.topic_model.setStringList(topics)
         current = self.activity.currentData()
         self.activity.clear()
@@ -285,6 +301,9 @@ class QuickEntry(QGroupBox):
         if exact:
             return exact[0]
         matches = [p for p in self.pairs if text in p.label.lower()]
+        singles = [p for p in matches if not isinstance(p, GroupChoice)]
+        if len(singles) == 1:
+            return singles[0]  # a name picks the pair; a group is chosen by typing "group"
         return matches[0] if len(matches) == 1 else None
 
     def save(self) -> None:
@@ -302,6 +321,9 @@ class QuickEntry(QGroupBox):
         day = self.date.date().toPython()
         activity = self.activity.currentData()
         topics = [t.strip() for t in self.topics.text().split(";") if t.strip()]
+        if isinstance(pair, GroupChoice):
+            self.page.save_group(pair, day, minutes, activity, topics, self.release.isChecked(), self.notes.text())
+            return
         key = (pair.assignment_id, day, minutes, activity)
         allow = self.pending_duplicate == key
         self.page.save_entry(pair, day, minutes, activity, topics, self.release.isChecked(), self.notes.text(),
@@ -666,6 +688,29 @@ class TimeLogsPage(Page):
 
         self.ctx.tasks.run(lambda s: add_entry(s, entry, allow_duplicate=allow_duplicate), on_success=done,
                            on_error=failed)
+
+    def save_group(self, group: GroupChoice, day: dt.date, minutes: int, activity: str, topics: list[str],
+                   release: bool, notes: str) -> None:
+        """One session with several mentees of a mentor: the time counts for each of them."""
+        from app.services.errors import ValidationError
+        from app.services.timelogs import EntryInput, add_group_session
+
+        ids = [p.assignment_id for p in group.pairs]
+        entry = EntryInput(ids[0], day, minutes, activity, topics, release, notes or None)
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, ValidationError):
+                self.quick.failed("; ".join(f"{p.field}: {p.reason}" for p in exc.problems))
+            else:
+                from app.ui.errors import show_error
+
+                show_error(self, exc, details)
+
+        self.ctx.tasks.run(lambda s: add_group_session(s, ids, entry), on_error=failed,
+                           on_success=lambda _ids: self.quick.saved(
+                               self.tr("Saved: %1, %2 minutes on %3 (counts for each mentee).")
+                               .replace("%1", group.label).replace("%2", str(minutes))
+                               .replace("%3", f"{day:%m/%d/%Y}")))
 
     def open_entry(self, row: int) -> EntryDialog | None:
         """The entry's own detail view, with its confidential notes."""
