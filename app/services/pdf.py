@@ -92,17 +92,30 @@ class PdfDocument:
         if not rows:
             self.paragraph(empty, "note")
             return
-        data = [[self._p(h, "head") for h in header]]
-        data += [[self._p(cell, "cell") for cell in row] for row in rows]
         col_widths = [self.width * w for w in widths] if widths else None
+        data = [[self._p(h, "head") for h in header]]
+        data += [[self._cell(cell, col_widths[i] if col_widths else None) for i, cell in enumerate(row)] for row in rows]
         table = Table(data, colWidths=col_widths, repeatRows=1)
+        cell = self.styles["cell"]
         table.setStyle(TableStyle([
+            ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f9fb")]),
         ]))
         self.story.append(table)
+
+    def _cell(self, value: object, width: float | None) -> Any:
+        """Plain text when it fits on one line of its column (ReportLab draws those many times
+        faster: a district's report has thousands of cells); a wrapping paragraph otherwise."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        text = "" if value is None else str(value)
+        style = self.styles["cell"]
+        if width is not None and "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 8:
+            return text
+        return self._p(text, "cell")
 
     def key_values(self, pairs: Sequence[tuple[str, object]]) -> None:
         """A two-column table of labels and values (a record's header block)."""
