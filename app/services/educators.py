@@ -203,8 +203,10 @@ def _model_value(record: EducatorRecord, field: str) -> object:
 def new_educator(record: EducatorRecord, school: School | None) -> Educator:
     """A new row from a record (one constructor call: a 10,000-row import makes many)."""
     fields = {field: _model_value(record, field) for field in _MODEL_FIELDS}
+    # school_id, not the relationship: the school's id is known before flush (derived from its
+    # name), and skipping relationship bookkeeping matters at 10,000 rows.
     return Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id,
-                    school=school, **fields)
+                    school_id=school.id if school else None, **fields)
 
 
 def apply_record(educator: Educator, record: EducatorRecord, school: School | None) -> bool:
