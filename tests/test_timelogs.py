@@ -369,3 +369,16 @@ def test_microsoft_forms_xlsx_with_date_cells_and_the_respondent_as_mentor(sessi
     rows = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026"), descending=False)
     assert [(r.date, r.minutes, r.activity, r.mentor) for r in rows] == [
         (D(2025, 10, 1), 75, "planning", "Maria Lopez"), (D(2025, 10, 8), 45, "observed_mentee", "Maria Lopez")]
+
+
+def test_program_profile_facts_from_the_logs(session, pairs):
+    from app.services.program_profile import load_profile
+
+    for week in range(8):
+        _add(session, pairs["a3"], D(2025, 9, 8) + dt.timedelta(weeks=week), 30, "planning",
+             topics=["Classroom management"] + (["Technology"] if week % 2 else []))
+    session.commit()
+    facts = load_profile(session, "2025-2026").from_data
+    assert "sessions a month" in facts["meeting_frequency"]
+    assert facts["topics"] == ("From the time logs, the topics most often logged: Classroom management (8 entries), "
+                               "Technology (4 entries).")

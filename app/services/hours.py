@@ -324,7 +324,7 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
         doc.table(("Educator", "Employee ID", "School", "Hours", "Observations", "Toward 50 hours"),
                   [(h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations,
                     "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50")
-                   for h in rows], widths=(0.24, 0.12, 0.24, 0.1, 0.12, 0.18), empty="No time logged this year.")
+                   for h in rows], widths=(0.22, 0.11, 0.25, 0.08, 0.14, 0.2), empty="No time logged this year.")
         for text in DEFINITIONS.values():
             doc.paragraph(text, "note")
         doc.save()
@@ -368,7 +368,7 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
         raise UsageError("no such educator")
     lines = record_lines(session, educator_id)
     inductions = induction_years(session, [educator_id])
-    toward = minutes_toward_50(session, as_of or dt.date.max, [educator_id]).get(educator_id, 0)
+    toward = minutes_toward_50(session, as_of or dt.date.today(), [educator_id]).get(educator_id, 0)
     doc = PdfDocument(out, title="Record of mentoring hours", district=settings.get(session, "district_name"),
                       subtitle="For the Professional license application: 50 hours of mentoring beyond the "
                                "induction year (603 CMR 7.04(2)(c)(4)). Confidential mentoring notes are not included.")

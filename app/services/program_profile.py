@@ -100,4 +100,28 @@ def facts_from_data(session: Session, year: SchoolYear) -> dict[str, str]:
 
 def _extra_facts(session: Session, year: SchoolYear) -> dict[str, Any]:
     """Facts from the time logs and mentor incentives, when those capabilities are present."""
-    return {}
+    from app.services.timelogs import profile_facts
+
+    facts: dict[str, Any] = {}
+    facts.update(profile_facts(session, year.label))
+    compensation = _compensation_fact(session, year)
+    if compensation:
+        facts["mentor_compensation"] = compensation
+    return facts
+
+
+def _compensation_fact(session: Session, year: SchoolYear) -> str | None:
+    """Totals of the year's mentor incentives (Mentors area): stipends, PDPs, release time."""
+    from sqlalchemy import func
+
+    from app.models.matching import MentorIncentive
+
+    mentors, cents, pdps, minutes = session.execute(
+        select(func.count(MentorIncentive.id), func.coalesce(func.sum(MentorIncentive.stipend_cents), 0),
+               func.coalesce(func.sum(MentorIncentive.pdps), 0),
+               func.coalesce(func.sum(MentorIncentive.release_minutes), 0))
+        .where(MentorIncentive.school_year_id == year.id)).one()
+    if not mentors:
+        return None
+    return (f"From the mentor incentives recorded for {mentors} mentors: stipends totalling ${cents / 100:,.0f}, "
+            f"{pdps} PDPs and {minutes / 60:.1f} hours of release time.")

@@ -137,16 +137,22 @@ class PairOption:
 
 
 def pair_options(session: Session, year_label: str) -> list[PairOption]:
+    """The year's pairs (one per assignment), read as plain columns (a large district has thousands)."""
+    from app.models import School
+
     year, _ = ensure_year(session, year_label)
     mentor, mentee = aliased(Educator), aliased(Educator)
     rows = session.execute(
-        select(Assignment, mentor, mentee)
+        select(Assignment.id, Assignment.mentor_id, Assignment.mentee_id, Assignment.start_date, Assignment.end_date,
+               mentor.first_name, mentor.last_name, mentor.employee_id, mentee.first_name, mentee.last_name,
+               mentee.employee_id, School.name)
         .join(mentor, mentor.id == Assignment.mentor_id).join(mentee, mentee.id == Assignment.mentee_id)
+        .outerjoin(School, School.id == mentee.school_id)
         .where(Assignment.school_year_id == year.id)
     ).all()
-    out = [PairOption(a.id, m.id, e.id, m.full_name, e.full_name, m.employee_id, e.employee_id,
-                      e.school.name if e.school else "", a.start_date, a.end_date or year.window_end)
-           for a, m, e in rows]
+    out = [PairOption(a_id, mentor_id, mentee_id, f"{mf} {ml}", f"{ef} {el}", m_eid, e_eid, school or "",
+                      start, end or year.window_end)
+           for a_id, mentor_id, mentee_id, start, end, mf, ml, m_eid, ef, el, e_eid, school in rows]
     out.sort(key=lambda p: (p.mentee.lower(), p.start))
     return out
 
@@ -474,3 +480,48 @@ def attention_card(session: Session, year_label: str):  # type: ignore[no-untype
     return AttentionCard("stale_pairs", f"Pairs with no time logged in {weeks} weeks",
                          "004: the coordinator maintains meeting schedules for beginning teachers and their mentors and "
                          "ensures that these are followed", items, summary, "timelogs")
+
+
+# --- the program profile's facts (the state survey asks how often pairs meet and what they cover) --------
+
+
+def profile_facts(session: Session, year_label: str) -> dict[str, str]:
+    """Sentences for the program profile from the year's time logs (DOMAIN.md, "The state's induction
+    survey": how often pairs meet, which topics they cover). Empty when nothing is logged."""
+    from collections import Counter
+    from statistics import median
+
+    import json
+
+    from sqlalchemy import Text, cast
+
+    year, _ = ensure_year(session, year_label)
+    day = func.coalesce(TimeLog.date, TimeLog.date)  # read the covering index (see services/hours.py)
+    sessions = dict(session.execute(
+        select(TimeLog.assignment_id, func.count())
+        .where(day >= year.window_start, day <= year.window_end, TimeLog.deleted_at.is_(None))
+        .group_by(TimeLog.assignment_id)).all())
+    if not sessions:
+        return {}
+    today = min(dt.date.today(), year.window_end)
+    rates = []
+    for pair in pair_options(session, year_label):
+        end = min(pair.end, today)
+        months = max((end - pair.start).days, 0) / 30.44
+        if months >= 1:
+            rates.append(sessions.get(pair.assignment_id, 0) / months)
+    facts = {}
+    if rates:
+        facts["meeting_frequency"] = (f"From the time logs: pairs logged a median of {median(rates):.1f} sessions a month "
+                                      f"({len(sessions)} of {len(rates)} pairs active a month or more logged time).")
+    counts: Counter[str] = Counter()
+    for text_value, n in session.execute(
+            select(cast(TimeLog.topics, Text), func.count())
+            .where(day >= year.window_start, day <= year.window_end, TimeLog.deleted_at.is_(None))
+            .group_by(cast(TimeLog.topics, Text))):
+        for topic in json.loads(text_value or "[]"):
+            counts[topic] += n
+    if counts:
+        top = ", ".join(f"{topic} ({n} entries)" for topic, n in counts.most_common(5))
+        facts["topics"] = f"From the time logs, the topics most often logged: {top}."
+    return facts
