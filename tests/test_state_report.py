@@ -130,3 +130,19 @@ def test_every_format_reads_back(session, district, tmp_path):
 def test_unknown_extension_is_a_usage_error(session, district, tmp_path, run_cli):
     code, _out, err = run_cli("report", "state", "--year", "2025-2026", "--out", tmp_path / "x.docx")
     assert code == 2 and ".json, .csv, .xlsx or .pdf" in err
+
+
+def test_profile_states_what_the_data_knows(session, district):
+    """Group mentoring from the assignments and compensation totals from the mentor incentives."""
+    from app.services.eligibility import save_incentive
+    from app.services.program_profile import facts_from_data
+
+    m1 = session.get(Educator, derived_id("educator", "M1"))
+    am = session.get(Educator, derived_id("educator", "AM"))
+    save_incentive(session, "2025-2026", m1.id, stipend_dollars=1500, pdps=15, release_hours=10)
+    save_incentive(session, "2025-2026", am.id, stipend_dollars=1000.5, pdps=None, release_hours=None)
+    session.commit()
+    facts = facts_from_data(session, district)
+    assert "1 of 3 mentors have more than one mentee (2 mentees" in facts["group_mentoring"]
+    assert facts["mentor_compensation"] == ("From the mentor incentives recorded for 2 mentors: stipends totalling "
+                                            "$2,500, 15 PDPs and 10.0 hours of release time.")
