@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import statistics
 import tempfile
 import time
@@ -10,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="mentordesk-bench-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 
 def median_seconds(fn: Callable[[], object], repeat: int = 3) -> float:

@@ -11,7 +11,7 @@ import os
 import uuid
 
 from benchmarks.common import demo_database, median_seconds
-from benchmarks.state_report import report_seconds
+from benchmarks.state_report import YEAR, report_seconds
 
 
 def _people_seconds(database, year: str) -> float:  # type: ignore[no-untyped-def]
@@ -35,7 +35,7 @@ def _pg_copy_of_large_demo(admin_url: str):  # type: ignore[no-untyped-def]
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     database = Database.open(url)
     with database.unit_of_work() as session:
-        build_demo(session, size="large", seed=1)
+        build_demo(session, size="large", seed=1, year_label=YEAR)
 
     def drop() -> None:
         database.dispose()
@@ -48,14 +48,13 @@ def _pg_copy_of_large_demo(admin_url: str):  # type: ignore[no-untyped-def]
 
 def run() -> dict[str, object] | None:
     from app.db import Database
-    from app.services.years import current_label
 
     admin_url = os.environ.get("MENTORDESK_BENCH_PG_URL") or os.environ.get("MENTORDESK_TEST_PG_URL")
     if not admin_url:
         return None
-    year = current_label()
+    year = YEAR
     results: dict[str, object] = {}
-    sqlite = Database.open(demo_database("large"))
+    sqlite = Database.open(demo_database("large", YEAR))
     results["sqlite_state_report_s"] = round(report_seconds(sqlite, year), 3)
     results["sqlite_people_s"] = round(_people_seconds(sqlite, year), 3)
     sqlite.dispose()
