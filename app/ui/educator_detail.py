@@ -4,6 +4,7 @@ pane sends text, the service answers with FieldProblems, and each reason appears
 from __future__ import annotations
 
 import dataclasses
+import html
 import uuid
 from typing import Any
 
@@ -174,7 +175,7 @@ class EducatorDetail(QWidget):
     def _show_form(self, form: EducatorForm) -> None:
         previous, self.form, self.adding = self.form, form, False
         first, last = form.fields["first_name"], form.fields["last_name"]
-        self.heading.setText(f"<h3>{first} {last}</h3>")
+        self.heading.setText(f"<h3>{html.escape(first)} {html.escape(last)}</h3>")
         if previous is None or previous.id != form.id:
             self.message.clear()  # a message about someone else does not carry over
         self._fill(form.fields)

@@ -7,6 +7,7 @@ import html
 import uuid
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.ui.educator_detail import quiet
@@ -73,7 +74,7 @@ class DashboardPage(Page):
         district, summary, cards = result
         year = self.ctx.year_label
         self.cards = cards
-        self.heading.setText(f"<h2>{district} · {year}</h2>")
+        self.heading.setText(f"<h2>{html.escape(district)} · {year}</h2>")
         self.counts.setText(self.tr("%1 schools · %2 staff · %3 beginning and %4 incoming educators in %5")
                             .replace("%1", str(summary.schools)).replace("%2", str(summary.staff))
                             .replace("%3", str(summary.beginning)).replace("%4", str(summary.incoming))
@@ -115,12 +116,13 @@ class DashboardPage(Page):
         box = QVBoxLayout(frame)
         status, color = STATUS_TEXT[card.status]
         top = QHBoxLayout()
-        top.addWidget(QLabel(f"<b>{card.title}</b>"), 1)
+        top.addWidget(QLabel(f"<b>{html.escape(card.title)}</b>"), 1)
         top.addWidget(QLabel(f"<span style='color:{color}'>{self.tr(status)}</span> · "
                              + self.tr("%n item(s)", "", len(card.items))))
         box.addLayout(top)
         if card.summary:
             summary = QLabel(card.summary)
+            summary.setTextFormat(Qt.TextFormat.PlainText)
             summary.setWordWrap(True)
             box.addWidget(summary)
         for item in card.items[:ITEMS_SHOWN]:

@@ -66,6 +66,25 @@ def people_model(parent: Any = None) -> RowTableModel:
     return RowTableModel(PEOPLE_COLUMNS, extra_search=lambda r: r.email, parent=parent)
 
 
+def people_table(model: RowTableModel) -> QTableView:
+    """The People table view (the filter benchmark times this same view)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(False)  # one line a row: rows keep one height and never need measuring
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # ResizeToContents would read every row
+    header.setStretchLastSection(True)
+    for column, width in enumerate(COLUMN_WIDTHS):
+        table.setColumnWidth(column, width)
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)
+    return table
+
+
 class PeoplePage(Page):
     title = "People"
 
@@ -140,19 +159,9 @@ class PeoplePage(Page):
         return box
 
     def _table(self) -> QTableView:
-        self.table = QTableView()
+        self.table = people_table(self.model)
         self.table.setAccessibleName(self.tr("People"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # ResizeToContents would read every row
-        header.setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         state = self.ctx.settings.value("people/header")
         if isinstance(state, QByteArray) and not state.isEmpty():
             header.restoreState(state)  # widths, order and sort as the user left them
