@@ -241,12 +241,11 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
     inductions = induction_years(session, people if small else None)
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
                     School.name).outerjoin(School, School.id == Educator.school_id))
-    if small:
-        query = query.where(Educator.id.in_(people))
+    ordered = sorted(people)
+    rows = [row for start in range(0, len(ordered), 500)  # bounded IN lists, portable to every backend
+            for row in session.execute(query.where(Educator.id.in_(ordered[start:start + 500])))]
     out = []
-    for educator_id, employee_id, first, last, role, school in session.execute(query):
-        if educator_id not in people:
-            continue
+    for educator_id, employee_id, first, last, role, school in rows:
         t = totals.get(educator_id, Totals())
         induction = inductions.get(educator_id)
         out.append(((last.lower(), first.lower(), employee_id),
