@@ -1,0 +1,32 @@
+"""`mentordesk export ics`: meetings as a calendar file (RFC 5545)."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import Commands, Context
+
+
+def register(cli: Commands) -> None:
+    exports = cli.group("export", "export files")
+    parser = cli.add(exports, "ics", _export_ics,
+                     "orientation, support-team meetings, peer groups and other events as a calendar file (.ics) "
+                     "for Outlook or Google Calendar; importing a later export updates the same entries")
+    parser.add_argument("--year", metavar="YYYY-YYYY", help="school year (default: the current one)")
+    parser.add_argument("--school", metavar="NAME", help="only this school's events")
+    parser.add_argument("--person", metavar="EMPLOYEE_ID", help="only the events this educator attends")
+    parser.add_argument("--out", required=True, metavar="FILE.ics")
+
+
+def _export_ics(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.ics_export import export_ics
+    from app.services.years import current_label, ensure_year
+
+    label = args.year or current_label()
+    with ctx.db.unit_of_work() as session:
+        _year, created = ensure_year(session, label)
+        if created:
+            ctx.say(f"created school year {label} (July 1 to June 30)")
+        path, count = export_ics(session, label, args.out, school=args.school, person=args.person)
+    ctx.say(f"wrote {path}: {count} event{'s' if count != 1 else ''}")
+    return 0

@@ -1,0 +1,136 @@
+"""Calendar files: parsed back with icalendar and checked field by field (RFC 5545 as Outlook and
+Google need it), UIDs stable across exports, RRULE with EXDATE, SEQUENCE after a change, filters,
+and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from app.services import scheduling
+from app.services.ics_export import build_calendar, export_ics
+from app.services.scheduling import EventInput
+from tests.scheduling_fixtures import YEAR, make_district
+
+NY = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def district(session):
+    d = make_district(session)
+    d.series = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Beginning teachers' peer group", dt.datetime(2026, 10, 20, 15, 15), 45,
+        school_id=d.school.id, location="Library", educator_ids=[d.beginner.id, d.late.id],
+        outsiders=[("Dr. Kim", "kim@college.edu")], recurrence="weekly", repeat_until=dt.date(2026, 12, 15),
+        notes="SECRET coordinator note")).event_id
+    scheduling.skip_occurrence(session, d.series, dt.date(2026, 11, 24))  # Thanksgiving week
+    d.single = scheduling.save_event(session, YEAR, EventInput(
+        "support_team", "Ana Silva: support team", dt.datetime(2026, 8, 24, 13, 0), 60, school_id=d.school.id,
+        mentee_id=d.beginner.id, educator_ids=[d.beginner.id, d.mentor.id, d.principal.id])).event_id
+    d.other_school = scheduling.save_event(session, YEAR, EventInput(
+        "mentor_training", "Mentor training", dt.datetime(2026, 9, 30, 15, 30), 120,
+        educator_ids=[d.mentor2.id])).event_id
+    session.commit()
+    return d
+
+
+def _parse(path) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def _events(cal) -> dict[str, icalendar.Event]:
+    return {str(e["summary"]): e for e in cal.walk("VEVENT")}
+
+
+def test_calendar_file_fields(session, district, tmp_path):
+    path, count = export_ics(session, YEAR, tmp_path / "year.ics")
+    assert count == 3
+    raw = path.read_bytes()
+    assert b"SECRET" not in raw  # the coordinator's notes never leave the database
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n")
+    cal = _parse(path)
+    assert str(cal["version"]) == "2.0" and str(cal["prodid"]).startswith("-//MentorDesk//")
+    zones = cal.walk("VTIMEZONE")
+    assert len(zones) == 1 and str(zones[0]["tzid"]) == "America/New_York"
+    assert {c.name for c in zones[0].subcomponents} == {"STANDARD", "DAYLIGHT"}
+    events = _events(cal)
+    series = events["Beginning teachers' peer group"]
+    # Local wall-clock time with TZID, never UTC 'Z'.
+    assert b"DTSTART;TZID=America/New_York:20261020T151500" in raw
+    start = series.decoded("dtstart")
+    assert start == dt.datetime(2026, 10, 20, 15, 15, tzinfo=NY) and start.tzinfo.key == "America/New_York"
+    assert series.decoded("dtend") - start == dt.timedelta(minutes=45)
+    assert series.decoded("dtstamp").tzinfo is not None and series.decoded("dtstamp").utcoffset() == dt.timedelta(0)
+    assert str(series["uid"]) == f"{district.series}@mentordesk"
+    rule = series["rrule"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [1]
+    assert rule["UNTIL"][0] == dt.datetime(2026, 12, 16, 4, 59, 59, tzinfo=dt.timezone.utc)
+    exdates = [d.dt for d in series["exdate"].dts]
+    assert exdates == [dt.datetime(2026, 11, 24, 15, 15, tzinfo=NY)]
+    assert int(series["sequence"]) == 1  # the exception changed it once
+    assert str(series["location"]) == "Library"
+    attendees = sorted(str(a) for a in series.get("attendee"))
+    assert attendees == ["mailto:ana.silva@district.org", "mailto:ben.hart@district.org", "mailto:kim@college.edu"]
+    single = events["Ana Silva: support team"]
+    assert "rrule" not in single and single.decoded("dtstart") == dt.datetime(2026, 8, 24, 13, 0, tzinfo=NY)
+    assert "Support-team meeting" in str(single["description"])
+
+
+def test_occurrences_from_the_file_match_the_service(session, district, tmp_path):
+    """What a calendar program expands from RRULE/EXDATE is what the app shows."""
+    from dateutil.rrule import rrulestr
+
+    cal = _parse(export_ics(session, YEAR, tmp_path / "year.ics")[0])
+    series = _events(cal)["Beginning teachers' peer group"]
+    start = series.decoded("dtstart")
+    rule = rrulestr(series["rrule"].to_ical().decode(), dtstart=start)
+    skipped = {d.dt for d in series["exdate"].dts}
+    from_file = [d for d in rule if d not in skipped]
+    shown = scheduling.occurrences_of(scheduling.get_event(session, district.series), NY)
+    assert [d.astimezone(dt.timezone.utc) for d in from_file] == [o.start for o in shown]
+    assert len(shown) == 8  # Oct 20 to Dec 15, less Thanksgiving week
+
+
+def test_uids_stable_and_sequence_rises_on_change(session, district, tmp_path):
+    first = _parse(export_ics(session, YEAR, tmp_path / "a.ics")[0])
+    second = _parse(export_ics(session, YEAR, tmp_path / "b.ics")[0])
+    assert (tmp_path / "a.ics").read_bytes() == (tmp_path / "b.ics").read_bytes()  # nothing changed
+    uids = {str(e["uid"]): int(e["sequence"]) for e in first.walk("VEVENT")}
+    assert uids == {str(e["uid"]): int(e["sequence"]) for e in second.walk("VEVENT")}
+    scheduling.move_event(session, district.single, dt.datetime(2026, 8, 25, 9, 0, tzinfo=NY))
+    session.commit()
+    third = _parse(export_ics(session, YEAR, tmp_path / "c.ics")[0])
+    after = {str(e["uid"]): e for e in third.walk("VEVENT")}
+    assert set(after) == set(uids)  # the same entries, updated, not duplicated
+    moved = after[f"{district.single}@mentordesk"]
+    assert int(moved["sequence"]) == uids[f"{district.single}@mentordesk"] + 1
+    assert moved.decoded("dtstart") == dt.datetime(2026, 8, 25, 9, 0, tzinfo=NY)
+
+
+def test_cancelled_event_is_exported_cancelled(session, district):
+    scheduling.set_status(session, district.other_school, "cancelled")
+    events = _events(build_calendar(session, YEAR))
+    assert str(events["Mentor training"]["status"]) == "CANCELLED"
+
+
+def test_filters_by_school_and_person(session, district):
+    by_school = _events(build_calendar(session, YEAR, school="lincoln elementary"))
+    assert set(by_school) == {"Beginning teachers' peer group", "Ana Silva: support team"}
+    by_person = _events(build_calendar(session, YEAR, person="M2"))
+    assert set(by_person) == {"Mentor training"}
+    mentee = _events(build_calendar(session, YEAR, person="B1"))
+    assert set(mentee) == {"Beginning teachers' peer group", "Ana Silva: support team"}
+
+
+def test_command_line(run_cli, session, district, tmp_path):
+    out = tmp_path / "ana.ics"
+    code, stdout, _ = run_cli("export", "ics", "--year", YEAR, "--person", "B1", "--out", str(out))
+    assert code == 0 and "2 events" in stdout
+    assert len(_parse(out).walk("VEVENT")) == 2
+    code, _, err = run_cli("export", "ics", "--year", YEAR, "--school", "Nowhere High", "--out", str(out))
+    assert code == 2 and "no school named 'Nowhere High'" in err and "Lincoln Elementary" in err
+    code, _, err = run_cli("export", "ics", "--year", YEAR, "--out", str(tmp_path / "x.txt"))
+    assert code == 2 and ".ics" in err

@@ -1,0 +1,290 @@
+"""Scheduling: support teams and their checks, recurrence across daylight saving, exceptions,
+conflicts that name who and what, free-time proposals, attendance, program activities and the
+compliance cards with their citations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.services import scheduling, support_teams
+from app.services.assignments import reassign
+from app.services.errors import ValidationError
+from app.services.scheduling import EventInput, SchedulingConflict
+from tests.scheduling_fixtures import YEAR, make_district
+
+NY = ZoneInfo("America/New_York")
+UTC = dt.timezone.utc
+
+
+@pytest.fixture
+def district(session):
+    return make_district(session)
+
+
+def _local(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=NY)
+
+
+# --- support teams --------------------------------------------------------------------------
+
+def test_support_team_filled_from_assignment_and_principal(session, district):
+    assert support_teams.fill_from_assignments(session, YEAR) >= 2
+    team = support_teams.team(session, YEAR, district.beginner.id)
+    assert [(m.name, m.role) for m in team] == [("Maria Lopez", "mentor"), ("Paula Reyes", "evaluator")]
+    checks = support_teams.check_team(team)
+    assert all(c.met for c in checks)
+    assert "603 CMR 7.12(2)(c)" in checks[0].citation
+    # Running again changes nothing.
+    assert support_teams.fill_from_assignments(session, YEAR) == 0
+    # A reassignment (hold-harmless) puts the new mentor on the team in place of the old one.
+    reassign(session, district.assignment.id, new_mentor_id=district.mentor2.id,
+             on=district.year.first_day + dt.timedelta(days=30))
+    support_teams.fill_from_assignments(session, YEAR)
+    team = support_teams.team(session, YEAR, district.beginner.id)
+    assert [(m.name, m.role) for m in team] == [("Sam Okafor", "mentor"), ("Paula Reyes", "evaluator")]
+
+
+def test_support_team_checks_name_the_problem(session, district):
+    # No team at all: both missing.
+    assert support_teams.problems([]) == ["no mentor on the support team",
+                                          "no evaluator (an administrator) on the support team"]
+    support_teams.add_member(session, YEAR, district.late.id, "mentor", member_id=district.mentor2.id)
+    support_teams.add_member(session, YEAR, district.late.id, "evaluator", member_id=district.mentor2.id)
+    problems = support_teams.problems(support_teams.team(session, YEAR, district.late.id))
+    assert problems == ["evaluator Sam Okafor is not an administrator", "Sam Okafor is both mentor and evaluator"]
+    support_teams.add_member(session, YEAR, district.late.id, "other", outside_name="Dr. Kim (program supervisor)")
+    assert "Dr. Kim (program supervisor) (other)" in [m.text for m in support_teams.team(session, YEAR, district.late.id)]
+    with pytest.raises(ValidationError, match="own support team"):
+        support_teams.add_member(session, YEAR, district.late.id, "other", member_id=district.late.id)
+
+
+# --- recurrence -----------------------------------------------------------------------------
+
+def test_weekly_meeting_keeps_local_time_across_november_and_march_dst(session, district):
+    fall = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Beginning teachers' peer group", dt.datetime(2026, 10, 20, 15, 15), 45,
+        educator_ids=[district.beginner.id], recurrence="weekly", repeat_until=dt.date(2026, 11, 10))).event_id
+    spring = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Spring peer group", dt.datetime(2027, 3, 2, 15, 15), 45,
+        educator_ids=[district.late.id], recurrence="weekly", repeat_until=dt.date(2027, 3, 23))).event_id
+    tz = scheduling.zone(session)
+    fall_occ = scheduling.occurrences_of(scheduling.get_event(session, fall), tz)
+    assert [o.date.isoformat() for o in fall_occ] == ["2026-10-20", "2026-10-27", "2026-11-03", "2026-11-10"]
+    assert {o.start.astimezone(NY).time() for o in fall_occ} == {dt.time(15, 15)}
+    # EDT (UTC-4) before November 1, EST (UTC-5) after.
+    assert [o.start.astimezone(UTC).hour for o in fall_occ] == [19, 19, 20, 20]
+    spring_occ = scheduling.occurrences_of(scheduling.get_event(session, spring), tz)
+    assert [o.start.astimezone(UTC).hour for o in spring_occ] == [20, 20, 19, 19]  # March 14, 2027
+    assert {o.start.astimezone(NY).time() for o in spring_occ} == {dt.time(15, 15)}
+
+
+def test_exceptions_biweekly_and_monthly(session, district):
+    event_id = scheduling.save_event(session, YEAR, EventInput(
+        "support_team", "Ana's team", dt.datetime(2026, 9, 8, 14, 0), 30, mentee_id=district.beginner.id,
+        educator_ids=[district.beginner.id, district.mentor.id], recurrence="biweekly",
+        repeat_until=dt.date(2026, 10, 31))).event_id
+    scheduling.skip_occurrence(session, event_id, dt.date(2026, 10, 6))
+    info = scheduling.get_event(session, event_id)
+    assert info.sequence == 1
+    dates = [o.date.isoformat() for o in scheduling.occurrences_of(info, scheduling.zone(session))]
+    assert dates == ["2026-09-08", "2026-09-22", "2026-10-20"]
+    monthly = scheduling.save_event(session, YEAR, EventInput(
+        "mentor_training", "Mentor forum", dt.datetime(2026, 9, 15, 15, 30), 60,  # third Tuesday
+        educator_ids=[district.mentor2.id], recurrence="monthly", repeat_until=dt.date(2026, 12, 31))).event_id
+    dates = [o.date for o in scheduling.occurrences_of(scheduling.get_event(session, monthly), scheduling.zone(session))]
+    assert dates == [dt.date(2026, 9, 15), dt.date(2026, 10, 20), dt.date(2026, 11, 17), dt.date(2026, 12, 15)]
+    assert all(d.weekday() == 1 for d in dates)
+    # A series with no end date runs to the last day of school.
+    open_ended = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Open", dt.datetime(2026, 9, 9, 7, 0), 30, recurrence="weekly")).event_id
+    assert scheduling.get_event(session, open_ended).repeat_until == district.year.last_day
+
+
+def test_validation_names_fields(session, district):
+    with pytest.raises(ValidationError) as err:
+        scheduling.save_event(session, YEAR, EventInput("party", "", dt.datetime(2028, 1, 1, 9), 2))
+    text = str(err.value)
+    for expected in ("kind", "title", "minutes", "outside school year 2026-2027"):
+        assert expected in text
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+def test_conflict_names_who_and_what(session, district):
+    scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Peer group", dt.datetime(2026, 9, 15, 15, 15), 45,
+        educator_ids=[district.beginner.id, district.late.id], recurrence="weekly"))
+    meeting = EventInput("support_team", "Ana's team", dt.datetime(2026, 11, 17, 15, 30), 30,
+                         mentee_id=district.beginner.id, educator_ids=[district.beginner.id, district.mentor.id])
+    with pytest.raises(SchedulingConflict) as err:
+        scheduling.save_event(session, YEAR, meeting)
+    message = str(err.value)
+    assert "Ana Silva is already in peer group \u201cPeer group\u201d on Tue 11/17/2026 3:15 PM-4:00 PM" in message
+    assert "Maria Lopez" not in message  # she is free
+    assert [c.person for c in err.value.conflicts] == ["Ana Silva"]
+    # Saved anyway when the coordinator says so; the conflicts come back with the result.
+    result = scheduling.save_event(session, YEAR, meeting, allow_conflicts=True)
+    assert len(result.conflicts) == 1
+    # Editing the event does not conflict with itself; an exception on the clashing date clears it.
+    series = scheduling.list_events(session, YEAR, kinds=["peer_group"])[0]
+    scheduling.skip_occurrence(session, series.id, dt.date(2026, 11, 17))
+    again = scheduling.input_from(scheduling.get_event(session, result.event_id), scheduling.zone(session))
+    assert scheduling.save_event(session, YEAR, again, event_id=result.event_id).conflicts == ()
+
+
+def test_cancelled_events_and_moves(session, district):
+    first = scheduling.save_event(session, YEAR, EventInput(
+        "observation", "Observation", dt.datetime(2026, 10, 1, 10, 0), 50, educator_ids=[district.mentor.id])).event_id
+    scheduling.set_status(session, first, "cancelled")
+    # The cancelled one is no clash.
+    second = scheduling.save_event(session, YEAR, EventInput(
+        "three_way", "Check-in", dt.datetime(2026, 10, 1, 10, 15), 30, educator_ids=[district.mentor.id])).event_id
+    other = scheduling.save_event(session, YEAR, EventInput(
+        "other", "Staff meeting", dt.datetime(2026, 10, 2, 10, 0), 60, educator_ids=[district.mentor.id])).event_id
+    with pytest.raises(SchedulingConflict, match="Maria Lopez is already in other \u201cStaff meeting\u201d"):
+        scheduling.move_event(session, second, _local(2026, 10, 2, 10, 30))
+    before = scheduling.get_event(session, second).sequence
+    scheduling.move_event(session, second, _local(2026, 10, 2, 11, 0))
+    moved = scheduling.get_event(session, second)
+    assert moved.starts_at == _local(2026, 10, 2, 11, 0).astimezone(UTC)
+    assert moved.sequence == before + 1
+    assert other
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(1, 8)), min_size=1, max_size=8),
+       st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(1, 8)))
+def test_conflicts_match_brute_force(session, district, existing, candidate):
+    """Whatever the events, a conflict is reported exactly when two time spans overlap."""
+    def span(day, quarter, length):
+        start = _local(2026, 10, 5 + day, 7, 0) + dt.timedelta(minutes=15 * quarter)
+        return start, start + dt.timedelta(minutes=15 * length)
+
+    nested = session.begin_nested()
+    try:
+        for index, (day, quarter, length) in enumerate(existing):
+            start, _ = span(day, quarter, length)
+            scheduling.save_event(session, YEAR, EventInput("other", f"E{index}", start, 15 * length,
+                                                            educator_ids=[district.mentor.id]), allow_conflicts=True)
+        start, end = span(*candidate)
+        result = scheduling.save_event(session, YEAR, EventInput("other", "new", start, 15 * candidate[2],
+                                                                 educator_ids=[district.mentor.id]),
+                                       allow_conflicts=True)
+        expected = sorted(f"E{i}" for i, e in enumerate(existing) if span(*e)[0] < end and start < span(*e)[1])
+        assert sorted(c.other_title for c in result.conflicts) == expected
+        assert all(c.person == "Maria Lopez" for c in result.conflicts)
+    finally:
+        nested.rollback()
+
+
+# --- free-time proposals --------------------------------------------------------------------
+
+def test_proposals_use_shared_planning_periods_and_skip_other_events(session, district):
+    monday = _local(2026, 9, 14, 7, 0)
+    # Ana and Maria both plan in period 3 (9:50-10:40).
+    proposals = scheduling.propose_times(session, YEAR, [district.beginner.id, district.mentor.id], 40,
+                                         after=monday, count=3, after_school=False)
+    assert [p.when for p in proposals] == ["Mon 9/14/2026 9:50 AM-10:30 AM", "Tue 9/15/2026 9:50 AM-10:30 AM",
+                                           "Wed 9/16/2026 9:50 AM-10:30 AM"]
+    assert all(p.reason == "planning period 3" for p in proposals)
+    # Maria observes on Monday in period 3: Monday is then only possible after school.
+    scheduling.save_event(session, YEAR, EventInput("observation", "Observation", dt.datetime(2026, 9, 14, 9, 50),
+                                                    50, educator_ids=[district.mentor.id]))
+    proposals = scheduling.propose_times(session, YEAR, [district.beginner.id, district.mentor.id], 40,
+                                         after=monday, count=2)
+    assert [(p.when, p.reason) for p in proposals] == [("Mon 9/14/2026 2:50 PM-3:30 PM", "after school"),
+                                                        ("Tue 9/15/2026 9:50 AM-10:30 AM", "planning period 3")]
+    # Ana (period 3) and Ben (period 5) share no planning period: after school only.
+    proposals = scheduling.propose_times(session, YEAR, [district.beginner.id, district.late.id], 30,
+                                         after=monday, count=1)
+    assert proposals[0].reason == "after school"
+    # The principal (no teaching periods) fits Ana's planning period.
+    proposals = scheduling.propose_times(session, YEAR, [district.beginner.id, district.principal.id], 30,
+                                         after=_local(2026, 9, 15, 7, 0), count=1, after_school=False)
+    assert proposals[0].when == "Tue 9/15/2026 9:50 AM-10:20 AM"
+    # Before the first day of school, the working day is open (the team meets before the year, 004).
+    proposals = scheduling.propose_times(session, YEAR, [district.beginner.id, district.late.id], 60,
+                                         after=_local(2026, 8, 17, 7, 0), count=1)
+    assert (proposals[0].when, proposals[0].reason) == ("Mon 8/17/2026 8:00 AM-9:00 AM", "before the school year")
+
+
+def test_bell_schedule_rejects_bad_periods(session, district):
+    with pytest.raises(ValidationError, match="before it starts"):
+        scheduling.set_bell_schedule(session, district.school.id, [("1", dt.time(9), dt.time(8))])
+    scheduling.set_bell_schedule(session, district.school.id, [("A", dt.time(8), dt.time(9))])
+    assert [p.name for p in scheduling.bell_schedule(session, district.school.id)] == ["A"]
+    scheduling.set_bell_schedule(session, district.school.id, [("1", dt.time(8), dt.time(9)),
+                                                               ("A", dt.time(9), dt.time(10))])
+    assert [p.name for p in scheduling.bell_schedule(session, district.school.id)] == ["1", "A"]
+
+
+# --- attendance, activities, compliance cards -----------------------------------------------
+
+def _orientation(session, district, day=dt.date(2026, 8, 20)):
+    event_id = scheduling.save_event(session, YEAR, EventInput(
+        "orientation", "New educator orientation", dt.datetime.combine(day, dt.time(8, 30)), 240,
+        educator_ids=[district.beginner.id, district.incoming.id, district.late.id],
+        outsiders=[("Dr. Kim", "kim@college.edu")])).event_id
+    return event_id
+
+
+def test_attendance_activities_and_orientation_card(session, district):
+    event_id = _orientation(session, district)
+    today = dt.date(2026, 9, 1)
+    card = scheduling.orientation_card(session, YEAR, today=today)
+    assert card.citation.startswith("603 CMR 7.12(2)(a)")
+    assert card.status == "overdue" and len(card.items) == 3  # not held yet (no attendance)
+    scheduling.record_attendance(session, event_id, dt.date(2026, 8, 20), [district.beginner.id, district.incoming.id],
+                                 absent=[district.late.id])
+    assert scheduling.get_event(session, event_id).status == "held"
+    card = scheduling.orientation_card(session, YEAR, today=today)
+    # Ben is hired 40 days after the first day: due within 14 days of his hire date, not yet overdue.
+    assert [i.text for i in card.items] == [
+        f"Ben Hart (Lincoln Elementary): none yet, due {(district.late.hire_date + dt.timedelta(days=14)).isoformat()}"]
+    assert card.status == "warning"
+    statuses = {s.name: s.state for s in scheduling.orientation_status(session, YEAR, today)}
+    assert statuses == {"Ana Silva": "met", "Ida Ng": "met", "Ben Hart": "due"}
+    # A weekly peer group held twice with attendance, once more marked held without attendance taken.
+    group = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Peer group", dt.datetime(2026, 9, 1, 15, 15), 45,
+        educator_ids=[district.beginner.id, district.late.id], recurrence="weekly",
+        repeat_until=dt.date(2026, 9, 15))).event_id
+    scheduling.record_attendance(session, group, dt.date(2026, 9, 1), [district.beginner.id])
+    scheduling.record_attendance(session, group, dt.date(2026, 9, 8), [district.beginner.id, district.late.id])
+    activities = {a["type"]: a for a in scheduling.program_activities(session, YEAR)}
+    assert activities["orientation"] == {"type": "orientation", "label": "Orientation", "held": 1, "attendance": 2,
+                                         "participants": 2}
+    assert activities["peer_group"]["held"] == 2 and activities["peer_group"]["attendance"] == 3
+    # Nothing scheduled in another year: "no data".
+    assert scheduling.program_activities(session, "2027-2028") is None
+
+
+def test_team_meeting_and_team_complete_cards(session, district):
+    support_teams.fill_from_assignments(session, YEAR)
+    complete = scheduling.team_complete_card(session, YEAR)
+    assert complete.citation == support_teams.CITE_TEAM
+    assert [i.text for i in complete.items] == [
+        "Ben Hart (Lincoln Elementary): no mentor on the support team"]
+    meeting = scheduling.save_event(session, YEAR, EventInput(
+        "support_team", "Ana: support team", dt.datetime(2026, 8, 24, 13, 0), 60, mentee_id=district.beginner.id,
+        educator_ids=[district.beginner.id, district.mentor.id, district.principal.id])).event_id
+    scheduling.record_attendance(session, meeting, dt.date(2026, 8, 24),
+                                 [district.beginner.id, district.mentor.id, district.principal.id])
+    card = scheduling.team_meeting_card(session, YEAR, today=dt.date(2026, 9, 1))
+    assert card.citation.startswith("004")
+    assert [i.text.split(":")[0] for i in card.items] == ["Ben Hart (Lincoln Elementary)"]
+    assert not card.items[0].overdue
+    late = scheduling.team_meeting_card(session, YEAR, today=district.late.hire_date + dt.timedelta(days=20))
+    assert late.items[0].overdue and "overdue" in late.items[0].text
+
+
+def test_cards_are_registered(session, district):
+    from app.services.attention import collect
+
+    keys = [c.key for c in collect(session, YEAR)]
+    assert {"orientation", "support_team_met", "support_team_complete"} <= set(keys)
