@@ -129,9 +129,12 @@ def totals_by_mentee(session: Session, start: dt.date, end: dt.date) -> dict[uui
 
 def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Iterable[uuid.UUID]) -> Totals:
     """The sum over a set of mentees (e.g. the beginning teachers served, for the state report)."""
-    wanted = set(mentee_ids)
-    per = totals_by_mentee(session, start, end)
-    picked = [t for m, t in per.items() if m in wanted]
+    return sum_totals(totals_by_mentee(session, start, end), mentee_ids)
+
+
+def sum_totals(per_mentee: dict[uuid.UUID, Totals], mentee_ids: Iterable[uuid.UUID]) -> Totals:
+    """Add up `totals_by_mentee` over a set of mentees (one query serves several sets)."""
+    picked = [per_mentee[m] for m in set(mentee_ids) if m in per_mentee]
     return Totals(sum(t.minutes for t in picked), sum(t.observations for t in picked), sum(t.entries for t in picked))
 
 

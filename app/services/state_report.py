@@ -250,9 +250,10 @@ def _time_log_figures(session: Session, year: SchoolYear, educators: list[Any], 
     if not hours.any_entries(session, year.window_start, year.window_end):
         return []
     ids = {e.employee_id: e.id for e in educators}
+    per_mentee = hours.totals_by_mentee(session, year.window_start, year.window_end)
     for section in (teachers, administrators):
         served = [ids[p.employee_id] for p in section.beginning_served]
-        totals = hours.totals_for(session, year.window_start, year.window_end, served)
+        totals = hours.sum_totals(per_mentee, served)
         section.observations, section.mentoring_minutes = totals.observations, totals.minutes
     return hours.hours_by_month(session, year.window_start, year.window_end,
                                 [ids[p.employee_id] for p in teachers.beginning_served])
