@@ -161,6 +161,22 @@ def test_a_bad_value_shows_the_rule_and_saves_nothing(people, database):
         assert s.scalars(select(Educator).where(Educator.employee_id == "E2")).one().room is None
 
 
+def test_moving_to_someone_else_asks_before_dropping_edits(people, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    detail = _open(people, "E2")
+    detail.set_value("room", "typed")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_a: asked.append(text) or answers.pop(0))
+    people.select_person("E1")
+    assert asked == ["Discard your unsaved changes to Ben Okafor?"]
+    assert detail.values()["room"] == "typed"  # kept editing Ben
+    assert people.model.row_at(people.table.currentIndex().row()).employee_id == "E2"
+    people.select_person("E1")
+    assert detail.values()["first_name"] == "Ana"
+
+
 def test_someone_else_saved_first_reload_or_overwrite(people, db_url):
     from app.db import Database
     from app.services.educators import load_form, save_form

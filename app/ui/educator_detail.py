@@ -69,6 +69,7 @@ class EducatorDetail(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.form: EducatorForm | None = None  # None while adding someone new
+        self.person_name = ""
         self.adding = False
         self.stale_box: QMessageBox | None = None
         self.editors: dict[str, QLineEdit | QComboBox] = {}
@@ -153,6 +154,17 @@ class EducatorDetail(QWidget):
             return True
         return self.form is not None and self.values() != {f: self.form.fields.get(f, "") for f in self.editors}
 
+    def may_leave(self) -> bool:
+        """Moving to someone else: typed edits are only dropped when the user says so."""
+        if not self.is_dirty() or (self.adding and not any(self.values()[f] for f in ("employee_id", "last_name"))):
+            return True
+        who = self.tr("the new educator") if self.adding else self.person_name
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("Discard your unsaved changes to %1?").replace("%1", who),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
     def show_person(self, educator_id: uuid.UUID, note: str = "") -> None:
         from app.services.educators import load_form
 
@@ -175,6 +187,7 @@ class EducatorDetail(QWidget):
     def _show_form(self, form: EducatorForm) -> None:
         previous, self.form, self.adding = self.form, form, False
         first, last = form.fields["first_name"], form.fields["last_name"]
+        self.person_name = f"{first} {last}"
         self.heading.setText(f"<h3>{html.escape(first)} {html.escape(last)}</h3>")
         if previous is None or previous.id != form.id:
             self.message.clear()  # a message about someone else does not carry over

@@ -239,10 +239,15 @@ class PeoplePage(Page):
             self.table.scrollTo(self.model.index(row, 0))
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
-        if current.isValid():
-            person: PersonRow = self.model.row_at(current.row())
-            if person.id != self.detail.educator_id:
-                self.detail.show_person(person.id)
+        if not current.isValid():
+            return
+        person: PersonRow = self.model.row_at(current.row())
+        if person.id == self.detail.educator_id:
+            return
+        if self.detail.may_leave():
+            self.detail.show_person(person.id)
+        elif self.detail.educator_id is not None:
+            self._select(self.detail.educator_id)  # keep editing: the selection goes back
 
     def show_educator(self, educator_id: uuid.UUID) -> None:
         """Open one person in the pane, selected in the table when the filters show them."""
@@ -258,6 +263,8 @@ class PeoplePage(Page):
     # --- actions -------------------------------------------------------------------------
 
     def add_educator(self) -> None:
+        if not self.detail.may_leave():
+            return
         self.table.clearSelection()
         self.detail.start_new()
 
