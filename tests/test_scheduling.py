@@ -288,3 +288,28 @@ def test_cards_are_registered(session, district):
 
     keys = [c.key for c in collect(session, YEAR)]
     assert {"orientation", "support_team_met", "support_team_complete"} <= set(keys)
+
+
+def test_principal_roster_shows_team_and_orientation_never_notes(session, district, tmp_path):
+    from pypdf import PdfReader
+
+    from app.services import principal_roster
+
+    support_teams.fill_from_assignments(session, YEAR)
+    event_id = _orientation(session, district)
+    from app.models.scheduling import Event
+
+    session.get(Event, event_id).notes = "PRIVATE coordinator note"
+    scheduling.record_attendance(session, event_id, dt.date(2026, 8, 20), [district.beginner.id])
+    lines = {line.name: line for line in principal_roster.roster_lines(session, YEAR)["Lincoln Elementary"]}
+    ana = lines["Ana Silva"]
+    assert ana.support_team == "Maria Lopez (mentor); Paula Reyes (evaluator)"
+    assert ana.orientation == "08/20/2026"
+    ben = lines["Ben Hart"]
+    assert ben.support_team == "Paula Reyes (evaluator)" and ben.orientation == ""
+    assert "support team: no mentor on the support team" in ben.flags
+    session.commit()
+    path = principal_roster.write_roster_pdf(session, YEAR, tmp_path / "roster.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "Paula Reyes (evaluator)" in " ".join(text.split()) and "08/20/2026" in text
+    assert "PRIVATE" not in text

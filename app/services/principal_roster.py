@@ -87,7 +87,33 @@ def _extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uu
     extras: dict[uuid.UUID, dict] = {educator_id: {} for educator_id in ids}
     for educator_id, fields in _time_log_extras(session, year, ids).items():
         extras.setdefault(educator_id, {}).update(fields)
+    for educator_id, fields in _schedule_extras(session, year, ids).items():
+        extras.setdefault(educator_id, {}).update(fields)
     return extras
+
+
+def _schedule_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Support-team members and the orientation attended, from the scheduling services (names,
+    roles and dates only: event notes are never read)."""
+    from app.services import scheduling, support_teams
+
+    wanted = set(ids)
+    teams = support_teams.teams(session, year.label, ids)
+    oriented = {s.educator_id: s for s in scheduling.orientation_status(session, year.label) if s.educator_id in wanted}
+    out: dict[uuid.UUID, dict] = {}
+    for educator_id in ids:
+        members = teams.get(educator_id, [])
+        status = oriented.get(educator_id)
+        flags = []
+        if members:
+            flags += [f"support team: {p}" for p in support_teams.problems(members)]
+        fields = {"support_team": "; ".join(m.text for m in members), "flags": tuple(flags)}
+        if status is not None and status.met_on is not None:
+            fields["orientation"] = status.met_on.strftime("%m/%d/%Y")
+        elif status is not None and status.state == "overdue":
+            fields["flags"] = (*flags, "no orientation (603 CMR 7.12(2)(a))")
+        out[educator_id] = fields
+    return out
 
 
 def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
