@@ -1,0 +1,793 @@
+"""CAP: candidates, placements, the five-step cycle, three-way meetings, observations, evidence, ratings,
+calibration, readiness, what is still owed, practicum hours (issue 8; seeds 000, 001; DOMAIN.md "CAP in
+detail"). The edition's rules come from resources/cap (services/cap_rubrics.py), never from constants here.
+
+Every function takes the session it works in; what leaves this module for the UI, the forms and the
+report is plain data (`CandidateSummary` and friends), never a live ORM object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Educator, School, SchoolYear
+from app.models.cap import (
+    EVIDENCE_CATEGORIES,
+    OBSERVATION_KINDS,
+    OBSERVATION_STATUSES,
+    OBSERVERS,
+    RATERS,
+    RATING_STAGES,
+    CapCandidate,
+    CapEvidence,
+    CapHours,
+    CapHoursRequirement,
+    CapObservation,
+    CapOrganization,
+    CapPlacement,
+    CapRating,
+    CapStep,
+    CapSurvey,
+)
+from app.services import cap_rubrics
+from app.services.cap_rubrics import DIMENSIONS, Edition
+from app.services.errors import FieldProblem, UsageError, ValidationError
+from app.services.years import ensure_year, label_for
+
+DEFAULT_HOURS = 300  # DOMAIN.md: commonly 300 hours, at least 100 in full responsibility (editable table)
+DEFAULT_FULL_RESPONSIBILITY = 100
+HELD = ("held", "feedback_given")
+
+
+def day_text(day: dt.date) -> str:
+    """'3 March' (how supervisors write dates on the forms)."""
+    return f"{day.day} {day.strftime('%B')}"
+
+
+def _problem(field_name: str, value: object, reason: str) -> ValidationError:
+    return ValidationError([FieldProblem(field_name, "" if value is None else str(value), reason)])
+
+
+# ----------------------------------------------------------------------------------------------
+# Organizations, hours required, candidates, placements
+
+
+def ensure_organization(session: Session, name: str, *, org_code: str | None = None,
+                        contact_email: str | None = None) -> CapOrganization:
+    name = name.strip()
+    if not name:
+        raise _problem("organization", name, "give the sponsoring organization's name")
+    found = session.scalars(select(CapOrganization).where(func.lower(CapOrganization.name) == name.lower())).first()
+    if found is None:
+        found = CapOrganization(name=name, org_code=org_code, contact_email=contact_email)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def set_hours_requirement(session: Session, license_field: str, hours: int,
+                          full_responsibility_hours: int = 0) -> None:
+    """The practicum hours a license field requires ('*' = every other field)."""
+    if hours <= 0 or full_responsibility_hours < 0 or full_responsibility_hours > hours:
+        raise _problem("hours", hours, "hours must be positive and at least the full-responsibility hours")
+    row = session.scalars(select(CapHoursRequirement).where(CapHoursRequirement.license_field == license_field)).first()
+    if row is None:
+        row = CapHoursRequirement(license_field=license_field, hours=hours)
+        session.add(row)
+    row.hours = hours
+    row.full_responsibility_hours = full_responsibility_hours
+    session.flush()
+
+
+def hours_requirement(session: Session, license_field: str) -> tuple[int, int]:
+    """(hours, full-responsibility hours) for a license field; the '*' row, else 300/100."""
+    rows = {r.license_field.lower(): r for r in session.scalars(select(CapHoursRequirement))}
+    row = rows.get(license_field.strip().lower()) or rows.get("*")
+    if row is None:
+        return DEFAULT_HOURS, DEFAULT_FULL_RESPONSIBILITY
+    return row.hours, row.full_responsibility_hours
+
+
+def add_candidate(session: Session, *, organization: CapOrganization, first_name: str, last_name: str,
+                  program: str, license_field: str, license_grades: str, practicum_start: dt.date,
+                  practicum_end: dt.date, candidate_number: str | None = None, email: str | None = None,
+                  hours_required: int | None = None) -> CapCandidate:
+    problems = []
+    if not first_name.strip() or not last_name.strip():
+        problems.append(FieldProblem("name", f"{first_name} {last_name}".strip(), "first and last name are required"))
+    if practicum_end < practicum_start:
+        problems.append(FieldProblem("practicum_end", practicum_end.isoformat(), "ends before the practicum starts"))
+    if problems:
+        raise ValidationError(problems)
+    if hours_required is None:
+        hours_required = hours_requirement(session, license_field)[0]
+    candidate = CapCandidate(organization_id=organization.id, first_name=first_name.strip(),
+                             last_name=last_name.strip(), program=program, license_field=license_field,
+                             license_grades=license_grades, practicum_start=practicum_start,
+                             practicum_end=practicum_end, candidate_number=candidate_number, email=email,
+                             hours_required=hours_required)
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps_name: str,
+                  ps_email: str | None = None, school: School | None = None, grade: str | None = None,
+                  subject: str | None = None, start_date: dt.date | None = None, end_date: dt.date | None = None,
+                  edition: str | None = None, year_label: str | None = None) -> CapPlacement:
+    """A placement with its five steps, each due at the edition's typical week of the practicum."""
+    start = start_date or candidate.practicum_start
+    end = end_date or candidate.practicum_end
+    year_label = year_label or label_for(start)
+    year, _ = ensure_year(session, year_label)
+    rubric = cap_rubrics.get(edition) if edition else cap_rubrics.edition_for_year(year_label)
+    if not ps_name.strip():
+        raise _problem("program_supervisor", ps_name, "name the program supervisor")
+    placement = CapPlacement(candidate_id=candidate.id, school_year_id=year.id, sp_id=sp.id,
+                             school_id=(school.id if school else sp.school_id), grade=grade, subject=subject,
+                             ps_name=ps_name.strip(), ps_email=ps_email, start_date=start, end_date=end,
+                             edition=rubric.edition)
+    session.add(placement)
+    session.flush()
+    for step in rubric.steps:
+        due = min(end, start + dt.timedelta(weeks=int(step.get("week", 1))))
+        session.add(CapStep(placement_id=placement.id, number=step["number"], due_on=due, status="not_started"))
+    session.flush()
+    return placement
+
+
+def _placement(session: Session, placement_id: uuid.UUID) -> CapPlacement:
+    placement = session.get(CapPlacement, placement_id)
+    if placement is None or placement.deleted_at is not None:
+        raise UsageError(f"no CAP placement {placement_id}")
+    return placement
+
+
+def edition_of(session: Session, placement_id: uuid.UUID) -> Edition:
+    return cap_rubrics.get(_placement(session, placement_id).edition)
+
+
+def set_goals(session: Session, placement_id: uuid.UUID, *, professional_practice: str | None = None,
+              student_learning: str | None = None) -> None:
+    placement = _placement(session, placement_id)
+    if professional_practice is not None:
+        placement.professional_practice_goal = professional_practice
+    if student_learning is not None:
+        placement.student_learning_goal = student_learning
+    session.flush()
+
+
+def find_placements(session: Session, year_label: str, *, candidate: str | None = None,
+                    sp_id: uuid.UUID | None = None) -> list[CapPlacement]:
+    """A year's placements, optionally one candidate (name, part of a name, candidate number or id)."""
+    query = (select(CapPlacement).join(CapCandidate, CapCandidate.id == CapPlacement.candidate_id)
+             .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id).where(SchoolYear.label == year_label))
+    if sp_id is not None:
+        query = query.where(CapPlacement.sp_id == sp_id)
+    if candidate:
+        text = candidate.strip()
+        conditions = [func.lower(CapCandidate.first_name + " " + CapCandidate.last_name).contains(text.lower()),
+                      CapCandidate.candidate_number == text]
+        try:
+            conditions.append(CapCandidate.id == uuid.UUID(text))
+        except ValueError:
+            pass
+        query = query.where(or_(*conditions))
+    return list(session.scalars(query.order_by(CapCandidate.last_name, CapCandidate.first_name)))
+
+
+# ----------------------------------------------------------------------------------------------
+# The five-step cycle
+
+
+def _step(session: Session, placement_id: uuid.UUID, number: int) -> CapStep:
+    step = session.scalars(select(CapStep).where(CapStep.placement_id == placement_id,
+                                                 CapStep.number == number)).first()
+    if step is None:
+        raise UsageError(f"no step {number} in this placement (steps 1 to 5)")
+    return step
+
+
+def record_meeting(session: Session, placement_id: uuid.UUID, step_number: int, held_on: dt.date) -> None:
+    """The three-way meeting (candidate, SP, PS) that closes step 2, 4 or 5 (DOMAIN.md, CAP in detail)."""
+    rubric = edition_of(session, placement_id)
+    if not rubric.step(step_number).get("three_way_meeting"):
+        raise _problem("step", step_number, "a three-way meeting closes steps 2, 4 and 5 only")
+    step = _step(session, placement_id, step_number)
+    step.meeting_on = held_on
+    step.status = "complete"
+    step.completed_on = held_on
+    session.flush()
+
+
+def complete_step(session: Session, placement_id: uuid.UUID, step_number: int, on: dt.date) -> None:
+    rubric = edition_of(session, placement_id)
+    step = _step(session, placement_id, step_number)
+    if rubric.step(step_number).get("three_way_meeting") and step.meeting_on is None:
+        raise _problem("step", step_number,
+                       f"step {step_number} closes with a three-way meeting: record the meeting to complete it")
+    step.status = "complete"
+    step.completed_on = on
+    session.flush()
+
+
+def start_step(session: Session, placement_id: uuid.UUID, step_number: int) -> None:
+    step = _step(session, placement_id, step_number)
+    if step.status == "not_started":
+        step.status = "in_progress"
+        session.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+# Observations and evidence
+
+
+def add_observation(session: Session, placement_id: uuid.UUID, *, kind: str, observer: str, observed_on: dt.date,
+                    minutes: int | None = None, focus: Iterable[str] = (), status: str = "planned",
+                    pre_conference_on: dt.date | None = None, post_conference_on: dt.date | None = None,
+                    early_literacy: bool = False, reinforcement: str | None = None,
+                    refinement: str | None = None) -> uuid.UUID:
+    rubric = edition_of(session, placement_id)
+    _check_observation(rubric, kind, observer, status, minutes, focus)
+    row = CapObservation(placement_id=placement_id, kind=kind, observer=observer, observed_on=observed_on,
+                         minutes=minutes, focus_elements=list(focus), status=status,
+                         pre_conference_on=pre_conference_on, post_conference_on=post_conference_on,
+                         early_literacy=early_literacy, reinforcement=reinforcement, refinement=refinement)
+    session.add(row)
+    session.flush()
+    if status in HELD:
+        start_step(session, placement_id, 3)
+    return row.id
+
+
+def _check_observation(rubric: Edition, kind: str, observer: str, status: str, minutes: int | None,
+                       focus: Iterable[str]) -> None:
+    problems = []
+    if kind not in OBSERVATION_KINDS:
+        problems.append(FieldProblem("kind", kind, "announced or unannounced"))
+    if observer not in OBSERVERS:
+        problems.append(FieldProblem("observer", observer, "sp, ps or both"))
+    if status not in OBSERVATION_STATUSES:
+        problems.append(FieldProblem("status", status, "planned, held or feedback_given"))
+    if minutes is not None and not 5 <= minutes <= 600:
+        problems.append(FieldProblem("minutes", str(minutes), "between 5 and 600 minutes"))
+    codes = {e.code for e in rubric.elements}
+    for code in focus:
+        if code not in codes:
+            problems.append(FieldProblem("focus", code, f"not an element of the {rubric.edition} edition"))
+    if problems:
+        raise ValidationError(problems)
+
+
+def update_observation(session: Session, observation_id: uuid.UUID, **changes: object) -> None:
+    row = session.get(CapObservation, observation_id)
+    if row is None:
+        raise UsageError(f"no observation {observation_id}")
+    allowed = {"kind", "observer", "observed_on", "minutes", "status", "pre_conference_on", "post_conference_on",
+               "early_literacy", "reinforcement", "refinement", "focus_elements"}
+    for key in changes:
+        if key not in allowed:
+            raise UsageError(f"cannot change {key} of an observation")
+    merged = {k: getattr(row, k) for k in ("kind", "observer", "status", "minutes", "focus_elements")}
+    merged.update({k: v for k, v in changes.items() if k in merged})
+    _check_observation(edition_of(session, row.placement_id), merged["kind"], merged["observer"],  # type: ignore[arg-type]
+                       merged["status"], merged["minutes"], merged["focus_elements"])  # type: ignore[arg-type]
+    for key, value in changes.items():
+        setattr(row, key, list(value) if key == "focus_elements" else value)  # type: ignore[call-overload]
+    session.flush()
+    if row.status in HELD:
+        start_step(session, row.placement_id, 3)
+
+
+def save_observation_evidence(session: Session, observation_id: uuid.UUID, notes: Mapping[str, str]) -> None:
+    """Evidence notes per element from one observation (category 'observation'); an emptied note is removed."""
+    observation = session.get(CapObservation, observation_id)
+    if observation is None:
+        raise UsageError(f"no observation {observation_id}")
+    rubric = edition_of(session, observation.placement_id)
+    existing = {e.element_code: e for e in session.scalars(
+        select(CapEvidence).where(CapEvidence.observation_id == observation_id))}
+    for code, note in notes.items():
+        rubric.element(code)
+        text = (note or "").strip()
+        row = existing.get(code)
+        if not text:
+            if row is not None:
+                row.tombstone()
+            continue
+        if row is None:
+            session.add(CapEvidence(placement_id=observation.placement_id, observation_id=observation_id,
+                                    element_code=code, category="observation",
+                                    collected_on=observation.observed_on, note=text))
+        elif row.note != text:
+            row.note = text
+    session.flush()
+
+
+def add_evidence(session: Session, placement_id: uuid.UUID, *, element_code: str, category: str, note: str,
+                 collected_on: dt.date, observation_id: uuid.UUID | None = None) -> uuid.UUID:
+    rubric = edition_of(session, placement_id)
+    rubric.element(element_code)
+    if category not in EVIDENCE_CATEGORIES:
+        raise _problem("category", category, "one of: " + ", ".join(EVIDENCE_CATEGORIES))
+    if not note.strip():
+        raise _problem("note", note, "write the evidence")
+    row = CapEvidence(placement_id=placement_id, observation_id=observation_id, element_code=element_code,
+                      category=category, note=note.strip(), collected_on=collected_on)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    element_code: str
+    category: str
+    collected_on: dt.date
+    note: str
+    observation_id: uuid.UUID | None
+
+
+def evidence(session: Session, placement_id: uuid.UUID) -> list[EvidenceItem]:
+    rows = session.execute(select(CapEvidence.element_code, CapEvidence.category, CapEvidence.collected_on,
+                                  CapEvidence.note, CapEvidence.observation_id)
+                           .where(CapEvidence.placement_id == placement_id, CapEvidence.deleted_at.is_(None))
+                           .order_by(CapEvidence.collected_on, CapEvidence.element_code))
+    return [EvidenceItem(*r) for r in rows]
+
+
+def evidence_by_category(session: Session, placement_id: uuid.UUID) -> dict[str, dict[str, int]]:
+    """Per element, how many pieces of evidence in each of the five categories."""
+    counts: dict[str, dict[str, int]] = {}
+    for item in evidence(session, placement_id):
+        counts.setdefault(item.element_code, {c: 0 for c in EVIDENCE_CATEGORIES})[item.category] += 1
+    return counts
+
+
+# ----------------------------------------------------------------------------------------------
+# Ratings, calibration, readiness
+
+
+def set_rating(session: Session, placement_id: uuid.UUID, *, stage: str, rater: str, element_code: str,
+               quality: str | None, scope: str | None, consistency: str | None,
+               rationale: str | None = None) -> None:
+    """Rate one element on the three dimensions at the formative or summative step (upsert)."""
+    rubric = edition_of(session, placement_id)
+    rubric.element(element_code)
+    problems = []
+    if stage not in RATING_STAGES:
+        problems.append(FieldProblem("stage", stage, "formative or summative"))
+    if rater not in RATERS:
+        problems.append(FieldProblem("rater", rater, "sp, ps or joint"))
+    for dim, level in (("quality", quality), ("scope", scope), ("consistency", consistency)):
+        if level is not None and level not in rubric.rating_levels:
+            problems.append(FieldProblem(dim, level, "one of: " + ", ".join(rubric.rating_levels)))
+    if problems:
+        raise ValidationError(problems)
+    row = session.scalars(select(CapRating).where(CapRating.placement_id == placement_id, CapRating.stage == stage,
+                                                  CapRating.rater == rater,
+                                                  CapRating.element_code == element_code)).first()
+    if row is None:
+        row = CapRating(placement_id=placement_id, stage=stage, rater=rater, element_code=element_code)
+        session.add(row)
+    row.quality, row.scope, row.consistency = quality, scope, consistency
+    if rationale is not None:
+        row.rationale = rationale
+    session.flush()
+
+
+Ratings = dict[tuple[str, str, str], dict[str, str | None]]  # (stage, rater, element) -> dimension -> level
+
+
+def _ratings(session: Session, placement_id: uuid.UUID) -> Ratings:
+    rows = session.execute(select(CapRating.stage, CapRating.rater, CapRating.element_code, CapRating.quality,
+                                  CapRating.scope, CapRating.consistency)
+                           .where(CapRating.placement_id == placement_id, CapRating.deleted_at.is_(None)))
+    return {(s, r, e): {"quality": q, "scope": sc, "consistency": c} for s, r, e, q, sc, c in rows}
+
+
+EMPTY = {"quality": None, "scope": None, "consistency": None}
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    code: str
+    name: str
+    sp: dict[str, str | None]
+    ps: dict[str, str | None]
+    joint: dict[str, str | None]
+    differences: tuple[str, ...]  # dimensions where SP and PS (both rated) disagree
+
+
+def calibration(session: Session, placement_id: uuid.UUID, stage: str) -> list[CalibrationRow]:
+    """SP's and PS's separate judgments side by side, with the dimensions where they differ."""
+    rubric = edition_of(session, placement_id)
+    ratings = _ratings(session, placement_id)
+    rows = []
+    for element in rubric.elements:
+        sp = ratings.get((stage, "sp", element.code), EMPTY)
+        ps = ratings.get((stage, "ps", element.code), EMPTY)
+        joint = ratings.get((stage, "joint", element.code), EMPTY)
+        diffs = tuple(d for d in DIMENSIONS if sp[d] and ps[d] and sp[d] != ps[d])
+        rows.append(CalibrationRow(element.code, element.name, dict(sp), dict(ps), dict(joint), diffs))
+    return rows
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    code: str
+    name: str
+    formative: dict[str, str | None]
+    summative: dict[str, str | None]
+    threshold: dict[str, str]
+    met: bool | None  # every summative dimension reaches its threshold; None when not rated
+    short: tuple[str, ...]  # e.g. "quality Needs Improvement (needs Proficient)"
+
+
+def element_results(rubric: Edition, ratings: Ratings) -> list[ElementResult]:
+    results = []
+    for element in rubric.elements:
+        formative = dict(ratings.get(("formative", "joint", element.code), EMPTY))
+        summative = dict(ratings.get(("summative", "joint", element.code), EMPTY))
+        short = []
+        reached = []
+        for dim in rubric.dimensions:
+            ok = rubric.reaches(summative.get(dim), element.threshold[dim])
+            reached.append(ok)
+            if ok is False:
+                short.append(f"{dim} {summative[dim]} (needs {element.threshold[dim]})")
+            elif ok is None:
+                short.append(f"{dim} not rated")
+        if all(r is None for r in reached):
+            met = None
+        else:
+            met = all(r is True for r in reached)
+        results.append(ElementResult(element.code, element.name, formative, summative, dict(element.threshold),
+                                     met, tuple(short)))
+    return results
+
+
+def ready_to_teach(summative_complete: bool, results: list[ElementResult]) -> bool | None:
+    """True only when the summative step is complete and every element is met; False when complete and one
+    is not; None before (issue 8)."""
+    if not summative_complete:
+        return None
+    return all(r.met is True for r in results)
+
+
+# ----------------------------------------------------------------------------------------------
+# Observation minimums and what is owed
+
+
+@dataclass(frozen=True)
+class ObservationCounts:
+    announced: int
+    unannounced: int
+    by_sp: int
+    by_ps: int
+    total: int
+
+
+def _matches(kind: str, observer: str, req_kind: str, req_observer: str) -> bool:
+    kind_ok = req_kind == "any" or kind == req_kind
+    if req_observer == "any":
+        observer_ok = True
+    else:
+        observer_ok = observer == req_observer or observer == "both"
+    return kind_ok and observer_ok
+
+
+def owed_observations(rubric: Edition, held: list[tuple[str, str]]) -> list[str]:
+    """What is still owed against the edition's minimums, most specific first, without double-counting:
+    each owed observation also counts toward the broader minimums ('1 unannounced observation by the SP')."""
+    virtual: list[tuple[str, str]] = []
+    owed = []
+    ordered = sorted(rubric.minimums, key=lambda m: (m.kind == "any") + (m.observer == "any"))
+    for minimum in ordered:
+        have = sum(_matches(k, o, minimum.kind, minimum.observer) for k, o in held)
+        have += sum(_matches(k, o, minimum.kind, minimum.observer) for k, o in virtual
+                    if k != "any" or minimum.kind == "any")
+        missing = minimum.count - have
+        if missing <= 0:
+            continue
+        virtual += [(minimum.kind, minimum.observer)] * missing
+        kind_word = "" if minimum.kind == "any" else f"{minimum.kind} "
+        by = {"sp": " by the SP", "ps": " by the PS"}.get(minimum.observer, "")
+        owed.append(f"{missing} {kind_word}observation{'s' if missing > 1 else ''}{by}")
+    return owed
+
+
+@dataclass(frozen=True)
+class ObservationInfo:
+    id: uuid.UUID
+    kind: str
+    observer: str
+    observed_on: dt.date
+    minutes: int | None
+    status: str
+    focus: tuple[str, ...]
+    pre_conference_on: dt.date | None
+    post_conference_on: dt.date | None
+    early_literacy: bool
+
+    @property
+    def observer_text(self) -> str:
+        return {"sp": "SP", "ps": "PS", "both": "SP and PS"}[self.observer]
+
+
+def observations(session: Session, placement_id: uuid.UUID) -> list[ObservationInfo]:
+    rows = session.execute(select(CapObservation.id, CapObservation.kind, CapObservation.observer,
+                                  CapObservation.observed_on, CapObservation.minutes, CapObservation.status,
+                                  CapObservation.focus_elements, CapObservation.pre_conference_on,
+                                  CapObservation.post_conference_on, CapObservation.early_literacy)
+                           .where(CapObservation.placement_id == placement_id, CapObservation.deleted_at.is_(None))
+                           .order_by(CapObservation.observed_on))
+    return [ObservationInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7], r[8], bool(r[9]))
+            for r in rows]
+
+
+def observation_counts(items: list[ObservationInfo]) -> ObservationCounts:
+    held = [o for o in items if o.status in HELD]
+    return ObservationCounts(
+        announced=sum(o.kind == "announced" for o in held),
+        unannounced=sum(o.kind == "unannounced" for o in held),
+        by_sp=sum(o.observer in ("sp", "both") for o in held),
+        by_ps=sum(o.observer in ("ps", "both") for o in held),
+        total=len(held),
+    )
+
+
+def owed_conferences(rubric: Edition, items: list[ObservationInfo], today: dt.date) -> list[str]:
+    owed = []
+    for o in items:
+        if o.status == "planned" and o.kind in rubric.pre_conference_for and o.pre_conference_on is None \
+                and o.observed_on >= today:
+            owed.append(f"the pre-conference before the {day_text(o.observed_on)} observation")
+        if o.status in HELD and o.kind in rubric.post_conference_for and o.post_conference_on is None:
+            owed.append(f"the post-conference of the {day_text(o.observed_on)} observation")
+    return owed
+
+
+# ----------------------------------------------------------------------------------------------
+# Hours and surveys
+
+
+def log_hours(session: Session, placement_id: uuid.UUID, worked_on: dt.date, minutes: int,
+              full_responsibility: bool = False) -> None:
+    _placement(session, placement_id)
+    if not 1 <= minutes <= 24 * 60:
+        raise _problem("minutes", minutes, "between 1 minute and 24 hours a day")
+    session.add(CapHours(placement_id=placement_id, worked_on=worked_on, minutes=minutes,
+                         full_responsibility=full_responsibility))
+    session.flush()
+
+
+def hours_logged(session: Session, placement_id: uuid.UUID) -> tuple[int, int]:
+    """(minutes logged, of which in full responsibility)."""
+    total, full = session.execute(
+        select(func.coalesce(func.sum(CapHours.minutes), 0),
+               func.coalesce(func.sum(CapHours.minutes).filter(CapHours.full_responsibility.is_(True)), 0))
+        .where(CapHours.placement_id == placement_id, CapHours.deleted_at.is_(None))).one()
+    return int(total), int(full)
+
+
+def record_survey(session: Session, placement_id: uuid.UUID, *, instrument: str, given_on: dt.date,
+                  respondents: int, summary: Mapping[str, float]) -> None:
+    """Student feedback survey results (state surveys for grades 3-5 and 6-12, a discussion protocol for K-2):
+    summary figures only (e.g. percent favorable per question)."""
+    _placement(session, placement_id)
+    if respondents < 0:
+        raise _problem("respondents", respondents, "cannot be negative")
+    session.add(CapSurvey(placement_id=placement_id, instrument=instrument, given_on=given_on,
+                          respondents=respondents, summary=dict(summary)))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SurveyInfo:
+    instrument: str
+    given_on: dt.date
+    respondents: int
+    summary: dict[str, float]
+
+
+def surveys(session: Session, placement_id: uuid.UUID) -> list[SurveyInfo]:
+    rows = session.execute(select(CapSurvey.instrument, CapSurvey.given_on, CapSurvey.respondents, CapSurvey.summary)
+                           .where(CapSurvey.placement_id == placement_id, CapSurvey.deleted_at.is_(None))
+                           .order_by(CapSurvey.given_on))
+    return [SurveyInfo(i, g, r, dict(s or {})) for i, g, r, s in rows]
+
+
+# ----------------------------------------------------------------------------------------------
+# The candidate at a glance
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    number: int
+    name: str
+    status: str
+    due_on: dt.date | None
+    completed_on: dt.date | None
+    meeting_on: dt.date | None
+    three_way_meeting: bool
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    placement_id: uuid.UUID
+    candidate_id: uuid.UUID
+    candidate: str
+    candidate_number: str
+    email: str
+    organization: str
+    program: str
+    license_sought: str
+    license_field: str
+    edition: str
+    edition_title: str
+    year: str
+    school: str
+    grade: str
+    subject: str
+    sp_name: str
+    sp_employee_id: str
+    sp_email: str
+    program_supervisor: str
+    start_date: dt.date
+    end_date: dt.date
+    steps: tuple[StepInfo, ...]
+    observations: tuple[ObservationInfo, ...]
+    counts: ObservationCounts
+    three_way_meetings: int
+    hours_minutes: int
+    full_responsibility_minutes: int
+    hours_required: int
+    elements: tuple[ElementResult, ...]
+    ready: bool | None
+    owed: tuple[str, ...]  # observations and conferences still owed
+    missing: tuple[str, ...]  # everything still missing for the readiness decision
+    next_due: str
+    early_literacy_required: bool
+    surveys: tuple[SurveyInfo, ...] = field(default_factory=tuple)
+
+    @property
+    def hours(self) -> float:
+        return round(self.hours_minutes / 60, 1)
+
+    @property
+    def current_step(self) -> int:
+        for step in self.steps:
+            if step.status != "complete":
+                return step.number
+        return 6
+
+
+def summary(session: Session, placement_id: uuid.UUID, today: dt.date | None = None) -> CandidateSummary:
+    today = today or dt.date.today()
+    placement = _placement(session, placement_id)
+    candidate = session.get(CapCandidate, placement.candidate_id)
+    assert candidate is not None
+    rubric = cap_rubrics.get(placement.edition)
+    year = session.get(SchoolYear, placement.school_year_id)
+    sp = session.get(Educator, placement.sp_id)
+    school = session.get(School, placement.school_id) if placement.school_id else None
+    organization = session.get(CapOrganization, candidate.organization_id)
+    step_rows = {s.number: s for s in session.scalars(select(CapStep).where(CapStep.placement_id == placement.id))}
+    steps = tuple(StepInfo(s["number"], s["name"], step_rows[s["number"]].status if s["number"] in step_rows
+                           else "not_started",
+                           step_rows[s["number"]].due_on if s["number"] in step_rows else None,
+                           step_rows[s["number"]].completed_on if s["number"] in step_rows else None,
+                           step_rows[s["number"]].meeting_on if s["number"] in step_rows else None,
+                           bool(s.get("three_way_meeting"))) for s in rubric.steps)
+    items = observations(session, placement.id)
+    held = [(o.kind, o.observer) for o in items if o.status in HELD]
+    owed = owed_observations(rubric, held) + owed_conferences(rubric, items, today)
+    early = rubric.needs_early_literacy(candidate.license_field, year.label if year else "")
+    if early and not any(o.early_literacy and o.status in HELD for o in items):
+        owed.append("an Early Literacy Observation Form")
+    results = element_results(rubric, _ratings(session, placement.id))
+    summative_done = any(s.number == 5 and s.status == "complete" for s in steps)
+    ready = ready_to_teach(summative_done, results)
+    minutes, full = hours_logged(session, placement.id)
+    required_full = hours_requirement(session, candidate.license_field)[1]
+    missing = [f"step {s.number} {s.name}" + (" (three-way meeting)" if s.three_way_meeting else "")
+               for s in steps if s.status != "complete"]
+    missing += owed
+    for r in results:
+        if r.met is not True:
+            missing.append(f"{r.code} {r.name}: " + ("no summative rating" if r.met is None else "; ".join(r.short)))
+    if minutes < candidate.hours_required * 60:
+        missing.append(f"{(candidate.hours_required * 60 - minutes) / 60:.1f} practicum hours "
+                       f"(of {candidate.hours_required})")
+    if full < required_full * 60:
+        missing.append(f"{(required_full * 60 - full) / 60:.1f} hours in full responsibility (of {required_full})")
+    return CandidateSummary(
+        placement_id=placement.id, candidate_id=candidate.id, candidate=candidate.name,
+        candidate_number=candidate.candidate_number or "", email=candidate.email or "",
+        organization=organization.name if organization else "", program=candidate.program,
+        license_sought=candidate.license_sought, license_field=candidate.license_field, edition=rubric.edition,
+        edition_title=rubric.title, year=year.label if year else "", school=school.name if school else "",
+        grade=placement.grade or "", subject=placement.subject or "",
+        sp_name=f"{sp.first_name} {sp.last_name}" if sp else "", sp_employee_id=sp.employee_id if sp else "",
+        sp_email=(sp.email or "") if sp else "", program_supervisor=placement.ps_name,
+        start_date=placement.start_date, end_date=placement.end_date, steps=steps, observations=tuple(items),
+        counts=observation_counts(items), three_way_meetings=sum(1 for s in steps if s.meeting_on is not None),
+        hours_minutes=minutes, full_responsibility_minutes=full, hours_required=candidate.hours_required,
+        elements=tuple(results), ready=ready, owed=tuple(owed), missing=tuple(missing),
+        next_due=_next_due(steps, owed, items, today), early_literacy_required=early,
+        surveys=tuple(surveys(session, placement.id)),
+    )
+
+
+def _next_due(steps: tuple[StepInfo, ...], owed: list[str], items: list[ObservationInfo], today: dt.date) -> str:
+    step = next((s for s in steps if s.status != "complete"), None)
+    if step is None:
+        return "CAP complete"
+    upcoming = [o for o in items if o.status == "planned" and o.observed_on >= today]
+    if upcoming:
+        o = upcoming[0]
+        return f"{o.kind.capitalize()} observation by the {o.observer_text} on {day_text(o.observed_on)}"
+    if step.number in (3, 4) and owed:
+        return owed[0].capitalize()[0] + owed[0][1:]
+    due = f", due {day_text(step.due_on)}" if step.due_on else ""
+    what = "three-way meeting" if step.three_way_meeting else "to do"
+    return f"Step {step.number} {step.name}: {what}{due}"
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    placement_id: uuid.UUID
+    candidate: str
+    sp_name: str
+    school: str
+    edition: str
+    step: int
+    next_due: str
+    ready: bool | None
+
+
+def my_candidates(session: Session, year_label: str, sp_id: uuid.UUID | None = None,
+                  today: dt.date | None = None) -> list[CandidateRow]:
+    """The year's candidates (one SP's when `sp_id` is given) with their step and the next thing due."""
+    rows = []
+    for placement in find_placements(session, year_label, sp_id=sp_id):
+        s = summary(session, placement.id, today)
+        rows.append(CandidateRow(s.placement_id, s.candidate, s.sp_name, s.school, s.edition, s.current_step,
+                                 s.next_due, s.ready))
+    return rows
+
+
+def supervising_practitioners(session: Session, year_label: str) -> list[tuple[uuid.UUID, str]]:
+    """(educator id, name) of the year's SPs, for the 'My candidates' picker."""
+    rows = session.execute(select(Educator.id, Educator.first_name, Educator.last_name)
+                           .join(CapPlacement, CapPlacement.sp_id == Educator.id)
+                           .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id)
+                           .where(SchoolYear.label == year_label, CapPlacement.deleted_at.is_(None))
+                           .distinct().order_by(Educator.last_name, Educator.first_name))
+    return [(i, f"{f} {last}") for i, f, last in rows]
+
+
+@dataclass(frozen=True)
+class ObservationDetail:
+    info: ObservationInfo
+    reinforcement: str
+    refinement: str
+    evidence: dict[str, str]  # element code -> note
+
+
+def observation_detail(session: Session, observation_id: uuid.UUID) -> ObservationDetail:
+    row = session.get(CapObservation, observation_id)
+    if row is None:
+        raise UsageError(f"no observation {observation_id}")
+    info = next(o for o in observations(session, row.placement_id) if o.id == observation_id)
+    notes = {code: note for code, note in session.execute(
+        select(CapEvidence.element_code, CapEvidence.note)
+        .where(CapEvidence.observation_id == observation_id, CapEvidence.deleted_at.is_(None)))}
+    return ObservationDetail(info, row.reinforcement or "", row.refinement or "", notes)

@@ -1,0 +1,87 @@
+"""Drafts saved as you type (issue 8: "nothing typed may ever be lost").
+
+An observation form being typed is journaled to a small JSON file under paths.data_dir()/cap-drafts/
+on every (debounced) change: written to a temporary file, flushed to disk (fsync) and renamed over the
+old one, so the file is always either the previous draft or the new one, never half of each. Closing the
+window, a crash or a power cut leaves the draft; reopening the candidate restores it; saving the
+observation discards it. No database and no network are involved, so a draft is kept even when the
+database is busy or on a server that cannot be reached.
+
+Drafts are confidential evidence: they stay on this computer's user data folder, never in an export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from app import paths
+
+
+def drafts_dir() -> Path:
+    path = paths.data_dir() / "cap-drafts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _file(key: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)
+    return drafts_dir() / f"{safe}.json"
+
+
+def save_draft(key: str, data: dict[str, Any]) -> Path:
+    """Write the draft durably (atomic replace after fsync)."""
+    path = _file(key)
+    payload = {"key": key, "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def load_draft(key: str) -> dict[str, Any] | None:
+    """The saved draft's data, or None. A damaged file (it cannot be, but a disk can fail) is kept aside."""
+    path = _file(key)
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["data"]
+    except (ValueError, KeyError):
+        path.rename(path.with_suffix(".damaged"))
+        return None
+
+
+def saved_at(key: str) -> dt.datetime | None:
+    path = _file(key)
+    if not path.exists():
+        return None
+    try:
+        return dt.datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["saved_at"])
+    except (ValueError, KeyError):
+        return None
+
+
+def discard_draft(key: str) -> None:
+    _file(key).unlink(missing_ok=True)
+
+
+def list_drafts() -> list[str]:
+    keys = []
+    for path in sorted(drafts_dir().glob("*.json")):
+        try:
+            keys.append(json.loads(path.read_text(encoding="utf-8"))["key"])
+        except (ValueError, KeyError):
+            continue
+    return keys
+
+
+def observation_key(placement_id: object, observation_id: object | None = None) -> str:
+    """The draft of a new observation for a placement, or of an existing observation being edited."""
+    return f"observation-{placement_id}-{observation_id or 'new'}"

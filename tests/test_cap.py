@@ -1,0 +1,206 @@
+"""CAP rules as a supervisor checks them: each edition's elements and thresholds, the observation minimums
+and what is still owed, ready true/false/null, calibration differences, practicum hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from app.services import cap, cap_rubrics
+from app.services.errors import ValidationError
+from tests.cap_fixtures import END, START, make_candidate, make_world, rate_all
+
+P, NI, U, E = "Proficient", "Needs Improvement", "Unsatisfactory", "Exemplary"
+
+
+def test_editions_are_data_with_the_domain_elements():
+    eds = cap_rubrics.editions()
+    assert sorted(eds) == ["2016", "2019", "2024"]
+    assert [e.code for e in eds["2016"].elements] == ["1.A.4", "1.B.2", "2.A.3", "2.B.1", "2.D.2", "4.A.1"]
+    assert len(eds["2019"].elements) == 7 and eds["2019"].element("1.A.1").name == "Subject Matter Knowledge"
+    codes_2024 = [e.code for e in eds["2024"].elements]
+    assert codes_2024 == ["I-A-1", "I-C-2", "II-A-1", "II-A-3", "II-B-2", "III-C-1", "IV-A-1"]
+    for edition in eds.values():
+        assert edition.rating_levels == (U, NI, P, E)
+        assert edition.dimensions == ("quality", "scope", "consistency")
+        assert [k for k, _ in edition.categories] == ["observation", "student_learning", "student_feedback",
+                                                      "goal_progress", "artifacts"]
+    assert eds["2024"].unconfirmed  # the file says what is not confirmed
+
+
+def test_edition_in_force_by_year():
+    assert cap_rubrics.edition_for_year("2017-2018").edition == "2016"
+    assert cap_rubrics.edition_for_year("2022-2023").edition == "2019"
+    assert cap_rubrics.edition_for_year("2024-2025").edition == "2019"  # 2019 usable through 2024-25
+    assert cap_rubrics.edition_for_year("2025-2026").edition == "2024"  # the 2024 guidelines from 2025-26
+
+
+@pytest.mark.parametrize("edition", ["2016", "2019", "2024"])
+@pytest.mark.parametrize(("levels", "met"), [
+    ((P, NI, NI), True),   # Proficient on quality; scope and consistency may be lower (at least NI)
+    ((E, P, E), True),
+    ((NI, P, P), False),   # quality below Proficient is never ready
+    ((P, U, NI), False),   # scope below Needs Improvement
+    ((P, NI, U), False),   # consistency below Needs Improvement
+])
+def test_threshold_logic_per_edition(edition, levels, met):
+    rubric = cap_rubrics.get(edition)
+    ratings = {("summative", "joint", e.code): dict(zip(("quality", "scope", "consistency"), levels))
+               for e in rubric.elements}
+    results = cap.element_results(rubric, ratings)
+    assert len(results) == len(rubric.elements)
+    assert all(r.met is met for r in results)
+    assert all(r.threshold == {"quality": P, "scope": NI, "consistency": NI} for r in results)
+
+
+def test_a_program_can_edit_an_edition_file(tmp_path, monkeypatch):
+    """Raise one element's threshold in a copy of the 2024 file: the rule follows the data."""
+    folder = tmp_path / "resources" / "cap"
+    folder.mkdir(parents=True)
+    source = json.loads((cap_rubrics.editions_dir() / "cap_2024.json").read_text())
+    source["elements"][0]["threshold"] = {"scope": "Proficient"}
+    (folder / "cap_2024.json").write_text(json.dumps(source))
+    monkeypatch.setattr(cap_rubrics, "editions_dir", lambda: folder)
+    rubric = cap_rubrics.get("2024")
+    assert rubric.elements[0].threshold == {"quality": P, "scope": P, "consistency": NI}
+    ratings = {("summative", "joint", "I-A-1"): {"quality": P, "scope": NI, "consistency": NI}}
+    result = cap.element_results(rubric, ratings)[0]
+    assert result.met is False and result.short == ("scope Needs Improvement (needs Proficient)",)
+
+
+def test_observation_minimums_and_what_is_owed(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    today = dt.date(2026, 3, 20)
+    owed = cap.summary(session, placement.id, today).owed
+    assert owed[:3] == ("1 announced observation by the SP", "2 unannounced observations by the SP",
+                        "2 announced observations by the PS")
+    # the SP's announced one, with conferences; one unannounced by the SP, feedback not yet given
+    cap.add_observation(session, placement.id, kind="announced", observer="sp", observed_on=dt.date(2026, 2, 10),
+                        status="feedback_given", pre_conference_on=dt.date(2026, 2, 9),
+                        post_conference_on=dt.date(2026, 2, 11))
+    cap.add_observation(session, placement.id, kind="unannounced", observer="sp", observed_on=dt.date(2026, 3, 3),
+                        status="held")
+    # one announced by SP and PS together counts for both
+    cap.add_observation(session, placement.id, kind="announced", observer="both", observed_on=dt.date(2026, 3, 12),
+                        status="feedback_given", pre_conference_on=dt.date(2026, 3, 10),
+                        post_conference_on=dt.date(2026, 3, 13))
+    s = cap.summary(session, placement.id, today)
+    assert s.counts == cap.ObservationCounts(announced=2, unannounced=1, by_sp=3, by_ps=1, total=3)
+    assert s.owed == ("1 unannounced observation by the SP", "1 announced observation by the PS",
+                      "the post-conference of the 3 March observation",
+                      "an Early Literacy Observation Form")  # Elementary 1-6 in 2025-26
+    # a planned announced observation without its pre-conference
+    cap.add_observation(session, placement.id, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 27))
+    s = cap.summary(session, placement.id, today)
+    assert "the pre-conference before the 27 March observation" in s.owed
+    assert s.next_due == "Announced observation by the PS on 27 March"
+
+
+def test_minimums_met_owe_nothing(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp, field="Mathematics", grades="8-12")
+    for kind, who, day in (("announced", "sp", 5), ("unannounced", "sp", 6), ("unannounced", "sp", 7),
+                           ("announced", "ps", 8), ("announced", "ps", 9)):
+        cap.add_observation(session, placement.id, kind=kind, observer=who, observed_on=dt.date(2026, 3, day),
+                            status="feedback_given", pre_conference_on=dt.date(2026, 3, day),
+                            post_conference_on=dt.date(2026, 3, day))
+    s = cap.summary(session, placement.id, dt.date(2026, 4, 1))
+    assert s.owed == ()
+    assert not s.early_literacy_required
+
+
+def test_ready_is_null_before_summative_then_true_or_false(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    rate_all(session, placement.id, "formative", (NI, NI, NI))
+    rate_all(session, placement.id, "summative", (P, NI, NI))
+    s = cap.summary(session, placement.id)
+    assert s.ready is None  # every element met, but the summative step is not complete
+    assert all(e.met for e in s.elements)
+    with pytest.raises(ValidationError, match="three-way meeting"):
+        cap.complete_step(session, placement.id, 5, dt.date(2026, 5, 6))
+    cap.record_meeting(session, placement.id, 5, dt.date(2026, 5, 6))
+    assert cap.summary(session, placement.id).ready is True
+    cap.set_rating(session, placement.id, stage="summative", rater="joint", element_code="II-A-3",
+                   quality=NI, scope=NI, consistency=NI)
+    s = cap.summary(session, placement.id)
+    assert s.ready is False
+    assert "II-A-3 Inclusive Instruction: quality Needs Improvement (needs Proficient)" in s.missing
+
+
+def test_unrated_element_after_summative_is_not_ready(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp, edition="2016", year_label="2018-2019",
+                                   start=dt.date(2019, 1, 22), end=dt.date(2019, 5, 10))
+    rate_all(session, placement.id, "summative", (P, P, P), only={"1.A.4", "1.B.2"})
+    cap.record_meeting(session, placement.id, 5, dt.date(2019, 5, 8))
+    s = cap.summary(session, placement.id)
+    assert s.edition == "2016" and s.ready is False
+    assert [e.met for e in s.elements] == [True, True, None, None, None, None]
+    assert "2.A.3 Meeting Diverse Needs: no summative rating" in s.missing
+
+
+def test_three_way_meetings_close_steps_2_4_5_only(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    s = cap.summary(session, placement.id)
+    # weeks 3, 7, 8, 8 and 16 of the practicum; never after its last day
+    assert [st.due_on for st in s.steps] == [START + dt.timedelta(weeks=w) for w in (3, 7, 8, 8)] + [END]
+    assert s.next_due.startswith("Step 1 Self-assessment")
+    cap.complete_step(session, placement.id, 1, dt.date(2026, 2, 5))
+    with pytest.raises(ValidationError):
+        cap.record_meeting(session, placement.id, 3, dt.date(2026, 2, 6))
+    cap.record_meeting(session, placement.id, 2, dt.date(2026, 3, 1))
+    s = cap.summary(session, placement.id)
+    assert s.three_way_meetings == 1 and s.current_step == 3
+    assert [st.status for st in s.steps][:2] == ["complete", "complete"]
+
+
+def test_calibration_highlights_differences(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    cap.set_rating(session, placement.id, stage="formative", rater="sp", element_code="I-A-1",
+                   quality=P, scope=NI, consistency=NI)
+    cap.set_rating(session, placement.id, stage="formative", rater="ps", element_code="I-A-1",
+                   quality=NI, scope=NI, consistency=P)
+    rows = cap.calibration(session, placement.id, "formative")
+    first = rows[0]
+    assert first.code == "I-A-1" and first.differences == ("quality", "consistency")
+    assert all(r.differences == () for r in rows[1:])
+    with pytest.raises(ValidationError, match="quality"):
+        cap.set_rating(session, placement.id, stage="formative", rater="sp", element_code="I-A-1",
+                       quality="Great", scope=NI, consistency=NI)
+
+
+def test_practicum_hours_against_the_license_table(session):
+    _school, sp, _other, org = make_world(session)
+    cap.set_hours_requirement(session, "Moderate Disabilities", 400, 150)
+    candidate, placement = make_candidate(session, org, sp, field="Moderate Disabilities", grades="PreK-8")
+    assert candidate.hours_required == 400
+    cap.log_hours(session, placement.id, dt.date(2026, 2, 2), 6 * 60)
+    cap.log_hours(session, placement.id, dt.date(2026, 2, 3), 6 * 60 + 30, full_responsibility=True)
+    s = cap.summary(session, placement.id)
+    assert s.hours == 12.5 and s.full_responsibility_minutes == 390
+    assert "387.5 practicum hours (of 400)" in s.missing
+    assert "143.5 hours in full responsibility (of 150)" in s.missing
+
+
+def test_evidence_per_element_in_five_categories(session):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    obs = cap.add_observation(session, placement.id, kind="announced", observer="sp",
+                              observed_on=dt.date(2026, 2, 10), status="held", focus=["II-A-3", "II-B-2"])
+    cap.save_observation_evidence(session, obs, {"II-A-3": "Tiered exit tickets", "II-B-2": "Calm transitions"})
+    cap.save_observation_evidence(session, obs, {"II-B-2": ""})  # emptied: removed
+    cap.add_evidence(session, placement.id, element_code="II-A-3", category="student_feedback",
+                     note="Survey: 88% favorable on 'my teacher helps me'", collected_on=dt.date(2026, 3, 1))
+    counts = cap.evidence_by_category(session, placement.id)
+    assert counts == {"II-A-3": {"observation": 1, "student_learning": 0, "student_feedback": 1,
+                                 "goal_progress": 0, "artifacts": 0}}
+    assert cap.observation_detail(session, obs).evidence == {"II-A-3": "Tiered exit tickets"}
+    with pytest.raises(ValidationError, match="category"):
+        cap.add_evidence(session, placement.id, element_code="II-A-3", category="gossip", note="x",
+                         collected_on=dt.date(2026, 3, 1))
