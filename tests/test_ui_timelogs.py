@@ -236,3 +236,27 @@ def test_group_session_from_quick_entry_counts_for_each_mentee(window, qtbot):
     assert "counts for each mentee" in quick.message.text()
     assert sorted(page.model.index(r, 1).data() for r in range(2)) == ["Ana Silva (group)", "Ben Hart (group)"]
     assert [page.model.rows[r].minutes for r in range(2)] == [60, 60]
+
+
+def test_filters_and_deleting_an_entry(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
+    for name in ("Silva", "Hart"):
+        qtbot.keyClicks(quick.pair, name)
+        _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 2)
+    qtbot.keyClicks(page.search, "hart")
+    qtbot.waitUntil(lambda: page.model.total == 1)  # after the typing pause
+    assert page.model.rows[0].mentee == "Ben Hart"
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.total == 2)
+    page.activity_filter.setCurrentIndex(page.activity_filter.findData("observed_mentee"))
+    assert page.model.total == 0
+    page.activity_filter.setCurrentIndex(0)
+    page.period_filter.setCurrentIndex(1)  # last 7 days: both were logged today
+    assert page.model.total == 2
+    dialog = page.open_entry(0)
+    dialog.delete_button.click()
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert "deleted" in page.status.text()

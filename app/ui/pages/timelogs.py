@@ -14,7 +14,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QRect, Qt, QStringListModel
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QStringListModel,
+    QTimer,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -372,6 +381,8 @@ class EntryDialog(QDialog):
         self.notes.setAccessibleName(self.tr("Confidential notes"))
         layout.addRow(self.tr("Confidential notes"), self.notes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.delete_button = buttons.addButton(self.tr("Delete entry"), QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.delete_button.setAccessibleName(self.tr("Delete this entry"))
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
 
@@ -545,8 +556,13 @@ class TimeLogsPage(Page):
         educators_layout.addWidget(self.record_button)
         self.tabs.addTab(educators_tab, self.tr("Per educator"))
         layout.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        self.totals_label = QLabel()
         self.status = QLabel()
-        layout.addWidget(self.status)
+        self.status.setAccessibleName(self.tr("Time Logs status"))
+        bottom.addWidget(self.totals_label, 1)
+        bottom.addWidget(self.status, 1)
+        layout.addLayout(bottom)
 
     def _table(self, header: tuple[str, ...], name: str) -> QTableWidget:
         table = QTableWidget(0, len(header))
@@ -565,7 +581,17 @@ class TimeLogsPage(Page):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Filter by mentor or mentee name"))
         self.search.setAccessibleName(self.tr("Filter entries by name"))
-        self.search.textChanged.connect(lambda _t: self.reload_entries())
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)  # one query when typing pauses, not one per keystroke
+        self._search_timer.timeout.connect(self.reload_entries)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.period_filter = QComboBox()
+        self.period_filter.setAccessibleName(self.tr("Filter entries by period"))
+        for label, days in ((self.tr("Whole year"), None), (self.tr("Last 7 days"), 7), (self.tr("Last 4 weeks"), 28),
+                            (self.tr("Last 12 weeks"), 84)):
+            self.period_filter.addItem(label, days)
+        self.period_filter.currentIndexChanged.connect(lambda _i: self.reload_entries())
         self.activity_filter = QComboBox()
         self.activity_filter.setAccessibleName(self.tr("Filter entries by activity"))
         self.activity_filter.addItem(self.tr("Every activity"), None)
@@ -578,6 +604,7 @@ class TimeLogsPage(Page):
         self.export_button.setAccessibleName(self.tr("Export the entries (without notes)"))
         self.export_button.clicked.connect(lambda: self.export_entries())
         filters.addWidget(self.search, 2)
+        filters.addWidget(self.period_filter, 1)
         filters.addWidget(self.activity_filter, 1)
         filters.addWidget(self.export_button)
         layout.addLayout(filters)
@@ -603,7 +630,10 @@ class TimeLogsPage(Page):
     def _filter(self):  # type: ignore[no-untyped-def]
         from app.services.timelogs import EntryFilter
 
-        return EntryFilter(self.ctx.year_label, activity=self.activity_filter.currentData(), text=self.search.text())
+        days = self.period_filter.currentData()
+        since = dt.date.today() - dt.timedelta(days=days - 1) if days else None
+        return EntryFilter(self.ctx.year_label, activity=self.activity_filter.currentData(), text=self.search.text(),
+                           date_from=since)
 
     def _fetch_page(self, after: Any, limit: int, sort: str, descending: bool) -> list[Any]:
         from app.services.timelogs import list_entries
@@ -659,7 +689,7 @@ class TimeLogsPage(Page):
                 bar.setData(Qt.ItemDataRole.UserRole, h.progress_50)
             self.educators_table.setItem(r, 5, bar)
         self.educators_table.setSortingEnabled(True)
-        self.status.setText(self.tr("%1 pairs; %2 educators with time or enrolled this year")
+        self.totals_label.setText(self.tr("%1 pairs; %2 educators with time or enrolled this year")
                             .replace("%1", str(len(pairs))).replace("%2", str(len(people))))
 
     # --- actions ------------------------------------------------------------------------------------
@@ -721,9 +751,17 @@ class TimeLogsPage(Page):
         entry = self.model.rows[row]
         notes = self.ctx.tasks.call(lambda s: entry_notes(s, entry.id))
         dialog = EntryDialog(entry, notes, self)
+        dialog.delete_button.clicked.connect(lambda: self.delete_entry(entry.id, dialog))
         dialog.setModal(False)
         dialog.show()
         return dialog
+
+    def delete_entry(self, entry_id: uuid.UUID, dialog: QDialog | None = None) -> None:
+        from app.services.timelogs import delete_entry
+
+        self.ctx.tasks.run(lambda s: delete_entry(s, entry_id),
+                           on_success=lambda _r: (self.status.setText(self.tr("Entry deleted.")),
+                                                  dialog.accept() if dialog is not None else None))
 
     def export_entries(self, path: str | None = None) -> None:
         from app.services.timelogs import export_entries
