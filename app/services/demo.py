@@ -29,6 +29,7 @@ DEMO_DISTRICT_NAME = "Bay Colony Public Schools (demo)"
 EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.matching_demo", "extend_demo"),  # training, incentives, assignments (first: others use them)
     ("app.services.timelogs_demo", "extend_demo"),  # time logs for those assignments
+    ("app.services.cap_demo", "extend_demo"),  # CAP: a sponsoring organization and its candidates
     ("app.services.scheduling_demo", "extend_demo"),  # support teams, orientation, meetings, peer groups
 )
 

@@ -1,0 +1,64 @@
+"""`mentordesk report cap` (public: JSON or PDF) and `mentordesk export cap` (the yearly CAP data)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from app.cli import Commands, Context
+
+
+def register(cli: Commands) -> None:
+    reports = cli.group("report", "reports and printed documents")
+    parser = cli.add(reports, "cap", _report, "CAP progress per candidate: observations, meetings, hours, "
+                                              "ratings against the edition's thresholds, ready to teach (.json .pdf)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--candidate", metavar="NAME_OR_ID", help="one candidate (name, part of it, or id)")
+    parser.add_argument("--out", required=True, metavar="FILE.json|FILE.pdf")
+    exports = cli.group("export", "export data files")
+    parser = cli.add(exports, "cap", _export, "the year's CAP data for the state and the program (.csv .xlsx)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
+
+
+def _report(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
+    from app.services.errors import UsageError
+    from app.services.years import parse_label
+
+    parse_label(args.year)
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".pdf"):
+        raise UsageError("report cap writes .json or .pdf")
+    with ctx.db.unit_of_work() as session:
+        if suffix == ".json":
+            from app.services.cap_export import report
+
+            data = report(session, args.year, args.candidate)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+            count = len(data["candidates"])
+        else:
+            from app.services.cap_export import _summaries
+            from app.services.cap_forms import report_pdf
+
+            count = len(_summaries(session, args.year, args.candidate))
+            report_pdf(session, args.year, out, args.candidate)
+    ctx.say(f"wrote {out} ({count} candidate{'s' if count != 1 else ''})")
+    return 0
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.cap_export import write_year_export
+    from app.services.errors import UsageError
+    from app.services.years import parse_label
+
+    parse_label(args.year)
+    if not args.out.lower().endswith((".csv", ".xlsx")):
+        raise UsageError("export cap writes .csv or .xlsx")
+    with ctx.db.unit_of_work() as session:
+        path = write_year_export(session, args.year, args.out)
+    ctx.say(f"wrote {path}")
+    return 0
