@@ -151,3 +151,16 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path, run_cli):
     assert code == 1 and "roster.pdf" in err
     code, _, err = run_cli("import", "roster", tmp_path / "missing.csv")
     assert code == 1 and "no such file" in err
+
+
+def test_a_file_without_some_columns_leaves_those_fields_alone(tmp_path, run_cli, database):
+    full = write(tmp_path, "E2,Ben,Okafor,Adams,teacher,Professional,9,2011-08-28,,Proficient,6;7\n")
+    assert run_cli("import", "roster", full, "--year", "2025-2026")[0] == 0
+    partial = tmp_path / "hr-extract.csv"
+    partial.write_text("Employee ID,First Name,Last Name,Email\nE2,Ben,Okafor,ben@example.org\n")
+    _, out, _ = run_cli("import", "roster", partial, "--year", "2025-2026")
+    assert "0 new, 1 changed" in out
+    with database.read() as s:
+        ben = s.scalars(select(Educator)).one()
+        assert ben.email == "ben@example.org"
+        assert (ben.school.name, ben.last_rating, ben.grades, ben.years_experience) == ("Adams", "Proficient", ["6", "7"], 9)

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -209,16 +209,22 @@ def new_educator(record: EducatorRecord, school: School | None) -> Educator:
                     school_id=school.id if school else None, **fields)
 
 
-def apply_record(educator: Educator, record: EducatorRecord, school: School | None) -> bool:
-    """Copy the record onto the row; True when anything changed (so unchanged rows stay untouched)."""
+def apply_record(educator: Educator, record: EducatorRecord, school: School | None,
+                 fields: Collection[str] | None = None) -> bool:
+    """Copy the record onto the row; True when anything changed (so unchanged rows stay untouched).
+
+    `fields` limits the copy to the columns a file has: a file without a column (say, an HR extract
+    without ratings) must not wipe what the district already knows."""
     changed = False
     for field in _MODEL_FIELDS:
+        if fields is not None and field not in fields:
+            continue
         new = _model_value(record, field)
         if getattr(educator, field) != new:
             setattr(educator, field, new)
             changed = True
     new_school_id = school.id if school else None
-    if educator.school_id != new_school_id:
+    if (fields is None or "school" in fields) and educator.school_id != new_school_id:
         educator.school = school
         changed = True
     return changed

@@ -178,5 +178,5 @@ def _changes(old: dict[str, str], values: dict[str, object]) -> str:
     if not new["induction_status"]:  # blank in the file: derived, so not a change the coordinator typed
         new["induction_status"] = old.get("induction_status", "")
     changed = [f"{field}: {old.get(field) or '(blank)'} → {value or '(blank)'}"
-               for field, value in new.items() if value != old.get(field, "")]
+               for field, value in new.items() if field in values and value != old.get(field, "")]
     return "; ".join(changed) or "induction status for the year, or back on the roster"

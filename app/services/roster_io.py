@@ -77,6 +77,7 @@ def import_roster(
     enrollments = enrollments_for(session, year)
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
+    present = set(table.mapping)  # columns the file has; the others are left as they are
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
         if cancel is not None and cancel.is_set():
@@ -104,7 +105,7 @@ def import_roster(
         else:
             changed = educator.deleted_at is not None
             educator.deleted_at = None
-            changed |= apply_record(educator, record, schools.get(record.school))
+            changed |= apply_record(educator, record, schools.get(record.school), present)
             changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id))
             if changed:
                 report.changed += 1
