@@ -89,6 +89,7 @@ class EducatorHours:
     entries: int
     minutes_toward_50: int | None  # None while the educator is still in the induction year
     induction_year: str | None  # label of the induction year, None when not enrolled as beginning here
+    license_type: str | None = None  # a Professional license most likely owes no 50 hours (004 footnote)
 
     @property
     def hours(self) -> float:
@@ -243,18 +244,18 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
     toward = minutes_toward_50(session, year.window_end, people if small else None)
     inductions = induction_years(session, people if small else None)
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
-                    School.name).outerjoin(School, School.id == Educator.school_id))
+                    School.name, Educator.license_type).outerjoin(School, School.id == Educator.school_id))
     ordered = sorted(people)
     rows = [row for start in range(0, len(ordered), 500)  # bounded IN lists, portable to every backend
             for row in session.execute(query.where(Educator.id.in_(ordered[start:start + 500])))]
     out = []
-    for educator_id, employee_id, first, last, role, school in rows:
+    for educator_id, employee_id, first, last, role, school, license_type in rows:
         t = totals.get(educator_id, Totals())
         induction = inductions.get(educator_id)
         out.append(((last.lower(), first.lower(), employee_id),
                     EducatorHours(educator_id, employee_id, f"{first} {last}", school or "", role, t.minutes,
                                   t.observations, t.entries, toward.get(educator_id, 0),
-                                  induction[0] if induction else None)))
+                                  induction[0] if induction else None, license_type)))
     out.sort(key=lambda pair: pair[0])
     return [h for _key, h in out]
 

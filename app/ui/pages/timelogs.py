@@ -96,6 +96,21 @@ def _load_totals(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyp
 # --- the lazy list of entries -----------------------------------------------------------------------
 
 
+class _SortItem(QTableWidgetItem):
+    """A cell that sorts by a number (hours, counts, dates) while showing text."""
+
+    def __init__(self, text: str, key: float):
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.key < getattr(other, "key", float("-inf"))
+
+
+def _item(value: object, key: float | None = None) -> QTableWidgetItem:
+    return QTableWidgetItem(str(value)) if key is None else _SortItem(str(value), key)
+
+
 class EntriesModel(QAbstractTableModel):
     """Entries fetched a page at a time (canFetchMore/fetchMore): holds only what was scrolled to."""
 
@@ -565,6 +580,7 @@ class TimeLogsPage(Page):
         layout.addLayout(bottom)
 
     def _table(self, header: tuple[str, ...], name: str) -> QTableWidget:
+        """Rows come sorted by the service (by name); a click on a header sorts by that column."""
         table = QTableWidget(0, len(header))
         table.setAccessibleName(name)
         table.setHorizontalHeaderLabels([self.tr(h) for h in header])
@@ -572,6 +588,7 @@ class TimeLogsPage(Page):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         return table
 
     def _entries_tab(self) -> QWidget:
@@ -656,6 +673,9 @@ class TimeLogsPage(Page):
 
     def reload_entries(self) -> None:
         self.model.reload()
+        if self.model.rows and not getattr(self, "_sized", False):
+            self._sized = True
+            self.view.resizeColumnsToContents()  # the first page only: cheap
         self.entries_label.setText(self.tr("%n entries", "", self.model.total))
 
     def _form_loaded(self, data: dict[str, Any]) -> None:
@@ -672,7 +692,9 @@ class TimeLogsPage(Page):
             values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{s.hours:.1f}", s.observations, s.entries,
                       f"{s.last_date:%m/%d/%Y}" if s.last_date else self.tr("nothing logged"))
             for c, value in enumerate(values):
-                self.pairs_table.setItem(r, c, QTableWidgetItem(str(value)))
+                self.pairs_table.setItem(r, c, _item(value, (s.hours, s.observations, s.entries)[c - 3] if 3 <= c <= 5
+                                                     else (s.last_date.toordinal() if c == 6 and s.last_date else None)))
+        self.pairs_table.resizeColumnsToContents()
         self.pairs_table.setSortingEnabled(True)
         people = data["educators"]
         self.educators_table.setSortingEnabled(False)
@@ -680,14 +702,17 @@ class TimeLogsPage(Page):
         for r, h in enumerate(people):
             values = (h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations)
             for c, value in enumerate(values):
-                self.educators_table.setItem(r, c, QTableWidgetItem(str(value)))
+                self.educators_table.setItem(r, c, _item(value, (h.hours, h.observations)[c - 3] if c >= 3 else None))
             self.educators_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, h.educator_id)
             if h.hours_toward_50 is None:
                 bar = QTableWidgetItem(self.tr("in the induction year"))
+            elif h.license_type == "Professional" and not h.minutes_toward_50:
+                bar = QTableWidgetItem(self.tr("not needed (Professional license)"))
             else:
                 bar = QTableWidgetItem(self.tr("%1 of 50 hours").replace("%1", f"{h.hours_toward_50:.1f}"))
                 bar.setData(Qt.ItemDataRole.UserRole, h.progress_50)
             self.educators_table.setItem(r, 5, bar)
+        self.educators_table.resizeColumnsToContents()
         self.educators_table.setSortingEnabled(True)
         self.totals_label.setText(self.tr("%1 pairs; %2 educators with time or enrolled this year")
                             .replace("%1", str(len(pairs))).replace("%2", str(len(people))))
