@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, derived_id
-from app.models.matching import EvaluatorLink, MatchRule
+from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
 from app.services import assignments, matching
 from app.services.years import ensure_year
 
@@ -196,3 +196,36 @@ def test_unknown_year_is_created_and_said(run_cli, session):
     assert code == 0 and "created school year 2040-2041" in out and "0 of 0 mentees matched" in out
     code, _, err = run_cli("match", "--year", "2040-2042")
     assert code == 2 and "2025-2026" in err
+
+
+def _demo_pairs(path):
+    from app.db import Database
+    from app.services.demo import build_demo
+
+    database = Database.open(str(path))
+    try:
+        with database.unit_of_work() as s:
+            build_demo(s, size="small", seed=3, year_label="2025-2026")
+        with database.read() as s:
+            pairs = sorted((a.mentor.employee_id, a.mentee.employee_id, a.start_date) for a in s.query(Assignment))
+            beginning = s.query(InductionEnrollment).filter(InductionEnrollment.status == "beginning").count()
+            status = assignments.two_week_status(s, "2025-2026", today=D(2025, 12, 1))
+            trainings = s.query(MentorTraining).count()
+    finally:
+        database.dispose()
+    return pairs, beginning, status, trainings
+
+
+@pytest.mark.slow
+def test_demo_assigns_most_beginning_teachers_deterministically(tmp_path, migrated_template):
+    import shutil
+
+    shutil.copy(migrated_template, tmp_path / "a.sqlite3")
+    shutil.copy(migrated_template, tmp_path / "b.sqlite3")
+    first = _demo_pairs(tmp_path / "a.sqlite3")
+    second = _demo_pairs(tmp_path / "b.sqlite3")
+    assert first[0] == second[0]  # the same seed gives the same pairs and dates
+    pairs, beginning, status, trainings = first
+    assert beginning and len(pairs) >= 0.6 * beginning
+    assert trainings > 0
+    assert {s.state for s in status} <= {"met", "met late", "overdue", "due"}

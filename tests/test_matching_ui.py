@@ -38,7 +38,9 @@ def test_propose_lock_and_apply(window, qtbot, database):
     row = page.select_mentee("B1")
     assert cell(page, row, "Mentor") == "FCHEM LCHEM"
     assert cell(page, row, "Reasons") == "same subject: Chemistry; grades 10-11 overlap; same building; both free period 3"
-    assert cell(page, row, "Mentee grades") == "10-11" and cell(page, row, "Mentor grades") == "10-12"
+    assert cell(page, row, "Mentee teaches") == "Chemistry · 10-11"
+    assert cell(page, row, "Mentor teaches") == "Chemistry · 10-12"
+    assert "Mentee: FB1 LB1" in page.pair_detail.text() and "planning period 3, 5" in page.pair_detail.text()
     # Move B1 to BIO: the dialog says what it costs, choosing locks the pair and proposes again.
     page.move_selected(choose=lambda d: (d.table.selectRow(0), d.accept()))
     qtbot.waitUntil(lambda: page.select_mentee("B1") >= 0 and cell(page, page.select_mentee("B1"), "Mentor") == "FBIO LBIO")

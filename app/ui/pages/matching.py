@@ -42,20 +42,34 @@ def _grades(grades: tuple[str, ...]) -> str:
     return format_grades(grades).replace(";", ", ")
 
 
+def _teaches(person: Any) -> str:
+    parts = [", ".join(person.subjects)] if person.subjects else []
+    if person.grades:
+        parts.append(_grades(person.grades))
+    return " · ".join(parts)
+
+
 PAIR_COLUMNS = (
     Column("Mentee", lambda p: p.mentee.name),
     Column("Mentee school", lambda p: p.mentee.school),
-    Column("Mentee subjects", lambda p: p.mentee.subjects),
-    Column("Mentee grades", lambda p: _grades(p.mentee.grades), searchable=False),
+    Column("Mentee teaches", lambda p: _teaches(p.mentee)),
     Column("Mentor", lambda p: p.mentor.name),
     Column("Mentor school", lambda p: p.mentor.school),
-    Column("Mentor subjects", lambda p: p.mentor.subjects),
-    Column("Mentor grades", lambda p: _grades(p.mentor.grades), searchable=False),
+    Column("Mentor teaches", lambda p: _teaches(p.mentor)),
     Column("Score", lambda p: f"{p.score:g}", sort_key=lambda p: p.score, align=RIGHT,
            tooltip="8 same subject + 4 grade overlap + 2 same building + 1 shared planning period"),
-    Column("Reasons", lambda p: "; ".join(p.reasons)),
     Column("Notes", lambda p: "; ".join(p.flags)),
+    Column("Reasons", lambda p: "; ".join(p.reasons)),
 )
+PAIR_WIDTHS = (130, 150, 130, 130, 150, 130, 45, 120)
+
+
+def _person_html(title: str, p: Any) -> str:
+    facts = [p.position or p.role, p.school or "", _teaches(p),
+             f"{p.license_type} license" if p.license_type else "",
+             f"{p.years_experience} years" if p.years_experience is not None else "",
+             f"planning period {', '.join(p.periods)}" if p.periods else ""]
+    return f"<b>{title}: {p.name}</b> ({p.employee_id})<br>" + " · ".join(f for f in facts if f)
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -216,16 +230,31 @@ class MatchingPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate(PAIR_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(lambda _index: self.move_selected())
-        splitter.addWidget(self.table)
+        self.table.selectionModel().currentRowChanged.connect(self._pair_changed)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table, 1)
+        self.pair_detail = QLabel(self.tr("Choose a pair to see both people side by side."))
+        self.pair_detail.setWordWrap(True)
+        self.pair_detail.setAccessibleName(self.tr("Selected pair"))
+        self.pair_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top_layout.addWidget(self.pair_detail)
+        splitter.addWidget(top)
         self.unmatched = _table([self.tr("Unmatched mentee"), self.tr("School"), self.tr("Why")],
                                 self.tr("Unmatched mentees"))
         splitter.addWidget(self.unmatched)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 110])
         layout.addWidget(splitter, 1)
         row = QHBoxLayout()
         self._button(row, "Accept", "Accept the selected pair (save it as an assignment)", self.accept_selected,
@@ -288,6 +317,9 @@ class MatchingPage(Page):
         self.model.set_rows(p.pairs)
         rows = [(u.mentee.name, u.mentee.school, u.reason) for u in p.unmatched]
         _fill(self.unmatched, rows)
+        self.unmatched.setHorizontalHeaderLabels([
+            self.tr("Unmatched mentee (%n)", "", len(rows)) if rows else self.tr("Every mentee has a proposed mentor"),
+            self.tr("School"), self.tr("Why")])
         for r in range(self.unmatched.rowCount()):
             self.unmatched.item(r, 2).setForeground(QColor("#b00020"))
         t = p.totals
@@ -314,6 +346,18 @@ class MatchingPage(Page):
              self.tr("every year") if r.every_year else self.ctx.year_label) for r in self.rules])
 
     # --- actions ---------------------------------------------------------------------------
+
+    def _pair_changed(self, current: Any, _previous: Any = None) -> None:
+        if not current.isValid():
+            self.pair_detail.setText(self.tr("Choose a pair to see both people side by side."))
+            return
+        p = self.model.row_at(current.row())
+        notes = f"<br><i>{'; '.join(p.flags)}</i>" if p.flags else ""
+        self.pair_detail.setText(
+            "<table width='100%'><tr><td width='50%' valign='top'>" + _person_html(self.tr("Mentee"), p.mentee)
+            + "</td><td valign='top'>" + _person_html(self.tr("Mentor"), p.mentor)
+            + f" · {p.mentor_load} of {p.mentor_capacity} mentees</td></tr></table>"
+            + f"<b>{self.tr('Why')}:</b> " + "; ".join(p.reasons) + notes)
 
     def selected_pair(self) -> Any:
         index = self.table.currentIndex()

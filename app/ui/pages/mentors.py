@@ -40,18 +40,20 @@ from app.ui.table_model import RIGHT, Column, RowTableModel
 
 POOL_COLUMNS = (
     Column("Name", lambda r: r.name),
-    Column("Employee ID", lambda r: r.employee_id),
-    Column("School", lambda r: r.school),
-    Column("Role", lambda r: r.role),
-    Column("Subjects", lambda r: r.subjects),
     Column("Status", lambda r: r.status_text, tooltip="Eligibility for this school year (603 CMR 7.02)"),
     Column("Why", lambda r: r.why, tooltip="What is not met, or missing"),
     Column("Mentees", lambda r: f"{r.load} of {r.capacity}" if r.willing else "not available",
            sort_key=lambda r: (r.capacity - r.load), align=RIGHT),
+    Column("School", lambda r: r.school),
+    Column("Subjects", lambda r: r.subjects),
+    Column("Role", lambda r: r.role),
+    Column("Employee ID", lambda r: r.employee_id),
     Column("Trained", lambda r: r.trained_on.isoformat() if r.trained_on else ""),
     Column("Refresher due", lambda r: r.refresher_due.isoformat() if r.refresher_due else ""),
     Column("Incentives", lambda r: r.incentive.text, searchable=False),
 )
+
+POOL_WIDTHS = (150, 110, 200, 80, 170, 120, 80, 80, 90, 90)
 
 FILTERS = (  # (label, predicate on a PoolRow)
     ("Everyone in the pool", None),
@@ -131,7 +133,12 @@ class MentorDetail(QWidget):
                                                  self.tr("Rule")])
         self.criteria.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.criteria.verticalHeader().setVisible(False)
-        self.criteria.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.criteria.setWordWrap(True)
+        header = self.criteria.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 170), (1, 80), (3, 160)):
+            self.criteria.setColumnWidth(column, width)
         layout.addWidget(self.criteria, 2)
 
         year_box = QGroupBox(self.tr("This school year"))
@@ -211,8 +218,7 @@ class MentorDetail(QWidget):
                     item.setForeground(QColor(STATUS_COLORS[check.status]))
                 item.setToolTip(check.citation)
                 self.criteria.setItem(r, c, item)
-        self.criteria.resizeColumnToContents(0)
-        self.criteria.resizeColumnToContents(1)
+        self.criteria.resizeRowsToContents()
         self.willing.setChecked(row.willing)
         self.capacity.setValue(row.capacity)
         self.stipend.setValue(row.incentive.stipend_dollars or 0)
@@ -317,7 +323,11 @@ class MentorsPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate(POOL_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         splitter.addWidget(self.table)
@@ -325,6 +335,7 @@ class MentorsPage(Page):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([780, 640])
         layout.addWidget(splitter, 1)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Last action"))
