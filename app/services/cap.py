@@ -791,3 +791,28 @@ def observation_detail(session: Session, observation_id: uuid.UUID) -> Observati
         select(CapEvidence.element_code, CapEvidence.note)
         .where(CapEvidence.observation_id == observation_id, CapEvidence.deleted_at.is_(None)))}
     return ObservationDetail(info, row.reinforcement or "", row.refinement or "", notes)
+
+
+def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Mapping[str, object]) -> uuid.UUID:
+    """The CAP page's quick observation form in one unit of work: the observation, its conferences, the
+    feedback and the evidence per element (the elements with evidence become the focus elements)."""
+    observed_on = values.get("observed_on")
+    if isinstance(observed_on, str):
+        observed_on = dt.date.fromisoformat(observed_on)
+    if not isinstance(observed_on, dt.date):
+        raise _problem("observed_on", observed_on, "give the observation's date")
+    notes = {code: str(text) for code, text in dict(values.get("evidence") or {}).items()  # type: ignore[call-overload]
+             if str(text or "").strip()}
+    kind = str(values.get("kind") or "announced")
+    status = str(values.get("status") or "held")
+    minutes = values.get("minutes")
+    observation_id = add_observation(
+        session, placement_id, kind=kind, observer=str(values.get("observer") or "sp"), observed_on=observed_on,
+        minutes=int(minutes) if minutes else None, focus=list(notes), status=status,  # type: ignore[call-overload]
+        pre_conference_on=observed_on if values.get("pre_conference") and kind == "announced" else None,
+        post_conference_on=observed_on if values.get("post_conference") else None,
+        early_literacy=bool(values.get("early_literacy")),
+        reinforcement=str(values.get("reinforcement") or "").strip() or None,
+        refinement=str(values.get("refinement") or "").strip() or None)
+    save_observation_evidence(session, observation_id, notes)
+    return observation_id

@@ -1,0 +1,680 @@
+"""CAP, built for the back of a classroom (issue 8, item 6).
+
+"My candidates": pick yourself as the supervising practitioner (remembered) and see your candidates with
+their step and the next thing due. One screen per candidate: the five-step cycle as a timeline, what is
+still owed, and a quick observation form with a large evidence field per element.
+
+Keyboard: the candidate list takes Up/Down; Ctrl+O jumps to the observation form; Tab moves field to field
+(Tab leaves an evidence field, it does not type a tab); type-ahead picks Announced/Unannounced, SP/PS/Both;
+Ctrl+S (or Ctrl+Enter) saves the observation.
+
+Nothing typed is lost: every change is journaled to a draft file (services/cap_drafts.py) after a short
+pause, and at once when the form is hidden or the window closes. Reopening the candidate restores the
+draft; saving the observation discards it. Works with no network: the database is on this laptop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import cap, cap_drafts, cap_rubrics
+from app.ui.pages.base import Page
+
+DRAFT_DELAY_MS = 400
+EVERYONE = "__all__"
+STATUS_MARK = {"complete": "\u2713", "in_progress": "\u25b6", "not_started": "\u25cb"}
+
+
+class DateField(QDateEdit):
+    """A date field that Tab leaves (QDateEdit's Tab walks year, month, day first); Left/Right move
+    between the parts, the digits type over them."""
+
+    def __init__(self) -> None:
+        super().__init__(QDate.currentDate())
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        return QWidget.focusNextPrevChild(self, next)
+
+
+# --- data for the page (runs on the database worker; returns plain data) ----------------------------
+
+def _load_list(year: str, sp: str | None):  # type: ignore[no-untyped-def]
+    def fn(session):  # type: ignore[no-untyped-def]
+        sps = cap.supervising_practitioners(session, year)
+        rows = cap.my_candidates(session, year, uuid.UUID(sp) if sp else None)
+        return sps, rows
+    return fn
+
+
+def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def fn(session):  # type: ignore[no-untyped-def]
+        s = cap.summary(session, placement_id)
+        calibration = {stage: cap.calibration(session, placement_id, stage) for stage in ("formative", "summative")}
+        return s, calibration
+    return fn
+
+
+class ObservationForm(QWidget):
+    """The quick observation form: large evidence fields per element, saved as you type."""
+
+    saved = Signal()
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.placement_id: uuid.UUID | None = None
+        self.edition = ""
+        self.evidence: dict[str, QPlainTextEdit] = {}
+        self._restoring = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DRAFT_DELAY_MS)
+        self.timer.timeout.connect(self.save_draft)
+
+        outer = QVBoxLayout(self)
+        top = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Announced"), "announced")
+        self.kind.addItem(self.tr("Unannounced"), "unannounced")
+        self.kind.setAccessibleName(self.tr("Observation type"))
+        self.observer = QComboBox()
+        self.observer.addItem(self.tr("SP (supervising practitioner)"), "sp")
+        self.observer.addItem(self.tr("PS (program supervisor)"), "ps")
+        self.observer.addItem(self.tr("Both SP and PS"), "both")
+        self.observer.setAccessibleName(self.tr("Observer"))
+        self.date = DateField()
+        self.date.setAccessibleName(self.tr("Observation date"))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 600)
+        self.minutes.setSingleStep(5)
+        self.minutes.setValue(45)
+        self.minutes.setSuffix(self.tr(" min"))
+        self.minutes.setAccessibleName(self.tr("Duration in minutes"))
+        self.status = QComboBox()
+        self.status.addItem(self.tr("Held"), "held")
+        self.status.addItem(self.tr("Feedback given"), "feedback_given")
+        self.status.addItem(self.tr("Planned"), "planned")
+        self.status.setAccessibleName(self.tr("Status"))
+        conferences = QHBoxLayout()
+        self.pre = QCheckBox(self.tr("Pre-conference held"))
+        self.post = QCheckBox(self.tr("Post-conference held"))
+        self.early = QCheckBox(self.tr("Early Literacy Observation Form"))
+        for box in (self.pre, self.post, self.early):
+            box.setAccessibleName(box.text())
+            conferences.addWidget(box)
+        conferences.addStretch(1)
+        top.addRow(self.tr("&Type"), self.kind)
+        top.addRow(self.tr("O&bserver"), self.observer)
+        top.addRow(self.tr("&Date"), self.date)
+        top.addRow(self.tr("D&uration"), self.minutes)
+        top.addRow(self.tr("Stat&us"), self.status)
+        top.addRow(conferences)
+        outer.addLayout(top)
+        self.evidence_box = QGroupBox(self.tr("Evidence by element (type in the elements you saw)"))
+        self.evidence_layout = QVBoxLayout(self.evidence_box)
+        outer.addWidget(self.evidence_box)
+        feedback = QGroupBox(self.tr("Feedback"))
+        feedback_layout = QFormLayout(feedback)
+        self.reinforcement = self._big_field(self.tr("Areas of reinforcement"), 70)
+        self.refinement = self._big_field(self.tr("Areas of refinement"), 70)
+        feedback_layout.addRow(self.tr("Reinforcement"), self.reinforcement)
+        feedback_layout.addRow(self.tr("Refinement"), self.refinement)
+        outer.addWidget(feedback)
+        buttons = QHBoxLayout()
+        self.draft_label = QLabel("")
+        self.draft_label.setAccessibleName(self.tr("Draft status"))
+        self.save_button = QPushButton(self.tr("Save observation (Ctrl+S)"))
+        self.save_button.setAccessibleName(self.tr("Save observation"))
+        self.save_button.clicked.connect(self.save)
+        self.discard_button = QPushButton(self.tr("Discard draft"))
+        self.discard_button.setAccessibleName(self.tr("Discard draft"))
+        self.discard_button.clicked.connect(self.discard)
+        buttons.addWidget(self.draft_label, 1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        for sequence in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        for widget in (self.kind, self.observer, self.status):
+            widget.currentIndexChanged.connect(self.changed)
+        self.date.dateChanged.connect(self.changed)
+        self.minutes.valueChanged.connect(self.changed)
+        for box in (self.pre, self.post, self.early):
+            box.toggled.connect(self.changed)
+
+    def _big_field(self, name: str, height: int) -> QPlainTextEdit:
+        field = QPlainTextEdit()
+        field.setTabChangesFocus(True)  # keyboard-friendly: Tab moves on
+        field.setMinimumHeight(height)
+        field.setAccessibleName(name)
+        field.textChanged.connect(self.changed)
+        return field
+
+    # -- the candidate -----------------------------------------------------------------------------
+
+    def set_candidate(self, placement_id: uuid.UUID, edition: str, early_literacy: bool) -> None:
+        if self.placement_id == placement_id and self.edition == edition:
+            return
+        self.flush()
+        self.placement_id = placement_id
+        self.edition = edition
+        rubric = cap_rubrics.get(edition)
+        for field in self.evidence.values():
+            field.setParent(None)
+            field.deleteLater()
+        while self.evidence_layout.count():
+            item = self.evidence_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.evidence = {}
+        for element in rubric.elements:
+            label = QLabel(f"<b>{element.code}</b> {element.name}")
+            field = self._big_field(self.tr("Evidence for ") + f"{element.code} {element.name}", 90)
+            label.setBuddy(field)
+            self.evidence_layout.addWidget(label)
+            self.evidence_layout.addWidget(field)
+            label.show()  # added to a shown form: show now, so Tab reaches them at once
+            field.show()
+            self.evidence[element.code] = field
+        # Tab order: the header fields, the evidence fields in element order, the feedback, Save.
+        chain: list[QWidget] = [self.kind, self.observer, self.date, self.minutes, self.status, self.pre,
+                                self.post, self.early, *self.evidence.values(), self.reinforcement,
+                                self.refinement, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.early.setVisible(early_literacy)
+        self.clear()
+        self.restore_draft()
+
+    @property
+    def draft_key(self) -> str:
+        return cap_drafts.observation_key(self.placement_id)
+
+    # -- values ------------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.currentData(), "observer": self.observer.currentData(),
+            "observed_on": self.date.date().toPython().isoformat(), "minutes": self.minutes.value() or None,
+            "status": self.status.currentData(), "pre_conference": self.pre.isChecked(),
+            "post_conference": self.post.isChecked(), "early_literacy": self.early.isChecked(),
+            "evidence": {code: f.toPlainText() for code, f in self.evidence.items()},
+            "reinforcement": self.reinforcement.toPlainText(), "refinement": self.refinement.toPlainText(),
+        }
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self._restoring = True
+        try:
+            for combo, key in ((self.kind, "kind"), (self.observer, "observer"), (self.status, "status")):
+                index = combo.findData(values.get(key))
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+            if values.get("observed_on"):
+                self.date.setDate(QDate.fromString(values["observed_on"], "yyyy-MM-dd"))
+            self.minutes.setValue(int(values.get("minutes") or 0))
+            self.pre.setChecked(bool(values.get("pre_conference")))
+            self.post.setChecked(bool(values.get("post_conference")))
+            self.early.setChecked(bool(values.get("early_literacy")))
+            for code, text in (values.get("evidence") or {}).items():
+                if code in self.evidence:
+                    self.evidence[code].setPlainText(text)
+            self.reinforcement.setPlainText(values.get("reinforcement") or "")
+            self.refinement.setPlainText(values.get("refinement") or "")
+        finally:
+            self._restoring = False
+
+    def is_empty(self) -> bool:
+        v = self.values()
+        return not any(t.strip() for t in v["evidence"].values()) and not v["reinforcement"].strip() \
+            and not v["refinement"].strip()
+
+    def clear(self) -> None:
+        self.set_values({"kind": "announced", "observer": "sp", "status": "held",
+                         "observed_on": dt.date.today().isoformat(), "minutes": 45,
+                         "evidence": {c: "" for c in self.evidence}, "reinforcement": "", "refinement": ""})
+        self.draft_label.setText("")
+
+    # -- drafts --------------------------------------------------------------------------------------
+
+    def changed(self, *_args: object) -> None:
+        if self._restoring or self.placement_id is None:
+            return
+        self.timer.start()  # debounced: the draft is written after a short pause in typing
+        self.draft_label.setText(self.tr("Typing..."))
+
+    def save_draft(self) -> None:
+        self.timer.stop()
+        if self.placement_id is None:
+            return
+        if self.is_empty():
+            cap_drafts.discard_draft(self.draft_key)
+            self.draft_label.setText("")
+            return
+        cap_drafts.save_draft(self.draft_key, self.values())
+        self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
+
+    def flush(self) -> None:
+        """Write a pending draft now (the form is hidden, the candidate changes or the window closes)."""
+        if self.timer.isActive():
+            self.save_draft()
+
+    def restore_draft(self) -> None:
+        data = cap_drafts.load_draft(self.draft_key)
+        if data:
+            self.set_values(data)
+            when = cap_drafts.saved_at(self.draft_key)
+            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+            self.draft_label.setText(self.tr("Restored your unsaved draft from ") + stamp)
+
+    def discard(self) -> None:
+        if self.placement_id is not None:
+            self.timer.stop()
+            cap_drafts.discard_draft(self.draft_key)
+            self.clear()
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        self.flush()
+        super().hideEvent(event)
+
+    # -- saving ----------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.placement_id is None:
+            return
+        self.flush()
+        values = self.values()
+        if not values["evidence"] or self.is_empty() and values["status"] != "planned":
+            self.draft_label.setText(self.tr("Type evidence for at least one element, or choose Planned."))
+            return
+        placement_id = self.placement_id
+        key = self.draft_key
+        cap_drafts.save_draft(key, values)  # kept until the database has the observation
+
+        def done(_observation_id: object) -> None:
+            cap_drafts.discard_draft(key)
+            if self.placement_id == placement_id:
+                self.clear()
+                self.draft_label.setText(self.tr("Observation saved."))
+            self.saved.emit()
+
+        def failed(exc: BaseException, details: str) -> None:
+            self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
+
+        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values), on_success=done,
+                                on_error=failed)
+
+
+class CyclePanel(QWidget):
+    """Steps with their dates; complete a step or record the three-way meeting that closes it."""
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.placement_id: uuid.UUID | None = None
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Status"), self.tr("Due"),
+                                              self.tr("Completed"), self.tr("Three-way meeting")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(self.tr("The five steps"))
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.on = DateField()
+        self.on.setAccessibleName(self.tr("Date"))
+        self.complete = QPushButton(self.tr("Complete the selected step"))
+        self.meeting = QPushButton(self.tr("Record the three-way meeting"))
+        self.complete.clicked.connect(lambda: self._act(cap.complete_step))
+        self.meeting.clicked.connect(lambda: self._act(cap.record_meeting))
+        for w in (QLabel(self.tr("On")), self.on, self.complete, self.meeting):
+            row.addWidget(w)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def show_summary(self, s: cap.CandidateSummary) -> None:
+        self.placement_id = s.placement_id
+        self.table.setRowCount(len(s.steps))
+        for r, st in enumerate(s.steps):
+            cells = [f"{st.number}. {st.name}", st.status.replace("_", " "), str(st.due_on or ""),
+                     str(st.completed_on or ""), (str(st.meeting_on or "not yet") if st.three_way_meeting else "-")]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        if self.table.currentRow() < 0:
+            self.table.selectRow(max(0, min(s.current_step, 5) - 1))
+
+    def _act(self, fn) -> None:  # type: ignore[no-untyped-def]
+        if self.placement_id is None or self.table.currentRow() < 0:
+            return
+        placement_id, number, on = self.placement_id, self.table.currentRow() + 1, self.on.date().toPython()
+        self.page.ctx.tasks.run(lambda s: fn(s, placement_id, number, on), on_success=lambda _r: None)
+
+
+class RatingsPanel(QWidget):
+    """Enter ratings per element and dimension; the calibration view sets SP and PS side by side."""
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.placement_id: uuid.UUID | None = None
+        self.levels: tuple[str, ...] = ()
+        self.combos: dict[tuple[str, str], QComboBox] = {}
+        layout = QVBoxLayout(self)
+        pick = QHBoxLayout()
+        self.stage = QComboBox()
+        self.stage.addItem(self.tr("Formative"), "formative")
+        self.stage.addItem(self.tr("Summative"), "summative")
+        self.stage.setAccessibleName(self.tr("Assessment step"))
+        self.rater = QComboBox()
+        self.rater.addItem(self.tr("SP and PS together (the rating)"), "joint")
+        self.rater.addItem(self.tr("SP's own judgment"), "sp")
+        self.rater.addItem(self.tr("PS's own judgment"), "ps")
+        self.rater.setAccessibleName(self.tr("Whose rating"))
+        self.save_button = QPushButton(self.tr("Save ratings"))
+        self.save_button.clicked.connect(self.save)
+        for w in (self.stage, self.rater, self.save_button):
+            pick.addWidget(w)
+        pick.addStretch(1)
+        layout.addLayout(pick)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        layout.addWidget(self.grid_host)
+        layout.addWidget(QLabel(self.tr("<b>Calibration</b>: SP and PS side by side; differences are marked")))
+        self.calibration = QTableWidget(0, 3)
+        self.calibration.setHorizontalHeaderLabels([self.tr("Element"), self.tr("SP (Q / S / C)"),
+                                                    self.tr("PS (Q / S / C)")])
+        self.calibration.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.calibration.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.calibration.setAccessibleName(self.tr("Calibration of SP and PS ratings"))
+        layout.addWidget(self.calibration)
+        self.stage.currentIndexChanged.connect(lambda _i: self._fill())
+        self.rater.currentIndexChanged.connect(lambda _i: self._fill())
+        self._calibration: dict[str, list[cap.CalibrationRow]] = {}
+
+    def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]]) -> None:
+        rubric = cap_rubrics.get(s.edition)
+        self._calibration = calibration
+        if self.placement_id != s.placement_id:
+            self.placement_id = s.placement_id
+            self.levels = rubric.rating_levels
+            while self.grid.count():
+                item = self.grid.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            self.combos = {}
+            for c, dim in enumerate(rubric.dimensions):
+                self.grid.addWidget(QLabel(f"<b>{dim.capitalize()}</b>"), 0, c + 1)
+            for r, element in enumerate(rubric.elements):
+                self.grid.addWidget(QLabel(f"{element.code} {element.name}"), r + 1, 0)
+                for c, dim in enumerate(rubric.dimensions):
+                    combo = QComboBox()
+                    combo.addItem("", None)
+                    for level in rubric.rating_levels:
+                        combo.addItem(level, level)
+                    combo.setAccessibleName(f"{element.code} {dim}")
+                    self.grid.addWidget(combo, r + 1, c + 1)
+                    self.combos[(element.code, dim)] = combo
+        self._fill()
+
+    def _fill(self) -> None:
+        stage, rater = self.stage.currentData(), self.rater.currentData()
+        rows = self._calibration.get(stage, [])
+        for row in rows:
+            values = {"sp": row.sp, "ps": row.ps, "joint": row.joint}[rater]
+            for dim, level in values.items():
+                combo = self.combos.get((row.code, dim))
+                if combo is not None:
+                    combo.setCurrentIndex(max(0, combo.findData(level)))
+        self.calibration.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            mark = " \u26a0 " + self.tr("differ: ") + ", ".join(row.differences) if row.differences else ""
+            texts = [f"{row.code}{mark}", " / ".join(row.sp[d] or "-" for d in ("quality", "scope", "consistency")),
+                     " / ".join(row.ps[d] or "-" for d in ("quality", "scope", "consistency"))]
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if row.differences:
+                    item.setBackground(Qt.GlobalColor.yellow)
+                    item.setForeground(Qt.GlobalColor.black)
+                self.calibration.setItem(r, c, item)
+
+    def save(self) -> None:
+        if self.placement_id is None:
+            return
+        stage, rater, placement_id = self.stage.currentData(), self.rater.currentData(), self.placement_id
+        codes = sorted({code for code, _ in self.combos})
+        values = {code: {dim: self.combos[(code, dim)].currentData() for dim in ("quality", "scope", "consistency")}
+                  for code in codes}
+
+        def work(session) -> None:  # type: ignore[no-untyped-def]
+            for code, dims in values.items():
+                if any(dims.values()):
+                    cap.set_rating(session, placement_id, stage=stage, rater=rater, element_code=code, **dims)
+
+        self.page.ctx.tasks.run(work, on_success=lambda _r: None)
+
+
+class CandidateView(QWidget):
+    """One candidate: header, the cycle as a timeline, the next thing due, and the tabs."""
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.summary: cap.CandidateSummary | None = None
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self.tr("Choose a candidate."))
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName(self.tr("Candidate"))
+        layout.addWidget(self.header)
+        timeline = QHBoxLayout()
+        self.steps: list[QLabel] = []
+        for _ in range(5):
+            label = QLabel("")
+            label.setFrameShape(QLabel.Shape.StyledPanel)
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            timeline.addWidget(label, 1)
+            self.steps.append(label)
+        layout.addLayout(timeline)
+        self.next_due = QLabel("")
+        self.next_due.setAccessibleName(self.tr("Next thing due"))
+        self.owed = QLabel("")
+        self.owed.setWordWrap(True)
+        self.owed.setAccessibleName(self.tr("Still owed"))
+        layout.addWidget(self.next_due)
+        layout.addWidget(self.owed)
+        self.tabs = QTabWidget()
+        self.form = ObservationForm(page)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.tabs.addTab(scroll, self.tr("Quick &observation"))
+        self.cycle = CyclePanel(page)
+        self.tabs.addTab(self.cycle, self.tr("C&ycle"))
+        self.ratings = RatingsPanel(page)
+        self.tabs.addTab(self.ratings, self.tr("&Ratings"))
+        forms = QWidget()
+        forms_layout = QVBoxLayout(forms)
+        self.print_button = QPushButton(self.tr("Print every form (PDF)..."))
+        self.print_button.setAccessibleName(self.tr("Print every form"))
+        self.print_button.clicked.connect(self.print_forms)
+        self.printed = QLabel("")
+        self.printed.setWordWrap(True)
+        forms_layout.addWidget(QLabel(self.tr("CAP form, observation forms, formative and summative assessment "
+                                              "forms, student feedback data and a one-page summary, kept per "
+                                              "school year (the three most recent years are kept).")))
+        forms_layout.addWidget(self.print_button)
+        forms_layout.addWidget(self.printed)
+        forms_layout.addStretch(1)
+        self.tabs.addTab(forms, self.tr("&Forms"))
+        layout.addWidget(self.tabs, 1)
+        self.setEnabled(False)
+
+    def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]]) -> None:
+        self.summary = s
+        self.setEnabled(True)
+        self.header.setText(f"<h2>{s.candidate}</h2>{s.license_sought} &middot; {s.program} ({s.organization})"
+                            f"<br>{s.school} &middot; SP {s.sp_name} &middot; PS {s.program_supervisor} &middot; "
+                            f"CAP {s.edition} edition")
+        for label, st in zip(self.steps, s.steps):
+            when = f"met {st.meeting_on}" if st.meeting_on else (f"done {st.completed_on}" if st.completed_on
+                                                                  else f"due {st.due_on}")
+            current = st.number == s.current_step
+            text = f"{STATUS_MARK[st.status]} {st.number}. {st.name}\n{when}"
+            label.setText(text)
+            label.setAccessibleName(f"Step {st.number} {st.name}: {st.status.replace('_', ' ')}, {when}")
+            label.setStyleSheet("font-weight: bold;" if current else ("color: palette(mid);"
+                                                                       if st.status == "not_started" else ""))
+        self.next_due.setText(self.tr("<b>Next:</b> ") + s.next_due)
+        ready = {True: self.tr("ready to teach"), False: self.tr("not ready to teach"), None: ""}[s.ready]
+        owed = "; ".join(s.owed) if s.owed else self.tr("no observations owed")
+        self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")
+                          + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours")
+        self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required)
+        self.cycle.show_summary(s)
+        self.ratings.show_summary(s, calibration)
+
+    def print_forms(self) -> None:
+        if self.summary is None:
+            return
+        from app.services import cap_forms
+
+        placement_id = self.summary.placement_id
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the forms"),
+                                                  str(cap_forms.forms_folder(self.summary.year))) \
+            if not self.page.ctx.tasks.synchronous else str(cap_forms.forms_folder(self.summary.year))
+        if not folder:
+            return
+        from pathlib import Path
+
+        self.page.ctx.tasks.run(lambda s: cap_forms.print_all(s, placement_id, Path(folder)),
+                                on_success=lambda made: self.printed.setText(
+                                    self.tr("Printed ") + str(len(made)) + self.tr(" forms to ") + folder),
+                                write=False)
+
+
+class CapPage(Page):
+    title = "CAP"
+
+    def __init__(self, ctx, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.rows: list[cap.CandidateRow] = []
+        self.current: uuid.UUID | None = None
+        layout = QVBoxLayout(self)
+        splitter = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel(self.tr("<b>My candidates</b>")))
+        self.sp = QComboBox()
+        self.sp.setAccessibleName(self.tr("Supervising practitioner"))
+        self.sp.activated.connect(self._sp_chosen)
+        left_layout.addWidget(self.sp)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Candidate"), self.tr("Step"), self.tr("Next")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAccessibleName(self.tr("My candidates"))
+        self.table.itemSelectionChanged.connect(self._selected)
+        left_layout.addWidget(self.table, 1)
+        splitter.addWidget(left)
+        self.view = CandidateView(self)
+        splitter.addWidget(self.view)
+        splitter.setStretchFactor(1, 3)
+        layout.addWidget(splitter)
+        jump = QShortcut(QKeySequence("Ctrl+O"), self)
+        jump.activated.connect(self.focus_observation)
+        self.view.form.saved.connect(lambda: None)
+
+    @property
+    def form(self) -> ObservationForm:
+        return self.view.form
+
+    def refresh(self) -> None:
+        sp = self.ctx.settings.value("cap/sp", "") or None
+        self.ctx.tasks.run(_load_list(self.ctx.year_label, sp), on_success=self._listed, write=False)
+
+    def _listed(self, result) -> None:  # type: ignore[no-untyped-def]
+        sps, rows = result
+        chosen = self.ctx.settings.value("cap/sp", "") or ""
+        self.sp.blockSignals(True)
+        self.sp.clear()
+        self.sp.addItem(self.tr("Every candidate (coordinator)"), "")
+        for sp_id, name in sps:
+            self.sp.addItem(name, str(sp_id))
+        self.sp.setCurrentIndex(max(0, self.sp.findData(chosen)))
+        self.sp.blockSignals(False)
+        self.rows = rows
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            ready = {True: " \u2713 ready", False: " \u2717 not ready", None: ""}[row.ready]
+            step = "done" if row.step > 5 else f"{row.step} of 5"
+            for c, text in enumerate((row.candidate, step + ready, row.next_due)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        ids = [r.placement_id for r in rows]
+        if self.current in ids:
+            self.table.selectRow(ids.index(self.current))
+            self.open_candidate(self.current)
+        elif rows:
+            self.table.selectRow(0)
+
+    def _sp_chosen(self, _index: int) -> None:
+        self.ctx.settings.setValue("cap/sp", self.sp.currentData() or "")
+        self.refresh()
+
+    def _selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            self.open_candidate(self.rows[row].placement_id)
+
+    def open_candidate(self, placement_id: uuid.UUID) -> None:
+        self.current = placement_id
+        self.ctx.tasks.run(_load_candidate(placement_id), on_success=self._candidate_loaded, write=False)
+
+    def _candidate_loaded(self, result) -> None:  # type: ignore[no-untyped-def]
+        s, calibration = result
+        if s.placement_id == self.current:
+            self.view.show_summary(s, calibration)
+
+    def focus_observation(self) -> None:
+        self.view.tabs.setCurrentIndex(0)
+        self.form.kind.setFocus()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        self.form.flush()
+        super().closeEvent(event)

@@ -1,0 +1,188 @@
+"""The CAP page as an SP uses it: an observation with evidence on two elements by keyboard alone; a draft that
+survives the window being closed, and a crash of the whole process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.services import cap, cap_drafts
+from tests.cap_fixtures import YEAR, make_candidate, make_world
+
+
+@pytest.fixture
+def world(database):  # type: ignore[no-untyped-def]
+    with database.unit_of_work() as s:
+        _school, sp, other, org = make_world(s)
+        _c, placement = make_candidate(s, org, sp)
+        make_candidate(s, org, other, first="Ben", last="Hart", number="C-002")
+        return {"placement": placement.id, "sp": str(sp.id)}
+
+
+def _window(qtbot, database, sp: str | None = None):  # type: ignore[no-untyped-def]
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    win, _empty = build_window(database, synchronous=True)
+    if sp is not None:
+        win.ctx.settings.setValue("cap/sp", sp)
+    win.ctx.set_year(YEAR)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win
+
+
+def _focus():  # type: ignore[no-untyped-def]
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def _type(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(_focus(), text)
+
+
+def _key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(_focus(), key, modifier)
+
+
+def test_sp_logs_an_observation_with_evidence_on_two_elements_by_keyboard(qtbot, database, world):
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: len(page.rows) == 1)  # "My candidates": only this SP's candidate
+    assert page.rows[0].candidate == "Ana Silva"
+    qtbot.waitUntil(lambda: page.form.placement_id == world["placement"])
+    assert "Step 1 Self-assessment" in page.view.next_due.text()
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    _key(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # Ctrl+O: to the observation form
+    assert _focus() is page.form.kind
+    _type(qtbot, "U")  # type-ahead: Unannounced
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is page.form.observer
+    _key(qtbot, Qt.Key.Key_Tab)  # observer stays SP
+    assert _focus() is page.form.date
+    _key(qtbot, Qt.Key.Key_Tab)  # the date stays today (one Tab leaves the date field)
+    assert _focus() is page.form.minutes
+    page.form.minutes.selectAll()
+    _type(qtbot, "50")
+    for _ in range(4):  # status (held), pre-conference, post-conference, early literacy
+        _key(qtbot, Qt.Key.Key_Tab)
+    _key(qtbot, Qt.Key.Key_Space)  # the Early Literacy Observation Form (Elementary 1-6)
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is page.form.evidence["I-A-1"]
+    _type(qtbot, "Explained equivalent fractions with two models.")
+    _key(qtbot, Qt.Key.Key_Tab)  # Tab leaves the evidence field (no tab typed into it)
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is page.form.evidence["II-A-1"]
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is page.form.evidence["II-A-3"]
+    _type(qtbot, "Tiered exit ticket; sentence frames for two ELs.")
+    qtbot.waitUntil(lambda: cap_drafts.load_draft(page.form.draft_key) is not None)  # saved as you type
+    _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S saves
+    assert "Observation saved" in page.form.draft_label.text()
+    assert cap_drafts.load_draft(page.form.draft_key) is None  # the draft is gone once saved
+    with database.read() as s:
+        [observation] = cap.observations(s, world["placement"])
+        detail = cap.observation_detail(s, observation.id)
+        summary = cap.summary(s, world["placement"])
+    assert (observation.kind, observation.observer, observation.minutes) == ("unannounced", "sp", 50)
+    assert observation.early_literacy and observation.status == "held"
+    assert observation.focus == ("I-A-1", "II-A-3")
+    assert detail.evidence == {"I-A-1": "Explained equivalent fractions with two models.",
+                               "II-A-3": "Tiered exit ticket; sentence frames for two ELs."}
+    assert "the post-conference of the" in page.view.owed.text()
+    assert summary.counts.unannounced == 1
+    assert page.form.evidence["I-A-1"].toPlainText() == ""  # cleared for the next observation
+
+
+def test_draft_survives_closing_the_window(qtbot, database, world):
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.form.placement_id == world["placement"])
+    page.form.evidence["II-B-2"].setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.form.evidence["II-B-2"])
+    _type(qtbot, "Calm transitions with a countdown")
+    win.close()  # closed before the typing pause ended: the hidden form writes its draft at once
+    assert cap_drafts.load_draft(cap_drafts.observation_key(world["placement"]))["evidence"]["II-B-2"] \
+        == "Calm transitions with a countdown"
+    again = _window(qtbot, database, sp=world["sp"])
+    page = again.show_area("cap")
+    qtbot.waitUntil(lambda: page.form.placement_id == world["placement"])
+    assert page.form.evidence["II-B-2"].toPlainText() == "Calm transitions with a countdown"
+    assert "Restored your unsaved draft" in page.form.draft_label.text()
+
+
+CRASH_SCRIPT = textwrap.dedent("""
+    import os, sys
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QCoreApplication
+    from app.db import Database
+    from app.services import cap_drafts
+    from app.ui.application import build_window, make_qapp
+    app = make_qapp()
+    win, _ = build_window(Database.open(sys.argv[1]), synchronous=True)
+    win.ctx.settings.setValue("cap/sp", sys.argv[2])
+    win.ctx.set_year(sys.argv[3])
+    win.show()
+    page = win.show_area("cap")
+    QCoreApplication.processEvents()
+    page.form.evidence["IV-A-1"].setPlainText("Named what she would change tomorrow")
+    deadline = __import__("time").time() + 10
+    while cap_drafts.load_draft(page.form.draft_key) is None and __import__("time").time() < deadline:
+        QCoreApplication.processEvents()
+    print("typed", flush=True)
+    os._exit(9)  # a crash: no close, no cleanup, no flush
+""")
+
+
+@pytest.mark.slow
+def test_draft_survives_a_crash(qtbot, database, world, db_path, tmp_path):
+    env = {**os.environ, "MENTORDESK_HOME": os.environ["MENTORDESK_HOME"], "QT_QPA_PLATFORM": "offscreen"}
+    database.dispose()
+    result = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(db_path), world["sp"], YEAR],
+                            capture_output=True, text=True, env=env, cwd=str(Path(__file__).resolve().parents[1]),
+                            timeout=120)
+    assert result.returncode == 9 and "typed" in result.stdout, result.stderr
+    from app.db import Database
+
+    reopened = Database.open(str(db_path))
+    try:
+        win = _window(qtbot, reopened, sp=world["sp"])
+        page = win.show_area("cap")
+        qtbot.waitUntil(lambda: page.form.placement_id == world["placement"])
+        assert page.form.evidence["IV-A-1"].toPlainText() == "Named what she would change tomorrow"
+        win.close()
+    finally:
+        reopened.dispose()
+
+
+def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world):
+    with database.unit_of_work() as s:
+        cap.set_rating(s, world["placement"], stage="formative", rater="sp", element_code="I-A-1",
+                       quality="Proficient", scope="Needs Improvement", consistency="Needs Improvement")
+        cap.set_rating(s, world["placement"], stage="formative", rater="ps", element_code="I-A-1",
+                       quality="Needs Improvement", scope="Needs Improvement", consistency="Needs Improvement")
+    win = _window(qtbot, database, sp="")
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: len(page.rows) == 2)
+    assert [r.candidate for r in page.rows] == ["Ben Hart", "Ana Silva"]
+    page.table.selectRow(1)
+    qtbot.waitUntil(lambda: page.form.placement_id == world["placement"])
+    first = page.view.ratings.calibration.item(0, 0).text()
+    assert first.startswith("I-A-1") and "quality" in first
+    # the cycle: record the step 2 three-way meeting from the Cycle tab
+    page.view.cycle.table.selectRow(1)
+    page.view.cycle.meeting.click()
+    qtbot.waitUntil(lambda: "three-way meeting" not in page.view.next_due.text() or
+                    page.view.cycle.table.item(1, 1).text() == "complete")
+    assert page.view.cycle.table.item(1, 1).text() == "complete"
