@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from app.models import Educator, InductionEnrollment, MentorProfile, School, derived_id
-from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
+from app.models.matching import EvaluatorLink, MentorTraining
 from app.services import settings
 from app.services.eligibility import check_mentor, check_supervising_practitioner, mentor_verdict
 from app.services.years import ensure_year
@@ -162,9 +162,9 @@ def test_supervising_practitioner(session, year):
     assert checks["rating"].met is False and checks["rating"].required
     assert checks["recommended"].met is False and "no principal recommendation" in checks["recommended"].reason
     sp.last_rating = "Exemplary"
-    session.add(PrincipalRecommendation(educator_id=sp.id, school_year_id=year.id, recommended_by="Dr. Park",
-                                        recommended_on=D(2030, 5, 1)))
-    session.flush()
+    from app.services.eligibility import record_recommendation
+
+    record_recommendation(session, YEAR, sp.id, recommended_by="Dr. Park", recommended_on=D(2030, 5, 1))
     checks = {c.key: c for c in check_supervising_practitioner(session, sp, year)}
     assert all(c.met for c in checks.values())
     assert checks["recommended"].reason == "recommended by Dr. Park on 2030-05-01"

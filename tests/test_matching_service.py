@@ -135,6 +135,20 @@ def test_evaluator_is_never_proposed(session, district):
     assert matching.propose(session, YEAR).pair_for(b1).mentor.employee_id != "CHEM"
 
 
+def test_support_team_evaluator_is_never_proposed(session, district):
+    from app.models.scheduling import SupportTeamMember
+
+    b1, chem = ids(session, "B1", "CHEM")
+    session.add(SupportTeamMember(mentee_id=b1, school_year_id=district.id, member_id=chem, role="evaluator"))
+    session.flush()
+    assert matching.propose(session, YEAR).pair_for(b1).mentor.employee_id != "CHEM"
+    from app.services.eligibility import check_mentor
+
+    [check] = [c for c in check_mentor(session, session.get(Educator, chem), session.get(Educator, b1), YEAR)
+               if c.key == "not_evaluator"]
+    assert check.met is False
+
+
 def test_alternatives_say_what_a_move_costs(session, district):
     b1 = ids(session, "B1")[0]
     p = matching.propose(session, YEAR)

@@ -264,11 +264,25 @@ def check_mentor(session: Session, mentor: Educator, mentee: Educator | None, ye
                                                                                profile.status if profile else None),
                            enrollment_status=_enrollment_status(session, mentor.id, year), profile=profile)
     if mentee is not None:
-        evaluates = session.scalars(select(EvaluatorLink.id).where(
-            EvaluatorLink.evaluator_id == mentor.id, EvaluatorLink.educator_id == mentee.id,
-            EvaluatorLink.school_year_id == year.id)).first() is not None
+        evaluates = (mentor.id, mentee.id) in evaluator_pairs(session, year, mentee_id=mentee.id)
         checks = pair_checks(mentor, mentee, evaluates=evaluates) + checks
     return checks
+
+
+def evaluator_pairs(session: Session, year: SchoolYear,
+                    mentee_id: uuid.UUID | None = None) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(evaluator id, evaluated educator id) for the year: recorded evaluator links and the
+    evaluators on support teams (603 CMR 7.12: the support team's administrator qualified to evaluate)."""
+    from app.models.scheduling import SupportTeamMember
+
+    links = select(EvaluatorLink.evaluator_id, EvaluatorLink.educator_id).where(EvaluatorLink.school_year_id == year.id)
+    team = select(SupportTeamMember.member_id, SupportTeamMember.mentee_id).where(
+        SupportTeamMember.school_year_id == year.id, SupportTeamMember.role == "evaluator",
+        SupportTeamMember.member_id.is_not(None))
+    if mentee_id is not None:
+        links = links.where(EvaluatorLink.educator_id == mentee_id)
+        team = team.where(SupportTeamMember.mentee_id == mentee_id)
+    return {(a, b) for a, b in session.execute(links).all()} | {(a, b) for a, b in session.execute(team).all()}
 
 
 def mentor_verdict(session: Session, mentor: Educator, mentee: Educator | None, year: SchoolYear | str) -> Verdict:
@@ -540,3 +554,19 @@ def pool_candidates(session: Session, year_label: str, search: str = "", limit: 
         if len(out) >= limit:
             break
     return out
+
+
+def record_recommendation(session: Session, year_label: str, educator_id: uuid.UUID, *,
+                          recommended_by: str | None, recommended_on: dt.date | None) -> None:
+    """A principal's recommendation of a supervising practitioner for the year (603 CMR 7.02)."""
+    if recommended_by and len(recommended_by) > 200:
+        raise ValidationError([FieldProblem("recommended_by", recommended_by[:40] + "...", "longer than 200 characters")])
+    year = _year(session, year_label)
+    row = session.scalars(select(PrincipalRecommendation).where(
+        PrincipalRecommendation.educator_id == educator_id,
+        PrincipalRecommendation.school_year_id == year.id)).one_or_none()
+    if row is None:
+        row = PrincipalRecommendation(educator_id=educator_id, school_year_id=year.id)
+        session.add(row)
+    row.recommended_by, row.recommended_on = recommended_by or None, recommended_on
+    session.flush()

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, SchoolYear
-from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
+from app.models.matching import MatchRule, MentorTraining
 from app.services import eligibility as elig
 from app.services.errors import FieldProblem, UsageError, ValidationError
 
@@ -496,8 +496,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     rules_rows = session.scalars(select(MatchRule).where(
         (MatchRule.school_year_id == year.id) | (MatchRule.school_year_id.is_(None)))).all()
     excluded = {(r.mentor_id, r.mentee_id) for r in rules_rows if r.kind == "exclude"}
-    evaluators = {(link.evaluator_id, link.educator_id) for link in session.scalars(
-        select(EvaluatorLink).where(EvaluatorLink.school_year_id == year.id))}
+    evaluators = elig.evaluator_pairs(session, year)
     mentee_info = [e.info() for e in mentees]
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     if mentees and mentors:
