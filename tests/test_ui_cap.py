@@ -3,6 +3,7 @@ survives the window being closed, and a crash of the whole process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services import cap, cap_drafts
@@ -181,8 +182,28 @@ def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world
     first = page.view.ratings.calibration.item(0, 0).text()
     assert first.startswith("I-A-1") and "quality" in first
     # the cycle: record the step 2 three-way meeting from the Cycle tab
-    page.view.cycle.table.selectRow(1)
-    page.view.cycle.meeting.click()
-    qtbot.waitUntil(lambda: "three-way meeting" not in page.view.next_due.text() or
-                    page.view.cycle.table.item(1, 1).text() == "complete")
-    assert page.view.cycle.table.item(1, 1).text() == "complete"
+    cycle = page.view.cycle
+    cycle.on.setDate(QDate(2026, 3, 1))
+    cycle.table.selectRow(1)
+    cycle.meeting.click()
+    qtbot.waitUntil(lambda: cycle.table.item(1, 1).text() == "complete")
+    assert cycle.table.item(1, 4).text() == "2026-03-01"
+    cycle.practice_goal.setPlainText("Check for understanding in every lesson")
+    cycle.save_goals.click()
+    cycle.hours.setValue(6.5)
+    cycle.full.setChecked(True)
+    cycle.log.click()
+    qtbot.waitUntil(lambda: cycle.hours_label.text().startswith("6.5 of 300 h"))
+    with database.unit_of_work() as s:
+        cap.add_observation(s, world["placement"], kind="unannounced", observer="sp",
+                            observed_on=dt.date(2026, 3, 3), status="held")
+    page.refresh()
+    qtbot.waitUntil(lambda: cycle.observations.rowCount() == 1)
+    assert "the post-conference of the 3 March observation" in page.view.owed.text()
+    cycle.observations.selectRow(0)
+    cycle.on.setDate(QDate(2026, 3, 4))
+    cycle.post.click()
+    qtbot.waitUntil(lambda: cycle.observations.item(0, 4).text() == "feedback given")
+    assert "post-conference" not in page.view.owed.text()
+    with database.read() as s:
+        assert cap.goals(s, world["placement"])[0] == "Check for understanding in every lesson"

@@ -816,3 +816,14 @@ def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Ma
         refinement=str(values.get("refinement") or "").strip() or None)
     save_observation_evidence(session, observation_id, notes)
     return observation_id
+
+
+def goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:
+    """(professional practice goal, student learning goal), step 2."""
+    placement = _placement(session, placement_id)
+    return placement.professional_practice_goal or "", placement.student_learning_goal or ""
+
+
+def record_post_conference(session: Session, observation_id: uuid.UUID, held_on: dt.date) -> None:
+    """The post-observation conference was held: the feedback is given."""
+    update_observation(session, observation_id, post_conference_on=held_on, status="feedback_given")

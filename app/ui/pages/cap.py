@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -80,7 +81,7 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     def fn(session):  # type: ignore[no-untyped-def]
         s = cap.summary(session, placement_id)
         calibration = {stage: cap.calibration(session, placement_id, stage) for stage in ("formative", "summative")}
-        return s, calibration
+        return s, calibration, cap.goals(session, placement_id)
     return fn
 
 
@@ -337,34 +338,106 @@ class ObservationForm(QWidget):
 
 
 class CyclePanel(QWidget):
-    """Steps with their dates; complete a step or record the three-way meeting that closes it."""
+    """The cycle: steps with their dates (complete a step, or record the three-way meeting that closes it),
+    the observations (record a post-conference), the goals, practicum hours and student feedback."""
 
     def __init__(self, page: "CapPage"):
         super().__init__()
         self.page = page
         self.placement_id: uuid.UUID | None = None
+        self.observation_ids: list[uuid.UUID] = []
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Status"), self.tr("Due"),
-                                              self.tr("Completed"), self.tr("Three-way meeting")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName(self.tr("The five steps"))
-        layout.addWidget(self.table)
         row = QHBoxLayout()
         self.on = DateField()
         self.on.setAccessibleName(self.tr("Date"))
-        self.complete = QPushButton(self.tr("Complete the selected step"))
-        self.meeting = QPushButton(self.tr("Record the three-way meeting"))
-        self.complete.clicked.connect(lambda: self._act(cap.complete_step))
-        self.meeting.clicked.connect(lambda: self._act(cap.record_meeting))
-        for w in (QLabel(self.tr("On")), self.on, self.complete, self.meeting):
-            row.addWidget(w)
+        row.addWidget(QLabel(self.tr("&On")))
+        row.itemAt(0).widget().setBuddy(self.on)
+        row.addWidget(self.on)
         row.addStretch(1)
         layout.addLayout(row)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Status"), self.tr("Due"),
+                                              self.tr("Completed"), self.tr("Three-way meeting")])
+        self._plain(self.table, self.tr("The five steps"))
+        layout.addWidget(self.table)
+        steps = QHBoxLayout()
+        self.complete = QPushButton(self.tr("Complete the selected step"))
+        self.meeting = QPushButton(self.tr("Record the three-way meeting"))
+        self.complete.clicked.connect(lambda: self._step(cap.complete_step))
+        self.meeting.clicked.connect(lambda: self._step(cap.record_meeting))
+        steps.addWidget(self.complete)
+        steps.addWidget(self.meeting)
+        steps.addStretch(1)
+        layout.addLayout(steps)
+        self.observations = QTableWidget(0, 5)
+        self.observations.setHorizontalHeaderLabels([self.tr("Observation"), self.tr("Observer"),
+                                                     self.tr("Pre-conference"), self.tr("Post-conference"),
+                                                     self.tr("Status")])
+        self._plain(self.observations, self.tr("Observations"))
+        layout.addWidget(self.observations)
+        self.post = QPushButton(self.tr("Post-conference held on the date above (feedback given)"))
+        self.post.clicked.connect(self._post_conference)
+        layout.addWidget(self.post)
+        goals = QGroupBox(self.tr("Goals (step 2)"))
+        goals_layout = QFormLayout(goals)
+        self.practice_goal = QPlainTextEdit()
+        self.learning_goal = QPlainTextEdit()
+        for field, name in ((self.practice_goal, self.tr("Professional practice goal")),
+                            (self.learning_goal, self.tr("Student learning goal"))):
+            field.setTabChangesFocus(True)
+            field.setMaximumHeight(60)
+            field.setAccessibleName(name)
+            goals_layout.addRow(name, field)
+        self.save_goals = QPushButton(self.tr("Save goals"))
+        self.save_goals.clicked.connect(self._goals)
+        goals_layout.addRow(self.save_goals)
+        layout.addWidget(goals)
+        hours = QHBoxLayout()
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0.25, 24)
+        self.hours.setSingleStep(0.5)
+        self.hours.setValue(6)
+        self.hours.setSuffix(self.tr(" h"))
+        self.hours.setAccessibleName(self.tr("Practicum hours"))
+        self.full = QCheckBox(self.tr("Full responsibility"))
+        self.full.setAccessibleName(self.full.text())
+        self.log = QPushButton(self.tr("Log practicum hours"))
+        self.log.clicked.connect(self._log_hours)
+        self.hours_label = QLabel("")
+        for w in (self.hours, self.full, self.log, self.hours_label):
+            hours.addWidget(w)
+        hours.addStretch(1)
+        layout.addLayout(hours)
+        survey = QHBoxLayout()
+        self.instrument = QComboBox()
+        self.instrument.addItems(["Student feedback survey, grades 3-5", "Student feedback survey, grades 6-12",
+                                  "Discussion protocol, grades K-2"])
+        self.instrument.setAccessibleName(self.tr("Student feedback instrument"))
+        self.respondents = QSpinBox()
+        self.respondents.setRange(0, 200)
+        self.respondents.setPrefix(self.tr("students: "))
+        self.respondents.setAccessibleName(self.tr("Students who answered"))
+        self.favorable = QSpinBox()
+        self.favorable.setRange(0, 100)
+        self.favorable.setSuffix(self.tr("% favorable"))
+        self.favorable.setAccessibleName(self.tr("Percent favorable"))
+        self.add_survey = QPushButton(self.tr("Record student feedback"))
+        self.add_survey.clicked.connect(self._survey)
+        for w in (self.instrument, self.respondents, self.favorable, self.add_survey):
+            survey.addWidget(w)
+        survey.addStretch(1)
+        layout.addLayout(survey)
 
-    def show_summary(self, s: cap.CandidateSummary) -> None:
+    @staticmethod
+    def _plain(table: QTableWidget, name: str) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        table.setAccessibleName(name)
+
+    def show_summary(self, s: cap.CandidateSummary, goals: tuple[str, str]) -> None:
+        changed = self.placement_id != s.placement_id
         self.placement_id = s.placement_id
         self.table.setRowCount(len(s.steps))
         for r, st in enumerate(s.steps):
@@ -372,14 +445,56 @@ class CyclePanel(QWidget):
                      str(st.completed_on or ""), (str(st.meeting_on or "not yet") if st.three_way_meeting else "-")]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        if self.table.currentRow() < 0:
+        if changed or self.table.currentRow() < 0:
             self.table.selectRow(max(0, min(s.current_step, 5) - 1))
+        self.observation_ids = [o.id for o in s.observations]
+        self.observations.setRowCount(len(s.observations))
+        for r, o in enumerate(s.observations):
+            cells = [f"{o.observed_on} {o.kind}", o.observer_text, str(o.pre_conference_on or ""),
+                     str(o.post_conference_on or ""), o.status.replace("_", " ")]
+            for c, text in enumerate(cells):
+                self.observations.setItem(r, c, QTableWidgetItem(text))
+        if changed:
+            self.practice_goal.setPlainText(goals[0])
+            self.learning_goal.setPlainText(goals[1])
+        self.hours_label.setText(f"{s.hours:.1f} of {s.hours_required} h "
+                                 f"({s.full_responsibility_minutes / 60:.1f} in full responsibility)")
 
-    def _act(self, fn) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, work) -> None:  # type: ignore[no-untyped-def]
+        self.page.ctx.tasks.run(work, on_success=lambda _r: None)
+
+    def _step(self, fn) -> None:  # type: ignore[no-untyped-def]
         if self.placement_id is None or self.table.currentRow() < 0:
             return
         placement_id, number, on = self.placement_id, self.table.currentRow() + 1, self.on.date().toPython()
-        self.page.ctx.tasks.run(lambda s: fn(s, placement_id, number, on), on_success=lambda _r: None)
+        self._run(lambda s: fn(s, placement_id, number, on))
+
+    def _post_conference(self) -> None:
+        row = self.observations.currentRow()
+        if 0 <= row < len(self.observation_ids):
+            observation_id, on = self.observation_ids[row], self.on.date().toPython()
+            self._run(lambda s: cap.record_post_conference(s, observation_id, on))
+
+    def _goals(self) -> None:
+        if self.placement_id is not None:
+            placement_id = self.placement_id
+            practice, learning = self.practice_goal.toPlainText(), self.learning_goal.toPlainText()
+            self._run(lambda s: cap.set_goals(s, placement_id, professional_practice=practice,
+                                              student_learning=learning))
+
+    def _log_hours(self) -> None:
+        if self.placement_id is not None:
+            placement_id, on = self.placement_id, self.on.date().toPython()
+            minutes, full = round(self.hours.value() * 60), self.full.isChecked()
+            self._run(lambda s: cap.log_hours(s, placement_id, on, minutes, full))
+
+    def _survey(self) -> None:
+        if self.placement_id is not None:
+            placement_id, on = self.placement_id, self.on.date().toPython()
+            instrument, respondents = self.instrument.currentText(), self.respondents.value()
+            summary = {"Percent favorable": self.favorable.value()}
+            self._run(lambda s: cap.record_survey(s, placement_id, instrument=instrument, given_on=on,
+                                                  respondents=respondents, summary=summary))
 
 
 class RatingsPanel(QWidget):
@@ -521,7 +636,10 @@ class CandidateView(QWidget):
         scroll.setWidget(self.form)
         self.tabs.addTab(scroll, self.tr("Quick &observation"))
         self.cycle = CyclePanel(page)
-        self.tabs.addTab(self.cycle, self.tr("C&ycle"))
+        cycle_scroll = QScrollArea()
+        cycle_scroll.setWidgetResizable(True)
+        cycle_scroll.setWidget(self.cycle)
+        self.tabs.addTab(cycle_scroll, self.tr("C&ycle, hours and goals"))
         self.ratings = RatingsPanel(page)
         self.tabs.addTab(self.ratings, self.tr("&Ratings"))
         forms = QWidget()
@@ -541,7 +659,8 @@ class CandidateView(QWidget):
         layout.addWidget(self.tabs, 1)
         self.setEnabled(False)
 
-    def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]]) -> None:
+    def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]],
+                     goals: tuple[str, str] = ("", "")) -> None:
         self.summary = s
         self.setEnabled(True)
         self.header.setText(f"<h2>{s.candidate}</h2>{s.license_sought} &middot; {s.program} ({s.organization})"
@@ -562,7 +681,7 @@ class CandidateView(QWidget):
         self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")
                           + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours")
         self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required)
-        self.cycle.show_summary(s)
+        self.cycle.show_summary(s, goals)
         self.ratings.show_summary(s, calibration)
 
     def print_forms(self) -> None:
@@ -667,9 +786,9 @@ class CapPage(Page):
         self.ctx.tasks.run(_load_candidate(placement_id), on_success=self._candidate_loaded, write=False)
 
     def _candidate_loaded(self, result) -> None:  # type: ignore[no-untyped-def]
-        s, calibration = result
+        s, calibration, goals = result
         if s.placement_id == self.current:
-            self.view.show_summary(s, calibration)
+            self.view.show_summary(s, calibration, goals)
 
     def focus_observation(self) -> None:
         self.view.tabs.setCurrentIndex(0)

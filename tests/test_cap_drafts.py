@@ -1,0 +1,28 @@
+"""Drafts of CAP observations: written whole or not at all, restored, discarded once saved."""
+
+from __future__ import annotations
+
+from app.services import cap_drafts
+
+
+def test_draft_round_trip_and_discard():
+    key = cap_drafts.observation_key("p1")
+    assert cap_drafts.load_draft(key) is None
+    cap_drafts.save_draft(key, {"evidence": {"I-A-1": "first"}})
+    cap_drafts.save_draft(key, {"evidence": {"I-A-1": "first, then more"}})
+    assert cap_drafts.load_draft(key) == {"evidence": {"I-A-1": "first, then more"}}
+    assert cap_drafts.saved_at(key) is not None
+    assert cap_drafts.list_drafts() == [key]
+    assert not list(cap_drafts.drafts_dir().glob("*.tmp"))  # replaced atomically, no leftovers
+    cap_drafts.discard_draft(key)
+    assert cap_drafts.load_draft(key) is None and cap_drafts.list_drafts() == []
+
+
+def test_unicode_and_damaged_files():
+    key = cap_drafts.observation_key("p2", "o9")
+    cap_drafts.save_draft(key, {"note": "Élodie — “quoted” ✓"})
+    assert cap_drafts.load_draft(key) == {"note": "Élodie — “quoted” ✓"}
+    path = next(cap_drafts.drafts_dir().glob("*.json"))
+    path.write_text("{ half a fi")  # a disk that failed mid-write (the atomic replace prevents it)
+    assert cap_drafts.load_draft(key) is None
+    assert list(cap_drafts.drafts_dir().glob("*.damaged"))  # kept aside, not thrown away
