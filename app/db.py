@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 from app import paths
 from app.models import Base, Tracked
 from app.services.errors import DatabaseError
+import app.services.sync_capture  # noqa: E402,F401 - registers the change-log flush hook (issue 6)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -1,0 +1,136 @@
+"""`mentordesk sync setup|status|export|import|folder` and `mentordesk conflicts` (issue 6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from app.cli import Commands, Context
+
+
+def register(cli: Commands) -> None:
+    sync = cli.group("sync", "exchange changes with other laptops through bundle files")
+    parser = cli.add(sync, "setup", _setup, "join this laptop to the district's sync group")
+    parser.add_argument("--secret-file", required=True, metavar="FILE", help="file holding the district secret")
+    parser.add_argument("--name", help="this laptop's name as partners see it (default: user@computer)")
+    cli.add(sync, "status", _status, "this laptop's identity, partners, conflicts and parked bundles")
+    parser = cli.add(sync, "export", _export, "write a bundle of the changes the recipient has not had")
+    parser.add_argument("--to", required=True, metavar="FOLDER_OR_FILE",
+                        help="a folder (the bundle goes in this laptop's outbox inside it) or a .mdsync file")
+    parser.add_argument("--for", dest="for_replica", metavar="REPLICA",
+                        help="seal the bundle for one partner (id or name); default: the whole group")
+    parser = cli.add(sync, "import", _import, "apply a bundle file, or every bundle in a folder")
+    parser.add_argument("source", metavar="FILE_OR_FOLDER")
+    parser = cli.add(sync, "folder", _folder, "import from and export to a shared folder in one step")
+    parser.add_argument("path", metavar="PATH")
+    parser = cli.add(cli.top, "conflicts", _conflicts, "fields two laptops changed differently, for a person to decide")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _refuse_synced_folder(ctx: Context) -> None:
+    from app.services.errors import MentorDeskError
+    from app.services.sync_identity import synced_folder_problem
+
+    engine = ctx.db.engine
+    if engine.dialect.name == "sqlite":
+        problem = synced_folder_problem(engine.url.database)
+        if problem:
+            raise MentorDeskError(problem)
+
+
+def _setup(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.errors import UsageError
+    from app.services.sync_identity import setup
+
+    try:
+        secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UsageError(f"cannot read the secret file: {exc}") from exc
+    _refuse_synced_folder(ctx)
+    with ctx.db.unit_of_work() as session:
+        me, backfilled = setup(session, secret, args.name)
+        ctx.say(f"this laptop: {me.name} (replica {me.id})")
+    ctx.say(f"recorded {backfilled} existing records for the first exchange" if backfilled else "sync is set up")
+    return 0
+
+
+def _status(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_status import status
+
+    with ctx.db.read() as session:
+        for line in status(session).lines():
+            ctx.say(line)
+    return 0
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_bundles import export_bundle
+
+    _refuse_synced_folder(ctx)
+    with ctx.db.unit_of_work() as session:
+        done = export_bundle(session, args.to, args.for_replica, even_if_empty=True)
+    ctx.say(f"wrote {done.path} ({done.ops} changes, {done.size:,} bytes)")
+    return 0
+
+
+def _import(args: argparse.Namespace, ctx: Context) -> int:
+    _refuse_synced_folder(ctx)
+    return _import_all(ctx, Path(args.source))
+
+
+def _import_all(ctx: Context, source: Path) -> int:
+    from app.services.sync_bundles import bundle_files, import_bundle, retry_parked
+    from app.services.sync_identity import SyncError
+
+    if not source.exists():
+        ctx.say(f"no such file or folder: {source}")
+        return 1
+    with ctx.db.unit_of_work() as session:
+        for done in retry_parked(session):
+            ctx.say(f"applied parked bundle from {done.sender}: {done.new} new changes")
+    failed = 0
+    for path in bundle_files(source):
+        try:
+            with ctx.db.unit_of_work() as session:
+                done = import_bundle(session, path)
+        except SyncError as exc:
+            failed += 1
+            ctx.say(f"{path.name}: not applied: {exc}")
+            continue
+        if done.status in ("applied", "parked"):
+            detail = f"{done.new} new of {done.ops} changes" if done.status == "applied" else done.note
+            ctx.say(f"{path.name}: {done.status}: {detail}")
+    return 1 if failed else 0
+
+
+def _folder(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_bundles import export_bundle
+
+    _refuse_synced_folder(ctx)
+    folder = Path(args.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    code = _import_all(ctx, folder)
+    with ctx.db.unit_of_work() as session:
+        done = export_bundle(session, folder)
+    ctx.say(f"wrote {done.path} ({done.ops} changes)" if done.path else "nothing new to send")
+    return code
+
+
+def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_conflicts import conflicts_json, list_conflicts
+
+    with ctx.db.read() as session:
+        if args.json:
+            ctx.say(json.dumps(conflicts_json(session), indent=2, default=str))
+            return 0
+        found = list_conflicts(session)
+    if not found:
+        ctx.say("no conflicts")
+    for c in found:
+        ctx.say(f"{c.table} {c.record} {c.field} ({'edited vs deleted' if c.kind == 'edit_delete' else 'changed twice'}):")
+        for i, v in enumerate(c.values):
+            mark = "shown" if i == 0 else "     "
+            extra = f" (edited {v.edited})" if v.edited else ""
+            ctx.say(f"  {mark} {v.value!r} by {v.by} at {v.at}{extra}")
+    return 0

@@ -1,0 +1,122 @@
+"""The conflict inbox: list every competing value, and resolve a conflict by writing a new value
+(Keep mine / Take theirs / Edit), restoring a deleted row, or confirming the deletion.
+
+A resolution is an ordinary edit: its operation has seen every head of the field, so it clears
+the conflict on every replica once it travels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from app.models.sync import SyncConflict, SyncReplica
+from app.services.sync_capture import FORCE, synced_tables
+from app.services.sync_identity import SyncError
+
+
+@dataclass(frozen=True)
+class Competing:
+    value: Any
+    by: str  # the replica's name
+    at: str  # ISO moment of the operation's stamp (UTC)
+    op: str
+    edited: str | None = None  # edit-versus-delete: the column the unseen edit changed
+
+
+@dataclass(frozen=True)
+class Conflict:
+    table: str
+    record: str
+    field: str
+    kind: str  # field, edit_delete
+    values: tuple[Competing, ...]  # the provisional value first
+
+    def as_json(self) -> dict[str, Any]:
+        values = []
+        for v in self.values:
+            entry = {"value": v.value, "by": v.by, "at": v.at}
+            if v.edited:
+                entry["edited"] = v.edited
+            values.append(entry)
+        return {"table": self.table, "record": self.record, "field": self.field, "kind": self.kind,
+                "values": values}
+
+
+def list_conflicts(session: Session) -> list[Conflict]:
+    names = {rid: name for rid, name in session.execute(select(SyncReplica.id, SyncReplica.name))}
+    out = []
+    query = select(SyncConflict).order_by(SyncConflict.table_name, SyncConflict.row_id, SyncConflict.column)
+    for c in session.scalars(query):
+        values = tuple(Competing(v["value"], names.get(v["replica"], v["replica"]), _moment(v["wall"]), v["op"],
+                                 v.get("edited")) for v in c.values)
+        out.append(Conflict(c.table_name, str(c.row_id), c.column, c.kind, values))
+    return out
+
+
+def conflicts_json(session: Session) -> dict[str, Any]:
+    """`mentordesk conflicts --json`: {"conflicts": [{"table", "record", "field", "values": [...]}]}."""
+    return {"conflicts": [c.as_json() for c in list_conflicts(session)]}
+
+
+def _moment(wall_ms: int) -> str:
+    return dt.datetime.fromtimestamp(wall_ms / 1000, dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _row(session: Session, table: str, record: str | uuid.UUID) -> Any:
+    synced = synced_tables().get(table)
+    if synced is None:
+        raise SyncError(f"No synced table {table!r}.")
+    query = (select(synced.cls).where(synced.cls.id == uuid.UUID(str(record)))
+             .options(undefer("*")).execution_options(include_deleted=True))
+    row = session.scalars(query).first()
+    if row is None:
+        raise SyncError(f"No {table} record {record}.")
+    return row
+
+
+def resolve(session: Session, table: str, record: str | uuid.UUID, field: str, value: Any) -> None:
+    """Settle a field conflict with `value` (one of the competing values, or a new one), given
+    as it appears in the conflict list (JSON form)."""
+    synced = synced_tables()[table]
+    if field not in synced.columns or field == "deleted_at":
+        raise SyncError(f"{table}.{field} cannot be resolved this way.")
+    row = _row(session, table, record)
+    key, _enc, decode = synced.columns[field]
+    forced = session.info.setdefault(FORCE, set())
+    forced.add((table, row.id, field))
+    try:
+        _force_change(row, key, decode(value))
+        session.flush()
+    finally:
+        forced.discard((table, row.id, field))
+
+
+def restore(session: Session, table: str, record: str | uuid.UUID) -> None:
+    """Edit versus delete: bring the row back, keeping the edits."""
+    row = _row(session, table, record)
+    row.deleted_at = None
+    session.flush()
+
+
+def confirm_delete(session: Session, table: str, record: str | uuid.UUID) -> None:
+    """Edit versus delete: keep the row deleted, having seen the edits."""
+    from app.models.base import utcnow
+
+    row = _row(session, table, record)
+    row.deleted_at = utcnow()
+    session.flush()
+
+
+def _force_change(row: Any, key: str, value: Any) -> None:
+    """Write the value even when the row already holds it (Keep mine), so an operation that has
+    seen every head is recorded."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    setattr(row, key, value)
+    flag_modified(row, key)

@@ -1,0 +1,357 @@
+"""Merge per field: heads, conflicts and the provisional winner, and writing winners to rows.
+
+A field's ops are the row operations ("*") that carry it and the operations on that column. Its
+heads are the ops no other op of the field has seen. One head, or heads that agree: clean.
+Heads that disagree: a conflict, whose provisional winner (highest stamp, then replica id) is the
+same on every replica, because it depends only on the set of operations. A deleted row with an
+edit the deleter had not seen is an edit-versus-delete conflict; the row stays deleted until
+someone restores it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.models.sync import SyncConflict, SyncOp, SyncPending
+from app.services.sync_capture import APPLYING, ROW, SyncedTable, synced_tables
+
+DELETED = "deleted_at"
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Op:
+    replica: str
+    seq: int
+    wall: int
+    counter: int
+    table: str
+    row_id: uuid.UUID
+    column: str
+    value: Any
+    seen: frozenset[str]
+
+    @property
+    def id(self) -> str:
+        return f"{self.replica}:{self.seq}"
+
+    @property
+    def rank(self) -> tuple[int, int, str]:
+        return self.wall, self.counter, self.replica
+
+    def field_value(self, column: str) -> Any:
+        return self.value.get(column) if self.column == ROW else self.value
+
+
+def op_from_row(r: Any) -> Op:
+    return Op(r.replica, r.seq, r.hlc_wall, r.hlc_counter, r.table_name, r.row_id, r.column, r.value,
+              frozenset(r.seen or ()))
+
+
+def load_ops(session: Session, row_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Op]]:
+    """Every operation of these rows, by row id."""
+    t = SyncOp.__table__
+    ids = list(dict.fromkeys(row_ids))
+    out: dict[uuid.UUID, list[Op]] = defaultdict(list)
+    conn = session.connection()
+    for start in range(0, len(ids), CHUNK):
+        for r in conn.execute(select(t).where(t.c.row_id.in_(ids[start:start + CHUNK]))):
+            out[r.row_id].append(op_from_row(r))
+    return out
+
+
+def field_ops(row_ops: list[Op], column: str) -> list[Op]:
+    return [op for op in row_ops if op.column == column or (op.column == ROW and column in op.value)]
+
+
+def field_heads(row_ops: list[Op], column: str) -> list[Op]:
+    ops = field_ops(row_ops, column)
+    seen = set().union(*(op.seen for op in ops)) if ops else set()
+    return [op for op in ops if op.id not in seen]
+
+
+def _same_value(column: str, a: Any, b: Any) -> bool:
+    return (a is None) == (b is None) if column == DELETED else a == b
+
+
+@dataclass
+class Field:
+    column: str
+    heads: list[Op]  # provisional winner first
+
+    @property
+    def winner(self) -> Op:
+        return self.heads[0]
+
+    @property
+    def value(self) -> Any:
+        return self.winner.field_value(self.column)
+
+    @property
+    def conflicted(self) -> bool:
+        v = self.value
+        return any(not _same_value(self.column, v, h.field_value(self.column)) for h in self.heads[1:])
+
+
+def merge_row(row_ops: list[Op]) -> dict[str, Field]:
+    """Every field of a row, merged."""
+    columns: set[str] = set()
+    for op in row_ops:
+        columns.update(op.value if op.column == ROW else (op.column,))
+    fields = {}
+    for column in columns:
+        heads = sorted(field_heads(row_ops, column), key=lambda o: o.rank, reverse=True)
+        if heads:
+            fields[column] = Field(column, heads)
+    return fields
+
+
+def unseen_edits(fields: dict[str, Field]) -> list[tuple[str, Op]]:
+    """Edits the row's (winning) deletion had not seen: (column, op)."""
+    deleted = fields.get(DELETED)
+    if deleted is None or deleted.value is None:
+        return []
+    deletes = [h for h in deleted.heads if h.field_value(DELETED) is not None]
+    seen = set().union(*(d.seen for d in deletes))
+    delete_ids = {d.id for d in deletes}
+    out = []
+    for column, f in sorted(fields.items()):
+        if column != DELETED:
+            out += [(column, h) for h in f.heads if h.id not in seen and h.id not in delete_ids]
+    return out
+
+
+# --- conflicts ----------------------------------------------------------------------------------
+
+
+def _entry(op: Op, column: str, value: Any = None, edited: str | None = None) -> dict[str, Any]:
+    entry = {"op": op.id, "replica": op.replica, "wall": op.wall,
+             "value": op.field_value(column) if edited is None else value}
+    if edited is not None:
+        entry["edited"] = edited
+    return entry
+
+
+def row_conflicts(table: str, row_id: uuid.UUID, fields: dict[str, Field]) -> list[dict[str, Any]]:
+    rows = []
+    for column, f in sorted(fields.items()):
+        if f.conflicted:
+            rows.append({"table_name": table, "row_id": row_id, "column": column, "kind": "field",
+                         "values": [_entry(h, column) for h in f.heads]})
+    edits = unseen_edits(fields)
+    if edits:
+        deleted = fields[DELETED]
+        values = [_entry(h, DELETED) for h in deleted.heads if h.field_value(DELETED) is not None]
+        values += [_entry(op, col, op.field_value(col), edited=col) for col, op in edits]
+        rows = [r for r in rows if r["column"] != DELETED]
+        rows.append({"table_name": table, "row_id": row_id, "column": DELETED, "kind": "edit_delete",
+                     "values": values})
+    return rows
+
+
+def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
+                      ops_by_row: dict[uuid.UUID, list[Op]] | None = None) -> None:
+    """Recompute the conflict list of these rows from their operations."""
+    if ops_by_row is None:
+        ops_by_row = load_ops(session, [r for _t, r in rows])
+    conn = session.connection()
+    t = SyncConflict.__table__
+    ids = [r for _t, r in rows]
+    for start in range(0, len(ids), CHUNK):
+        conn.execute(delete(t).where(t.c.row_id.in_(ids[start:start + CHUNK])))
+    new = []
+    for table, row_id in rows:
+        new += row_conflicts(table, row_id, merge_row(ops_by_row.get(row_id, [])))
+    if new:
+        conn.execute(insert(t), new)
+
+
+# --- writing winners to rows --------------------------------------------------------------------
+
+
+def materialize(session: Session, rows: set[tuple[str, uuid.UUID]]) -> int:
+    """Write every field's winning value into these rows (and any rows left pending before),
+    through the ORM with capture off. Rows that cannot be made yet are kept pending. Returns the
+    number of rows written."""
+    pend = SyncPending.__table__
+    conn = session.connection()
+    rows = set(rows) | {(r.table_name, r.row_id) for r in conn.execute(select(pend))}
+    ops_by_row = load_ops(session, [r for _t, r in rows])
+    tables = synced_tables()
+    by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for table, row_id in rows:
+        if table in tables:
+            by_table[table].append(row_id)
+    pending: list[dict[str, Any]] = []
+    written = 0
+    session.info[APPLYING] = True
+    try:
+        for table in _dependency_order(by_table):
+            done, waiting = _write_table(session, tables[table], by_table[table], ops_by_row)
+            written += done
+            pending += [{"table_name": table, "row_id": r} for r in waiting]
+            session.flush()
+    finally:
+        session.info.pop(APPLYING, None)
+    conn.execute(delete(pend))
+    if pending:
+        conn.execute(insert(pend), pending)
+    refresh_conflicts(session, rows, ops_by_row)
+    return written
+
+
+def _dependency_order(by_table: dict[str, list[uuid.UUID]]) -> list[str]:
+    from app.models import Base
+
+    return [t.name for t in Base.metadata.sorted_tables if t.name in by_table]
+
+
+def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
+                 ops_by_row: dict[uuid.UUID, list[Op]]) -> tuple[int, list[uuid.UUID]]:
+    existing = _existing(session, table, row_ids)
+    values = {}
+    for row_id in row_ids:
+        fields = merge_row(ops_by_row.get(row_id, []))
+        values[row_id] = {c: table.columns[c][2](f.value) for c, f in fields.items() if c in table.columns}
+    missing = _missing_parents(session, table, values)
+    written, waiting = 0, []
+    for row_id, row in values.items():
+        obj = existing.get(row_id)
+        if row_id in missing or (obj is None and not _has_row_op(ops_by_row.get(row_id, []))):
+            waiting.append(row_id)
+            continue
+        if obj is None:
+            obj = table.cls(id=row_id)
+            session.add(obj)
+        written += _assign(obj, table, row)
+    return written, waiting
+
+
+def _has_row_op(ops: list[Op]) -> bool:
+    return any(op.column == ROW for op in ops)
+
+
+def _existing(session: Session, table: SyncedTable, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    from sqlalchemy.orm import undefer
+
+    out = {}
+    for start in range(0, len(row_ids), CHUNK):
+        query = (select(table.cls).where(table.cls.id.in_(row_ids[start:start + CHUNK]))
+                 .options(undefer("*")).execution_options(include_deleted=True))
+        out.update({obj.id: obj for obj in session.scalars(query)})
+    return out
+
+
+def _assign(obj: Any, table: SyncedTable, row: dict[str, Any]) -> int:
+    changed = 0
+    for column, value in row.items():
+        key = table.columns[column][0]
+        if obj.__dict__.get(key, _UNSET) != value or key not in obj.__dict__:
+            setattr(obj, key, value)
+            changed = 1
+    return changed
+
+
+_UNSET = object()
+
+
+def _missing_parents(session: Session, table: SyncedTable, values: dict[uuid.UUID, dict[str, Any]]) -> set:
+    """Rows naming a parent row that is not in the database (yet): they wait."""
+    from app.models import Base
+
+    missing: set[uuid.UUID] = set()
+    for fk in Base.metadata.tables[table.name].foreign_keys:
+        column, target = fk.parent.name, fk.column.table
+        wanted = {row[column] for row in values.values() if row.get(column) is not None}
+        found = _present(session, target, fk.column, wanted)
+        if target.name == table.name:  # a parent made in this same batch
+            found |= wanted & set(values)
+        missing |= {rid for rid, row in values.items() if row.get(column) is not None and row[column] not in found}
+    return missing
+
+
+def _present(session: Session, target: Any, column: Any, wanted: set) -> set:
+    found: set = set()
+    ids = list(wanted)
+    for start in range(0, len(ids), CHUNK):
+        found |= set(session.connection().execute(select(column).where(column.in_(ids[start:start + CHUNK]))).scalars())
+    return found
+
+
+# --- applying received operations ---------------------------------------------------------------
+
+
+def apply_ops(session: Session, ops: list[dict[str, Any]]) -> int:
+    """Insert the operations this database does not have yet, then write the winners of every
+    row they touch. Idempotent: operations already here are ignored. Returns how many were new."""
+    fresh = _new_only(session, ops)
+    if not fresh:
+        return 0
+    session.connection().execute(insert(SyncOp.__table__), fresh)
+    _observe_clock(session, fresh)
+    materialize(session, {(op["table_name"], op["row_id"]) for op in fresh})
+    return len(fresh)
+
+
+def _new_only(session: Session, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    t = SyncOp.__table__
+    by_replica: dict[str, list[int]] = defaultdict(list)
+    for op in ops:
+        by_replica[op["replica"]].append(op["seq"])
+    have: set[tuple[str, int]] = set()
+    conn = session.connection()
+    for replica, seqs in by_replica.items():
+        lo, hi = min(seqs), max(seqs)
+        query = select(t.c.seq).where(t.c.replica == replica, t.c.seq >= lo, t.c.seq <= hi)
+        have |= {(replica, s) for s in conn.execute(query).scalars()}
+    out, taken = [], set()
+    for op in ops:
+        key = (op["replica"], op["seq"])
+        if key not in have and key not in taken:
+            taken.add(key)
+            out.append(op)
+    return out
+
+
+def _observe_clock(session: Session, ops: list[dict[str, Any]]) -> None:
+    """Later local stamps come after everything received (hybrid logical clock receive rule)."""
+    from sqlalchemy import update
+
+    from app.models.sync import SyncReplica
+
+    t = SyncReplica.__table__
+    conn = session.connection()
+    row = conn.execute(select(t.c.id, t.c.hlc_wall, t.c.hlc_counter).where(t.c.is_self.is_(True))).first()
+    if row is None:
+        return
+    top = max((op["hlc_wall"], op["hlc_counter"]) for op in ops)
+    if top > (row.hlc_wall, row.hlc_counter):
+        conn.execute(update(t).where(t.c.id == row.id).values(hlc_wall=top[0], hlc_counter=top[1]))
+
+
+def received(session: Session) -> dict[str, int]:
+    """Per replica, the highest seq up to which this database has every operation."""
+    t = SyncOp.__table__
+    from sqlalchemy import func
+
+    out = {}
+    conn = session.connection()
+    for replica, count, top in conn.execute(select(t.c.replica, func.count(), func.max(t.c.seq)).group_by(t.c.replica)):
+        if count == top:
+            out[replica] = top
+        else:
+            seqs = conn.execute(select(t.c.seq).where(t.c.replica == replica).order_by(t.c.seq)).scalars()
+            n = 0
+            for s in seqs:
+                if s != n + 1:
+                    break
+                n = s
+            out[replica] = n
+    return out

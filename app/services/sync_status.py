@@ -1,0 +1,71 @@
+"""What `sync status` and the Sync page show: this laptop, its partners, and what is waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models.sync import SyncConflict, SyncOp, SyncPending, SyncReplica
+from app.services.sync_bundles import parked_count
+from app.services.sync_identity import self_replica
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+    last_exchange_at: dt.datetime | None
+    has_of_ours: int  # how many of this laptop's changes the partner had, per its last bundle
+
+
+@dataclass(frozen=True)
+class Status:
+    set_up: bool
+    id: str = ""
+    name: str = ""
+    own_ops: int = 0
+    all_ops: int = 0
+    partners: tuple[Partner, ...] = ()
+    conflicts: int = 0
+    parked: int = 0
+    pending: int = 0
+
+    def lines(self) -> list[str]:
+        if not self.set_up:
+            return ["sync is not set up: run `mentordesk sync setup --secret-file FILE`"]
+        out = [f"this laptop: {self.name} (replica {self.id})",
+               f"changes: {self.own_ops} made here, {self.all_ops} in all"]
+        for p in self.partners:
+            when = p.last_exchange_at.isoformat(timespec="minutes") if p.last_exchange_at else "never"
+            out.append(f"partner: {p.name} ({p.id}) last bundle {when}, has {p.has_of_ours} of ours")
+        if not self.partners:
+            out.append("partners: none yet (import a bundle from another laptop)")
+        out.append(f"conflicts: {self.conflicts}" + (" (run `mentordesk conflicts`)" if self.conflicts else ""))
+        if self.parked:
+            out.append(f"parked bundles: {self.parked} from a newer MentorDesk; update this app to apply them")
+        if self.pending:
+            out.append(f"waiting records: {self.pending} (their parent records have not arrived yet)")
+        return out
+
+
+def status(session: Session) -> Status:
+    me = self_replica(session)
+    if me is None:
+        return Status(False)
+    count = lambda q: session.scalar(q) or 0  # noqa: E731
+    partners = tuple(
+        Partner(p.id, p.name, p.last_exchange_at, (p.knows or {}).get(me.id, 0))
+        for p in session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(False)).order_by(SyncReplica.name))
+    )
+    return Status(
+        True, me.id, me.name,
+        own_ops=count(select(func.count()).select_from(SyncOp).where(SyncOp.replica == me.id)),
+        all_ops=count(select(func.count()).select_from(SyncOp)),
+        partners=partners,
+        conflicts=count(select(func.count()).select_from(SyncConflict)),
+        parked=parked_count(session),
+        pending=count(select(func.count()).select_from(SyncPending)),
+    )

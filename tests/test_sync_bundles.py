@@ -1,0 +1,198 @@
+"""Bundles between replicas on real SQLite files: the same result whatever order files arrive in."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from app.services import sync_bundles, sync_conflicts, sync_merge
+from app.services.sync_identity import SyncError
+from tests.test_sync_support import Replica, make_replicas
+
+
+@pytest.fixture
+def replicas(tmp_path: Path, migrated_template: Path):
+    made: list[Replica] = []
+
+    def make(names: str, skews: list[float] | None = None) -> list[Replica]:
+        made.extend(make_replicas(tmp_path, names, migrated_template, skews))
+        return made[-len(names):]
+
+    yield make
+    for replica in made:
+        replica.close()
+
+
+def _shared(tmp_path: Path) -> Path:
+    folder = tmp_path / "shared"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def test_a_row_travels_through_the_shared_folder_and_a_replay_adds_nothing(tmp_path, replicas):
+    a, b = replicas("ab")
+    row = a.add_educator("E1", first_name="Ann", room="12")
+    bundle = a.export(_shared(tmp_path))
+    assert bundle.parent.name == f"outbox-{a.id}"
+    first = b.import_(bundle)
+    assert (first.status, first.new) == ("applied", 1)
+    assert b.educator(row) == ("E1", "Ann", "Lee", "12", False)
+    before = b.op_ids()
+    assert b.import_(bundle).status == "duplicate"
+    assert b.op_ids() == before
+    assert a.export(_shared(tmp_path)) is None  # nothing new to send
+
+
+def _concurrent_edits(tmp_path: Path, reps: list[Replica]) -> tuple[object, list[Path]]:
+    a = reps[0]
+    row = a.add_educator("E1", first_name="Ann")
+    seed = a.export(tmp_path / "seed.mdsync")
+    for other in reps[1:]:
+        other.import_(seed)
+    bundles = []
+    for i, rep in enumerate(reps):
+        rep.edit(row, first_name=f"Name-{rep.name}")
+        bundles.append(rep.export(tmp_path / f"edit-{i}.mdsync"))
+    return row, bundles
+
+
+@pytest.mark.parametrize("names,skews", [("ab", [0, -300]), ("abc", [0, 240, -180])])
+def test_concurrent_edits_give_the_same_conflict_and_value_everywhere_in_any_order(tmp_path, replicas, names, skews):
+    reps = replicas(names, skews)
+    row, bundles = _concurrent_edits(tmp_path, reps)
+    for rep, order in zip(reps, itertools.cycle(itertools.permutations(bundles))):
+        for bundle in order:
+            rep.import_(bundle)
+    values = {rep.educator(row) for rep in reps}
+    conflicts = {frozenset(rep.conflicts()) for rep in reps}
+    assert len(values) == 1 and len(conflicts) == 1
+    (conflict,) = next(iter(conflicts))
+    assert conflict[2] == "first_name" and len(conflict[4]) == len(reps)
+    assert {v for _op, v in conflict[4]} == {repr(f"Name-{r.name}") for r in reps}
+    assert repr(next(iter(values))[1]) == conflict[4][0][1]  # the provisional value is the first listed
+
+
+def test_a_resolution_clears_the_conflict_everywhere_once_it_travels(tmp_path, replicas):
+    a, b, c = reps = replicas("abc", [0, 120, -60])
+    row, bundles = _concurrent_edits(tmp_path, reps)
+    for rep in reps:
+        for bundle in bundles:
+            rep.import_(bundle)
+    with b.db.unit_of_work() as session:
+        (conflict,) = sync_conflicts.list_conflicts(session)
+        chosen = next(v.value for v in conflict.values if v.by == "c")  # "Take theirs"
+        sync_conflicts.resolve(session, "educator", conflict.record, "first_name", chosen)
+    assert b.conflicts() == set()
+    resolution = b.export(tmp_path / "resolution.mdsync")
+    for rep in (a, c):
+        rep.import_(resolution)
+    assert [rep.conflicts() for rep in reps] == [set()] * 3
+    assert {rep.educator(row)[1] for rep in reps} == {"Name-c"}
+
+
+def test_keep_mine_records_a_resolution_even_when_the_value_is_already_shown(tmp_path, replicas):
+    a, b = reps = replicas("ab", [0, 60])
+    row, bundles = _concurrent_edits(tmp_path, reps)
+    for bundle in bundles:
+        a.import_(bundle)
+        b.import_(bundle)
+    shown = a.educator(row)[1]
+    with a.db.unit_of_work() as session:
+        sync_conflicts.resolve(session, "educator", str(row), "first_name", shown)
+    b.import_(a.export(tmp_path / "keep.mdsync"))
+    assert a.conflicts() == b.conflicts() == set()
+    assert a.educator(row)[1] == b.educator(row)[1] == shown
+
+
+def test_an_edit_the_deleter_had_not_seen_is_an_edit_versus_delete_conflict_that_can_be_restored(tmp_path, replicas):
+    a, b = replicas("ab")
+    row = a.add_educator("E1", first_name="Ann")
+    b.import_(a.export(tmp_path / "seed.mdsync"))
+    a.delete(row)
+    b.edit(row, room="204")
+    from_a, from_b = a.export(tmp_path / "a.mdsync"), b.export(tmp_path / "b.mdsync")
+    a.import_(from_b)
+    b.import_(from_a)
+    assert a.educator(row) == b.educator(row) == ("E1", "Ann", "Lee", "204", True)  # deleted until decided
+    (conflict,) = a.conflicts()
+    assert a.conflicts() == b.conflicts() and conflict[3] == "edit_delete"
+    with b.db.unit_of_work() as session:
+        (listed,) = sync_conflicts.list_conflicts(session)
+        assert [v.edited for v in listed.values] == [None, "room"]
+        sync_conflicts.restore(session, "educator", listed.record)
+    a.import_(b.export(tmp_path / "restore.mdsync"))
+    assert a.educator(row) == b.educator(row) == ("E1", "Ann", "Lee", "204", False)
+    assert a.conflicts() == b.conflicts() == set()
+
+
+def test_a_bundle_from_a_newer_schema_is_parked_not_lost(tmp_path, replicas, monkeypatch):
+    a, b = replicas("ab")
+    row = a.add_educator("E1")
+    monkeypatch.setattr(sync_bundles, "_schema", lambda: "0099_future")
+    bundle = a.export(tmp_path / "newer.mdsync")
+    monkeypatch.undo()
+    result = b.import_(bundle)
+    assert result.status == "parked" and "newer MentorDesk" in result.note
+    assert b.educator(row) is None
+    with b.db.read() as session:
+        assert sync_bundles.parked_count(session) == 1
+    assert b.import_(bundle).status == "duplicate"  # kept once, not applied twice
+    import app.db
+
+    monkeypatch.setattr(app.db, "known_revisions", lambda: {"0099_future"})  # the app was updated
+    with b.db.unit_of_work() as session:
+        (applied,) = sync_bundles.retry_parked(session)
+    assert applied.new == 1 and b.educator(row) is not None
+
+
+def test_a_crash_during_apply_leaves_nothing_applied_and_the_retry_works(tmp_path, replicas, monkeypatch):
+    a, b = replicas("ab")
+    rows = [a.add_educator(f"E{i}") for i in range(5)]
+    bundle = a.export(tmp_path / "five.mdsync")
+    before = (b.op_ids(), b.rows())
+    original = sync_merge.materialize
+
+    def crash(session, touched):  # type: ignore[no-untyped-def]
+        original(session, touched)
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(sync_merge, "materialize", crash)
+    with pytest.raises(OSError):
+        b.import_(bundle)
+    assert (b.op_ids(), b.rows()) == before
+    monkeypatch.undo()
+    assert b.import_(bundle).new == 5
+    assert set(b.rows()) == set(rows)
+
+
+def test_a_bundle_for_one_replica_is_sealed_to_it(tmp_path, replicas):
+    a, b, c = replicas("abc")
+    b.import_(a.export(tmp_path / "hello-a.mdsync", always=True))
+    a.import_(b.export(tmp_path / "hello-b.mdsync", always=True))  # a learns b's public key
+    row = a.add_educator("E7")
+    sealed = a.export(tmp_path / "for-b.mdsync", for_replica=b.id)
+    assert c.import_(sealed).status == "not-for-us"
+    assert b.import_(sealed).status == "applied" and b.educator(row)
+
+
+def test_a_bundle_of_another_district_is_refused(tmp_path, replicas, migrated_template):
+    import shutil
+
+    from app.db import Database
+    from app.services import sync_identity
+
+    (a,) = replicas("a")
+    a.add_educator("E1")
+    bundle = a.export(tmp_path / "a.mdsync")
+    path = tmp_path / "other.sqlite3"
+    shutil.copy(migrated_template, path)
+    other = Database.open(str(path))
+    try:
+        with other.unit_of_work() as session:
+            sync_identity.setup(session, "", name="elsewhere", group_key=b"z" * 32)
+        with other.unit_of_work() as session, pytest.raises(SyncError, match="sync group"):
+            sync_bundles.import_bundle(session, bundle)
+    finally:
+        other.dispose()

@@ -1,0 +1,90 @@
+"""Replicas on real SQLite files exchanging real bundle files (shared by the sync tests)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import Educator
+from app.models.sync import SyncConflict, SyncOp
+from app.services import sync_bundles, sync_identity
+
+GROUP_KEY = bytes(range(32))  # what `sync setup` derives from the district secret (argon2 is slow)
+
+
+class Replica:
+    """One laptop: its own database file, clock (skewed by `skew_s`) and shared-folder outbox."""
+
+    def __init__(self, folder: Path, name: str, skew_s: float = 0.0, template: Path | None = None):
+        import shutil
+        import time
+
+        path = folder / f"{name}.sqlite3"
+        if template is not None:
+            shutil.copy(template, path)
+        self.name, self.folder = name, folder
+        self.db = Database.open(str(path))
+        self.db.sessions.kw["info"] = {**self.db.sessions.kw.get("info", {}),
+                                       "sync_clock": lambda: time.time() + skew_s}
+        with self.db.unit_of_work() as session:
+            me, _ = sync_identity.setup(session, "", name=name, group_key=GROUP_KEY)
+            self.id = me.id
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def export(self, to: Path, for_replica: str | None = None, always: bool = False) -> Path | None:
+        with self.db.unit_of_work() as session:
+            return sync_bundles.export_bundle(session, to, for_replica, even_if_empty=always).path
+
+    def import_(self, path: Path) -> sync_bundles.Imported:
+        with self.db.unit_of_work() as session:
+            return sync_bundles.import_bundle(session, path)
+
+    def edit(self, row_id: uuid.UUID, **values: Any) -> None:
+        with self.db.unit_of_work() as session:
+            row = session.get(Educator, row_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+
+    def add_educator(self, employee_id: str, **values: Any) -> uuid.UUID:
+        from app.models import derived_id
+
+        row_id = derived_id("educator", employee_id)
+        with self.db.unit_of_work() as session:
+            session.add(Educator(id=row_id, employee_id=employee_id, first_name=values.pop("first_name", "Ann"),
+                                 last_name=values.pop("last_name", "Lee"), **values))
+        return row_id
+
+    def delete(self, row_id: uuid.UUID) -> None:
+        with self.db.unit_of_work() as session:
+            session.get(Educator, row_id).tombstone()
+
+    def rows(self) -> dict[uuid.UUID, tuple]:
+        """Every educator, deleted or not, as plain values a user would compare."""
+        with self.db.read() as session:
+            query = select(Educator).execution_options(include_deleted=True)
+            return {e.id: (e.employee_id, e.first_name, e.last_name, e.room, e.deleted_at is not None)
+                    for e in session.scalars(query)}
+
+    def educator(self, row_id: uuid.UUID) -> tuple | None:
+        return self.rows().get(row_id)
+
+    def conflicts(self) -> set[tuple]:
+        with self.db.read() as session:
+            return {(c.table_name, c.row_id, c.column, c.kind,
+                     tuple((v["op"], repr(v["value"])) for v in c.values))
+                    for c in session.scalars(select(SyncConflict))}
+
+    def op_ids(self) -> set[tuple[str, int]]:
+        with self.db.read() as session:
+            return set(session.execute(select(SyncOp.replica, SyncOp.seq)).tuples())
+
+
+def make_replicas(tmp_path: Path, names: str, template: Path, skews: list[float] | None = None) -> list[Replica]:
+    skews = skews or [0.0] * len(names)
+    return [Replica(tmp_path, n, s, template) for n, s in zip(names, skews)]
