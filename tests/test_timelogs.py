@@ -382,3 +382,53 @@ def test_program_profile_facts_from_the_logs(session, pairs):
     assert "sessions a month" in facts["meeting_frequency"]
     assert facts["topics"] == ("From the time logs, the topics most often logged: Classroom management (8 entries), "
                                "Technology (4 entries).")
+
+
+def test_the_sample_files_import_cleanly(run_cli, database):
+    """resources/samples: roster, then assignments, then time logs in both shapes (the public format and a
+    Google Forms export with its mapping given once, then remembered)."""
+    from app.paths import resources_dir
+
+    samples = resources_dir() / "samples"
+    assert run_cli("import", "roster", samples / "roster-sample.csv", "--year", "2026-2027")[0] == 0
+    assert run_cli("import", "assignments", samples / "assignments-sample.csv")[0] == 0
+    code, out, _ = run_cli("import", "timelogs", samples / "timelogs-sample.csv")
+    assert code == 0 and "5 new" in out
+    forms = samples / "timelogs-google-forms-sample.csv"
+    code, _out, err = run_cli("import", "timelogs", forms)
+    assert code == 1 and "--map" in err
+    code, out, _ = run_cli("import", "timelogs", forms, "--map", "mentor_employee_id=Your employee ID",
+                           "--map", "mentee_employee_id=Who did you meet with?", "--map", "activity=What did you do?")
+    assert code == 0 and "3 new" in out and "remembered" in out
+    code, out, _ = run_cli("import", "timelogs", forms)
+    assert code == 0 and "0 new" in out and "3 skipped as duplicates" in out
+    with database.read() as s:
+        rows = {h.employee_id: h for h in hours.educator_hours(s, "2026-2027")}
+    assert rows["10871"].hours == round((45 + 30 + 75 + 20 + 90 + 45 + 60 + 30) / 60, 1)
+    assert rows["10871"].observations == 2
+
+
+def test_principal_roster_shows_hours_and_flags_a_quiet_pair(session, database):
+    from app.services.principal_roster import roster_lines
+    from app.services.years import current_label
+
+    label = current_label()
+    year, _ = ensure_year(session, label)
+    school = School(name="Lincoln Elementary")
+    m = _person(session, "PM", school, "Pat", "Mentor")
+    busy, quiet = _person(session, "PB", school, "Bea", "Busy"), _person(session, "PQ", school, "Quin", "Quiet")
+    start = dt.date.today() - dt.timedelta(weeks=8)
+    pairs_ = {}
+    for e in (busy, quiet):
+        session.add(InductionEnrollment(educator=e, school_year=year, status="beginning"))
+        a = Assignment(mentor=m, mentee=e, school_year=year, start_date=max(start, year.window_start))
+        session.add(a)
+        pairs_[e.employee_id] = a
+    session.flush()
+    today = dt.date.today()
+    timelogs.add_entry(session, EntryInput(pairs_["PB"].id, today, 90, "planning"), today=today)
+    session.commit()
+    lines = {line.employee_id: line for line in roster_lines(session, label)["Lincoln Elementary"]}
+    assert lines["PB"].hours == 1.5 and not any("no time logged" in f for f in lines["PB"].flags)
+    if pairs_["PQ"].start_date <= today - dt.timedelta(weeks=3):
+        assert lines["PQ"].hours == 0.0 and "no time logged in 3 weeks" in lines["PQ"].flags

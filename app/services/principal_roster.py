@@ -85,10 +85,12 @@ def _current_mentors(session: Session, year: SchoolYear, mentee_ids: list[uuid.U
 def _extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
     """Support team, orientation, hours and their flags, from the scheduling and time-log services."""
     extras: dict[uuid.UUID, dict] = {educator_id: {} for educator_id in ids}
-    for educator_id, fields in _time_log_extras(session, year, ids).items():
-        extras.setdefault(educator_id, {}).update(fields)
-    for educator_id, fields in _schedule_extras(session, year, ids).items():
-        extras.setdefault(educator_id, {}).update(fields)
+    for part in (_time_log_extras(session, year, ids), _schedule_extras(session, year, ids)):
+        for educator_id, fields in part.items():
+            target = extras.setdefault(educator_id, {})
+            flags = (*target.get("flags", ()), *fields.get("flags", ()))  # each service adds its own flags
+            target.update(fields)
+            target["flags"] = tuple(flags)
     return extras
 
 
@@ -117,10 +119,19 @@ def _schedule_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
 
 
 def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
-    """Hours to date this year, from the time logs' one computation (services/hours.py)."""
-    from app.services import hours
+    """Hours to date this year, from the time logs' one computation (services/hours.py), and a flag
+    for a pair with no time logged in `stale_pair_weeks` weeks (the dashboard card's rule)."""
+    from app.services import hours, settings
+    from app.services.timelogs import stale_pairs
 
-    return {h.educator_id: {"hours": h.hours} for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
+    extras = {h.educator_id: {"hours": h.hours} for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
+    weeks = int(settings.get(session, "stale_pair_weeks") or 3)
+    wanted = set(ids)
+    for pair, last in stale_pairs(session, year.label, weeks=weeks):
+        if pair.mentee_id in wanted:
+            flag = f"no time logged in {weeks} weeks" + (f" (last {last:%m/%d/%Y})" if last else "")
+            extras.setdefault(pair.mentee_id, {}).setdefault("flags", []).append(flag)
+    return extras
 
 
 def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, school: str | None = None) -> Path:
