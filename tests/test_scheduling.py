@@ -313,3 +313,31 @@ def test_principal_roster_shows_team_and_orientation_never_notes(session, distri
     text = " ".join(page.extract_text() for page in PdfReader(path).pages)
     assert "Paula Reyes (evaluator)" in " ".join(text.split()) and "08/20/2026" in text
     assert "PRIVATE" not in text
+
+
+def test_state_report_item_a_from_held_events(session, district, tmp_path):
+    import csv
+
+    from app.services import state_report
+    from app.services.state_report_files import write
+
+    assert state_report.compute(session, YEAR).activities is None  # nothing scheduled: "no data"
+    event_id = _orientation(session, district)
+    scheduling.record_attendance(session, event_id, dt.date(2026, 8, 20), [district.beginner.id, district.incoming.id])
+    training = scheduling.save_event(session, YEAR, EventInput(
+        "mentor_training", "Mentor forum", dt.datetime(2026, 9, 3, 15, 45), 90,
+        educator_ids=[district.mentor.id, district.mentor2.id], recurrence="monthly",
+        repeat_until=dt.date(2026, 11, 30))).event_id
+    for day in (dt.date(2026, 9, 3), dt.date(2026, 10, 1)):
+        scheduling.record_attendance(session, training, day, [district.mentor.id, district.mentor2.id])
+    scheduling.save_event(session, YEAR, EventInput(  # scheduled, never held: not counted
+        "peer_group", "Peer group", dt.datetime(2026, 9, 8, 15, 15), 45, educator_ids=[district.beginner.id]))
+    report = state_report.compute(session, YEAR)
+    assert [(a["type"], a["held"], a["attendance"]) for a in report.activities] == [
+        ("orientation", 1, 2), ("mentor_training", 2, 4)]
+    assert report.to_json()["teachers"]["activities"][0]["type"] == "orientation"
+    session.commit()
+    path = write(state_report.compute(session, YEAR), tmp_path / "state.csv")
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    assert ["teachers", "activities:orientation", "1"] in rows
+    assert ["teachers", "activities:mentor_training", "2"] in rows

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Tracked, UTCDateTime, enum_column
@@ -93,9 +93,11 @@ class EventAttendee(Tracked, Base):
     """Someone invited to an event: an educator, or a named outsider (e.g. a program supervisor)."""
 
     __tablename__ = "event_attendee"
+    # Covering index for the conflict check and "my events": a person's events read from the index alone.
+    __table_args__ = (Index("ix_event_attendee_person", "educator_id", "deleted_at", "event_id"),)
 
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("event.id"), nullable=False, index=True)
-    educator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("educator.id"), nullable=True, index=True)
+    educator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("educator.id"), nullable=True)
     outside_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     outside_email: Mapped[str | None] = mapped_column(String(200), nullable=True)
 

@@ -114,8 +114,10 @@ def until_utc(repeat_until: dt.date, tz: ZoneInfo) -> dt.datetime:
 
 
 def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: dt.date | None,
-                 exdates: Iterable[str], tz: ZoneInfo, *, limit_end: dt.date | None = None) -> list[dt.datetime]:
-    """Every occurrence's local start (aware, in `tz`), exceptions removed."""
+                 exdates: Iterable[str], tz: ZoneInfo, *, limit_end: dt.date | None = None,
+                 limit_start: dt.date | None = None) -> list[dt.datetime]:
+    """Every occurrence's local start (aware, in `tz`), exceptions removed; with limits, only
+    those on local dates between limit_start and limit_end."""
     first = starts_at.astimezone(tz)
     if recurrence is None:
         return [first]
@@ -133,8 +135,10 @@ def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: d
     else:
         rule = rrule(WEEKLY, dtstart=naive, until=end, interval=2 if recurrence == "biweekly" else 1)
     skipped = set(exdates)
+    moments = rule if limit_start is None else rule.between(dt.datetime.combine(limit_start, dt.time(0)), end,
+                                                            inc=True)
     # Wall-clock time kept; zoneinfo picks the offset of each date (fold=0 on the repeated hour).
-    return [moment.replace(tzinfo=tz) for moment in rule if moment.date().isoformat() not in skipped]
+    return [moment.replace(tzinfo=tz) for moment in moments if moment.date().isoformat() not in skipped]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,28 +371,32 @@ def find_conflicts(session: Session, candidate: EventInfo, *, tz: ZoneInfo | Non
         return []
     span_start, span_end = mine[0].start, mine[-1].end
     longest = dt.timedelta(minutes=MAX_MINUTES)
-    rows = session.execute(
-        select(Event, EventAttendee.educator_id)
-        .join(EventAttendee, EventAttendee.event_id == Event.id)
-        .where(EventAttendee.educator_id.in_(people), Event.id != candidate.id, Event.status != "cancelled",
-               Event.starts_at < span_end,
-               or_(and_(Event.recurrence.is_(None), Event.starts_at > span_start - longest),
-                   and_(Event.recurrence.is_not(None),
-                        or_(Event.repeat_until.is_(None), Event.repeat_until >= (span_start - longest).date()))))
-    ).all()
+    # The events these people attend that can overlap the span (a sub-select drives the read from
+    # the attendee index, not from a scan of every event by time); then who of them is in each.
+    columns = (Event.id, Event.title, Event.kind, Event.starts_at, Event.minutes, Event.recurrence,
+               Event.repeat_until, Event.exdates)
+    rows = session.execute(select(*columns).where(
+        Event.id.in_(select(EventAttendee.event_id).where(EventAttendee.educator_id.in_(people))),
+        Event.id != candidate.id, Event.status != "cancelled", Event.starts_at < span_end,
+        or_(and_(Event.recurrence.is_(None), Event.starts_at > span_start - longest),
+            and_(Event.recurrence.is_not(None),
+                 or_(Event.repeat_until.is_(None), Event.repeat_until >= (span_start - longest).date()))))).all()
     if not rows:
         return []
-    by_event: dict[uuid.UUID, tuple[Event, set[uuid.UUID]]] = {}
-    for event, educator_id in rows:
-        by_event.setdefault(event.id, (event, set()))[1].add(educator_id)
+    invited: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for chunk in _chunks([r.id for r in rows]):
+        for event_id, educator_id in session.execute(select(EventAttendee.event_id, EventAttendee.educator_id).where(
+                EventAttendee.event_id.in_(chunk), EventAttendee.educator_id.in_(people))):
+            invited.setdefault(event_id, set()).add(educator_id)
     names = {e.id: e.full_name for e in session.scalars(select(Educator).where(Educator.id.in_(people)))}
     conflicts = []
     mine_by_day: dict[dt.date, list[Occurrence]] = {}
     for occ in mine:
         mine_by_day.setdefault(occ.start.date(), []).append(occ)
-    for event, who in by_event.values():
+    for event in rows:
         theirs = local_starts(event.starts_at, event.recurrence, event.repeat_until, event.exdates or (), tz,
-                              limit_end=span_end.astimezone(tz).date())
+                              limit_end=span_end.astimezone(tz).date(),
+                              limit_start=(span_start - longest).astimezone(tz).date())
         for local in theirs:
             begin = local.astimezone(dt.timezone.utc)
             finish = begin + dt.timedelta(minutes=event.minutes)
@@ -404,7 +412,7 @@ def find_conflicts(session: Session, candidate: EventInfo, *, tz: ZoneInfo | Non
                     break
             if hit is None:
                 continue
-            for person in sorted(who, key=lambda i: names.get(i, "")):
+            for person in sorted(invited.get(event.id, ()), key=lambda i: names.get(i, "")):
                 conflicts.append(Conflict(names.get(person, "?"), person, event.id, event.title, event.kind, begin,
                                           finish, fmt_span(begin, finish, tz)))
     conflicts.sort(key=lambda c: (c.start, c.person))
@@ -634,7 +642,8 @@ def program_activities(session: Session, year_label: str, *, today: dt.date | No
     year, _ = ensure_year(session, year_label)
     if session.scalars(select(Event.id).where(Event.school_year_id == year.id).limit(1)).first() is None:
         return None
-    held = [h for h in held_occurrences(session, year, today=today or year.window_end)
+    today = min(today or dt.date.today(), year.window_end)
+    held = [h for h in held_occurrences(session, year, today=today)
             if year.window_start <= h.date <= year.window_end]
     out = []
     for kind in EVENT_KINDS:

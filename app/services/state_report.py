@@ -233,12 +233,20 @@ def compute(session: Session, year_label: str) -> StateReport:
         teachers=teachers,
         administrators=administrators,
         teachers_by_school=_teachers_by_school(year, educators),
-        activities=None,
+        activities=_activities(session, year),
         satisfaction=satisfaction(session, year.id),
         partnerships=[p.as_json() for p in list_partnerships(session, as_of=year.window_end)],
         profile={"answers": profile.answers, "from_data": profile.from_data, "carried_from": profile.carried_from,
                  "hours_by_month": hours_by_month},
     )
+
+
+def _activities(session: Session, year: SchoolYear) -> list[dict[str, Any]] | None:
+    """Item (a): held orientation, support-team meetings, peer groups, mentor training... by type
+    with attendance, from the scheduling service; None ("no data") when nothing is scheduled."""
+    from app.services.scheduling import program_activities
+
+    return program_activities(session, year.label)
 
 
 def _time_log_figures(session: Session, year: SchoolYear, educators: list[Any], teachers: RoleSection,

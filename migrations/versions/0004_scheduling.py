@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_attendee")),
     )
     with op.batch_alter_table("event_attendee") as batch_op:
-        batch_op.create_index(batch_op.f("ix_event_attendee_educator_id"), ["educator_id"], unique=False)
+        batch_op.create_index("ix_event_attendee_person", ["educator_id", "deleted_at", "event_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_attendee_event_id"), ["event_id"], unique=False)
     op.create_table(
         "event_attendance",
@@ -130,7 +130,7 @@ def downgrade() -> None:
     op.drop_table("event_attendance")
     with op.batch_alter_table("event_attendee") as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_attendee_event_id"))
-        batch_op.drop_index(batch_op.f("ix_event_attendee_educator_id"))
+        batch_op.drop_index("ix_event_attendee_person")
     op.drop_table("event_attendee")
     with op.batch_alter_table("support_team_member") as batch_op:
         for column in ("school_year_id", "mentee_id", "member_id"):

@@ -1,0 +1,715 @@
+"""Schedule: orientation, support-team meetings, peer groups and mentor training on a week or month
+calendar, or as an agenda list; create and edit in a dialog (with proposed free times from the bell
+schedules), drag an event in the week view to move it; filters by school and type; a calendar file
+for everyone, a school or one person.
+
+004: the coordinator "maintains meeting schedules for beginning teachers and their mentors and
+ensures that these are followed". A save that double-books someone says who and with what, and
+asks before keeping it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QPoint, QRect, QRectF, Qt, QTime, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.pages.base import Page
+from app.ui.table_model import Column, RowTableModel
+
+KIND_COLORS = {"orientation": "#2e7d32", "support_team": "#1565c0", "peer_group": "#6a1b9a",
+               "mentor_training": "#ef6c00", "three_way": "#00838f", "observation": "#5d4037", "other": "#546e7a"}
+DAY_START, DAY_END = 7, 18  # hours shown in the week view
+SNAP = 15
+
+
+def _kind_labels() -> dict[str, str]:
+    from app.services.scheduling import KIND_LABELS
+
+    return KIND_LABELS
+
+
+@dataclass(frozen=True)
+class Loaded:
+    occurrences: list[Any]
+    tz: str
+    schools: list[tuple[uuid.UUID, str]]
+
+
+# --- the week view -------------------------------------------------------------------------------
+
+class WeekView(QWidget):
+    """Seven day columns, 7:00 to 18:00; drag an event to another day or time to move it."""
+
+    moved = Signal(object, object)  # event id, new local start (aware datetime)
+    opened = Signal(object)  # event id (double click)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Week calendar"))
+        self.setMinimumHeight(400)
+        self.setMouseTracking(True)
+        self.monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+        self.tz = ZoneInfo("America/New_York")
+        self.occurrences: list[Any] = []
+        self._drag: tuple[Any, QPoint, QRectF] | None = None
+        self._drag_offset = QPoint()
+
+    def set_data(self, monday: dt.date, occurrences: list[Any], tz: ZoneInfo) -> None:
+        self.monday, self.occurrences, self.tz = monday, occurrences, tz
+        self.update()
+
+    # geometry
+    def _gutter(self) -> int:
+        return 48
+
+    def _column_width(self) -> float:
+        return max(1.0, (self.width() - self._gutter()) / 7)
+
+    def _hour_height(self) -> float:
+        return max(1.0, (self.height() - 24) / (DAY_END - DAY_START))
+
+    def rect_for(self, occ: Any) -> QRectF | None:
+        local = occ.start.astimezone(self.tz)
+        index = (local.date() - self.monday).days
+        if not 0 <= index < 7:
+            return None
+        top = 24 + ((local.hour + local.minute / 60) - DAY_START) * self._hour_height()
+        height = max(12.0, (occ.end - occ.start).total_seconds() / 3600 * self._hour_height())
+        return QRectF(self._gutter() + index * self._column_width() + 2, top, self._column_width() - 4, height)
+
+    def item_rects(self) -> list[tuple[Any, QRectF]]:
+        return [(o, r) for o in self.occurrences if (r := self.rect_for(o)) is not None]
+
+    def moment_at(self, point: QPoint) -> dt.datetime:
+        """The local moment under a point, snapped to 15 minutes."""
+        index = int((point.x() - self._gutter()) // self._column_width())
+        index = min(6, max(0, index))
+        hours = DAY_START + (point.y() - 24) / self._hour_height()
+        minutes = int(round(hours * 60 / SNAP)) * SNAP
+        minutes = min(max(minutes, 0), 23 * 60 + 45)
+        day = self.monday + dt.timedelta(days=index)
+        return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), self.tz)
+
+    # painting
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        text = palette.color(QPalette.ColorRole.Text)
+        grid = palette.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(grid))
+        for hour in range(DAY_START, DAY_END + 1):
+            y = int(24 + (hour - DAY_START) * self._hour_height())
+            painter.drawLine(self._gutter(), y, self.width(), y)
+            painter.setPen(QPen(text))
+            painter.drawText(QRect(0, y - 8, self._gutter() - 4, 16), int(Qt.AlignmentFlag.AlignRight),
+                             f"{hour % 12 or 12} {'AM' if hour < 12 else 'PM'}")
+            painter.setPen(QPen(grid))
+        for index in range(7):
+            x = int(self._gutter() + index * self._column_width())
+            painter.drawLine(x, 0, x, self.height())
+            day = self.monday + dt.timedelta(days=index)
+            painter.setPen(QPen(text))
+            painter.drawText(QRect(x, 0, int(self._column_width()), 22), int(Qt.AlignmentFlag.AlignCenter),
+                             f"{day:%a} {day.month}/{day.day}")
+            painter.setPen(QPen(grid))
+        for occ, rect in self.item_rects():
+            color = QColor(KIND_COLORS.get(occ.kind, "#546e7a"))
+            if occ.status == "cancelled":
+                color.setAlpha(90)
+            painter.fillRect(rect, color)
+            painter.setPen(QPen(QColor("white")))
+            painter.drawText(rect.adjusted(3, 1, -2, -1), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop |
+                                                              Qt.TextFlag.TextWordWrap), occ.title)
+        if self._drag is not None:
+            occ, _origin, rect = self._drag
+            painter.setPen(QPen(text, 1, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+        painter.end()
+
+    # interaction
+    def occurrence_at(self, point: QPoint) -> Any:
+        for occ, rect in reversed(self.item_rects()):
+            if rect.contains(point.toPointF()):
+                return occ
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        occ = self.occurrence_at(event.position().toPoint())
+        if occ is not None and event.button() == Qt.MouseButton.LeftButton:
+            rect = self.rect_for(occ)
+            self._drag = (occ, event.position().toPoint(), QRectF(rect))
+            self._drag_offset = event.position().toPoint() - rect.topLeft().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is not None:
+            occ, origin, rect = self._drag
+            top_left = event.position().toPoint() - self._drag_offset
+            rect.moveTo(top_left.toPointF())
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is not None:
+            occ, origin, _rect = self._drag
+            self._drag = None
+            point = event.position().toPoint()
+            if (point - origin).manhattanLength() >= 4:
+                new_start = self.moment_at(point - self._drag_offset + QPoint(2, 0))
+                old_local = occ.start.astimezone(self.tz)
+                # A series moves with its first occurrence by the same shift as this one.
+                shift = new_start.replace(tzinfo=None) - old_local.replace(tzinfo=None)
+                self.moved.emit(occ.event_id, (occ, shift))
+            self.update()
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        occ = self.occurrence_at(event.position().toPoint())
+        if occ is not None:
+            self.opened.emit(occ.event_id)
+
+
+# --- the event dialog ---------------------------------------------------------------------------
+
+class EventDialog(QDialog):
+    """Create or edit an event. `proposals` is called with (educator ids, minutes, after) and
+    returns the service's proposals (plain data), to fill the date and time from one."""
+
+    def __init__(self, parent: QWidget | None, *, educators: list[tuple[uuid.UUID, str]],
+                 schools: list[tuple[uuid.UUID, str]], mentees: list[tuple[uuid.UUID, str]],
+                 info: Any = None, tz: ZoneInfo, default_day: dt.date | None = None, proposals: Any = None):
+        super().__init__(parent)
+        from app.services.scheduling import RECURRENCE_LABELS
+
+        self.setWindowTitle(self.tr("Edit event") if info else self.tr("New event"))
+        self.tz = tz
+        self._proposals = proposals
+        self.event_id = info.id if info else None
+        self.version = info.version if info else None
+        form = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(self.tr("Type"))
+        for key, label in _kind_labels().items():
+            self.kind.addItem(label, key)
+        self.title = QLineEdit()
+        self.title.setAccessibleName(self.tr("Title"))
+        self.title.setMaxLength(200)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setAccessibleName(self.tr("Date"))
+        self.time = QTimeEdit()
+        self.time.setAccessibleName(self.tr("Start time"))
+        self.time.setDisplayFormat("h:mm AP")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 720)
+        self.minutes.setSingleStep(15)
+        self.minutes.setSuffix(self.tr(" min"))
+        self.minutes.setAccessibleName(self.tr("Duration in minutes"))
+        self.school = QComboBox()
+        self.school.setAccessibleName(self.tr("School"))
+        self.school.addItem(self.tr("(district)"), None)
+        for school_id, name in schools:
+            self.school.addItem(name, school_id)
+        self.mentee = QComboBox()
+        self.mentee.setAccessibleName(self.tr("About (beginning educator)"))
+        self.mentee.addItem(self.tr("(nobody in particular)"), None)
+        for mentee_id, name in mentees:
+            self.mentee.addItem(name, mentee_id)
+        self.location = QLineEdit()
+        self.location.setAccessibleName(self.tr("Location"))
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("Type to find attendees"))
+        self.find.setAccessibleName(self.tr("Find attendees"))
+        self.people = QListWidget()
+        self.people.setAccessibleName(self.tr("Attendees"))
+        self.people.setMinimumHeight(140)
+        for educator_id, name in educators:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, educator_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        self.find.textChanged.connect(self._filter_people)
+        self.outsiders = QLineEdit()
+        self.outsiders.setAccessibleName(self.tr("Other attendees"))
+        self.outsiders.setPlaceholderText(self.tr("Name <email>; Name <email> (e.g. a program supervisor)"))
+        self.recurrence = QComboBox()
+        self.recurrence.setAccessibleName(self.tr("Repeats"))
+        for key, label in RECURRENCE_LABELS.items():
+            self.recurrence.addItem(label, key)
+        self.until = QDateEdit()
+        self.until.setCalendarPopup(True)
+        self.until.setAccessibleName(self.tr("Repeat until"))
+        self.status = QComboBox()
+        self.status.setAccessibleName(self.tr("Status"))
+        for key, label in (("scheduled", self.tr("Scheduled")), ("held", self.tr("Held")),
+                           ("cancelled", self.tr("Cancelled"))):
+            self.status.addItem(label, key)
+        self.propose = QPushButton(self.tr("Propose times"))
+        self.propose.setAccessibleName(self.tr("Propose times when all attendees are free"))
+        self.propose.clicked.connect(self._propose)
+        self.proposal_list = QListWidget()
+        self.proposal_list.setAccessibleName(self.tr("Proposed times"))
+        self.proposal_list.setMaximumHeight(90)
+        self.proposal_list.itemActivated.connect(self._use_proposal)
+        self.proposal_list.itemClicked.connect(self._use_proposal)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName(self.tr("Warnings"))
+        for label, widget in ((self.tr("Type"), self.kind), (self.tr("Title"), self.title),
+                              (self.tr("Date"), self.date), (self.tr("Starts"), self.time),
+                              (self.tr("Duration"), self.minutes), (self.tr("School"), self.school),
+                              (self.tr("About"), self.mentee), (self.tr("Location"), self.location),
+                              (self.tr("Attendees"), self.find), ("", self.people),
+                              (self.tr("Others"), self.outsiders), (self.tr("Repeats"), self.recurrence),
+                              (self.tr("Until"), self.until), (self.tr("Status"), self.status),
+                              ("", self.propose), ("", self.proposal_list)):
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self.recurrence.currentIndexChanged.connect(lambda _i: self.until.setEnabled(self.recurrence.currentData()
+                                                                                     is not None))
+        self._load(info, default_day)
+
+    def _load(self, info: Any, default_day: dt.date | None) -> None:
+        if info is None:
+            day = default_day or dt.date.today()
+            self.date.setDate(QDate(day.year, day.month, day.day))
+            self.time.setTime(QTime(15, 0))
+            self.minutes.setValue(45)
+            self.until.setDate(QDate(day.year, day.month, day.day).addMonths(3))
+            self.until.setEnabled(False)
+            return
+        local = info.starts_at.astimezone(self.tz)
+        self.kind.setCurrentIndex(self.kind.findData(info.kind))
+        self.title.setText(info.title)
+        self.date.setDate(QDate(local.year, local.month, local.day))
+        self.time.setTime(QTime(local.hour, local.minute))
+        self.minutes.setValue(info.minutes)
+        self.school.setCurrentIndex(max(0, self.school.findData(info.school_id)))
+        self.mentee.setCurrentIndex(max(0, self.mentee.findData(info.mentee_id)))
+        self.location.setText(info.location or "")
+        chosen = {p.educator_id for p in info.people if p.educator_id}
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in chosen:
+                item.setCheckState(Qt.CheckState.Checked)
+        self.outsiders.setText("; ".join(f"{p.name} <{p.email}>" if p.email else p.name
+                                         for p in info.people if p.educator_id is None))
+        self.recurrence.setCurrentIndex(self.recurrence.findData(info.recurrence))
+        until = info.repeat_until or local.date()
+        self.until.setDate(QDate(until.year, until.month, until.day))
+        self.until.setEnabled(info.recurrence is not None)
+        self.status.setCurrentIndex(self.status.findData(info.status))
+        self._exdates = list(info.exdates)
+
+    def _filter_people(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+
+    def check_person(self, educator_id: uuid.UUID, checked: bool = True) -> None:
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == educator_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def educator_ids(self) -> list[uuid.UUID]:
+        return [self.people.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.people.count())
+                if self.people.item(r).checkState() == Qt.CheckState.Checked]
+
+    def start(self) -> dt.datetime:
+        day, time = self.date.date().toPython(), self.time.time().toPython()
+        return dt.datetime.combine(day, time.replace(second=0, microsecond=0), self.tz)
+
+    def _propose(self) -> None:
+        self.proposal_list.clear()
+        ids = self.educator_ids()
+        if self.mentee.currentData() is not None and self.mentee.currentData() not in ids:
+            ids.append(self.mentee.currentData())
+        if not ids or self._proposals is None:
+            self.warning.setText(self.tr("Choose the attendees first."))
+            return
+        after = max(self.now(), dt.datetime.combine(self.date.date().toPython(), dt.time(0), self.tz))
+        found = self._proposals(ids, self.minutes.value(), after)
+        for proposal in found:
+            item = QListWidgetItem(f"{proposal.when} ({proposal.reason})")
+            item.setData(Qt.ItemDataRole.UserRole, proposal.start)
+            self.proposal_list.addItem(item)
+        self.warning.setText("" if found else self.tr("No common free time in the next 60 days."))
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(self.tz)
+
+    def _use_proposal(self, item: QListWidgetItem) -> None:
+        local = item.data(Qt.ItemDataRole.UserRole).astimezone(self.tz)
+        self.date.setDate(QDate(local.year, local.month, local.day))
+        self.time.setTime(QTime(local.hour, local.minute))
+
+    def event_input(self) -> Any:
+        from app.services.scheduling import EventInput
+
+        outsiders = []
+        for part in self.outsiders.text().split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            if "<" in part and part.endswith(">"):
+                name, email = part[:-1].split("<", 1)
+                outsiders.append((name.strip(), email.strip() or None))
+            else:
+                outsiders.append((part, None))
+        recurrence = self.recurrence.currentData()
+        return EventInput(
+            self.kind.currentData(), self.title.text().strip() or self.kind.currentText(), self.start(),
+            self.minutes.value(), self.school.currentData(), self.mentee.currentData(),
+            self.location.text().strip() or None, self.educator_ids(), outsiders, recurrence,
+            self.until.date().toPython() if recurrence else None, list(getattr(self, "_exdates", [])),
+            self.status.currentData())
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+class SchedulePage(Page):
+    title = "Schedule"
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.tz = ZoneInfo("America/New_York")
+        self.anchor = dt.date.today()
+        self.occurrences: list[Any] = []
+        self.schools: list[tuple[uuid.UUID, str]] = []
+        self.last_message = ""
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.view = QComboBox()
+        self.view.setAccessibleName(self.tr("Calendar view"))
+        for key, label in (("week", self.tr("Week")), ("month", self.tr("Month")), ("agenda", self.tr("Agenda"))):
+            self.view.addItem(label, key)
+        self.prev = QPushButton("\u2190")
+        self.prev.setAccessibleName(self.tr("Previous"))
+        self.today = QPushButton(self.tr("Today"))
+        self.next = QPushButton("\u2192")
+        self.next.setAccessibleName(self.tr("Next"))
+        self.range_label = QLabel()
+        self.school_filter = QComboBox()
+        self.school_filter.setAccessibleName(self.tr("Filter by school"))
+        self.school_filter.addItem(self.tr("All schools"), None)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setAccessibleName(self.tr("Filter by type"))
+        self.kind_filter.addItem(self.tr("All types"), None)
+        for key, label in _kind_labels().items():
+            self.kind_filter.addItem(label, key)
+        self.new_button = QPushButton(self.tr("New event\u2026"))
+        self.new_button.setShortcut("Ctrl+N")
+        self.export_button = QPushButton(self.tr("Calendar file\u2026"))
+        self.export_button.setAccessibleName(self.tr("Export a calendar file (.ics)"))
+        for widget in (self.view, self.prev, self.today, self.next, self.range_label):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.school_filter, self.kind_filter, self.new_button, self.export_button):
+            bar.addWidget(widget)
+        layout.addLayout(bar)
+        self.stack = QStackedWidget()
+        self.week = WeekView()
+        self.month = QTableWidget(6, 7)
+        self.month.setAccessibleName(self.tr("Month calendar"))
+        self.month.setHorizontalHeaderLabels(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        self.month.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.month.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.month.verticalHeader().hide()
+        self.month.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.month.setWordWrap(True)
+        self.agenda_model = RowTableModel([
+            Column("Date", lambda o: o.start.astimezone(self.tz).strftime("%a %m/%d/%Y"), lambda o: o.start),
+            Column("Time", lambda o: f"{o.start.astimezone(self.tz):%I:%M %p}-{o.end.astimezone(self.tz):%I:%M %p}"),
+            Column("Type", lambda o: o.kind_label),
+            Column("Title", lambda o: o.title),
+            Column("School", lambda o: o.school or ""),
+            Column("Attendees", lambda o: ", ".join(o.people)),
+            Column("Status", lambda o: o.status + (" (repeats)" if o.recurring else "")),
+        ])
+        self.agenda = QTableView()
+        self.agenda.setAccessibleName(self.tr("Agenda"))
+        self.agenda.setModel(self.agenda_model)
+        self.agenda.setSortingEnabled(True)
+        self.agenda.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # soonest first
+        self.agenda.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda.horizontalHeader().setStretchLastSection(True)
+        for widget in (self.week, self.month, self.agenda):
+            self.stack.addWidget(widget)
+        layout.addWidget(self.stack, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Schedule messages"))
+        layout.addWidget(self.status)
+
+        self.view.currentIndexChanged.connect(self._view_changed)
+        self.prev.clicked.connect(lambda: self._step(-1))
+        self.next.clicked.connect(lambda: self._step(1))
+        self.today.clicked.connect(self._go_today)
+        self.school_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new_button.clicked.connect(lambda: self.open_dialog())
+        self.export_button.clicked.connect(self._export)
+        self.week.moved.connect(self._moved)
+        self.week.opened.connect(lambda event_id: self.open_dialog(event_id))
+        self.month.cellDoubleClicked.connect(self._month_open)
+        self.agenda.doubleClicked.connect(lambda index: self.open_dialog(self.agenda_model.row_at(index.row()).event_id))
+
+    # --- range ------------------------------------------------------------------------------
+    def mode(self) -> str:
+        return self.view.currentData()
+
+    def visible_range(self) -> tuple[dt.date, dt.date]:
+        if self.mode() == "week":
+            monday = self.anchor - dt.timedelta(days=self.anchor.weekday())
+            return monday, monday + dt.timedelta(days=7)
+        if self.mode() == "month":
+            first = self.anchor.replace(day=1)
+            start = first - dt.timedelta(days=first.weekday())
+            return start, start + dt.timedelta(days=42)
+        from app.services.years import parse_label
+
+        start_year = parse_label(self.ctx.year_label)
+        return dt.date(start_year, 7, 1), dt.date(start_year + 1, 7, 1)
+
+    def go_to(self, day: dt.date) -> None:
+        self.anchor = day
+        self.refresh()
+
+    def _go_today(self) -> None:
+        self.go_to(dt.date.today())
+
+    def _step(self, direction: int) -> None:
+        if self.mode() == "month":
+            month = self.anchor.month - 1 + direction
+            self.anchor = dt.date(self.anchor.year + month // 12, month % 12 + 1, 1)
+        else:
+            self.anchor += dt.timedelta(days=7 * direction)
+        self.refresh()
+
+    def _view_changed(self, _index: int) -> None:
+        self.stack.setCurrentIndex(self.view.currentIndex())
+        self.refresh()
+
+    # --- loading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        start, end = self.visible_range()
+        year = self.ctx.year_label
+        school_id = self.school_filter.currentData()
+        kind = self.kind_filter.currentData()
+
+        def load(session: Any) -> Loaded:
+            from app.services import scheduling
+
+            tz = scheduling.zone(session)
+            begin = dt.datetime.combine(start, dt.time(0), tz)
+            finish = dt.datetime.combine(end, dt.time(0), tz)
+            occ = scheduling.list_occurrences(session, year, begin, finish, school_id=school_id,
+                                              kinds=[kind] if kind else None)
+            schools = scheduling.choices(session, year).schools if not self.schools else self.schools
+            return Loaded(occ, tz.key, schools)
+
+        self.ctx.tasks.run(load, on_success=self._show, write=False)
+
+    def _show(self, loaded: Loaded) -> None:
+        self.tz = ZoneInfo(loaded.tz)
+        self.occurrences = loaded.occurrences
+        if not self.schools and loaded.schools:
+            self.schools = loaded.schools
+            self.school_filter.blockSignals(True)
+            for school_id, name in loaded.schools:
+                self.school_filter.addItem(name, school_id)
+            self.school_filter.blockSignals(False)
+        start, end = self.visible_range()
+        if self.mode() == "week":
+            self.week.set_data(start, self.occurrences, self.tz)
+            last = end - dt.timedelta(days=1)
+            self.range_label.setText(f"{start:%b} {start.day} \u2013 {last:%b} {last.day}, {last.year}")
+        elif self.mode() == "month":
+            self._fill_month(start)
+            self.range_label.setText(f"{self.anchor:%B %Y}")
+        else:
+            self.agenda_model.set_rows(self.occurrences)
+            self.range_label.setText(self.tr("School year ") + self.ctx.year_label)
+
+    def _fill_month(self, start: dt.date) -> None:
+        by_day: dict[dt.date, list[Any]] = {}
+        for occ in self.occurrences:
+            by_day.setdefault(occ.start.astimezone(self.tz).date(), []).append(occ)
+        self.month.setUpdatesEnabled(False)
+        for cell in range(42):
+            day = start + dt.timedelta(days=cell)
+            items = by_day.get(day, [])
+            lines = [f"{day.day}"] + [f"{o.start.astimezone(self.tz):%I:%M}".lstrip("0") + f" {o.title}"
+                                      for o in items[:4]]
+            if len(items) > 4:
+                lines.append(self.tr("+%n more", "", len(items) - 4))
+            item = QTableWidgetItem("\n".join(lines))
+            item.setData(Qt.ItemDataRole.UserRole, day)
+            item.setToolTip("\n".join(f"{o.kind_label}: {o.title}" for o in items))
+            if day.month != self.anchor.month:
+                item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            self.month.setItem(cell // 7, cell % 7, item)
+        self.month.setUpdatesEnabled(True)
+
+    def _month_open(self, row: int, column: int) -> None:
+        item = self.month.item(row, column)
+        if item is not None:
+            day = item.data(Qt.ItemDataRole.UserRole)
+            self.view.setCurrentIndex(0)
+            self.go_to(day)
+
+    # --- editing ----------------------------------------------------------------------------
+    def make_dialog(self, event_id: uuid.UUID | None = None) -> EventDialog:
+        year = self.ctx.year_label
+
+        def load(session: Any) -> tuple[Any, Any]:
+            from app.services import scheduling
+
+            return scheduling.choices(session, year), (scheduling.get_event(session, event_id) if event_id else None)
+
+        choices, info = self.ctx.tasks.call(load)
+
+        def proposals(ids: list[uuid.UUID], minutes: int, after: dt.datetime) -> list[Any]:
+            from app.services import scheduling
+
+            return self.ctx.tasks.call(lambda s: scheduling.propose_times(s, year, ids, minutes, after=after))
+
+        return EventDialog(self, educators=choices.educators, schools=choices.schools, mentees=choices.mentees,
+                           info=info, tz=self.tz, default_day=self.anchor, proposals=proposals)
+
+    def open_dialog(self, event_id: uuid.UUID | None = None) -> None:
+        dialog = self.make_dialog(event_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save(dialog.event_input(), dialog.event_id, dialog.version)
+
+    def save(self, data: Any, event_id: uuid.UUID | None = None, version: int | None = None,
+             allow_conflicts: bool = False) -> None:
+        """Save through the service; a double-booking is shown with who and what, and saved only
+        if the coordinator says so."""
+        year = self.ctx.year_label
+
+        def work(session: Any) -> Any:
+            from app.services.scheduling import save_event
+
+            return save_event(session, year, data, event_id=event_id, expected_version=version,
+                              allow_conflicts=allow_conflicts)
+
+        self.ctx.tasks.run(work, on_success=self._saved,
+                           on_error=lambda exc, details: self._save_failed(exc, details, data, event_id, version))
+
+    def _saved(self, result: Any) -> None:
+        self.last_message = self.tr("Saved.") if not result.conflicts else self.tr(
+            "Saved, with a double-booking: ") + "; ".join(c.text for c in result.conflicts)
+        self.status.setText(self.last_message)
+
+    def _save_failed(self, exc: BaseException, details: str, data: Any, event_id: Any, version: Any) -> None:
+        from app.services.scheduling import SchedulingConflict
+
+        if isinstance(exc, SchedulingConflict):
+            self.last_message = str(exc)
+            self.status.setText(self.last_message)
+            if self.confirm_conflict(exc):
+                self.save(data, event_id, version, allow_conflicts=True)
+            return
+        from app.ui.errors import show_error
+
+        show_error(self, exc, details)
+
+    def confirm_conflict(self, exc: BaseException) -> bool:
+        """Ask whether to keep a double-booking (tests replace this)."""
+        answer = QMessageBox.warning(
+            self, self.tr("Double-booked"),
+            "\n".join(c.text for c in exc.conflicts[:10]) + "\n\n" + self.tr("Save anyway?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
+
+    def _moved(self, event_id: uuid.UUID, payload: tuple[Any, dt.timedelta]) -> None:
+        occ, shift = payload
+        year = self.ctx.year_label
+
+        def work(session: Any, allow: bool = False) -> Any:
+            from app.services import scheduling
+
+            info = scheduling.get_event(session, event_id)
+            first = info.starts_at.astimezone(self.tz).replace(tzinfo=None) + shift
+            return scheduling.move_event(session, event_id, first.replace(tzinfo=self.tz), allow_conflicts=allow,
+                                         expected_version=info.version)
+
+        def failed(exc: BaseException, details: str) -> None:
+            from app.services.scheduling import SchedulingConflict
+
+            if isinstance(exc, SchedulingConflict):
+                self.last_message = str(exc)
+                self.status.setText(self.last_message)
+                if self.confirm_conflict(exc):
+                    self.ctx.tasks.run(lambda s: work(s, True), on_success=self._saved)
+                else:
+                    self.refresh()
+                return
+            from app.ui.errors import show_error
+
+            show_error(self, exc, details)
+            self.refresh()
+
+        del year
+        self.ctx.tasks.run(work, on_success=self._saved, on_error=failed)
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
+                                              self.tr("Calendar files (*.ics)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str, person: str | None = None) -> None:
+        year = self.ctx.year_label
+        school = self.school_filter.currentText() if self.school_filter.currentData() else None
+
+        def work(session: Any) -> Any:
+            from app.services.ics_export import export_ics
+
+            return export_ics(session, year, path, school=school, person=person)
+
+        self.ctx.tasks.run(work, write=False, on_success=lambda result: self.status.setText(
+            self.tr("Wrote %1: %2 events").replace("%1", str(result[0])).replace("%2", str(result[1]))))

@@ -1,0 +1,168 @@
+"""The Schedule page: create an event in the dialog and see it in the week view, drag it to move it,
+a recurring meeting that double-books someone shows who and what, month and agenda views, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
+
+from app.services import scheduling
+from app.services.scheduling import EventInput
+from tests.scheduling_fixtures import YEAR, make_district
+
+NY = ZoneInfo("America/New_York")
+MONDAY = dt.date(2026, 10, 19)
+
+
+@pytest.fixture
+def window(qtbot, database):
+    from app.ui.application import build_window, make_qapp
+
+    with database.unit_of_work() as s:
+        d = make_district(s)
+        ids = {"ana": d.beginner.id, "maria": d.mentor.id, "ben": d.late.id, "school": d.school.id}
+        scheduling.save_event(s, YEAR, EventInput(
+            "peer_group", "Peer group", dt.datetime(2026, 9, 15, 15, 15), 45, school_id=d.school.id,
+            educator_ids=[d.beginner.id, d.late.id], recurrence="weekly"))
+    make_qapp()
+    win, _empty = build_window(database, synchronous=True)
+    win.ctx.set_year(YEAR)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    win.ids = ids
+    return win
+
+
+def _page(window, qtbot):
+    page = window.show_area("schedule")
+    page.go_to(MONDAY)
+    qtbot.waitUntil(lambda: bool(page.occurrences))
+    return page
+
+
+def _titles(page):
+    return [(o.title, o.start.astimezone(NY)) for o, _ in page.week.item_rects()]
+
+
+def test_create_event_in_dialog_and_see_it_in_week_view(window, qtbot):
+    page = _page(window, qtbot)
+    assert _titles(page) == [("Peer group", dt.datetime(2026, 10, 20, 15, 15, tzinfo=NY))]
+    dialog = page.make_dialog()
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("support_team"))
+    qtbot.keyClicks(dialog.title, "Ana: support team")
+    dialog.date.setDate(QDate(2026, 10, 21))
+    dialog.time.setTime(QTime(9, 50))
+    dialog.minutes.setValue(40)
+    dialog.mentee.setCurrentIndex(dialog.mentee.findData(window.ids["ana"]))
+    dialog.check_person(window.ids["ana"])
+    dialog.check_person(window.ids["maria"])
+    qtbot.keyClicks(dialog.outsiders, "Dr. Kim <kim@college.edu>")
+    page.save(dialog.event_input())
+    qtbot.waitUntil(lambda: len(page.week.item_rects()) == 2)
+    assert ("Ana: support team", dt.datetime(2026, 10, 21, 9, 50, tzinfo=NY)) in _titles(page)
+    assert page.status.text() == "Saved."
+    # Editing it shows what was saved.
+    event_id = next(o.event_id for o, _ in page.week.item_rects() if o.title.startswith("Ana"))
+    edit = page.make_dialog(event_id)
+    qtbot.addWidget(edit)
+    assert edit.title.text() == "Ana: support team" and edit.outsiders.text() == "Dr. Kim <kim@college.edu>"
+    assert set(edit.educator_ids()) == {window.ids["ana"], window.ids["maria"]}
+
+
+def test_proposed_times_fill_the_dialog(window, qtbot):
+    page = _page(window, qtbot)
+    dialog = page.make_dialog()
+    qtbot.addWidget(dialog)
+    dialog.now = lambda: dt.datetime(2026, 10, 1, 12, 0, tzinfo=NY)  # proposals start from now or the date
+    dialog.date.setDate(QDate(2026, 10, 19))
+    dialog.minutes.setValue(40)
+    dialog.check_person(window.ids["ana"])
+    dialog.check_person(window.ids["maria"])
+    dialog.propose.click()
+    assert dialog.proposal_list.count() == 5
+    first = dialog.proposal_list.item(0)
+    assert first.text() == "Mon 10/19/2026 9:50 AM-10:30 AM (planning period 3)"
+    dialog._use_proposal(first)
+    assert dialog.start() == dt.datetime(2026, 10, 19, 9, 50, tzinfo=NY)
+
+
+def test_recurring_meeting_that_double_books_warns_with_who_and_what(window, qtbot):
+    page = _page(window, qtbot)
+    asked = []
+    page.confirm_conflict = lambda exc: asked.append(exc) or False  # the coordinator says Cancel
+    dialog = page.make_dialog()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.title, "Ben: weekly check-in")
+    dialog.date.setDate(QDate(2026, 10, 20))
+    dialog.time.setTime(QTime(15, 30))
+    dialog.minutes.setValue(30)
+    dialog.check_person(window.ids["ben"])
+    dialog.recurrence.setCurrentIndex(dialog.recurrence.findData("weekly"))
+    dialog.until.setDate(QDate(2026, 11, 30))
+    page.save(dialog.event_input())
+    assert len(asked) == 1
+    assert "Ben Hart is already in peer group \u201cPeer group\u201d on Tue 10/20/2026 3:15 PM-4:00 PM" in \
+        page.status.text()
+    assert [t for t, _ in _titles(page)] == ["Peer group"]  # nothing saved
+    page.confirm_conflict = lambda exc: True  # Save anyway
+    page.save(dialog.event_input())
+    qtbot.waitUntil(lambda: len(page.week.item_rects()) == 2)
+    assert page.status.text().startswith("Saved, with a double-booking: Ben Hart is already in peer group")
+
+
+def test_drag_moves_an_event(window, qtbot, database):
+    page = _page(window, qtbot)
+    with database.unit_of_work() as s:
+        event_id = scheduling.save_event(s, YEAR, EventInput(
+            "observation", "Observation", dt.datetime(2026, 10, 19, 10, 0), 60,
+            educator_ids=[window.ids["maria"]])).event_id
+    page.refresh()
+    qtbot.waitUntil(lambda: len(page.week.item_rects()) == 2)
+    occ, rect = next((o, r) for o, r in page.week.item_rects() if o.title == "Observation")
+    start = rect.topLeft().toPoint() + QPoint(10, 5)
+    target = start + QPoint(int(page.week._column_width() * 2), int(page.week._hour_height() * 3))
+    qtbot.mousePress(page.week, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(page.week, target)
+    qtbot.mouseRelease(page.week, Qt.MouseButton.LeftButton, pos=target)
+    qtbot.waitUntil(lambda: ("Observation", dt.datetime(2026, 10, 21, 13, 0, tzinfo=NY)) in _titles(page))
+    with database.read() as s:
+        info = scheduling.get_event(s, event_id)
+        assert info.starts_at.astimezone(NY) == dt.datetime(2026, 10, 21, 13, 0, tzinfo=NY)
+        assert info.sequence == 1
+
+
+def test_month_agenda_and_filters(window, qtbot):
+    page = _page(window, qtbot)
+    page.view.setCurrentIndex(page.view.findData("month"))
+    qtbot.waitUntil(lambda: page.month.item(0, 0) is not None)
+    cells = [page.month.item(r, c).text() for r in range(6) for c in range(7)]
+    tuesdays = [text.split("\n")[0] for text in cells if "3:15 Peer group" in text]
+    assert tuesdays == ["29", "6", "13", "20", "27", "3"]  # Sep 29, every Tuesday of October, Nov 3
+    assert page.range_label.text() == "October 2026"
+    page.view.setCurrentIndex(page.view.findData("agenda"))
+    qtbot.waitUntil(lambda: page.agenda_model.rowCount() > 0)
+    assert page.agenda_model.total_count > 30  # every Tuesday of the year
+    row = page.agenda_model.row_at(0)
+    assert row.title == "Peer group" and row.start.astimezone(NY).date() == dt.date(2026, 9, 15)
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("orientation"))
+    qtbot.waitUntil(lambda: page.agenda_model.total_count == 0)
+    page.kind_filter.setCurrentIndex(0)
+    page.school_filter.setCurrentIndex(page.school_filter.findData(window.ids["school"]))
+    qtbot.waitUntil(lambda: page.agenda_model.total_count > 30)
+
+
+def test_export_calendar_for_a_person(window, qtbot, tmp_path):
+    import icalendar
+
+    page = _page(window, qtbot)
+    out = tmp_path / "ben.ics"
+    page.export_to(str(out), person="B2")
+    qtbot.waitUntil(lambda: out.exists())
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Peer group"]
+    assert "1 events" in page.status.text()
