@@ -243,3 +243,15 @@ def test_demo_assigns_most_beginning_teachers_deterministically(tmp_path, migrat
     assert beginning and len(pairs) >= 0.6 * beginning
     assert trainings > 0
     assert {s.state for s in status} <= {"met", "met late", "overdue", "due"}
+
+
+def test_a_lock_on_an_ineligible_mentor_stands_flagged(session, district):
+    b3, newbie = ids(session, "B3", "NEWBIE")
+    matching.lock_pair(session, YEAR, newbie, b3)
+    p = matching.propose(session, YEAR)
+    pair = p.pair_for(b3)
+    assert pair.mentor.employee_id == "NEWBIE" and pair.locked
+    assert "not in the eligible pool" in pair.flags
+    again = matching.propose(session, YEAR)
+    assert [(x.mentor.employee_id, x.mentee.employee_id) for x in again.pairs] == \
+        [(x.mentor.employee_id, x.mentee.employee_id) for x in p.pairs]  # the same answer every run

@@ -221,6 +221,8 @@ def test_lexicographic_weights_dominate():
     assert w.building > 1000 * w.planning + 2000 * w.load
     assert w.subject > 1000 * (w.grade + w.building + w.planning) + 2000
     assert w.subject * 1001 < 2 ** 53  # integer-exact in floating point at the benchmark's size
+    mentees = [P(f"E{k}") for k in range(3)]
+    assert solve(Instance(mentees, [MentorInfo(P("M"), 3)], np.ones((3, 1), bool))).exact
 
 
 def test_reasons_name_the_shared_things():

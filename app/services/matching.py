@@ -203,6 +203,9 @@ class Solution:
     locked: set[tuple[int, int]]
     weights: Weights
     maximum: int  # the largest number of mentees that could be matched (level 1)
+    # Whether every cost and every sum of costs is an integer that floating point holds exactly (so the
+    # optimum is exactly lexicographic); False only for very large instances with large capacities.
+    exact: bool = True
 
 
 def solve(instance: Instance, weights: Weights | None = None, *, setting: object = None) -> Solution:
@@ -257,7 +260,8 @@ def solve(instance: Instance, weights: Weights | None = None, *, setting: object
     for r, c in zip(row_ind, col_ind):
         if c < len(slot_mentor):
             pairs.append((int(rows[r]), int(slot_mentor[c])))
-    return Solution(pairs, locked, w, k + len(locked))
+    largest = (w.subject + w.grade + w.building + w.planning + w.load * max_capacity) * (len(rows) + 1)
+    return Solution(pairs, locked, w, k + len(locked), exact=not w.lexicographic or largest < 2 ** 53)
 
 
 def greedy_first_fit(instance: Instance) -> list[tuple[int, int]]:
@@ -322,6 +326,7 @@ class Proposal:
     seconds: dict[str, float]
     mentor_pool: int
     capacity_override: int | None = None
+    exact: bool = True  # see Solution.exact
 
     def as_json(self) -> dict[str, object]:
         return {"year": self.year_label, "pairs": [p.as_json() for p in self.pairs],
@@ -617,7 +622,8 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
     unmatched.sort(key=lambda u: u.mentee.employee_id)
     return Proposal(year_label, pairs, unmatched, totals(inst, solution.pairs), solution.maximum,
                     "lexicographic" if w.lexicographic else "district weights", seconds,
-                    sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity)
+                    sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity,
+                    solution.exact)
 
 
 # --- locks and exclusions ----------------------------------------------------------------------
