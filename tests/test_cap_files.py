@@ -192,3 +192,12 @@ def test_demo_has_candidates_at_different_steps(session):
     editions = [r.edition for r in rows]
     assert editions.count("2024") >= 9 and editions.count("2019") >= 1
     assert {r.ready for r in rows} >= {None, True}
+
+
+def test_unknown_year_is_created_and_said(run_cli, tmp_path):
+    out = tmp_path / "cap.json"
+    code, said, _err = run_cli("report", "cap", "--year", "2030-2031", "--out", out)
+    assert code == 0 and "created school year 2030-2031" in said
+    assert json.loads(out.read_text()) == {"candidates": []}
+    code, _said, err = run_cli("report", "cap", "--year", "2030", "--out", out)
+    assert code == 2 and "2025-2026" in err

@@ -33,6 +33,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     if suffix not in (".json", ".pdf"):
         raise UsageError("report cap writes .json or .pdf")
     with ctx.db.unit_of_work() as session:
+        _say_if_created(ctx, session, args.year)
         if suffix == ".json":
             from app.services.cap_export import report
 
@@ -59,6 +60,15 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     if not args.out.lower().endswith((".csv", ".xlsx")):
         raise UsageError("export cap writes .csv or .xlsx")
     with ctx.db.unit_of_work() as session:
+        _say_if_created(ctx, session, args.year)
         path = write_year_export(session, args.year, args.out)
     ctx.say(f"wrote {path}")
     return 0
+
+
+def _say_if_created(ctx: Context, session, label: str) -> None:  # type: ignore[no-untyped-def]
+    from app.services.years import ensure_year
+
+    _year, created = ensure_year(session, label)
+    if created:
+        ctx.say(f"created school year {label} (July 1 to June 30)")

@@ -670,59 +670,115 @@ class CandidateSummary:
 
 
 def summary(session: Session, placement_id: uuid.UUID, today: dt.date | None = None) -> CandidateSummary:
+    _placement(session, placement_id)
+    return summaries(session, [placement_id], today)[0]
+
+
+def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date | None = None) -> list[CandidateSummary]:
+    """Every placement's summary from a fixed number of queries (one per table), in the order given."""
     today = today or dt.date.today()
-    placement = _placement(session, placement_id)
-    candidate = session.get(CapCandidate, placement.candidate_id)
-    assert candidate is not None
-    rubric = cap_rubrics.get(placement.edition)
-    year = session.get(SchoolYear, placement.school_year_id)
-    sp = session.get(Educator, placement.sp_id)
-    school = session.get(School, placement.school_id) if placement.school_id else None
-    organization = session.get(CapOrganization, candidate.organization_id)
-    step_rows = {s.number: s for s in session.scalars(select(CapStep).where(CapStep.placement_id == placement.id))}
-    steps = tuple(StepInfo(s["number"], s["name"], step_rows[s["number"]].status if s["number"] in step_rows
-                           else "not_started",
-                           step_rows[s["number"]].due_on if s["number"] in step_rows else None,
-                           step_rows[s["number"]].completed_on if s["number"] in step_rows else None,
-                           step_rows[s["number"]].meeting_on if s["number"] in step_rows else None,
-                           bool(s.get("three_way_meeting"))) for s in rubric.steps)
-    items = observations(session, placement.id)
+    if not placement_ids:
+        return []
+    ids = list(placement_ids)
+    heads = {r.id: r for r in session.execute(
+        select(CapPlacement.id, CapPlacement.candidate_id, CapPlacement.edition, CapPlacement.grade,
+               CapPlacement.subject, CapPlacement.ps_name, CapPlacement.start_date, CapPlacement.end_date,
+               CapCandidate.first_name, CapCandidate.last_name, CapCandidate.candidate_number,
+               CapCandidate.email.label("candidate_email"), CapCandidate.program, CapCandidate.license_field,
+               CapCandidate.license_grades, CapCandidate.hours_required, CapOrganization.name.label("organization"),
+               SchoolYear.label.label("year"), Educator.first_name.label("sp_first"),
+               Educator.last_name.label("sp_last"), Educator.employee_id, Educator.email.label("sp_email"),
+               School.name.label("school"))
+        .join(CapCandidate, CapCandidate.id == CapPlacement.candidate_id)
+        .join(CapOrganization, CapOrganization.id == CapCandidate.organization_id)
+        .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id)
+        .join(Educator, Educator.id == CapPlacement.sp_id)
+        .outerjoin(School, School.id == CapPlacement.school_id)
+        .where(CapPlacement.id.in_(ids)))}
+    step_rows: dict[uuid.UUID, dict[int, tuple]] = {}  # type: ignore[type-arg]
+    for pid, number, status, due, done, met in session.execute(
+            select(CapStep.placement_id, CapStep.number, CapStep.status, CapStep.due_on, CapStep.completed_on,
+                   CapStep.meeting_on).where(CapStep.placement_id.in_(ids))):
+        step_rows.setdefault(pid, {})[number] = (status, due, done, met)
+    obs: dict[uuid.UUID, list[ObservationInfo]] = {}
+    for r in session.execute(select(CapObservation.placement_id, CapObservation.id, CapObservation.kind,
+                                    CapObservation.observer, CapObservation.observed_on, CapObservation.minutes,
+                                    CapObservation.status, CapObservation.focus_elements,
+                                    CapObservation.pre_conference_on, CapObservation.post_conference_on,
+                                    CapObservation.early_literacy)
+                             .where(CapObservation.placement_id.in_(ids)).order_by(CapObservation.observed_on)):
+        obs.setdefault(r[0], []).append(ObservationInfo(r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7] or ()),
+                                                        r[8], r[9], bool(r[10])))
+    ratings: dict[uuid.UUID, Ratings] = {}
+    for pid, st, rater, code, q, sc, c in session.execute(
+            select(CapRating.placement_id, CapRating.stage, CapRating.rater, CapRating.element_code,
+                   CapRating.quality, CapRating.scope, CapRating.consistency).where(CapRating.placement_id.in_(ids))):
+        ratings.setdefault(pid, {})[(st, rater, code)] = {"quality": q, "scope": sc, "consistency": c}
+    hours = {pid: (int(total), int(full)) for pid, total, full in session.execute(
+        select(CapHours.placement_id, func.coalesce(func.sum(CapHours.minutes), 0),
+               func.coalesce(func.sum(CapHours.minutes).filter(CapHours.full_responsibility.is_(True)), 0))
+        .where(CapHours.placement_id.in_(ids)).group_by(CapHours.placement_id))}
+    survey_rows: dict[uuid.UUID, list[SurveyInfo]] = {}
+    for pid, i, g, n, summary_ in session.execute(
+            select(CapSurvey.placement_id, CapSurvey.instrument, CapSurvey.given_on, CapSurvey.respondents,
+                   CapSurvey.summary).where(CapSurvey.placement_id.in_(ids)).order_by(CapSurvey.given_on)):
+        survey_rows.setdefault(pid, []).append(SurveyInfo(i, g, n, dict(summary_ or {})))
+    requirements = {r.license_field.lower(): r.full_responsibility_hours
+                    for r in session.scalars(select(CapHoursRequirement))}
+    result = []
+    for pid in ids:
+        h = heads.get(pid)
+        if h is None:
+            raise UsageError(f"no CAP placement {pid}")
+        required_full = requirements.get(h.license_field.strip().lower(), requirements.get("*",
+                                                                                          DEFAULT_FULL_RESPONSIBILITY))
+        result.append(_build_summary(pid, h, step_rows.get(pid, {}), obs.get(pid, []), ratings.get(pid, {}),
+                                     hours.get(pid, (0, 0)), required_full, survey_rows.get(pid, []), today))
+    return result
+
+
+def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationInfo], ratings: Ratings,  # type: ignore[no-untyped-def, type-arg]
+                   hours: tuple[int, int], required_full: int, survey_list: list[SurveyInfo],
+                   today: dt.date) -> CandidateSummary:
+    rubric = cap_rubrics.get(h.edition)
+    steps = []
+    for spec in rubric.steps:
+        status, due, done, met = step_rows.get(spec["number"], ("not_started", None, None, None))
+        steps.append(StepInfo(spec["number"], spec["name"], status, due, done, met,
+                              bool(spec.get("three_way_meeting"))))
     held = [(o.kind, o.observer) for o in items if o.status in HELD]
     owed = owed_observations(rubric, held) + owed_conferences(rubric, items, today)
-    early = rubric.needs_early_literacy(candidate.license_field, year.label if year else "")
+    early = rubric.needs_early_literacy(h.license_field, h.year)
     if early and not any(o.early_literacy and o.status in HELD for o in items):
         owed.append("an Early Literacy Observation Form")
-    results = element_results(rubric, _ratings(session, placement.id))
+    results = element_results(rubric, ratings)
     summative_done = any(s.number == 5 and s.status == "complete" for s in steps)
     ready = ready_to_teach(summative_done, results)
-    minutes, full = hours_logged(session, placement.id)
-    required_full = hours_requirement(session, candidate.license_field)[1]
+    minutes, full = hours
     missing = [f"step {s.number} {s.name}" + (" (three-way meeting)" if s.three_way_meeting else "")
                for s in steps if s.status != "complete"]
     missing += owed
     for r in results:
         if r.met is not True:
             missing.append(f"{r.code} {r.name}: " + ("no summative rating" if r.met is None else "; ".join(r.short)))
-    if minutes < candidate.hours_required * 60:
-        missing.append(f"{(candidate.hours_required * 60 - minutes) / 60:.1f} practicum hours "
-                       f"(of {candidate.hours_required})")
+    if minutes < h.hours_required * 60:
+        missing.append(f"{(h.hours_required * 60 - minutes) / 60:.1f} practicum hours (of {h.hours_required})")
     if full < required_full * 60:
         missing.append(f"{(required_full * 60 - full) / 60:.1f} hours in full responsibility (of {required_full})")
+    step_tuple = tuple(steps)
     return CandidateSummary(
-        placement_id=placement.id, candidate_id=candidate.id, candidate=candidate.name,
-        candidate_number=candidate.candidate_number or "", email=candidate.email or "",
-        organization=organization.name if organization else "", program=candidate.program,
-        license_sought=candidate.license_sought, license_field=candidate.license_field, edition=rubric.edition,
-        edition_title=rubric.title, year=year.label if year else "", school=school.name if school else "",
-        grade=placement.grade or "", subject=placement.subject or "",
-        sp_name=f"{sp.first_name} {sp.last_name}" if sp else "", sp_employee_id=sp.employee_id if sp else "",
-        sp_email=(sp.email or "") if sp else "", program_supervisor=placement.ps_name,
-        start_date=placement.start_date, end_date=placement.end_date, steps=steps, observations=tuple(items),
-        counts=observation_counts(items), three_way_meetings=sum(1 for s in steps if s.meeting_on is not None),
-        hours_minutes=minutes, full_responsibility_minutes=full, hours_required=candidate.hours_required,
-        elements=tuple(results), ready=ready, owed=tuple(owed), missing=tuple(missing),
-        next_due=_next_due(steps, owed, items, today), early_literacy_required=early,
-        surveys=tuple(surveys(session, placement.id)),
+        placement_id=pid, candidate_id=h.candidate_id, candidate=f"{h.first_name} {h.last_name}",
+        candidate_number=h.candidate_number or "", email=h.candidate_email or "", organization=h.organization,
+        program=h.program, license_sought=f"{h.license_field} {h.license_grades}".strip(),
+        license_field=h.license_field, edition=rubric.edition, edition_title=rubric.title, year=h.year,
+        school=h.school or "", grade=h.grade or "", subject=h.subject or "",
+        sp_name=f"{h.sp_first} {h.sp_last}", sp_employee_id=h.employee_id, sp_email=h.sp_email or "",
+        program_supervisor=h.ps_name, start_date=h.start_date, end_date=h.end_date, steps=step_tuple,
+        observations=tuple(items), counts=observation_counts(items),
+        three_way_meetings=sum(1 for s in steps if s.meeting_on is not None), hours_minutes=minutes,
+        full_responsibility_minutes=full, hours_required=h.hours_required, elements=tuple(results), ready=ready,
+        owed=tuple(owed), missing=tuple(missing), next_due=_next_due(step_tuple, owed, items, today),
+        early_literacy_required=early, surveys=tuple(survey_list),
     )
 
 
@@ -756,12 +812,9 @@ class CandidateRow:
 def my_candidates(session: Session, year_label: str, sp_id: uuid.UUID | None = None,
                   today: dt.date | None = None) -> list[CandidateRow]:
     """The year's candidates (one SP's when `sp_id` is given) with their step and the next thing due."""
-    rows = []
-    for placement in find_placements(session, year_label, sp_id=sp_id):
-        s = summary(session, placement.id, today)
-        rows.append(CandidateRow(s.placement_id, s.candidate, s.sp_name, s.school, s.edition, s.current_step,
-                                 s.next_due, s.ready))
-    return rows
+    ids = [p.id for p in find_placements(session, year_label, sp_id=sp_id)]
+    return [CandidateRow(s.placement_id, s.candidate, s.sp_name, s.school, s.edition, s.current_step, s.next_due,
+                         s.ready) for s in summaries(session, ids, today)]
 
 
 def supervising_practitioners(session: Session, year_label: str) -> list[tuple[uuid.UUID, str]]:

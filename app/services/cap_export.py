@@ -27,7 +27,7 @@ def _summaries(session: Session, year_label: str, candidate: str | None = None) 
     placements = cap.find_placements(session, year_label, candidate=candidate)
     if candidate and not placements:
         raise UsageError(f"no CAP candidate matching {candidate!r} in {year_label}")
-    return [cap.summary(session, p.id) for p in placements]
+    return cap.summaries(session, [p.id for p in placements])
 
 
 def candidate_entry(s: cap.CandidateSummary) -> dict[str, Any]:
