@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import select
 
 from app.services import cap, cap_rubrics
 from app.services.errors import ValidationError
@@ -195,6 +196,11 @@ def test_evidence_per_element_in_five_categories(session):
                               observed_on=dt.date(2026, 2, 10), status="held", focus=["II-A-3", "II-B-2"])
     cap.save_observation_evidence(session, obs, {"II-A-3": "Tiered exit tickets", "II-B-2": "Calm transitions"})
     cap.save_observation_evidence(session, obs, {"II-B-2": ""})  # emptied: removed
+    cap.save_observation_evidence(session, obs, {"II-A-1": "High bar"})
+    cap.save_observation_evidence(session, obs, {"II-A-1": ""})
+    cap.save_observation_evidence(session, obs, {"II-A-1": "High bar, typed again"})  # the same row again
+    assert cap.observation_detail(session, obs).evidence["II-A-1"] == "High bar, typed again"
+    cap.save_observation_evidence(session, obs, {"II-A-1": ""})
     cap.add_evidence(session, placement.id, element_code="II-A-3", category="student_feedback",
                      note="Survey: 88% favorable on 'my teacher helps me'", collected_on=dt.date(2026, 3, 1))
     counts = cap.evidence_by_category(session, placement.id)
@@ -204,3 +210,20 @@ def test_evidence_per_element_in_five_categories(session):
     with pytest.raises(ValidationError, match="category"):
         cap.add_evidence(session, placement.id, element_code="II-A-3", category="gossip", note="x",
                          collected_on=dt.date(2026, 3, 1))
+
+
+def test_ids_are_the_same_on_two_laptops(session):
+    """Sync-ready: the organization, the steps, a rating and an observation's evidence per element get ids
+    derived from what they are, so two laptops entering the same thing make the same row."""
+    from app.models import derived_id
+    from app.models.cap import CapRating, CapStep
+
+    _school, sp, _other, org = make_world(session)
+    assert org.id == derived_id("cap_organization", "Commonwealth State University")
+    _c, placement = make_candidate(session, org, sp)
+    cap.set_rating(session, placement.id, stage="formative", rater="sp", element_code="I-A-1",
+                   quality=P, scope=NI, consistency=NI)
+    rating = session.scalars(select(CapRating)).one()
+    assert rating.id == derived_id("cap_rating", f"{placement.id}:formative:sp:I-A-1")
+    step = session.scalars(select(CapStep).where(CapStep.number == 2)).one()
+    assert step.id == derived_id("cap_step", f"{placement.id}:2")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Educator, School, SchoolYear
+from app.models import Educator, School, SchoolYear, derived_id
 from app.models.cap import (
     EVIDENCE_CATEGORIES,
     OBSERVATION_KINDS,
@@ -65,7 +65,9 @@ def ensure_organization(session: Session, name: str, *, org_code: str | None = N
         raise _problem("organization", name, "give the sponsoring organization's name")
     found = session.scalars(select(CapOrganization).where(func.lower(CapOrganization.name) == name.lower())).first()
     if found is None:
-        found = CapOrganization(name=name, org_code=org_code, contact_email=contact_email)
+        # the same organization typed on two laptops is the same row (DESIGN.md, sync-ready ids)
+        found = CapOrganization(id=derived_id("cap_organization", name), name=name, org_code=org_code,
+                                contact_email=contact_email)
         session.add(found)
         session.flush()
     return found
@@ -78,7 +80,8 @@ def set_hours_requirement(session: Session, license_field: str, hours: int,
         raise _problem("hours", hours, "hours must be positive and at least the full-responsibility hours")
     row = session.scalars(select(CapHoursRequirement).where(CapHoursRequirement.license_field == license_field)).first()
     if row is None:
-        row = CapHoursRequirement(license_field=license_field, hours=hours)
+        row = CapHoursRequirement(id=derived_id("cap_hours_requirement", license_field), license_field=license_field,
+                                  hours=hours)
         session.add(row)
     row.hours = hours
     row.full_responsibility_hours = full_responsibility_hours
@@ -137,7 +140,8 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
     session.flush()
     for step in rubric.steps:
         due = min(end, start + dt.timedelta(weeks=int(step.get("week", 1))))
-        session.add(CapStep(placement_id=placement.id, number=step["number"], due_on=due, status="not_started"))
+        session.add(CapStep(id=derived_id("cap_step", f"{placement.id}:{step['number']}"), placement_id=placement.id,
+                            number=step["number"], due_on=due, status="not_started"))
     session.flush()
     return placement
 
@@ -292,17 +296,21 @@ def save_observation_evidence(session: Session, observation_id: uuid.UUID, notes
         raise UsageError(f"no observation {observation_id}")
     rubric = edition_of(session, observation.placement_id)
     existing = {e.element_code: e for e in session.scalars(
-        select(CapEvidence).where(CapEvidence.observation_id == observation_id))}
+        select(CapEvidence).where(CapEvidence.observation_id == observation_id)
+        .execution_options(include_deleted=True))}
     for code, note in notes.items():
         rubric.element(code)
         text = (note or "").strip()
         row = existing.get(code)
         if not text:
-            if row is not None:
+            if row is not None and row.deleted_at is None:
                 row.tombstone()
             continue
+        if row is not None and row.deleted_at is not None:  # emptied, then typed again: the same row
+            row.deleted_at = None
         if row is None:
-            session.add(CapEvidence(placement_id=observation.placement_id, observation_id=observation_id,
+            session.add(CapEvidence(id=derived_id("cap_evidence", f"{observation_id}:{code}"),
+                                    placement_id=observation.placement_id, observation_id=observation_id,
                                     element_code=code, category="observation",
                                     collected_on=observation.observed_on, note=text))
         elif row.note != text:
@@ -374,7 +382,9 @@ def set_rating(session: Session, placement_id: uuid.UUID, *, stage: str, rater: 
                                                   CapRating.rater == rater,
                                                   CapRating.element_code == element_code)).first()
     if row is None:
-        row = CapRating(placement_id=placement_id, stage=stage, rater=rater, element_code=element_code)
+        # one logical rating, one id: the same rating entered on two laptops merges field by field
+        row = CapRating(id=derived_id("cap_rating", f"{placement_id}:{stage}:{rater}:{element_code}"),
+                        placement_id=placement_id, stage=stage, rater=rater, element_code=element_code)
         session.add(row)
     row.quality, row.scope, row.consistency = quality, scope, consistency
     if rationale is not None:
