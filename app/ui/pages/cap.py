@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -198,6 +199,7 @@ class ObservationForm(QWidget):
         while self.evidence_layout.count():
             item = self.evidence_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
                 item.widget().deleteLater()
         self.evidence = {}
         for element in rubric.elements:
@@ -432,7 +434,9 @@ class CyclePanel(QWidget):
     def _plain(table: QTableWidget, name: str) -> None:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setMinimumHeight(190)
         table.verticalHeader().setVisible(False)
         table.setAccessibleName(name)
 
@@ -504,6 +508,7 @@ class RatingsPanel(QWidget):
         super().__init__()
         self.page = page
         self.placement_id: uuid.UUID | None = None
+        self.edition = ""
         self.levels: tuple[str, ...] = ()
         self.combos: dict[tuple[str, str], QComboBox] = {}
         layout = QVBoxLayout(self)
@@ -533,6 +538,7 @@ class RatingsPanel(QWidget):
         self.calibration.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.calibration.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.calibration.setAccessibleName(self.tr("Calibration of SP and PS ratings"))
+        self.calibration.verticalHeader().setVisible(False)
         layout.addWidget(self.calibration)
         self.stage.currentIndexChanged.connect(lambda _i: self._fill())
         self.rater.currentIndexChanged.connect(lambda _i: self._fill())
@@ -541,13 +547,15 @@ class RatingsPanel(QWidget):
     def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]]) -> None:
         rubric = cap_rubrics.get(s.edition)
         self._calibration = calibration
-        if self.placement_id != s.placement_id:
-            self.placement_id = s.placement_id
+        self.placement_id = s.placement_id
+        if self.edition != s.edition:  # the grid follows the edition's elements and levels
+            self.edition = s.edition
             self.levels = rubric.rating_levels
             while self.grid.count():
                 item = self.grid.takeAt(0)
                 if item.widget() is not None:
-                    item.widget().deleteLater()
+                    item.widget().hide()
+                item.widget().deleteLater()
             self.combos = {}
             for c, dim in enumerate(rubric.dimensions):
                 self.grid.addWidget(QLabel(f"<b>{dim.capitalize()}</b>"), 0, c + 1)
@@ -626,6 +634,9 @@ class CandidateView(QWidget):
         self.next_due.setAccessibleName(self.tr("Next thing due"))
         self.owed = QLabel("")
         self.owed.setWordWrap(True)
+        self.owed.setTextFormat(Qt.TextFormat.RichText)
+        self.next_due.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.owed.setAccessibleName(self.tr("Still owed"))
         layout.addWidget(self.next_due)
         layout.addWidget(self.owed)
@@ -663,8 +674,9 @@ class CandidateView(QWidget):
                      goals: tuple[str, str] = ("", "")) -> None:
         self.summary = s
         self.setEnabled(True)
-        self.header.setText(f"<h2>{s.candidate}</h2>{s.license_sought} &middot; {s.program} ({s.organization})"
-                            f"<br>{s.school} &middot; SP {s.sp_name} &middot; PS {s.program_supervisor} &middot; "
+        self.header.setText(f"<h2>{escape(s.candidate)}</h2>{escape(s.license_sought)} &middot; "
+                            f"{escape(s.program)} ({escape(s.organization)})<br>{escape(s.school)} &middot; "
+                            f"SP {escape(s.sp_name)} &middot; PS {escape(s.program_supervisor)} &middot; "
                             f"CAP {s.edition} edition")
         for label, st in zip(self.steps, s.steps):
             when = f"met {st.meeting_on}" if st.meeting_on else (f"done {st.completed_on}" if st.completed_on
@@ -675,9 +687,9 @@ class CandidateView(QWidget):
             label.setAccessibleName(f"Step {st.number} {st.name}: {st.status.replace('_', ' ')}, {when}")
             label.setStyleSheet("font-weight: bold;" if current else ("color: palette(mid);"
                                                                        if st.status == "not_started" else ""))
-        self.next_due.setText(self.tr("<b>Next:</b> ") + s.next_due)
+        self.next_due.setText(self.tr("<b>Next:</b> ") + escape(s.next_due))
         ready = {True: self.tr("ready to teach"), False: self.tr("not ready to teach"), None: ""}[s.ready]
-        owed = "; ".join(s.owed) if s.owed else self.tr("no observations owed")
+        owed = escape("; ".join(s.owed)) if s.owed else self.tr("no observations owed")
         self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")
                           + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours")
         self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required)
@@ -724,15 +736,21 @@ class CapPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("My candidates"))
         self.table.itemSelectionChanged.connect(self._selected)
         left_layout.addWidget(self.table, 1)
+        left.setMinimumWidth(380)
         splitter.addWidget(left)
         self.view = CandidateView(self)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([460, 940])
         layout.addWidget(splitter)
         jump = QShortcut(QKeySequence("Ctrl+O"), self)
         jump.activated.connect(self.focus_observation)
@@ -764,6 +782,7 @@ class CapPage(Page):
             step = "done" if row.step > 5 else f"{row.step} of 5"
             for c, text in enumerate((row.candidate, step + ready, row.next_due)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         ids = [r.placement_id for r in rows]
         if self.current in ids:
