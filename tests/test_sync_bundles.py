@@ -154,8 +154,8 @@ def test_a_crash_during_apply_leaves_nothing_applied_and_the_retry_works(tmp_pat
     before = (b.op_ids(), b.rows())
     original = sync_merge.materialize
 
-    def crash(session, touched):  # type: ignore[no-untyped-def]
-        original(session, touched)
+    def crash(session, *args):  # type: ignore[no-untyped-def]
+        original(session, *args)
         raise OSError("disk unplugged")
 
     monkeypatch.setattr(sync_merge, "materialize", crash)

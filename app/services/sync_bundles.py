@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.models.base import utcnow
@@ -85,8 +85,9 @@ def _partner(session: Session, replica: str) -> SyncReplica:
 
 
 def _ops_since(session: Session, since: dict[str, int]) -> list[tuple]:
+    """The operations after `since`, with value and seen as their JSON text (no decoding)."""
     t = SyncOp.__table__
-    cols = [t.c[name] for name in OP_FIELDS]
+    cols = [cast(t.c[name], Text) if name in ("value", "seen") else t.c[name] for name in OP_FIELDS]
     conn = session.connection()
     out: list[tuple] = []
     for replica in conn.execute(select(t.c.replica).distinct()).scalars():
@@ -131,9 +132,9 @@ def encode_bundle(session: Session, me: SyncReplica, ops: list[tuple], recipient
 
 
 def _op_line(op: tuple) -> bytes:
-    row = list(op)
-    row[5] = str(row[5])
-    return json.dumps(row, separators=(",", ":"), default=str).encode() + b"\n"
+    replica, seq, wall, counter, table, row_id, column, value, seen = op
+    head = json.dumps([replica, seq, wall, counter, table, str(row_id), column], separators=(",", ":"))
+    return f"{head[:-1]},{value or 'null'},{seen or 'null'}]\n".encode()
 
 
 def _destination(to: Path, replica: str, raw: bytes) -> Path:

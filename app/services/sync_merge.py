@@ -156,19 +156,33 @@ def row_conflicts(table: str, row_id: uuid.UUID, fields: dict[str, Field]) -> li
     return rows
 
 
+def _merged(ops_by_row: dict[uuid.UUID, list[Op]], row_id: uuid.UUID, cache: dict) -> dict[str, Field]:
+    if row_id not in cache:
+        cache[row_id] = merge_row(ops_by_row.get(row_id, []))
+    return cache[row_id]
+
+
+def _single(ops: list[Op]) -> bool:
+    """A row known by one insert operation only: its values are that operation's (the common case)."""
+    return len(ops) == 1 and ops[0].column == ROW
+
+
 def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
-                      ops_by_row: dict[uuid.UUID, list[Op]] | None = None) -> None:
+                      ops_by_row: dict[uuid.UUID, list[Op]] | None = None, cache: dict | None = None) -> None:
     """Recompute the conflict list of these rows from their operations."""
     if ops_by_row is None:
         ops_by_row = load_ops(session, [r for _t, r in rows])
-    conn = session.connection()
-    t = SyncConflict.__table__
-    ids = [r for _t, r in rows]
-    for start in range(0, len(ids), CHUNK):
-        conn.execute(delete(t).where(t.c.row_id.in_(ids[start:start + CHUNK])))
+    cache = {} if cache is None else cache
     new = []
     for table, row_id in rows:
-        new += row_conflicts(table, row_id, merge_row(ops_by_row.get(row_id, [])))
+        if not _single(ops_by_row.get(row_id, [])):
+            new += row_conflicts(table, row_id, _merged(ops_by_row, row_id, cache))
+    conn = session.connection()
+    t = SyncConflict.__table__
+    if conn.execute(select(t.c.row_id).limit(1)).first() is not None:
+        ids = [r for _t, r in rows]
+        for start in range(0, len(ids), CHUNK):
+            conn.execute(delete(t).where(t.c.row_id.in_(ids[start:start + CHUNK])))
     if new:
         conn.execute(insert(t), new)
 
@@ -176,14 +190,18 @@ def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
 # --- writing winners to rows --------------------------------------------------------------------
 
 
-def materialize(session: Session, rows: set[tuple[str, uuid.UUID]]) -> int:
+def materialize(session: Session, rows: set[tuple[str, uuid.UUID]],
+                ops_by_row: dict[uuid.UUID, list[Op]] | None = None) -> int:
     """Write every field's winning value into these rows (and any rows left pending before),
     through the ORM with capture off. Rows that cannot be made yet are kept pending. Returns the
-    number of rows written."""
+    number of rows written. `ops_by_row` may hold the rows' operations already."""
     pend = SyncPending.__table__
     conn = session.connection()
-    rows = set(rows) | {(r.table_name, r.row_id) for r in conn.execute(select(pend))}
-    ops_by_row = load_ops(session, [r for _t, r in rows])
+    waiting_before = {(r.table_name, r.row_id) for r in conn.execute(select(pend))}
+    ops_by_row = dict(ops_by_row) if ops_by_row is not None else {}
+    missing = [r for _t, r in rows | waiting_before if r not in ops_by_row]
+    ops_by_row.update(load_ops(session, missing))
+    rows = rows | waiting_before
     tables = synced_tables()
     by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
     for table, row_id in rows:
@@ -191,19 +209,21 @@ def materialize(session: Session, rows: set[tuple[str, uuid.UUID]]) -> int:
             by_table[table].append(row_id)
     pending: list[dict[str, Any]] = []
     written = 0
+    cache: dict = {}
     session.info[APPLYING] = True
     try:
         for table in _dependency_order(by_table):
-            done, waiting = _write_table(session, tables[table], by_table[table], ops_by_row)
+            done, waiting = _write_table(session, tables[table], by_table[table], ops_by_row, cache)
             written += done
             pending += [{"table_name": table, "row_id": r} for r in waiting]
             session.flush()
     finally:
         session.info.pop(APPLYING, None)
-    conn.execute(delete(pend))
+    if waiting_before:
+        conn.execute(delete(pend))
     if pending:
         conn.execute(insert(pend), pending)
-    refresh_conflicts(session, rows, ops_by_row)
+    refresh_conflicts(session, rows, ops_by_row, cache)
     return written
 
 
@@ -213,25 +233,32 @@ def _dependency_order(by_table: dict[str, list[uuid.UUID]]) -> list[str]:
     return [t.name for t in Base.metadata.sorted_tables if t.name in by_table]
 
 
+def _winners(table: SyncedTable, ops: list[Op], row_id: uuid.UUID, cache: dict, ops_by_row: dict) -> dict[str, Any]:
+    """Column -> winning value, decoded for the ORM."""
+    cols = table.columns
+    if _single(ops):
+        return {c: cols[c][2](v) for c, v in ops[0].value.items() if c in cols}
+    fields = _merged(ops_by_row, row_id, cache)
+    return {c: cols[c][2](f.value) for c, f in fields.items() if c in cols}
+
+
 def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
-                 ops_by_row: dict[uuid.UUID, list[Op]]) -> tuple[int, list[uuid.UUID]]:
+                 ops_by_row: dict[uuid.UUID, list[Op]], cache: dict) -> tuple[int, list[uuid.UUID]]:
     existing = _existing(session, table, row_ids)
-    values = {}
-    for row_id in row_ids:
-        fields = merge_row(ops_by_row.get(row_id, []))
-        values[row_id] = {c: table.columns[c][2](f.value) for c, f in fields.items() if c in table.columns}
+    values = {r: _winners(table, ops_by_row.get(r, []), r, cache, ops_by_row) for r in row_ids}
     missing = _missing_parents(session, table, values)
-    written, waiting = 0, []
+    written, waiting, new_rows = 0, [], []
     for row_id, row in values.items():
         obj = existing.get(row_id)
         if row_id in missing or (obj is None and not _has_row_op(ops_by_row.get(row_id, []))):
             waiting.append(row_id)
-            continue
-        if obj is None:
-            obj = table.cls(id=row_id)
-            session.add(obj)
-        written += _assign(obj, table, row)
-    return written, waiting
+        elif obj is None:
+            new_rows.append({table.columns[c][0]: v for c, v in row.items()} | {"id": row_id})
+        else:
+            written += _assign(obj, table, row)
+    if new_rows:  # ORM bulk INSERT: column defaults apply, no per-object bookkeeping
+        session.execute(insert(table.cls), new_rows)
+    return written + len(new_rows), waiting
 
 
 def _has_row_op(ops: list[Op]) -> bool:
@@ -294,10 +321,19 @@ def apply_ops(session: Session, ops: list[dict[str, Any]]) -> int:
     fresh = _new_only(session, ops)
     if not fresh:
         return 0
+    rows = {(op["table_name"], op["row_id"]) for op in fresh}
+    ops_by_row = load_ops(session, [r for _t, r in rows])  # what was here before
     session.connection().execute(insert(SyncOp.__table__), fresh)
+    for op in fresh:
+        ops_by_row[op["row_id"]].append(op_from_dict(op))
     _observe_clock(session, fresh)
-    materialize(session, {(op["table_name"], op["row_id"]) for op in fresh})
+    materialize(session, rows, ops_by_row)
     return len(fresh)
+
+
+def op_from_dict(d: dict[str, Any]) -> Op:
+    return Op(d["replica"], d["seq"], d["hlc_wall"], d["hlc_counter"], d["table_name"], d["row_id"], d["column"],
+              d["value"], frozenset(d["seen"] or ()))
 
 
 def _new_only(session: Session, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,181 @@
+"""Property: replicas with clocks minutes apart, editing, deleting and resolving at random, with
+bundles delivered late, twice and out of order and crashes during apply, end with identical rows,
+identical conflicts and every operation everywhere; replaying every bundle adds nothing."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from tempfile import mkdtemp
+
+import pytest
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from app.models import derived_id
+from app.services import sync_conflicts, sync_merge
+from tests.test_sync_support import Replica
+
+EMPLOYEES = ("E1", "E2", "E3")
+NAMES = ("Ann", "Bea", "Cal", "Dee")
+
+
+@contextlib.contextmanager
+def crashing_apply():
+    original = sync_merge.materialize
+
+    def crash(session, *args):  # type: ignore[no-untyped-def]
+        original(session, *args)
+        raise OSError("power cut while applying")
+
+    sync_merge.materialize = crash
+    try:
+        yield
+    finally:
+        sync_merge.materialize = original
+
+
+class Laptops(RuleBasedStateMachine):
+    template: Path
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path(mkdtemp(prefix="sync-machine-"))
+        self.shared = self.folder / "shared"
+        self.replicas: list[Replica] = []
+        self.bundles: list[Path] = []
+        self.exports = 0
+
+    @initialize(skews=st.lists(st.integers(-600, 600), min_size=3, max_size=4))
+    def laptops(self, skews: list[int]) -> None:
+        self.replicas = [Replica(self.folder, f"r{i}", float(s), self.template) for i, s in enumerate(skews)]
+
+    def _pick(self, data: st.DataObject) -> Replica:
+        return data.draw(st.sampled_from(self.replicas))
+
+    @rule(data=st.data(), employee=st.sampled_from(EMPLOYEES), name=st.sampled_from(NAMES))
+    def add(self, data: st.DataObject, employee: str, name: str) -> None:
+        rep = self._pick(data)
+        if rep.educator(derived_id("educator", employee)) is None:
+            rep.add_educator(employee, first_name=name)
+
+    @rule(data=st.data(), employee=st.sampled_from(EMPLOYEES), name=st.sampled_from(NAMES),
+          room=st.sampled_from((None, "101", "202")))
+    def edit(self, data: st.DataObject, employee: str, name: str, room: str | None) -> None:
+        rep = self._pick(data)
+        row = rep.educator(derived_id("educator", employee))
+        if row is not None and not row[4]:
+            rep.edit(derived_id("educator", employee), first_name=name, room=room)
+
+    @rule(data=st.data(), employee=st.sampled_from(EMPLOYEES))
+    def delete(self, data: st.DataObject, employee: str) -> None:
+        rep = self._pick(data)
+        row = rep.educator(derived_id("educator", employee))
+        if row is not None and not row[4]:
+            rep.delete(derived_id("educator", employee))
+
+    @rule(data=st.data())
+    def resolve_everything(self, data: st.DataObject) -> None:
+        rep = self._pick(data)
+        with rep.db.unit_of_work() as session:
+            for c in sync_conflicts.list_conflicts(session):
+                if c.kind == "edit_delete":
+                    sync_conflicts.restore(session, c.table, c.record)
+                else:
+                    sync_conflicts.resolve(session, c.table, c.record, c.field, c.values[-1].value)
+
+    @rule(data=st.data())
+    def export(self, data: st.DataObject) -> None:
+        rep = self._pick(data)
+        self.exports += 1
+        path = rep.export(self.shared / f"{rep.name}-{self.exports}.mdsync")
+        if path is not None:
+            self.bundles.append(path)
+
+    @precondition(lambda self: self.bundles)
+    @rule(data=st.data(), crash=st.booleans())
+    def deliver(self, data: st.DataObject, crash: bool) -> None:
+        rep = self._pick(data)
+        bundle = data.draw(st.sampled_from(self.bundles))  # any bundle: late, again, out of order
+        if crash:
+            before = (rep.op_ids(), rep.rows(), rep.conflicts())
+            with crashing_apply(), contextlib.suppress(OSError):
+                rep.import_(bundle)
+            assert (rep.op_ids(), rep.rows(), rep.conflicts()) == before
+        else:
+            rep.import_(bundle)
+
+    @invariant()
+    def provisional_values_follow_the_log(self) -> None:
+        for rep in self.replicas:
+            for conflict in rep.conflicts():
+                assert len(conflict[4]) >= 2
+
+    def teardown(self) -> None:
+        try:
+            if self.replicas:
+                self._exchange_everything()
+                self._assert_converged()
+        finally:
+            for rep in self.replicas:
+                rep.close()
+
+    def _exchange_everything(self) -> None:
+        for rep in self.replicas:
+            self.exports += 1
+            self.bundles.append(rep.export(self.shared / f"{rep.name}-final-{self.exports}.mdsync", always=True))
+        for rep in self.replicas:
+            for bundle in reversed(self.bundles):
+                rep.import_(bundle)
+
+    def _assert_converged(self) -> None:
+        first = self.replicas[0]
+        event(f"conflicts at the end: {min(len(first.conflicts()), 2)}+")
+        event(f"deleted rows at the end: {sum(r[4] for r in first.rows().values())}")
+        everything = set().union(*(rep.op_ids() for rep in self.replicas))
+        for rep in self.replicas:
+            assert rep.op_ids() == everything
+            assert rep.rows() == first.rows()
+            assert rep.conflicts() == first.conflicts()
+        for rep in self.replicas:
+            for bundle in self.bundles:
+                assert rep.import_(bundle).new == 0
+            assert rep.op_ids() == everything
+
+
+@pytest.mark.slow
+def test_replicas_converge_whatever_happens(migrated_template: Path) -> None:
+    Laptops.template = migrated_template
+    run = Laptops.TestCase
+    run.settings = settings(max_examples=12, stateful_step_count=30, deadline=None,
+                            suppress_health_check=list(HealthCheck))
+    run().runTest()
+
+
+def test_the_same_ops_in_any_order_give_the_same_rows(tmp_path: Path, migrated_template: Path) -> None:
+    """Field merge depends only on the set of operations (a direct check of the merge rule)."""
+    import itertools
+
+    from sqlalchemy import select
+
+    from app.models.sync import SyncOp
+
+    a = Replica(tmp_path, "a", 0, migrated_template)
+    b = Replica(tmp_path, "b", 300, migrated_template)
+    try:
+        row = a.add_educator("E1", first_name="Ann")
+        b.import_(a.export(tmp_path / "seed.mdsync"))
+        a.edit(row, first_name="Bea")
+        b.edit(row, first_name="Cal", room="9")
+        with a.db.read() as s1, b.db.read() as s2:
+            ops = {(o.replica, o.seq): {c.name: getattr(o, c.name) for c in SyncOp.__table__.c}
+                   for s in (s1, s2) for o in s.scalars(select(SyncOp))}
+        results = set()
+        for order in itertools.permutations(ops.values()):
+            fields = sync_merge.merge_row([sync_merge.op_from_row(type("R", (), o)) for o in order])
+            results.add(tuple(sorted((c, repr(f.value), f.conflicted) for c, f in fields.items())))
+        assert len(results) == 1
+    finally:
+        a.close()
+        b.close()
