@@ -97,3 +97,47 @@ def test_lists_never_load_the_notes_column(session, secret_district):
     log = session.scalars(select(TimeLog).limit(1)).one()
     assert "notes" not in log.__dict__  # deferred: loaded only when the detail view asks
     assert TimeLog.__table__.c.notes.info == {"confidential": True}
+
+
+EXTENSIONS = (".json", ".csv", ".xlsx", ".pdf", ".ics")
+
+
+def _output_commands():  # type: ignore[no-untyped-def]
+    """Every `mentordesk export ...` and `mentordesk report ...` the command line knows, found from the
+    parser itself, so an output added later is checked without anyone remembering to list it here."""
+    import argparse
+
+    from app.cli import build_parser
+
+    parser = build_parser()
+    top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for group in ("export", "report"):
+        if group not in top.choices:
+            continue
+        sub = next(a for a in top.choices[group]._actions if isinstance(a, argparse._SubParsersAction))
+        for name, command in sub.choices.items():
+            required = {a.dest for a in command._actions if a.required}
+            yield group, name, required
+
+
+def test_no_command_line_output_carries_a_note(run_cli, session, secret_district, tmp_path):
+    written = []
+    for group, name, required in _output_commands():
+        if required - {"out", "year"}:
+            continue  # needs a choice this test cannot make
+        for ext in EXTENSIONS:
+            out = tmp_path / f"{group}-{name}{ext}"
+            args = [group, name, "--out", out] + (["--year", "2025-2026"] if "year" in required else [])
+            code, _stdout, err = run_cli(*args)
+            if code != 0 and not out.exists() and any(e in err for e in EXTENSIONS):
+                continue  # not a format this command writes (the message names the ones it does)
+            assert code == 0, f"{group} {name} {ext}: {err}"
+            if out.exists():
+                written.append(out)
+    names = {p.name for p in written}
+    assert {"export-roster.csv", "export-timelogs.csv", "report-state.pdf", "report-state.xlsx", "report-roster.pdf",
+            "report-hours.json", "report-hours.pdf"} <= names, names
+    for path in written:
+        assert MARKER not in _text_of(path), f"{path.name} shows a confidential note"
+    code, _out, _err = run_cli("report", "hours", "--year", "2025-2026", "--educator", "B1", "--out", tmp_path / "r.pdf")
+    assert code == 0 and MARKER not in _text_of(tmp_path / "r.pdf")
