@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTime
 
 from app.services import scheduling
 from app.services.scheduling import EventInput
+from app.ui.pages.schedule import find_data
 from tests.scheduling_fixtures import YEAR, make_district
 
 NY = ZoneInfo("America/New_York")
@@ -58,7 +59,7 @@ def test_create_event_in_dialog_and_see_it_in_week_view(window, qtbot):
     dialog.date.setDate(QDate(2026, 10, 21))
     dialog.time.setTime(QTime(9, 50))
     dialog.minutes.setValue(40)
-    dialog.mentee.setCurrentIndex(dialog.mentee.findData(window.ids["ana"]))
+    dialog.mentee.setCurrentIndex(find_data(dialog.mentee, window.ids["ana"]))
     dialog.check_person(window.ids["ana"])
     dialog.check_person(window.ids["maria"])
     qtbot.keyClicks(dialog.outsiders, "Dr. Kim <kim@college.edu>")
@@ -72,6 +73,7 @@ def test_create_event_in_dialog_and_see_it_in_week_view(window, qtbot):
     qtbot.addWidget(edit)
     assert edit.title.text() == "Ana: support team" and edit.outsiders.text() == "Dr. Kim <kim@college.edu>"
     assert set(edit.educator_ids()) == {window.ids["ana"], window.ids["maria"]}
+    assert edit.mentee.currentData() == window.ids["ana"]
 
 
 def test_proposed_times_fill_the_dialog(window, qtbot):
@@ -152,7 +154,7 @@ def test_month_agenda_and_filters(window, qtbot):
     page.kind_filter.setCurrentIndex(page.kind_filter.findData("orientation"))
     qtbot.waitUntil(lambda: page.agenda_model.total_count == 0)
     page.kind_filter.setCurrentIndex(0)
-    page.school_filter.setCurrentIndex(page.school_filter.findData(window.ids["school"]))
+    page.school_filter.setCurrentIndex(find_data(page.school_filter, window.ids["school"]))
     qtbot.waitUntil(lambda: page.agenda_model.total_count > 30)
 
 
@@ -166,3 +168,53 @@ def test_export_calendar_for_a_person(window, qtbot, tmp_path):
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     assert [str(e["summary"]) for e in cal.walk("VEVENT")] == ["Peer group"]
     assert "1 events" in page.status.text()
+
+
+def test_support_team_dialog_fills_checks_and_adds(window, qtbot):
+    page = _page(window, qtbot)
+    dialog = page.make_team_dialog()
+    qtbot.addWidget(dialog)
+    dialog.mentee.setCurrentIndex(find_data(dialog.mentee, window.ids["ana"]))
+    assert "\u2717 no mentor on the support team \u2014 603 CMR 7.12(2)(c)" in dialog.checks.text()
+    dialog.fill.click()
+    qtbot.waitUntil(lambda: dialog.members.count() == 2)
+    assert [dialog.members.item(i).text() for i in range(2)] == [
+        "Maria Lopez (mentor) (from the assignment)", "Paula Reyes (evaluator) (from the assignment)"]
+    assert "\u2717" not in dialog.checks.text() and "\u2713 evaluator is not the mentor" in dialog.checks.text()
+    qtbot.keyClicks(dialog.outside, "Dr. Kim")
+    dialog.role.setCurrentIndex(dialog.role.findData("other"))
+    dialog.add.click()
+    qtbot.waitUntil(lambda: dialog.members.count() == 3)
+    dialog.members.setCurrentRow(2)
+    assert dialog.members.currentItem().text() == "Dr. Kim (other)"
+    dialog.remove.click()
+    qtbot.waitUntil(lambda: dialog.members.count() == 2)
+
+
+def test_attendance_dialog_records_who_was_there(window, qtbot, database):
+    page = _page(window, qtbot)
+    series = page.week.item_rects()[0][0]
+    dialog = page.make_attendance_dialog(series.event_id, series.date)
+    qtbot.addWidget(dialog)
+    assert [dialog.people.item(i).text() for i in range(dialog.people.count())] == ["Ana Silva", "Ben Hart"]
+    dialog.people.item(1).setCheckState(Qt.CheckState.Unchecked)
+    page.record_attendance(series.event_id, series.date, *dialog.marks())
+    assert page.status.text() == "Attendance saved: 1 present"
+    with database.read() as s:
+        marks = scheduling.attendance(s, series.event_id, series.date)
+        assert sorted(marks.values()) == [False, True]
+        activities = scheduling.program_activities(s, YEAR, today=dt.date(2027, 6, 30))
+    assert activities == [{"type": "peer_group", "label": "Peer group", "held": 1, "attendance": 1,
+                           "participants": 1}]
+
+
+def test_printable_schedule_pdf(window, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    page = _page(window, qtbot)
+    out = tmp_path / "week.pdf"
+    page.print_to(str(out))
+    qtbot.waitUntil(lambda: out.exists())
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "Lincoln Elementary: 1 meeting" in text and "Peer group" in text and "Ana Silva, Ben Hart" in text
+    assert "Tue 10/20/2026" in text

@@ -954,3 +954,47 @@ def choices(session: Session, year_label: str) -> ScheduleChoices:
     mentees = [(r.id, f"{r.last_name}, {r.first_name}") for r in sorted(
         _enrolled(session, year, ("beginning", "incoming")), key=lambda r: (r.last_name, r.first_name))]
     return ScheduleChoices(schools, educator_choices(session, limit=5000), mentees)
+
+
+def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date | None = None,  # type: ignore[no-untyped-def]
+                       end: dt.date | None = None, school: str | None = None):
+    """A printable schedule, one section per school (district-wide events under "District"):
+    date, time, type, title, location, attendees. Never the coordinator's notes."""
+    from pathlib import Path
+
+    from app.services import settings
+    from app.services.errors import UsageError
+    from app.services.pdf import PdfDocument
+
+    year, _ = ensure_year(session, year_label)
+    tz = zone(session)
+    start = start or year.window_start
+    end = end or (year.window_end + dt.timedelta(days=1))
+    school_id = None
+    if school:
+        match = session.scalars(select(School).where(School.name.ilike(school.strip()))).one_or_none()
+        if match is None:
+            raise UsageError(f"no school named {school!r}")
+        school_id = match.id
+    occurrences = list_occurrences(session, year.label, dt.datetime.combine(start, dt.time(0), tz),
+                                   dt.datetime.combine(end, dt.time(0), tz), school_id=school_id)
+    by_school: dict[str, list[Occurrence]] = {}
+    for occ in occurrences:
+        by_school.setdefault(occ.school or "District", []).append(occ)
+    last = end - dt.timedelta(days=1)
+    doc = PdfDocument(Path(out), title=f"Schedule {start:%m/%d/%Y} to {last:%m/%d/%Y}" + (f": {school}" if school else ""),
+                      district=settings.get(session, "district_name"), landscape=True,
+                      subtitle=f"Orientation, support-team meetings, peer groups and mentor training ({year.label}). "
+                               f"Times in {tz.key}.")
+    if not by_school:
+        doc.paragraph("Nothing scheduled in this period.")
+    for index, (name, rows) in enumerate(sorted(by_school.items())):
+        if index:
+            doc.page_break()
+        doc.heading(f"{name}: {len(rows)} meeting{'s' if len(rows) != 1 else ''}")
+        doc.table(("Date", "Time", "Type", "Title", "Location", "Attendees", "Status"),
+                  [(f"{o.start.astimezone(tz):%a %m/%d/%Y}",
+                    f"{_fmt_time(o.start.astimezone(tz))}-{_fmt_time(o.end.astimezone(tz))}", o.kind_label, o.title,
+                    o.location or "", ", ".join(o.people), o.status) for o in rows],
+                  widths=(0.11, 0.12, 0.12, 0.2, 0.12, 0.25, 0.08))
+    return doc.save()

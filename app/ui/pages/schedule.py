@@ -53,6 +53,15 @@ DAY_START, DAY_END = 7, 18  # hours shown in the week view
 SNAP = 15
 
 
+def find_data(combo: QComboBox, value: Any) -> int:
+    """The index of an item's data by equality (QComboBox.findData compares Python objects such as
+    UUIDs by identity)."""
+    for index in range(combo.count()):
+        if combo.itemData(index) == value:
+            return index
+    return -1
+
+
 def _kind_labels() -> dict[str, str]:
     from app.services.scheduling import KIND_LABELS
 
@@ -324,8 +333,8 @@ class EventDialog(QDialog):
         self.date.setDate(QDate(local.year, local.month, local.day))
         self.time.setTime(QTime(local.hour, local.minute))
         self.minutes.setValue(info.minutes)
-        self.school.setCurrentIndex(max(0, self.school.findData(info.school_id)))
-        self.mentee.setCurrentIndex(max(0, self.mentee.findData(info.mentee_id)))
+        self.school.setCurrentIndex(max(0, find_data(self.school, info.school_id)))
+        self.mentee.setCurrentIndex(max(0, find_data(self.mentee, info.mentee_id)))
         self.location.setText(info.location or "")
         chosen = {p.educator_id for p in info.people if p.educator_id}
         for row in range(self.people.count()):
@@ -407,6 +416,141 @@ class EventDialog(QDialog):
             self.status.currentData())
 
 
+# --- support teams and attendance ----------------------------------------------------------------
+
+class SupportTeamDialog(QDialog):
+    """A beginning educator's support team: members with roles, and the regulation's checks
+    (603 CMR 7.12(2)(c); 7.13; 004) each with its citation."""
+
+    def __init__(self, parent: QWidget | None, ctx: Any, mentees: list[tuple[uuid.UUID, str]],
+                 educators: list[tuple[uuid.UUID, str]]):
+        super().__init__(parent)
+        from app.services.support_teams import ROLE_LABELS
+
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Support teams"))
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.mentee = QComboBox()
+        self.mentee.setAccessibleName(self.tr("Beginning educator"))
+        for mentee_id, name in mentees:
+            self.mentee.addItem(name, mentee_id)
+        self.fill = QPushButton(self.tr("Fill from assignments"))
+        self.fill.setAccessibleName(self.tr("Fill every team from the mentor assignments and evaluators"))
+        top.addWidget(self.mentee, 1)
+        top.addWidget(self.fill)
+        layout.addLayout(top)
+        self.members = QListWidget()
+        self.members.setAccessibleName(self.tr("Team members"))
+        layout.addWidget(self.members)
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.checks.setAccessibleName(self.tr("Support team checks"))
+        layout.addWidget(self.checks)
+        add = QHBoxLayout()
+        self.person = QComboBox()
+        self.person.setEditable(True)
+        self.person.setAccessibleName(self.tr("Educator to add"))
+        for educator_id, name in educators:
+            self.person.addItem(name, educator_id)
+        self.outside = QLineEdit()
+        self.outside.setPlaceholderText(self.tr("or a name from outside"))
+        self.outside.setAccessibleName(self.tr("Outside member's name"))
+        self.role = QComboBox()
+        self.role.setAccessibleName(self.tr("Role"))
+        for key, label in ROLE_LABELS.items():
+            self.role.addItem(label, key)
+        self.add = QPushButton(self.tr("Add"))
+        self.remove = QPushButton(self.tr("Remove selected"))
+        for widget in (self.person, self.outside, self.role, self.add, self.remove):
+            add.addWidget(widget)
+        layout.addLayout(add)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.mentee.currentIndexChanged.connect(lambda _i: self.reload())
+        self.fill.clicked.connect(self._fill)
+        self.add.clicked.connect(self._add)
+        self.remove.clicked.connect(self._remove)
+        self.resize(640, 420)
+        self.reload()
+
+    def reload(self) -> None:
+        from app.services import support_teams
+
+        mentee_id = self.mentee.currentData()
+        self.members.clear()
+        if mentee_id is None:
+            return
+        year = self.ctx.year_label
+        team = self.ctx.tasks.call(lambda s: support_teams.team(s, year, mentee_id))
+        for member in team:
+            item = QListWidgetItem(member.text + (self.tr(" (from the assignment)") if member.from_assignment else ""))
+            item.setData(Qt.ItemDataRole.UserRole, member.id)
+            self.members.addItem(item)
+        lines = [("\u2713 " if c.met else "\u2717 ") + c.reason + f" \u2014 {c.citation}"
+                 for c in support_teams.check_team(team)]
+        self.checks.setText("\n".join(lines))
+
+    def _run(self, fn: Any) -> None:
+        self.ctx.tasks.run(fn, on_success=lambda _r: self.reload())
+
+    def _fill(self) -> None:
+        from app.services import support_teams
+
+        year = self.ctx.year_label
+        self._run(lambda s: support_teams.fill_from_assignments(s, year))
+
+    def _add(self) -> None:
+        from app.services import support_teams
+
+        year, mentee_id, role = self.ctx.year_label, self.mentee.currentData(), self.role.currentData()
+        outside = self.outside.text().strip()
+        person = None if outside else self.person.currentData()
+        self._run(lambda s: support_teams.add_member(s, year, mentee_id, role, member_id=person,
+                                                     outside_name=outside or None))
+        self.outside.clear()
+
+    def _remove(self) -> None:
+        from app.services import support_teams
+
+        item = self.members.currentItem()
+        if item is not None:
+            row_id = item.data(Qt.ItemDataRole.UserRole)
+            self._run(lambda s: support_teams.remove_member(s, row_id))
+
+
+class AttendanceDialog(QDialog):
+    """After the fact: who was at one occurrence (a single event becomes held)."""
+
+    def __init__(self, parent: QWidget | None, info: Any, day: dt.date, present: dict[uuid.UUID, bool]):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Attendance: ") + f"{info.title}, {day:%m/%d/%Y}")
+        layout = QVBoxLayout(self)
+        self.people = QListWidget()
+        self.people.setAccessibleName(self.tr("Who was there"))
+        for person in info.people:
+            item = QListWidgetItem(person.name)
+            item.setData(Qt.ItemDataRole.UserRole, person.attendee_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            here = present.get(person.attendee_id, True)
+            item.setCheckState(Qt.CheckState.Checked if here else Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        layout.addWidget(self.people)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def marks(self) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+        present, absent = [], []
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            (present if item.checkState() == Qt.CheckState.Checked else absent).append(
+                item.data(Qt.ItemDataRole.UserRole))
+        return present, absent
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 class SchedulePage(Page):
@@ -446,7 +590,13 @@ class SchedulePage(Page):
         for widget in (self.view, self.prev, self.today, self.next, self.range_label):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.school_filter, self.kind_filter, self.new_button, self.export_button):
+        self.team_button = QPushButton(self.tr("Support teams\u2026"))
+        self.attendance_button = QPushButton(self.tr("Attendance\u2026"))
+        self.attendance_button.setAccessibleName(self.tr("Record attendance for the selected agenda row"))
+        self.pdf_button = QPushButton(self.tr("Print schedule\u2026"))
+        self.pdf_button.setAccessibleName(self.tr("Printable schedule (PDF) of the school shown"))
+        for widget in (self.school_filter, self.kind_filter, self.new_button, self.team_button,
+                       self.attendance_button, self.export_button, self.pdf_button):
             bar.addWidget(widget)
         layout.addLayout(bar)
         self.stack = QStackedWidget()
@@ -491,6 +641,9 @@ class SchedulePage(Page):
         self.kind_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_button.clicked.connect(lambda: self.open_dialog())
         self.export_button.clicked.connect(self._export)
+        self.team_button.clicked.connect(self.open_teams)
+        self.attendance_button.clicked.connect(self._attendance_for_selection)
+        self.pdf_button.clicked.connect(self._print)
         self.week.moved.connect(self._moved)
         self.week.opened.connect(lambda event_id: self.open_dialog(event_id))
         self.month.cellDoubleClicked.connect(self._month_open)
@@ -695,6 +848,66 @@ class SchedulePage(Page):
 
         del year
         self.ctx.tasks.run(work, on_success=self._saved, on_error=failed)
+
+    def make_team_dialog(self) -> SupportTeamDialog:
+        year = self.ctx.year_label
+
+        def load(session: Any) -> Any:
+            from app.services import scheduling
+
+            return scheduling.choices(session, year)
+
+        choices = self.ctx.tasks.call(load)
+        return SupportTeamDialog(self, self.ctx, choices.mentees, choices.educators)
+
+    def open_teams(self) -> None:
+        self.make_team_dialog().exec()
+
+    def make_attendance_dialog(self, event_id: uuid.UUID, day: dt.date) -> AttendanceDialog:
+        def load(session: Any) -> Any:
+            from app.services import scheduling
+
+            return scheduling.get_event(session, event_id), scheduling.attendance(session, event_id, day)
+
+        info, present = self.ctx.tasks.call(load)
+        return AttendanceDialog(self, info, day, present)
+
+    def record_attendance(self, event_id: uuid.UUID, day: dt.date, present: list, absent: list) -> None:
+        def work(session: Any) -> int:
+            from app.services import scheduling
+
+            return scheduling.record_attendance(session, event_id, day, present, absent=absent)
+
+        self.ctx.tasks.run(work, on_success=lambda n: self.status.setText(
+            self.tr("Attendance saved: %1 present").replace("%1", str(n))))
+
+    def _attendance_for_selection(self) -> None:
+        index = self.agenda.currentIndex()
+        if self.mode() != "agenda" or not index.isValid():
+            self.status.setText(self.tr("Choose a meeting in the Agenda view, then Attendance."))
+            return
+        occ = self.agenda_model.row_at(index.row())
+        dialog = self.make_attendance_dialog(occ.event_id, occ.date)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.record_attendance(occ.event_id, occ.date, *dialog.marks())
+
+    def _print(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Printable schedule"),
+                                              f"schedule-{self.ctx.year_label}.pdf", self.tr("PDF files (*.pdf)"))
+        if path:
+            self.print_to(path)
+
+    def print_to(self, path: str) -> None:
+        year, (start, end) = self.ctx.year_label, self.visible_range()
+        school = self.school_filter.currentText() if self.school_filter.currentData() else None
+
+        def work(session: Any) -> Any:
+            from app.services.scheduling import write_schedule_pdf
+
+            return write_schedule_pdf(session, year, path, start=start, end=end, school=school)
+
+        self.ctx.tasks.run(work, write=False, on_success=lambda p: self.status.setText(
+            self.tr("Wrote %1").replace("%1", str(p))))
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
