@@ -207,3 +207,31 @@ def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world
     assert "post-conference" not in page.view.owed.text()
     with database.read() as s:
         assert cap.goals(s, world["placement"])[0] == "Check for understanding in every lesson"
+
+
+def test_a_planned_observation_is_opened_held_and_given_evidence(qtbot, database, world):
+    with database.unit_of_work() as s:
+        planned = cap.add_observation(s, world["placement"], kind="announced", observer="ps",
+                                      observed_on=dt.date(2026, 3, 12), minutes=40)
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.view.cycle.observations.rowCount() == 1)
+    page.view.cycle.observations.selectRow(0)
+    page.view.cycle.open_observation.click()
+    form = page.form
+    assert form.observation_id == planned and "Editing the observation of 2026-03-12" in form.mode_label.text()
+    assert form.observer.currentData() == "ps" and form.minutes.value() == 40
+    form.status.setCurrentIndex(form.status.findData("held"))
+    form.pre.setChecked(True)
+    form.evidence["II-B-2"].setPlainText("Routines ran without prompting")
+    form.flush()
+    assert cap_drafts.load_draft(cap_drafts.observation_key(world["placement"], planned)) is not None
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.observation_id is None)
+    with database.read() as s:
+        [observation] = cap.observations(s, world["placement"])
+        detail = cap.observation_detail(s, planned)
+    assert observation.id == planned and observation.status == "held"
+    assert observation.pre_conference_on == dt.date(2026, 3, 12) and observation.focus == ("II-B-2",)
+    assert detail.evidence == {"II-B-2": "Routines ran without prompting"}
+    assert cap_drafts.list_drafts() == []

@@ -856,29 +856,53 @@ def observation_detail(session: Session, observation_id: uuid.UUID) -> Observati
     return ObservationDetail(info, row.reinforcement or "", row.refinement or "", notes)
 
 
-def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Mapping[str, object]) -> uuid.UUID:
-    """The CAP page's quick observation form in one unit of work: the observation, its conferences, the
-    feedback and the evidence per element (the elements with evidence become the focus elements)."""
+def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Mapping[str, object],
+                           observation_id: uuid.UUID | None = None) -> uuid.UUID:
+    """The CAP page's quick observation form in one unit of work: the observation (new, or the one being
+    edited), its conferences, the feedback and the evidence per element (the elements with evidence become
+    the focus elements; an emptied element's evidence is removed)."""
     observed_on = values.get("observed_on")
     if isinstance(observed_on, str):
         observed_on = dt.date.fromisoformat(observed_on)
     if not isinstance(observed_on, dt.date):
         raise _problem("observed_on", observed_on, "give the observation's date")
-    notes = {code: str(text) for code, text in dict(values.get("evidence") or {}).items()  # type: ignore[call-overload]
-             if str(text or "").strip()}
+    typed = {code: str(text or "") for code, text in dict(values.get("evidence") or {}).items()}  # type: ignore[call-overload]
+    notes = {code: text for code, text in typed.items() if text.strip()}
     kind = str(values.get("kind") or "announced")
-    status = str(values.get("status") or "held")
     minutes = values.get("minutes")
-    observation_id = add_observation(
-        session, placement_id, kind=kind, observer=str(values.get("observer") or "sp"), observed_on=observed_on,
-        minutes=int(minutes) if minutes else None, focus=list(notes), status=status,  # type: ignore[call-overload]
-        pre_conference_on=observed_on if values.get("pre_conference") and kind == "announced" else None,
-        post_conference_on=observed_on if values.get("post_conference") else None,
+    previous = session.get(CapObservation, observation_id) if observation_id else None
+
+    def conference(flag: str, existing: dt.date | None) -> dt.date | None:
+        if not values.get(flag) or (flag == "pre_conference" and kind != "announced"):
+            return None
+        return existing or observed_on  # type: ignore[return-value]
+
+    fields = dict(
+        kind=kind, observer=str(values.get("observer") or "sp"), observed_on=observed_on,
+        minutes=int(minutes) if minutes else None, status=str(values.get("status") or "held"),  # type: ignore[call-overload]
+        pre_conference_on=conference("pre_conference", previous.pre_conference_on if previous else None),
+        post_conference_on=conference("post_conference", previous.post_conference_on if previous else None),
         early_literacy=bool(values.get("early_literacy")),
         reinforcement=str(values.get("reinforcement") or "").strip() or None,
         refinement=str(values.get("refinement") or "").strip() or None)
-    save_observation_evidence(session, observation_id, notes)
+    if previous is None:
+        observation_id = add_observation(session, placement_id, focus=list(notes), **fields)  # type: ignore[arg-type]
+    else:
+        update_observation(session, previous.id, focus_elements=list(notes), **fields)
+        observation_id = previous.id
+    save_observation_evidence(session, observation_id, typed)
     return observation_id
+
+
+def observation_values(session: Session, observation_id: uuid.UUID) -> dict[str, object]:
+    """An observation as the quick form's values (to edit it: a planned one becomes held, evidence added)."""
+    detail = observation_detail(session, observation_id)
+    o = detail.info
+    return {"kind": o.kind, "observer": o.observer, "observed_on": o.observed_on.isoformat(),
+            "minutes": o.minutes, "status": o.status, "pre_conference": o.pre_conference_on is not None,
+            "post_conference": o.post_conference_on is not None, "early_literacy": o.early_literacy,
+            "evidence": dict(detail.evidence), "reinforcement": detail.reinforcement,
+            "refinement": detail.refinement}
 
 
 def goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:

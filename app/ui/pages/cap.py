@@ -95,6 +95,7 @@ class ObservationForm(QWidget):
         super().__init__()
         self.page = page
         self.placement_id: uuid.UUID | None = None
+        self.observation_id: uuid.UUID | None = None  # None: a new observation
         self.edition = ""
         self.evidence: dict[str, QPlainTextEdit] = {}
         self._restoring = False
@@ -104,6 +105,16 @@ class ObservationForm(QWidget):
         self.timer.timeout.connect(self.save_draft)
 
         outer = QVBoxLayout(self)
+        mode = QHBoxLayout()
+        self.mode_label = QLabel(self.tr("New observation"))
+        self.mode_label.setAccessibleName(self.tr("Observation being written"))
+        self.new_button = QPushButton(self.tr("New observation"))
+        self.new_button.setAccessibleName(self.tr("Start a new observation"))
+        self.new_button.clicked.connect(self.start_new)
+        self.new_button.setVisible(False)
+        mode.addWidget(self.mode_label, 1)
+        mode.addWidget(self.new_button)
+        outer.addLayout(mode)
         top = QFormLayout()
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Announced"), "announced")
@@ -191,6 +202,8 @@ class ObservationForm(QWidget):
             return
         self.flush()
         self.placement_id = placement_id
+        self.observation_id = None
+        self._set_mode()
         self.edition = edition
         rubric = cap_rubrics.get(edition)
         for field in self.evidence.values():
@@ -223,7 +236,30 @@ class ObservationForm(QWidget):
 
     @property
     def draft_key(self) -> str:
-        return cap_drafts.observation_key(self.placement_id)
+        return cap_drafts.observation_key(self.placement_id, self.observation_id)
+
+    def _set_mode(self, when: str = "") -> None:
+        editing = self.observation_id is not None
+        self.mode_label.setText(self.tr("Editing the observation of ") + when if editing
+                                else self.tr("New observation"))
+        self.new_button.setVisible(editing)
+
+    def edit(self, observation_id: uuid.UUID, values: dict[str, Any]) -> None:
+        """Open a saved observation (e.g. a planned one that has now been held); its own draft wins."""
+        self.flush()
+        self.observation_id = observation_id
+        self.clear()
+        self.set_values(values)
+        self._set_mode(str(values.get("observed_on", "")))
+        self.restore_draft()
+        self.kind.setFocus()
+
+    def start_new(self) -> None:
+        self.flush()
+        self.observation_id = None
+        self._set_mode()
+        self.clear()
+        self.restore_draft()
 
     # -- values ------------------------------------------------------------------------------------
 
@@ -321,22 +357,26 @@ class ObservationForm(QWidget):
         if not values["evidence"] or self.is_empty() and values["status"] != "planned":
             self.draft_label.setText(self.tr("Type evidence for at least one element, or choose Planned."))
             return
-        placement_id = self.placement_id
+        placement_id, observation_id = self.placement_id, self.observation_id
         key = self.draft_key
         cap_drafts.save_draft(key, values)  # kept until the database has the observation
 
         def done(_observation_id: object) -> None:
             cap_drafts.discard_draft(key)
-            if self.placement_id == placement_id:
+            if self.placement_id == placement_id and self.observation_id == observation_id:
+                self.observation_id = None
+                self._set_mode()
                 self.clear()
-                self.draft_label.setText(self.tr("Observation saved."))
+                self.restore_draft()  # a new observation's draft, if one was left
+                if not self.draft_label.text():
+                    self.draft_label.setText(self.tr("Observation saved."))
             self.saved.emit()
 
         def failed(exc: BaseException, details: str) -> None:
             self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
 
-        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values), on_success=done,
-                                on_error=failed)
+        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values, observation_id),
+                                on_success=done, on_error=failed)
 
 
 class CyclePanel(QWidget):
@@ -377,9 +417,16 @@ class CyclePanel(QWidget):
                                                      self.tr("Status")])
         self._plain(self.observations, self.tr("Observations"))
         layout.addWidget(self.observations)
+        obs_buttons = QHBoxLayout()
+        self.open_observation = QPushButton(self.tr("Open in the observation form"))
+        self.open_observation.clicked.connect(self._open_observation)
+        self.observations.doubleClicked.connect(lambda _i: self._open_observation())
         self.post = QPushButton(self.tr("Post-conference held on the date above (feedback given)"))
         self.post.clicked.connect(self._post_conference)
-        layout.addWidget(self.post)
+        obs_buttons.addWidget(self.open_observation)
+        obs_buttons.addWidget(self.post)
+        obs_buttons.addStretch(1)
+        layout.addLayout(obs_buttons)
         goals = QGroupBox(self.tr("Goals (step 2)"))
         goals_layout = QFormLayout(goals)
         self.practice_goal = QPlainTextEdit()
@@ -472,6 +519,13 @@ class CyclePanel(QWidget):
             return
         placement_id, number, on = self.placement_id, self.table.currentRow() + 1, self.on.date().toPython()
         self._run(lambda s: fn(s, placement_id, number, on))
+
+    def _open_observation(self) -> None:
+        row = self.observations.currentRow()
+        if 0 <= row < len(self.observation_ids):
+            observation_id = self.observation_ids[row]
+            self.page.ctx.tasks.run(lambda s: cap.observation_values(s, observation_id), write=False,
+                                    on_success=lambda values: self.page.edit_observation(observation_id, values))
 
     def _post_conference(self) -> None:
         row = self.observations.currentRow()
@@ -808,6 +862,10 @@ class CapPage(Page):
         s, calibration, goals = result
         if s.placement_id == self.current:
             self.view.show_summary(s, calibration, goals)
+
+    def edit_observation(self, observation_id: uuid.UUID, values: dict[str, Any]) -> None:
+        self.view.tabs.setCurrentIndex(0)
+        self.form.edit(observation_id, values)
 
     def focus_observation(self) -> None:
         self.view.tabs.setCurrentIndex(0)
