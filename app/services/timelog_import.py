@@ -28,7 +28,7 @@ from app.models.timelogs import MAX_MINUTES, MIN_MINUTES, TimeLog
 from app.models.vocab import ACTIVITY_CODES
 from app.services import settings, tabular
 from app.services.errors import FieldProblem, UsageError
-from app.services.tabular import ImportReport, Progress, RejectedRow, RowWarning, header_key
+from app.services.tabular import ImportReport, Progress, RejectedRow, header_key
 from app.services.timelogs import ACTIVITY_LABELS, EntryInput, _new_log, check_entry, topics
 from app.services.vocabulary import is_blank, parse_choice, parse_date, parse_yes_no, text
 
@@ -357,9 +357,7 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
                 .where(TimeLog.assignment_id == assignment.id, TimeLog.deleted_at.is_(None))))
         key = (assignment.id, day, minutes, activity)
         if key in seen:
-            report.skipped += 1
-            report.warnings.append(RowWarning(row.line, f"skipped: {mentee.full_name} already has {minutes} minutes "
-                                                        f"of {activity} on {day:%m/%d/%Y}"))
+            report.skipped += 1  # the summary counts them; a re-imported file would otherwise list every row
             continue
         seen.add(key)
         _new_log(session, assignment, entry, None, None, known_topics)
