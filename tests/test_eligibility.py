@@ -220,3 +220,17 @@ def test_training_records_fill_the_roster_date_and_activate(session, year):
     assert row.incentive.text == "$1,500 stipend, 30 PDPs, 10.0 h release"
     with pytest.raises(ValidationError, match="capacity"):
         save_profile(session, YEAR, pend.id, willing=True, capacity=-1)
+
+
+def test_fill_pool_adds_trained_staff_not_in_induction(session, year, mentee):
+    from app.services.eligibility import fill_pool, mentor_pool
+
+    person(session, "T1")
+    person(session, "UNTRAINED", mentor_trained_on=None)
+    person(session, "GONE", exit_date=D(2030, 6, 30))
+    already = person(session, "ALREADY")
+    session.add(MentorProfile(educator=already, school_year=year, capacity=3))
+    session.flush()
+    assert fill_pool(session, YEAR) == 1
+    assert fill_pool(session, YEAR) == 0  # twice changes nothing
+    assert sorted(r.employee_id for r in mentor_pool(session, YEAR)) == ["ALREADY", "T1"]

@@ -255,3 +255,23 @@ def test_a_lock_on_an_ineligible_mentor_stands_flagged(session, district):
     again = matching.propose(session, YEAR)
     assert [(x.mentor.employee_id, x.mentee.employee_id) for x in again.pairs] == \
         [(x.mentor.employee_id, x.mentee.employee_id) for x in p.pairs]  # the same answer every run
+
+
+def test_from_a_fresh_roster_to_saved_assignments(session, database, run_cli):
+    """No pool saved for the year: the trained staff stand in, and --apply saves the pool it used."""
+    year, _ = ensure_year(session, YEAR)
+    north = School(name="North High")
+    session.add(north)
+    b = person(session, "NEW1", north, license_type="Initial", years_experience=0, mentor_trained_on=None,
+               subjects=["Physics"], hire_date=D(2030, 8, 20))
+    person(session, "VET1", north, subjects=["Physics"])
+    person(session, "VET2", north, subjects=["English"], mentor_trained_on=None)  # untrained: not in the pool
+    session.add(InductionEnrollment(educator=b, school_year=year, status="beginning"))
+    session.commit()
+    code, out, _ = run_cli("match", "--year", YEAR)
+    assert "No mentor pool for 2030-2031 yet: the 1 trained educators" in out and "FNEW1 LNEW1 (NEW1) <- FVET1" in out
+    code, out, _ = run_cli("match", "--year", YEAR, "--apply")
+    assert code == 0 and "saved 1 assignments" in out
+    with database.read() as s:
+        assert [p.educator.employee_id for p in s.query(MentorProfile)] == ["VET1"]
+        assert s.query(Assignment).one().mentor.employee_id == "VET1"

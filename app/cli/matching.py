@@ -51,9 +51,8 @@ def _match(args: argparse.Namespace, ctx: Context) -> int:
                 f"{'; '.join(p.reasons)}{extra}")
     for u in proposal.unmatched:
         ctx.say(f"  unmatched: {u.mentee.name} ({u.mentee.employee_id}): {u.reason}")
-    if not proposal.exact:
-        ctx.say("note: this instance is too large for exact tie-breaking on balanced load; every higher priority "
-                "is still optimal")
+    for note in proposal.notes:
+        ctx.say(f"note: {note}")
     if args.apply:
         ctx.say(f"saved {len(saved)} assignments" + (f" starting {saved[0].start_date.isoformat()}" if saved else ""))
     else:

@@ -77,6 +77,11 @@ def apply_pairs(session: Session, year_label: str, pairs: Iterable[tuple[uuid.UU
 
 
 def apply_proposal(session: Session, proposal, *, today: dt.date | None = None) -> list[SavedPair]:  # type: ignore[no-untyped-def]
+    """Save every proposed pair; a proposal made without a saved pool first saves the pool it used."""
+    if proposal.implicit_pool:
+        from app.services.eligibility import fill_pool
+
+        fill_pool(session, proposal.year_label)
     return apply_pairs(session, proposal.year_label, [(p.mentor.id, p.mentee.id) for p in proposal.pairs],
                        today=today)
 

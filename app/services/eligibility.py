@@ -570,3 +570,38 @@ def record_recommendation(session: Session, year_label: str, educator_id: uuid.U
         session.add(row)
     row.recommended_by, row.recommended_on = recommended_by or None, recommended_on
     session.flush()
+
+
+def pool_from_roster(session: Session, year: SchoolYear) -> list[uuid.UUID]:
+    """Educators a new year's pool starts from: trained (roster date or a completed training record),
+    not in induction this year, employed on the first day, not in the pool yet."""
+    trained = set(session.scalars(select(Educator.id).where(Educator.mentor_trained_on.is_not(None))))
+    trained |= set(session.scalars(select(MentorTraining.educator_id).where(MentorTraining.completed_on.is_not(None))))
+    inducted = set(session.scalars(select(InductionEnrollment.educator_id).where(
+        InductionEnrollment.school_year_id == year.id)))
+    pooled = set(session.scalars(select(MentorProfile.educator_id).where(MentorProfile.school_year_id == year.id)))
+    out = []
+    for educator_id, exit_date in session.execute(select(Educator.id, Educator.exit_date)).all():
+        if educator_id in trained and educator_id not in inducted and educator_id not in pooled and (
+                exit_date is None or exit_date >= year.first_day):
+            out.append(educator_id)
+    return out
+
+
+def fill_pool(session: Session, year_label: str) -> int:
+    """Add the year's trained staff to the mentor pool (willing, default capacity); returns how many.
+    Capacity and willingness are then set per person on the Mentors page."""
+    from app.models import derived_id
+    from app.services import settings
+
+    year = _year(session, year_label)
+    capacity = int(settings.get(session, "default_mentor_capacity"))
+    added = 0
+    for educator_id in pool_from_roster(session, year):
+        employee_id = session.scalars(select(Educator.employee_id).where(Educator.id == educator_id)).one()
+        session.add(MentorProfile(id=derived_id("mentor_profile", f"{employee_id}:{year.label}"),
+                                  educator_id=educator_id, school_year_id=year.id, capacity=capacity,
+                                  status="active", willing=True))
+        added += 1
+    session.flush()
+    return added

@@ -327,10 +327,24 @@ class Proposal:
     mentor_pool: int
     capacity_override: int | None = None
     exact: bool = True  # see Solution.exact
+    implicit_pool: int = 0  # see Candidates.implicit_pool
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        out = []
+        if self.implicit_pool:
+            out.append(f"No mentor pool for {self.year_label} yet: the {self.implicit_pool} trained educators on the "
+                       "roster stand in (default capacity); applying adds them to the pool, where capacity and "
+                       "willingness can be changed (Mentors).")
+        if not self.exact:
+            out.append("This instance is too large for exact tie-breaking on balanced load; the higher priorities "
+                       "are unaffected.")
+        return tuple(out)
 
     def as_json(self) -> dict[str, object]:
         return {"year": self.year_label, "pairs": [p.as_json() for p in self.pairs],
-                "unmatched": [u.as_json() for u in self.unmatched], "totals": self.totals, "policy": self.policy}
+                "unmatched": [u.as_json() for u in self.unmatched], "totals": self.totals, "policy": self.policy,
+                "notes": list(self.notes)}
 
     def pair_for(self, mentee_id: uuid.UUID) -> ProposedPair | None:
         return next((p for p in self.pairs if p.mentee.id == mentee_id), None)
@@ -356,6 +370,7 @@ class Candidates:
     needs_data: dict[uuid.UUID, str]
     excluded: set[tuple[uuid.UUID, uuid.UUID]]
     evaluators: set[tuple[uuid.UUID, uuid.UUID]]
+    implicit_pool: int = 0  # no pool saved for the year: this many trained educators stood in
 
 
 def _ordinal(k: int) -> str:
@@ -479,6 +494,13 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
                           join=(MentorProfile, MentorProfile.educator_id == Educator.id),
                           where=(MentorProfile.school_year_id == year.id,))
     profiles = [(_Profile(willing, status, cap), e) for e, willing, status, cap in profiles]
+    implicit = 0
+    if not profiles:  # no pool for the year yet: the trained staff, as `fill_pool` would add them
+        default = int(settings.get(session, "default_mentor_capacity"))
+        pool = set(elig.pool_from_roster(session, year))
+        profiles = [(_Profile(True, "active", default), e) for (e,) in _educators(session)
+                    if e.id in pool]
+        implicit = len(profiles)
     mentors: list[MentorInfo] = []
     mentor_rows: list[_Ed] = []
     after_training: dict[uuid.UUID, str] = {}
@@ -543,7 +565,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         mentors = mentors + extra_mentors
         allowed = np.hstack([allowed, np.zeros((len(mentees), len(extra_mentors)), dtype=bool)])
     instance = Instance(mentee_info, mentors, allowed, locks)
-    return Candidates(year, instance, mentees, mentor_rows, after_training, needs_data, excluded, evaluators)
+    return Candidates(year, instance, mentees, mentor_rows, after_training, needs_data, excluded, evaluators,
+                      implicit)
 
 
 def _unmatched_reason(c: Candidates, i: int, load_after: np.ndarray) -> str:
@@ -623,7 +646,7 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
     return Proposal(year_label, pairs, unmatched, totals(inst, solution.pairs), solution.maximum,
                     "lexicographic" if w.lexicographic else "district weights", seconds,
                     sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity,
-                    solution.exact)
+                    solution.exact, c.implicit_pool)
 
 
 # --- locks and exclusions ----------------------------------------------------------------------

@@ -330,7 +330,8 @@ class MatchingPage(Page):
                     "overlap, %5 same building, %6 shared planning period. Optimal by %7; mentor pool %8.")
             .replace("%1", str(t["matched"])).replace("%2", str(candidates)).replace("%3", str(t["subject"]))
             .replace("%4", str(t["grade"])).replace("%5", str(t["building"])).replace("%6", str(t["planning"]))
-            .replace("%7", policy).replace("%8", str(p.mentor_pool)))
+            .replace("%7", policy).replace("%8", str(p.mentor_pool))
+            + "".join(f"<br><i>{note}</i>" for note in p.notes))
         self.apply_button.setEnabled(bool(p.pairs))
         two_week = {
             "met": lambda s: self.tr("met"), "met late": lambda s: self.tr("met, %1 days late").replace("%1", str(s.days)),

@@ -298,6 +298,10 @@ class MentorsPage(Page):
         self.add_button.setAccessibleName(self.tr("Add an educator to this year's mentor pool"))
         self.add_button.clicked.connect(self.add_to_pool)
         header.addWidget(self.add_button)
+        self.fill_button = QPushButton(self.tr("Add trained staff"))
+        self.fill_button.setAccessibleName(self.tr("Add every trained educator on the roster to this year's pool"))
+        self.fill_button.clicked.connect(self.fill_pool)
+        header.addWidget(self.fill_button)
         layout.addLayout(header)
         filters = QHBoxLayout()
         self.search = QLineEdit()
@@ -401,3 +405,10 @@ class MentorsPage(Page):
         chosen = educator_id
         self.ctx.tasks.run(lambda s: add_to_pool(s, year, chosen),
                            on_success=lambda _: self.status.setText(self.tr("Added to the pool.")))
+
+    def fill_pool(self) -> None:
+        from app.services.eligibility import fill_pool
+
+        year = self.ctx.year_label
+        self.ctx.tasks.run(lambda s: fill_pool(s, year), on_success=lambda n: self.status.setText(
+            self.tr("Added %1 trained educator(s) to the %2 pool.").replace("%1", str(n)).replace("%2", year)))
