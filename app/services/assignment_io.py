@@ -123,9 +123,7 @@ def import_assignments(
     seen: dict[tuple[str, str, str], int] = {}
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
-        if cancel is not None and cancel.is_set():
-            session.rollback()
-            report.notes.append("cancelled: nothing was written")
+        if tabular.cancelled(session, report, cancel):
             return report
         record, problems = _clean(row.values, people)
         key = (record.mentor.employee_id, record.mentee.employee_id, record.year_label) if record else None

@@ -80,9 +80,7 @@ def import_roster(
     present = set(table.mapping)  # columns the file has; the others are left as they are
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
-        if cancel is not None and cancel.is_set():
-            session.rollback()
-            report.notes.append("cancelled: nothing was written")
+        if tabular.cancelled(session, report, cancel):
             return report
         record, problems = clean_educator(row.values)
         if record is not None and record.employee_id in seen:

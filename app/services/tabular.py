@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,15 @@ class ImportReport:
         parts.append(f"{len(self.rejected)} rejected")
         head = "Dry run, nothing written: " if self.dry_run else ("" if self.written else "Nothing written: ")
         return head + ", ".join(parts)
+
+
+def cancelled(session, report: ImportReport, cancel: threading.Event | None) -> bool:  # type: ignore[no-untyped-def]
+    """True (after undoing everything) when the person pressed Cancel: an import is all or nothing."""
+    if cancel is None or not cancel.is_set():
+        return False
+    session.rollback()
+    report.notes.append("cancelled: nothing was written")
+    return True
 
 
 def finish(session, report: ImportReport, *, strict: bool, dry_run: bool) -> ImportReport:  # type: ignore[no-untyped-def]

@@ -294,9 +294,7 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
     existing_loaded: set[uuid.UUID] = set()
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
-        if cancel is not None and cancel.is_set():
-            session.rollback()
-            report.notes.append("cancelled: nothing was written")
+        if tabular.cancelled(session, report, cancel):
             return report
         cells = {f: row.original.get(c, "") for f, c in positions.items()}
         raw_cells = {f: row.values.get(f, cells.get(f)) for f in positions}  # cells as read (dates stay dates)
