@@ -260,3 +260,28 @@ def test_filters_and_deleting_an_entry(window, qtbot):
     dialog.delete_button.click()
     qtbot.waitUntil(lambda: page.model.total == 1)
     assert "deleted" in page.status.text()
+
+
+def test_pair_view_and_notes_edited_in_the_entry_view(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
+    for name in ("Silva", "Hart", "Hart"):
+        qtbot.keyClicks(quick.pair, name)
+        quick.duration.setCurrentText("45" if page.model.total == 2 else "30")
+        _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 3)
+    qtbot.waitUntil(lambda: page.pairs_table.rowCount() == 2)
+    row = next(r for r in range(2) if page.pairs_table.item(r, 0).text() == "Ben Hart")
+    page.pairs_table.cellDoubleClicked.emit(row, 0)
+    assert page.tabs.currentIndex() == 0 and page.model.total == 2 and page.all_pairs_button.isVisibleTo(page)
+    assert {r.mentee for r in page.model.rows} == {"Ben Hart"}
+    dialog = page.open_entry(0)
+    dialog.notes.setPlainText("talked about parent night")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "Notes saved" in page.status.text())
+    again = page.open_entry(0)
+    assert again.notes.toPlainText() == "talked about parent night"
+    again.close()
+    page.all_pairs_button.click()
+    assert page.model.total == 3

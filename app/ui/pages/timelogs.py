@@ -392,10 +392,11 @@ class EntryDialog(QDialog):
         layout.addRow(self.tr("Topics"), QLabel("; ".join(row.topics)))
         layout.addRow(self.tr("Entered by"), QLabel(row.entered_by))
         self.notes = QPlainTextEdit(notes)
-        self.notes.setReadOnly(True)
         self.notes.setAccessibleName(self.tr("Confidential notes"))
         layout.addRow(self.tr("Confidential notes"), self.notes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = buttons.addButton(self.tr("Save notes"), QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button.setAccessibleName(self.tr("Save the confidential notes"))
         self.delete_button = buttons.addButton(self.tr("Delete entry"), QDialogButtonBox.ButtonRole.DestructiveRole)
         self.delete_button.setAccessibleName(self.tr("Delete this entry"))
         buttons.rejected.connect(self.reject)
@@ -558,6 +559,9 @@ class TimeLogsPage(Page):
         self.tabs.addTab(self._entries_tab(), self.tr("Entries"))
         self.pairs_table = self._table(("Mentee", "Mentor", "School", "Hours", "Observations", "Entries", "Last entry"),
                                        self.tr("Totals per pair"))
+        self.pairs_table.setToolTip(self.tr("Double-click a pair to see its entries"))
+        self.pairs_table.cellDoubleClicked.connect(
+            lambda row, _col: self.show_pair(self.pairs_table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
         self.tabs.addTab(self.pairs_table, self.tr("Per pair"))
         self.educators_table = self._table(("Educator", "Employee ID", "School", "Hours this year", "Observations",
                                             "Toward 50 hours"), self.tr("Hours per educator"))
@@ -617,12 +621,18 @@ class TimeLogsPage(Page):
         for code, label in ACTIVITY_LABELS.items():
             self.activity_filter.addItem(label, code)
         self.activity_filter.currentIndexChanged.connect(lambda _i: self.reload_entries())
+        self.pair_filter: uuid.UUID | None = None
+        self.all_pairs_button = QPushButton(self.tr("All pairs"))
+        self.all_pairs_button.setAccessibleName(self.tr("Show the entries of every pair"))
+        self.all_pairs_button.setVisible(False)
+        self.all_pairs_button.clicked.connect(lambda: self.show_pair(None))
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setAccessibleName(self.tr("Export the entries (without notes)"))
         self.export_button.clicked.connect(lambda: self.export_entries())
         filters.addWidget(self.search, 2)
         filters.addWidget(self.period_filter, 1)
         filters.addWidget(self.activity_filter, 1)
+        filters.addWidget(self.all_pairs_button)
         filters.addWidget(self.export_button)
         layout.addLayout(filters)
         self.model = EntriesModel(self._fetch_page, self._count, self)
@@ -650,7 +660,7 @@ class TimeLogsPage(Page):
         days = self.period_filter.currentData()
         since = dt.date.today() - dt.timedelta(days=days - 1) if days else None
         return EntryFilter(self.ctx.year_label, activity=self.activity_filter.currentData(), text=self.search.text(),
-                           date_from=since)
+                           date_from=since, assignment_id=self.pair_filter)
 
     def _fetch_page(self, after: Any, limit: int, sort: str, descending: bool) -> list[Any]:
         from app.services.timelogs import list_entries
@@ -694,6 +704,7 @@ class TimeLogsPage(Page):
             for c, value in enumerate(values):
                 self.pairs_table.setItem(r, c, _item(value, (s.hours, s.observations, s.entries)[c - 3] if 3 <= c <= 5
                                                      else (s.last_date.toordinal() if c == 6 and s.last_date else None)))
+            self.pairs_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, s.pair.assignment_id)
         self.pairs_table.resizeColumnsToContents()
         self.pairs_table.setSortingEnabled(True)
         people = data["educators"]
@@ -777,9 +788,26 @@ class TimeLogsPage(Page):
         notes = self.ctx.tasks.call(lambda s: entry_notes(s, entry.id))
         dialog = EntryDialog(entry, notes, self)
         dialog.delete_button.clicked.connect(lambda: self.delete_entry(entry.id, dialog))
+        dialog.save_button.clicked.connect(lambda: self.save_notes(entry, dialog.notes.toPlainText(), dialog))
         dialog.setModal(False)
         dialog.show()
         return dialog
+
+    def show_pair(self, assignment_id: uuid.UUID | None) -> None:
+        """The pair's own view: the Entries tab with only that pair's sessions (double-click one for its notes)."""
+        self.pair_filter = assignment_id
+        self.all_pairs_button.setVisible(assignment_id is not None)
+        self.tabs.setCurrentIndex(0)
+        self.reload_entries()
+
+    def save_notes(self, entry: Any, notes: str, dialog: QDialog | None = None) -> None:
+        from app.services.timelogs import EntryInput, update_entry
+
+        change = EntryInput(entry.assignment_id, entry.date, entry.minutes, entry.activity, list(entry.topics),
+                            entry.release_time, notes)
+        self.ctx.tasks.run(lambda s: update_entry(s, entry.id, change, today=max(dt.date.today(), entry.date)),
+                           on_success=lambda _r: (self.status.setText(self.tr("Notes saved.")),
+                                                  dialog.accept() if dialog is not None else None))
 
     def delete_entry(self, entry_id: uuid.UUID, dialog: QDialog | None = None) -> None:
         from app.services.timelogs import delete_entry
