@@ -218,3 +218,31 @@ def test_printable_schedule_pdf(window, qtbot, tmp_path):
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
     assert "Lincoln Elementary: 1 meeting" in text and "Peer group" in text and "Ana Silva, Ben Hart" in text
     assert "Tue 10/20/2026" in text
+
+
+def test_bell_schedule_dialog_edits_periods(window, qtbot, database):
+    page = _page(window, qtbot)
+    dialog = page.make_bell_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 7 and dialog.table.item(2, 0).text() == "3"
+    assert dialog.table.item(2, 1).text() == "09:50"
+    dialog.set_row(7, "8", dt.time(14, 55), dt.time(15, 40))
+    dialog.set_row(8, "9", dt.time(16, 0), dt.time(15, 0))  # ends before it starts
+    dialog.save()
+    assert "ends (15:00) before it starts (16:00)" in dialog.message.text()
+    dialog.table.removeRow(8)
+    dialog.save()
+    assert dialog.message.text() == "Saved."
+    with database.read() as s:
+        assert [p.name for p in scheduling.bell_schedule(s, window.ids["school"])][-1] == "8"
+
+
+def test_export_calendar_for_a_person_chosen_by_id(window, qtbot, tmp_path):
+    import icalendar
+
+    page = _page(window, qtbot)
+    out = tmp_path / "ana.ics"
+    page.export_to(str(out), person_id=window.ids["ana"])
+    qtbot.waitUntil(lambda: out.exists())
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert str(cal["x-wr-calname"]).endswith(": Ana Silva")

@@ -30,7 +30,7 @@ def event_uid(event_id: uuid.UUID) -> str:
 
 
 def build_calendar(session: Session, year_label: str, *, school: str | None = None,
-                   person: str | None = None):  # type: ignore[no-untyped-def]
+                   person: str | None = None, person_id: uuid.UUID | None = None):  # type: ignore[no-untyped-def]
     """The calendar (icalendar.Calendar) of a year's events, optionally one school's or one person's."""
     import icalendar
 
@@ -42,7 +42,7 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
     year = find_year(session, year_label)
     if year is None:
         raise UsageError(f"no school year {year_label} in this database")
-    school_id = person_id = None
+    school_id = None
     title = f"{settings.get(session, 'district_name')} induction {year_label}"
     if school:
         match = session.scalars(select(School).where(School.name.ilike(school.strip()))).one_or_none()
@@ -54,7 +54,12 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
         educator = session.scalars(select(Educator).where(Educator.employee_id == person.strip())).one_or_none()
         if educator is None:
             raise UsageError(f"no educator with employee id {person}")
-        person_id, title = educator.id, f"{title}: {educator.full_name}"
+        person_id = educator.id
+    if person_id is not None:
+        educator = session.get(Educator, person_id)
+        if educator is None:
+            raise UsageError("no such educator")
+        title = f"{title}: {educator.full_name}"
     tz = zone(session)
     events = list_events(session, year_label, school_id=school_id, person_id=person_id)
 
@@ -108,9 +113,9 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
 
 
 def export_ics(session: Session, year_label: str, out: str | Path, *, school: str | None = None,
-               person: str | None = None) -> tuple[Path, int]:
+               person: str | None = None, person_id: uuid.UUID | None = None) -> tuple[Path, int]:
     """Write the calendar file; returns (path, number of events)."""
-    cal = build_calendar(session, year_label, school=school, person=person)
+    cal = build_calendar(session, year_label, school=school, person=person, person_id=person_id)
     path = Path(out)
     if path.suffix.lower() != ".ics":
         raise UsageError("the calendar file is written as .ics")

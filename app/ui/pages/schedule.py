@@ -106,7 +106,7 @@ class WeekView(QWidget):
         return max(1.0, (self.width() - self._gutter()) / 7)
 
     def _hour_height(self) -> float:
-        return max(1.0, (self.height() - 24) / (DAY_END - DAY_START))
+        return max(1.0, (self.height() - 32) / (DAY_END - DAY_START))
 
     def rect_for(self, occ: Any) -> QRectF | None:
         local = occ.start.astimezone(self.tz)
@@ -520,6 +520,90 @@ class SupportTeamDialog(QDialog):
             self._run(lambda s: support_teams.remove_member(s, row_id))
 
 
+class BellScheduleDialog(QDialog):
+    """A school's bell schedule: period names (as in the roster's planning periods) and times. The
+    free-time proposals read it."""
+
+    def __init__(self, parent: QWidget | None, ctx: Any, schools: list[tuple[uuid.UUID, str]]):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Bell schedules"))
+        layout = QVBoxLayout(self)
+        self.school = QComboBox()
+        self.school.setAccessibleName(self.tr("School"))
+        for school_id, name in schools:
+            self.school.addItem(name, school_id)
+        layout.addWidget(self.school)
+        self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName(self.tr("Periods"))
+        self.table.setHorizontalHeaderLabels([self.tr("Period"), self.tr("Starts (HH:MM)"), self.tr("Ends (HH:MM)")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table)
+        row_buttons = QHBoxLayout()
+        self.add_row = QPushButton(self.tr("Add period"))
+        self.remove_row = QPushButton(self.tr("Remove period"))
+        row_buttons.addWidget(self.add_row)
+        row_buttons.addWidget(self.remove_row)
+        row_buttons.addStretch(1)
+        layout.addLayout(row_buttons)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.add_row.clicked.connect(lambda: self.table.insertRow(self.table.rowCount()))
+        self.remove_row.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        self.school.currentIndexChanged.connect(lambda _i: self.reload())
+        self.resize(460, 420)
+        self.reload()
+
+    def reload(self) -> None:
+        from app.services.scheduling import bell_schedule
+
+        school_id = self.school.currentData()
+        periods = self.ctx.tasks.call(lambda s: bell_schedule(s, school_id)) if school_id else []
+        self.table.setRowCount(0)
+        for period in periods:
+            self.set_row(self.table.rowCount(), period.name, period.starts, period.ends)
+
+    def set_row(self, row: int, name: str, starts: dt.time, ends: dt.time) -> None:
+        if row >= self.table.rowCount():
+            self.table.insertRow(row)
+        for column, text in enumerate((name, f"{starts:%H:%M}", f"{ends:%H:%M}")):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def periods(self) -> list[tuple[str, dt.time, dt.time]]:
+        out = []
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c).text().strip() if self.table.item(row, c) else "" for c in range(3)]
+            if not any(cells):
+                continue
+            try:
+                starts, ends = (dt.datetime.strptime(cells[i], "%H:%M").time() for i in (1, 2))
+            except ValueError:
+                raise ValueError(self.tr("Row %1: times as HH:MM, e.g. 09:50").replace("%1", str(row + 1))) from None
+            out.append((cells[0], starts, ends))
+        return out
+
+    def save(self) -> None:
+        from app.services.scheduling import set_bell_schedule
+
+        try:
+            periods = self.periods()
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            return
+        school_id = self.school.currentData()
+
+        def failed(exc: BaseException, _details: str) -> None:
+            self.message.setText(str(exc))
+
+        self.ctx.tasks.run(lambda s: set_bell_schedule(s, school_id, periods), on_error=failed,
+                           on_success=lambda _r: self.message.setText(self.tr("Saved.")))
+
+
 class AttendanceDialog(QDialog):
     """After the fact: who was at one occurrence (a single event becomes held)."""
 
@@ -587,18 +671,25 @@ class SchedulePage(Page):
         self.new_button.setShortcut("Ctrl+N")
         self.export_button = QPushButton(self.tr("Calendar file\u2026"))
         self.export_button.setAccessibleName(self.tr("Export a calendar file (.ics)"))
+        self.range_label.setMinimumWidth(180)
         for widget in (self.view, self.prev, self.today, self.next, self.range_label):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.team_button = QPushButton(self.tr("Support teams\u2026"))
         self.attendance_button = QPushButton(self.tr("Attendance\u2026"))
         self.attendance_button.setAccessibleName(self.tr("Record attendance for the selected agenda row"))
+        self.bell_button = QPushButton(self.tr("Bell schedules\u2026"))
         self.pdf_button = QPushButton(self.tr("Print schedule\u2026"))
         self.pdf_button.setAccessibleName(self.tr("Printable schedule (PDF) of the school shown"))
-        for widget in (self.school_filter, self.kind_filter, self.new_button, self.team_button,
-                       self.attendance_button, self.export_button, self.pdf_button):
+        for widget in (self.school_filter, self.kind_filter):
             bar.addWidget(widget)
+        actions = QHBoxLayout()
+        for widget in (self.new_button, self.team_button, self.attendance_button, self.bell_button,
+                       self.export_button, self.pdf_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
         layout.addLayout(bar)
+        layout.addLayout(actions)
         self.stack = QStackedWidget()
         self.week = WeekView()
         self.month = QTableWidget(6, 7)
@@ -642,6 +733,7 @@ class SchedulePage(Page):
         self.new_button.clicked.connect(lambda: self.open_dialog())
         self.export_button.clicked.connect(self._export)
         self.team_button.clicked.connect(self.open_teams)
+        self.bell_button.clicked.connect(lambda: self.make_bell_dialog().exec())
         self.attendance_button.clicked.connect(self._attendance_for_selection)
         self.pdf_button.clicked.connect(self._print)
         self.week.moved.connect(self._moved)
@@ -860,6 +952,13 @@ class SchedulePage(Page):
         choices = self.ctx.tasks.call(load)
         return SupportTeamDialog(self, self.ctx, choices.mentees, choices.educators)
 
+    def make_bell_dialog(self) -> BellScheduleDialog:
+        from app.services import scheduling
+
+        year = self.ctx.year_label
+        schools = self.ctx.tasks.call(lambda s: scheduling.choices(s, year).schools)
+        return BellScheduleDialog(self, self.ctx, schools)
+
     def open_teams(self) -> None:
         self.make_team_dialog().exec()
 
@@ -910,19 +1009,32 @@ class SchedulePage(Page):
             self.tr("Wrote %1").replace("%1", str(p))))
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.services import scheduling
+
+        year = self.ctx.year_label
+        choices = self.ctx.tasks.call(lambda s: scheduling.choices(s, year))
+        everyone = self.tr("Everyone (the school shown, if one is chosen)")
+        names = [everyone] + [name for _id, name in choices.educators]
+        picked, ok = QInputDialog.getItem(self, self.tr("Calendar file"), self.tr("Whose meetings?"), names, 0, True)
+        if not ok:
+            return
+        person_id = next((i for i, name in choices.educators if name == picked), None)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{year}.ics",
                                               self.tr("Calendar files (*.ics)"))
         if path:
-            self.export_to(path)
+            self.export_to(path, person_id=person_id)
 
-    def export_to(self, path: str, person: str | None = None) -> None:
+    def export_to(self, path: str, person: str | None = None, person_id: uuid.UUID | None = None) -> None:
         year = self.ctx.year_label
-        school = self.school_filter.currentText() if self.school_filter.currentData() else None
+        school = self.school_filter.currentText() if self.school_filter.currentData() and not (person or person_id) \
+            else None
 
         def work(session: Any) -> Any:
             from app.services.ics_export import export_ics
 
-            return export_ics(session, year, path, school=school, person=person)
+            return export_ics(session, year, path, school=school, person=person, person_id=person_id)
 
         self.ctx.tasks.run(work, write=False, on_success=lambda result: self.status.setText(
             self.tr("Wrote %1: %2 events").replace("%1", str(result[0])).replace("%2", str(result[1]))))
