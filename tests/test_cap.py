@@ -227,3 +227,19 @@ def test_ids_are_the_same_on_two_laptops(session):
     assert rating.id == derived_id("cap_rating", f"{placement.id}:formative:sp:I-A-1")
     step = session.scalars(select(CapStep).where(CapStep.number == 2)).one()
     assert step.id == derived_id("cap_step", f"{placement.id}:2")
+
+
+def test_a_deleted_observation_no_longer_counts(session):
+    from app.models.cap import CapObservation
+
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    obs = cap.add_observation(session, placement.id, kind="announced", observer="sp",
+                              observed_on=dt.date(2026, 2, 10), status="feedback_given",
+                              post_conference_on=dt.date(2026, 2, 11))
+    assert cap.summary(session, placement.id).counts.total == 1
+    session.get(CapObservation, obs).tombstone()
+    session.flush()
+    s = cap.summary(session, placement.id)
+    assert s.counts.total == 0 and s.observations == ()
+    assert "1 announced observation by the SP" in s.owed
