@@ -134,3 +134,38 @@ def test_command_line(run_cli, session, district, tmp_path):
     assert code == 2 and "no school named 'Nowhere High'" in err and "Lincoln Elementary" in err
     code, _, err = run_cli("export", "ics", "--year", YEAR, "--out", str(tmp_path / "x.txt"))
     assert code == 2 and ".ics" in err
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.integers(0, 300), hour=st.integers(6, 20), minute=st.sampled_from((0, 15, 30, 45)),
+       recurrence=st.sampled_from(("weekly", "biweekly", "monthly")), weeks=st.integers(1, 40),
+       skips=st.lists(st.integers(0, 12), max_size=3))
+def test_any_series_expands_the_same_in_the_file(session, district, day, hour, minute, recurrence, weeks, skips):
+    """Whatever the series (start, kind, end, exceptions; across both daylight-saving changes), a
+    calendar program expanding RRULE and EXDATE from the file gets exactly the app's occurrences."""
+    from dateutil.rrule import rrulestr
+
+    start = dt.datetime.combine(dt.date(2026, 8, 1) + dt.timedelta(days=day), dt.time(hour, minute))
+    until = min(start.date() + dt.timedelta(weeks=weeks), dt.date(2027, 6, 30))
+    nested = session.begin_nested()
+    try:
+        event_id = scheduling.save_event(session, YEAR, EventInput(
+            "peer_group", "Series", start, 30, recurrence=recurrence, repeat_until=until)).event_id
+        shown = scheduling.occurrences_of(scheduling.get_event(session, event_id), NY)
+        for index in sorted(set(skips)):
+            if index < len(shown):
+                scheduling.skip_occurrence(session, event_id, shown[index].date)
+        shown = scheduling.occurrences_of(scheduling.get_event(session, event_id), NY)
+        vevent = next(e for e in build_calendar(session, YEAR).walk("VEVENT") if str(e["summary"]) == "Series")
+        first = vevent.decoded("dtstart")
+        rule = rrulestr(vevent["rrule"].to_ical().decode(), dtstart=first)
+        skipped = {d.dt for d in vevent["exdate"].dts} if "exdate" in vevent else set()
+        from_file = [d.astimezone(dt.timezone.utc) for d in rule if d not in skipped]
+        assert from_file == [o.start for o in shown]
+        assert all(o.start.astimezone(NY).time() == dt.time(hour, minute) for o in shown)
+    finally:
+        nested.rollback()
