@@ -235,3 +235,24 @@ def test_a_planned_observation_is_opened_held_and_given_evidence(qtbot, database
     assert observation.pre_conference_on == dt.date(2026, 3, 12) and observation.focus == ("II-B-2",)
     assert detail.evidence == {"II-B-2": "Routines ran without prompting"}
     assert cap_drafts.list_drafts() == []
+
+
+def test_coordinator_adds_a_candidate_and_placement(qtbot, database, world):
+    win = _window(qtbot, database, sp="")
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: len(page.rows) == 2)
+    page.add_candidate()
+    dialog = page.add_dialog
+    assert dialog.organization.currentText() == "Commonwealth State University"
+    assert dialog.edition.currentData() == "2024"  # the edition in force in 2025-26
+    dialog.fields["first_name"].setText("Cara")
+    dialog.accept()  # incomplete: refused beside the form, the dialog stays open
+    assert "last_name" in dialog.problem.text() and dialog.isVisible()
+    for key, value in (("last_name", "Diaz"), ("program", "English (Initial)"), ("license_field", "English"),
+                       ("license_grades", "5-12"), ("ps_name", "Dr. Helen Park"), ("candidate_number", "C-003")):
+        dialog.fields[key].setText(value)
+    dialog.sp.setCurrentIndex(dialog.sp.findText("Tom Reyes (Lincoln Elementary)"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(page.rows) == 3)
+    qtbot.waitUntil(lambda: page.view.summary is not None and page.view.summary.candidate == "Cara Diaz")
+    assert page.view.summary.sp_name == "Tom Reyes" and page.view.summary.edition == "2024"

@@ -914,3 +914,46 @@ def goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:
 def record_post_conference(session: Session, observation_id: uuid.UUID, held_on: dt.date) -> None:
     """The post-observation conference was held: the feedback is given."""
     update_observation(session, observation_id, post_conference_on=held_on, status="feedback_given")
+
+
+def educator_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """(id, 'Name (School)') of the district's teachers, for choosing a supervising practitioner."""
+    rows = session.execute(select(Educator.id, Educator.first_name, Educator.last_name, School.name)
+                           .outerjoin(School, School.id == Educator.school_id)
+                           .where(Educator.role == "teacher", Educator.exit_date.is_(None))
+                           .order_by(Educator.last_name, Educator.first_name))
+    return [(i, f"{f} {last}" + (f" ({school})" if school else "")) for i, f, last, school in rows]
+
+
+def organization_names(session: Session) -> list[str]:
+    return list(session.scalars(select(CapOrganization.name).order_by(CapOrganization.name)))
+
+
+def add_candidate_with_placement(session: Session, values: Mapping[str, object]) -> uuid.UUID:
+    """The CAP page's 'Add candidate' form: organization (made if new), candidate and placement, in one
+    unit of work. Returns the placement id."""
+    def text(key: str) -> str:
+        return str(values.get(key) or "").strip()
+
+    def day(key: str) -> dt.date:
+        value = values.get(key)
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+    problems = [FieldProblem(key, "", "required") for key in ("organization", "first_name", "last_name", "program",
+                                                               "license_field", "ps_name", "sp_id")
+                if not text(key)]
+    if problems:
+        raise ValidationError(problems)
+    sp = session.get(Educator, uuid.UUID(text("sp_id")))
+    if sp is None:
+        raise _problem("sp_id", text("sp_id"), "no such educator")
+    organization = ensure_organization(session, text("organization"))
+    candidate = add_candidate(session, organization=organization, first_name=text("first_name"),
+                              last_name=text("last_name"), program=text("program"),
+                              license_field=text("license_field"), license_grades=text("license_grades"),
+                              practicum_start=day("practicum_start"), practicum_end=day("practicum_end"),
+                              candidate_number=text("candidate_number") or None, email=text("email") or None)
+    placement = add_placement(session, candidate, sp=sp, ps_name=text("ps_name"), ps_email=text("ps_email") or None,
+                              grade=text("grade") or None, subject=text("subject") or None,
+                              edition=text("edition") or None, year_label=text("year") or None)
+    return placement.id

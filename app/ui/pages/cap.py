@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -769,6 +772,65 @@ class CandidateView(QWidget):
                                 write=False)
 
 
+class AddCandidateDialog(QDialog):
+    """A candidate and their placement: program, license sought, practicum dates, SP, PS, edition."""
+
+    def __init__(self, parent: QWidget, year: str, organizations: list[str],
+                 educators: list[tuple[uuid.UUID, str]]):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add a CAP candidate"))
+        self.year = year
+        form = QFormLayout(self)
+        self.organization = QComboBox()
+        self.organization.setEditable(True)
+        self.organization.addItems(organizations)
+        self.fields: dict[str, QWidget] = {"organization": self.organization}
+        self.sp = QComboBox()
+        for educator_id, name in educators:
+            self.sp.addItem(name, str(educator_id))
+        self.sp.setEditable(True)  # type part of a name
+        self.sp.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.start = DateField()
+        self.end = DateField()
+        self.end.setDate(self.start.date().addDays(7 * 15))
+        self.edition = QComboBox()
+        current = cap_rubrics.edition_for_year(year).edition
+        for edition in sorted(cap_rubrics.editions(), reverse=True):
+            self.edition.addItem(cap_rubrics.get(edition).title or edition, edition)
+        self.edition.setCurrentIndex(max(0, self.edition.findData(current)))
+        rows: list[tuple[str, str, QWidget | None]] = [
+            ("organization", "Sponsoring organization", self.organization), ("first_name", "First name", None),
+            ("last_name", "Last name", None), ("candidate_number", "Candidate id", None), ("email", "Email", None),
+            ("program", "Program", None), ("license_field", "License field (e.g. Elementary)", None),
+            ("license_grades", "License grades (e.g. 1-6)", None), ("", "Practicum starts", self.start),
+            ("", "Practicum ends", self.end), ("", "Supervising practitioner", self.sp),
+            ("grade", "Placement grade", None), ("subject", "Subject", None),
+            ("ps_name", "Program supervisor", None), ("ps_email", "Program supervisor's email", None)]
+        for key, name, widget in rows:
+            widget = widget or QLineEdit()
+            if key:
+                self.fields[key] = widget
+            widget.setAccessibleName(self.tr(name))
+            form.addRow(self.tr(name), widget)
+        self.edition.setAccessibleName(self.tr("CAP edition"))
+        form.addRow(self.tr("CAP edition"), self.edition)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {key: (w.currentText() if isinstance(w, QComboBox) else w.text())  # type: ignore[attr-defined]
+                                  for key, w in self.fields.items()}
+        values.update(sp_id=self.sp.currentData() or "", practicum_start=self.start.date().toPython().isoformat(),
+                      practicum_end=self.end.date().toPython().isoformat(), edition=self.edition.currentData(),
+                      year=self.year)
+        return values
+
+
 class CapPage(Page):
     title = "CAP"
 
@@ -799,6 +861,10 @@ class CapPage(Page):
         self.table.setAccessibleName(self.tr("My candidates"))
         self.table.itemSelectionChanged.connect(self._selected)
         left_layout.addWidget(self.table, 1)
+        self.add_button = QPushButton(self.tr("Add candidate..."))
+        self.add_button.setAccessibleName(self.tr("Add a CAP candidate"))
+        self.add_button.clicked.connect(self.add_candidate)
+        left_layout.addWidget(self.add_button)
         left.setMinimumWidth(380)
         splitter.addWidget(left)
         self.view = CandidateView(self)
@@ -862,6 +928,26 @@ class CapPage(Page):
         s, calibration, goals = result
         if s.placement_id == self.current:
             self.view.show_summary(s, calibration, goals)
+
+    def add_candidate(self) -> None:
+        lists = self.ctx.tasks.call(lambda s: (cap.organization_names(s), cap.educator_choices(s)))
+        dialog = AddCandidateDialog(self, self.ctx.year_label, *lists)
+        dialog.accepted.connect(lambda: self._add_candidate(dialog))
+        self.add_dialog = dialog
+        dialog.open()
+
+    def _add_candidate(self, dialog: "AddCandidateDialog") -> None:
+        from app.services.errors import MentorDeskError
+
+        values = dialog.values()
+        try:  # quick (a few rows): done at once, so a refused value shows beside the form
+            placement_id = self.ctx.tasks.call(lambda s: cap.add_candidate_with_placement(s, values), write=True)
+        except (MentorDeskError, ValueError) as exc:
+            dialog.problem.setText(self.tr("Not added: ") + str(exc))
+            dialog.open()
+            return
+        self.current = placement_id
+        self.refresh()
 
     def edit_observation(self, observation_id: uuid.UUID, values: dict[str, Any]) -> None:
         self.view.tabs.setCurrentIndex(0)
