@@ -96,3 +96,16 @@ def test_a_database_in_a_synced_folder_is_refused_with_a_reason(tmp_path):
     assert problem and "synced folder" in problem and "corrupt" in problem
     assert sync_identity.synced_folder_problem(tmp_path / "data" / "mentordesk.sqlite3") is None
     assert sync_identity.synced_folder_problem(tmp_path / "Dropbox" / "x.sqlite3")
+
+
+def test_an_orm_bulk_insert_is_captured_one_row_op_per_row(database):
+    from sqlalchemy import insert
+
+    _setup(database)
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    with database.unit_of_work() as session:
+        session.execute(insert(School), [{"id": i, "name": f"School {n}"} for n, i in enumerate(ids)])
+    with database.read() as session:
+        ops = _ops(session)
+    assert [(op.table_name, op.row_id, op.column, op.value["name"]) for op in ops] == [
+        ("school", ids[0], "*", "School 0"), ("school", ids[1], "*", "School 1")]

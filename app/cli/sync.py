@@ -24,6 +24,9 @@ def register(cli: Commands) -> None:
     parser.add_argument("source", metavar="FILE_OR_FOLDER")
     parser = cli.add(sync, "folder", _folder, "import from and export to a shared folder in one step")
     parser.add_argument("path", metavar="PATH")
+    parser = cli.add(cli.top, "fieldcopy", _fieldcopy, "a database file for a supervising practitioner to work in offline")
+    parser.add_argument("--for", dest="employee_id", required=True, metavar="EMPLOYEE_ID", help="the SP's employee id")
+    parser.add_argument("--out", required=True, metavar="FILE", help="the new database file to hand over")
     parser = cli.add(cli.top, "conflicts", _conflicts, "fields two laptops changed differently, for a person to decide")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -98,7 +101,10 @@ def _import_all(ctx: Context, source: Path) -> int:
             failed += 1
             ctx.say(f"{path.name}: not applied: {exc}")
             continue
-        if done.status in ("applied", "parked"):
+        if done.status == "refused":
+            failed += 1
+            ctx.say(f"{path.name}: refused (kept, not applied): {done.note}")
+        elif done.status in ("applied", "parked"):
             detail = f"{done.new} new of {done.ops} changes" if done.status == "applied" else done.note
             ctx.say(f"{path.name}: {done.status}: {detail}")
     return 1 if failed else 0
@@ -115,6 +121,16 @@ def _folder(args: argparse.Namespace, ctx: Context) -> int:
         done = export_bundle(session, folder)
     ctx.say(f"wrote {done.path} ({done.ops} changes)" if done.path else "nothing new to send")
     return code
+
+
+def _fieldcopy(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_fieldcopy import make_field_copy
+
+    with ctx.db.unit_of_work() as session:
+        done = make_field_copy(session, ctx.db.engine, args.employee_id, args.out)
+    ctx.say(f"wrote {done.path}: field copy for {done.sp_name} (replica {done.replica})")
+    ctx.say("The SP opens it with MentorDesk and exchanges bundles through the shared folder (`sync folder`).")
+    return 0
 
 
 def _conflicts(args: argparse.Namespace, ctx: Context) -> int:

@@ -43,6 +43,9 @@ class SyncReplica(Base):
     # Self row: per origin replica, the highest seq already written to this replica's outbox.
     exported: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)
     last_exchange_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A partner that is a supervising practitioner's field copy: the educator it may write for
+    # (its candidates' CAP records, its own logs). None: a full member (the coordinator's laptops).
+    acting_for: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 

@@ -32,6 +32,7 @@ from app.models.sync import SyncBundle, SyncOp, SyncReplica
 from app.services.sync_capture import ROW, synced_tables
 from app.services.sync_identity import SyncError, require_self
 from app.services.sync_merge import apply_ops, received
+from app.services.sync_owners import refused
 
 MAGIC = b"MENTORDESK-SYNC 1\n"
 FORMAT = 1
@@ -227,7 +228,7 @@ def parse_ops(lines: bytes) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class Imported:
     path: Path
-    status: str  # applied, duplicate, parked, not-for-us, own
+    status: str  # applied, duplicate, parked, refused, not-for-us, own
     ops: int = 0  # operations in the bundle
     new: int = 0  # operations this database did not have
     sender: str = ""
@@ -255,7 +256,14 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
         session.add(SyncBundle(id=bundle_id, sender=sender, status="parked", ops=decoded.manifest["ops"],
                                schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
         return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
-    new = apply_ops(session, parse_ops(decoded.lines))
+    ops = parse_ops(decoded.lines)
+    problems = refused(session, partner, ops)
+    if problems:
+        note = "changes records its sender may not change: " + "; ".join(problems)
+        session.add(SyncBundle(id=bundle_id, sender=sender, status="refused", ops=decoded.manifest["ops"],
+                               schema=decoded.manifest["schema"], path=str(path), note=note, data=raw))
+        return Imported(path, "refused", decoded.manifest["ops"], 0, sender, note)
+    new = apply_ops(session, ops)
     partner.knows = decoded.manifest.get("received") or {}
     session.add(SyncBundle(id=bundle_id, sender=sender, status="applied", ops=decoded.manifest["ops"],
                            schema=decoded.manifest["schema"], path=str(path)))

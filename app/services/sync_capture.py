@@ -206,6 +206,30 @@ def _capture(session: Session, _context: Any) -> None:
         _refresh_conflicts(session, changed)
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _capture_bulk_insert(state: Any) -> None:
+    """ORM bulk INSERTs (`session.execute(insert(Model), rows)`, e.g. the demo's time logs) bypass
+    the flush: record one row operation per row here, in the same transaction."""
+    if not state.is_insert or state.session.info.get(APPLYING) or state.bind_mapper is None:
+        return
+    table = table_of(state.bind_mapper.class_)
+    params = state.parameters
+    if table is None or not params:
+        return
+    w = writer(state.session)
+    if w is None:
+        return
+    rows = params if isinstance(params, list) else [params]
+    if any("id" not in row for row in rows):
+        raise TypeError(f"bulk insert into {table.name} must give every row its id while sync is set up")
+    write_ops(state.session, [op_row(w, table.name, row["id"], ROW, _encode_given(table, row), None) for row in rows])
+    w.save(state.session)
+
+
+def _encode_given(table: SyncedTable, row: dict[str, Any]) -> dict[str, Any]:
+    return {col: enc(row[key]) for col, (key, enc, _dec) in table.columns.items() if key in row}
+
+
 def _with_tables(objs: Iterable[Any]) -> Iterable[tuple[Any, SyncedTable]]:
     for obj in objs:
         table = table_of(type(obj))

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("knows", sa.JSON(), nullable=True),
         sa.Column("exported", sa.JSON(), nullable=True),
         _moment("last_exchange_at", True),
+        sa.Column("acting_for", sa.Uuid(), nullable=True),
         _moment("created_at", False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_replica")),
     )

@@ -1,0 +1,80 @@
+"""Field copies: the coordinator hands a supervising practitioner one database file to work in
+offline. The copy is a new replica with its own keys, acting for that SP (so the coordinator's
+laptop accepts from it only that SP's candidates' CAP records and own logs); it carries the
+district's group key, so bundles flow both ways from the first day.
+
+Not yet done: data minimization (the copy holds the whole district, not only the SP's
+candidates and placements); see the issue note.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import Educator
+from app.models.sync import SyncReplica
+from app.services.sync_identity import SyncError, require_self
+from app.services.sync_merge import received
+
+
+@dataclass(frozen=True)
+class FieldCopy:
+    path: Path
+    replica: str
+    sp_name: str
+
+
+def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str | Path) -> FieldCopy:
+    """Write the field copy for the SP with this employee id to `out` (a new file) and record the
+    copy as a partner acting for that SP. The copy holds what is committed in this database."""
+    from nacl.public import PrivateKey
+    from nacl.signing import SigningKey
+
+    out = Path(out)
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        raise SyncError("Field copies are made from a database file (SQLite), not a server.")
+    if out.exists():
+        raise SyncError(f"{out} already exists; choose a new file name.")
+    sp = session.scalars(select(Educator).where(Educator.employee_id == employee_id)).first()
+    if sp is None:
+        raise SyncError(f"No educator with employee id {employee_id}.")
+    me = require_self(session)
+    sign, box = SigningKey.generate(), PrivateKey.generate()
+    replica = uuid.uuid4().hex
+    have = received(session)
+    session.add(SyncReplica(id=replica, name=f"{sp.full_name} (field copy)", is_self=False,
+                            sign_key=sign.verify_key.encode().hex(), box_key=box.public_key.encode().hex(),
+                            next_seq=0, hlc_wall=0, hlc_counter=0, knows=have, acting_for=sp.id))
+    tmp = out.with_name(f".{out.name}.{replica[:8]}.tmp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(engine.url.database)) as source, closing(sqlite3.connect(tmp)) as target:
+        source.backup(target)
+    try:
+        _become_field_copy(tmp, me, replica, sp, sign, box, have)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return FieldCopy(out, replica, sp.full_name)
+
+
+def _become_field_copy(path: Path, me: SyncReplica, replica: str, sp: Educator, sign, box, have: dict) -> None:  # type: ignore[no-untyped-def]
+    """In the copy: the coordinator's row becomes a partner (no secrets), the SP's replica is self."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE sync_replica SET is_self = 0, sign_secret = NULL, box_secret = NULL, group_key = NULL,"
+                     " knows = ?, exported = NULL WHERE id = ?", (json.dumps(have), me.id))
+        conn.execute(
+            "INSERT INTO sync_replica (id, name, is_self, sign_key, box_key, sign_secret, box_secret, group_key,"
+            " next_seq, hlc_wall, hlc_counter, knows, exported, acting_for, created_at)"
+            " VALUES (?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?, ?, datetime('now'))",
+            (replica, f"{sp.full_name} (field copy)", sign.verify_key.encode().hex(), box.public_key.encode().hex(),
+             sign.encode().hex(), box.encode().hex(), me.group_key, me.hlc_wall, me.hlc_counter,
+             json.dumps(have), sp.id.hex))
+        conn.execute("DELETE FROM sync_bundle")

@@ -1,0 +1,72 @@
+"""Who may write what: a supervising practitioner's field copy may change only its candidates' CAP
+records and its own logs. The coordinator's laptops (partners with no `acting_for`) may write all.
+
+Checked before a bundle is applied; a bundle that reaches beyond its sender's records is refused
+whole and kept (status "refused"), so nothing is lost and the coordinator can look at it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.sync import SyncReplica
+from app.services.sync_capture import ROW, synced_tables
+
+# Table -> (column naming the owner's record, how to reach the SP from it)
+BY_PLACEMENT = ("cap_step", "cap_observation", "cap_evidence", "cap_rating", "cap_hours", "cap_survey")
+BY_MENTOR = ("time_log", "time_log_group")
+
+
+def refused(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -> list[str]:
+    """Why some of these operations may not come from this partner (empty: all allowed)."""
+    if partner.acting_for is None:
+        return []
+    from app.services.sync_merge import _new_only
+
+    educator = partner.acting_for
+    problems = []
+    for op in ops:
+        if op["replica"] == partner.id and _owner(session, op, ops) != educator:
+            problems.append(f"{op['table_name']} {op['row_id']} ({op['column']}) is not {partner.name}'s record")
+    relayed = _new_only(session, [op for op in ops if op["replica"] != partner.id])
+    if relayed:  # a field copy cannot vouch for other laptops' changes this laptop has not seen
+        problems.append(f"{len(relayed)} changes made on other laptops that this laptop has not received from them")
+    return problems[:20]
+
+
+def _owner(session: Session, op: dict[str, Any], ops: list[dict[str, Any]]) -> uuid.UUID | None:
+    table = op["table_name"]
+    if table in BY_MENTOR:
+        return _as_uuid(_field(session, op, ops, "mentor_id"))
+    if table in BY_PLACEMENT and "cap_placement" in synced_tables():
+        placement = _as_uuid(_field(session, op, ops, "placement_id"))
+        return _placement_sp(session, placement) if placement else None
+    return None
+
+
+def _field(session: Session, op: dict[str, Any], ops: list[dict[str, Any]], column: str) -> Any:
+    """The owner column of the op's row: set by this op, by the bundle's insert of the row, or stored."""
+    if op["column"] == column:
+        return op["value"]
+    if op["column"] == ROW:
+        return op["value"].get(column)
+    for other in ops:
+        if other["row_id"] == op["row_id"] and other["column"] == ROW:
+            return other["value"].get(column)
+    table = synced_tables()[op["table_name"]].cls.__table__
+    return session.connection().execute(select(table.c[column]).where(table.c.id == op["row_id"])).scalar()
+
+
+def _placement_sp(session: Session, placement_id: uuid.UUID) -> uuid.UUID | None:
+    table = synced_tables()["cap_placement"].cls.__table__
+    return session.connection().execute(select(table.c.sp_id).where(table.c.id == placement_id)).scalar()
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(str(value))

@@ -1,0 +1,111 @@
+"""Field copies and ownership: an SP works offline in a field copy; their CAP records reach the
+coordinator; a bundle from their copy cannot change another SP's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import Educator, SchoolYear, derived_id
+from app.models.cap import CapCandidate, CapObservation, CapOrganization, CapPlacement
+from app.services import sync_bundles, sync_fieldcopy, sync_identity
+from tests.test_sync_support import Replica
+
+
+def _district(replica: Replica) -> dict[str, object]:
+    """Two SPs, each with a placed candidate."""
+    ids: dict[str, object] = {}
+    with replica.db.unit_of_work() as session:
+        year = SchoolYear(label="2026-2027", window_start=dt.date(2026, 7, 1), window_end=dt.date(2027, 6, 30),
+                          first_day=dt.date(2026, 9, 2), last_day=dt.date(2027, 6, 18))
+        org = CapOrganization(name="State University")
+        session.add_all([year, org])
+        for employee_id in ("SP1", "SP2"):
+            sp = Educator(id=derived_id("educator", employee_id), employee_id=employee_id,
+                          first_name=f"Sam{employee_id}", last_name="Practitioner")
+            candidate = CapCandidate(organization=org, first_name="Casey", last_name=employee_id,
+                                     program="Elementary", license_field="Elementary", license_grades="1-6",
+                                     practicum_start=dt.date(2027, 1, 10), practicum_end=dt.date(2027, 5, 1))
+            placement = CapPlacement(candidate=candidate, school_year=year, sp=sp, ps_name="Dr. Park",
+                                     start_date=dt.date(2027, 1, 10), end_date=dt.date(2027, 5, 1), edition="2024")
+            session.add_all([sp, candidate, placement])
+            session.flush()
+            ids[employee_id] = placement.id
+    return ids
+
+
+def _observe(db: Database, placement_id) -> object:  # type: ignore[no-untyped-def]
+    with db.unit_of_work() as session:
+        obs = CapObservation(placement_id=placement_id, kind="announced", observer="sp",
+                             observed_on=dt.date(2027, 2, 3), minutes=45, reinforcement="clear routines")
+        session.add(obs)
+        session.flush()
+        return obs.id
+
+
+@pytest.fixture
+def coordinator(tmp_path: Path, migrated_template: Path):
+    replica = Replica(tmp_path, "coordinator", 0, migrated_template)
+    yield replica
+    replica.close()
+
+
+def test_an_sp_works_in_a_field_copy_and_the_coordinator_sees_the_observations(tmp_path, coordinator):
+    placements = _district(coordinator)
+    copy_path = tmp_path / "usb" / "sam-sp1.sqlite3"
+    with coordinator.db.unit_of_work() as session:
+        made = sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    field = Database.open(str(copy_path))
+    try:
+        obs = _observe(field, placements["SP1"])
+        with field.unit_of_work() as session:
+            bundle = sync_bundles.export_bundle(session, tmp_path / "shared")
+        assert bundle.ops == 1  # only what the SP did, not the district the copy came with
+        result = coordinator.import_(bundle.path)
+        assert (result.status, result.new, result.sender) == ("applied", 1, made.replica)
+        with coordinator.db.read() as session:
+            row = session.scalars(select(CapObservation)).one()
+            assert (row.id, row.minutes, row.reinforcement) == (obs, 45, "clear routines")
+        with field.unit_of_work() as session:  # the copy signs as itself, not as the coordinator
+            assert sync_identity.require_self(session).id == made.replica
+    finally:
+        field.dispose()
+
+
+def test_an_sp_bundle_cannot_change_another_sps_records(tmp_path, coordinator):
+    placements = _district(coordinator)
+    copy_path = tmp_path / "sam-sp1.sqlite3"
+    with coordinator.db.unit_of_work() as session:
+        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    field = Database.open(str(copy_path))
+    try:
+        _observe(field, placements["SP2"])  # not SP1's candidate
+        with field.unit_of_work() as session:
+            bundle = sync_bundles.export_bundle(session, tmp_path / "shared").path
+        result = coordinator.import_(bundle)
+        assert result.status == "refused"
+        assert "cap_observation" in result.note and "is not SamSP1 Practitioner (field copy)'s record" in result.note
+        with coordinator.db.read() as session:
+            assert session.scalars(select(CapObservation)).all() == []
+            assert sync_bundles.parked_count(session) == 0
+        assert coordinator.import_(bundle).status == "duplicate"  # kept once, never applied
+    finally:
+        field.dispose()
+
+
+def test_fieldcopy_command_writes_a_new_file_and_never_overwrites(tmp_path, coordinator, capsys):
+    from app.cli import main
+
+    _district(coordinator)
+    coordinator.close()
+    out = tmp_path / "copy.sqlite3"
+    db = str(tmp_path / "coordinator.sqlite3")
+    assert main(["fieldcopy", "--for", "SP2", "--out", str(out), "--db", db]) == 0
+    assert "field copy for SamSP2 Practitioner" in capsys.readouterr().out
+    assert main(["fieldcopy", "--for", "SP2", "--out", str(out), "--db", db]) == 1
+    assert "already exists" in capsys.readouterr().err
+    coordinator.db = Database.open(db)
