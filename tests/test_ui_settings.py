@@ -104,3 +104,11 @@ def test_json_settings_are_edited_as_text(page, database):
     with database.read() as s:
         assert settings.get(s, key) == {"subject": 3}
     assert page.editors[key].text() == '{"subject": 3}'
+
+
+def test_matching_weights_are_checked_by_the_matcher_rules(page, database):
+    page.editors["match_weights"].setText('{"subjct": 3}')
+    page.save_settings()
+    assert "unknown criteria subjct" in page.errors["match_weights"].text()
+    with database.read() as s:
+        assert settings.get(s, "match_weights") in (None, {})

@@ -44,10 +44,10 @@ def _problem(key: str, value: Any) -> str | None:
     spec = settings.SPECS[key]
     if is_structured(key):
         try:
-            _parse(key, value)
+            parsed = _parse(key, value)
         except ValueError as exc:
             return str(exc)
-        return None
+        return _STRUCTURED_CHECKS[key](parsed) if key in _STRUCTURED_CHECKS else None
     if isinstance(spec.default, bool):
         return None if isinstance(value, bool) else "must be on or off"
     if isinstance(spec.default, int):
@@ -63,6 +63,16 @@ def _problem(key: str, value: Any) -> str | None:
     if key == "time_zone":
         return _time_zone_problem(text)
     return None
+
+
+def _weights_problem(value: Any) -> str | None:
+    from app.services.matching import weights_problem
+
+    return weights_problem(value)
+
+
+# Settings whose JSON has rules of its own, checked by the service that owns them.
+_STRUCTURED_CHECKS = {"match_weights": _weights_problem}
 
 
 def _time_zone_problem(name: str) -> str | None:
