@@ -574,6 +574,35 @@ def record_attendance(session: Session, event_id: uuid.UUID, local_date: dt.date
     return sum(marks.values())
 
 
+def record_attendance_many(session: Session, event_id: uuid.UUID,
+                           marks: dict[dt.date, tuple[Iterable[uuid.UUID], Iterable[uuid.UUID]]]) -> int:
+    """Attendance for many occurrences of one event at once (imports, the demo): local date ->
+    (present, absent) educator or attendee ids. Returns how many were recorded present."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise ValidationError([FieldProblem("event", str(event_id), "no such event")])
+    attendees = list(session.scalars(select(EventAttendee).where(EventAttendee.event_id == event_id)))
+    by_key = {a.id: a for a in attendees} | {a.educator_id: a for a in attendees if a.educator_id}
+    existing = {(r.attendee_id, r.occurrence_date): r for r in session.scalars(
+        select(EventAttendance).where(EventAttendance.event_id == event_id))}
+    count = 0
+    for day, (present, absent) in marks.items():
+        flags = {by_key[k].id: True for k in present if k in by_key}
+        flags.update({by_key[k].id: False for k in absent if k in by_key})
+        for attendee_id, here in flags.items():
+            row = existing.get((attendee_id, day))
+            if row is None:
+                session.add(EventAttendance(event_id=event_id, attendee_id=attendee_id, occurrence_date=day,
+                                            present=here))
+            elif row.present != here:
+                row.present = here
+            count += here
+    if marks and event.recurrence is None and event.status == "scheduled":
+        event.status = "held"
+    session.flush()
+    return count
+
+
 def attendance(session: Session, event_id: uuid.UUID, local_date: dt.date) -> dict[uuid.UUID, bool]:
     """attendee row id -> present, for one occurrence (empty when not taken)."""
     return {r.attendee_id: r.present for r in session.scalars(

@@ -30,6 +30,43 @@ BELLS = {
 }
 
 
+def _occurrences(session: Session, event_id) -> list:  # type: ignore[no-untyped-def]
+    from app.models.scheduling import Event
+
+    event = session.get(Event, event_id)
+    tz = scheduling.zone(session)
+    return [moment.date() for moment in scheduling.local_starts(event.starts_at, event.recurrence,
+                                                                event.repeat_until, event.exdates or (), tz)]
+
+
+def _write_attendance(session: Session, pending: dict) -> int:  # type: ignore[type-arg]
+    """The demo's attendance in one pass (new events only: one read of their attendees, one flush);
+    single events with attendance become held, as record_attendance does."""
+    from app.models.scheduling import Event, EventAttendance, EventAttendee
+
+    session.flush()
+    attendee_of: dict[tuple, object] = {}
+    ids = list(pending)
+    for start in range(0, len(ids), 500):
+        for row in session.execute(select(EventAttendee.id, EventAttendee.event_id, EventAttendee.educator_id)
+                                   .where(EventAttendee.event_id.in_(ids[start:start + 500]))):
+            attendee_of[(row.event_id, row.educator_id)] = row.id
+        for event in session.scalars(select(Event).where(Event.id.in_(ids[start:start + 500]))):
+            if event.recurrence is None and event.status == "scheduled":
+                event.status = "held"
+    rows, present = [], 0
+    for event_id, marks in pending.items():
+        for day, (here, absent) in marks.items():
+            for educator_id, flag in [(p, True) for p in here] + [(p, False) for p in absent]:
+                attendee_id = attendee_of.get((event_id, educator_id))
+                if attendee_id is not None:
+                    rows.append(EventAttendance(event_id=event_id, attendee_id=attendee_id, occurrence_date=day,
+                                                present=flag))
+                    present += flag
+    session.add_all(rows)
+    return present
+
+
 def _weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
@@ -56,13 +93,14 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
         events += 1
         return scheduling.save_event(session, year.label, data, allow_conflicts=True, detect=False).event_id
 
+    pending: dict[object, dict[dt.date, tuple[list, list]]] = {}
+
     def attend(event_id, day: dt.date, people: list, absent_rate: float) -> None:  # type: ignore[no-untyped-def]
-        nonlocal attendance
         if day > today:
             return
         here = [p for p in people if rng.random() >= absent_rate]
-        attendance += scheduling.record_attendance(session, event_id, day, here,
-                                                   absent=[p for p in people if p not in here])
+        absent = set(people) - set(here)
+        pending.setdefault(event_id, {})[day] = (here, [p for p in people if p in absent])
 
     # Orientation for beginning and incoming educators, the week before school; a make-up in October.
     on_time = [e for e, _ in enrolled if not (e.hire_date and e.hire_date > year.first_day)]
@@ -102,9 +140,8 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
                                  dt.datetime.combine(monthly_day, T(14, 45)), 45, school_id=educator.school_id,
                                  mentee_id=educator.id, educator_ids=people, recurrence="monthly",
                                  repeat_until=year.last_day - dt.timedelta(days=14)))
-        info = scheduling.get_event(session, series)
-        for occ in scheduling.occurrences_of(info, scheduling.zone(session)):
-            attend(series, occ.date, people, 0.1)
+        for day in _occurrences(session, series):
+            attend(series, day, people, 0.1)
 
     # Peer groups: every two weeks after school, per school with beginning educators.
     by_school: dict[object, list[Educator]] = {}
@@ -118,14 +155,13 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
                                    dt.datetime.combine(day, T(15, 30)), 45, school_id=school_id,
                                    location="Library", educator_ids=[e.id for e in people], recurrence="biweekly",
                                    repeat_until=year.last_day - dt.timedelta(days=7)))
-        info = scheduling.get_event(session, event_id)
-        occurrences = scheduling.occurrences_of(info, scheduling.zone(session))
-        skip = [o.date for o in occurrences if o.date.month == 12 and o.date.day >= 20]  # winter break
+        occurrences = _occurrences(session, event_id)
+        skip = [d for d in occurrences if d.month == 12 and d.day >= 20]  # winter break
         for day in skip:
             scheduling.skip_occurrence(session, event_id, day)
-        for occ in occurrences:
-            if occ.date not in skip:
-                attend(event_id, occ.date, [e.id for e in people], 0.15)
+        for day in occurrences:
+            if day not in skip:
+                attend(event_id, day, [e.id for e in people], 0.15)
 
     # Mentor training: a district forum for the mentors, monthly on a Thursday.
     mentor_ids = sorted(set(mentors.values()), key=str)
@@ -134,8 +170,8 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
         event_id = save(EventInput("mentor_training", "Mentor forum", dt.datetime.combine(day, T(15, 45)), 90,
                                    location="District office, room 101", educator_ids=mentor_ids,
                                    recurrence="monthly", repeat_until=year.last_day))
-        info = scheduling.get_event(session, event_id)
-        for occ in scheduling.occurrences_of(info, scheduling.zone(session)):
-            attend(event_id, occ.date, mentor_ids, 0.2)
+        for day in _occurrences(session, event_id):
+            attend(event_id, day, mentor_ids, 0.2)
+    attendance = _write_attendance(session, pending)
     session.flush()
     demo.counts.update(support_team_members=team_members, events=events, attendance=attendance)

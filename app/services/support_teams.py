@@ -135,7 +135,6 @@ def add_member(session: Session, year_label: str, mentee_id: uuid.UUID, role: st
     row = SupportTeamMember(id=row_id, mentee_id=mentee_id, school_year_id=year.id, member_id=member_id,
                             outside_name=outside_name, role=role, from_assignment=from_assignment)
     session.add(row)
-    session.flush()
     return row.id
 
 
