@@ -341,3 +341,45 @@ def test_state_report_item_a_from_held_events(session, district, tmp_path):
     rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
     assert ["teachers", "activities:orientation", "1"] in rows
     assert ["teachers", "activities:mentor_training", "2"] in rows
+
+
+def test_record_attendance_many(session, district):
+    series = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Peer group", dt.datetime(2026, 9, 1, 15, 15), 45,
+        educator_ids=[district.beginner.id, district.late.id], recurrence="weekly",
+        repeat_until=dt.date(2026, 9, 15))).event_id
+    present = scheduling.record_attendance_many(session, series, {
+        dt.date(2026, 9, 1): ([district.beginner.id], [district.late.id]),
+        dt.date(2026, 9, 8): ([district.beginner.id, district.late.id], []),
+    })
+    assert present == 3
+    held = scheduling.held_occurrences(session, district.year, today=dt.date(2026, 12, 1))
+    assert [(h.date, len(h.present)) for h in held] == [(dt.date(2026, 9, 1), 1), (dt.date(2026, 9, 8), 2)]
+
+
+@pytest.mark.slow
+def test_demo_district_schedule(database, tmp_path):
+    """The demo gives a coordinator something real: teams from the assignments, orientation,
+    meetings and peer groups with attendance, cards, and a calendar file that parses."""
+    import icalendar
+
+    from app.models import Assignment
+    from app.services.demo import build_demo
+    from app.services.ics_export import export_ics
+
+    with database.unit_of_work() as s:
+        build_demo(s, size="small", seed=3, year_label=YEAR)
+    with database.read() as s:
+        from sqlalchemy import select
+
+        teams = support_teams.teams(s, YEAR)
+        for a in s.scalars(select(Assignment).where(Assignment.end_date.is_(None))):
+            assert a.mentor_id in {m.member_id for m in teams[a.mentee_id] if m.role == "mentor"}
+        kinds = {e.kind for e in scheduling.list_events(s, YEAR)}
+        assert {"orientation", "support_team", "peer_group", "mentor_training"} <= kinds
+        activities = {a["type"] for a in scheduling.program_activities(s, YEAR, today=dt.date(2027, 6, 30))}
+        assert {"orientation", "support_team", "peer_group", "mentor_training"} <= activities
+        path, count = export_ics(s, YEAR, tmp_path / "demo.ics")
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    assert len(cal.walk("VEVENT")) == count > 5 and len(cal.walk("VTIMEZONE")) == 1
+    assert any("rrule" in e for e in cal.walk("VEVENT"))
