@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,9 @@ def export_bundle(session: Session, to: str | Path, for_replica: str | None = No
     write_atomically(path, raw)
     session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
                            ops=len(ops), schema=_schema(), path=str(path)))
-    if recipient is None:
-        me.exported = {**since, **_top_seqs(ops)}
+    if recipient is None:  # up to the first gap only: ops received out of order are sent again later
+        have = received(session)
+        me.exported = {**since, **{r: max(since.get(r, 0), min(top, have.get(r, 0))) for r, top in _top_seqs(ops).items()}}
     return Exported(path, len(ops), len(raw))
 
 
@@ -212,13 +214,19 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
     return Decoded(header, manifest, lines)
 
 
-def parse_ops(lines: bytes) -> list[dict[str, Any]]:
+# Per schema revision, a function that brings an operation written by that (older) schema up to
+# this one, e.g. a renamed column. Migrations only add columns, so none is needed yet.
+UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def parse_ops(lines: bytes, schema: str | None = None) -> list[dict[str, Any]]:
+    upgrade = UPGRADES.get(schema or "")
     ops = []
     for line in lines.splitlines():
         if line:
             op = dict(zip(OP_FIELDS, json.loads(line)))
             op["row_id"] = uuid.UUID(op["row_id"])
-            ops.append(op)
+            ops.append(upgrade(op) if upgrade else op)
     return ops
 
 
@@ -256,7 +264,7 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
         session.add(SyncBundle(id=bundle_id, sender=sender, status="parked", ops=decoded.manifest["ops"],
                                schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
         return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
-    ops = parse_ops(decoded.lines)
+    ops = parse_ops(decoded.lines, decoded.manifest.get("schema"))
     problems = refused(session, partner, ops)
     if problems:
         note = "changes records its sender may not change: " + "; ".join(problems)
@@ -295,7 +303,7 @@ def newer_schema_problem(manifest: dict[str, Any], lines: bytes) -> str | None:
     if manifest.get("schema") and manifest["schema"] not in known_revisions():
         return f"made by a newer MentorDesk (schema {manifest['schema']}); update MentorDesk to apply it"
     tables = synced_tables()
-    for op in parse_ops(lines):
+    for op in parse_ops(lines, manifest.get("schema")):
         table = tables.get(op["table_name"])
         columns = op["value"].keys() if op["column"] == ROW else [op["column"]]
         if table is None or any(c not in table.columns for c in columns):
@@ -312,7 +320,12 @@ def retry_parked(session: Session) -> list[Imported]:
         decoded = decode_bundle(raw, me)
         if decoded is None or newer_schema_problem(decoded.manifest, decoded.lines):
             continue
-        new = apply_ops(session, parse_ops(decoded.lines))
+        ops = parse_ops(decoded.lines, decoded.manifest.get("schema"))
+        problems = refused(session, _remember_partner(session, decoded), ops)
+        if problems:
+            bundle.status, bundle.note = "refused", "changes records its sender may not change: " + "; ".join(problems)
+            continue
+        new = apply_ops(session, ops)
         bundle.status, bundle.data, bundle.note = "applied", None, None
         out.append(Imported(Path(bundle.path or ""), "applied", bundle.ops, new, bundle.sender))
     return out

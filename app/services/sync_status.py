@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models.sync import SyncConflict, SyncOp, SyncPending, SyncReplica
+from app.models.sync import SyncBundle, SyncConflict, SyncOp, SyncPending, SyncReplica
 from app.services.sync_bundles import parked_count
 from app.services.sync_identity import self_replica
 
@@ -31,6 +31,7 @@ class Status:
     partners: tuple[Partner, ...] = ()
     conflicts: int = 0
     parked: int = 0
+    refused: int = 0
     pending: int = 0
 
     def lines(self) -> list[str]:
@@ -46,6 +47,8 @@ class Status:
         out.append(f"conflicts: {self.conflicts}" + (" (run `mentordesk conflicts`)" if self.conflicts else ""))
         if self.parked:
             out.append(f"parked bundles: {self.parked} from a newer MentorDesk; update this app to apply them")
+        if self.refused:
+            out.append(f"refused bundles: {self.refused} changed records their sender may not change (kept, not applied)")
         if self.pending:
             out.append(f"waiting records: {self.pending} (their parent records have not arrived yet)")
         return out
@@ -67,5 +70,6 @@ def status(session: Session) -> Status:
         partners=partners,
         conflicts=count(select(func.count()).select_from(SyncConflict)),
         parked=parked_count(session),
+        refused=count(select(func.count()).select_from(SyncBundle).where(SyncBundle.status == "refused")),
         pending=count(select(func.count()).select_from(SyncPending)),
     )
