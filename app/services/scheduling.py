@@ -430,7 +430,7 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
                detect: bool = True) -> SaveResult:
     """Create or update an event. Raises SchedulingConflict naming who is double-booked with what,
     unless allow_conflicts (then the conflicts come back with the result). `detect=False` (bulk
-    loads such as the demo) skips the check."""
+    loads such as the demo) skips the check and the flush."""
     from app.services.errors import StaleRecordError
 
     year, _ = ensure_year(session, year_label)
@@ -467,14 +467,15 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
     event.exdates = sorted(set(data.exdates))
     if data.notes is not None:
         event.notes = data.notes
-    _set_attendees(session, event, list(dict.fromkeys(data.educator_ids)), list(data.outsiders))
-    session.flush()
+    _set_attendees(session, event, list(dict.fromkeys(data.educator_ids)), list(data.outsiders), new=event_id is None)
+    if detect:  # bulk loads (detect=False) leave the flush to the caller
+        session.flush()
     return SaveResult(event.id, tuple(conflicts))
 
 
 def _set_attendees(session: Session, event: Event, educator_ids: list[uuid.UUID],
-                   outsiders: list[tuple[str, str | None]]) -> None:
-    current = list(session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id)))
+                   outsiders: list[tuple[str, str | None]], *, new: bool = False) -> None:
+    current = [] if new else list(session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id)))
     keep_educators = set(educator_ids)
     keep_outside = {(n.strip(), (m or "").strip() or None) for n, m in outsiders}
     seen_e, seen_o = set(), set()

@@ -30,11 +30,10 @@ BELLS = {
 }
 
 
-def _occurrences(session: Session, event_id) -> list:  # type: ignore[no-untyped-def]
+def _occurrences(session: Session, event_id, tz) -> list:  # type: ignore[no-untyped-def]
     from app.models.scheduling import Event
 
     event = session.get(Event, event_id)
-    tz = scheduling.zone(session)
     return [moment.date() for moment in scheduling.local_starts(event.starts_at, event.recurrence,
                                                                 event.repeat_until, event.exdates or (), tz)]
 
@@ -75,6 +74,7 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
     year = find_year(session, demo.year_label)
     rng = demo.rng
     today = dt.date.today()
+    tz = scheduling.zone(session)
     schools = list(session.scalars(select(School).order_by(School.name)))
     for school in schools:
         scheduling.set_bell_schedule(session, school.id, BELLS.get(school.level or "", BELLS["Elementary"]))
@@ -140,7 +140,7 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
                                  dt.datetime.combine(monthly_day, T(14, 45)), 45, school_id=educator.school_id,
                                  mentee_id=educator.id, educator_ids=people, recurrence="monthly",
                                  repeat_until=year.last_day - dt.timedelta(days=14)))
-        for day in _occurrences(session, series):
+        for day in _occurrences(session, series, tz):
             attend(series, day, people, 0.1)
 
     # Peer groups: every two weeks after school, per school with beginning educators.
@@ -155,7 +155,7 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
                                    dt.datetime.combine(day, T(15, 30)), 45, school_id=school_id,
                                    location="Library", educator_ids=[e.id for e in people], recurrence="biweekly",
                                    repeat_until=year.last_day - dt.timedelta(days=7)))
-        occurrences = _occurrences(session, event_id)
+        occurrences = _occurrences(session, event_id, tz)
         skip = [d for d in occurrences if d.month == 12 and d.day >= 20]  # winter break
         for day in skip:
             scheduling.skip_occurrence(session, event_id, day)
@@ -170,7 +170,7 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
         event_id = save(EventInput("mentor_training", "Mentor forum", dt.datetime.combine(day, T(15, 45)), 90,
                                    location="District office, room 101", educator_ids=mentor_ids,
                                    recurrence="monthly", repeat_until=year.last_day))
-        for day in _occurrences(session, event_id):
+        for day in _occurrences(session, event_id, tz):
             attend(event_id, day, mentor_ids, 0.2)
     attendance = _write_attendance(session, pending)
     session.flush()

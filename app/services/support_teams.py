@@ -176,8 +176,12 @@ def fill_from_assignments(session: Session, year_label: str) -> int:
         select(EvaluatorLink).where(EvaluatorLink.school_year_id == year.id))}
     principals = _principals(session)
     existing: dict[uuid.UUID, list[SupportTeamMember]] = {}
-    for row in session.scalars(select(SupportTeamMember).where(SupportTeamMember.school_year_id == year.id)):
-        existing.setdefault(row.mentee_id, []).append(row)
+    every = {}  # including removed ones, by id: a member who comes back is revived, not duplicated
+    for row in session.scalars(select(SupportTeamMember).where(SupportTeamMember.school_year_id == year.id)
+                               .execution_options(include_deleted=True)):
+        every[row.id] = row
+        if row.deleted_at is None:
+            existing.setdefault(row.mentee_id, []).append(row)
     added = 0
     for mentee_id, mentee in sorted(enrolled.items(), key=lambda kv: kv[1].employee_id):
         rows = existing.get(mentee_id, [])
@@ -197,7 +201,13 @@ def fill_from_assignments(session: Session, year_label: str) -> int:
                 continue
             if role == "evaluator" and any(r.role == "evaluator" and r.deleted_at is None for r in rows):
                 continue  # the coordinator chose an evaluator already
-            add_member(session, year.label, mentee_id, role, member_id=member_id, from_assignment=True)
+            row_id = derived_id("support_team_member", f"{year.label}:{mentee_id}:{member_id}:{role}")
+            if row_id in every:
+                every[row_id].deleted_at = None
+                every[row_id].from_assignment = True
+            else:
+                session.add(SupportTeamMember(id=row_id, mentee_id=mentee_id, school_year_id=year.id,
+                                              member_id=member_id, role=role, from_assignment=True))
             added += 1
     session.flush()
     return added
