@@ -109,3 +109,31 @@ def test_fieldcopy_command_writes_a_new_file_and_never_overwrites(tmp_path, coor
     assert main(["fieldcopy", "--for", "SP2", "--out", str(out), "--db", db]) == 1
     assert "already exists" in capsys.readouterr().err
     coordinator.db = Database.open(db)
+
+
+def test_changes_relayed_by_a_field_copy_are_taken_from_their_author_only(tmp_path, coordinator):
+    placements = _district(coordinator)
+    copies = {}
+    for sp in ("SP1", "SP2"):
+        with coordinator.db.unit_of_work() as session:
+            sync_fieldcopy.make_field_copy(session, coordinator.db.engine, sp, tmp_path / f"{sp}.sqlite3")
+        copies[sp] = Database.open(str(tmp_path / f"{sp}.sqlite3"))
+    try:
+        shared = tmp_path / "shared"
+        _observe(copies["SP2"], placements["SP2"])
+        with copies["SP2"].unit_of_work() as session:
+            from_sp2 = sync_bundles.export_bundle(session, shared).path
+        with copies["SP1"].unit_of_work() as session:
+            sync_bundles.import_bundle(session, from_sp2)
+        _observe(copies["SP1"], placements["SP1"])
+        with copies["SP1"].unit_of_work() as session:
+            from_sp1 = sync_bundles.export_bundle(session, shared)
+        assert from_sp1.ops == 2  # its own observation and SP2's, relayed
+        first = coordinator.import_(from_sp1.path)
+        assert (first.status, first.new) == ("applied", 1)  # SP1 cannot vouch for SP2's change
+        assert coordinator.import_(from_sp2).new == 1
+        with coordinator.db.read() as session:
+            assert {o.placement_id for o in session.scalars(select(CapObservation))} == set(placements.values())
+    finally:
+        for db in copies.values():
+            db.dispose()

@@ -33,7 +33,7 @@ from app.models.sync import SyncBundle, SyncOp, SyncReplica
 from app.services.sync_capture import ROW, synced_tables
 from app.services.sync_identity import SyncError, require_self
 from app.services.sync_merge import apply_ops, received
-from app.services.sync_owners import refused
+from app.services.sync_owners import refused, vouched
 
 MAGIC = b"MENTORDESK-SYNC 1\n"
 FORMAT = 1
@@ -264,7 +264,7 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
         session.add(SyncBundle(id=bundle_id, sender=sender, status="parked", ops=decoded.manifest["ops"],
                                schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
         return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
-    ops = parse_ops(decoded.lines, decoded.manifest.get("schema"))
+    ops = vouched(session, partner, parse_ops(decoded.lines, decoded.manifest.get("schema")))
     problems = refused(session, partner, ops)
     if problems:
         note = "changes records its sender may not change: " + "; ".join(problems)
@@ -320,8 +320,9 @@ def retry_parked(session: Session) -> list[Imported]:
         decoded = decode_bundle(raw, me)
         if decoded is None or newer_schema_problem(decoded.manifest, decoded.lines):
             continue
-        ops = parse_ops(decoded.lines, decoded.manifest.get("schema"))
-        problems = refused(session, _remember_partner(session, decoded), ops)
+        partner = _remember_partner(session, decoded)
+        ops = vouched(session, partner, parse_ops(decoded.lines, decoded.manifest.get("schema")))
+        problems = refused(session, partner, ops)
         if problems:
             bundle.status, bundle.note = "refused", "changes records its sender may not change: " + "; ".join(problems)
             continue
