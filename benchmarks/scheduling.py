@@ -138,8 +138,15 @@ def _views() -> dict[str, float]:
         week_times.append(time.perf_counter() - started)
     figures = {"month_view_ms": round(statistics.median(times) * 1000, 1),
                "week_view_ms": round(statistics.median(week_times) * 1000, 1)}
-    week.deleteLater()
-    page.table.deleteLater()
+    import gc
+
+    import shiboken6
+
+    page.table.clear()
+    for widget in (week, page.table):
+        shiboken6.delete(widget)
+    del page, week, month, items
+    gc.collect()
     app.processEvents()
     return figures
 

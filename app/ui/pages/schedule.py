@@ -831,7 +831,7 @@ class SchedulePage(Page):
             if len(items) > 4:
                 lines.append(self.tr("+%n more", "", len(items) - 4))
             item = QTableWidgetItem("\n".join(lines))
-            item.setData(Qt.ItemDataRole.UserRole, day)
+            item.setData(Qt.ItemDataRole.UserRole, day.isoformat())
             item.setToolTip("\n".join(f"{o.kind_label}: {o.title}" for o in items))
             if day.month != self.anchor.month:
                 item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
@@ -841,7 +841,7 @@ class SchedulePage(Page):
     def _month_open(self, row: int, column: int) -> None:
         item = self.month.item(row, column)
         if item is not None:
-            day = item.data(Qt.ItemDataRole.UserRole)
+            day = dt.date.fromisoformat(item.data(Qt.ItemDataRole.UserRole))
             self.view.setCurrentIndex(0)
             self.go_to(day)
 
