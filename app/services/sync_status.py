@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.models.sync import SyncBundle, SyncConflict, SyncOp, SyncPending, SyncReplica
 from app.services.sync_bundles import parked_count
-from app.services.sync_identity import self_replica
+from app.services.sync_identity import self_replica, synced_folder_problem
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ class Status:
     parked: int = 0
     refused: int = 0
     pending: int = 0
+    location_problem: str | None = None  # the database sits in a cloud-synced folder
 
     def lines(self) -> list[str]:
+        warning = [f"warning: {self.location_problem}"] if self.location_problem else []
         if not self.set_up:
-            return ["sync is not set up: run `mentordesk sync setup --secret-file FILE`"]
+            return ["sync is not set up: run `mentordesk sync setup --secret-file FILE`", *warning]
         out = [f"this laptop: {self.name} (replica {self.id})",
                f"changes: {self.own_ops} made here, {self.all_ops} in all"]
         for p in self.partners:
@@ -44,6 +46,7 @@ class Status:
             out.append(f"partner: {p.name} ({p.id}) last bundle {when}, has {p.has_of_ours} of ours")
         if not self.partners:
             out.append("partners: none yet (import a bundle from another laptop)")
+        out += warning
         out.append(f"conflicts: {self.conflicts}" + (" (run `mentordesk conflicts`)" if self.conflicts else ""))
         if self.parked:
             out.append(f"parked bundles: {self.parked} from a newer MentorDesk; update this app to apply them")
@@ -56,8 +59,10 @@ class Status:
 
 def status(session: Session) -> Status:
     me = self_replica(session)
+    bind = session.get_bind()
+    problem = synced_folder_problem(bind.url.database) if bind.dialect.name == "sqlite" else None
     if me is None:
-        return Status(False)
+        return Status(False, location_problem=problem)
     count = lambda q: session.scalar(q) or 0  # noqa: E731
     partners = tuple(
         Partner(p.id, p.name, p.last_exchange_at, (p.knows or {}).get(me.id, 0))
@@ -72,4 +77,5 @@ def status(session: Session) -> Status:
         parked=parked_count(session),
         refused=count(select(func.count()).select_from(SyncBundle).where(SyncBundle.status == "refused")),
         pending=count(select(func.count()).select_from(SyncPending)),
+        location_problem=problem,
     )

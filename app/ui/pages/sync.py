@@ -120,6 +120,8 @@ class SyncPage(Page):
         status = data["status"]
         self.me = data["me"]
         self.identity.setText("<br>".join(status.lines()[:2]) if status.set_up else status.lines()[0])
+        if status.location_problem:
+            self.message.setText(status.location_problem)
         self.setup_button.setVisible(not status.set_up)
         self.sync_button.setEnabled(status.set_up)
         self.partners.setRowCount(len(status.partners))
