@@ -259,12 +259,13 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
     if sender == me.id:
         return Imported(path, "own", decoded.manifest["ops"], 0, sender)
     partner = _remember_partner(session, decoded)
-    problem = newer_schema_problem(decoded.manifest, decoded.lines)
+    ops = _ops_of(decoded)
+    problem = newer_schema_problem(decoded.manifest, ops)
     if problem:
         session.add(SyncBundle(id=bundle_id, sender=sender, status="parked", ops=decoded.manifest["ops"],
                                schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
         return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
-    ops = vouched(session, partner, parse_ops(decoded.lines, decoded.manifest.get("schema")))
+    ops = vouched(session, partner, ops or [])
     problems = refused(session, partner, ops)
     if problems:
         note = "changes records its sender may not change: " + "; ".join(problems)
@@ -294,8 +295,9 @@ def _remember_partner(session: Session, decoded: Decoded) -> SyncReplica:
     return partner
 
 
-def newer_schema_problem(manifest: dict[str, Any], lines: bytes) -> str | None:
-    """Why this bundle cannot be applied by this version of the app, or None."""
+def newer_schema_problem(manifest: dict[str, Any], ops: list[dict[str, Any]] | None) -> str | None:
+    """Why this bundle cannot be applied by this version of the app, or None. `ops`: its
+    operations (None when the manifest alone already says the bundle is too new)."""
     from app.db import known_revisions
 
     if manifest.get("format", FORMAT) > FORMAT:
@@ -303,12 +305,22 @@ def newer_schema_problem(manifest: dict[str, Any], lines: bytes) -> str | None:
     if manifest.get("schema") and manifest["schema"] not in known_revisions():
         return f"made by a newer MentorDesk (schema {manifest['schema']}); update MentorDesk to apply it"
     tables = synced_tables()
-    for op in parse_ops(lines, manifest.get("schema")):
+    for op in ops or ():
         table = tables.get(op["table_name"])
         columns = op["value"].keys() if op["column"] == ROW else [op["column"]]
         if table is None or any(c not in table.columns for c in columns):
             return f"names {op['table_name']}.{op['column']}, which this version does not have; update MentorDesk"
     return None
+
+
+def _ops_of(decoded: Decoded) -> list[dict[str, Any]] | None:
+    """The bundle's operations, or None when its format or schema is too new to read them."""
+    from app.db import known_revisions
+
+    m = decoded.manifest
+    if m.get("format", FORMAT) > FORMAT or (m.get("schema") and m["schema"] not in known_revisions()):
+        return None
+    return parse_ops(decoded.lines, m.get("schema"))
 
 
 def retry_parked(session: Session) -> list[Imported]:
@@ -318,10 +330,11 @@ def retry_parked(session: Session) -> list[Imported]:
         raw = bundle.data or b""
         me = require_self(session)
         decoded = decode_bundle(raw, me)
-        if decoded is None or newer_schema_problem(decoded.manifest, decoded.lines):
+        ops = _ops_of(decoded) if decoded is not None else None
+        if decoded is None or newer_schema_problem(decoded.manifest, ops):
             continue
         partner = _remember_partner(session, decoded)
-        ops = vouched(session, partner, parse_ops(decoded.lines, decoded.manifest.get("schema")))
+        ops = vouched(session, partner, ops or [])
         problems = refused(session, partner, ops)
         if problems:
             bundle.status, bundle.note = "refused", "changes records its sender may not change: " + "; ".join(problems)
