@@ -55,7 +55,7 @@ def grant_statements(metadata: MetaData) -> list[str]:
         writers = set(table.info.get("writers", ()))
         if personnel:
             writers.add("supervising_practitioner")
-        columns = ", ".join(_readable_columns(table))
+        columns = ", ".join(f'"{c}"' for c in _readable_columns(table))  # quoted: "column", "values" are reserved
         for role in APP_ROLES[1:]:
             if personnel and role != "supervising_practitioner":
                 continue
