@@ -18,6 +18,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
@@ -631,20 +632,26 @@ def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str]
     who was there; otherwise the invited attendees count."""
     tz = zone(session)
     today = today or dt.date.today()
-    query = select(Event).where(Event.school_year_id == year.id, Event.status != "cancelled")
+    # Plain columns, not model objects: a large district's year has thousands of events and
+    # hundreds of thousands of attendance marks, and the state report reads them all.
+    query = select(Event.id, Event.kind, Event.starts_at, Event.recurrence, Event.repeat_until, Event.exdates,
+                   Event.status, Event.mentee_id).where(Event.school_year_id == year.id, Event.status != "cancelled")
     if kinds:
         query = query.where(Event.kind.in_(list(kinds)))
-    events = list(session.scalars(query))
+    events = session.execute(query).all()
     if not events:
         return []
     ids = [e.id for e in events]
-    attendees: dict[uuid.UUID, list[EventAttendee]] = {}
+    attendees: dict[uuid.UUID, list[Any]] = {}
     marks: dict[tuple[uuid.UUID, dt.date], dict[uuid.UUID, bool]] = {}
     for chunk in _chunks(ids):
-        for a in session.scalars(select(EventAttendee).where(EventAttendee.event_id.in_(chunk))):
+        for a in session.execute(select(EventAttendee.id, EventAttendee.event_id, EventAttendee.educator_id)
+                                 .where(EventAttendee.event_id.in_(chunk))):
             attendees.setdefault(a.event_id, []).append(a)
-        for r in session.scalars(select(EventAttendance).where(EventAttendance.event_id.in_(chunk))):
-            marks.setdefault((r.event_id, r.occurrence_date), {})[r.attendee_id] = r.present
+        for event_id, day, attendee_id, present in session.execute(
+                select(EventAttendance.event_id, EventAttendance.occurrence_date, EventAttendance.attendee_id,
+                       EventAttendance.present).where(EventAttendance.event_id.in_(chunk))):
+            marks.setdefault((event_id, day), {})[attendee_id] = present
     out = []
     for event in events:
         people = attendees.get(event.id, [])
