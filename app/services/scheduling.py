@@ -625,6 +625,13 @@ class HeldOccurrence:
     outsiders: int  # named outsiders there
 
 
+def _raw(column: Any) -> Any:
+    """A key column as the database stores it (hex text on SQLite, the driver's value on a server)."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
+
+
 def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str] | None = None,
                      today: dt.date | None = None) -> list[HeldOccurrence]:
     """Occurrences that took place: attendance was taken with someone present, or (no attendance
@@ -633,33 +640,35 @@ def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str]
     tz = zone(session)
     today = today or dt.date.today()
     # Plain columns, not model objects: a large district's year has thousands of events and
-    # hundreds of thousands of attendance marks, and the state report reads them all.
-    query = select(Event.id, Event.kind, Event.starts_at, Event.recurrence, Event.repeat_until, Event.exdates,
-                   Event.status, Event.mentee_id).where(Event.school_year_id == year.id, Event.status != "cancelled")
+    # hundreds of thousands of attendance marks, and the state report reads them all. Keys are
+    # read as stored (`_raw`), so the marks need no UUID objects; real UUIDs only where returned.
+    query = select(Event.id, _raw(Event.id).label("key"), Event.kind, Event.starts_at, Event.recurrence,
+                   Event.repeat_until, Event.exdates, Event.status, Event.mentee_id
+                   ).where(Event.school_year_id == year.id, Event.status != "cancelled")
     if kinds:
         query = query.where(Event.kind.in_(list(kinds)))
     events = session.execute(query).all()
     if not events:
         return []
-    ids = [e.id for e in events]
-    attendees: dict[uuid.UUID, list[Any]] = {}
-    marks: dict[tuple[uuid.UUID, dt.date], dict[uuid.UUID, bool]] = {}
-    for chunk in _chunks(ids):
-        for a in session.execute(select(EventAttendee.id, EventAttendee.event_id, EventAttendee.educator_id)
-                                 .where(EventAttendee.event_id.in_(chunk))):
-            attendees.setdefault(a.event_id, []).append(a)
-        for event_id, day, attendee_id, present in session.execute(
-                select(EventAttendance.event_id, EventAttendance.occurrence_date, EventAttendance.attendee_id,
-                       EventAttendance.present).where(EventAttendance.event_id.in_(chunk))):
-            marks.setdefault((event_id, day), {})[attendee_id] = present
+    attendees: dict[Any, list[Any]] = {}
+    marks: dict[tuple[Any, dt.date], dict[Any, bool]] = {}
+    for chunk in _chunks([e.id for e in events]):
+        for a in session.execute(select(_raw(EventAttendee.id).label("key"), _raw(EventAttendee.event_id).label("event"),
+                                        EventAttendee.educator_id).where(EventAttendee.event_id.in_(chunk))):
+            attendees.setdefault(a.event, []).append(a)
+        for event_key, day, attendee_key, present in session.execute(
+                select(_raw(EventAttendance.event_id), EventAttendance.occurrence_date,
+                       _raw(EventAttendance.attendee_id), EventAttendance.present)
+                .where(EventAttendance.event_id.in_(chunk))):
+            marks.setdefault((event_key, day), {})[attendee_key] = present
     out = []
     for event in events:
-        people = attendees.get(event.id, [])
+        people = attendees.get(event.key, [])
         for local in local_starts(event.starts_at, event.recurrence, event.repeat_until, event.exdates or (), tz):
             day = local.date()
-            taken = marks.get((event.id, day))
+            taken = marks.get((event.key, day))
             if taken:
-                there = [a for a in people if taken.get(a.id)]
+                there = [a for a in people if taken.get(a.key)]
                 if not there:
                     continue
             elif event.status == "held" and day <= today:
