@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PG_ADMIN_URL = os.environ.get("MENTORDESK_TEST_PG_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
-PG_TEMPLATE = "mentordesk_template"
+PG_TEMPLATE = f"mentordesk_template_{os.getpid()}"  # one per test run: runs may overlap
 
 
 @pytest.fixture(autouse=True)
