@@ -52,7 +52,6 @@ RECURRENCE_LABELS = {None: "Does not repeat", "weekly": "Every week", "biweekly"
 
 CITE_ORIENTATION = "603 CMR 7.12(2)(a); 7.13 (orientation before or at the beginning of the school year)"
 CITE_TEAM_MEETS = "004 (the support team meets the beginning teacher before the school year)"
-DEFAULT_GRACE_DAYS = 14  # a later hire: orientation and first team meeting within this many days
 MAX_MINUTES = 12 * 60
 DEFAULT_DAY = (dt.time(7, 30), dt.time(15, 30))  # a school's day when it has no bell schedule
 PRE_YEAR_DAY = (dt.time(8, 0), dt.time(15, 0))  # before the first day: no classes to work around
@@ -78,8 +77,7 @@ def zone(session: Session) -> ZoneInfo:
 def grace_days(session: Session) -> int:
     from app.services import settings
 
-    value = settings.get(session, "orientation_grace_days")
-    return int(value) if value is not None else DEFAULT_GRACE_DAYS
+    return int(settings.get(session, "orientation_grace_days"))
 
 
 def _fmt_time(moment: dt.datetime) -> str:
