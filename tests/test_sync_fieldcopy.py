@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.db import Database
 from app.models import Educator, SchoolYear, derived_id
@@ -83,7 +83,10 @@ def test_an_sp_bundle_cannot_change_another_sps_records(tmp_path, coordinator):
         sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
     field = Database.open(str(copy_path))
     try:
-        _observe(field, placements["SP2"])  # not SP1's candidate
+        with field.unit_of_work() as session:  # a tampered copy: SP2's placement is not even in it
+            session.execute(text("PRAGMA foreign_keys=OFF"))
+            session.add(CapObservation(placement_id=placements["SP2"], kind="announced", observer="sp",
+                                       observed_on=dt.date(2027, 2, 3)))
         with field.unit_of_work() as session:
             bundle = sync_bundles.export_bundle(session, tmp_path / "shared").path
         result = coordinator.import_(bundle)
@@ -111,7 +114,7 @@ def test_fieldcopy_command_writes_a_new_file_and_never_overwrites(tmp_path, coor
     coordinator.db = Database.open(db)
 
 
-def test_changes_relayed_by_a_field_copy_are_taken_from_their_author_only(tmp_path, coordinator):
+def test_field_copies_send_only_their_own_changes(tmp_path, coordinator):
     placements = _district(coordinator)
     copies = {}
     for sp in ("SP1", "SP2"):
@@ -128,12 +131,57 @@ def test_changes_relayed_by_a_field_copy_are_taken_from_their_author_only(tmp_pa
         _observe(copies["SP1"], placements["SP1"])
         with copies["SP1"].unit_of_work() as session:
             from_sp1 = sync_bundles.export_bundle(session, shared)
-        assert from_sp1.ops == 2  # its own observation and SP2's, relayed
+        assert from_sp1.ops == 1  # a field copy sends only its own changes
         first = coordinator.import_(from_sp1.path)
-        assert (first.status, first.new) == ("applied", 1)  # SP1 cannot vouch for SP2's change
+        assert (first.status, first.new) == ("applied", 1)
         assert coordinator.import_(from_sp2).new == 1
         with coordinator.db.read() as session:
             assert {o.placement_id for o in session.scalars(select(CapObservation))} == set(placements.values())
     finally:
         for db in copies.values():
             db.dispose()
+
+
+def test_a_field_copy_holds_only_what_its_sp_needs(tmp_path, coordinator):
+    from app.models import Assignment, School
+    from app.models.cap import CapCandidate as Candidate
+
+    placements = _district(coordinator)
+    with coordinator.db.unit_of_work() as session:
+        session.add(School(name="Lincoln"))
+        other = Educator(id=derived_id("educator", "T9"), employee_id="T9", first_name="Tess", last_name="Other")
+        session.add(other)
+    copy_path = tmp_path / "sp1.sqlite3"
+    with coordinator.db.unit_of_work() as session:
+        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    _observe(coordinator.db, placements["SP2"])  # later work for another SP
+    mine = _observe(coordinator.db, placements["SP1"])
+    field = Database.open(str(copy_path))
+    try:
+        with field.read() as session:
+            assert {p.id for p in session.scalars(select(CapPlacement))} == {placements["SP1"]}
+            assert [c.last_name for c in session.scalars(select(Candidate))] == ["SP1"]
+            assert {e.employee_id for e in session.scalars(select(Educator))} == {"SP1"}
+            assert [s.name for s in session.scalars(select(School))] == ["Lincoln"]
+            assert session.scalars(select(Assignment)).all() == []
+        with field.unit_of_work() as session:
+            result = sync_bundles.import_bundle(session, coordinator.export(tmp_path / "shared"))
+        assert result.status == "applied"
+        with field.read() as session:
+            assert [o.id for o in session.scalars(select(CapObservation))] == [mine]
+            assert {e.employee_id for e in session.scalars(select(Educator))} == {"SP1"}
+        raw = copy_path.read_bytes()
+        assert b"Tess" not in raw and b"SP2" not in raw  # removed, not just hidden
+    finally:
+        field.dispose()
+
+
+def test_a_field_copy_cannot_vouch_for_changes_made_elsewhere():
+    from app.models.sync import SyncReplica
+    from app.services.sync_owners import vouched
+
+    sp_copy = SyncReplica(id="sp", name="SP", acting_for=derived_id("educator", "SP1"))
+    coordinator_laptop = SyncReplica(id="c2", name="Second laptop", acting_for=None)
+    ops = [{"replica": "sp", "seq": 1}, {"replica": "c1", "seq": 7}]
+    assert vouched(None, sp_copy, ops) == [ops[0]]  # type: ignore[arg-type]
+    assert vouched(None, coordinator_laptop, ops) == ops  # type: ignore[arg-type]

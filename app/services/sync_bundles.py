@@ -33,7 +33,7 @@ from app.models.sync import SyncBundle, SyncOp, SyncReplica
 from app.services.sync_capture import ROW, synced_tables
 from app.services.sync_identity import SyncError, require_self
 from app.services.sync_merge import apply_ops, received
-from app.services.sync_owners import refused, vouched
+from app.services.sync_owners import in_field_copy_scope, refused, vouched
 
 MAGIC = b"MENTORDESK-SYNC 1\n"
 FORMAT = 1
@@ -64,7 +64,7 @@ def export_bundle(session: Session, to: str | Path, for_replica: str | None = No
     me = require_self(session)
     recipient = _partner(session, for_replica) if for_replica else None
     since = dict(recipient.knows or {}) if recipient else dict(me.exported or {})
-    ops = _ops_since(session, since)
+    ops = _ops_since(session, since, only=me.id if me.acting_for else None)  # a field copy sends its own
     if not ops and recipient is None and not even_if_empty:
         return Exported(None, 0)
     raw = encode_bundle(session, me, ops, recipient)
@@ -87,13 +87,15 @@ def _partner(session: Session, replica: str) -> SyncReplica:
     return found
 
 
-def _ops_since(session: Session, since: dict[str, int]) -> list[tuple]:
-    """The operations after `since`, with value and seen as their JSON text (no decoding)."""
+def _ops_since(session: Session, since: dict[str, int], only: str | None = None) -> list[tuple]:
+    """The operations after `since` (of one replica, with `only`), with value and seen as their
+    JSON text (no decoding)."""
     t = SyncOp.__table__
     cols = [cast(t.c[name], Text) if name in ("value", "seen") else t.c[name] for name in OP_FIELDS]
     conn = session.connection()
     out: list[tuple] = []
-    for replica in conn.execute(select(t.c.replica).distinct()).scalars():
+    replicas = [only] if only else conn.execute(select(t.c.replica).distinct()).scalars()
+    for replica in replicas:
         query = select(*cols).where(t.c.replica == replica, t.c.seq > since.get(replica, 0)).order_by(t.c.seq)
         out += conn.execute(query).all()
     return out
@@ -266,6 +268,8 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
                                schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
         return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
     ops = vouched(session, partner, ops or [])
+    if me.acting_for is not None:  # a field copy stores only what its SP needs
+        ops = [op for op in ops if in_field_copy_scope(session, me.acting_for, op, ops)]
     problems = refused(session, partner, ops)
     if problems:
         note = "changes records its sender may not change: " + "; ".join(problems)

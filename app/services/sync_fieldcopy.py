@@ -3,8 +3,10 @@ offline. The copy is a new replica with its own keys, acting for that SP (so the
 laptop accepts from it only that SP's candidates' CAP records and own logs); it carries the
 district's group key, so bundles flow both ways from the first day.
 
-Not yet done: data minimization (the copy holds the whole district, not only the SP's
-candidates and placements); see the issue note.
+Data minimization: the copy keeps only the district's schools, years and settings, the SP's
+placements with their candidates and CAP records, the SP's own mentoring assignments and logs,
+and the educators those name (sync_owners.field_copy_rows); what it receives later is held to
+the same scope, and it sends only its own changes.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
         source.backup(target)
     try:
         _become_field_copy(tmp, me, replica, sp, sign, box, have)
+        _minimize(tmp, sp.id)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -78,3 +81,42 @@ def _become_field_copy(path: Path, me: SyncReplica, replica: str, sp: Educator, 
              sign.encode().hex(), box.encode().hex(), me.group_key, me.hlc_wall, me.hlc_counter,
              json.dumps(have), sp.id.hex))
         conn.execute("DELETE FROM sync_bundle")
+
+
+def _minimize(path: Path, sp_id: uuid.UUID) -> None:
+    """Remove every row (and its operations) the SP's field copy does not need."""
+    from sqlalchemy import create_engine, text
+
+    from app.models import Base
+    from app.models.sync import SyncConflict, SyncOp, SyncPending
+    from app.services.sync_capture import synced_tables
+    from app.services.sync_owners import field_copy_rows
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with Session(engine) as session, session.begin():
+            keep = field_copy_rows(session, sp_id)
+            conn = session.connection()
+            tables = synced_tables()
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name not in tables:
+                    continue
+                drop = set(conn.execute(select(table.c.id)).scalars()) - keep.get(table.name, set())
+                _delete_in(conn, table, table.c.id, drop)
+                for t in (SyncOp.__table__, SyncConflict.__table__, SyncPending.__table__):
+                    _delete_in(conn, t, t.c.row_id, drop)
+            problems = conn.execute(text("PRAGMA foreign_key_check")).all()
+            if problems:
+                raise SyncError(f"The field copy would miss records its data needs: {problems[:5]}")
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM"))
+    finally:
+        engine.dispose()
+
+
+def _delete_in(conn, table, column, ids: set) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    ids_list = list(ids)
+    for start in range(0, len(ids_list), 500):
+        conn.execute(delete(table).where(column.in_(ids_list[start:start + 500])))

@@ -73,3 +73,74 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
     if value is None or isinstance(value, uuid.UUID):
         return value
     return uuid.UUID(str(value))
+
+
+# --- a field copy's scope (data minimization) -----------------------------------------------------
+
+SHARED = ("school", "school_year", "setting", "cap_organization", "cap_hours_requirement")
+
+
+def field_copy_rows(session: Session, sp_id: uuid.UUID) -> dict[str, set[uuid.UUID]]:
+    """Table -> the row ids a field copy for this SP keeps: the district's schools, years and
+    settings, the SP's placements with their candidates and CAP records, the SP's own logs, and
+    the educators those name. Every other table is left out."""
+    tables = synced_tables()
+    conn = session.connection()
+
+    def ids(table: str, where: Any = None) -> set[uuid.UUID]:
+        if table not in tables:
+            return set()
+        t = tables[table].cls.__table__
+        query = select(t.c.id) if where is None else select(t.c.id).where(where(t))
+        return set(conn.execute(query).scalars())
+
+    keep = {table: ids(table) for table in SHARED}
+    placements = ids("cap_placement", lambda t: t.c.sp_id == sp_id)
+    keep["cap_placement"] = placements
+    if placements:
+        p = tables["cap_placement"].cls.__table__
+        keep["cap_candidate"] = set(conn.execute(select(p.c.candidate_id).where(p.c.id.in_(placements))).scalars())
+        for table in BY_PLACEMENT:
+            keep[table] = ids(table, lambda t: t.c.placement_id.in_(placements))
+    for table in (*BY_MENTOR, "assignment"):
+        keep[table] = ids(table, lambda t: t.c.mentor_id == sp_id)
+    keep["educator"] = {sp_id} | _mentees(session, keep["assignment"])
+    return keep
+
+
+def _mentees(session: Session, assignment_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    if not assignment_ids:
+        return set()
+    t = synced_tables()["assignment"].cls.__table__
+    return set(session.connection().execute(select(t.c.mentee_id).where(t.c.id.in_(assignment_ids))).scalars())
+
+
+def in_field_copy_scope(session: Session, sp_id: uuid.UUID, op: dict[str, Any], ops: list[dict[str, Any]]) -> bool:
+    """Whether a received operation belongs in this SP's field copy (others are not stored there)."""
+    table = op["table_name"]
+    if table in SHARED:
+        return True
+    if table in BY_PLACEMENT or table in BY_MENTOR:
+        return _owner(session, op, ops) == sp_id
+    if table == "assignment":
+        return _as_uuid(_field(session, op, ops, "mentor_id")) == sp_id
+    if table == "cap_placement":
+        return _as_uuid(_field(session, op, ops, "sp_id")) == sp_id
+    if table in ("cap_candidate", "educator"):
+        return op["row_id"] == sp_id or _stored(session, table, op["row_id"]) or _named_by_placement(op, ops, sp_id)
+    return False
+
+
+def _stored(session: Session, table: str, row_id: uuid.UUID) -> bool:
+    t = synced_tables()[table].cls.__table__
+    return session.connection().execute(select(t.c.id).where(t.c.id == row_id)).first() is not None
+
+
+def _named_by_placement(op: dict[str, Any], ops: list[dict[str, Any]], sp_id: uuid.UUID) -> bool:
+    """A candidate arriving with the SP's new placement in the same bundle."""
+    for other in ops:
+        if other["table_name"] == "cap_placement" and other["column"] == ROW:
+            value = other["value"]
+            if str(value.get("candidate_id")) == str(op["row_id"]) and str(value.get("sp_id")) == str(sp_id):
+                return True
+    return False
