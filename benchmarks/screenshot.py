@@ -12,7 +12,7 @@ from pathlib import Path
 from benchmarks.common import demo_database
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-AREAS = ("dashboard", "people", "matching", "timelogs", "reports")
+AREAS = ("dashboard", "people", "mentors", "matching", "timelogs", "schedule", "cap", "reports", "sync")
 
 
 def main(areas: list[str]) -> int:
