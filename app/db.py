@@ -105,6 +105,10 @@ class Database:
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None) -> "Database":
         engine = make_engine(url)
+        problem = paths.synced_folder_problem(_sqlite_path(engine))
+        if problem:  # SQLite corrupts in a cloud-synced folder (issue 6): refuse before writing anything
+            engine.dispose()
+            raise DatabaseError(problem)
         if migrate:
             try:
                 upgrade_on_open(engine)

@@ -81,3 +81,22 @@ def resources_dir() -> Path:
     if frozen_root:
         return Path(frozen_root) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+SYNCED_FOLDER_MARKERS = ("onedrive", "dropbox", "google drive", "googledrive", "my drive", "icloud drive",
+                         "icloud", "mobile documents", "com~apple~clouddocs", "box sync", "nextcloud")
+
+
+def synced_folder_problem(db_path: str | Path | None) -> str | None:
+    """An explanation when the database file lives inside a cloud-synced folder, else None."""
+    if not db_path:
+        return None
+    parts = [p.lower() for p in Path(db_path).expanduser().resolve().parts]
+    for part in parts:
+        for marker in SYNCED_FOLDER_MARKERS:
+            if part == marker or part.startswith(marker + " ") or part.startswith(marker + "-"):
+                return (f"The database {db_path} is inside a synced folder ({part}). Cloud sync copies "
+                        "the file while MentorDesk writes it and corrupts it. Keep the database in the "
+                        "user data folder and use the synced folder only for sync bundles "
+                        "(`mentordesk sync folder PATH`).")
+    return None

@@ -109,3 +109,11 @@ def test_db_check_names_the_backend_and_whether_the_connection_is_encrypted(run_
     assert code == 0 and f"backend: {backend}" in out and "integrity: ok" in out
     if backend == "postgresql":  # .ci/start-postgres.sh gives the server a certificate
         assert "TLS" in out.splitlines()[0]
+
+
+def test_a_database_inside_a_cloud_synced_folder_is_refused(tmp_path):
+    path = tmp_path / "OneDrive - Bay Colony" / "mentordesk.sqlite3"
+    path.parent.mkdir()
+    with pytest.raises(DatabaseError, match="synced folder"):
+        db.Database.open(str(path))
+    assert not path.exists()  # refused before anything was written

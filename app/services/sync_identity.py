@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from app.models.sync import SyncReplica
+from app.paths import SYNCED_FOLDER_MARKERS, synced_folder_problem  # noqa: F401 - re-exported
 from app.services.errors import MentorDeskError
 
 
@@ -25,25 +26,6 @@ GROUP_SALT = b"mentordesk-sync1"  # 16 bytes: argon2id salt shared by the distri
 
 # Folder names that cloud sync clients watch. SQLite's locking and WAL files do not survive
 # being copied about by them: the database there would corrupt.
-SYNCED_FOLDER_MARKERS = ("onedrive", "dropbox", "google drive", "googledrive", "my drive", "icloud drive",
-                         "icloud", "mobile documents", "com~apple~clouddocs", "box sync", "nextcloud")
-
-
-def synced_folder_problem(db_path: str | Path | None) -> str | None:
-    """An explanation when the database file lives inside a cloud-synced folder, else None."""
-    if not db_path:
-        return None
-    parts = [p.lower() for p in Path(db_path).expanduser().resolve().parts]
-    for part in parts:
-        for marker in SYNCED_FOLDER_MARKERS:
-            if part == marker or part.startswith(marker + " ") or part.startswith(marker + "-"):
-                return (f"The database {db_path} is inside a synced folder ({part}). Cloud sync copies "
-                        "the file while MentorDesk writes it and corrupts it. Keep the database in the "
-                        "user data folder and use the synced folder only for sync bundles "
-                        "(`mentordesk sync folder PATH`).")
-    return None
-
-
 def derive_group_key(secret: str) -> bytes:
     """The district's shared-folder key: argon2id of the district secret (the same on every laptop)."""
     from nacl import pwhash
