@@ -10,6 +10,7 @@ BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 DATA=$(mktemp -d /tmp/mentordesk-pg.XXXXXX)
 chown postgres:postgres "$DATA"
 runuser -u postgres -- "$BIN/initdb" -D "$DATA" -A trust -U postgres >/dev/null
+command -v openssl >/dev/null || (apt-get update -qq && apt-get install -y -qq openssl >/dev/null) >&2
 # A self-signed certificate, so the suite proves connections use TLS when the server offers it.
 openssl req -new -x509 -days 2 -nodes -subj "/CN=127.0.0.1" -keyout "$DATA/server.key" -out "$DATA/server.crt" 2>/dev/null
 chown postgres:postgres "$DATA/server.key" "$DATA/server.crt" && chmod 600 "$DATA/server.key"
