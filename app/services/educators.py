@@ -200,13 +200,25 @@ def _model_value(record: EducatorRecord, field: str) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def new_educator(record: EducatorRecord, school: School | None) -> Educator:
-    """A new row from a record (one constructor call: a 10,000-row import makes many)."""
+def educator_fields(record: EducatorRecord, school: School | None) -> dict[str, object]:
+    """A new educator's columns from a record. School by id: its id is known before flush (derived
+    from its name), and skipping relationship bookkeeping matters at 10,000 rows."""
     fields = {field: _model_value(record, field) for field in _MODEL_FIELDS}
-    # school_id, not the relationship: the school's id is known before flush (derived from its
-    # name), and skipping relationship bookkeeping matters at 10,000 rows.
-    return Educator(id=derived_id("educator", record.employee_id), employee_id=record.employee_id,
-                    school_id=school.id if school else None, **fields)
+    return {"id": derived_id("educator", record.employee_id), "employee_id": record.employee_id,
+            "school_id": school.id if school else None, **fields}
+
+
+def new_educator(record: EducatorRecord, school: School | None) -> Educator:
+    return Educator(**educator_fields(record, school))
+
+
+def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear) -> dict[str, object] | None:
+    """A new educator's induction enrollment for the year, or None when the status is none."""
+    status = derive_induction_status(record, year)
+    if status == "none":
+        return None
+    return {"id": derived_id("enrollment", f"{record.employee_id}:{year.label}"), "educator_id": educator_id,
+            "school_year_id": year.id, "status": status, "induction_year": 1}
 
 
 def apply_record(educator: Educator, record: EducatorRecord, school: School | None,
@@ -241,10 +253,7 @@ def apply_induction(session: Session, educator: Educator, record: EducatorRecord
             return True
         return False
     if existing is None:
-        session.add(InductionEnrollment(
-            id=derived_id("enrollment", f"{educator.employee_id}:{year.label}"),
-            educator=educator, school_year=year, status=status, induction_year=1,
-        ))
+        session.add(InductionEnrollment(**enrollment_fields(record, educator.id, year)))  # type: ignore[arg-type]
         return True
     if existing.status != status:
         existing.status = status

@@ -6,18 +6,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.models import Educator
+from app.models import Educator, InductionEnrollment, School, SchoolYear, utcnow
 from app.services import tabular
 from app.services.educators import (
     ROSTER_FIELDS,
+    EducatorRecord,
     SchoolCache,
     apply_induction,
     apply_record,
-    new_educator,
     clean_educator,
+    educator_fields,
+    enrollment_fields,
     enrollments_for,
     record_of,
     record_to_strings,
@@ -78,6 +80,7 @@ def import_roster(
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
     present = set(table.mapping)  # columns the file has; the others are left as they are
+    fresh: list[tuple[EducatorRecord, School | None]] = []  # new educators, inserted together below
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
         if tabular.cancelled(session, report, cancel):
@@ -94,10 +97,7 @@ def import_roster(
         seen[record.employee_id] = row.line
         educator = educators.get(record.employee_id)
         if educator is None:
-            educator = new_educator(record, schools.get(record.school))
-            session.add(educator)
-            educators[record.employee_id] = educator
-            apply_induction(session, educator, record, year, None)
+            fresh.append((record, schools.get(record.school)))
             report.new += 1
             said(row, "new")
         else:
@@ -112,7 +112,24 @@ def import_roster(
             said(row, "changed" if changed else "unchanged")
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
+    if not dry_run and not (strict and report.rejected):
+        _insert_new(session, fresh, year)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
+
+
+def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear) -> None:
+    """New educators and their enrollments as ORM bulk inserts (the sync change log records these
+    too): one by one through the unit of work costs about 0.4 ms a row, most of a large import."""
+    if not fresh:
+        return
+    session.flush()  # schools first: the educators refer to them
+    stamp = {"created_at": utcnow(), "updated_at": utcnow(), "version": 1, "updated_by": session.info.get("actor")}
+    people = [{**educator_fields(record, school), **stamp} for record, school in fresh]
+    enrolled = [{**row, **stamp} for (record, _), person in zip(fresh, people)
+                if (row := enrollment_fields(record, person["id"], year)) is not None]  # type: ignore[arg-type]
+    for model, rows in ((Educator, people), (InductionEnrollment, enrolled)):
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(model), rows[start:start + 5000])
 
 
 def roster_rows(session: Session, year_label: str | None = None) -> list[dict[str, str]]:
