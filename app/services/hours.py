@@ -59,9 +59,13 @@ def _day():  # type: ignore[no-untyped-def]
     return func.coalesce(TimeLog.date, TimeLog.date)
 
 
-def to_hours(minutes: int | None) -> float | None:
+def hours_of(minutes: int) -> float:
     """Hours with one decimal (DESIGN.md: durations in minutes, hours shown with one decimal)."""
-    return None if minutes is None else round(minutes / 60, 1)
+    return round(minutes / 60, 1)
+
+
+def to_hours(minutes: int | None) -> float | None:
+    return None if minutes is None else hours_of(minutes)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Totals:
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return hours_of(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class EducatorHours:
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return hours_of(self.minutes)
 
     @property
     def hours_toward_50(self) -> float | None:
@@ -173,7 +177,7 @@ def hours_by_month(session: Session, start: dt.date, end: dt.date,
     out = []
     for key, minutes in minutes_by_month(session, start, end, mentee_ids):
         month = dt.date(int(key[:4]), int(key[5:]), 1)
-        out.append((f"{month:%b} {month.year}", round(minutes / 60, 1)))
+        out.append((f"{month:%b} {month.year}", hours_of(minutes)))
     return out
 
 
@@ -272,7 +276,7 @@ class PairTotals:
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return hours_of(self.minutes)
 
 
 def pair_totals(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, PairTotals]:

@@ -91,7 +91,9 @@ class RoleSection:
 
     @property
     def mentoring_hours(self) -> float | None:
-        return None if self.mentoring_minutes is None else round(self.mentoring_minutes / 60, 1)
+        from app.services.hours import to_hours
+
+        return to_hours(self.mentoring_minutes)
 
     @property
     def hiring_rate(self) -> float | None:

@@ -192,7 +192,7 @@ class EntryRow:
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return hours_service.hours_of(self.minutes)
 
 
 def _assignment_end(session: Session, a: Assignment) -> dt.date:
@@ -410,7 +410,7 @@ class PairSummary:
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+        return hours_service.hours_of(self.minutes)
 
 
 def pair_summaries(session: Session, year_label: str) -> list[PairSummary]:
