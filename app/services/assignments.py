@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Assignment, Educator, InductionEnrollment, School, SchoolYear
 from app.models.matching import MentorTraining
+from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, ValidationError
 
 TWO_WEEKS = dt.timedelta(days=14)
@@ -224,7 +225,7 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
                                   InductionEnrollment.status == "beginning")).all()
     out = []
     for e in rows:
-        if e.exit_date is not None and e.exit_date < year.first_day:
+        if not on_staff_at_start(e.exit_date, year):
             continue
         start = max(year.first_day, e.hire_date) if e.hire_date else year.first_day
         deadline = start + TWO_WEEKS

@@ -158,6 +158,12 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
     return EducatorRecord(**values), []  # type: ignore[arg-type]
 
 
+def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:
+    """Still on staff on the year's first day of school (not gone before it): who can be matched,
+    counted on the two-week rule and asked to orientation."""
+    return exit_date is None or exit_date >= year.first_day
+
+
 def derive_induction_status(record: EducatorRecord, year: SchoolYear) -> str:
     """See DERIVATION_RULE. An explicit status in the record wins."""
     if record.induction_status:

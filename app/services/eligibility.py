@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear
 from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
+from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, ValidationError
 
 GOOD_RATINGS = ("Proficient", "Exemplary")
@@ -582,8 +583,7 @@ def pool_from_roster(session: Session, year: SchoolYear) -> list[uuid.UUID]:
     pooled = set(session.scalars(select(MentorProfile.educator_id).where(MentorProfile.school_year_id == year.id)))
     out = []
     for educator_id, exit_date in session.execute(select(Educator.id, Educator.exit_date)).all():
-        if educator_id in trained and educator_id not in inducted and educator_id not in pooled and (
-                exit_date is None or exit_date >= year.first_day):
+        if educator_id in trained and educator_id not in inducted and educator_id not in pooled and on_staff_at_start(exit_date, year):
             out.append(educator_id)
     return out
 

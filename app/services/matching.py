@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, SchoolYear
 from app.models.matching import MatchRule, MentorTraining
 from app.services import eligibility as elig
+from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, UsageError, ValidationError
 
 LEVELS = ("subject", "grade", "building", "planning", "load")
@@ -406,7 +407,7 @@ def mentee_rows(session: Session, year: SchoolYear, *, include_incoming: bool) -
     rows = session.execute(select(Educator, InductionEnrollment.status).join(
         InductionEnrollment, InductionEnrollment.educator_id == Educator.id).where(
         InductionEnrollment.school_year_id == year.id, InductionEnrollment.status.in_(statuses))).all()
-    return [(e, s) for e, s in rows if e.exit_date is None or e.exit_date >= year.first_day]
+    return [(e, s) for e, s in rows if on_staff_at_start(e.exit_date, year)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,7 +484,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
                                         where=(InductionEnrollment.school_year_id == year.id,
                                                InductionEnrollment.status.in_(statuses)))
                if (e.id not in assigned_mentees or e.id == also_mentee)
-               and (e.exit_date is None or e.exit_date >= year.first_day)]
+               and on_staff_at_start(e.exit_date, year)]
     mentees.sort(key=lambda e: e.employee_id)
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())

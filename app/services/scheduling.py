@@ -35,6 +35,7 @@ from app.models.scheduling import (
     EventAttendance,
     EventAttendee,
 )
+from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, MentorDeskError, ValidationError
 from app.services.years import ensure_year
 
@@ -879,7 +880,7 @@ def _deadline_status(session: Session, year: SchoolYear, statuses: tuple[str, ..
     grace = dt.timedelta(days=grace_days(session))
     out = []
     for row in _enrolled(session, year, statuses):
-        if row.exit_date is not None and row.exit_date < year.first_day:
+        if not on_staff_at_start(row.exit_date, year):
             continue
         late_hire = row.hire_date is not None and row.hire_date > year.first_day
         deadline = row.hire_date + grace if late_hire else year.first_day
@@ -954,7 +955,7 @@ def team_complete_card(session: Session, year_label: str):  # type: ignore[no-un
 
     year, _ = ensure_year(session, year_label)
     rows = _enrolled(session, year, ("beginning",))
-    rows = [r for r in rows if r.exit_date is None or r.exit_date >= year.first_day]
+    rows = [r for r in rows if on_staff_at_start(r.exit_date, year)]
     if not rows:
         return None
     teams = support_teams.teams(session, year.label, [r.id for r in rows])
