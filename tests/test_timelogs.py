@@ -160,7 +160,7 @@ def test_hours_follow_the_educator_across_years_and_mentors(session, pairs):
     months = dict(hours.minutes_by_month(session, D(2025, 7, 1), D(2026, 6, 30)))
     assert months["2025-09"] == 90 + 45 + 30 and months["2026-02"] == 150 and months["2025-07"] == 0
     summaries = {s.pair.assignment_id: s for s in timelogs.pair_summaries(session, "2025-2026")}
-    assert summaries[pairs["a1"]].minutes == 180 and summaries[pairs["a1"]].last_date == D(2026, 1, 20)
+    assert summaries[pairs["a1"]].totals.minutes == 180 and summaries[pairs["a1"]].totals.last_date == D(2026, 1, 20)
 
 
 def _write_csv(path, header, rows):

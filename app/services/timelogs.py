@@ -403,25 +403,15 @@ class PairSummary:
     """A pair with its totals for the year (the list's per-pair totals)."""
 
     pair: PairOption
-    minutes: int
-    observations: int
-    entries: int
-    last_date: dt.date | None
-
-    @property
-    def hours(self) -> float:
-        return hours_service.hours_of(self.minutes)
+    totals: hours_service.PairTotals
 
 
 def pair_summaries(session: Session, year_label: str) -> list[PairSummary]:
     year, _ = ensure_year(session, year_label)
     totals = hours_service.pair_totals(session, year.window_start, year.window_end)
-    out = []
-    for pair in pair_options(session, year_label):
-        t = totals.get(pair.assignment_id)
-        out.append(PairSummary(pair, t.minutes if t else 0, t.observations if t else 0, t.entries if t else 0,
-                               t.last_date if t else None))
-    return out
+    return [PairSummary(pair, totals.get(pair.assignment_id)
+                        or hours_service.PairTotals(pair.assignment_id, 0, 0, 0, None))
+            for pair in pair_options(session, year_label)]
 
 
 def export_entries(session: Session, flt: EntryFilter, out: str | Path) -> Path:

@@ -699,11 +699,12 @@ class TimeLogsPage(Page):
         self.pairs_table.setSortingEnabled(False)
         self.pairs_table.setRowCount(len(pairs))
         for r, s in enumerate(pairs):
-            values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{s.hours:.1f}", s.observations, s.entries,
-                      f"{s.last_date:%m/%d/%Y}" if s.last_date else self.tr("nothing logged"))
+            t = s.totals
+            values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{t.hours:.1f}", t.observations, t.entries,
+                      f"{t.last_date:%m/%d/%Y}" if t.last_date else self.tr("nothing logged"))
             for c, value in enumerate(values):
-                self.pairs_table.setItem(r, c, _item(value, (s.hours, s.observations, s.entries)[c - 3] if 3 <= c <= 5
-                                                     else (s.last_date.toordinal() if c == 6 and s.last_date else None)))
+                self.pairs_table.setItem(r, c, _item(value, (t.hours, t.observations, t.entries)[c - 3] if 3 <= c <= 5
+                                                     else (t.last_date.toordinal() if c == 6 and t.last_date else None)))
             self.pairs_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, s.pair.assignment_id)
         self.pairs_table.resizeColumnsToContents()
         self.pairs_table.setSortingEnabled(True)
