@@ -127,6 +127,35 @@ def test_an_edit_the_deleter_had_not_seen_is_an_edit_versus_delete_conflict_that
     assert a.conflicts() == b.conflicts() == set()
 
 
+@pytest.mark.parametrize("settle", ["restore", "confirm_delete"])
+def test_a_restore_on_one_laptop_and_a_delete_on_another_is_settled_like_an_edit_versus_delete(
+        tmp_path, replicas, settle):
+    a, b = replicas("ab", [0, 90])
+    row = a.add_educator("E1", first_name="Ann")
+    b.import_(a.export(tmp_path / "seed.mdsync"))
+    a.delete(row)
+    b.edit(row, room="204")
+    b.import_(a.export(tmp_path / "a1.mdsync"))
+    a.import_(b.export(tmp_path / "b1.mdsync"))
+    with a.db.unit_of_work() as session:
+        sync_conflicts.restore(session, "educator", str(row))  # a brings it back...
+    with b.db.unit_of_work() as session:
+        sync_conflicts.confirm_delete(session, "educator", str(row))  # ...while b keeps it deleted
+    from_a, from_b = a.export(tmp_path / "a2.mdsync"), b.export(tmp_path / "b2.mdsync")
+    a.import_(from_b)
+    b.import_(from_a)
+    assert a.educator(row) == b.educator(row)
+    (conflict,) = a.conflicts()
+    assert a.conflicts() == b.conflicts() and conflict[2:4] == ("deleted_at", "edit_delete")
+    with a.db.unit_of_work() as session:
+        (listed,) = sync_conflicts.list_conflicts(session)
+        assert sorted(listed.describe(v) for v in listed.values) == ["deleted", "restored"]
+        getattr(sync_conflicts, settle)(session, "educator", listed.record)
+    b.import_(a.export(tmp_path / "settled.mdsync"))
+    assert a.conflicts() == b.conflicts() == set()
+    assert a.educator(row) == b.educator(row) == ("E1", "Ann", "Lee", "204", settle == "confirm_delete")
+
+
 def test_a_bundle_from_a_newer_schema_is_parked_not_lost(tmp_path, replicas, monkeypatch):
     a, b = replicas("ab")
     row = a.add_educator("E1")

@@ -81,7 +81,8 @@ class Laptops(RuleBasedStateMachine):
         with rep.db.unit_of_work() as session:
             for c in sync_conflicts.list_conflicts(session):
                 if c.kind == "edit_delete":
-                    sync_conflicts.restore(session, c.table, c.record)
+                    settle = data.draw(st.sampled_from((sync_conflicts.restore, sync_conflicts.confirm_delete)))
+                    settle(session, c.table, c.record)
                 else:
                     sync_conflicts.resolve(session, c.table, c.record, c.field, c.values[-1].value)
 

@@ -66,7 +66,7 @@ def test_restore_an_edited_record_that_was_deleted(page, laptops, tmp_path):
     theirs.edit(row, room="7")
     mine.import_(theirs.export(tmp_path / "edit.mdsync"))
     page.refresh()
-    assert page.inbox.item(0, 1).text() == "edited while deleted"
+    assert page.inbox.item(0, 1).text() == "edited or restored while deleted"
     page.restore_button.click()
     assert page.inbox.rowCount() == 0
     assert mine.educator(row) == ("E2", "Ann", "Lee", "7", False)

@@ -144,9 +144,9 @@ def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
     if not found:
         ctx.say("no conflicts")
     for c in found:
-        ctx.say(f"{c.table} {c.record} {c.field} ({'edited vs deleted' if c.kind == 'edit_delete' else 'changed twice'}):")
+        how = "edited or restored vs deleted" if c.kind == "edit_delete" else "changed twice"
+        ctx.say(f"{c.table} {c.record} {c.field} ({how}):")
         for i, v in enumerate(c.values):
             mark = "shown" if i == 0 else "     "
-            extra = f" (edited {v.edited})" if v.edited else ""
-            ctx.say(f"  {mark} {v.value!r} by {v.by} at {v.at}{extra}")
+            ctx.say(f"  {mark} {c.describe(v)} by {v.by} at {v.at}")
     return 0

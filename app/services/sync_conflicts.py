@@ -34,8 +34,16 @@ class Conflict:
     table: str
     record: str
     field: str
-    kind: str  # field, edit_delete
+    kind: str  # field; edit_delete (edited or restored on one laptop, deleted on another)
     values: tuple[Competing, ...]  # the provisional value first
+
+    def describe(self, v: Competing) -> str:
+        """One competing value in words, the same on the Sync page and in `mentordesk conflicts`."""
+        if v.edited:
+            return f"{v.edited} = {v.value!r}"
+        if self.kind == "edit_delete":
+            return "deleted" if v.value is not None else "restored"
+        return repr(v.value)
 
     def as_json(self) -> dict[str, Any]:
         values = []
@@ -85,32 +93,33 @@ def resolve(session: Session, table: str, record: str | uuid.UUID, field: str, v
     as it appears in the conflict list (JSON form)."""
     synced = synced_tables()[table]
     if field not in synced.columns or field == "deleted_at":
-        raise SyncError(f"{table}.{field} cannot be resolved this way.")
-    row = _row(session, table, record)
+        raise SyncError(f"{table}.{field} cannot be resolved this way; restore or keep deleted.")
     key, _enc, decode = synced.columns[field]
-    forced = session.info.setdefault(FORCE, set())
-    forced.add((table, row.id, field))
-    try:
-        _force_change(row, key, decode(value))
-        session.flush()
-    finally:
-        forced.discard((table, row.id, field))
+    _force_write(session, _row(session, table, record), table, field, key, decode(value))
 
 
 def restore(session: Session, table: str, record: str | uuid.UUID) -> None:
-    """Edit versus delete: bring the row back, keeping the edits."""
-    row = _row(session, table, record)
-    row.deleted_at = None
-    session.flush()
+    """Edit (or restore) versus delete: bring the row back, keeping the edits."""
+    _force_write(session, _row(session, table, record), table, "deleted_at", "deleted_at", None)
 
 
 def confirm_delete(session: Session, table: str, record: str | uuid.UUID) -> None:
-    """Edit versus delete: keep the row deleted, having seen the edits."""
+    """Edit (or restore) versus delete: keep the row deleted, having seen the edits."""
     from app.models.base import utcnow
 
-    row = _row(session, table, record)
-    row.deleted_at = utcnow()
-    session.flush()
+    _force_write(session, _row(session, table, record), table, "deleted_at", "deleted_at", utcnow())
+
+
+def _force_write(session: Session, row: Any, table: str, field: str, key: str, value: Any) -> None:
+    """Record the value as an operation that has seen every head of the field, even when the row
+    already holds it (Keep mine; restoring a row a restore already brought back)."""
+    forced = session.info.setdefault(FORCE, set())
+    forced.add((table, row.id, field))
+    try:
+        _force_change(row, key, value)
+        session.flush()
+    finally:
+        forced.discard((table, row.id, field))
 
 
 def _force_change(row: Any, key: str, value: Any) -> None:

@@ -143,12 +143,14 @@ def row_conflicts(table: str, row_id: uuid.UUID, fields: dict[str, Field]) -> li
     rows = []
     for column, f in sorted(fields.items()):
         if f.conflicted:
-            rows.append({"table_name": table, "row_id": row_id, "column": column, "kind": "field",
+            # restored on one laptop while deleted on another: settled like an edit versus a delete
+            kind = "edit_delete" if column == DELETED else "field"
+            rows.append({"table_name": table, "row_id": row_id, "column": column, "kind": kind,
                          "values": [_entry(h, column) for h in f.heads]})
     edits = unseen_edits(fields)
     if edits:
         deleted = fields[DELETED]
-        values = [_entry(h, DELETED) for h in deleted.heads if h.field_value(DELETED) is not None]
+        values = [_entry(h, DELETED) for h in deleted.heads]
         values += [_entry(op, col, op.field_value(col), edited=col) for col, op in edits]
         rows = [r for r in rows if r["column"] != DELETED]
         rows.append({"table_name": table, "row_id": row_id, "column": DELETED, "kind": "edit_delete",

@@ -139,11 +139,9 @@ class SyncPage(Page):
 
     def _conflict_cells(self, conflict: Any) -> tuple[str, str, str, str]:
         def show(v: Any) -> str:
-            what = f"{v.edited} = {v.value!r}" if v.edited else ("deleted" if conflict.kind == "edit_delete"
-                                                                 else repr(v.value))
-            return f"{what} ({v.by}, {v.at[:16].replace('T', ' ')})"
+            return f"{conflict.describe(v)} ({v.by}, {v.at[:16].replace('T', ' ')})"
 
-        field = self.tr("edited while deleted") if conflict.kind == "edit_delete" else conflict.field
+        field = self.tr("edited or restored while deleted") if conflict.kind == "edit_delete" else conflict.field
         first, *others = conflict.values
         return f"{conflict.table} {conflict.record[:8]}", field, show(first), "; ".join(show(v) for v in others)
 
