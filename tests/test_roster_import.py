@@ -134,6 +134,34 @@ def test_xlsx_with_real_date_cells(tmp_path, run_cli, database):
         assert dana.hire_date == dt.date(2025, 8, 25) and dana.mepid == "01234567"
 
 
+def test_xlsx_cells_read_as_openpyxl_reads_them(tmp_path):
+    """The importer reads XLSX with calamine (fast); dates, times, numbers, booleans, blanks and
+    formulas must come out exactly as openpyxl gives them."""
+    import openpyxl
+    import pandas as pd
+
+    from app.services.tabular import _read_frame
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["employee_id", "date", "time", "moment", "whole", "real", "yes", "text", "formula", "zeros", "big"])
+    sheet.append(["E1", dt.date(2024, 8, 26), dt.time(10, 30), dt.datetime(2024, 8, 26, 9, 15, 30), 5, 2.5, True,
+                  " x ", "=1+2", "00123", 12345678901])
+    sheet.append([123, dt.datetime(2024, 1, 2), dt.time(0, 0), dt.datetime(2024, 1, 2, 0, 0, 0, 500000), 0, 3.0,
+                  False, "", "=A2", None, 1e20])
+    sheet.append([None] * 11)
+    sheet.append(["E3", "2024-08-26", dt.timedelta(hours=1, minutes=30), None, -1, 1 / 3, None, "\u00e9", None, None, 0.25])
+    book.save(tmp_path / "cells.xlsx")
+    ours = _read_frame(tmp_path / "cells.xlsx")
+    theirs = pd.read_excel(tmp_path / "cells.xlsx", sheet_name=0, dtype=object, header=0, engine="openpyxl")
+    assert list(ours.columns) == list(theirs.columns)
+
+    def typed(frame):  # type: ignore[no-untyped-def]
+        return [[(type(c).__name__, "nan" if c != c else c) for c in row] for row in frame.to_numpy(dtype=object).tolist()]
+
+    assert typed(ours) == typed(theirs)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_round_trips(tmp_path, run_cli, database, suffix):
     assert run_cli("demo", "--size", "small", "--year", "2025-2026")[0] == 0

