@@ -40,8 +40,7 @@ def reference_seconds(database, year_label: str) -> float:  # type: ignore[no-un
 
 def run() -> dict[str, object]:
     from app.db import Database
-    from app.services.state_report import compute
-    from app.services.state_report_files import write
+    from app.services.state_report_files import export
     year = YEAR
     database = Database.open(demo_database("large", YEAR))
     try:
@@ -57,7 +56,7 @@ def run() -> dict[str, object]:
 
             def compute_and_write() -> None:
                 with database.read() as session:
-                    write(compute(session, year), out)
+                    export(session, year, out)
 
             # End to end, as `mentordesk report state --out` does it (targets: JSON <= 1 s, PDF <= 3 s).
             results[f"report{suffix.replace('.', '_')}_s"] = round(median_seconds(compute_and_write, repeat=2), 3)

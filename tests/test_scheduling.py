@@ -383,3 +383,31 @@ def test_demo_district_schedule(database, tmp_path):
     cal = icalendar.Calendar.from_ical(path.read_bytes())
     assert len(cal.walk("VEVENT")) == count > 5 and len(cal.walk("VTIMEZONE")) == 1
     assert any("rrule" in e for e in cal.walk("VEVENT"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2028, 12, 31)),
+       recurrence=st.sampled_from(["weekly", "biweekly", "monthly"]),
+       days=st.integers(min_value=0, max_value=800),
+       limit_start_days=st.one_of(st.none(), st.integers(min_value=-30, max_value=400)))
+def test_occurrences_are_the_rrule_the_ics_file_writes(start, recurrence, days, limit_start_days):
+    """The date arithmetic gives exactly what dateutil's rrule gives for the RRULE in the ICS export
+    (wall-clock times kept across daylight-saving changes)."""
+    from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+
+    tz = ZoneInfo("America/New_York")
+    local = start.replace(second=0, microsecond=0)
+    until = local.date() + dt.timedelta(days=days)
+    limit_start = None if limit_start_days is None else local.date() + dt.timedelta(days=limit_start_days)
+    parts = scheduling.rrule_parts(recurrence, local)
+    end = dt.datetime.combine(until, dt.time(23, 59, 59))
+    if parts["FREQ"] == "MONTHLY":
+        code = parts["BYDAY"]
+        expected = rrule(MONTHLY, dtstart=local, until=end,
+                         byweekday=weekday(("MO", "TU", "WE", "TH", "FR", "SA", "SU").index(code[-2:]), int(code[:-2])))
+    else:
+        expected = rrule(WEEKLY, dtstart=local, until=end, interval=parts["INTERVAL"])
+    wanted = [m for m in expected if limit_start is None or m.date() >= limit_start]
+    got = scheduling.local_starts(local.replace(tzinfo=tz), recurrence, until, (), tz, limit_start=limit_start)
+    assert [m.replace(tzinfo=None) for m in got] == wanted
+    assert all(m.tzinfo is tz for m in got)

@@ -24,15 +24,14 @@ def register(cli: Commands) -> None:
 
 
 def _state(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services import state_report, state_report_files
+    from app.services import state_report_files
     from app.services.years import ensure_year
 
     with ctx.db.unit_of_work() as session:
         _year, created = ensure_year(session, args.year)
         if created:
             ctx.say(f"created school year {args.year} (July 1 to June 30)")
-        report = state_report.compute(session, args.year)
-    path = state_report_files.write(report, args.out)
+        path = state_report_files.export(session, args.year, args.out)
     ctx.say(f"wrote {path}")
     return 0
 

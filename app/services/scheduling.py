@@ -8,8 +8,11 @@ Rules (004 and 603 CMR 7.12/7.13, DOMAIN.md):
 - the coordinator "maintains meeting schedules ... and ensures that these are followed" (004).
 
 Times: an event's first occurrence is stored in UTC; recurrences are expanded in the district's
-time zone (setting `time_zone`) with dateutil's rrule, so a 3:15 pm meeting stays at 3:15 pm on
-both sides of the daylight-saving changes. Occurrences are identified by their local date.
+time zone (setting `time_zone`), so a 3:15 pm meeting stays at 3:15 pm on both sides of the
+daylight-saving changes. Occurrences are identified by their local date. The expansion is the
+RFC 5545 RRULE the ICS export writes (weekly, every two weeks, the nth weekday monthly), computed
+by date arithmetic: dateutil's rrule gives the same dates (a property test checks it) at 20 times
+the cost, which the state report paid on every one of a large district's ten thousand occurrences.
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, SchoolYear
@@ -94,23 +96,57 @@ def fmt_span(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> str:
 # ---------------------------------------------------------------------------------------------
 # Recurrence
 
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def monthly_nth(local_start: dt.datetime) -> int:
+    """Which weekday of the month a monthly series repeats on: 1-4, or -1 for "the last", rather
+    than a fifth that most months lack."""
+    nth = (local_start.day - 1) // 7 + 1
+    return -1 if nth == 5 else nth
+
+
 def rrule_parts(recurrence: str | None, local_start: dt.datetime) -> dict | None:
-    """The recurrence as RFC 5545 RRULE parts (without UNTIL): what rrule and the ICS file share."""
+    """The recurrence as RFC 5545 RRULE parts (without UNTIL), as the ICS file writes it."""
     if recurrence is None:
         return None
     if recurrence == "weekly":
         return {"FREQ": "WEEKLY", "INTERVAL": 1}
     if recurrence == "biweekly":
         return {"FREQ": "WEEKLY", "INTERVAL": 2}
-    nth = (local_start.day - 1) // 7 + 1
-    nth = -1 if nth == 5 else nth  # "the last Tuesday" rather than a fifth that most months lack
-    code = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[local_start.weekday()]
-    return {"FREQ": "MONTHLY", "INTERVAL": 1, "BYDAY": f"{nth}{code}"}
+    return {"FREQ": "MONTHLY", "INTERVAL": 1, "BYDAY": f"{monthly_nth(local_start)}{WEEKDAY_CODES[local_start.weekday()]}"}
 
 
 def until_utc(repeat_until: dt.date, tz: ZoneInfo) -> dt.datetime:
     """RRULE UNTIL in UTC: the end of the last local day."""
     return dt.datetime.combine(repeat_until, dt.time(23, 59, 59), tz).astimezone(dt.timezone.utc)
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (1-4) or last (-1) given weekday (Monday 0) of a month."""
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def series_dates(first: dt.datetime, recurrence: str, last: dt.date) -> Iterable[dt.datetime]:
+    """Naive local starts of a series from its first occurrence up to the local date `last`."""
+    if recurrence in ("weekly", "biweekly"):
+        step = dt.timedelta(weeks=2 if recurrence == "biweekly" else 1)
+        moment = first
+        while moment.date() <= last:
+            yield moment
+            moment += step
+        return
+    nth, year, month = monthly_nth(first), first.year, first.month
+    while True:
+        day = nth_weekday(year, month, first.weekday(), nth)
+        if day > last:
+            return
+        yield dt.datetime.combine(day, first.time())
+        year, month = year + month // 12, month % 12 + 1
 
 
 def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: dt.date | None,
@@ -125,20 +161,10 @@ def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: d
     last = repeat_until or limit_end or (naive.date() + dt.timedelta(days=366))
     if limit_end is not None:
         last = min(last, limit_end)
-    end = dt.datetime.combine(last, dt.time(23, 59, 59))
-    if recurrence == "monthly":
-        parts = rrule_parts(recurrence, first)
-        code = parts["BYDAY"]
-        nth = int(code[:-2])
-        day_index = ("MO", "TU", "WE", "TH", "FR", "SA", "SU").index(code[-2:])
-        rule = rrule(MONTHLY, dtstart=naive, until=end, byweekday=weekday(day_index, nth))
-    else:
-        rule = rrule(WEEKLY, dtstart=naive, until=end, interval=2 if recurrence == "biweekly" else 1)
     skipped = set(exdates)
-    moments = rule if limit_start is None else rule.between(dt.datetime.combine(limit_start, dt.time(0)), end,
-                                                            inc=True)
     # Wall-clock time kept; zoneinfo picks the offset of each date (fold=0 on the repeated hour).
-    return [moment.replace(tzinfo=tz) for moment in moments if moment.date().isoformat() not in skipped]
+    return [moment.replace(tzinfo=tz) for moment in series_dates(naive, recurrence, last)
+            if (limit_start is None or moment.date() >= limit_start) and moment.date().isoformat() not in skipped]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,11 +650,11 @@ class HeldOccurrence:
     outsiders: int  # named outsiders there
 
 
-def _raw(column: Any) -> Any:
-    """A key column as the database stores it (hex text on SQLite, the driver's value on a server)."""
-    from sqlalchemy import String, type_coerce
+def _key(column: Any) -> Any:
+    """A key column as text, the same on both backends, so the marks can be joined in SQL."""
+    from sqlalchemy import String, cast
 
-    return type_coerce(column, String)
+    return cast(column, String)
 
 
 def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str] | None = None,
@@ -636,47 +662,50 @@ def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str]
     """Occurrences that took place: attendance was taken with someone present, or (no attendance
     taken) the event is marked held and the occurrence is past. Attendance, where taken, decides
     who was there; otherwise the invited attendees count."""
+    from sqlalchemy import func
+
     tz = zone(session)
     today = today or dt.date.today()
-    # Plain columns, not model objects: a large district's year has thousands of events and
-    # hundreds of thousands of attendance marks, and the state report reads them all. Keys are
-    # read as stored (`_raw`), so the marks need no UUID objects; real UUIDs only where returned.
-    query = select(Event.id, _raw(Event.id).label("key"), Event.kind, Event.starts_at, Event.recurrence,
-                   Event.repeat_until, Event.exdates, Event.status, Event.mentee_id
-                   ).where(Event.school_year_id == year.id, Event.status != "cancelled")
+    # Plain columns, not model objects, and the marks folded in SQL to one row per occurrence:
+    # a large district's year has thousands of events and tens of thousands of attendance marks,
+    # and the state report reads them all (benchmarks/state_report.py).
+    in_year = [Event.school_year_id == year.id, Event.status != "cancelled"]
     if kinds:
-        query = query.where(Event.kind.in_(list(kinds)))
-    events = session.execute(query).all()
+        in_year.append(Event.kind.in_(list(kinds)))
+    events = session.execute(select(Event.id, _key(Event.id).label("key"), Event.kind, Event.starts_at,
+                                    Event.recurrence, Event.repeat_until, Event.exdates, Event.status,
+                                    Event.mentee_id).where(*in_year)).all()
     if not events:
         return []
-    attendees: dict[Any, list[Any]] = {}
-    marks: dict[tuple[Any, dt.date], dict[Any, bool]] = {}
-    for chunk in _chunks([e.id for e in events]):
-        for a in session.execute(select(_raw(EventAttendee.id).label("key"), _raw(EventAttendee.event_id).label("event"),
-                                        EventAttendee.educator_id).where(EventAttendee.event_id.in_(chunk))):
-            attendees.setdefault(a.event, []).append(a)
-        for event_key, day, attendee_key, present in session.execute(
-                select(_raw(EventAttendance.event_id), EventAttendance.occurrence_date,
-                       _raw(EventAttendance.attendee_id), EventAttendance.present)
-                .where(EventAttendance.event_id.in_(chunk))):
-            marks.setdefault((event_key, day), {})[attendee_key] = present
+    attendees: dict[str, dict[str, uuid.UUID | None]] = {}
+    for event_key, key, educator_id in session.execute(
+            select(_key(EventAttendee.event_id), _key(EventAttendee.id), EventAttendee.educator_id)
+            .join(Event, Event.id == EventAttendee.event_id).where(*in_year)):
+        attendees.setdefault(event_key, {})[key] = educator_id
+    present = case((EventAttendance.present, _key(EventAttendance.attendee_id)))
+    taken: dict[tuple[str, dt.date], list[str]] = {
+        (event_key, day): there.split(",") if there else []
+        for event_key, day, there in session.execute(
+            select(_key(EventAttendance.event_id), EventAttendance.occurrence_date,
+                   func.aggregate_strings(present, ","))
+            .join(Event, Event.id == EventAttendance.event_id).where(*in_year)
+            .group_by(EventAttendance.event_id, EventAttendance.occurrence_date))}
     out = []
     for event in events:
-        people = attendees.get(event.key, [])
+        people = attendees.get(event.key, {})
         for local in local_starts(event.starts_at, event.recurrence, event.repeat_until, event.exdates or (), tz):
             day = local.date()
-            taken = marks.get((event.key, day))
-            if taken:
-                there = [a for a in people if taken.get(a.key)]
+            marks = taken.get((event.key, day))
+            if marks is not None:
+                there = [people[k] for k in marks if k in people]
                 if not there:
                     continue
             elif event.status == "held" and day <= today:
-                there = people
+                there = list(people.values())
             else:
                 continue
             out.append(HeldOccurrence(event.id, event.kind, day, event.mentee_id,
-                                      frozenset(a.educator_id for a in there if a.educator_id),
-                                      sum(1 for a in there if not a.educator_id)))
+                                      frozenset(e for e in there if e), sum(1 for e in there if not e)))
     out.sort(key=lambda h: (h.date, h.kind))
     return out
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.models import Assignment, Educator, InductionEnrollment, School, SchoolYear
 from app.services.errors import UsageError
@@ -41,6 +40,8 @@ DEFINITIONS: dict[str, str] = {
     "rates": "Rates are fractions with three decimals; a rate with no denominator is reported as no data.",
 }
 
+REPORTED_ROLES = ("teacher", "administrator")
+
 CITATIONS = {
     "teachers": "603 CMR 7.12(3); Guidelines for Induction & Mentoring Programs (2015), annual report items (a)-(h)",
     "administrators": "603 CMR 7.13; Guidelines for Induction & Mentoring Programs (2015), annual report items (a)-(i)",
@@ -59,16 +60,13 @@ class PersonRef:
         return {"employee_id": self.employee_id, "name": self.name, "school": self.school}
 
 
-def _ref(e: Any) -> PersonRef:
-    return PersonRef(e.employee_id, f"{e.first_name} {e.last_name}", e.school_name or "")
+def _ref(row: Any) -> PersonRef:
+    return PersonRef(row.employee_id, f"{row.first_name} {row.last_name}", row.school_name or "")
 
 
-def _people(session: Session) -> list[Any]:
-    """Every educator as a light row of the columns the report reads (a large district has
-    10,000: full model objects would cost most of the report's time)."""
-    columns = (Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
-               Educator.hire_date, Educator.exit_date, Educator.mentor_trained_on, School.name.label("school_name"))
-    return list(session.execute(select(*columns).outerjoin(School, Educator.school_id == School.id)))
+def _by_name(rows: Any) -> list[Any]:
+    # Sorted here, not in SQL, so both backends agree whatever the server's collation.
+    return sorted(rows, key=lambda r: (r.last_name, r.first_name, r.employee_id))
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -166,49 +164,92 @@ class StateReport:
         }
 
 
-def employed_in(e: Any, year: SchoolYear) -> bool:
-    hired_ok = e.hire_date is None or e.hire_date <= year.window_end
-    return hired_ok and not (e.exit_date is not None and e.exit_date < year.window_start)
+# The definitions as SQL conditions, each in one place: a large district has 10,000 educators, and
+# reading them all into Python cost most of the report's time; the database returns only the
+# people a figure counts (benchmarks/state_report.py).
+
+def _employed(year: SchoolYear) -> Any:
+    """DEFINITIONS["employed"]."""
+    return and_(or_(Educator.hire_date.is_(None), Educator.hire_date <= year.window_end),
+                or_(Educator.exit_date.is_(None), Educator.exit_date >= year.window_start))
 
 
-def _overlaps(a: Any, year: SchoolYear) -> bool:
-    return a.start_date <= year.window_end and (a.end_date is None or a.end_date >= year.window_start)
+def _hired(year: SchoolYear) -> Any:
+    """A hire date in the window (DEFINITIONS["hired"])."""
+    return and_(Educator.hire_date >= year.window_start, Educator.hire_date <= year.window_end)
 
 
-def _section(role: str, year: SchoolYear, educators: list[Any], status: dict[uuid.UUID, str],
-             assignments: list[Any], by_id: dict[uuid.UUID, Any]) -> RoleSection:
-    section = RoleSection(role)
-    people = sorted((e for e in educators if e.role == role), key=lambda e: (e.last_name, e.first_name, e.employee_id))
-    served = [e for e in people if status.get(e.id) == "beginning" and employed_in(e, year)]
-    section.beginning_served = [_ref(e) for e in served]
-    section.retained = [_ref(e) for e in served if e.exit_date is None or e.exit_date > year.window_end]
-    hired = [e for e in people if e.hire_date is not None and year.window_start <= e.hire_date <= year.window_end]
-    section.hired = [_ref(e) for e in hired]
-    section.beginning_hired = [_ref(e) for e in hired if status.get(e.id) == "beginning"]
-    mentor_ids = {
-        a.mentor_id for a in assignments
-        if _overlaps(a, year) and by_id[a.mentee_id].role == role and status.get(a.mentee_id) in ("beginning", "incoming")
-    }
-    mentors = sorted((by_id[m] for m in mentor_ids), key=lambda e: (e.last_name, e.first_name, e.employee_id))
-    section.mentors_serving = [_ref(m) for m in mentors]
-    section.trained_mentors = [_ref(m) for m in mentors
-                               if m.mentor_trained_on is not None and m.mentor_trained_on <= year.window_end]
-    return section
+def _stayed(year: SchoolYear) -> Any:
+    """No exit date on or before June 30 (DEFINITIONS["retained"])."""
+    return or_(Educator.exit_date.is_(None), Educator.exit_date > year.window_end)
 
 
-def _teachers_by_school(year: SchoolYear, educators: list[Any]) -> list[SchoolRetention]:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for e in educators:
-        if e.role != "teacher" or not employed_in(e, year):
-            continue
-        row = counts[e.school_name or "(no school)"]
-        row[0] += 1
-        row[1] += int(e.hire_date is not None and year.window_start <= e.hire_date <= year.window_end)
-        row[2] += int(e.exit_date is None or e.exit_date > year.window_end)
-    return [SchoolRetention(name, *counts[name]) for name in sorted(counts)]
+def _count_if(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def compute(session: Session, year_label: str) -> StateReport:
+def _enrollment(year: SchoolYear, educator_id: Any) -> Any:
+    return and_(InductionEnrollment.educator_id == educator_id, InductionEnrollment.school_year_id == year.id)
+
+
+def _sections(session: Session, year: SchoolYear) -> tuple[dict[str, RoleSection], dict[str, list[uuid.UUID]]]:
+    """Both roles' sections, and the ids of the beginning educators served per role."""
+    sections = {role: RoleSection(role) for role in REPORTED_ROLES}
+    served_ids: dict[str, list[uuid.UUID]] = {role: [] for role in REPORTED_ROLES}
+    beginning = InductionEnrollment.status == "beginning"
+    query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
+                    School.name.label("school_name"), beginning.label("beginning"),
+                    _employed(year).label("employed"), _hired(year).label("hired"), _stayed(year).label("stayed"))
+             .outerjoin(School, Educator.school_id == School.id)
+             .outerjoin(InductionEnrollment, _enrollment(year, Educator.id))
+             .where(Educator.role.in_(REPORTED_ROLES), or_(and_(beginning, _employed(year)), _hired(year))))
+    for row in _by_name(session.execute(query)):
+        section, ref = sections[row.role], _ref(row)
+        if row.beginning and row.employed:
+            section.beginning_served.append(ref)
+            served_ids[row.role].append(row.id)
+            if row.stayed:
+                section.retained.append(ref)
+        if row.hired:
+            section.hired.append(ref)
+            if row.beginning:
+                section.beginning_hired.append(ref)
+    for role, mentor in _mentors_serving(session, year):
+        sections[role].mentors_serving.append(_ref(mentor))
+        if mentor.mentor_trained_on is not None and mentor.mentor_trained_on <= year.window_end:
+            sections[role].trained_mentors.append(_ref(mentor))
+    return sections, served_ids
+
+
+def _mentors_serving(session: Session, year: SchoolYear) -> list[tuple[str, Any]]:
+    """(mentee role, mentor row) for DEFINITIONS["mentors_serving"]: each mentor once per role."""
+    mentor, mentee = aliased(Educator), aliased(Educator)
+    query = (select(mentee.role, mentor.employee_id, mentor.first_name, mentor.last_name,
+                    School.name.label("school_name"), mentor.mentor_trained_on).distinct()
+             .select_from(Assignment)
+             .join(mentee, mentee.id == Assignment.mentee_id)
+             .join(mentor, mentor.id == Assignment.mentor_id)
+             .join(InductionEnrollment, _enrollment(year, Assignment.mentee_id))
+             .outerjoin(School, School.id == mentor.school_id)
+             .where(Assignment.start_date <= year.window_end,
+                    or_(Assignment.end_date.is_(None), Assignment.end_date >= year.window_start),
+                    InductionEnrollment.status.in_(("beginning", "incoming")), mentee.role.in_(REPORTED_ROLES)))
+    return [(row[0], row) for row in _by_name(session.execute(query))]
+
+
+def _teachers_by_school(session: Session, year: SchoolYear) -> list[SchoolRetention]:
+    school = func.coalesce(School.name, "(no school)")
+    query = (select(school, func.count(), _count_if(_hired(year)), _count_if(_stayed(year)))
+             .select_from(Educator).outerjoin(School, Educator.school_id == School.id)
+             .where(Educator.role == "teacher", _employed(year)).group_by(school))
+    return sorted((SchoolRetention(name, int(n), int(hired), int(stayed)) for name, n, hired, stayed in session.execute(query)),
+                  key=lambda r: r.school)
+
+
+def compute(session: Session, year_label: str, *, printed: bool = True) -> StateReport:
+    """The report for a school year. `printed=False` leaves out what only the printed formats (PDF,
+    XLSX) and the Reports page show, the program profile and the hours-by-month chart: JSON and
+    CSV need neither, and the profile's facts cost a third of a large district's report."""
     from app.services import settings
     from app.services.partnerships import list_partnerships
     from app.services.program_profile import load_profile
@@ -217,16 +258,10 @@ def compute(session: Session, year_label: str) -> StateReport:
     year = find_year(session, year_label)
     if year is None:
         raise UsageError(f"no school year {year_label} in this database")
-    educators = _people(session)
-    by_id = {e.id: e for e in educators}
-    status = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
-        InductionEnrollment.school_year_id == year.id)).all())
-    pairs = select(Assignment.mentor_id, Assignment.mentee_id, Assignment.start_date, Assignment.end_date)
-    assignments = [a for a in session.execute(pairs) if a.mentee_id in by_id and a.mentor_id in by_id]
-    teachers = _section("teacher", year, educators, status, assignments, by_id)
-    administrators = _section("administrator", year, educators, status, assignments, by_id)
-    hours_by_month = _time_log_figures(session, year, educators, teachers, administrators)
-    profile = load_profile(session, year.label)
+    sections, served_ids = _sections(session, year)
+    teachers, administrators = sections["teacher"], sections["administrator"]
+    hours_by_month = _time_log_figures(session, year, sections, served_ids, by_month=printed)
+    profile = load_profile(session, year.label) if printed else None
     return StateReport(
         school_year=year.label,
         window_start=year.window_start,
@@ -234,12 +269,13 @@ def compute(session: Session, year_label: str) -> StateReport:
         district=settings.get(session, "district_name"),
         teachers=teachers,
         administrators=administrators,
-        teachers_by_school=_teachers_by_school(year, educators),
+        teachers_by_school=_teachers_by_school(session, year),
         activities=_activities(session, year),
         satisfaction=satisfaction(session, year.id),
         partnerships=[p.as_json() for p in list_partnerships(session, as_of=year.window_end)],
-        profile={"answers": profile.answers, "from_data": profile.from_data, "carried_from": profile.carried_from,
-                 "hours_by_month": hours_by_month},
+        profile={} if profile is None else {
+            "answers": profile.answers, "from_data": profile.from_data, "carried_from": profile.carried_from,
+            "hours_by_month": hours_by_month},
     )
 
 
@@ -251,19 +287,18 @@ def _activities(session: Session, year: SchoolYear) -> list[dict[str, Any]] | No
     return program_activities(session, year.label)
 
 
-def _time_log_figures(session: Session, year: SchoolYear, educators: list[Any], teachers: RoleSection,
-                      administrators: RoleSection) -> list[tuple[str, float]]:
+def _time_log_figures(session: Session, year: SchoolYear, sections: dict[str, RoleSection],
+                      served_ids: dict[str, list[uuid.UUID]], by_month: bool) -> list[tuple[str, float]]:
     """Items (d) and (e) from the time logs' one computation (services/hours.py); "no data" (None)
     when nothing is logged in the window. Returns the teachers' hours by month for the chart."""
     from app.services import hours
 
     if not hours.any_entries(session, year.window_start, year.window_end):
         return []
-    ids = {e.employee_id: e.id for e in educators}
     per_mentee = hours.totals_by_mentee(session, year.window_start, year.window_end)
-    for section in (teachers, administrators):
-        served = [ids[p.employee_id] for p in section.beginning_served]
-        totals = hours.sum_totals(per_mentee, served)
+    for role, section in sections.items():
+        totals = hours.sum_totals(per_mentee, served_ids[role])
         section.observations, section.mentoring_minutes = totals.observations, totals.minutes
-    return hours.hours_by_month(session, year.window_start, year.window_end,
-                                [ids[p.employee_id] for p in teachers.beginning_served])
+    if not by_month:
+        return []
+    return hours.hours_by_month(session, year.window_start, year.window_end, served_ids["teacher"])

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.services.errors import UsageError
-from app.services.state_report import CITATIONS, DEFINITIONS, RoleSection, StateReport
+from app.services.state_report import CITATIONS, DEFINITIONS, RoleSection, StateReport, compute
 
 
 @dataclass(frozen=True)
@@ -125,15 +127,30 @@ def items(report: StateReport) -> list[ReportItem]:
 # --- writers ---------------------------------------------------------------------------------
 
 
+PRINTED = (".xlsx", ".pdf")  # the formats that carry the program profile and the hours chart
+
+
+def export(session: Session, year_label: str, out: str | Path) -> Path:
+    """Compute the report and write it (`mentordesk report state`, the Reports page's export)."""
+    out = Path(out)
+    _writer(out)  # an unknown extension is refused before any work
+    return write(compute(session, year_label, printed=out.suffix.lower() in PRINTED), out)
+
+
 def write(report: StateReport, out: str | Path) -> Path:
     out = Path(out)
+    writer = _writer(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer(report, out)
+    return out
+
+
+def _writer(out: Path) -> Any:
     writers = {".json": write_json, ".csv": write_csv, ".xlsx": write_xlsx, ".pdf": write_pdf}
     writer = writers.get(out.suffix.lower())
     if writer is None:
         raise UsageError(f"{out.name}: the state report is written as .json, .csv, .xlsx or .pdf")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer(report, out)
-    return out
+    return writer
 
 
 def write_json(report: StateReport, out: Path) -> None:

@@ -284,9 +284,9 @@ def _load(session: Any, year: str) -> tuple[Any, list[Any], list[Any]]:
 
 
 def _write_state(session: Any, year: str, path: str) -> str:
-    from app.services import state_report, state_report_files
+    from app.services import state_report_files
 
-    return str(state_report_files.write(state_report.compute(session, year), path))
+    return str(state_report_files.export(session, year, path))
 
 
 def _write_roster(session: Any, year: str, school: str | None, path: str) -> str:
