@@ -128,8 +128,11 @@ def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | Non
     enrolled = [{**row, **stamp} for (record, _), person in zip(fresh, people)
                 if (row := enrollment_fields(record, person["id"], year)) is not None]  # type: ignore[arg-type]
     for model, rows in ((Educator, people), (InductionEnrollment, enrolled)):
+        # render_nulls: without it a None leaves its column out of the INSERT, so rows with blanks in
+        # different places become hundreds of small statements (none of these columns has a default).
+        statement = insert(model).execution_options(render_nulls=True)
         for start in range(0, len(rows), 5000):
-            session.execute(insert(model), rows[start:start + 5000])
+            session.execute(statement, rows[start:start + 5000])
 
 
 def roster_rows(session: Session, year_label: str | None = None) -> list[dict[str, str]]:
