@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Collection, Mapping
@@ -125,6 +126,16 @@ _PARSERS = {
 }
 
 
+# Columns whose cells repeat down a roster (a few grade spans, dates, licenses): their parsed text
+# is remembered, which makes checking a 10,000-row file about twice as fast. Parsers are pure and
+# return immutable values; a value that fails is not remembered (it raises again, same message).
+_REPEATING = {"role", "subjects", "grades", "license_type", "years_experience", "hire_date", "exit_date",
+              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods"}
+_TEXT_PARSERS = {field: functools.lru_cache(maxsize=4096)(parser) if field in _REPEATING else parser
+                 for field, parser in _PARSERS.items()}
+_CHECKS = tuple((field, _PARSERS.get(field), _TEXT_PARSERS.get(field), _LIMITS.get(field)) for field in ROSTER_FIELDS)
+
+
 def _shown(cell: object) -> str:
     """A cell as the person typed it, for a problem message."""
     return str(cell) if isinstance(cell, (dt.date, list, tuple)) else v.text(cell)
@@ -134,15 +145,18 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
     """Parse and check one educator's fields. Returns the record, or None with every problem."""
     problems: list[FieldProblem] = []
     values: dict[str, object] = {}
-    for field in ROSTER_FIELDS:
+    for field, parser, text_parser, limit in _CHECKS:
         cell = raw.get(field)
         try:
-            parser = _PARSERS.get(field)
-            value = parser(cell) if parser else (v.text(cell) or None)
+            if parser is None:
+                value = v.text(cell) or None
+            elif type(cell) is str:
+                value = text_parser(cell)
+            else:
+                value = parser(cell)
         except ValueError as exc:
             problems.append(FieldProblem(field, _shown(cell), str(exc)))
             continue
-        limit = _LIMITS.get(field)
         if limit and isinstance(value, str) and len(value) > limit:
             problems.append(FieldProblem(field, _shown(cell)[:40] + "...", f"longer than {limit} characters"))
             continue
@@ -199,6 +213,7 @@ class SchoolCache:
 
 
 _MODEL_FIELDS = tuple(f for f in ROSTER_FIELDS if f not in ("school", "induction_status", "employee_id"))
+_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods"})  # tuples in a record, JSON lists in a row
 
 
 def _model_value(record: EducatorRecord, field: str) -> object:
@@ -209,7 +224,8 @@ def _model_value(record: EducatorRecord, field: str) -> object:
 def educator_fields(record: EducatorRecord, school: School | None) -> dict[str, object]:
     """A new educator's columns from a record. School by id: its id is known before flush (derived
     from its name), and skipping relationship bookkeeping matters at 10,000 rows."""
-    fields = {field: _model_value(record, field) for field in _MODEL_FIELDS}
+    data = record.__dict__  # a frozen dataclass's fields, read directly: this runs for every new row
+    fields = {field: list(data[field]) if field in _LIST_FIELDS else data[field] for field in _MODEL_FIELDS}
     return {"id": derived_id("educator", record.employee_id), "employee_id": record.employee_id,
             "school_id": school.id if school else None, **fields}
 
