@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 
 from app import paths
-from app.models import Base, Tracked
+from app.models import Base, Tracked, load_all
 from app.services.errors import DatabaseError
 import app.services.sync_capture  # noqa: E402,F401 - registers the change-log flush hook (issue 6)
 
@@ -74,6 +74,13 @@ def default_actor(engine: Engine) -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in some sandboxes
         return "unknown"
+
+
+@event.listens_for(Session, "before_flush")
+def _whole_schema_before_writing(_session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
+    """The sync change log (services/sync_capture) reads every table's mapper on a write: make sure
+    the capability models a process has not imported yet are registered first."""
+    load_all()
 
 
 @event.listens_for(Session, "before_flush")
@@ -240,6 +247,7 @@ def upgrade_on_open(engine: Engine) -> Path | None:
 
 
 def _has_user_tables(engine: Engine) -> bool:
+    load_all()
     return bool(set(inspect(engine).get_table_names()) & set(Base.metadata.tables))
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import app.models  # noqa: F401  (registers every table)
-from app.models import Base
+from app.models import Base, load_all
+
+load_all()  # importing app.models registers only the core tables; compare against every table
 
 config = context.config
 target_metadata = Base.metadata

@@ -51,9 +51,10 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _grants(args: argparse.Namespace, ctx: Context) -> int:
-    from app.models import Base
+    from app.models import Base, load_all
     from app.services.server_access import apply_grants
 
+    load_all()  # grants cover every table, not only the ones this command imported
     count = apply_grants(ctx.db.engine, Base.metadata)
     ctx.say(f"applied {count} role and grant statements")
     return 0

@@ -25,7 +25,7 @@ from sqlalchemy import JSON, Date, DateTime, Numeric, Time, Uuid, event, insert,
 from sqlalchemy.orm import Mapper, Session, undefer
 from sqlalchemy.orm.attributes import instance_state
 
-from app.models import Base, Tracked
+from app.models import Base, Tracked, load_all
 from app.models.sync import SyncConflict, SyncOp, SyncReplica
 
 ROW = "*"  # the column name of a whole-row (insert) operation
@@ -80,6 +80,7 @@ class SyncedTable:
 @cache
 def synced_tables() -> dict[str, SyncedTable]:
     """Every Tracked table, by table name (the op-log tables are not Tracked)."""
+    load_all()  # cached below: it must see the capability models this process has not imported yet
     tables: dict[str, SyncedTable] = {}
     for mapper in Base.registry.mappers:
         cls = mapper.class_
