@@ -102,7 +102,8 @@ def import_roster(
             said(row, "new")
         else:
             changed = educator.deleted_at is not None
-            educator.deleted_at = None
+            if changed:  # even setting an unchanged value makes the row dirty for the flush to inspect
+                educator.deleted_at = None
             changed |= apply_record(educator, record, schools.get(record.school), present)
             changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id))
             if changed:
