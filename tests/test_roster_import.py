@@ -94,6 +94,22 @@ def test_reimport_is_idempotent_updates_and_never_deletes(tmp_path, run_cli, dat
     assert count(database) == 2
 
 
+def test_reimport_restores_a_tombstoned_person_and_leaves_the_others_untouched(tmp_path, run_cli, database):
+    first = write(tmp_path, GOOD + "E2,Ben,Okafor,Lincoln,teacher,Professional,9,2011-08-28,,Proficient,6;7\n")
+    assert run_cli("import", "roster", first, "--year", "2025-2026")[0] == 0
+    with database.unit_of_work() as s:
+        s.scalars(select(Educator).where(Educator.employee_id == "E1")).one().tombstone()
+    with database.read() as s:
+        versions = dict(s.execute(select(Educator.employee_id, Educator.version)
+                                  .execution_options(include_deleted=True)).all())
+    _, out, _ = run_cli("import", "roster", first, "--year", "2025-2026")
+    assert "0 new, 1 changed, 1 unchanged" in out
+    with database.read() as s:
+        rows = {e.employee_id: e for e in s.scalars(select(Educator).execution_options(include_deleted=True))}
+        assert rows["E1"].deleted_at is None and rows["E1"].version == versions["E1"] + 1
+        assert rows["E2"].version == versions["E2"]  # an unchanged row is not written at all
+
+
 @pytest.mark.parametrize(("license_", "years", "hire", "status"), [
     ("Initial", "0", "2025-08-20", "beginning"),
     ("Provisional", "", "2026-01-05", "beginning"),
