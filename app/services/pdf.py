@@ -85,16 +85,16 @@ class PdfDocument:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[object]],
               widths: Sequence[float] | None = None, *, empty: str = "None.") -> None:
-        """A table whose cells wrap; `widths` are fractions of the text width."""
+        """A table whose cells wrap; `widths` are fractions of the text width (equal by default)."""
         from reportlab.lib import colors
         from reportlab.platypus import Table, TableStyle
 
         if not rows:
             self.paragraph(empty, "note")
             return
-        col_widths = [self.width * w for w in widths] if widths else None
+        col_widths = [self.width * w for w in widths] if widths else [self.width / len(header)] * len(header)
         data = [[self._p(h, "head") for h in header]]
-        data += [[self._cell(cell, col_widths[i] if col_widths else None) for i, cell in enumerate(row)] for row in rows]
+        data += [[self._cell(cell, col_widths[i]) for i, cell in enumerate(row)] for row in rows]
         table = Table(data, colWidths=col_widths, repeatRows=1)
         cell = self.styles["cell"]
         table.setStyle(TableStyle([
@@ -106,14 +106,14 @@ class PdfDocument:
         ]))
         self.story.append(table)
 
-    def _cell(self, value: object, width: float | None) -> Any:
+    def _cell(self, value: object, width: float) -> Any:
         """Plain text when it fits on one line of its column (ReportLab draws those many times
         faster: a district's report has thousands of cells); a wrapping paragraph otherwise."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         text = "" if value is None else str(value)
         style = self.styles["cell"]
-        if width is not None and "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 8:
+        if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 8:
             return text
         return self._p(text, "cell")
 

@@ -48,10 +48,10 @@ def _common_items(report: StateReport, section: str) -> list[ReportItem]:
         activities = ReportItem(section, "a", "activities", "Program activities", "no data",
                                 csv_values=(("activities", None),))
     else:
-        rows = tuple((a["type"], a["held"], a["attendance"]) for a in report.activities)
+        rows = tuple((a["label"], a["held"], a["attendance"], a["participants"]) for a in report.activities)
         activities = ReportItem(section, "a", "activities", "Program activities",
                                 f"{sum(a['held'] for a in report.activities)} events held",
-                                ("Activity", "Events held", "Attendance"), rows,
+                                ("Activity", "Times held", "Attendance", "Different people"), rows,
                                 csv_values=tuple((f"activities:{a['type']}", a["held"]) for a in report.activities))
     return [activities]
 
