@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("MentorDesk")
         self.setObjectName("MainWindow")
         self.pages: dict[str, QWidget] = {}
+        self._painted = False
+        if not ctx.tasks.synchronous:
+            ctx.tasks.hold()  # the first page loads its data once the window is on screen (_after_first_paint)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -157,6 +160,20 @@ class MainWindow(QMainWindow):
         key = settings.value("window/area", "dashboard")
         rows = [i for i, a in enumerate(AREAS) if a.key == key]
         self.sidebar.setCurrentRow(rows[0] if rows else 0)
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        from app.models import load_all
+
+        # Start-up registers only the core models (app/models/__init__.py). Register the rest here,
+        # on the GUI thread, before any held or later job needs them on the worker thread.
+        load_all()
+        self.ctx.tasks.release()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

@@ -62,6 +62,20 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one database worker: writes go one at a time
         self._live: set[_Signals] = set()
+        self._held: list[_Job] | None = None  # jobs waiting for release() while held
+
+    def hold(self) -> None:
+        """Queue jobs instead of starting them, until `release()`. The window holds its first page's
+        loading until it has been painted once: a worker running Python beside the GUI thread
+        competes with it for the GIL and delays the first paint."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the jobs queued while held, in order; later jobs start at once."""
+        held, self._held = self._held, None
+        for job in held or ():
+            self.pool.start(job)
 
     def run(
         self,
@@ -112,6 +126,8 @@ class TaskRunner(QObject):
         job = _Job(work, signals)
         if self.synchronous:
             job.run()
+        elif self._held is not None:
+            self._held.append(job)
         else:
             self.pool.start(job)
         return task
@@ -132,4 +148,5 @@ class TaskRunner(QObject):
             self.busy_changed.emit(False)
 
     def wait(self, msecs: int = 30000) -> bool:
+        self.release()  # waiting for held jobs would never end
         return self.pool.waitForDone(msecs)
