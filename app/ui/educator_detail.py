@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +27,7 @@ from app.models.vocab import INDUCTION_STATUSES, LICENSE_TYPES, RATINGS, ROLES
 from app.services.educators import DERIVATION_RULE, ROSTER_FIELDS, EducatorForm
 from app.services.errors import StaleRecordError, ValidationError
 from app.ui.context import AppContext
+from app.ui.widgets import quiet
 
 LABELS = {
     "employee_id": "Employee ID", "first_name": "First name", "last_name": "Last name", "email": "Email",
@@ -50,14 +51,6 @@ HINTS = {
     "mepid": "8 digits",
 }
 ERROR_STYLE = "color: #b00020;"
-
-
-def quiet(label: QLabel) -> QLabel:
-    """Secondary text (hints, rules, citations) in the palette's placeholder colour, so it reads in
-    light and dark themes alike."""
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    label.setWordWrap(True)
-    return label
 
 
 class EducatorDetail(QWidget):
