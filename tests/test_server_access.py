@@ -20,6 +20,8 @@ def test_grants_keep_confidential_columns_from_other_roles():
     principal_assignment = [s for s in sql.splitlines() if "ON assignment TO mentordesk_principal" in s]
     assert principal_assignment and "private_reason" not in principal_assignment[0]
     assert "GRANT ALL ON ALL TABLES IN SCHEMA public TO mentordesk_coordinator" in sql
+    for log in ("sync_op", "sync_conflict", "sync_conflict_history", "sync_bundle"):  # copies of every value
+        assert f" ON {log} TO" not in sql
 
 
 def test_principal_login_cannot_read_private_reason(backend, database, run_cli, tmp_path, db_url):

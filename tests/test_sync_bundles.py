@@ -90,6 +90,11 @@ def test_a_resolution_clears_the_conflict_everywhere_once_it_travels(tmp_path, r
         rep.import_(resolution)
     assert [rep.conflicts() for rep in reps] == [set()] * 3
     assert {rep.educator(row)[1] for rep in reps} == {"Name-c"}
+    for rep in reps:  # every laptop that listed the conflict keeps what was decided, and by whom
+        with rep.db.read() as session:
+            (settled,) = sync_conflicts.settled_conflicts(session)
+        assert (settled.kept.value, settled.kept.by) == ("Name-c", "b")
+        assert {v.value for v in settled.conflict.values} == {"Name-a", "Name-b", "Name-c"}
 
 
 def test_keep_mine_records_a_resolution_even_when_the_value_is_already_shown(tmp_path, replicas):

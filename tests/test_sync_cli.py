@@ -73,6 +73,13 @@ def test_two_laptops_exchange_through_a_shared_folder_and_list_the_conflict(tmp_
     assert "this laptop: SP Rivera" in out and "partner: Coordinator" in out and "conflicts: 1" in out
     code, out = _cli(capsys, sp, "conflicts")
     assert "educator" in out and "'202' by Coordinator" in out
+    assert _cli(capsys, sp, "conflicts", "--resolved")[1].strip() == "no conflicts settled yet"
+    _edit(sp, "E1", room="404")  # an edit of a conflicted field settles it
+    code, out = _cli(capsys, sp, "conflicts", "--resolved", "--json")
+    (settled,) = json.loads(out)["resolved"]
+    assert (settled["field"], settled["kept"]["value"], settled["kept"]["by"]) == ("room", "404", "SP Rivera")
+    assert {v["value"] for v in settled["values"]} == {"202", "303"}
+    assert json.loads(_cli(capsys, sp, "conflicts", "--json")[1]) == {"conflicts": []}
 
 
 def test_export_to_a_file_for_one_partner_and_import_it(tmp_path, laptops, capsys):

@@ -46,9 +46,14 @@ def test_sync_now_brings_the_partner_in_and_take_theirs_clears_the_conflict(page
     assert page.partners.rowCount() == 1 and page.partners.item(0, 0).text() == "SP Rivera"
     assert page.inbox.rowCount() == 1 and page.inbox.item(0, 1).text() == "room"
     assert {"'202'", "'303'"} <= set(" ".join(page.inbox.item(0, c).text() for c in (2, 3)).replace("(", " ").split())
+    assert page.history.rowCount() == 0
     page.take_button.click()
     assert page.inbox.rowCount() == 0
     assert mine.educator(row)[3] == "303"
+    assert page.history.rowCount() == 1  # the settled conflict leaves history
+    record, field, kept, competing = (page.history.item(0, c).text() for c in range(4))
+    assert field == "room" and kept.startswith("'303' (Coordinator,")  # taken from SP Rivera, decided here
+    assert "'202' (Coordinator," in competing and "'303' (SP Rivera," in competing
     page.sync_button.click()  # the resolution travels
     with theirs.db.unit_of_work() as session:
         from app.services.sync_bundles import bundle_files, import_bundle

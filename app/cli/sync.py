@@ -29,6 +29,7 @@ def register(cli: Commands) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="the new database file to hand over")
     parser = cli.add(cli.top, "conflicts", _conflicts, "fields two laptops changed differently, for a person to decide")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--resolved", action="store_true", help="the conflicts already settled, latest first")
 
 
 def _refuse_synced_folder(ctx: Context) -> None:
@@ -136,6 +137,8 @@ def _fieldcopy(args: argparse.Namespace, ctx: Context) -> int:
 def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
     from app.services.sync_conflicts import conflicts_json, list_conflicts
 
+    if args.resolved:
+        return _resolved(args, ctx)
     with ctx.db.read() as session:
         if args.json:
             ctx.say(json.dumps(conflicts_json(session), indent=2, default=str))
@@ -149,4 +152,22 @@ def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
         for i, v in enumerate(c.values):
             mark = "shown" if i == 0 else "     "
             ctx.say(f"  {mark} {c.describe(v)} by {v.by} at {v.at}")
+    return 0
+
+
+def _resolved(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.sync_conflicts import settled_conflicts
+
+    with ctx.db.read() as session:
+        settled = settled_conflicts(session)
+    if args.json:
+        ctx.say(json.dumps({"resolved": [s.as_json() for s in settled]}, indent=2, default=str))
+        return 0
+    if not settled:
+        ctx.say("no conflicts settled yet")
+    for s in settled:
+        c = s.conflict
+        ctx.say(f"{c.table} {c.record} {c.field}: kept {c.describe(s.kept)}, decided by {s.kept.by} at {s.kept.at}")
+        for v in c.values:
+            ctx.say(f"  competing: {c.describe(v)} by {v.by} at {v.at}")
     return 0

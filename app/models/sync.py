@@ -17,6 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
 
+# Every value written is copied into the log, notes included: on a server only the coordinator
+# may read these tables (services/server_access.py).
+COORDINATOR_ONLY = {"coordinator_only": True}
+
 
 class SyncReplica(Base):
     """One replica of the district's data: this laptop (`is_self`) or a partner seen in a bundle."""
@@ -53,7 +57,7 @@ class SyncOp(Base):
     """One change to one field (or, column '*', a whole new row). Append-only."""
 
     __tablename__ = "sync_op"
-    __table_args__ = (Index("ix_sync_op_row_id", "row_id"),)
+    __table_args__ = (Index("ix_sync_op_row_id", "row_id"), {"info": COORDINATOR_ONLY})
 
     replica: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +75,7 @@ class SyncConflict(Base):
     seen (kind 'edit_delete', column 'deleted_at'). Derived from the log; the same on every replica."""
 
     __tablename__ = "sync_conflict"
+    __table_args__ = {"info": COORDINATOR_ONLY}
 
     table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -78,6 +83,25 @@ class SyncConflict(Base):
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     # [{"op": "replica:seq", "value": ..., "replica": ..., "wall": ms}], provisional winner first.
     values: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+
+
+class SyncConflictHistory(Base):
+    """A conflict this database listed, once settled (here or by a resolution that arrived): what
+    competed and what was kept. Local bookkeeping for the Sync page's "Resolved" list; not synced,
+    so each laptop keeps the conflicts it saw."""
+
+    __tablename__ = "sync_conflict_history"
+    __table_args__ = {"info": COORDINATOR_ONLY}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    column: Mapped[str] = mapped_column(String(64), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    values: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)  # as in SyncConflict
+    # {"op", "value", "replica", "wall"} of the operation that settled it
+    kept: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    settled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class SyncPending(Base):
@@ -94,6 +118,7 @@ class SyncBundle(Base):
     from a newer schema is kept here whole (`data`) until the app is updated."""
 
     __tablename__ = "sync_bundle"
+    __table_args__ = {"info": COORDINATOR_ONLY}
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the file
     sender: Mapped[str] = mapped_column(String(32), nullable=False)

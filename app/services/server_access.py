@@ -6,6 +6,8 @@ from a SQL client:
   granted to the coordinator only (column-level SELECT privileges for everyone else);
 - tables marked `info={"personnel": True}` (CAP evidence and ratings) are granted to the
   coordinator and supervising practitioners only;
+- tables marked `info={"coordinator_only": True}` (the sync log, its conflicts and bundles, which
+  hold a copy of every value written, notes included) are granted to the coordinator only;
 - tables marked `info={"writers": ("mentor", ...)}` may be written by those roles too.
 """
 
@@ -51,6 +53,8 @@ def grant_statements(metadata: MetaData) -> list[str]:
     statements.append(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {db_role('coordinator')}")
     statements.append(f"GRANT SELECT ON alembic_version TO {everyone}")
     for table in metadata.sorted_tables:
+        if table.info.get("coordinator_only"):
+            continue
         personnel = table.info.get("personnel", False)
         writers = set(table.info.get("writers", ()))
         if personnel:

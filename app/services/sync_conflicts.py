@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from app.models.sync import SyncConflict, SyncReplica
+from app.models.sync import SyncConflict, SyncConflictHistory, SyncReplica
 from app.services.sync_capture import FORCE, synced_tables
 from app.services.sync_identity import SyncError
 
@@ -57,14 +57,40 @@ class Conflict:
 
 
 def list_conflicts(session: Session) -> list[Conflict]:
-    names = {rid: name for rid, name in session.execute(select(SyncReplica.id, SyncReplica.name))}
-    out = []
+    names = _replica_names(session)
     query = select(SyncConflict).order_by(SyncConflict.table_name, SyncConflict.row_id, SyncConflict.column)
-    for c in session.scalars(query):
-        values = tuple(Competing(v["value"], names.get(v["replica"], v["replica"]), _moment(v["wall"]), v["op"],
-                                 v.get("edited")) for v in c.values)
-        out.append(Conflict(c.table_name, str(c.row_id), c.column, c.kind, values))
-    return out
+    return [Conflict(c.table_name, str(c.row_id), c.column, c.kind, tuple(_competing(v, names) for v in c.values))
+            for c in session.scalars(query)]
+
+
+def _replica_names(session: Session) -> dict[str, str]:
+    return {rid: name for rid, name in session.execute(select(SyncReplica.id, SyncReplica.name))}
+
+
+def _competing(v: dict[str, Any], names: dict[str, str]) -> Competing:
+    return Competing(v["value"], names.get(v["replica"], v["replica"]), _moment(v["wall"]), v["op"], v.get("edited"))
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A conflict this laptop listed, once settled: what competed and what was kept."""
+
+    conflict: Conflict
+    kept: Competing
+    settled_at: dt.datetime
+
+    def as_json(self) -> dict[str, Any]:
+        kept = {"value": self.kept.value, "by": self.kept.by, "at": self.kept.at}
+        return {**self.conflict.as_json(), "kept": kept, "settled_at": self.settled_at.isoformat(timespec="seconds")}
+
+
+def settled_conflicts(session: Session, limit: int = 200) -> list[Settled]:
+    """The most recently settled conflicts first (the Sync page's "Resolved" list)."""
+    names = _replica_names(session)
+    query = select(SyncConflictHistory).order_by(SyncConflictHistory.id.desc()).limit(limit)
+    return [Settled(Conflict(h.table_name, str(h.row_id), h.column, h.kind,
+                             tuple(_competing(v, names) for v in h.values)),
+                    _competing(h.kept, names), h.settled_at) for h in session.scalars(query)]
 
 
 def conflicts_json(session: Session) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def _minimize(path: Path, sp_id: uuid.UUID) -> None:
     from sqlalchemy import create_engine, text
 
     from app.models import Base
-    from app.models.sync import SyncConflict, SyncOp, SyncPending
+    from app.models.sync import SyncConflict, SyncConflictHistory, SyncOp, SyncPending
     from app.services.sync_capture import synced_tables
     from app.services.sync_owners import field_copy_rows
 
@@ -103,7 +103,8 @@ def _minimize(path: Path, sp_id: uuid.UUID) -> None:
                     continue
                 drop = set(conn.execute(select(table.c.id)).scalars()) - keep.get(table.name, set())
                 _delete_in(conn, table, table.c.id, drop)
-                for t in (SyncOp.__table__, SyncConflict.__table__, SyncPending.__table__):
+                for t in (SyncOp.__table__, SyncConflict.__table__, SyncConflictHistory.__table__,
+                          SyncPending.__table__):
                     _delete_in(conn, t, t.c.row_id, drop)
             problems = conn.execute(text("PRAGMA foreign_key_check")).all()
             if problems:

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from app.models.sync import SyncConflict, SyncOp, SyncPending
+from app.models.base import utcnow
+from app.models.sync import SyncConflict, SyncConflictHistory, SyncOp, SyncPending
 from app.services.sync_capture import APPLYING, ROW, SyncedTable, synced_tables
 
 DELETED = "deleted_at"
@@ -184,9 +185,28 @@ def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
     if conn.execute(select(t.c.row_id).limit(1)).first() is not None:
         ids = [r for _t, r in rows]
         for start in range(0, len(ids), CHUNK):
-            conn.execute(delete(t).where(t.c.row_id.in_(ids[start:start + CHUNK])))
+            chunk = t.c.row_id.in_(ids[start:start + CHUNK])
+            _record_settled(conn, conn.execute(select(t).where(chunk)).all(), new, ops_by_row, cache)
+            conn.execute(delete(t).where(chunk))
     if new:
         conn.execute(insert(t), new)
+
+
+def _record_settled(conn: Any, listed: list[Any], still: list[dict[str, Any]],
+                    ops_by_row: dict[uuid.UUID, list[Op]], cache: dict) -> None:
+    """Conflicts that were listed and are no longer go to the history, with the operation that
+    settled them (the field's one head now)."""
+    open_now = {(c["table_name"], c["row_id"], c["column"]) for c in still}
+    settled = []
+    for c in listed:
+        if (c.table_name, c.row_id, c.column) in open_now:
+            continue
+        field = _merged(ops_by_row, c.row_id, cache).get(c.column)
+        if field is not None:
+            settled.append({"table_name": c.table_name, "row_id": c.row_id, "column": c.column, "kind": c.kind,
+                            "values": c.values, "kept": _entry(field.winner, c.column), "settled_at": utcnow()})
+    if settled:
+        conn.execute(insert(SyncConflictHistory.__table__), settled)
 
 
 # --- writing winners to rows --------------------------------------------------------------------

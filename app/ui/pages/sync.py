@@ -28,12 +28,13 @@ FOLDER_KEY = "sync/shared_folder"
 
 
 def _load(session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from app.services.sync_conflicts import list_conflicts
+    from app.services.sync_conflicts import list_conflicts, settled_conflicts
     from app.services.sync_identity import self_replica
     from app.services.sync_status import status
 
     me = self_replica(session)
-    return {"status": status(session), "conflicts": list_conflicts(session), "me": me.name if me else ""}
+    return {"status": status(session), "conflicts": list_conflicts(session), "me": me.name if me else "",
+            "settled": settled_conflicts(session, limit=100)}
 
 
 def _button(text: str, name: str, slot: Any) -> QPushButton:
@@ -41,6 +42,10 @@ def _button(text: str, name: str, slot: Any) -> QPushButton:
     button.setAccessibleName(name)
     button.clicked.connect(slot)
     return button
+
+
+def _shown(conflict: Any, v: Any) -> str:
+    return f"{conflict.describe(v)} ({v.by}, {v.at[:16].replace('T', ' ')})"
 
 
 class SyncPage(Page):
@@ -71,6 +76,11 @@ class SyncPage(Page):
                                  self.tr("Conflict inbox"))
         layout.addWidget(self.inbox, 1)
         layout.addLayout(self._resolve_row())
+        layout.addWidget(QLabel(self.tr("<b>Resolved</b> (the last 100 conflicts settled, here or on another laptop)")))
+        self.history = self._table([self.tr("Record"), self.tr("Field"), self.tr("Kept (decided by)"),
+                                    self.tr("Competing values")], self.tr("Resolved conflicts"))
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        layout.addWidget(self.history, 1)
 
     def _table(self, header: list[str], name: str) -> QTableWidget:
         table = QTableWidget(0, len(header))
@@ -136,14 +146,23 @@ class SyncPage(Page):
                 self.inbox.setItem(r, c, QTableWidgetItem(value))
         if self.conflicts:
             self.inbox.selectRow(0)
+        self.history.setRowCount(len(data["settled"]))
+        for r, settled in enumerate(data["settled"]):
+            for c, value in enumerate(self._settled_cells(settled)):
+                self.history.setItem(r, c, QTableWidgetItem(value))
 
     def _conflict_cells(self, conflict: Any) -> tuple[str, str, str, str]:
-        def show(v: Any) -> str:
-            return f"{conflict.describe(v)} ({v.by}, {v.at[:16].replace('T', ' ')})"
-
-        field = self.tr("edited or restored while deleted") if conflict.kind == "edit_delete" else conflict.field
         first, *others = conflict.values
-        return f"{conflict.table} {conflict.record[:8]}", field, show(first), "; ".join(show(v) for v in others)
+        return (*self._where(conflict), _shown(conflict, first), "; ".join(_shown(conflict, v) for v in others))
+
+    def _settled_cells(self, settled: Any) -> tuple[str, str, str, str]:
+        conflict = settled.conflict
+        competing = "; ".join(_shown(conflict, v) for v in conflict.values)
+        return (*self._where(conflict), _shown(conflict, settled.kept), competing)
+
+    def _where(self, conflict: Any) -> tuple[str, str]:
+        field = self.tr("edited or restored while deleted") if conflict.kind == "edit_delete" else conflict.field
+        return f"{conflict.table} {conflict.record[:8]}", field
 
     # --- actions ------------------------------------------------------------------------------
 
