@@ -94,9 +94,12 @@ def _mepid(value: object) -> str | None:
     return raw.zfill(8)  # spreadsheets drop leading zeros
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def _email(value: object) -> str | None:
     raw = v.text(value)
-    if raw and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", raw):
+    if raw and not _EMAIL.fullmatch(raw):
         raise ValueError("not an email address")
     return raw or None
 
