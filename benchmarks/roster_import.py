@@ -1,5 +1,10 @@
 """Roster import of the large demo roster (10,000 rows), CSV and XLSX, end to end (read, check,
-write, commit) against pandas reading the same file alone. Target: <= 3 s."""
+write, commit) against pandas reading the same file alone (XLSX with calamine, as the import
+reads it). Target: <= 3 s.
+
+Each timed import gets a new, already migrated database file: making one is not part of an
+import. One untimed import first pays the one-time costs (importing and mapping the models),
+which the startup benchmark measures."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import csv
 from benchmarks.common import SCRATCH, fresh_database, median_seconds
 
 YEAR = "2025-2026"
+RUNS = 3
 
 
 def _files() -> dict[str, object]:
@@ -27,11 +33,11 @@ def _files() -> dict[str, object]:
     return {"csv": csv_path, "xlsx": xlsx_path, "rows": len(rows)}
 
 
-def _import(path) -> None:  # type: ignore[no-untyped-def]
+def _import(path, database_path: str) -> None:  # type: ignore[no-untyped-def]
     from app.db import Database
     from app.services.roster_io import import_roster
 
-    database = Database.open(fresh_database("import"))
+    database = Database.open(database_path)
     with database.unit_of_work() as session:
         report = import_roster(session, path, year_label=YEAR)
     database.dispose()
@@ -43,11 +49,13 @@ def run() -> dict[str, object]:
 
     files = _files()
     results: dict[str, object] = {"rows": files["rows"]}
+    _import(files["csv"], fresh_database("warm-up"))
     for kind, reader in (("csv", lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)),
-                         ("xlsx", lambda p: pd.read_excel(p, dtype=object, engine="openpyxl"))):
+                         ("xlsx", lambda p: pd.read_excel(p, dtype=object, engine="calamine"))):
         path = files[kind]
         pandas_s = median_seconds(lambda: reader(path))
-        import_s = median_seconds(lambda: _import(path), repeat=2)
+        databases = iter([fresh_database(f"import-{kind}-{run}") for run in range(RUNS)])
+        import_s = median_seconds(lambda: _import(path, next(databases)), repeat=RUNS)
         results[f"import_{kind}_s"] = round(import_s, 2)
         results[f"pandas_read_{kind}_s"] = round(pandas_s, 2)
         results[f"ratio_{kind}_to_pandas"] = round(import_s / pandas_s, 1)
