@@ -161,6 +161,32 @@ def test_a_restore_on_one_laptop_and_a_delete_on_another_is_settled_like_an_edit
     assert a.educator(row) == b.educator(row) == ("E1", "Ann", "Lee", "204", settle == "confirm_delete")
 
 
+def test_the_same_record_made_on_two_laptops_is_one_record_not_a_clash(tmp_path, replicas):
+    """Records unique by what they describe (a year's program profile, a person's attendance mark)
+    get ids derived from it: made on two laptops they merge, field by field, when the bundles meet."""
+    from sqlalchemy import select
+
+    from app.models.reporting import ProgramProfile
+    from app.services.program_profile import QUESTIONS, save_profile
+
+    a, b = replicas("ab", [0, 45])
+    (question, _text), *_ = QUESTIONS
+    for rep, answer in ((a, "Mentors apply in May."), (b, "The principal nominates mentors.")):
+        with rep.db.unit_of_work() as session:
+            save_profile(session, "2025-2026", {question: answer})
+    from_a, from_b = a.export(tmp_path / "a.mdsync"), b.export(tmp_path / "b.mdsync")
+    assert a.import_(from_b).status == b.import_(from_a).status == "applied"
+    seen = []
+    for rep in (a, b):
+        with rep.db.read() as session:
+            (profile,) = session.scalars(select(ProgramProfile)).all()
+            seen.append((profile.id, profile.answers[question], profile.created_at))
+    assert seen[0] == seen[1]  # one record, the same provisional answer, made when first made
+    assert seen[0][1] in ("Mentors apply in May.", "The principal nominates mentors.")
+    (conflict,) = a.conflicts()  # the answers differ: a person decides (created_at does not ask)
+    assert a.conflicts() == b.conflicts() and conflict[:3] == ("program_profile", seen[0][0], "answers")
+
+
 def test_a_bundle_from_a_newer_schema_is_parked_not_lost(tmp_path, replicas, monkeypatch):
     a, b = replicas("ab")
     row = a.add_educator("E1")

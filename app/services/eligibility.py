@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear
+from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear, derived_id
 from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
 from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, ValidationError
@@ -425,7 +425,6 @@ def pool_row(session: Session, year_label: str, educator_id: uuid.UUID) -> PoolR
 
 
 def add_to_pool(session: Session, year_label: str, educator_id: uuid.UUID, *, capacity: int | None = None) -> None:
-    from app.models import derived_id
     from app.services import settings
 
     year = _year(session, year_label)
@@ -527,7 +526,8 @@ def save_incentive(session: Session, year_label: str, educator_id: uuid.UUID, *,
     row = session.scalars(select(MentorIncentive).where(MentorIncentive.educator_id == educator_id,
                                                         MentorIncentive.school_year_id == year.id)).one_or_none()
     if row is None:
-        row = MentorIncentive(educator_id=educator_id, school_year_id=year.id)
+        row = MentorIncentive(id=derived_id("mentor_incentive", f"{educator_id}:{year.id}"), educator_id=educator_id,
+                              school_year_id=year.id)
         session.add(row)
     row.stipend_cents = round(stipend_dollars * 100) if stipend_dollars is not None else None
     row.pdps = pdps
@@ -567,7 +567,8 @@ def record_recommendation(session: Session, year_label: str, educator_id: uuid.U
         PrincipalRecommendation.educator_id == educator_id,
         PrincipalRecommendation.school_year_id == year.id)).one_or_none()
     if row is None:
-        row = PrincipalRecommendation(educator_id=educator_id, school_year_id=year.id)
+        row = PrincipalRecommendation(id=derived_id("principal_recommendation", f"{educator_id}:{year.id}"),
+                                      educator_id=educator_id, school_year_id=year.id)
         session.add(row)
     row.recommended_by, row.recommended_on = recommended_by or None, recommended_on
     session.flush()
@@ -591,7 +592,6 @@ def pool_from_roster(session: Session, year: SchoolYear) -> list[uuid.UUID]:
 def fill_pool(session: Session, year_label: str) -> int:
     """Add the year's trained staff to the mentor pool (willing, default capacity); returns how many.
     Capacity and willingness are then set per person on the Mentors page."""
-    from app.models import derived_id
     from app.services import settings
 
     year = _year(session, year_label)

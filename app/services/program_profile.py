@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Assignment, SchoolYear
+from app.models import Assignment, SchoolYear, derived_id
 from app.models.reporting import ProgramProfile
 from app.services import settings
 from app.services.years import ensure_year
@@ -70,7 +70,7 @@ def save_profile(session: Session, year_label: str, answers: dict[str, str]) -> 
     cleaned = {k: v.strip() for k, v in answers.items() if k in known and v and v.strip()}
     row = _profile(session, year)
     if row is None:
-        session.add(ProgramProfile(school_year_id=year.id, answers=cleaned))
+        session.add(ProgramProfile(id=derived_id("program_profile", str(year.id)), school_year_id=year.id, answers=cleaned))
     elif row.answers != cleaned:
         row.answers = cleaned
     session.flush()

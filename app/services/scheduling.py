@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Educator, InductionEnrollment, School, SchoolYear
+from app.models import Educator, InductionEnrollment, School, SchoolYear, derived_id
 from app.models.scheduling import (
     EVENT_KINDS,
     EVENT_STATUSES,
@@ -591,8 +591,8 @@ def record_attendance(session: Session, event_id: uuid.UUID, local_date: dt.date
     for attendee_id, here in marks.items():
         row = existing.get(attendee_id)
         if row is None:
-            session.add(EventAttendance(event_id=event_id, attendee_id=attendee_id, occurrence_date=local_date,
-                                        present=here))
+            session.add(EventAttendance(id=attendance_id(attendee_id, local_date), event_id=event_id,
+                                        attendee_id=attendee_id, occurrence_date=local_date, present=here))
         elif row.present != here:
             row.present = here
     if event.recurrence is None and event.status == "scheduled":
@@ -619,8 +619,8 @@ def record_attendance_many(session: Session, event_id: uuid.UUID,
         for attendee_id, here in flags.items():
             row = existing.get((attendee_id, day))
             if row is None:
-                session.add(EventAttendance(event_id=event_id, attendee_id=attendee_id, occurrence_date=day,
-                                            present=here))
+                session.add(EventAttendance(id=attendance_id(attendee_id, day), event_id=event_id,
+                                            attendee_id=attendee_id, occurrence_date=day, present=here))
             elif row.present != here:
                 row.present = here
             count += here
@@ -628,6 +628,12 @@ def record_attendance_many(session: Session, event_id: uuid.UUID,
         event.status = "held"
     session.flush()
     return count
+
+
+def attendance_id(attendee_id: uuid.UUID, local_date: dt.date) -> uuid.UUID:
+    """Derived from what makes a mark unique, so two laptops marking the same person on the same
+    day write one record (their values merge) instead of two that clash when they meet."""
+    return derived_id("event_attendance", f"{attendee_id}:{local_date.isoformat()}")
 
 
 def attendance(session: Session, event_id: uuid.UUID, local_date: dt.date) -> dict[uuid.UUID, bool]:
@@ -766,7 +772,8 @@ def set_bell_schedule(session: Session, school_id: uuid.UUID, periods: Sequence[
         elif row.deleted_at is None:
             row.tombstone()
     for name, (starts, ends) in wanted.items():
-        session.add(BellPeriod(school_id=school_id, name=name, starts=starts, ends=ends))
+        session.add(BellPeriod(id=derived_id("bell_period", f"{school_id}:{name}"), school_id=school_id, name=name,
+                               starts=starts, ends=ends))
     session.flush()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models import derived_id
 from app.models.reporting import SurveyResponse
 from app.services import tabular
 from app.services.errors import FieldProblem
@@ -85,8 +86,8 @@ def import_survey(session: Session, path: str | Path, *, year_label: str, dry_ru
             report.skipped += 1
             continue
         known.add(fingerprint)
-        session.add(SurveyResponse(school_year_id=year.id, respondent_role=role[:60], answers=answers,
-                                   fingerprint=fingerprint))
+        session.add(SurveyResponse(id=derived_id("survey_response", f"{year.id}:{fingerprint}"), school_year_id=year.id,
+                                   respondent_role=role[:60], answers=answers, fingerprint=fingerprint))
         report.new += 1
         if progress and done % 200 == 0:
             progress(done, len(table.rows), f"read {done} responses")

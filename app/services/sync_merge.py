@@ -78,6 +78,11 @@ def field_heads(row_ops: list[Op], column: str) -> list[Op]:
     return [op for op in ops if op.id not in seen]
 
 
+# A row made on two laptops (its id derived from what it describes, e.g. a school year) was made
+# when it was first made: the earliest stamp is kept everywhere and no one is asked to decide.
+EARLIEST_WINS = frozenset({"created_at"})
+
+
 def _same_value(column: str, a: Any, b: Any) -> bool:
     return (a is None) == (b is None) if column == DELETED else a == b
 
@@ -97,6 +102,8 @@ class Field:
 
     @property
     def conflicted(self) -> bool:
+        if self.column in EARLIEST_WINS:
+            return False
         v = self.value
         return any(not _same_value(self.column, v, h.field_value(self.column)) for h in self.heads[1:])
 
@@ -109,6 +116,8 @@ def merge_row(row_ops: list[Op]) -> dict[str, Field]:
     fields = {}
     for column in columns:
         heads = sorted(field_heads(row_ops, column), key=lambda o: o.rank, reverse=True)
+        if column in EARLIEST_WINS:  # stable: equal values keep the rank order
+            heads.sort(key=lambda o: (o.field_value(column) is None, str(o.field_value(column))))
         if heads:
             fields[column] = Field(column, heads)
     return fields
