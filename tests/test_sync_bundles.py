@@ -187,6 +187,45 @@ def test_the_same_record_made_on_two_laptops_is_one_record_not_a_clash(tmp_path,
     assert a.conflicts() == b.conflicts() and conflict[:3] == ("program_profile", seen[0][0], "answers")
 
 
+def test_a_unique_clash_holds_that_record_back_lists_it_and_applies_the_rest(tmp_path, replicas):
+    """Two laptops give two schools the same name: the bundle still applies, the record that would
+    clash waits as a "duplicate" conflict on each side, and comes in once one school is renamed."""
+    from app.models import School, derived_id
+
+    a, b = replicas("ab", [0, 30])
+    north, south = derived_id("school", "North"), derived_id("school", "South")
+    with a.db.unit_of_work() as session:
+        session.add(School(id=north, name="North"))
+    with b.db.unit_of_work() as session:
+        session.add(School(id=south, name="South"))
+    with b.db.unit_of_work() as session:
+        session.get(School, south).name = "North"
+    newcomer = b.add_educator("E9", first_name="Nia")
+    from_a, from_b = a.export(tmp_path / "a1.mdsync"), b.export(tmp_path / "b1.mdsync")
+    assert a.import_(from_b).status == b.import_(from_a).status == "applied"
+    assert a.educator(newcomer) == b.educator(newcomer) == ("E9", "Nia", "Lee", None, False)  # the rest came in
+    (held_on_a,) = a.conflicts()
+    (held_on_b,) = b.conflicts()
+    assert held_on_a[:4] == ("school", south, "name", "duplicate")
+    assert held_on_b[:4] == ("school", north, "name", "duplicate")
+
+    def schools(rep):
+        with rep.db.read() as session:
+            return {s.id: s.name for s in session.query(School)}
+
+    assert schools(a) == {north: "North"} and schools(b) == {south: "North"}
+    with a.db.unit_of_work() as session:  # a person renames one of them
+        session.get(School, north).name = "North Elementary"
+    with a.db.unit_of_work() as session:
+        sync_bundles.retry_held(session)
+    b.import_(a.export(tmp_path / "a2.mdsync"))
+    assert schools(a) == schools(b) == {north: "North Elementary", south: "North"}
+    assert a.conflicts() == b.conflicts() == set()
+    with a.db.read() as session:
+        (settled,) = sync_conflicts.settled_conflicts(session)
+    assert (settled.conflict.kind, settled.kept.value) == ("duplicate", "North")
+
+
 def test_a_bundle_from_a_newer_schema_is_parked_not_lost(tmp_path, replicas, monkeypatch):
     a, b = replicas("ab")
     row = a.add_educator("E1")
@@ -203,7 +242,7 @@ def test_a_bundle_from_a_newer_schema_is_parked_not_lost(tmp_path, replicas, mon
 
     monkeypatch.setattr(app.db, "known_revisions", lambda: {"0099_future"})  # the app was updated
     with b.db.unit_of_work() as session:
-        (applied,) = sync_bundles.retry_parked(session)
+        (applied,) = sync_bundles.retry_held(session)
     assert applied.new == 1 and b.educator(row) is not None
 
 

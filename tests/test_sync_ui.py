@@ -93,3 +93,21 @@ def test_set_up_with_the_district_passphrase(qtbot, database):
     assert page.message.text() == "Sync is set up."
     assert "this laptop:" in page.identity.text() and "0 made here" not in page.identity.text()  # back-filled
     assert not page.setup_button.isVisible()
+
+
+def test_a_duplicate_name_is_explained_and_offers_no_button_that_cannot_help(page, laptops, tmp_path):
+    from app.models import School
+
+    mine, theirs = laptops
+    with mine.db.unit_of_work() as session:
+        session.add(School(id=derived_id("school", "North"), name="North"))
+    with theirs.db.unit_of_work() as session:
+        session.add(School(id=derived_id("school", "South"), name="North"))
+    mine.import_(theirs.export(tmp_path / "theirs.mdsync"))
+    page.refresh()
+    assert page.inbox.rowCount() == 1
+    assert page.inbox.item(0, 1).text() == "name (another record has the same)"
+    assert "'North'" in page.inbox.item(0, 2).text() and "'North'" in page.inbox.item(0, 3).text()
+    assert not any(b.isEnabled() for b in (page.keep_button, page.take_button, page.edit_button,
+                                           page.restore_button, page.keep_deleted_button))
+    assert "Rename one of them" in page.hint.text()

@@ -84,14 +84,14 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import_all(ctx: Context, source: Path) -> int:
-    from app.services.sync_bundles import bundle_files, import_bundle, retry_parked
+    from app.services.sync_bundles import bundle_files, import_bundle, retry_held
     from app.services.sync_identity import SyncError
 
     if not source.exists():
         ctx.say(f"no such file or folder: {source}")
         return 1
     with ctx.db.unit_of_work() as session:
-        for done in retry_parked(session):
+        for done in retry_held(session):
             ctx.say(f"applied parked bundle from {done.sender}: {done.new} new changes")
     failed = 0
     for path in bundle_files(source):

@@ -327,8 +327,12 @@ def _ops_of(decoded: Decoded) -> list[dict[str, Any]] | None:
     return parse_ops(decoded.lines, m.get("schema"))
 
 
-def retry_parked(session: Session) -> list[Imported]:
-    """Apply parked bundles this version can now read (after an update)."""
+def retry_held(session: Session) -> list[Imported]:
+    """Apply parked bundles this version can now read (after an update), and try again the rows
+    held back for a missing parent or a duplicate key (after someone renamed the other record)."""
+    from app.models.sync import SyncPending
+    from app.services.sync_merge import materialize
+
     out = []
     for bundle in session.scalars(select(SyncBundle).where(SyncBundle.status == "parked")).all():
         raw = bundle.data or b""
@@ -346,6 +350,8 @@ def retry_parked(session: Session) -> list[Imported]:
         new = apply_ops(session, ops)
         bundle.status, bundle.data, bundle.note = "applied", None, None
         out.append(Imported(Path(bundle.path or ""), "applied", bundle.ops, new, bundle.sender))
+    if session.scalar(select(func.count()).select_from(SyncPending)):
+        materialize(session, set())
     return out
 
 

@@ -180,8 +180,10 @@ def _single(ops: list[Op]) -> bool:
 
 
 def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
-                      ops_by_row: dict[uuid.UUID, list[Op]] | None = None, cache: dict | None = None) -> None:
-    """Recompute the conflict list of these rows from their operations."""
+                      ops_by_row: dict[uuid.UUID, list[Op]] | None = None, cache: dict | None = None,
+                      also: list[dict[str, Any]] = ()) -> None:
+    """Recompute the conflict list of these rows from their operations (`also`: the records held
+    back by a unique clash, which the operations alone do not show)."""
     if ops_by_row is None:
         ops_by_row = load_ops(session, [r for _t, r in rows])
     cache = {} if cache is None else cache
@@ -189,6 +191,8 @@ def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]],
     for table, row_id in rows:
         if not _single(ops_by_row.get(row_id, [])):
             new += row_conflicts(table, row_id, _merged(ops_by_row, row_id, cache))
+    listed = {(c["table_name"], c["row_id"], c["column"]) for c in new}
+    new += [c for c in also if (c["table_name"], c["row_id"], c["column"]) not in listed]
     conn = session.connection()
     t = SyncConflict.__table__
     if conn.execute(select(t.c.row_id).limit(1)).first() is not None:
@@ -239,14 +243,16 @@ def materialize(session: Session, rows: set[tuple[str, uuid.UUID]],
         if table in tables:
             by_table[table].append(row_id)
     pending: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
     written = 0
     cache: dict = {}
     session.info[APPLYING] = True
     try:
         for table in _dependency_order(by_table):
-            done, waiting = _write_table(session, tables[table], by_table[table], ops_by_row, cache)
+            done, waiting, clashes = _write_table(session, tables[table], by_table[table], ops_by_row, cache)
             written += done
             pending += [{"table_name": table, "row_id": r} for r in waiting]
+            duplicates += duplicate_conflicts(session, table, clashes, ops_by_row, cache)
             session.flush()
     finally:
         session.info.pop(APPLYING, None)
@@ -254,7 +260,7 @@ def materialize(session: Session, rows: set[tuple[str, uuid.UUID]],
         conn.execute(delete(pend))
     if pending:
         conn.execute(insert(pend), pending)
-    refresh_conflicts(session, rows, ops_by_row, cache)
+    refresh_conflicts(session, rows, ops_by_row, cache, also=duplicates)
     return written
 
 
@@ -273,15 +279,18 @@ def _winners(table: SyncedTable, ops: list[Op], row_id: uuid.UUID, cache: dict, 
     return {c: cols[c][2](f.value) for c, f in fields.items() if c in cols}
 
 
-def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
-                 ops_by_row: dict[uuid.UUID, list[Op]], cache: dict) -> tuple[int, list[uuid.UUID]]:
+def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID], ops_by_row: dict[uuid.UUID, list[Op]],
+                 cache: dict) -> tuple[int, list[uuid.UUID], dict[uuid.UUID, tuple[str, uuid.UUID]]]:
+    """Write the rows; returns how many were written, the rows that wait, and of those the ones
+    whose unique key another record holds here (column, that record)."""
     existing = _existing(session, table, row_ids)
     values = {r: _winners(table, ops_by_row.get(r, []), r, cache, ops_by_row) for r in row_ids}
     missing = _missing_parents(session, table, values)
+    clashes = _unique_clashes(session, table, values, existing)
     written, waiting, new_rows = 0, [], []
     for row_id, row in values.items():
         obj = existing.get(row_id)
-        if row_id in missing or (obj is None and not _has_row_op(ops_by_row.get(row_id, []))):
+        if row_id in missing or row_id in clashes or (obj is None and not _has_row_op(ops_by_row.get(row_id, []))):
             waiting.append(row_id)
         elif obj is None:
             new_rows.append(row | {"id": row_id})
@@ -289,7 +298,66 @@ def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
             written += _assign(obj, table, row)
     if new_rows:  # a Core INSERT by column name: column defaults apply, no ORM bookkeeping (2x faster)
         session.execute(insert(table.cls.__table__), new_rows)
-    return written + len(new_rows), waiting
+    return written + len(new_rows), waiting, clashes
+
+
+def _unique_keys(table: SyncedTable) -> list[tuple[str, ...]]:
+    from sqlalchemy import UniqueConstraint
+
+    t = table.cls.__table__
+    keys = [tuple(c.name for c in con.columns) for con in t.constraints if isinstance(con, UniqueConstraint)]
+    return keys + [tuple(c.name for c in ix.columns) for ix in t.indexes if ix.unique]
+
+
+def _unique_clashes(session: Session, table: SyncedTable, values: dict[uuid.UUID, dict[str, Any]],
+                    existing: dict[uuid.UUID, Any]) -> dict[uuid.UUID, tuple[str, uuid.UUID]]:
+    """Rows whose unique key (a school's name, a period's name in its school) another record here
+    already holds: row -> (the key's last column, the other record). They wait, listed as a
+    "duplicate" conflict until a person renames one, so a bundle is never refused for a clash."""
+    t = table.cls.__table__
+    conn = session.connection()
+    clashes: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
+    for cols in _unique_keys(table):
+        holders: dict[tuple, uuid.UUID] = {}
+        for row_id in sorted(values):  # within the batch, the smaller id keeps the key
+            key = tuple(_field_value(values[row_id], existing.get(row_id), table, c) for c in cols)
+            if None not in key:
+                if key in holders:
+                    clashes.setdefault(row_id, (cols[-1], holders[key]))
+                else:
+                    holders[key] = row_id
+        firsts = list({key[0] for key in holders})
+        for start in range(0, len(firsts), CHUNK):  # tombstoned rows hold their keys too
+            query = select(t.c.id, *(t.c[c] for c in cols)).where(t.c[cols[0]].in_(firsts[start:start + CHUNK]))
+            for other_id, *key in conn.execute(query):
+                holder = holders.get(tuple(key))
+                if holder is not None and holder != other_id and other_id not in values:
+                    clashes.setdefault(holder, (cols[-1], other_id))
+    return clashes
+
+
+def _field_value(row: dict[str, Any], obj: Any, table: SyncedTable, column: str) -> Any:
+    if column in row:
+        return row[column]
+    if obj is not None and column in table.columns:
+        return getattr(obj, table.columns[column][0])
+    return None
+
+
+def duplicate_conflicts(session: Session, table: str, clashes: dict[uuid.UUID, tuple[str, uuid.UUID]],
+                        ops_by_row: dict[uuid.UUID, list[Op]], cache: dict) -> list[dict[str, Any]]:
+    """Conflict rows for records held back by a unique clash: the held value and the holder's."""
+    others = [other for _c, other in clashes.values() if other not in ops_by_row]
+    ops_by_row = {**ops_by_row, **load_ops(session, others)}
+    out = []
+    for row_id, (column, other) in clashes.items():
+        entries = []
+        for rid in (row_id, other):
+            field = _merged(ops_by_row, rid, cache).get(column) if ops_by_row.get(rid) else None
+            if field is not None:
+                entries.append(_entry(field.winner, column) | {"record": str(rid)})
+        out.append({"table_name": table, "row_id": row_id, "column": column, "kind": "duplicate", "values": entries})
+    return out
 
 
 def _has_row_op(ops: list[Op]) -> bool:

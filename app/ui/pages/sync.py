@@ -76,6 +76,10 @@ class SyncPage(Page):
                                  self.tr("Conflict inbox"))
         layout.addWidget(self.inbox, 1)
         layout.addLayout(self._resolve_row())
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.inbox.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(QLabel(self.tr("<b>Resolved</b> (the last 100 conflicts settled, here or on another laptop)")))
         self.history = self._table([self.tr("Record"), self.tr("Field"), self.tr("Kept (decided by)"),
                                     self.tr("Competing values")], self.tr("Resolved conflicts"))
@@ -146,6 +150,7 @@ class SyncPage(Page):
                 self.inbox.setItem(r, c, QTableWidgetItem(value))
         if self.conflicts:
             self.inbox.selectRow(0)
+        self._update_buttons()
         self.history.setRowCount(len(data["settled"]))
         for r, settled in enumerate(data["settled"]):
             for c, value in enumerate(self._settled_cells(settled)):
@@ -161,8 +166,22 @@ class SyncPage(Page):
         return (*self._where(conflict), _shown(conflict, settled.kept), competing)
 
     def _where(self, conflict: Any) -> tuple[str, str]:
-        field = self.tr("edited or restored while deleted") if conflict.kind == "edit_delete" else conflict.field
+        field = {"edit_delete": self.tr("edited or restored while deleted"),
+                 "duplicate": self.tr("%1 (another record has the same)").replace("%1", conflict.field)
+                 }.get(conflict.kind, conflict.field)
         return f"{conflict.table} {conflict.record[:8]}", field
+
+    def _update_buttons(self) -> None:
+        """Only the decisions that fit the selected conflict; a duplicate is settled by renaming."""
+        kind = getattr(self.selected(), "kind", None)
+        for button in (self.keep_button, self.take_button, self.edit_button):
+            button.setEnabled(kind == "field")
+        for button in (self.restore_button, self.keep_deleted_button):
+            button.setEnabled(kind == "edit_delete")
+        self.hint.setText(self.tr(
+            "A record from another laptop has the same %1 as a record here, so it waits. Rename one of "
+            "them where it is edited; the waiting record comes in at the next Sync now."
+        ).replace("%1", self.selected().field) if kind == "duplicate" else "")
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -184,8 +203,9 @@ class SyncPage(Page):
             self.folder.setText(folder)
 
     def sync_now(self) -> None:
-        """Import every bundle in the shared folder (each its own transaction), then export."""
-        from app.services.sync_bundles import bundle_files, export_bundle
+        """Retry what was held back, import every bundle in the shared folder (each its own
+        transaction), then export."""
+        from app.services.sync_bundles import bundle_files, export_bundle, retry_held
 
         folder = Path(self.folder.text().strip())
         if not self.folder.text().strip():
@@ -194,15 +214,19 @@ class SyncPage(Page):
         folder.mkdir(parents=True, exist_ok=True)
         self.ctx.settings.setValue(FOLDER_KEY, str(folder))
         self.applied = 0
+        self.ctx.tasks.run(retry_held, on_success=lambda done: self._received(sum(d.new for d in done)))
         for path in bundle_files(folder):
             self._import(path)
         self.ctx.tasks.run(lambda s: export_bundle(s, folder), on_success=self._synced)
+
+    def _received(self, changes: int) -> None:
+        self.applied += changes
 
     def _import(self, path: Path) -> None:
         from app.services.sync_bundles import import_bundle
 
         def done(result: Any) -> None:
-            self.applied += result.new
+            self._received(result.new)
             if result.status in ("parked", "refused"):
                 self.message.setText(f"{path.name}: {result.status}: {result.note}")
 
