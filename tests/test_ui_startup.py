@@ -24,6 +24,22 @@ def test_first_page_loads_after_the_first_paint(qtbot, database):
     window.ctx.tasks.wait()
 
 
+def test_the_start_facts_arrive_after_the_paint(qtbot, database):
+    """The year list fills in, and an empty database is reported (the app then offers the demo)."""
+    from app.services.years import current_label
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    offered = []
+    window, empty = build_window(database, on_empty=offered.append)
+    qtbot.addWidget(window)
+    assert empty is None and window.year_box.count() == 1
+    window.show()
+    qtbot.waitUntil(lambda: offered == [window], timeout=20000)
+    assert window.year_box.currentText() == current_label()
+    window.ctx.tasks.wait()
+
+
 def test_nothing_heavy_is_imported_before_the_window_is_shown(database, db_path):
     """In a fresh process: opening a current database and building the window registers only the
     core models and leaves PySide6's Qt namespace (about 100 enums) unbuilt."""

@@ -10,6 +10,7 @@ import sys
 from app import paths
 from app.db import Database
 from app.services.district import start_info
+from app.services.years import current_label
 from app.services.errors import MentorDeskError
 
 from PySide6.QtCore import QSettings  # noqa: I001 - after app.db on purpose (above)
@@ -26,16 +27,38 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def build_window(database: Database, *, synchronous: bool = False):  # type: ignore[no-untyped-def]
-    """The main window on an opened database; returns (window, empty)."""
+def build_window(database: Database, *, synchronous: bool = False, on_empty=None):  # type: ignore[no-untyped-def]
+    """The main window on an opened database; returns (window, empty).
+
+    On the worker thread (the app), the start facts (the school years, creating the current one;
+    whether the database is empty) load just after the window is first painted: their query is
+    the first ORM use, which configures every mapper (~0.1 s). `empty` is then None and
+    `on_empty(window)` is called if it is. Synchronous runners (tests) get them at once."""
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
     tasks = TaskRunner(database, synchronous=synchronous)
-    empty, years, current = tasks.call(start_info, write=True)
+    if synchronous:
+        empty, years, current = tasks.call(start_info, write=True)
+    else:
+        empty, current = None, current_label()
+        years = [current]
+        started: list = []  # the window, once made: the facts arrive after it exists
+
+        def known(facts: tuple[bool, list[str], str]) -> None:
+            window = started[0]
+            window.set_years(facts[1])
+            if facts[0] and on_empty is not None:
+                on_empty(window)
+
+        tasks.hold()  # the facts go first, before the first page's load (one worker, in order)
+        # Pages are made for this year and load after this job: nothing shown needs data_changed.
+        tasks.run(start_info, on_success=known, write=True, announce=False)
     ctx = AppContext(tasks, current)
     window = MainWindow(ctx, years)
+    if not synchronous:
+        started.append(window)
     tasks.setParent(window)
     ctx.setParent(window)
     return window, empty
@@ -67,12 +90,8 @@ def run(db_url: str | None = None) -> int:
     except MentorDeskError as exc:
         QMessageBox.critical(None, "MentorDesk", str(exc))
         return 1
-    window, empty = build_window(database)
+    window, _ = build_window(database, on_empty=offer_demo)
     window.show()
-    if empty:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, lambda: offer_demo(window))
     code = app.exec()
     database.dispose()
     return code

@@ -119,6 +119,16 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda row=index: self.sidebar.setCurrentRow(row))
         self._restore_state()
 
+    def set_years(self, years: list[str]) -> None:
+        """The school years in the database (the app learns them just after the first paint);
+        the chosen year stays chosen, and choosing is not announced again."""
+        chosen = self.year_box.currentText()
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        self.year_box.addItems(years)
+        self.year_box.setCurrentText(chosen)
+        self.year_box.blockSignals(False)
+
     def show_area(self, key: str) -> QWidget:
         row = next(i for i, a in enumerate(AREAS) if a.key == key)
         self.sidebar.setCurrentRow(row)

@@ -86,8 +86,10 @@ class TaskRunner(QObject):
         on_progress: Callable[[int, int, str], None] | None = None,
         write: bool = True,
         with_progress: bool = False,
+        announce: bool = True,
     ) -> Task:
-        """Call `fn(session)` (or `fn(session, progress, cancel)` with `with_progress`)."""
+        """Call `fn(session)` (or `fn(session, progress, cancel)` with `with_progress`). A write
+        emits `data_changed` when done, unless `announce` is False (nothing shown depends on it)."""
         task = Task()
         signals = _Signals(self)
         self._live.add(signals)
@@ -106,7 +108,7 @@ class TaskRunner(QObject):
             self._finish(signals)
             if on_success is not None:
                 on_success(result)
-            if write:
+            if write and announce:
                 self.data_changed.emit()
 
         def failed(exc: BaseException, details: str) -> None:
@@ -133,7 +135,12 @@ class TaskRunner(QObject):
         return task
 
     def call(self, fn: Callable[..., Any], *, write: bool = False) -> Any:
-        """Run `fn(session)` now and return its result: for quick reads (well under 100 ms)."""
+        """Run `fn(session)` now and return its result: for quick reads (well under 100 ms).
+        It sees what every job queued before it wrote: held jobs (the start facts, which create
+        the current school year) run first."""
+        if self._held:
+            self.release()
+            self.pool.waitForDone()
         opener = self.database.unit_of_work if write else self.database.read
         with opener() as session:
             result = fn(session)
