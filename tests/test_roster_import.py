@@ -156,8 +156,9 @@ def test_xlsx_cells_read_as_openpyxl_reads_them(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from app.services.tabular import _read_frame
+    from app.services.tabular import _read_frame, _xlsx_engine
 
+    assert _xlsx_engine() == "calamine"  # a dependency: without it this would compare openpyxl with itself
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["employee_id", "date", "time", "moment", "whole", "real", "yes", "text", "formula", "zeros", "big"])

@@ -46,15 +46,22 @@ class Table:
     rows: list[Row]
 
 
+def _xlsx_engine() -> str:
+    """calamine (Rust) reads the cells, real dates and times included, as openpyxl does
+    (tests/test_roster_import.py compares them) in a seventh of the time; openpyxl still writes,
+    and reads where python-calamine is missing (say, a frozen build that did not bundle it)."""
+    import importlib.util
+
+    return "calamine" if importlib.util.find_spec("python_calamine") else "openpyxl"
+
+
 def _read_frame(path: Path):  # type: ignore[no-untyped-def]
     import pandas as pd
 
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            # calamine (Rust) reads the cells, real dates and times included, as openpyxl does
-            # (tests/test_roster_import.py compares them) in a seventh of the time; openpyxl still writes.
-            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine="calamine")
+            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine=_xlsx_engine())
         if suffix in (".csv", ".txt", ""):
             raw = path.read_bytes()
             for encoding in ("utf-8-sig", "cp1252", "latin-1"):
