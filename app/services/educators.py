@@ -150,6 +150,8 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
     values: dict[str, object] = {}
     for field, parser, text_parser, limit in _CHECKS:
         cell = raw.get(field)
+        if cell is None or (type(cell) is float and cell != cell):
+            cell = ""  # a missing column or an empty spreadsheet cell (NaN) reads as blank text does
         try:
             if parser is None:
                 value = v.text(cell) or None
