@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 from app import paths
 from app.models import Base, Tracked, load_all
 from app.services.errors import DatabaseError
-import app.services.sync_capture  # noqa: E402,F401 - registers the change-log flush hook (issue 6)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -96,6 +95,17 @@ def _stamp_actor(session: Session, _context, _instances) -> None:  # type: ignor
             obj.updated_by = actor
 
 
+class _Sessions(sessionmaker):
+    """Registers the sync change log's Session hooks (services/sync_capture, issue 6) before it makes
+    its first session, not when this module is imported: the window opens the database before its
+    first paint and makes no session until after it, and loading the sync models costs ~40 ms."""
+
+    def __call__(self, **local_kw):  # type: ignore[no-untyped-def]
+        import app.services.sync_capture  # noqa: F401 - registers the hooks on first import
+
+        return super().__call__(**local_kw)
+
+
 class Database:
     """An opened database: its engine, a session factory and a write lock.
 
@@ -106,7 +116,7 @@ class Database:
     def __init__(self, engine: Engine, actor: str | None = None):
         self.engine = engine
         self.actor = actor or default_actor(engine)
-        self.sessions = sessionmaker(engine, expire_on_commit=False, info={"actor": self.actor})
+        self.sessions = _Sessions(engine, expire_on_commit=False, info={"actor": self.actor})
         self._write_lock = threading.RLock()
 
     @classmethod
