@@ -9,7 +9,6 @@ import sys
 # __import__ hook (__feature_import__), which made importing app.db ~0.2 s (a third) slower.
 from app import paths
 from app.db import Database
-from app.services.district import start_info
 from app.services.years import current_label
 from app.services.errors import MentorDeskError
 
@@ -27,6 +26,12 @@ def make_qapp(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def _start_facts(session):  # type: ignore[no-untyped-def]
+    from app.services.district import start_info  # declares the people models: after the first paint
+
+    return start_info(session)
+
+
 def build_window(database: Database, *, synchronous: bool = False, on_empty=None):  # type: ignore[no-untyped-def]
     """The main window on an opened database; returns (window, empty).
 
@@ -40,7 +45,7 @@ def build_window(database: Database, *, synchronous: bool = False, on_empty=None
 
     tasks = TaskRunner(database, synchronous=synchronous)
     if synchronous:
-        empty, years, current = tasks.call(start_info, write=True)
+        empty, years, current = tasks.call(_start_facts, write=True)
     else:
         empty, current = None, current_label()
         years = [current]
@@ -54,7 +59,7 @@ def build_window(database: Database, *, synchronous: bool = False, on_empty=None
 
         tasks.hold()  # the facts go first, before the first page's load (one worker, in order)
         # Pages are made for this year and load after this job: nothing shown needs data_changed.
-        tasks.run(start_info, on_success=known, write=True, announce=False)
+        tasks.run(_start_facts, on_success=known, write=True, announce=False)
     ctx = AppContext(tasks, current)
     window = MainWindow(ctx, years)
     if not synchronous:
