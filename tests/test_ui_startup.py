@@ -42,7 +42,7 @@ def test_the_start_facts_arrive_after_the_paint(qtbot, database):
 
 def test_nothing_heavy_is_imported_before_the_window_is_shown(database, db_path):
     """In a fresh process: opening a current database and building the window registers only the
-    core models and leaves PySide6's Qt namespace (about 100 enums) unbuilt."""
+    district models and leaves PySide6's Qt namespace (about 100 enums) unbuilt."""
     from app.services.years import current_label, ensure_year
 
     with database.unit_of_work() as s:  # else the start creates this year: a write loads every model
@@ -60,6 +60,6 @@ def test_nothing_heavy_is_imported_before_the_window_is_shown(database, db_path)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     found = json.loads(out.stdout.strip().splitlines()[-1])
     heavy = ("app.models.cap", "app.models.scheduling", "app.models.timelogs", "app.models.matching",
-             "app.models.sync", "app.services.attention", "alembic", "pandas", "openpyxl", "reportlab", "dateutil")
+             "app.models.people", "app.models.sync", "app.services.attention", "alembic", "pandas", "openpyxl", "reportlab", "dateutil")
     assert [m for m in heavy if m in found["modules"]] == []
     assert not found["qt_namespace"]
