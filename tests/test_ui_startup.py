@@ -60,6 +60,7 @@ def test_nothing_heavy_is_imported_before_the_window_is_shown(database, db_path)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     found = json.loads(out.stdout.strip().splitlines()[-1])
     heavy = ("app.models.cap", "app.models.scheduling", "app.models.timelogs", "app.models.matching",
-             "app.models.people", "app.models.sync", "app.services.attention", "alembic", "pandas", "openpyxl", "reportlab", "dateutil")
+             "app.models.people", "app.models.sync", "app.services.attention",
+             "alembic", "pandas", "openpyxl", "reportlab", "dateutil")
     assert [m for m in heavy if m in found["modules"]] == []
     assert not found["qt_namespace"]
