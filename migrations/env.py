@@ -7,7 +7,7 @@ from sqlalchemy import create_engine
 
 from app.models import Base, load_all
 
-load_all()  # importing app.models registers only the core tables; compare against every table
+load_all()  # importing app.models declares no table by itself; compare against every table
 
 config = context.config
 target_metadata = Base.metadata
