@@ -209,3 +209,27 @@ def test_a_file_without_some_columns_leaves_those_fields_alone(tmp_path, run_cli
         ben = s.scalars(select(Educator)).one()
         assert ben.email == "ben@example.org"
         assert (ben.school.name, ben.last_rating, ben.grades, ben.years_experience) == ("Adams", "Proficient", ["6", "7"], 9)
+
+
+def test_an_import_pauses_the_cycle_collector_only_while_it_runs():
+    import gc
+
+    from app.services.tabular import cycle_collector_paused
+
+    @cycle_collector_paused
+    def work(fail: bool) -> bool:
+        if fail:
+            raise ValueError("bad file")
+        return gc.isenabled()
+
+    assert gc.isenabled()
+    assert work(False) is False and gc.isenabled()
+    with pytest.raises(ValueError):
+        work(True)
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: an import does not resume it
+    try:
+        work(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -52,6 +52,7 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@tabular.cycle_collector_paused
 def import_roster(
     session: Session,
     path: str | Path,
