@@ -1,6 +1,8 @@
 """Property: replicas with clocks minutes apart, editing, deleting and resolving at random, with
-bundles delivered late, twice and out of order and crashes during apply, end with identical rows,
-identical conflicts and every operation everywhere; replaying every bundle adds nothing."""
+field copies handed to supervising practitioners who log observations offline, and bundles
+delivered late, twice and out of order with crashes during apply, end with identical rows,
+identical conflicts and every operation everywhere (a field copy: its own records, identical);
+replaying every bundle adds nothing."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from app.models import derived_id
-from app.services import sync_conflicts, sync_merge
-from tests.test_sync_support import Replica
+from app.services import sync_conflicts, sync_fieldcopy, sync_merge
+from tests.test_sync_support import FieldLaptop, Replica
 
 EMPLOYEES = ("E1", "E2", "E3")
 NAMES = ("Ann", "Bea", "Cal", "Dee")
+SPS = ("SP1", "SP2")
 
 
 @contextlib.contextmanager
@@ -44,15 +47,51 @@ class Laptops(RuleBasedStateMachine):
         self.folder = Path(mkdtemp(prefix="sync-machine-"))
         self.shared = self.folder / "shared"
         self.replicas: list[Replica] = []
+        self.copies: list[FieldLaptop] = []
+        self.placements: dict[str, object] = {}  # SP employee id -> their candidate's placement
         self.bundles: list[Path] = []
         self.exports = 0
 
     @initialize(skews=st.lists(st.integers(-600, 600), min_size=3, max_size=4))
     def laptops(self, skews: list[int]) -> None:
+        from tests.test_sync_fieldcopy import _district
+
         self.replicas = [Replica(self.folder, f"r{i}", float(s), self.template) for i, s in enumerate(skews)]
+        self.placements = _district(self.replicas[0])  # the coordinator's CAP placements, known to all
+        seed = self.replicas[0].export(self.folder / "cap-seed.mdsync")
+        for rep in self.replicas[1:]:
+            rep.import_(seed)
 
     def _pick(self, data: st.DataObject) -> Replica:
         return data.draw(st.sampled_from(self.replicas))
+
+    def _pick_any(self, data: st.DataObject) -> Replica:
+        return data.draw(st.sampled_from(self.replicas + self.copies))
+
+    @precondition(lambda self: len(self.copies) < 2)
+    @rule(data=st.data(), sp=st.sampled_from(SPS))
+    def field_copy(self, data: st.DataObject, sp: str) -> None:
+        source = self._pick(data)
+        path = self.folder / f"copy{len(self.copies)}-{sp}.sqlite3"
+        with source.db.unit_of_work() as session:
+            sync_fieldcopy.make_field_copy(session, source.db.engine, sp, path)
+        copy = FieldLaptop(path, f"{sp}-copy{len(self.copies)}", data.draw(st.integers(-600, 600)))
+        copy.sp = sp
+        self.copies.append(copy)
+
+    @rule(data=st.data(), minutes=st.sampled_from((30, 45, 60)))
+    def observe(self, data: st.DataObject, minutes: int) -> None:
+        """An SP in their field copy (or the coordinator) logs or corrects an observation."""
+        import datetime as dt
+
+        laptop = data.draw(st.sampled_from(self.copies + self.replicas[:1]))
+        sp = getattr(laptop, "sp", None) or data.draw(st.sampled_from(SPS))
+        placement = self.placements[sp]
+        existing = sorted(laptop.observations(placement))
+        if existing and data.draw(st.booleans()):
+            laptop.edit_observation(data.draw(st.sampled_from(existing)), minutes)
+        else:
+            laptop.observe(placement, dt.date(2027, 2, 1) + dt.timedelta(days=len(existing)), minutes)
 
     @rule(data=st.data(), employee=st.sampled_from(EMPLOYEES), name=st.sampled_from(NAMES))
     def add(self, data: st.DataObject, employee: str, name: str) -> None:
@@ -77,7 +116,7 @@ class Laptops(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def resolve_everything(self, data: st.DataObject) -> None:
-        rep = self._pick(data)
+        rep = self._pick_any(data)
         with rep.db.unit_of_work() as session:
             for c in sync_conflicts.list_conflicts(session):
                 if c.kind == "edit_delete":
@@ -88,7 +127,7 @@ class Laptops(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def export(self, data: st.DataObject) -> None:
-        rep = self._pick(data)
+        rep = self._pick_any(data)
         self.exports += 1
         path = rep.export(self.shared / f"{rep.name}-{self.exports}.mdsync")
         if path is not None:
@@ -97,7 +136,7 @@ class Laptops(RuleBasedStateMachine):
     @precondition(lambda self: self.bundles)
     @rule(data=st.data(), crash=st.booleans())
     def deliver(self, data: st.DataObject, crash: bool) -> None:
-        rep = self._pick(data)
+        rep = self._pick_any(data)
         bundle = data.draw(st.sampled_from(self.bundles))  # any bundle: late, again, out of order
         if crash:
             before = (rep.op_ids(), rep.rows(), rep.conflicts())
@@ -109,7 +148,7 @@ class Laptops(RuleBasedStateMachine):
 
     @invariant()
     def provisional_values_follow_the_log(self) -> None:
-        for rep in self.replicas:
+        for rep in self.replicas + self.copies:
             for conflict in rep.conflicts():
                 assert len(conflict[4]) >= 2
 
@@ -119,14 +158,15 @@ class Laptops(RuleBasedStateMachine):
                 self._exchange_everything()
                 self._assert_converged()
         finally:
-            for rep in self.replicas:
+            for rep in self.replicas + self.copies:
                 rep.close()
 
     def _exchange_everything(self) -> None:
-        for rep in self.replicas:
+        laptops = self.replicas + self.copies
+        for rep in laptops:
             self.exports += 1
             self.bundles.append(rep.export(self.shared / f"{rep.name}-final-{self.exports}.mdsync", always=True))
-        for rep in self.replicas:
+        for rep in laptops:
             for bundle in reversed(self.bundles):
                 rep.import_(bundle)
 
@@ -134,15 +174,23 @@ class Laptops(RuleBasedStateMachine):
         first = self.replicas[0]
         event(f"conflicts at the end: {min(len(first.conflicts()), 2)}+")
         event(f"deleted rows at the end: {sum(r[4] for r in first.rows().values())}")
-        everything = set().union(*(rep.op_ids() for rep in self.replicas))
+        event(f"field copies: {len(self.copies)}")
+        everything = set().union(*(rep.op_ids() for rep in self.replicas + self.copies))
         for rep in self.replicas:
-            assert rep.op_ids() == everything
+            assert rep.op_ids() == everything  # every copy's work reached every full laptop
             assert rep.rows() == first.rows()
+            assert rep.observations() == first.observations()
             assert rep.conflicts() == first.conflicts()
-        for rep in self.replicas:
+        for copy in self.copies:  # a copy agrees on its own records and holds no one else's
+            placement = self.placements[copy.sp]
+            assert copy.observations() == first.observations(placement)
+            mine = set(copy.observations())
+            assert copy.conflicts() == {c for c in first.conflicts() if c[1] in mine}
+        for rep in self.replicas + self.copies:
+            before = rep.op_ids()
             for bundle in self.bundles:
                 assert rep.import_(bundle).new == 0
-            assert rep.op_ids() == everything
+            assert rep.op_ids() == before
 
 
 @pytest.mark.slow

@@ -185,3 +185,67 @@ def test_a_field_copy_cannot_vouch_for_changes_made_elsewhere():
     ops = [{"replica": "sp", "seq": 1}, {"replica": "c1", "seq": 7}]
     assert vouched(None, sp_copy, ops) == [ops[0]]  # type: ignore[arg-type]
     assert vouched(None, coordinator_laptop, ops) == ops  # type: ignore[arg-type]
+
+
+def _copy_for(coordinator: Replica, sp: str, path: Path):  # type: ignore[no-untyped-def]
+    from tests.test_sync_support import FieldLaptop
+
+    with coordinator.db.unit_of_work() as session:
+        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, sp, path)
+    return FieldLaptop(path, f"{sp} copy")
+
+
+def test_an_edit_that_reaches_a_field_copy_before_its_record_waits_and_is_not_lost(tmp_path, coordinator):
+    placements = _district(coordinator)
+    field = _copy_for(coordinator, "SP1", tmp_path / "sp1-copy.sqlite3")
+    try:
+        observation = coordinator.observe(placements["SP1"], dt.date(2027, 2, 3), 45)
+        first = coordinator.export(tmp_path / "1.mdsync")
+        coordinator.edit_observation(observation, 50)
+        second = coordinator.export(tmp_path / "2.mdsync")
+        early = field.import_(second)  # the USB stick with the later bundle came first
+        assert (early.status, early.new) == ("waiting", 0) and "wait for the records" in early.note
+        assert field.observations() == {}
+        assert field.import_(first).status == "applied"  # ...and the waiting one is applied after it
+        assert field.observations() == coordinator.observations(placements["SP1"])
+        assert field.observations()[observation][2] == 50
+        with field.db.read() as session:
+            assert {b.status for b in session.scalars(select(sync_bundles.SyncBundle))} == {"applied"}
+    finally:
+        field.close()
+
+
+def test_edits_of_another_sps_records_are_left_out_of_a_field_copy_not_kept_waiting(tmp_path, coordinator):
+    placements = _district(coordinator)
+    theirs = coordinator.observe(placements["SP2"], dt.date(2027, 2, 3), 45)  # before the copy is made
+    field = _copy_for(coordinator, "SP1", tmp_path / "sp1-copy.sqlite3")
+    try:
+        coordinator.edit_observation(theirs, 55)
+        assert field.import_(coordinator.export(tmp_path / "edit.mdsync")).status == "applied"
+        assert field.observations() == {}
+        with field.db.read() as session:
+            from app.models.sync import SyncOp
+
+            assert session.scalars(select(SyncOp).where(SyncOp.row_id == theirs)).all() == []
+            assert {b.status for b in session.scalars(select(sync_bundles.SyncBundle))} == {"applied"}
+    finally:
+        field.close()
+
+
+def test_every_laptop_knows_a_field_copy_is_an_sps_and_refuses_its_reach(tmp_path, coordinator, migrated_template):
+    """A second coordinator laptop that did not make the copy still holds it to its SP's records."""
+    second = Replica(tmp_path, "second", 0, migrated_template)
+    placements = _district(coordinator)
+    second.import_(coordinator.export(tmp_path / "seed.mdsync"))
+    field = _copy_for(coordinator, "SP1", tmp_path / "sp1-copy.sqlite3")
+    try:
+        with field.db.unit_of_work() as session:  # a tampered copy: SP2's placement is not even in it
+            session.execute(text("PRAGMA foreign_keys=OFF"))
+            session.add(CapObservation(placement_id=placements["SP2"], kind="announced", observer="sp",
+                                       observed_on=dt.date(2027, 2, 3)))
+        result = second.import_(field.export(tmp_path / "tampered.mdsync"))
+        assert result.status == "refused" and "is not SamSP1 Practitioner (field copy)'s record" in result.note
+        assert second.observations() == {}
+    finally:
+        field.close()
+        second.close()

@@ -80,9 +80,51 @@ class Replica:
                      tuple((v["op"], repr(v["value"])) for v in c.values))
                     for c in session.scalars(select(SyncConflict))}
 
+    def observations(self, placement_id: uuid.UUID | None = None) -> dict[uuid.UUID, tuple]:
+        """CAP observations (deleted or not), optionally of one placement, as plain values."""
+        from app.models.cap import CapObservation
+
+        with self.db.read() as session:
+            query = select(CapObservation).execution_options(include_deleted=True)
+            if placement_id is not None:
+                query = query.where(CapObservation.placement_id == placement_id)
+            return {o.id: (o.placement_id, o.observed_on, o.minutes, o.deleted_at is not None)
+                    for o in session.scalars(query)}
+
+    def observe(self, placement_id: uuid.UUID, day: Any, minutes: int) -> uuid.UUID:
+        from app.models.cap import CapObservation
+
+        with self.db.unit_of_work() as session:
+            obs = CapObservation(placement_id=placement_id, kind="announced", observer="sp", observed_on=day,
+                                 minutes=minutes)
+            session.add(obs)
+            session.flush()
+            return obs.id
+
+    def edit_observation(self, observation_id: uuid.UUID, minutes: int) -> None:
+        from app.models.cap import CapObservation
+
+        with self.db.unit_of_work() as session:
+            session.get(CapObservation, observation_id).minutes = minutes
+
     def op_ids(self) -> set[tuple[str, int]]:
         with self.db.read() as session:
             return set(session.execute(select(SyncOp.replica, SyncOp.seq)).tuples())
+
+
+class FieldLaptop(Replica):
+    """An SP's field copy (made by `make_field_copy`): already its own replica, holding only the
+    SP's candidates and what their forms need."""
+
+    def __init__(self, path: Path, name: str, skew_s: float = 0.0):
+        import time
+
+        self.name, self.folder = name, path.parent
+        self.db = Database.open(str(path))
+        self.db.sessions.kw["info"] = {**self.db.sessions.kw.get("info", {}),
+                                       "sync_clock": lambda: time.time() + skew_s}
+        with self.db.read() as session:
+            self.id = sync_identity.require_self(session).id
 
 
 def make_replicas(tmp_path: Path, names: str, template: Path, skews: list[float] | None = None) -> list[Replica]:

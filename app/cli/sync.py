@@ -105,8 +105,10 @@ def _import_all(ctx: Context, source: Path) -> int:
         if done.status == "refused":
             failed += 1
             ctx.say(f"{path.name}: refused (kept, not applied): {done.note}")
-        elif done.status in ("applied", "parked"):
-            detail = f"{done.new} new of {done.ops} changes" if done.status == "applied" else done.note
+        elif done.status in ("applied", "parked", "waiting"):
+            detail = done.note if done.status == "parked" else f"{done.new} new of {done.ops} changes"
+            if done.status == "waiting":
+                detail += f"; {done.note}"
             ctx.say(f"{path.name}: {done.status}: {detail}")
     return 1 if failed else 0
 

@@ -104,6 +104,16 @@ class SyncConflictHistory(Base):
     settled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class SyncForeignRow(Base):
+    """In a field copy: a CAP record of another SP that the copy leaves out (its id only), so an
+    edit of it that arrives later is known to be someone else's rather than early."""
+
+    __tablename__ = "sync_foreign_row"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+
+
 class SyncPending(Base):
     """A row whose operations arrived before what it needs (its insert, or a parent row)."""
 
@@ -122,7 +132,7 @@ class SyncBundle(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the file
     sender: Mapped[str] = mapped_column(String(32), nullable=False)
-    status: Mapped[str] = mapped_column(String(20), nullable=False)  # exported, applied, parked
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # exported, applied, parked, refused, waiting
     ops: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     schema: Mapped[str | None] = mapped_column(String(64), nullable=True)
     path: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from app.models.base import utcnow
 from app.models.sync import SyncBundle, SyncOp, SyncReplica
 from app.services.sync_capture import ROW, synced_tables
 from app.services.sync_identity import SyncError, require_self
 from app.services.sync_merge import apply_ops, received
-from app.services.sync_owners import in_field_copy_scope, refused, vouched
+from app.services.sync_owners import in_field_copy_scope, refused, remember_foreign, vouched
 
 MAGIC = b"MENTORDESK-SYNC 1\n"
 FORMAT = 1
@@ -131,7 +131,8 @@ def encode_bundle(session: Session, me: SyncReplica, ops: list[tuple], recipient
         box = Box(PrivateKey(bytes.fromhex(me.box_secret)), PublicKey(bytes.fromhex(recipient.box_key)))
         body = bytes(box.encrypt(body))
     header = {"sender": me.id, "name": me.name, "sign_key": me.sign_key, "box_key": me.box_key,
-              "recipient": recipient.id if recipient else None}
+              "recipient": recipient.id if recipient else None,
+              "acting_for": str(me.acting_for) if me.acting_for else None}  # a field copy says whose it is
     inner = json.dumps(header).encode() + b"\n" + body
     return MAGIC + bytes(SecretBox(bytes.fromhex(me.group_key)).encrypt(inner))
 
@@ -238,7 +239,7 @@ def parse_ops(lines: bytes, schema: str | None = None) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class Imported:
     path: Path
-    status: str  # applied, duplicate, parked, refused, not-for-us, own
+    status: str  # applied, waiting, duplicate, parked, refused, not-for-us, own
     ops: int = 0  # operations in the bundle
     new: int = 0  # operations this database did not have
     sender: str = ""
@@ -260,40 +261,82 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
     sender = decoded.header["sender"]
     if sender == me.id:
         return Imported(path, "own", decoded.manifest["ops"], 0, sender)
+    bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=decoded.manifest["ops"],
+                        schema=decoded.manifest["schema"], path=str(path), data=raw)
+    session.add(bundle)
+    done = _apply(session, me, bundle, decoded)
+    if done.status == "applied":
+        _retry_waiting(session, me)  # what it brought may be what a waiting bundle was waiting for
+    return done
+
+
+def _apply(session: Session, me: SyncReplica, bundle: SyncBundle, decoded: Decoded) -> Imported:
+    """Apply a decoded bundle and set its status: applied; parked (a newer schema); refused (beyond
+    its sender's records); waiting (some changes are of records not here yet: the rest is applied,
+    and the bundle is tried again after the next one). Parked, refused and waiting keep the file."""
+    path = Path(bundle.path or "")
     partner = _remember_partner(session, decoded)
     ops = _ops_of(decoded)
     problem = newer_schema_problem(decoded.manifest, ops)
     if problem:
-        session.add(SyncBundle(id=bundle_id, sender=sender, status="parked", ops=decoded.manifest["ops"],
-                               schema=decoded.manifest["schema"], path=str(path), note=problem, data=raw))
-        return Imported(path, "parked", decoded.manifest["ops"], 0, sender, problem)
+        bundle.status, bundle.note = "parked", problem
+        return Imported(path, "parked", bundle.ops, 0, bundle.sender, problem)
     ops = vouched(session, partner, ops or [])
+    early: list[dict[str, Any]] = []
     if me.acting_for is not None:  # a field copy stores only what its SP needs
-        ops = [op for op in ops if in_field_copy_scope(session, me.acting_for, op, ops)]
-    problems = refused(session, partner, ops)
+        scope = [in_field_copy_scope(session, me.acting_for, op, ops) for op in ops]
+        remember_foreign(session, [op for op, mine in zip(ops, scope) if mine is False])
+        early = [op for op, mine in zip(ops, scope) if mine is None]
+        ops = [op for op, mine in zip(ops, scope) if mine]
+    problems, unknown = refused(session, partner, ops)
     if problems:
-        note = "changes records its sender may not change: " + "; ".join(problems)
-        session.add(SyncBundle(id=bundle_id, sender=sender, status="refused", ops=decoded.manifest["ops"],
-                               schema=decoded.manifest["schema"], path=str(path), note=note, data=raw))
-        return Imported(path, "refused", decoded.manifest["ops"], 0, sender, note)
-    new = apply_ops(session, ops)
+        bundle.status = "refused"
+        bundle.note = "changes records its sender may not change: " + "; ".join(problems)
+        return Imported(path, "refused", bundle.ops, 0, bundle.sender, bundle.note)
+    early += [op for i, op in enumerate(ops) if i in unknown]
+    new = apply_ops(session, [op for i, op in enumerate(ops) if i not in unknown])
     partner.knows = decoded.manifest.get("received") or {}
-    session.add(SyncBundle(id=bundle_id, sender=sender, status="applied", ops=decoded.manifest["ops"],
-                           schema=decoded.manifest["schema"], path=str(path)))
-    return Imported(path, "applied", decoded.manifest["ops"], new, sender)
+    if early:
+        bundle.status = "waiting"
+        bundle.note = f"{len(early)} changes wait for the records they change to arrive"
+        return Imported(path, "waiting", bundle.ops, new, bundle.sender, bundle.note)
+    bundle.status, bundle.data, bundle.note = "applied", None, None
+    return Imported(path, "applied", bundle.ops, new, bundle.sender)
+
+
+def _retry_waiting(session: Session, me: SyncReplica) -> list[Imported]:
+    """Try the waiting bundles again until none makes progress."""
+    out: list[Imported] = []
+    while True:
+        waiting = session.scalars(select(SyncBundle).where(SyncBundle.status == "waiting")
+                                  .options(undefer(SyncBundle.data))).all()
+        progress = [done for bundle in waiting if (done := _retry(session, me, bundle)).status == "applied"]
+        out += progress
+        if not progress:
+            return out
+
+
+def _retry(session: Session, me: SyncReplica, bundle: SyncBundle) -> Imported:
+    decoded = decode_bundle(bundle.data or b"", me)
+    if decoded is None:
+        return Imported(Path(bundle.path or ""), bundle.status, bundle.ops, 0, bundle.sender)
+    return _apply(session, me, bundle, decoded)
 
 
 def _remember_partner(session: Session, decoded: Decoded) -> SyncReplica:
     """Trust on first use: a partner's keys are learned from its first bundle, then must not change."""
     h = decoded.header
     partner = session.get(SyncReplica, h["sender"])
-    if partner is None:
+    acting_for = uuid.UUID(h["acting_for"]) if h.get("acting_for") else None
+    if partner is None:  # a field copy is known as one everywhere, not only on the laptop that made it
         partner = SyncReplica(id=h["sender"], name=h.get("name") or h["sender"], is_self=False,
-                              sign_key=h["sign_key"], box_key=h["box_key"], next_seq=0, hlc_wall=0, hlc_counter=0)
+                              sign_key=h["sign_key"], box_key=h["box_key"], next_seq=0, hlc_wall=0, hlc_counter=0,
+                              acting_for=acting_for)
         session.add(partner)
-    elif (partner.sign_key, partner.box_key) != (h["sign_key"], h["box_key"]):
-        raise SyncError(f"The bundle claims to come from {partner.name}, but its keys differ from the ones "
-                        "seen before; it was not applied.")
+    elif (partner.sign_key, partner.box_key) != (h["sign_key"], h["box_key"]) or (
+            partner.acting_for is not None and partner.acting_for != acting_for):
+        raise SyncError(f"The bundle claims to come from {partner.name}, but its keys (or whose field copy "
+                        "it is) differ from the ones seen before; it was not applied.")
     partner.name = h.get("name") or partner.name
     partner.last_exchange_at = utcnow()
     return partner
@@ -328,28 +371,17 @@ def _ops_of(decoded: Decoded) -> list[dict[str, Any]] | None:
 
 
 def retry_held(session: Session) -> list[Imported]:
-    """Apply parked bundles this version can now read (after an update), and try again the rows
-    held back for a missing parent or a duplicate key (after someone renamed the other record)."""
+    """Apply parked bundles this version can now read (after an update) and waiting ones whose
+    records have come, and try again the rows held back for a missing parent or a duplicate key
+    (after someone renamed the other record)."""
     from app.models.sync import SyncPending
     from app.services.sync_merge import materialize
 
-    out = []
-    for bundle in session.scalars(select(SyncBundle).where(SyncBundle.status == "parked")).all():
-        raw = bundle.data or b""
-        me = require_self(session)
-        decoded = decode_bundle(raw, me)
-        ops = _ops_of(decoded) if decoded is not None else None
-        if decoded is None or newer_schema_problem(decoded.manifest, ops):
-            continue
-        partner = _remember_partner(session, decoded)
-        ops = vouched(session, partner, ops or [])
-        problems = refused(session, partner, ops)
-        if problems:
-            bundle.status, bundle.note = "refused", "changes records its sender may not change: " + "; ".join(problems)
-            continue
-        new = apply_ops(session, ops)
-        bundle.status, bundle.data, bundle.note = "applied", None, None
-        out.append(Imported(Path(bundle.path or ""), "applied", bundle.ops, new, bundle.sender))
+    me = require_self(session)
+    parked = session.scalars(select(SyncBundle).where(SyncBundle.status == "parked")
+                             .options(undefer(SyncBundle.data))).all()
+    out = [done for bundle in parked if (done := _retry(session, me, bundle)).status == "applied"]
+    out += _retry_waiting(session, me)
     if session.scalar(select(func.count()).select_from(SyncPending)):
         materialize(session, set())
     return out

@@ -88,9 +88,11 @@ def _minimize(path: Path, sp_id: uuid.UUID) -> None:
     from sqlalchemy import create_engine, text
 
     from app.models import Base
-    from app.models.sync import SyncConflict, SyncConflictHistory, SyncOp, SyncPending
+    from sqlalchemy import insert
+
+    from app.models.sync import SyncConflict, SyncConflictHistory, SyncForeignRow, SyncOp, SyncPending
     from app.services.sync_capture import synced_tables
-    from app.services.sync_owners import field_copy_rows
+    from app.services.sync_owners import FOREIGN_KEPT, field_copy_rows
 
     engine = create_engine(f"sqlite:///{path}")
     try:
@@ -103,6 +105,8 @@ def _minimize(path: Path, sp_id: uuid.UUID) -> None:
                     continue
                 drop = set(conn.execute(select(table.c.id)).scalars()) - keep.get(table.name, set())
                 _delete_in(conn, table, table.c.id, drop)
+                if table.name in FOREIGN_KEPT and drop:  # ids only: later edits of them are someone else's
+                    conn.execute(insert(SyncForeignRow.__table__), [{"table_name": table.name, "row_id": r} for r in drop])
                 for t in (SyncOp.__table__, SyncConflict.__table__, SyncConflictHistory.__table__,
                           SyncPending.__table__):
                     _delete_in(conn, t, t.c.row_id, drop)

@@ -21,16 +21,29 @@ BY_PLACEMENT = ("cap_step", "cap_observation", "cap_evidence", "cap_rating", "ca
 BY_MENTOR = ("time_log", "time_log_group")
 
 
-def refused(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -> list[str]:
-    """Why some of these operations may not come from this partner (empty: all allowed)."""
+class _Unknown:
+    """The op's record is not here yet (its insert travels in another bundle): decide later."""
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def refused(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -> tuple[list[str], set[int]]:
+    """Why some of these operations may not come from this partner (empty: all allowed), and the
+    positions of those whose record is not here yet, so whose owner cannot be told: they wait."""
     if partner.acting_for is None:
-        return []
+        return [], set()
     educator = partner.acting_for
-    problems = []
-    for op in ops:
-        if op["replica"] == partner.id and _owner(session, op, ops) != educator:
+    problems, waiting = [], set()
+    for i, op in enumerate(ops):
+        if op["replica"] != partner.id:
+            continue
+        owner = _owner(session, op, ops)
+        if owner is UNKNOWN:
+            waiting.add(i)
+        elif owner != educator:
             problems.append(f"{op['table_name']} {op['row_id']} ({op['column']}) is not {partner.name}'s record")
-    return problems[:20]
+    return problems[:20], waiting
 
 
 def vouched(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -41,18 +54,20 @@ def vouched(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -
     return [op for op in ops if op["replica"] == partner.id]
 
 
-def _owner(session: Session, op: dict[str, Any], ops: list[dict[str, Any]]) -> uuid.UUID | None:
+def _owner(session: Session, op: dict[str, Any], ops: list[dict[str, Any]]) -> Any:
+    """The educator who owns the op's record, None for records no one owns, or UNKNOWN."""
     table = op["table_name"]
     if table in BY_MENTOR:
         return _as_uuid(_field(session, op, ops, "mentor_id"))
     if table in BY_PLACEMENT and "cap_placement" in synced_tables():
         placement = _as_uuid(_field(session, op, ops, "placement_id"))
-        return _placement_sp(session, placement) if placement else None
+        return placement if placement is None or placement is UNKNOWN else _placement_sp(session, placement, ops)
     return None
 
 
 def _field(session: Session, op: dict[str, Any], ops: list[dict[str, Any]], column: str) -> Any:
-    """The owner column of the op's row: set by this op, by the bundle's insert of the row, or stored."""
+    """The owner column of the op's row: set by this op, by the bundle's insert of the row, or
+    stored; UNKNOWN when the row is none of these (an edit that arrived before its insert)."""
     if op["column"] == column:
         return op["value"]
     if op["column"] == ROW:
@@ -61,16 +76,22 @@ def _field(session: Session, op: dict[str, Any], ops: list[dict[str, Any]], colu
         if other["row_id"] == op["row_id"] and other["column"] == ROW:
             return other["value"].get(column)
     table = synced_tables()[op["table_name"]].cls.__table__
-    return session.connection().execute(select(table.c[column]).where(table.c.id == op["row_id"])).scalar()
+    row = session.connection().execute(select(table.c[column]).where(table.c.id == op["row_id"])).first()
+    return UNKNOWN if row is None else row[0]
 
 
-def _placement_sp(session: Session, placement_id: uuid.UUID) -> uuid.UUID | None:
+def _placement_sp(session: Session, placement_id: uuid.UUID, ops: list[dict[str, Any]]) -> Any:
+    """The placement's SP (stored, or inserted in this bundle), or UNKNOWN when it is not here (yet)."""
+    for other in ops:
+        if other["table_name"] == "cap_placement" and other["column"] == ROW and other["row_id"] == placement_id:
+            return _as_uuid(other["value"].get("sp_id"))
     table = synced_tables()["cap_placement"].cls.__table__
-    return session.connection().execute(select(table.c.sp_id).where(table.c.id == placement_id)).scalar()
+    row = session.connection().execute(select(table.c.sp_id).where(table.c.id == placement_id)).first()
+    return UNKNOWN if row is None else row[0]
 
 
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
+def _as_uuid(value: Any) -> Any:
+    if value is None or value is UNKNOWN or isinstance(value, uuid.UUID):
         return value
     return uuid.UUID(str(value))
 
@@ -115,20 +136,59 @@ def _mentees(session: Session, assignment_ids: set[uuid.UUID]) -> set[uuid.UUID]
     return set(session.connection().execute(select(t.c.mentee_id).where(t.c.id.in_(assignment_ids))).scalars())
 
 
-def in_field_copy_scope(session: Session, sp_id: uuid.UUID, op: dict[str, Any], ops: list[dict[str, Any]]) -> bool:
-    """Whether a received operation belongs in this SP's field copy (others are not stored there)."""
+# A field copy remembers the ids (only) of other SPs' CAP records it leaves out.
+FOREIGN_KEPT = (*BY_PLACEMENT, "cap_placement", "cap_candidate")
+
+
+def in_field_copy_scope(session: Session, sp_id: uuid.UUID, op: dict[str, Any], ops: list[dict[str, Any]]) -> bool | None:
+    """Whether a received operation belongs in this SP's field copy (others are not stored there);
+    None when it cannot be told yet: an edit of a CAP record whose insert has not arrived."""
     table = op["table_name"]
     if table in SHARED:
         return True
-    if table in BY_PLACEMENT or table in BY_MENTOR:
-        return _owner(session, op, ops) == sp_id
-    if table == "assignment":
-        return _as_uuid(_field(session, op, ops, "mentor_id")) == sp_id
+    if table in FOREIGN_KEPT and _foreign(session, table, op["row_id"]):
+        return False
+    if table in BY_PLACEMENT:
+        placement = _as_uuid(_field(session, op, ops, "placement_id"))
+        if placement is UNKNOWN or placement is None:
+            return None if placement is UNKNOWN else False
+        sp = _placement_sp(session, placement, ops)
+        if sp is UNKNOWN:
+            return False if _foreign(session, "cap_placement", placement) else None
+        return sp == sp_id
+    if table in BY_MENTOR or table == "assignment":  # logs are insert-only: one not here is not this SP's
+        mentor = _field(session, op, ops, "mentor_id")
+        return mentor is not UNKNOWN and _as_uuid(mentor) == sp_id
     if table == "cap_placement":
-        return _as_uuid(_field(session, op, ops, "sp_id")) == sp_id
+        sp = _field(session, op, ops, "sp_id")
+        return None if sp is UNKNOWN else _as_uuid(sp) == sp_id
     if table in ("cap_candidate", "educator"):
-        return op["row_id"] == sp_id or _stored(session, table, op["row_id"]) or _named_by_placement(op, ops, sp_id)
+        if op["row_id"] == sp_id or _stored(session, table, op["row_id"]) or _named_by_placement(op, ops, sp_id):
+            return True
+        return None if table == "cap_candidate" and op["column"] != ROW else False
     return False
+
+
+def remember_foreign(session: Session, left_out: list[dict[str, Any]]) -> None:
+    """Record the inserts of other SPs' CAP records a field copy did not take."""
+    from sqlalchemy import insert
+
+    from app.models.sync import SyncForeignRow
+
+    rows = {(op["table_name"], op["row_id"]) for op in left_out if op["table_name"] in FOREIGN_KEPT
+            and op["column"] == ROW}
+    rows = {r for r in rows if not _foreign(session, *r)}
+    if rows:
+        session.connection().execute(insert(SyncForeignRow.__table__),
+                                     [{"table_name": t, "row_id": r} for t, r in rows])
+
+
+def _foreign(session: Session, table: str, row_id: Any) -> bool:
+    from app.models.sync import SyncForeignRow
+
+    t = SyncForeignRow.__table__
+    query = select(t.c.row_id).where(t.c.table_name == table, t.c.row_id == _as_uuid(row_id))
+    return session.connection().execute(query).first() is not None
 
 
 def _stored(session: Session, table: str, row_id: uuid.UUID) -> bool:

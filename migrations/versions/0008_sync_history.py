@@ -1,6 +1,6 @@
-"""sync: the history of settled conflicts
+"""sync: the history of settled conflicts; the records a field copy leaves out
 
-Revision ID: 0008_conflict_history
+Revision ID: 0008_sync_history
 Revises: 0007_sync
 Create Date: 2026-11-29
 """
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 import app.models.base
 
-revision = "0008_conflict_history"
+revision = "0008_sync_history"
 down_revision = "0007_sync"
 branch_labels = None
 depends_on = None
@@ -29,7 +29,14 @@ def upgrade() -> None:
         sa.Column("settled_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflict_history")),
     )
+    op.create_table(
+        "sync_foreign_row",
+        sa.Column("table_name", sa.String(length=64), nullable=False),
+        sa.Column("row_id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("table_name", "row_id", name=op.f("pk_sync_foreign_row")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sync_foreign_row")
     op.drop_table("sync_conflict_history")

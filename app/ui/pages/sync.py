@@ -227,7 +227,7 @@ class SyncPage(Page):
 
         def done(result: Any) -> None:
             self._received(result.new)
-            if result.status in ("parked", "refused"):
+            if result.status in ("parked", "refused", "waiting"):
                 self.message.setText(f"{path.name}: {result.status}: {result.note}")
 
         self.ctx.tasks.run(lambda s: import_bundle(s, path), on_success=done)
