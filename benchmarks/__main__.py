@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-ALL = ("roster_import", "startup", "people_filter", "matching", "timelogs", "state_report", "postgres", "sync")
+ALL = ("roster_import", "startup", "people_filter", "matching", "timelogs", "scheduling", "state_report", "postgres",
+       "sync")
 RESULTS = Path(__file__).with_name("results.json")
 
 

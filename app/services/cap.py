@@ -38,6 +38,7 @@ from app.models.cap import (
 from app.services import cap_rubrics
 from app.services.cap_rubrics import DIMENSIONS, Edition
 from app.services.errors import FieldProblem, UsageError, ValidationError
+from app.services.hours import hours_of
 from app.services.years import ensure_year, label_for
 
 DEFAULT_HOURS = 300  # DOMAIN.md: commonly 300 hours, at least 100 in full responsibility (editable table)
@@ -669,7 +670,7 @@ class CandidateSummary:
 
     @property
     def hours(self) -> float:
-        return round(self.hours_minutes / 60, 1)
+        return hours_of(self.hours_minutes)
 
     @property
     def current_step(self) -> int:
@@ -772,9 +773,9 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
         if r.met is not True:
             missing.append(f"{r.code} {r.name}: " + ("no summative rating" if r.met is None else "; ".join(r.short)))
     if minutes < h.hours_required * 60:
-        missing.append(f"{(h.hours_required * 60 - minutes) / 60:.1f} practicum hours (of {h.hours_required})")
+        missing.append(f"{hours_of(h.hours_required * 60 - minutes):.1f} practicum hours (of {h.hours_required})")
     if full < required_full * 60:
-        missing.append(f"{(required_full * 60 - full) / 60:.1f} hours in full responsibility (of {required_full})")
+        missing.append(f"{hours_of(required_full * 60 - full):.1f} hours in full responsibility (of {required_full})")
     step_tuple = tuple(steps)
     return CandidateSummary(
         placement_id=pid, candidate_id=h.candidate_id, candidate=f"{h.first_name} {h.last_name}",
