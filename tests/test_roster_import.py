@@ -214,7 +214,7 @@ def test_a_file_without_some_columns_leaves_those_fields_alone(tmp_path, run_cli
 def test_an_import_pauses_the_cycle_collector_only_while_it_runs():
     import gc
 
-    from app.services.tabular import cycle_collector_paused
+    from app.services.batch import cycle_collector_paused
 
     @cycle_collector_paused
     def work(fail: bool) -> bool:

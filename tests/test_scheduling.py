@@ -392,7 +392,7 @@ def test_demo_district_schedule(database, tmp_path):
        limit_start_days=st.one_of(st.none(), st.integers(min_value=-30, max_value=400)))
 def test_occurrences_are_the_rrule_the_ics_file_writes(start, recurrence, days, limit_start_days):
     """The date arithmetic gives exactly what dateutil's rrule gives for the RRULE in the ICS export
-    (wall-clock times kept across daylight-saving changes)."""
+    (wall-clock times kept across daylight-saving changes), and `is_occurrence` agrees with it."""
     from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
     tz = ZoneInfo("America/New_York")
@@ -411,3 +411,7 @@ def test_occurrences_are_the_rrule_the_ics_file_writes(start, recurrence, days, 
     got = scheduling.local_starts(local.replace(tzinfo=tz), recurrence, until, (), tz, limit_start=limit_start)
     assert [m.replace(tzinfo=None) for m in got] == wanted
     assert all(m.tzinfo is tz for m in got)
+    every = {m.date() for m in scheduling.local_starts(local.replace(tzinfo=tz), recurrence, until, (), tz)}
+    for offset in range(-3, days + 4, max(1, days // 60)):  # a sample of days around the series
+        day = local.date() + dt.timedelta(days=offset)
+        assert scheduling.is_occurrence(local.replace(tzinfo=tz), recurrence, until, (), tz, day) == (day in every)

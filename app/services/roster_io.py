@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, SchoolYear, utcnow
 from app.services import tabular
+from app.services.batch import cycle_collector_paused
 from app.services.educators import (
     ROSTER_FIELDS,
     EducatorRecord,
@@ -52,7 +53,7 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-@tabular.cycle_collector_paused
+@cycle_collector_paused
 def import_roster(
     session: Session,
     path: str | Path,

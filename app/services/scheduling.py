@@ -167,6 +167,22 @@ def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: d
             if (limit_start is None or moment.date() >= limit_start) and moment.date().isoformat() not in skipped]
 
 
+def is_occurrence(starts_at: dt.datetime, recurrence: str | None, repeat_until: dt.date | None,
+                  exdates: Iterable[str], tz: ZoneInfo, day: dt.date) -> bool:
+    """Whether a local date is one of the series' occurrences: the same answer as looking for it in
+    `local_starts`, without listing the series."""
+    first = starts_at.astimezone(tz)
+    start = first.date()
+    if recurrence is None:
+        return day == start
+    last = repeat_until or (start + dt.timedelta(days=366))
+    if not start <= day <= last or day.isoformat() in set(exdates):
+        return False
+    if recurrence in ("weekly", "biweekly"):
+        return (day - start).days % (14 if recurrence == "biweekly" else 7) == 0
+    return day == nth_weekday(day.year, day.month, first.weekday(), monthly_nth(first))
+
+
 # ---------------------------------------------------------------------------------------------
 # Plain data for the UI, the exports and the reports
 
@@ -689,24 +705,28 @@ def held_occurrences(session: Session, year: SchoolYear, *, kinds: Iterable[str]
             .join(Event, Event.id == EventAttendee.event_id).where(*in_year)):
         attendees.setdefault(event_key, {})[key] = educator_id
     present = case((EventAttendance.present, _key(EventAttendance.attendee_id)))
-    taken: dict[tuple[str, dt.date], list[str]] = {
-        (event_key, day): there.split(",") if there else []
-        for event_key, day, there in session.execute(
-            select(_key(EventAttendance.event_id), EventAttendance.occurrence_date,
-                   func.aggregate_strings(present, ","))
+    taken: dict[str, dict[dt.date, list[str]]] = {}  # event -> day -> attendees marked present
+    for event_key, day, there in session.execute(
+            select(_key(EventAttendance.event_id), EventAttendance.occurrence_date, func.aggregate_strings(present, ","))
             .join(Event, Event.id == EventAttendance.event_id).where(*in_year)
-            .group_by(EventAttendance.event_id, EventAttendance.occurrence_date))}
+            .group_by(EventAttendance.event_id, EventAttendance.occurrence_date)):
+        taken.setdefault(event_key, {})[day] = there.split(",") if there else []
     out = []
     for event in events:
         people = attendees.get(event.key, {})
-        for local in local_starts(event.starts_at, event.recurrence, event.repeat_until, event.exdates or (), tz):
-            day = local.date()
-            marks = taken.get((event.key, day))
+        marked = taken.get(event.key, {})
+        series = (event.starts_at, event.recurrence, event.repeat_until, event.exdates or (), tz)
+        if event.status == "held":  # every past occurrence counts, as marked or with everyone invited
+            days = [local.date() for local in local_starts(*series)]
+        else:  # only marked occurrences count: no need to list a series of scheduled ones
+            days = [day for day in marked if is_occurrence(*series, day)]
+        for day in days:
+            marks = marked.get(day)
             if marks is not None:
                 there = [people[k] for k in marks if k in people]
                 if not there:
                     continue
-            elif event.status == "held" and day <= today:
+            elif day <= today:
                 there = list(people.values())
             else:
                 continue

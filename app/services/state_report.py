@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Assignment, Educator, InductionEnrollment, School, SchoolYear
+from app.services.batch import cycle_collector_paused
 from app.services.errors import UsageError
 from app.services.years import find_year
 
@@ -246,6 +247,7 @@ def _teachers_by_school(session: Session, year: SchoolYear) -> list[SchoolRetent
                   key=lambda r: r.school)
 
 
+@cycle_collector_paused
 def compute(session: Session, year_label: str, *, printed: bool = True) -> StateReport:
     """The report for a school year. `printed=False` leaves out what only the printed formats (PDF,
     XLSX) and the Reports page show, the program profile and the hours-by-month chart: JSON and

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
-import gc
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from app.services.errors import FieldProblem, MentorDeskError
 
 Progress = Callable[[int, int, str], None]
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 class FileFormatError(MentorDeskError):
@@ -49,27 +44,6 @@ class Table:
     columns: list[str]
     mapping: dict[str, str]  # public field -> original column
     rows: list[Row]
-
-
-def cycle_collector_paused(function: Callable[P, T]) -> Callable[P, T]:
-    """Run an import with Python's cycle collector paused (process-wide, for its duration only).
-
-    An import makes tens of thousands of small objects that reference counting frees; each burst
-    of them set off full collections that walked the whole heap (pandas, SQLAlchemy, Qt): about
-    0.5 s of a 10,000-row XLSX import. Nothing leaks: cycles made meanwhile are collected after.
-    """
-
-    @functools.wraps(function)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
-        enabled = gc.isenabled()  # only the call that paused it resumes it (imports may overlap)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
 
 
 def _xlsx_engine() -> str:
