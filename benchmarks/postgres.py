@@ -36,6 +36,8 @@ def _pg_copy_of_large_demo(admin_url: str):  # type: ignore[no-untyped-def]
     database = Database.open(url)
     with database.unit_of_work() as session:
         build_demo(session, size="large", seed=1, year_label=YEAR)
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))  # planner statistics, as after any bulk load or pg_restore
 
     def drop() -> None:
         database.dispose()
