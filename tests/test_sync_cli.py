@@ -72,7 +72,7 @@ def test_two_laptops_exchange_through_a_shared_folder_and_list_the_conflict(tmp_
     code, out = _cli(capsys, sp, "sync", "status")
     assert "this laptop: SP Rivera" in out and "partner: Coordinator" in out and "conflicts: 1" in out
     code, out = _cli(capsys, sp, "conflicts")
-    assert "educator" in out and "'202' by Coordinator" in out
+    assert "educator Ann Lee (E1)" in out and "'202' by Coordinator" in out
     assert _cli(capsys, sp, "conflicts", "--resolved")[1].strip() == "no conflicts settled yet"
     _edit(sp, "E1", room="404")  # an edit of a conflicted field settles it
     code, out = _cli(capsys, sp, "conflicts", "--resolved", "--json")

@@ -45,6 +45,7 @@ def test_sync_now_brings_the_partner_in_and_take_theirs_clears_the_conflict(page
     page.refresh()
     assert page.partners.rowCount() == 1 and page.partners.item(0, 0).text() == "SP Rivera"
     assert page.inbox.rowCount() == 1 and page.inbox.item(0, 1).text() == "room"
+    assert page.inbox.item(0, 0).text() == "educator Ann Lee (E1)"  # the record as a person knows it
     assert {"'202'", "'303'"} <= set(" ".join(page.inbox.item(0, c).text() for c in (2, 3)).replace("(", " ").split())
     assert page.history.rowCount() == 0
     page.take_button.click()

@@ -149,8 +149,9 @@ def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
     if not found:
         ctx.say("no conflicts")
     for c in found:
-        how = "edited or restored vs deleted" if c.kind == "edit_delete" else "changed twice"
-        ctx.say(f"{c.table} {c.record} {c.field} ({how}):")
+        how = {"edit_delete": "edited or restored vs deleted",
+               "duplicate": "same as another record here: rename one, then sync"}.get(c.kind, "changed twice")
+        ctx.say(f"{c.label} [{c.record}] {c.field} ({how}):")
         for i, v in enumerate(c.values):
             mark = "shown" if i == 0 else "     "
             ctx.say(f"  {mark} {c.describe(v)} by {v.by} at {v.at}")
@@ -169,7 +170,7 @@ def _resolved(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("no conflicts settled yet")
     for s in settled:
         c = s.conflict
-        ctx.say(f"{c.table} {c.record} {c.field}: kept {c.describe(s.kept)}, decided by {s.kept.by} at {s.kept.at}")
+        ctx.say(f"{c.label} [{c.record}] {c.field}: kept {c.describe(s.kept)}, decided by {s.kept.by} at {s.kept.at}")
         for v in c.values:
             ctx.say(f"  competing: {c.describe(v)} by {v.by} at {v.at}")
     return 0

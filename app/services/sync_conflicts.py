@@ -34,8 +34,9 @@ class Conflict:
     table: str
     record: str
     field: str
-    kind: str  # field; edit_delete (edited or restored on one laptop, deleted on another)
+    kind: str  # field; edit_delete (edited or restored on one laptop, deleted on another); duplicate
     values: tuple[Competing, ...]  # the provisional value first
+    label: str = ""  # the record as a person knows it ("educator Ana Lee (E1)")
 
     def describe(self, v: Competing) -> str:
         """One competing value in words, the same on the Sync page and in `mentordesk conflicts`."""
@@ -59,8 +60,23 @@ class Conflict:
 def list_conflicts(session: Session) -> list[Conflict]:
     names = _replica_names(session)
     query = select(SyncConflict).order_by(SyncConflict.table_name, SyncConflict.row_id, SyncConflict.column)
-    return [Conflict(c.table_name, str(c.row_id), c.column, c.kind, tuple(_competing(v, names) for v in c.values))
-            for c in session.scalars(query)]
+    return [Conflict(c.table_name, str(c.row_id), c.column, c.kind, tuple(_competing(v, names) for v in c.values),
+                     record_label(session, c.table_name, c.row_id)) for c in session.scalars(query)]
+
+
+def record_label(session: Session, table: str, record: uuid.UUID) -> str:
+    """'educator Ana Lee (E1)', 'school North'; the table and a short id for other records, or for
+    one that is not here (held back, or deleted and purged)."""
+    synced = synced_tables().get(table)
+    row = None
+    if synced is not None:
+        row = session.scalars(select(synced.cls).where(synced.cls.id == record)
+                              .execution_options(include_deleted=True)).first()
+    if row is not None and hasattr(row, "employee_id"):
+        return f"{table} {row.first_name} {row.last_name} ({row.employee_id})"
+    if row is not None and isinstance(getattr(row, "name", None), str):
+        return f"{table} {row.name}"
+    return f"{table} {str(record)[:8]}"
 
 
 def _replica_names(session: Session) -> dict[str, str]:
@@ -89,7 +105,7 @@ def settled_conflicts(session: Session, limit: int = 200) -> list[Settled]:
     names = _replica_names(session)
     query = select(SyncConflictHistory).order_by(SyncConflictHistory.id.desc()).limit(limit)
     return [Settled(Conflict(h.table_name, str(h.row_id), h.column, h.kind,
-                             tuple(_competing(v, names) for v in h.values)),
+                             tuple(_competing(v, names) for v in h.values), record_label(session, h.table_name, h.row_id)),
                     _competing(h.kept, names), h.settled_at) for h in session.scalars(query)]
 
 

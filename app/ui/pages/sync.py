@@ -169,7 +169,7 @@ class SyncPage(Page):
         field = {"edit_delete": self.tr("edited or restored while deleted"),
                  "duplicate": self.tr("%1 (another record has the same)").replace("%1", conflict.field)
                  }.get(conflict.kind, conflict.field)
-        return f"{conflict.table} {conflict.record[:8]}", field
+        return conflict.label or f"{conflict.table} {conflict.record[:8]}", field
 
     def _update_buttons(self) -> None:
         """Only the decisions that fit the selected conflict; a duplicate is settled by renaming."""
