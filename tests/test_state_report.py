@@ -127,6 +127,20 @@ def test_every_format_reads_back(session, district, tmp_path):
     assert "Page 1 of" in text and "603 CMR 7.12(3)" in text
 
 
+def test_the_command_writes_the_same_figures_and_prints_the_profile_only_where_it_belongs(
+        session, district, tmp_path, run_cli):
+    """`report state` leaves the program profile out of JSON (it is not in the public shape) and
+    keeps it in the PDF; the figures are the one computation's either way."""
+    from pypdf import PdfReader
+
+    for ext in ("json", "pdf"):
+        code, out, _err = run_cli("report", "state", "--year", "2025-2026", "--out", tmp_path / f"cli.{ext}")
+        assert code == 0 and f"cli.{ext}" in out
+    assert json.loads((tmp_path / "cli.json").read_text()) == state_report.compute(session, "2025-2026").to_json()
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "cli.pdf").pages)
+    assert "Program profile" in text and "How are mentors selected?" in text
+
+
 def test_unknown_extension_is_a_usage_error(session, district, tmp_path, run_cli):
     code, _out, err = run_cli("report", "state", "--year", "2025-2026", "--out", tmp_path / "x.docx")
     assert code == 2 and ".json, .csv, .xlsx or .pdf" in err
