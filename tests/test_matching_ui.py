@@ -57,6 +57,25 @@ def test_propose_lock_and_apply(window, qtbot, database):
         assert s.query(MatchRule).count() == 0  # the lock is fulfilled by the assignment
 
 
+def test_a_moving_bar_while_proposing_and_no_second_run_meanwhile(window, qtbot):
+    page = window.show_area("matching")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    seen = []
+    run = page.ctx.tasks.run
+
+    def watching(*args, **kwargs):  # what the coordinator sees while the proposal is computed
+        seen.append((page.busy.isVisible(), page.propose_button.isEnabled(), page.apply_button.isEnabled()))
+        return run(*args, **kwargs)
+
+    page.ctx.tasks.run = watching
+    try:
+        page.propose()
+    finally:
+        page.ctx.tasks.run = run
+    assert seen == [(True, False, False)]
+    assert not page.busy.isVisible() and page.propose_button.isEnabled() and page.apply_button.isEnabled()
+
+
 def test_accept_one_and_exclude_one(window, qtbot, database):
     page = window.show_area("matching")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -196,6 +197,13 @@ class MatchingPage(Page):
         self.apply_button = self._button(header, "Apply all", "Save every proposed pair as an assignment",
                                          self.apply_all, "Ctrl+Shift+A")
         layout.addLayout(header)
+        self.busy = QProgressBar()  # a large district's proposal takes about a second
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self.busy.setAccessibleName(self.tr("Proposing mentors"))
+        self.busy.hide()
+        layout.addWidget(self.busy)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Proposal summary"))
@@ -304,14 +312,28 @@ class MatchingPage(Page):
         capacity = self.capacity.value() or None
         self.heading.setText(f"<h2>{self.tr('Matching')} {year}</h2>")
         self.summary.setText(self.tr("Proposing…"))
+        self._set_busy(True)
 
         def work(s: Any) -> tuple[Any, list[Any], list[Any], dict[Any, Any]]:
             status = {st.educator_id: st for st in two_week_status(s, year)}
             return propose(s, year, capacity=capacity), list_assignments(s, year), list_rules(s, year), status
 
-        self.ctx.tasks.run(work, on_success=self._loaded, write=False)
+        self.ctx.tasks.run(work, on_success=self._loaded, on_error=self._propose_failed, write=False)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a proposal runs: the bar moves, and Propose and Apply all wait for it."""
+        self.busy.setVisible(busy)
+        self.propose_button.setEnabled(not busy)
+        if busy:
+            self.apply_button.setEnabled(False)
+
+    def _propose_failed(self, exc: BaseException, details: str) -> None:
+        self._set_busy(False)
+        self.summary.setText(self.tr("No proposal."))
+        self._failed(exc, details)
 
     def _loaded(self, result: tuple[Any, list[Any], list[Any], dict[Any, Any]]) -> None:
+        self._set_busy(False)
         self.proposal, self.assignments, self.rules, status = result
         p = self.proposal
         self.model.set_rows(p.pairs)
