@@ -206,6 +206,11 @@ def test_an_edit_that_reaches_a_field_copy_before_its_record_waits_and_is_not_lo
         early = field.import_(second)  # the USB stick with the later bundle came first
         assert (early.status, early.new) == ("waiting", 0) and "wait for the records" in early.note
         assert field.observations() == {}
+        with field.db.read() as session:
+            from app.services.sync_status import status
+
+            assert "waiting bundles: 1 hold changes of records that have not arrived yet" in "\n".join(
+                status(session).lines())
         assert field.import_(first).status == "applied"  # ...and the waiting one is applied after it
         assert field.observations() == coordinator.observations(placements["SP1"])
         assert field.observations()[observation][2] == 50

@@ -32,6 +32,7 @@ class Status:
     conflicts: int = 0
     parked: int = 0
     refused: int = 0
+    waiting: int = 0  # bundles with changes of records not here yet
     pending: int = 0
     location_problem: str | None = None  # the database sits in a cloud-synced folder
 
@@ -52,8 +53,12 @@ class Status:
             out.append(f"parked bundles: {self.parked} from a newer MentorDesk; update this app to apply them")
         if self.refused:
             out.append(f"refused bundles: {self.refused} changed records their sender may not change (kept, not applied)")
+        if self.waiting:
+            out.append(f"waiting bundles: {self.waiting} hold changes of records that have not arrived yet "
+                       "(the rest of them is applied; they finish when those records come)")
         if self.pending:
-            out.append(f"waiting records: {self.pending} (their parent records have not arrived yet)")
+            out.append(f"waiting records: {self.pending} (their parent records have not arrived yet, or another "
+                       "record has the same name: see the conflicts)")
         return out
 
 
@@ -76,6 +81,7 @@ def status(session: Session) -> Status:
         conflicts=count(select(func.count()).select_from(SyncConflict)),
         parked=parked_count(session),
         refused=count(select(func.count()).select_from(SyncBundle).where(SyncBundle.status == "refused")),
+        waiting=count(select(func.count()).select_from(SyncBundle).where(SyncBundle.status == "waiting")),
         pending=count(select(func.count()).select_from(SyncPending)),
         location_problem=problem,
     )
