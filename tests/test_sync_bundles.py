@@ -295,3 +295,13 @@ def test_a_bundle_of_another_district_is_refused(tmp_path, replicas, migrated_te
             sync_bundles.import_bundle(session, bundle)
     finally:
         other.dispose()
+
+
+def test_resolving_a_field_that_cannot_be_settled_that_way_says_what_to_do(tmp_path, replicas):
+    (a,) = replicas("a")
+    row = a.add_educator("E1")
+    with a.db.unit_of_work() as session:
+        with pytest.raises(SyncError, match="restoring the record or keeping it deleted"):
+            sync_conflicts.resolve(session, "educator", str(row), "deleted_at", None)
+        with pytest.raises(SyncError, match="educator has no field 'shoe_size' that travels"):
+            sync_conflicts.resolve(session, "educator", str(row), "shoe_size", "9")

@@ -131,10 +131,21 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
+def _week_step(recurrence: str) -> int | None:
+    """Days between occurrences of a weekly series (None for a monthly one)."""
+    return {"weekly": 7, "biweekly": 14}.get(recurrence)
+
+
+def _series_end(first_day: dt.date, repeat_until: dt.date | None) -> dt.date:
+    """The last possible day of a series: its end date, or a year after it starts."""
+    return repeat_until or (first_day + dt.timedelta(days=366))
+
+
 def series_dates(first: dt.datetime, recurrence: str, last: dt.date) -> Iterable[dt.datetime]:
     """Naive local starts of a series from its first occurrence up to the local date `last`."""
-    if recurrence in ("weekly", "biweekly"):
-        step = dt.timedelta(weeks=2 if recurrence == "biweekly" else 1)
+    days = _week_step(recurrence)
+    if days is not None:
+        step = dt.timedelta(days=days)
         moment = first
         while moment.date() <= last:
             yield moment
@@ -158,7 +169,7 @@ def local_starts(starts_at: dt.datetime, recurrence: str | None, repeat_until: d
     if recurrence is None:
         return [first]
     naive = first.replace(tzinfo=None)
-    last = repeat_until or limit_end or (naive.date() + dt.timedelta(days=366))
+    last = repeat_until or limit_end or _series_end(naive.date(), None)  # an open series: a year, or the limit
     if limit_end is not None:
         last = min(last, limit_end)
     skipped = set(exdates)
@@ -175,11 +186,11 @@ def is_occurrence(starts_at: dt.datetime, recurrence: str | None, repeat_until: 
     start = first.date()
     if recurrence is None:
         return day == start
-    last = repeat_until or (start + dt.timedelta(days=366))
-    if not start <= day <= last or day.isoformat() in set(exdates):
+    if not start <= day <= _series_end(start, repeat_until) or day.isoformat() in set(exdates):
         return False
-    if recurrence in ("weekly", "biweekly"):
-        return (day - start).days % (14 if recurrence == "biweekly" else 7) == 0
+    days = _week_step(recurrence)
+    if days is not None:
+        return (day - start).days % days == 0
     return day == nth_weekday(day.year, day.month, first.weekday(), monthly_nth(first))
 
 

@@ -134,8 +134,10 @@ def resolve(session: Session, table: str, record: str | uuid.UUID, field: str, v
     """Settle a field conflict with `value` (one of the competing values, or a new one), given
     as it appears in the conflict list (JSON form)."""
     synced = synced_tables()[table]
-    if field not in synced.columns or field == "deleted_at":
-        raise SyncError(f"{table}.{field} cannot be resolved this way; restore or keep deleted.")
+    if field == "deleted_at":
+        raise SyncError(f"{table}.{field} is settled by restoring the record or keeping it deleted.")
+    if field not in synced.columns:
+        raise SyncError(f"{table} has no field {field!r} that travels between laptops.")
     key, _enc, decode = synced.columns[field]
     _force_write(session, _row(session, table, record), table, field, key, decode(value))
 

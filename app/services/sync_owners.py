@@ -150,8 +150,10 @@ def in_field_copy_scope(session: Session, sp_id: uuid.UUID, op: dict[str, Any], 
         return False
     if table in BY_PLACEMENT:
         placement = _as_uuid(_field(session, op, ops, "placement_id"))
-        if placement is UNKNOWN or placement is None:
-            return None if placement is UNKNOWN else False
+        if placement is UNKNOWN:
+            return None
+        if placement is None:
+            return False
         sp = _placement_sp(session, placement, ops)
         if sp is UNKNOWN:
             return False if _foreign(session, "cap_placement", placement) else None
