@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from app.models import derived_id
 from app.services import sync_conflicts, sync_fieldcopy, sync_merge
-from tests.test_sync_support import FieldLaptop, Replica
+from tests.test_sync_support import FieldLaptop, Replica, cap_district
 
 EMPLOYEES = ("E1", "E2", "E3")
 NAMES = ("Ann", "Bea", "Cal", "Dee")
@@ -54,10 +54,8 @@ class Laptops(RuleBasedStateMachine):
 
     @initialize(skews=st.lists(st.integers(-600, 600), min_size=3, max_size=4))
     def laptops(self, skews: list[int]) -> None:
-        from tests.test_sync_fieldcopy import _district
-
         self.replicas = [Replica(self.folder, f"r{i}", float(s), self.template) for i, s in enumerate(skews)]
-        self.placements = _district(self.replicas[0])  # the coordinator's CAP placements, known to all
+        self.placements = cap_district(self.replicas[0])  # the coordinator's CAP placements, known to all
         seed = self.replicas[0].export(self.folder / "cap-seed.mdsync")
         for rep in self.replicas[1:]:
             rep.import_(seed)

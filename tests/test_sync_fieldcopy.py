@@ -10,32 +10,10 @@ import pytest
 from sqlalchemy import select, text
 
 from app.db import Database
-from app.models import Educator, SchoolYear, derived_id
-from app.models.cap import CapCandidate, CapObservation, CapOrganization, CapPlacement
+from app.models import Educator, derived_id
+from app.models.cap import CapObservation, CapPlacement
 from app.services import sync_bundles, sync_fieldcopy, sync_identity
-from tests.test_sync_support import Replica
-
-
-def _district(replica: Replica) -> dict[str, object]:
-    """Two SPs, each with a placed candidate."""
-    ids: dict[str, object] = {}
-    with replica.db.unit_of_work() as session:
-        year = SchoolYear(label="2026-2027", window_start=dt.date(2026, 7, 1), window_end=dt.date(2027, 6, 30),
-                          first_day=dt.date(2026, 9, 2), last_day=dt.date(2027, 6, 18))
-        org = CapOrganization(name="State University")
-        session.add_all([year, org])
-        for employee_id in ("SP1", "SP2"):
-            sp = Educator(id=derived_id("educator", employee_id), employee_id=employee_id,
-                          first_name=f"Sam{employee_id}", last_name="Practitioner")
-            candidate = CapCandidate(organization=org, first_name="Casey", last_name=employee_id,
-                                     program="Elementary", license_field="Elementary", license_grades="1-6",
-                                     practicum_start=dt.date(2027, 1, 10), practicum_end=dt.date(2027, 5, 1))
-            placement = CapPlacement(candidate=candidate, school_year=year, sp=sp, ps_name="Dr. Park",
-                                     start_date=dt.date(2027, 1, 10), end_date=dt.date(2027, 5, 1), edition="2024")
-            session.add_all([sp, candidate, placement])
-            session.flush()
-            ids[employee_id] = placement.id
-    return ids
+from tests.test_sync_support import Replica, cap_district as _district
 
 
 def _observe(db: Database, placement_id) -> object:  # type: ignore[no-untyped-def]
