@@ -70,14 +70,16 @@ class Commands:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --db goes before or after the command. A command's copy of the option is SUPPRESSed when
+    # not given, so it cannot reset a --db given before the command to None.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH_OR_URL",
-                        help="database file or SQLAlchemy URL (default: MENTORDESK_DB, else the user data folder)")
+    _add_db_option(common, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="mentordesk", parents=[common],
+        prog="mentordesk",
         description="MentorDesk: induction, mentoring and CAP for Massachusetts districts. "
                     "With no command, opens the window.",
     )
+    _add_db_option(parser, None)
     parser.add_argument("--version", action="version", version=f"MentorDesk {__version__}")
     parser.add_argument("--selftest", action="store_true",
                         help="temporary database, migrate, render a PDF, exit 0 (for frozen builds)")
@@ -87,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         if hasattr(module, "register"):
             module.register(commands)
     return parser
+
+
+def _add_db_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("--db", metavar="PATH_OR_URL", default=default,
+                        help="database file or SQLAlchemy URL (default: MENTORDESK_DB, else the user data folder)")
 
 
 def main(argv: list[str] | None = None) -> int:
