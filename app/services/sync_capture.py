@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Numeric, Time, Uuid, event, insert, select, update
@@ -72,6 +72,11 @@ class SyncedTable:
     def encode_row(self, obj: Any) -> dict[str, Any]:
         data = obj.__dict__
         return {col: enc(data.get(key)) for col, (key, enc, _dec) in self.columns.items()}
+
+    @cached_property
+    def decoders(self) -> dict[str, Callable[[Any], Any]]:
+        """The columns whose JSON form is not the ORM's value (ids, moments, dates, decimals)."""
+        return {col: dec for col, (_key, _enc, dec) in self.columns.items() if dec is not _same}
 
     def key_of(self) -> dict[str, str]:
         return {key: col for col, (key, _e, _d) in self.columns.items()}
