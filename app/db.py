@@ -16,7 +16,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 
@@ -44,13 +46,26 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+def json_text(value: Any) -> str:
+    """JSON columns' text: orjson writes it about 10x faster than the json module (a sync bundle
+    or a roster import stores tens of thousands of values); non-string keys become strings as
+    with json.dumps."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def json_value(stored: Any) -> Any:
+    # SQLite gives a JSON column numeric affinity: a stored 3 comes back as the number 3, not text.
+    return stored if isinstance(stored, (int, float)) else orjson.loads(stored)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = paths.to_url(url) if url else paths.default_db_url()
+    json_options: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": json_value}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **json_options)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, **json_options)
     return engine
 
 
