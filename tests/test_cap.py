@@ -71,6 +71,68 @@ def test_a_program_can_edit_an_edition_file(tmp_path, monkeypatch):
     assert result.met is False and result.short == ("scope Needs Improvement (needs Proficient)",)
 
 
+def test_rating_levels_come_from_the_edition_file(session, tmp_path, monkeypatch):
+    """A program adds a level ('Developing') to its copy of the 2024 file: ratings in it are saved (the
+    database no longer fixes the four levels), thresholds count it, the forms print it; a level the
+    edition does not have is refused with the edition's levels named (repro: the audit's ed_test.py)."""
+    from app.services import cap_forms
+
+    folder = tmp_path / "resources" / "cap"
+    folder.mkdir(parents=True)
+    for path in cap_rubrics.editions_dir().glob("cap_*.json"):
+        (folder / path.name).write_text(path.read_text())
+    source = json.loads((folder / "cap_2024.json").read_text())
+    source["rating_levels"] = [U, "Developing", NI, P, E]
+    (folder / "cap_2024.json").write_text(json.dumps(source))
+    monkeypatch.setattr(cap_rubrics, "editions_dir", lambda: folder)
+    assert cap_rubrics.get("2024").rating_levels == (U, "Developing", NI, P, E)
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    cap.set_rating(session, placement.id, stage="formative", rater="joint", element_code="I-A-1",
+                   quality="Developing", scope="Developing", consistency=NI)
+    cap.set_rating(session, placement.id, stage="summative", rater="joint", element_code="I-A-1",
+                   quality=P, scope="Developing", consistency=NI)
+    session.commit()
+    session.expire_all()
+    s = cap.summary(session, placement.id)
+    first = s.elements[0]
+    assert first.formative == {"quality": "Developing", "scope": "Developing", "consistency": NI}
+    assert first.met is False and first.short == ("scope Developing (needs Needs Improvement)",)
+    with pytest.raises(ValidationError, match="its levels: Unsatisfactory, Developing, Needs Improvement, "
+                                              "Proficient, Exemplary"):
+        cap.set_rating(session, placement.id, stage="formative", rater="sp", element_code="I-A-1",
+                       quality="Great", scope=NI, consistency=NI)
+    from pypdf import PdfReader
+
+    form = cap_forms.assessment_form(session, placement.id, "formative", tmp_path / "formative.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(str(form)).pages).replace("\n", " ")
+    assert "Developing" in text and "Unsatisfactory, Developing, Needs Improvement, Proficient or Exemplary" in text
+    summary = cap_forms.candidate_summary(session, placement.id, tmp_path / "summary.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(str(summary)).pages)
+    assert "D / D / NI" in text and "D Developing" in text
+    # the 2019 edition (not edited) still refuses the new level
+    _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019")
+    with pytest.raises(ValidationError, match="CAP 2019 edition"):
+        cap.set_rating(session, older.id, stage="formative", rater="joint", element_code="1.A.1",
+                       quality="Developing", scope=NI, consistency=NI)
+
+
+def test_a_level_removed_from_the_file_does_not_break_the_summary(session, tmp_path, monkeypatch):
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    rate_all(session, placement.id, "summative", (P, NI, NI))
+    folder = tmp_path / "cap"
+    folder.mkdir()
+    source = json.loads((cap_rubrics.editions_dir() / "cap_2024.json").read_text())
+    source["rating_levels"] = [U, "Approaching", P, E]
+    source["default_threshold"] = {"quality": P, "scope": "Approaching", "consistency": "Approaching"}
+    (folder / "cap_2024.json").write_text(json.dumps(source))
+    monkeypatch.setattr(cap_rubrics, "editions_dir", lambda: folder)
+    s = cap.summary(session, placement.id)
+    assert s.elements[0].met is False
+    assert "scope Needs Improvement (needs Approaching; not a level of this edition)" in s.elements[0].short
+
+
 def test_observation_minimums_and_what_is_owed(session):
     _school, sp, _other, org = make_world(session)
     _c, placement = make_candidate(session, org, sp)
@@ -180,13 +242,41 @@ def test_practicum_hours_against_the_license_table(session):
     _school, sp, _other, org = make_world(session)
     cap.set_hours_requirement(session, "Moderate Disabilities", 400, 150)
     candidate, placement = make_candidate(session, org, sp, field="Moderate Disabilities", grades="PreK-8")
-    assert candidate.hours_required == 400
+    assert candidate.hours_required is None  # follows the table, not a copy of it
     cap.log_hours(session, placement.id, dt.date(2026, 2, 2), 6 * 60)
     cap.log_hours(session, placement.id, dt.date(2026, 2, 3), 6 * 60 + 30, full_responsibility=True)
     s = cap.summary(session, placement.id)
     assert s.hours == 12.5 and s.full_responsibility_minutes == 390
+    assert s.hours_required == 400 and not s.hours_overridden
     assert "387.5 practicum hours (of 400)" in s.missing
     assert "143.5 hours in full responsibility (of 150)" in s.missing
+
+
+def test_required_hours_follow_the_table_unless_overridden(session):
+    """A later edit of the table reaches existing candidates; a candidate's own number wins until cleared."""
+    _school, sp, other, org = make_world(session)
+    _c, follows = make_candidate(session, org, sp, field="Elementary", grades="1-6")
+    _c2, own = make_candidate(session, org, other, first="Ben", last="Hart", number="C-002")
+    assert cap.summary(session, follows.id).hours_required == 300  # no table row: 300 / 100
+    cap.set_candidate_hours(session, own.id, 350)
+    cap.set_hours_requirement(session, "elementary", 420, 120)  # edited after the candidates were added
+    assert cap.summary(session, follows.id).hours_required == 420
+    assert cap.summary(session, follows.id).full_responsibility_required == 120
+    s = cap.summary(session, own.id)
+    assert (s.hours_required, s.hours_overridden) == (350, True)
+    assert "350.0 practicum hours (of 350)" in s.missing
+    cap.set_candidate_hours(session, own.id, None)
+    assert cap.summary(session, own.id).hours_required == 420
+    cap.set_hours_requirement(session, "*", 310, 90)
+    cap.remove_hours_requirement(session, "Elementary")
+    assert cap.summary(session, follows.id).hours_required == 310
+    cap.set_hours_requirement(session, "Elementary", 330, 100)  # removed, then entered again: the same row
+    assert [(r.license_field, r.hours) for r in cap.hours_requirements(session)] == [("*", 310), ("Elementary", 330)]
+    assert cap.summary(session, follows.id).hours_required == 330
+    with pytest.raises(ValidationError, match="full_responsibility_hours"):
+        cap.set_hours_requirement(session, "Biology", 300, 400)
+    with pytest.raises(ValidationError, match="license_field"):
+        cap.set_hours_requirement(session, " ", 300, 100)
 
 
 def test_evidence_per_element_in_five_categories(session):
@@ -210,6 +300,58 @@ def test_evidence_per_element_in_five_categories(session):
     with pytest.raises(ValidationError, match="category"):
         cap.add_evidence(session, placement.id, element_code="II-A-3", category="gossip", note="x",
                          collected_on=dt.date(2026, 3, 1))
+
+
+def test_evidence_editor_in_every_category(session):
+    """The CAP page's evidence editor: one piece for several elements, edited, moved, removed; student
+    feedback surveys count as student feedback evidence for every element."""
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    ids = cap.save_evidence(session, placement.id, {"category": "student_learning", "elements": ["I-A-1", "II-A-3"],
+                                                    "note": "Pre/post quiz: 45% to 82%", "collected_on": "2026-03-02"})
+    assert len(ids) == 2
+    items = cap.evidence(session, placement.id)
+    assert {(i.element_code, i.category, i.collected_on) for i in items} == {
+        ("I-A-1", "student_learning", dt.date(2026, 3, 2)), ("II-A-3", "student_learning", dt.date(2026, 3, 2))}
+    first = next(i for i in items if i.element_code == "I-A-1")
+    cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["I-A-1", "IV-A-1"],
+                                              "note": "Unit plan with tiered tasks", "collected_on": "2026-03-04"},
+                      evidence_id=first.id)
+    items = {(i.element_code, i.category): i for i in cap.evidence(session, placement.id)}
+    assert set(items) == {("I-A-1", "artifacts"), ("IV-A-1", "artifacts"), ("II-A-3", "student_learning")}
+    assert items[("I-A-1", "artifacts")].id == first.id  # edited in place
+    cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["II-B-2"],
+                                              "note": "Unit plan with tiered tasks", "collected_on": "2026-03-04"},
+                      evidence_id=first.id)  # moved to another element
+    assert ("I-A-1", "artifacts") not in {(i.element_code, i.category) for i in cap.evidence(session, placement.id)}
+    cap.delete_evidence(session, items[("IV-A-1", "artifacts")].id)
+    cap.record_survey(session, placement.id, instrument=cap.survey_instrument_for("3"), given_on=dt.date(2026, 3, 9),
+                      respondents=20, summary={"Percent favorable": 88})
+    counts = cap.evidence_by_category(session, placement.id)
+    assert set(counts) == {e.code for e in cap.edition_of(session, placement.id).elements}
+    assert counts["II-A-3"] == {"observation": 0, "student_learning": 1, "student_feedback": 1, "goal_progress": 0,
+                                "artifacts": 0}
+    assert counts["II-B-2"]["artifacts"] == 1 and counts["IV-A-1"]["artifacts"] == 0
+    assert all(c["student_feedback"] == 1 for c in counts.values())
+    with pytest.raises(ValidationError) as refused:
+        cap.save_evidence(session, placement.id, {"category": "gossip", "elements": [], "note": " ",
+                                                  "collected_on": ""})
+    assert {p.field for p in refused.value.problems} == {"category", "elements", "note", "collected_on"}
+    with pytest.raises(ValidationError, match="not an element of the 2024 edition"):
+        cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["1.A.1"], "note": "x",
+                                                  "collected_on": "2026-03-04"})
+    obs = cap.add_observation(session, placement.id, kind="announced", observer="sp",
+                              observed_on=dt.date(2026, 2, 10), status="held")
+    cap.save_observation_evidence(session, obs, {"II-A-1": "High bar"})
+    from_observation = next(i for i in cap.evidence(session, placement.id) if i.observation_id == obs)
+    with pytest.raises(ValidationError, match="edited in that observation"):
+        cap.delete_evidence(session, from_observation.id)
+
+
+def test_survey_instrument_by_grade():
+    assert cap.survey_instrument_for("PK") == cap.survey_instrument_for("2") == "Discussion protocol, grades K-2"
+    assert cap.survey_instrument_for("3") == cap.survey_instrument_for("5") == "Student feedback survey, grades 3-5"
+    assert cap.survey_instrument_for("6") == cap.survey_instrument_for("12") == "Student feedback survey, grades 6-12"
 
 
 def test_ids_are_the_same_on_two_laptops(session):

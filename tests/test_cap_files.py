@@ -96,19 +96,24 @@ def test_forms_read_back_as_text(session, tmp_path):
     placement_id, _second, obs = _full_cycle(session)
     made = cap_forms.print_all(session, placement_id, tmp_path)
     names = sorted(p.name for p in made)
+    observation_file = f"ana-silva-2025-2026-observation-2026-03-03-sp-{obs.hex[:8]}.pdf"
     assert names == ["ana-silva-2025-2026-cap-form.pdf", "ana-silva-2025-2026-formative.pdf",
-                     "ana-silva-2025-2026-observation-2026-03-03.pdf", "ana-silva-2025-2026-student-feedback.pdf",
+                     observation_file, "ana-silva-2025-2026-student-feedback.pdf",
                      "ana-silva-2025-2026-summary.pdf", "ana-silva-2025-2026-summative.pdf"]
     form = _text(tmp_path / "ana-silva-2025-2026-cap-form.pdf")
     assert "Candidate Assessment of Performance: CAP form" in form and "Goal setting and plan development" in form
     assert "Check for understanding each lesson" in form and "Teacher candidate:" in form
-    observation = _text(tmp_path / "ana-silva-2025-2026-observation-2026-03-03.pdf")
+    observation = _text(tmp_path / observation_file)
     assert "Early Literacy Observation Form" in observation
     assert "II-A-3 Inclusive Instruction" in observation and "tiered exit tickets" in observation
     assert "Areas of reinforcement" in observation and "Observer:" in observation
     formative = _text(tmp_path / "ana-silva-2025-2026-formative.pdf")
     assert "CAP formative assessment form" in formative and "Needs Improvement" in formative
     assert "where the SP's and the PS's judgments differed" in formative and "I-A-1" in formative
+    # the grades 3-5 survey counts as student feedback for every element (it showed 0 before)
+    assert "Student feedback includes 1 student feedback survey" in formative
+    assert "II-A-3 1 0 1 0 0" in formative.replace("\n", " ")  # observations, learning, feedback, goal, artifacts
+    assert "I-A-1 0 0 1 0 0" in formative.replace("\n", " ")
     summative = _text(tmp_path / "ana-silva-2025-2026-summative.pdf")
     assert "Readiness decision: Ready to teach" in summative
     assert "Supervising practitioner:" in summative and "Program supervisor:" in summative
@@ -194,6 +199,40 @@ def test_demo_has_candidates_at_different_steps(session):
     assert {r.ready for r in rows} >= {None, True}
 
 
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 30), dt.date(2026, 9, 20), dt.date(2027, 3, 15)])
+def test_demo_dates_are_relative_to_today(session, monkeypatch, today):
+    """In the current school year nothing held (observation, conference, meeting, hours, survey, evidence)
+    is dated after today; the Early Literacy Observation Form only for licenses that require it; the
+    student feedback instrument follows the placement's grade."""
+    from sqlalchemy import select
+
+    from app.models.cap import CapEvidence, CapHours, CapObservation, CapStep, CapSurvey
+    from app.services import cap_demo
+    from app.services.demo import build_demo
+
+    monkeypatch.setattr(cap_demo, "_today", lambda: today)
+    build_demo(session, size="small", seed=4, year_label="2026-2027")
+    held = list(session.scalars(select(CapObservation).where(CapObservation.status != "planned")))
+    assert all(o.observed_on <= today for o in held)
+    assert held or today.month == 9  # three weeks into the year, nobody has been observed yet
+    assert all(o.post_conference_on is None or o.post_conference_on <= today
+               for o in session.scalars(select(CapObservation)))
+    assert all(d is None or d <= today for st in session.scalars(select(CapStep))
+               for d in (st.meeting_on, st.completed_on))
+    assert all(h.worked_on <= today for h in session.scalars(select(CapHours)))
+    assert all(x.given_on <= today for x in session.scalars(select(CapSurvey)))
+    assert all(e.collected_on <= today for e in session.scalars(select(CapEvidence)))
+    summaries = {s.placement_id: s for s in cap.summaries(session, [p.id for p in cap.find_placements(session,
+                                                                                                    "2026-2027")])}
+    assert len({s.current_step for s in summaries.values()}) >= 3 or today.month == 9
+    for o in session.scalars(select(CapObservation).where(CapObservation.early_literacy.is_(True))):
+        assert summaries[o.placement_id].early_literacy_required, summaries[o.placement_id].license_sought
+    assert not any(s.early_literacy_required for s in summaries.values()
+                   if s.license_field in ("History", "Mathematics", "Biology", "English", "ESL"))
+    for survey in session.scalars(select(CapSurvey)):
+        assert survey.instrument == cap.survey_instrument_for(summaries[survey.placement_id].grade)
+
+
 def test_unknown_year_is_created_and_said(run_cli, tmp_path):
     out = tmp_path / "cap.json"
     code, said, _err = run_cli("report", "cap", "--year", "2030-2031", "--out", out)
@@ -201,3 +240,105 @@ def test_unknown_year_is_created_and_said(run_cli, tmp_path):
     assert json.loads(out.read_text()) == {"candidates": []}
     code, _said, err = run_cli("report", "cap", "--year", "2030", "--out", out)
     assert code == 2 and "2025-2026" in err
+
+
+def test_two_observations_on_one_day_get_two_files(session, tmp_path):
+    """Repro of the audit's collide.py: an SP and a PS observation on the same day were one file."""
+    _school, sp, _other, org = make_world(session)
+    _c, placement = make_candidate(session, org, sp)
+    made_ids = []
+    for who in ("sp", "ps", "sp"):
+        o = cap.add_observation(session, placement.id, kind="unannounced", observer=who,
+                                observed_on=dt.date(2026, 3, 20), status="held")
+        cap.save_observation_evidence(session, o, {"I-A-1": f"evidence by {who}"})
+        made_ids.append(o)
+    made = cap_forms.print_all(session, placement.id, tmp_path)
+    observation_files = sorted(p.name for p in made if "-observation-" in p.name)
+    assert len(observation_files) == 3 and len(set(made)) == len(made) == 8
+    assert all(f"-{o.hex[:8]}.pdf" in " ".join(observation_files) for o in made_ids)
+    assert {f.split("-observation-2026-03-20-")[1][:2] for f in observation_files} == {"sp", "ps"}
+    again = cap_forms.print_all(session, placement.id, tmp_path)
+    assert sorted(p.name for p in again) == sorted(p.name for p in made)  # stable: printing again replaces
+    texts = [_text(p) for p in made if "-observation-" in p.name]
+    assert sum("evidence by ps" in t for t in texts) == 1 and sum("evidence by sp" in t for t in texts) == 2
+
+
+def test_early_literacy_form_follows_the_states_structure(session, tmp_path):
+    """Look-fors by grade band (PK-3, 4-6, 6-8 for Moderate Disabilities), per element I-A-1, II-A-1, II-B-2,
+    with the ones seen marked; only licenses that require the form get it."""
+    from app.services import cap_literacy
+    from app.services.errors import ValidationError
+
+    literacy = cap_literacy.form()
+    assert literacy.elements == ("I-A-1", "II-A-1", "II-B-2")
+    assert [b.key for b in literacy.bands] == ["PK-3", "4-6", "6-8"]
+    _school, sp, other, org = make_world(session)
+    _c, ana = make_candidate(session, org, sp)  # Elementary 1-6, grade 3
+    pk3 = literacy.band("PK-3")
+    seen = [item.id for item in pk3.for_element("II-A-1")][:1]
+    obs = cap.add_observation(session, ana.id, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 5),
+                              status="held", focus=["I-A-1", "II-B-2"], early_literacy=True, look_fors=seen)
+    cap.save_observation_evidence(session, obs, {"I-A-1": "Modeled the short a sound", "IV-A-1": "Named a change"})
+    s = cap.summary(session, ana.id)
+    assert s.early_literacy_required and s.literacy_band == "PK-3"
+    assert "an Early Literacy Observation Form" not in s.owed
+    path = cap_forms.observation_form(session, obs, tmp_path / "elof.pdf")
+    text = _text(path).replace("\n", " ")
+    assert "Early Literacy Observation Form: look-fors for Grades PK-3" in text
+    for code in ("I-A-1 Subject Matter Knowledge", "II-A-1 High Expectations and Support",
+                 "II-B-2 Safe Learning Environment"):
+        assert code in text
+    first = literacy.look_for(seen[0]).text
+    assert first[:40] in text and "Yes" in text
+    assert "Modeled the short a sound" in text and "Named a change" in text
+    assert "Evidence for the other elements" in text
+    assert literacy.band("4-6").look_fors[0].text[:40] not in text  # only the placement's band
+
+    _c, md = make_candidate(session, org, other, first="Mo", last="Diaz", field="Moderate Disabilities",
+                            grades="PreK-8", number="C-003")
+    from app.models.cap import CapPlacement
+
+    session.get(CapPlacement, md.id).grade = "7"
+    assert cap.summary(session, md.id).literacy_band == "6-8"
+    md_obs = cap.add_observation(session, md.id, kind="announced", observer="sp", observed_on=dt.date(2026, 3, 6),
+                                 status="held", early_literacy=True)
+    assert "look-fors for Grades 6-8" in _text(cap_forms.observation_form(session, md_obs, tmp_path / "md.pdf"))
+
+    _c, zoe = make_candidate(session, org, other, first="Zoe", last="Huang", field="History", grades="5-12",
+                             number="C-004")
+    assert not cap.summary(session, zoe.id).early_literacy_required
+    with pytest.raises(ValidationError, match="Early Literacy Observation Form is for Early Childhood PK-2"):
+        cap.add_observation(session, zoe.id, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 5),
+                            status="held", early_literacy=True)
+    _c, md512 = make_candidate(session, org, other, first="Al", last="Reed", field="Moderate Disabilities",
+                               grades="5-12", number="C-005")
+    assert not cap.summary(session, md512.id).early_literacy_required
+    with pytest.raises(ValidationError, match="look_fors"):
+        cap.add_observation(session, ana.id, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 9),
+                            status="held", early_literacy=True, look_fors=["no-such-look-for"])
+
+
+def test_progress_pdf_headers_are_never_broken_mid_word(session, tmp_path):
+    """'Ste p', 'Meetin gs', 'Read y': every header word, and every short value, fits its column."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.services.pdf import PdfDocument
+
+    _full_cycle(session)
+    doc = PdfDocument(tmp_path / "x.pdf", title="x", landscape=True)
+    header = ["Candidate", "Program", "Ed.", "SP", "PS", "Step", "Obs. (A/U, SP/PS)", "Meetings", "Hours",
+              "Elements met", "Ready", "Next"]
+    rows = [["Ana Silva", "Elementary Education (Initial)", "2024", "Maria Lopez", "Dr. Helen Park", 5, "1/0, 1/0",
+             3, "393.0", "7 of 7", "Yes", "CAP complete"]]
+    widths = cap_forms.fitted_widths(doc, header, [8, 10, 0, 8, 8, 0, 4, 0, 0, 2, 0, 30], rows)
+    assert abs(sum(widths) - 1) < 1e-9
+    for h, w in zip(header, widths):
+        for word in h.split():
+            assert stringWidth(word, "Helvetica-Bold", 8.5) <= w * doc.width - cap_forms.CELL_PADDING
+    for value, w in zip(rows[0], widths):
+        for word in str(value).split():
+            assert stringWidth(word, "Helvetica", 8.5) <= w * doc.width - cap_forms.CELL_PADDING
+    out = cap_forms.report_pdf(session, YEAR, tmp_path / "progress.pdf")
+    words = _text(out).split()
+    for word in ("Step", "Meetings", "Hours", "Ready", "Elements"):
+        assert word in words

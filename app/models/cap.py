@@ -23,7 +23,7 @@ from app.models.district import School, SchoolYear
 from app.models.people import Educator
 
 CONFIDENTIAL = {"confidential": True}
-CAP_RATINGS = ("Unsatisfactory", "Needs Improvement", "Proficient", "Exemplary")
+RATING_LEVEL_LENGTH = 40  # the levels themselves come from the edition file (resources/cap), checked by the service
 STEP_STATUSES = ("not_started", "in_progress", "complete")
 OBSERVATION_KINDS = ("announced", "unannounced")
 OBSERVERS = ("sp", "ps", "both")
@@ -68,7 +68,9 @@ class CapCandidate(Tracked, Base):
     license_grades: Mapped[str] = mapped_column(String(20), nullable=False)
     practicum_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
     practicum_end: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    hours_required: Mapped[int] = mapped_column(Integer, nullable=False, default=300)
+    # None: the hours the license field requires in the cap_hours_requirement table (followed as the table
+    # changes); a number: overridden for this candidate.
+    hours_required: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     organization: Mapped[CapOrganization] = relationship()
 
@@ -136,6 +138,8 @@ class CapObservation(Tracked, Base):
     status: Mapped[str] = enum_column(OBSERVATION_STATUSES, "cap_observation_status", nullable=False,
                                       default="planned")
     early_literacy: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False)
+    # the Early Literacy Observation Form's look-fors seen (ids from resources/cap/early_literacy.json)
+    look_fors: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, deferred=True, info=CONFIDENTIAL)
     reinforcement: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, info=CONFIDENTIAL)
     refinement: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, info=CONFIDENTIAL)
 
@@ -163,12 +167,14 @@ class CapRating(Tracked, Base):
     stage: Mapped[str] = enum_column(RATING_STAGES, "cap_rating_stage", nullable=False)
     rater: Mapped[str] = enum_column(RATERS, "cap_rater", nullable=False)
     element_code: Mapped[str] = mapped_column(String(20), nullable=False)
-    quality: Mapped[str | None] = enum_column(CAP_RATINGS, "cap_rating_quality", nullable=True, deferred=True,
+    # levels of the placement's edition (rating_levels in resources/cap/cap_<edition>.json), checked by
+    # services/cap.set_rating; no CHECK constraint, so a program can rename or add levels in the file
+    quality: Mapped[str | None] = mapped_column(String(RATING_LEVEL_LENGTH), nullable=True, deferred=True,
+                                                info=CONFIDENTIAL)
+    scope: Mapped[str | None] = mapped_column(String(RATING_LEVEL_LENGTH), nullable=True, deferred=True,
                                               info=CONFIDENTIAL)
-    scope: Mapped[str | None] = enum_column(CAP_RATINGS, "cap_rating_scope", nullable=True, deferred=True,
-                                            info=CONFIDENTIAL)
-    consistency: Mapped[str | None] = enum_column(CAP_RATINGS, "cap_rating_consistency", nullable=True,
-                                                  deferred=True, info=CONFIDENTIAL)
+    consistency: Mapped[str | None] = mapped_column(String(RATING_LEVEL_LENGTH), nullable=True, deferred=True,
+                                                    info=CONFIDENTIAL)
     rationale: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, info=CONFIDENTIAL)
 
 

@@ -35,7 +35,7 @@ from app.models.cap import (
     CapStep,
     CapSurvey,
 )
-from app.services import cap_rubrics
+from app.services import cap_literacy, cap_rubrics
 from app.services.cap_rubrics import DIMENSIONS, Edition
 from app.services.errors import FieldProblem, UsageError, ValidationError
 from app.services.hours import hours_of
@@ -76,26 +76,80 @@ def ensure_organization(session: Session, name: str, *, org_code: str | None = N
 
 def set_hours_requirement(session: Session, license_field: str, hours: int,
                           full_responsibility_hours: int = 0) -> None:
-    """The practicum hours a license field requires ('*' = every other field)."""
-    if hours <= 0 or full_responsibility_hours < 0 or full_responsibility_hours > hours:
-        raise _problem("hours", hours, "hours must be positive and at least the full-responsibility hours")
-    row = session.scalars(select(CapHoursRequirement).where(CapHoursRequirement.license_field == license_field)).first()
+    """The practicum hours a license field requires ('*' = every other field). Candidates follow the
+    table (unless their own number overrides it), so a change here reaches every such candidate."""
+    license_field = (license_field or "").strip()
+    problems = []
+    if not license_field:
+        problems.append(FieldProblem("license_field", license_field, "name the license field, or * for every other"))
+    elif len(license_field) > 120:
+        problems.append(FieldProblem("license_field", license_field, "at most 120 characters"))
+    if hours <= 0 or hours > 2000:
+        problems.append(FieldProblem("hours", str(hours), "between 1 and 2000 hours"))
+    if full_responsibility_hours < 0 or full_responsibility_hours > hours:
+        problems.append(FieldProblem("full_responsibility_hours", str(full_responsibility_hours),
+                                     "from 0 to the practicum hours"))
+    if problems:
+        raise ValidationError(problems)
+    row = session.scalars(select(CapHoursRequirement)
+                          .where(func.lower(CapHoursRequirement.license_field) == license_field.lower())
+                          .execution_options(include_deleted=True)).first()
     if row is None:
         row = CapHoursRequirement(id=derived_id("cap_hours_requirement", license_field), license_field=license_field,
                                   hours=hours)
         session.add(row)
+    elif row.deleted_at is not None:  # removed, then entered again: the same row (its id is derived)
+        row.deleted_at = None
+    if row.license_field != license_field:
+        row.license_field = license_field  # as typed last
     row.hours = hours
     row.full_responsibility_hours = full_responsibility_hours
     session.flush()
 
 
+def remove_hours_requirement(session: Session, license_field: str) -> None:
+    """Remove a license field's row (tombstoned): its candidates follow the '*' row, else 300/100."""
+    key = license_field.strip().lower()
+    row = session.scalars(select(CapHoursRequirement)
+                          .where(func.lower(CapHoursRequirement.license_field) == key)).first()
+    if row is None:
+        raise UsageError(f"no practicum hours row for {license_field!r}")
+    row.tombstone()
+    session.flush()
+
+
+@dataclass(frozen=True)
+class HoursRequirementRow:
+    license_field: str
+    hours: int
+    full_responsibility_hours: int
+
+
+def hours_requirements(session: Session) -> list[HoursRequirementRow]:
+    """The table, '*' (every other field) first, then by field."""
+    rows = session.scalars(select(CapHoursRequirement))
+    return sorted((HoursRequirementRow(r.license_field, r.hours, r.full_responsibility_hours) for r in rows),
+                  key=lambda r: (r.license_field != "*", r.license_field.lower()))
+
+
 def hours_requirement(session: Session, license_field: str) -> tuple[int, int]:
     """(hours, full-responsibility hours) for a license field; the '*' row, else 300/100."""
-    rows = {r.license_field.lower(): r for r in session.scalars(select(CapHoursRequirement))}
-    row = rows.get(license_field.strip().lower()) or rows.get("*")
-    if row is None:
-        return DEFAULT_HOURS, DEFAULT_FULL_RESPONSIBILITY
-    return row.hours, row.full_responsibility_hours
+    return _requirement({r.license_field.strip().lower(): (r.hours, r.full_responsibility_hours)
+                         for r in session.scalars(select(CapHoursRequirement))}, license_field)
+
+
+def _requirement(table: Mapping[str, tuple[int, int]], license_field: str) -> tuple[int, int]:
+    return table.get((license_field or "").strip().lower()) or table.get("*") \
+        or (DEFAULT_HOURS, DEFAULT_FULL_RESPONSIBILITY)
+
+
+def set_candidate_hours(session: Session, placement_id: uuid.UUID, hours: int | None) -> None:
+    """Override the practicum hours the placement's candidate must log (None: follow the table again)."""
+    placement = _placement(session, placement_id)
+    if hours is not None and not 1 <= hours <= 2000:
+        raise _problem("hours_required", hours, "between 1 and 2000 hours, or none to follow the table")
+    placement.candidate.hours_required = hours
+    session.flush()
 
 
 def add_candidate(session: Session, *, organization: CapOrganization, first_name: str, last_name: str,
@@ -107,10 +161,11 @@ def add_candidate(session: Session, *, organization: CapOrganization, first_name
         problems.append(FieldProblem("name", f"{first_name} {last_name}".strip(), "first and last name are required"))
     if practicum_end < practicum_start:
         problems.append(FieldProblem("practicum_end", practicum_end.isoformat(), "ends before the practicum starts"))
+    if hours_required is not None and not 1 <= hours_required <= 2000:
+        problems.append(FieldProblem("hours_required", str(hours_required), "between 1 and 2000 hours"))
     if problems:
         raise ValidationError(problems)
-    if hours_required is None:
-        hours_required = hours_requirement(session, license_field)[0]
+    # hours_required None: the candidate follows the hours table (set_hours_requirement), now and later
     candidate = CapCandidate(organization_id=organization.id, first_name=first_name.strip(),
                              last_name=last_name.strip(), program=program, license_field=license_field,
                              license_grades=license_grades, practicum_start=practicum_start,
@@ -237,18 +292,50 @@ def add_observation(session: Session, placement_id: uuid.UUID, *, kind: str, obs
                     minutes: int | None = None, focus: Iterable[str] = (), status: str = "planned",
                     pre_conference_on: dt.date | None = None, post_conference_on: dt.date | None = None,
                     early_literacy: bool = False, reinforcement: str | None = None,
-                    refinement: str | None = None) -> uuid.UUID:
+                    refinement: str | None = None, look_fors: Iterable[str] = ()) -> uuid.UUID:
     rubric = edition_of(session, placement_id)
     _check_observation(rubric, kind, observer, status, minutes, focus)
+    look_fors = _check_early_literacy(session, placement_id, early_literacy, look_fors)
     row = CapObservation(placement_id=placement_id, kind=kind, observer=observer, observed_on=observed_on,
                          minutes=minutes, focus_elements=list(focus), status=status,
                          pre_conference_on=pre_conference_on, post_conference_on=post_conference_on,
-                         early_literacy=early_literacy, reinforcement=reinforcement, refinement=refinement)
+                         early_literacy=early_literacy, reinforcement=reinforcement, refinement=refinement,
+                         look_fors=look_fors or None)
     session.add(row)
     session.flush()
     if status in HELD:
         start_step(session, placement_id, 3)
     return row.id
+
+
+def early_literacy_required(session: Session, placement_id: uuid.UUID) -> bool:
+    placement = _placement(session, placement_id)
+    return cap_literacy.form().required(placement.candidate.license_field, placement.candidate.license_grades,
+                                        placement.school_year.label)
+
+
+def _check_early_literacy(session: Session, placement_id: uuid.UUID, early_literacy: bool,
+                          look_fors: Iterable[str], was_on: bool = False) -> list[str]:
+    """Only a license that requires the Early Literacy Observation Form gets one (an observation that
+    already has it keeps it); its look-fors are the file's (resources/cap/early_literacy.json). Returns
+    the look-fors to store (none without the form)."""
+    look_fors = list(dict.fromkeys(look_fors or ()))
+    if not early_literacy:
+        return []
+    form = cap_literacy.form()
+    if not was_on and not early_literacy_required(session, placement_id):
+        placement = _placement(session, placement_id)
+        raise _problem("early_literacy", placement.candidate.license_sought,
+                       f"the {form.title} is for {form.rule_text()}; this candidate's license sought is not one")
+    problems = []
+    for look_for_id in look_fors:
+        try:
+            form.look_for(look_for_id)
+        except UsageError as exc:
+            problems.append(FieldProblem("look_fors", look_for_id, str(exc)))
+    if problems:
+        raise ValidationError(problems)
+    return look_fors
 
 
 def _check_observation(rubric: Edition, kind: str, observer: str, status: str, minutes: int | None,
@@ -275,7 +362,7 @@ def update_observation(session: Session, observation_id: uuid.UUID, **changes: o
     if row is None:
         raise UsageError(f"no observation {observation_id}")
     allowed = {"kind", "observer", "observed_on", "minutes", "status", "pre_conference_on", "post_conference_on",
-               "early_literacy", "reinforcement", "refinement", "focus_elements"}
+               "early_literacy", "reinforcement", "refinement", "focus_elements", "look_fors"}
     for key in changes:
         if key not in allowed:
             raise UsageError(f"cannot change {key} of an observation")
@@ -283,6 +370,11 @@ def update_observation(session: Session, observation_id: uuid.UUID, **changes: o
     merged.update({k: v for k, v in changes.items() if k in merged})
     _check_observation(edition_of(session, row.placement_id), merged["kind"], merged["observer"],  # type: ignore[arg-type]
                        merged["status"], merged["minutes"], merged["focus_elements"])  # type: ignore[arg-type]
+    if "early_literacy" in changes or "look_fors" in changes:
+        early = bool(changes.get("early_literacy", row.early_literacy))
+        kept = changes["look_fors"] if "look_fors" in changes else (row.look_fors or [])
+        changes["look_fors"] = _check_early_literacy(session, row.placement_id, early, kept,  # type: ignore[arg-type]
+                                                     was_on=row.early_literacy) or None
     for key, value in changes.items():
         setattr(row, key, list(value) if key == "focus_elements" else value)  # type: ignore[call-overload]
     session.flush()
@@ -322,16 +414,80 @@ def save_observation_evidence(session: Session, observation_id: uuid.UUID, notes
 def add_evidence(session: Session, placement_id: uuid.UUID, *, element_code: str, category: str, note: str,
                  collected_on: dt.date, observation_id: uuid.UUID | None = None) -> uuid.UUID:
     rubric = edition_of(session, placement_id)
-    rubric.element(element_code)
-    if category not in EVIDENCE_CATEGORIES:
-        raise _problem("category", category, "one of: " + ", ".join(EVIDENCE_CATEGORIES))
-    if not note.strip():
-        raise _problem("note", note, "write the evidence")
+    _check_evidence(rubric, [element_code], category, note, collected_on)
     row = CapEvidence(placement_id=placement_id, observation_id=observation_id, element_code=element_code,
                       category=category, note=note.strip(), collected_on=collected_on)
     session.add(row)
     session.flush()
     return row.id
+
+
+def _check_evidence(rubric: Edition, codes: list[str], category: str, note: str, collected_on: object) -> None:
+    problems = []
+    if category not in EVIDENCE_CATEGORIES:
+        problems.append(FieldProblem("category", category, "one of: " + ", ".join(EVIDENCE_CATEGORIES)))
+    if not codes:
+        problems.append(FieldProblem("elements", "", "choose at least one element"))
+    known = {e.code for e in rubric.elements}
+    for code in codes:
+        if code not in known:
+            problems.append(FieldProblem("elements", code, f"not an element of the {rubric.edition} edition; "
+                                         "elements: " + ", ".join(e.code for e in rubric.elements)))
+    if not (note or "").strip():
+        problems.append(FieldProblem("note", "", "write the evidence (what was seen, or a summary)"))
+    if not isinstance(collected_on, dt.date):
+        problems.append(FieldProblem("collected_on", str(collected_on or ""), "give the date"))
+    if problems:
+        raise ValidationError(problems)
+
+
+def save_evidence(session: Session, placement_id: uuid.UUID, values: Mapping[str, object],
+                  evidence_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """The CAP page's evidence editor in one unit of work: a piece of evidence in one of the five
+    categories for one or more elements (one row per element, the same text and date). Editing a saved
+    piece (`evidence_id`) changes it in place; elements added while editing get rows of their own, and an
+    element unticked while editing removes that piece. Observation notes are kept with their observation
+    (the quick observation form), not here."""
+    collected_on = values.get("collected_on")
+    if isinstance(collected_on, str) and collected_on:
+        try:
+            collected_on = dt.date.fromisoformat(collected_on)
+        except ValueError:
+            raise _problem("collected_on", collected_on, "a date as YYYY-MM-DD") from None
+    category = str(values.get("category") or "")
+    note = str(values.get("note") or "")
+    codes = list(dict.fromkeys(str(c) for c in (values.get("elements") or ())))  # type: ignore[attr-defined]
+    rubric = edition_of(session, placement_id)
+    _check_evidence(rubric, codes, category, note, collected_on)
+    made: list[uuid.UUID] = []
+    if evidence_id is not None:
+        row = session.get(CapEvidence, evidence_id)
+        if row is None or row.deleted_at is not None or row.placement_id != placement_id:
+            raise UsageError(f"no evidence {evidence_id} for this candidate")
+        if row.observation_id is not None:
+            raise _problem("evidence", row.element_code, "evidence from an observation is edited in that observation")
+        if row.element_code in codes:
+            codes.remove(row.element_code)
+            row.category, row.note, row.collected_on = category, note.strip(), collected_on  # type: ignore[assignment]
+            made.append(row.id)
+        else:  # the element was unticked: this piece goes, the chosen elements get theirs below
+            row.tombstone()
+        session.flush()
+    for code in codes:
+        made.append(add_evidence(session, placement_id, element_code=code, category=category, note=note,
+                                 collected_on=collected_on))  # type: ignore[arg-type]
+    return made
+
+
+def delete_evidence(session: Session, evidence_id: uuid.UUID) -> None:
+    """Remove a piece of evidence (tombstoned, so every laptop learns of it)."""
+    row = session.get(CapEvidence, evidence_id)
+    if row is None or row.deleted_at is not None:
+        raise UsageError(f"no evidence {evidence_id}")
+    if row.observation_id is not None:
+        raise _problem("evidence", row.element_code, "evidence from an observation is edited in that observation")
+    row.tombstone()
+    session.flush()
 
 
 @dataclass(frozen=True)
@@ -341,21 +497,28 @@ class EvidenceItem:
     collected_on: dt.date
     note: str
     observation_id: uuid.UUID | None
+    id: uuid.UUID | None = None
 
 
 def evidence(session: Session, placement_id: uuid.UUID) -> list[EvidenceItem]:
     rows = session.execute(select(CapEvidence.element_code, CapEvidence.category, CapEvidence.collected_on,
-                                  CapEvidence.note, CapEvidence.observation_id)
+                                  CapEvidence.note, CapEvidence.observation_id, CapEvidence.id)
                            .where(CapEvidence.placement_id == placement_id, CapEvidence.deleted_at.is_(None))
                            .order_by(CapEvidence.collected_on, CapEvidence.element_code))
     return [EvidenceItem(*r) for r in rows]
 
 
 def evidence_by_category(session: Session, placement_id: uuid.UUID) -> dict[str, dict[str, int]]:
-    """Per element, how many pieces of evidence in each of the five categories."""
+    """Per element, how many pieces of evidence in each of the five categories. Each student feedback
+    survey recorded for the candidate (record_survey) counts as a piece of student feedback for every
+    element: the surveys ask about the candidate's teaching as a whole."""
     counts: dict[str, dict[str, int]] = {}
     for item in evidence(session, placement_id):
         counts.setdefault(item.element_code, {c: 0 for c in EVIDENCE_CATEGORIES})[item.category] += 1
+    survey_count = len(surveys(session, placement_id))
+    if survey_count:
+        for element in edition_of(session, placement_id).elements:
+            counts.setdefault(element.code, {c: 0 for c in EVIDENCE_CATEGORIES})["student_feedback"] += survey_count
     return counts
 
 
@@ -376,7 +539,8 @@ def set_rating(session: Session, placement_id: uuid.UUID, *, stage: str, rater: 
         problems.append(FieldProblem("rater", rater, "sp, ps or joint"))
     for dim, level in (("quality", quality), ("scope", scope), ("consistency", consistency)):
         if level is not None and level not in rubric.rating_levels:
-            problems.append(FieldProblem(dim, level, "one of: " + ", ".join(rubric.rating_levels)))
+            problems.append(FieldProblem(dim, level, f"not a rating level of the CAP {rubric.edition} edition; "
+                                         "its levels: " + ", ".join(rubric.rating_levels)))
     if problems:
         raise ValidationError(problems)
     row = session.scalars(select(CapRating).where(CapRating.placement_id == placement_id, CapRating.stage == stage,
@@ -452,7 +616,8 @@ def element_results(rubric: Edition, ratings: Ratings) -> list[ElementResult]:
             ok = rubric.reaches(summative.get(dim), element.threshold[dim])
             reached.append(ok)
             if ok is False:
-                short.append(f"{dim} {summative[dim]} (needs {element.threshold[dim]})")
+                unknown = "" if summative[dim] in rubric.rating_levels else "; not a level of this edition"
+                short.append(f"{dim} {summative[dim]} (needs {element.threshold[dim]}{unknown})")
             elif ok is None:
                 short.append(f"{dim} not rated")
         if all(r is None for r in reached):
@@ -526,6 +691,7 @@ class ObservationInfo:
     pre_conference_on: dt.date | None
     post_conference_on: dt.date | None
     early_literacy: bool
+    look_fors: tuple[str, ...] = ()
 
     @property
     def observer_text(self) -> str:
@@ -536,11 +702,12 @@ def observations(session: Session, placement_id: uuid.UUID) -> list[ObservationI
     rows = session.execute(select(CapObservation.id, CapObservation.kind, CapObservation.observer,
                                   CapObservation.observed_on, CapObservation.minutes, CapObservation.status,
                                   CapObservation.focus_elements, CapObservation.pre_conference_on,
-                                  CapObservation.post_conference_on, CapObservation.early_literacy)
+                                  CapObservation.post_conference_on, CapObservation.early_literacy,
+                                  CapObservation.look_fors)
                            .where(CapObservation.placement_id == placement_id, CapObservation.deleted_at.is_(None))
-                           .order_by(CapObservation.observed_on))
-    return [ObservationInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7], r[8], bool(r[9]))
-            for r in rows]
+                           .order_by(CapObservation.observed_on, CapObservation.created_at))
+    return [ObservationInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7], r[8], bool(r[9]),
+                            tuple(r[10] or ())) for r in rows]
 
 
 def observation_counts(items: list[ObservationInfo]) -> ObservationCounts:
@@ -586,6 +753,29 @@ def hours_logged(session: Session, placement_id: uuid.UUID) -> tuple[int, int]:
                func.coalesce(func.sum(CapHours.minutes).filter(CapHours.full_responsibility.is_(True)), 0))
         .where(CapHours.placement_id == placement_id, CapHours.deleted_at.is_(None))).one()
     return int(total), int(full)
+
+
+SURVEY_INSTRUMENTS = ("Discussion protocol, grades K-2", "Student feedback survey, grades 3-5",
+                      "Student feedback survey, grades 6-12")
+
+
+def survey_instrument_for(grade: str | None) -> str:
+    """The state's student feedback instrument for a placement grade: a discussion protocol for K-2 (and
+    pre-K), the survey for grades 3-5, the survey for grades 6-12 (DOMAIN.md, CAP in detail)."""
+    from app.services.vocabulary import GRADES, parse_grades
+
+    try:
+        grades = parse_grades(grade or "")
+    except ValueError:
+        grades = []
+    if not grades:
+        return SURVEY_INSTRUMENTS[2]
+    index = GRADES.index(grades[0])
+    if index <= GRADES.index("2"):
+        return SURVEY_INSTRUMENTS[0]
+    if index <= GRADES.index("5"):
+        return SURVEY_INSTRUMENTS[1]
+    return SURVEY_INSTRUMENTS[2]
 
 
 def record_survey(session: Session, placement_id: uuid.UUID, *, instrument: str, given_on: dt.date,
@@ -667,6 +857,9 @@ class CandidateSummary:
     next_due: str
     early_literacy_required: bool
     surveys: tuple[SurveyInfo, ...] = field(default_factory=tuple)
+    hours_overridden: bool = False  # hours_required is the candidate's own number, not the table's
+    full_responsibility_required: int = DEFAULT_FULL_RESPONSIBILITY
+    literacy_band: str = ""  # the Early Literacy Observation Form's grade band, when the form is required
 
     @property
     def hours(self) -> float:
@@ -716,10 +909,11 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
                                     CapObservation.observer, CapObservation.observed_on, CapObservation.minutes,
                                     CapObservation.status, CapObservation.focus_elements,
                                     CapObservation.pre_conference_on, CapObservation.post_conference_on,
-                                    CapObservation.early_literacy)
-                             .where(CapObservation.placement_id.in_(ids)).order_by(CapObservation.observed_on)):
+                                    CapObservation.early_literacy, CapObservation.look_fors)
+                             .where(CapObservation.placement_id.in_(ids))
+                             .order_by(CapObservation.observed_on, CapObservation.created_at)):
         obs.setdefault(r[0], []).append(ObservationInfo(r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7] or ()),
-                                                        r[8], r[9], bool(r[10])))
+                                                        r[8], r[9], bool(r[10]), tuple(r[11] or ())))
     ratings: dict[uuid.UUID, Ratings] = {}
     for pid, st, rater, code, q, sc, c in session.execute(
             select(CapRating.placement_id, CapRating.stage, CapRating.rater, CapRating.element_code,
@@ -734,24 +928,26 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
             select(CapSurvey.placement_id, CapSurvey.instrument, CapSurvey.given_on, CapSurvey.respondents,
                    CapSurvey.summary).where(CapSurvey.placement_id.in_(ids)).order_by(CapSurvey.given_on)):
         survey_rows.setdefault(pid, []).append(SurveyInfo(i, g, n, dict(summary_ or {})))
-    requirements = {r.license_field.lower(): r.full_responsibility_hours
-                    for r in session.scalars(select(CapHoursRequirement))}
+    table = {r.license_field.strip().lower(): (r.hours, r.full_responsibility_hours)
+             for r in session.scalars(select(CapHoursRequirement))}
     result = []
     for pid in ids:
         h = heads.get(pid)
         if h is None:
             raise UsageError(f"no CAP placement {pid}")
-        required_full = requirements.get(h.license_field.strip().lower(), requirements.get("*",
-                                                                                          DEFAULT_FULL_RESPONSIBILITY))
         result.append(_build_summary(pid, h, step_rows.get(pid, {}), obs.get(pid, []), ratings.get(pid, {}),
-                                     hours.get(pid, (0, 0)), required_full, survey_rows.get(pid, []), today))
+                                     hours.get(pid, (0, 0)), _requirement(table, h.license_field),
+                                     survey_rows.get(pid, []), today))
     return result
 
 
 def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationInfo], ratings: Ratings,  # type: ignore[no-untyped-def, type-arg]
-                   hours: tuple[int, int], required_full: int, survey_list: list[SurveyInfo],
+                   hours: tuple[int, int], requirement: tuple[int, int], survey_list: list[SurveyInfo],
                    today: dt.date) -> CandidateSummary:
     rubric = cap_rubrics.get(h.edition)
+    # the candidate's own number overrides the table; otherwise the table, as it is now
+    hours_required = h.hours_required if h.hours_required is not None else requirement[0]
+    required_full = min(requirement[1], hours_required)
     steps = []
     for spec in rubric.steps:
         status, due, done, met = step_rows.get(spec["number"], ("not_started", None, None, None))
@@ -759,9 +955,10 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
                               bool(spec.get("three_way_meeting"))))
     held = [(o.kind, o.observer) for o in items if o.status in HELD]
     owed = owed_observations(rubric, held) + owed_conferences(rubric, items, today)
-    early = rubric.needs_early_literacy(h.license_field, h.year)
+    literacy = cap_literacy.form()
+    early = literacy.required(h.license_field, h.license_grades, h.year)
     if early and not any(o.early_literacy and o.status in HELD for o in items):
-        owed.append("an Early Literacy Observation Form")
+        owed.append(f"an {literacy.title}")
     results = element_results(rubric, ratings)
     summative_done = any(s.number == 5 and s.status == "complete" for s in steps)
     ready = ready_to_teach(summative_done, results)
@@ -772,8 +969,8 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
     for r in results:
         if r.met is not True:
             missing.append(f"{r.code} {r.name}: " + ("no summative rating" if r.met is None else "; ".join(r.short)))
-    if minutes < h.hours_required * 60:
-        missing.append(f"{hours_of(h.hours_required * 60 - minutes):.1f} practicum hours (of {h.hours_required})")
+    if minutes < hours_required * 60:
+        missing.append(f"{hours_of(hours_required * 60 - minutes):.1f} practicum hours (of {hours_required})")
     if full < required_full * 60:
         missing.append(f"{hours_of(required_full * 60 - full):.1f} hours in full responsibility (of {required_full})")
     step_tuple = tuple(steps)
@@ -787,9 +984,11 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
         program_supervisor=h.ps_name, start_date=h.start_date, end_date=h.end_date, steps=step_tuple,
         observations=tuple(items), counts=observation_counts(items),
         three_way_meetings=sum(1 for s in steps if s.meeting_on is not None), hours_minutes=minutes,
-        full_responsibility_minutes=full, hours_required=h.hours_required, elements=tuple(results), ready=ready,
+        full_responsibility_minutes=full, hours_required=hours_required, elements=tuple(results), ready=ready,
         owed=tuple(owed), missing=tuple(missing), next_due=_next_due(step_tuple, owed, items, today),
         early_literacy_required=early, surveys=tuple(survey_list),
+        hours_overridden=h.hours_required is not None, full_responsibility_required=required_full,
+        literacy_band=literacy.band_for(h.grade, h.license_field, h.license_grades).key if early else "",
     )
 
 
@@ -884,6 +1083,7 @@ def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Ma
         pre_conference_on=conference("pre_conference", previous.pre_conference_on if previous else None),
         post_conference_on=conference("post_conference", previous.post_conference_on if previous else None),
         early_literacy=bool(values.get("early_literacy")),
+        look_fors=[str(i) for i in (values.get("look_fors") or ())],  # type: ignore[attr-defined]
         reinforcement=str(values.get("reinforcement") or "").strip() or None,
         refinement=str(values.get("refinement") or "").strip() or None)
     if previous is None:
@@ -902,7 +1102,7 @@ def observation_values(session: Session, observation_id: uuid.UUID) -> dict[str,
     return {"kind": o.kind, "observer": o.observer, "observed_on": o.observed_on.isoformat(),
             "minutes": o.minutes, "status": o.status, "pre_conference": o.pre_conference_on is not None,
             "post_conference": o.post_conference_on is not None, "early_literacy": o.early_literacy,
-            "evidence": dict(detail.evidence), "reinforcement": detail.reinforcement,
+            "look_fors": list(o.look_fors), "evidence": dict(detail.evidence), "reinforcement": detail.reinforcement,
             "refinement": detail.refinement}
 
 

@@ -1,9 +1,11 @@
 """CAP forms as PDF (issue 8, item 7), following the structure of the state's forms: the CAP form (the
-cycle and the goals), observation forms (with the Early Literacy Observation Form heading where it
-applies), the formative and summative assessment forms (ratings per element and dimension, the rule,
-typed sign-off lines: no wet signatures are needed), student feedback data, and a one-page candidate
-summary. Printed files are named by candidate, form and school year so the three most recent years'
-forms stay retrievable side by side (`forms_folder`).
+cycle and the goals), observation forms (an Early Literacy Observation Form, with the look-fors of the
+placement's grade band per element, where the license sought requires it), the formative and summative
+assessment forms (ratings per element and dimension in the edition's levels, the rule, typed sign-off
+lines: no wet signatures are needed), student feedback data, and a one-page candidate summary. Printed
+files are named by candidate, form and school year so the three most recent years' forms stay
+retrievable side by side (`forms_folder`); an observation's file also carries its date, observer and
+the first characters of its id, so two observations on one day never overwrite each other.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import paths
-from app.services import cap, cap_rubrics, settings
+from app.services import cap, cap_literacy, cap_rubrics, settings
 from app.services.pdf import PdfDocument
 
 SIGN_OFF = ["Teacher candidate", "Supervising practitioner", "Program supervisor"]
@@ -40,7 +42,8 @@ def _header(doc: PdfDocument, s: cap.CandidateSummary) -> None:
 
 
 def _rule(doc: PdfDocument, s: cap.CandidateSummary) -> None:
-    doc.paragraph("Each element is rated Unsatisfactory, Needs Improvement, Proficient or Exemplary on quality "
+    levels = cap_rubrics.get(s.edition).rating_levels
+    doc.paragraph(f"Each element is rated {', '.join(levels[:-1])} or {levels[-1]} (lowest to highest) on quality "
                   "(can the candidate do it?), scope (for all students?) and consistency (every time?). "
                   "Readiness per element: at least the threshold on every dimension "
                   f"(CAP {s.edition} edition, editable in resources/cap).", "note")
@@ -93,9 +96,8 @@ def observation_form(session: Session, observation_id: uuid.UUID, out: str | Pat
     s = cap.summary(session, row.placement_id)
     rubric = cap_rubrics.get(s.edition)
     o = detail.info
-    title = "CAP observation form"
-    if o.early_literacy:
-        title = "CAP observation form - Early Literacy Observation Form"
+    literacy = cap_literacy.form()
+    title = f"CAP observation form - {literacy.title}" if o.early_literacy else "CAP observation form"
     doc = PdfDocument(out, title=title, district=_district(session),
                       subtitle=f"{s.candidate} - {cap.day_text(o.observed_on)} {o.observed_on.year}")
     _header(doc, s)
@@ -106,14 +108,63 @@ def observation_form(session: Session, observation_id: uuid.UUID, out: str | Pat
                                                                            else "not held")),
                     ("Post-observation conference", o.post_conference_on or "not held"),
                     ("Status", o.status.replace("_", " "))])
-    doc.heading("Evidence by element")
     codes = list(o.focus) + [c for c in detail.evidence if c not in o.focus]
-    doc.table(["Element", "Evidence"], [[rubric.element(c).label, detail.evidence.get(c, "")] for c in codes],
-              widths=[0.3, 0.7], empty="No evidence recorded.")
+    if o.early_literacy:
+        codes = _early_literacy_sections(doc, s, o, detail.evidence, rubric, literacy, codes)
+        heading = "Evidence for the other elements"
+    else:
+        heading = "Evidence by element"
+    if codes or not o.early_literacy:
+        doc.heading(heading)
+        doc.table(["Element", "Evidence"], [[_label(rubric, c), detail.evidence.get(c, "")] for c in codes],
+                  widths=[0.3, 0.7], empty="No evidence recorded.")
     doc.heading("Feedback")
     doc.key_values([("Areas of reinforcement", detail.reinforcement), ("Areas of refinement", detail.refinement)])
     doc.signature_lines(["Observer", "Teacher candidate"])
     return doc.save()
+
+
+def _label(rubric: cap_rubrics.Edition, code: str) -> str:
+    try:
+        return rubric.element(code).label
+    except Exception:  # noqa: BLE001 - a code the edition file no longer has: print it as stored
+        return code
+
+
+def literacy_band(s: cap.CandidateSummary, o: cap.ObservationInfo) -> cap_literacy.Band:
+    """The grade band of an early literacy observation: the band of the look-fors it marks, else the
+    placement's (its grade, else the license's lowest grade)."""
+    literacy = cap_literacy.form()
+    for look_for_id in o.look_fors:
+        band = literacy.band_of(look_for_id)
+        if band is not None:
+            return band
+    grades = s.license_sought[len(s.license_field):].strip()
+    return literacy.band_for(s.grade, s.license_field, grades)
+
+
+def _early_literacy_sections(doc: PdfDocument, s: cap.CandidateSummary, o: cap.ObservationInfo,
+                             evidence: dict[str, str], rubric: cap_rubrics.Edition, literacy: cap_literacy.Form,
+                             codes: list[str]) -> list[str]:
+    """The state's structure: for each of its elements (I-A-1, II-A-1, II-B-2, in the placement's
+    edition's codes), the grade band's look-fors by component of the literacy block, which were seen,
+    and the evidence. Returns the other elements with evidence."""
+    band = literacy_band(s, o)
+    seen = set(o.look_fors)
+    doc.heading(f"{literacy.title}: look-fors for {band.name}")
+    doc.paragraph(f"Look-fors aligned to {', '.join(literacy.element_code(c, s.edition) for c in literacy.elements)}"
+                  ", by component of the core literacy block; 'Seen' marks those the observer saw. "
+                  "The look-fors are editable data (resources/cap/early_literacy.json).", "note")
+    done = []
+    for code in literacy.elements:
+        local = literacy.element_code(code, s.edition)
+        done.append(local)
+        doc.heading(_label(rubric, local), level=2)
+        doc.table(["Component", "Look-for", "Seen"],
+                  [[item.component, item.text, "Yes" if item.id in seen else ""] for item in band.for_element(code)],
+                  widths=[0.24, 0.66, 0.1], empty="No look-fors for this element in this grade band.")
+        doc.key_values([("Evidence", evidence.get(local, "") or "none recorded")])
+    return [c for c in codes if c not in done]
 
 
 def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: str | Path) -> Path:
@@ -140,11 +191,16 @@ def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: 
         widths = [0.26, 0.12, 0.12, 0.12, 0.26, 0.12]
     doc.table(header, rows, widths=widths)
     evidence_counts = cap.evidence_by_category(session, placement_id)
+    categories = cap_rubrics.get(s.edition).categories
     doc.heading("Evidence collected (pieces per category)")
-    doc.table(["Element", "Observations", "Student learning", "Student feedback", "Goal progress", "Artifacts"],
-              [[e.code, *evidence_counts.get(e.code, {}).values()] if e.code in evidence_counts
-               else [e.code, 0, 0, 0, 0, 0] for e in s.elements],
-              widths=[0.2, 0.16, 0.16, 0.16, 0.16, 0.16])
+    doc.table(["Element", *(name for _key, name in categories)],
+              [[e.code, *(evidence_counts.get(e.code, {}).get(key, 0) for key, _name in categories)]
+               for e in s.elements],
+              widths=[0.2, *([0.8 / len(categories)] * len(categories))])
+    if s.surveys:
+        doc.paragraph(f"Student feedback includes {len(s.surveys)} student feedback survey"
+                      f"{'s' if len(s.surveys) != 1 else ''} recorded for the candidate, counted for every element.",
+                      "note")
     differences = [r for r in cap.calibration(session, placement_id, stage) if r.differences]
     doc.heading("Calibration: where the SP's and the PS's judgments differed")
     doc.table(["Element", "Dimension", "SP", "PS"],
@@ -187,21 +243,24 @@ def candidate_summary(session: Session, placement_id: uuid.UUID, out: str | Path
         ("Observations", f"{s.counts.total} held: {s.counts.announced} announced, {s.counts.unannounced} "
                          f"unannounced; {s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS"),
         ("Three-way meetings", s.three_way_meetings),
-        ("Practicum hours", f"{s.hours:.1f} of {s.hours_required}"),
+        ("Practicum hours", f"{s.hours:.1f} of {s.hours_required}"
+                            + (" (this candidate's own requirement)" if s.hours_overridden else "")),
         ("Ready to teach", {True: "Yes", False: "No", None: "Not decided yet"}[s.ready]),
     ])
+    rubric = cap_rubrics.get(s.edition)
     doc.table(["Element", "Formative Q/S/C", "Summative Q/S/C", "Met"],
-              [[f"{e.code} {e.name}", _qsc(e.formative), _qsc(e.summative),
+              [[f"{e.code} {e.name}", _qsc(rubric, e.formative), _qsc(rubric, e.summative),
                 {True: "Yes", False: "No", None: "-"}[e.met]] for e in s.elements],
               widths=[0.4, 0.22, 0.22, 0.16])
+    doc.paragraph("Levels: " + ", ".join(f"{rubric.short_level(level)} {level}" for level in rubric.rating_levels),
+                  "note")
     if s.owed:
         doc.paragraph("Still owed: " + "; ".join(s.owed[:6]), "note")
     return doc.save()
 
 
-def _qsc(r: dict[str, str | None]) -> str:
-    short = {"Unsatisfactory": "U", "Needs Improvement": "NI", "Proficient": "P", "Exemplary": "E"}
-    return " / ".join(short.get(r[d] or "", "-") for d in ("quality", "scope", "consistency"))
+def _qsc(rubric: cap_rubrics.Edition, r: dict[str, str | None]) -> str:
+    return " / ".join(rubric.short_level(r[d]) for d in ("quality", "scope", "consistency"))
 
 
 def forms_folder(year_label: str) -> Path:
@@ -225,8 +284,15 @@ def print_all(session: Session, placement_id: uuid.UUID, folder: Path | None = N
             student_feedback_form(session, placement_id, folder / f"{base}-student-feedback.pdf"),
             candidate_summary(session, placement_id, folder / f"{base}-summary.pdf")]
     for o in s.observations:
-        made.append(observation_form(session, o.id, folder / f"{base}-observation-{o.observed_on.isoformat()}.pdf"))
+        made.append(observation_form(session, o.id, folder / observation_file_name(s, o)))
     return made
+
+
+def observation_file_name(s: cap.CandidateSummary, o: cap.ObservationInfo) -> str:
+    """'ana-silva-2025-2026-observation-2026-03-03-sp-1a2b3c4d.pdf': the date, the observer and the first
+    8 characters of the observation's id, so two observations on one day get two files, and printing
+    again replaces the same file."""
+    return f"{_slug(s.candidate)}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
 
 
 def retained_years() -> list[str]:
@@ -236,20 +302,45 @@ def retained_years() -> list[str]:
     return years[:KEEP_YEARS]
 
 
+CELL_PADDING = 12  # ReportLab's table cells: 6 points each side
+
+
+def fitted_widths(doc: PdfDocument, header: list[str], weights: list[float],
+                  rows: list[list[object]] = ()) -> list[float]:  # type: ignore[assignment]
+    """Column widths (fractions of the text width) in which no word is broken ("Ste p") or runs into the
+    next column: each column gets at least its longest header word (bold) and its longest word in the
+    rows, and the rest of the width is shared by `weights`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    head, cell = doc.styles["head"], doc.styles["cell"]
+
+    def widest(texts: list[str], font: str, size: float) -> float:
+        return max((stringWidth(word, font, size) for text in texts for word in text.split()), default=0.0)
+
+    least = [max(widest([h], head.fontName, head.fontSize),
+                 widest(["" if r[i] is None else str(r[i]) for r in rows], cell.fontName, cell.fontSize))
+             + CELL_PADDING + 1 for i, h in enumerate(header)]
+    spare = doc.width - sum(least)
+    if spare < 0:
+        raise ValueError("the header words do not fit on one line of the page")
+    total = sum(weights) or 1
+    return [(w + spare * weight / total) / doc.width for w, weight in zip(least, weights)]
+
+
 def report_pdf(session: Session, year_label: str, out: str | Path, candidate: str | None = None) -> Path:
     """`mentordesk report cap --out FILE.pdf`: one summary block per candidate."""
     from app.services.cap_export import _summaries
 
     items = _summaries(session, year_label, candidate)
     doc = PdfDocument(out, title=f"CAP progress {year_label}", district=_district(session), landscape=True)
-    doc.table(["Candidate", "Program", "Ed.", "SP", "PS", "Step", "Obs. (A/U, SP/PS)", "Meetings", "Hours",
-               "Elements met", "Ready", "Next"],
-              [[s.candidate, s.program, s.edition, s.sp_name, s.program_supervisor, min(s.current_step, 5),
-                f"{s.counts.announced}/{s.counts.unannounced}, {s.counts.by_sp}/{s.counts.by_ps}",
-                s.three_way_meetings, f"{s.hours:.1f}",
-                f"{sum(e.met is True for e in s.elements)} of {len(s.elements)}",
-                {True: "Yes", False: "No", None: "-"}[s.ready], s.next_due] for s in items],
-              widths=[0.1, 0.12, 0.04, 0.09, 0.09, 0.04, 0.1, 0.06, 0.05, 0.07, 0.05, 0.19],
+    header = ["Candidate", "Program", "Ed.", "SP", "PS", "Step", "Obs. (A/U, SP/PS)", "Meetings", "Hours",
+              "Elements met", "Ready", "Next"]
+    rows: list[list[object]] = [
+        [s.candidate, s.program, s.edition, s.sp_name, s.program_supervisor, min(s.current_step, 5),
+         f"{s.counts.announced}/{s.counts.unannounced}, {s.counts.by_sp}/{s.counts.by_ps}", s.three_way_meetings,
+         f"{s.hours:.1f}", f"{sum(e.met is True for e in s.elements)} of {len(s.elements)}",
+         {True: "Yes", False: "No", None: "-"}[s.ready], s.next_due] for s in items]
+    doc.table(header, rows, widths=fitted_widths(doc, header, [8, 10, 0, 8, 8, 0, 4, 0, 0, 2, 0, 30], rows),
               empty="No CAP candidates this year.")
     for s in items:
         if s.missing:

@@ -4,7 +4,10 @@ an edition without a new release (issue 8; DOMAIN.md "CAP in detail").
 Each file lists the essential elements (code, name, optional per-element `threshold`), the rating
 levels from lowest to highest, the dimensions (quality, scope, consistency), the default readiness
 threshold, the observation minimums, the five steps with their typical week and whether a three-way
-meeting closes them, the five evidence categories and when the Early Literacy Observation Form applies.
+meeting closes them and the five evidence categories. The rating levels are the file's: ratings are
+checked against them by services/cap.set_rating (the database holds no list of levels). When the Early
+Literacy Observation Form applies, and its look-fors, live in resources/cap/early_literacy.json
+(services/cap_literacy.py): the requirement follows the license and the school year, not the edition.
 """
 
 from __future__ import annotations
@@ -55,7 +58,6 @@ class Edition:
     categories: tuple[tuple[str, str], ...]
     pre_conference_for: tuple[str, ...] = ("announced",)
     post_conference_for: tuple[str, ...] = ("announced", "unannounced")
-    early_literacy: dict[str, Any] | None = None
     source: str = ""
     unconfirmed: tuple[str, ...] = field(default_factory=tuple)
 
@@ -73,32 +75,44 @@ class Edition:
         try:
             return self.rating_levels.index(level)
         except ValueError:
-            raise UsageError(f"rating {level!r} is not one of {', '.join(self.rating_levels)}") from None
+            raise UsageError(f"rating {level!r} is not a level of the CAP {self.edition} edition; its levels: "
+                             + ", ".join(self.rating_levels)) from None
 
     def reaches(self, level: str | None, threshold: str) -> bool | None:
-        """Whether a rating is at or above a threshold level; None when not rated."""
-        index = self.level_index(level)
-        if index is None:
+        """Whether a rating is at or above a threshold level; None when not rated. A stored level the
+        edition no longer has (the file was edited since) reaches nothing."""
+        if level is None:
             return None
-        return index >= self.level_index(threshold)  # type: ignore[operator]
+        if level not in self.rating_levels:
+            return False
+        return self.rating_levels.index(level) >= self.rating_levels.index(threshold)
+
+    def short_level(self, level: str | None) -> str:
+        """'NI' for Needs Improvement: the initials of the level's words ('-' when not rated)."""
+        if not level:
+            return "-"
+        return "".join(word[0] for word in level.split() if word).upper()
 
     def step(self, number: int) -> dict[str, Any]:
         return next(s for s in self.steps if s["number"] == number)
-
-    def needs_early_literacy(self, license_field: str, year_label: str) -> bool:
-        rule = self.early_literacy
-        if not rule or year_label < rule.get("from_year", ""):
-            return False
-        return any(license_field.lower().startswith(f.lower()) for f in rule.get("license_fields", ()))
 
 
 def editions_dir() -> Path:
     return paths.resources_dir() / "cap"
 
 
+LEVEL_LENGTH = 40  # app.models.cap.RATING_LEVEL_LENGTH
+
+
 def _parse(data: dict[str, Any]) -> Edition:
     default = data["default_threshold"]
-    levels = tuple(data["rating_levels"])
+    levels = tuple(str(level).strip() for level in data["rating_levels"])
+    if len(levels) < 2 or len(set(levels)) != len(levels) or not all(levels):
+        raise UsageError(f"CAP {data['edition']}: rating_levels must list at least two different levels, lowest first")
+    for level in levels:
+        if len(level) > LEVEL_LENGTH:
+            raise UsageError(f"CAP {data['edition']}: the rating level {level!r} is longer than "
+                             f"{LEVEL_LENGTH} characters")
     dims = tuple(d["key"] for d in data["dimensions"])
     elements = []
     for raw in data["elements"]:
@@ -116,7 +130,7 @@ def _parse(data: dict[str, Any]) -> Edition:
         categories=tuple((c["key"], c["name"]) for c in data["evidence_categories"]),
         pre_conference_for=tuple(data.get("pre_conference_for", ("announced",))),
         post_conference_for=tuple(data.get("post_conference_for", ("announced", "unannounced"))),
-        early_literacy=data.get("early_literacy"), source=data.get("source", ""),
+        source=data.get("source", ""),
         unconfirmed=tuple(data.get("unconfirmed", ())),
     )
 
