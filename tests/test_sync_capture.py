@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from sqlalchemy import select
 
 from app.models import Educator, School
@@ -109,3 +111,45 @@ def test_an_orm_bulk_insert_is_captured_one_row_op_per_row(database):
         ops = _ops(session)
     assert [(op.table_name, op.row_id, op.column, op.value["name"]) for op in ops] == [
         ("school", ids[0], "*", "School 0"), ("school", ids[1], "*", "School 1")]
+
+
+def test_two_people_saving_at_once_on_the_server_both_keep_their_work(database, backend):
+    """On a shared server every save takes the next operation numbers of the server's one replica:
+    a second person's save waits for the first to commit instead of reusing its numbers."""
+    import threading
+
+    if backend == "sqlite":
+        pytest.skip("one person works on a laptop's file at a time")
+    with database.unit_of_work() as session:
+        ids = [Educator(employee_id=f"E{i}", first_name="Ann", last_name=f"Lee{i}") for i in range(2)]
+        session.add_all(ids)
+        session.flush()
+        ids = [e.id for e in ids]
+    _setup(database)
+    alice, bob = database.sessions(), database.sessions()
+    alice.get(Educator, ids[0]).room = "A-12"
+    alice.flush()  # alice's save holds the operation numbers until she commits
+    outcome: dict[str, str] = {}
+
+    def bob_saves() -> None:
+        try:
+            bob.get(Educator, ids[1]).room = "B-7"
+            bob.commit()
+            outcome["bob"] = "saved"
+        except Exception as exc:  # noqa: BLE001 - the test reports what bob would see
+            outcome["bob"] = repr(exc)
+            bob.rollback()
+
+    thread = threading.Thread(target=bob_saves)
+    thread.start()
+    thread.join(0.5)
+    alice.commit()
+    thread.join(10)
+    alice.close()
+    bob.close()
+    assert outcome == {"bob": "saved"}
+    with database.read() as session:
+        rooms = dict(session.execute(select(Educator.employee_id, Educator.room)).tuples().all())
+        assert rooms == {"E0": "A-12", "E1": "B-7"}
+        seqs = sorted(op.seq for op in _ops(session))
+        assert seqs == list(range(1, len(seqs) + 1))

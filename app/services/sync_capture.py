@@ -163,10 +163,14 @@ class Writer:
 
 
 def writer(session: Session) -> Writer | None:
-    """This database's replica counters, or None when sync is not set up (nothing is captured)."""
+    """This database's replica counters, or None when sync is not set up (nothing is captured).
+
+    On a server, several people save at once through the one replica: the row is locked until
+    the transaction ends, so a second save waits and takes the next numbers (sequence numbers
+    must have no gaps and no repeats). A SQLite file already has one writer at a time."""
     t = SyncReplica.__table__
     row = session.connection().execute(
-        select(t.c.id, t.c.next_seq, t.c.hlc_wall, t.c.hlc_counter).where(t.c.is_self.is_(True))
+        select(t.c.id, t.c.next_seq, t.c.hlc_wall, t.c.hlc_counter).where(t.c.is_self.is_(True)).with_for_update()
     ).first()
     if row is None:
         return None
