@@ -26,19 +26,31 @@ def _observe(db: Database, placement_id) -> object:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def coordinator(tmp_path: Path, migrated_template: Path):
-    replica = Replica(tmp_path, "coordinator", 0, migrated_template)
+def coordinator(tmp_path: Path, db_url: str):
+    """The coordinator's database: a laptop's file, or the district's server (PostgreSQL)."""
+    replica = Replica(tmp_path, "coordinator", url=db_url)
     yield replica
     replica.close()
 
 
 def test_an_sp_works_in_a_field_copy_and_the_coordinator_sees_the_observations(tmp_path, coordinator):
+    from app.models import School
+
     placements = _district(coordinator)
+    with coordinator.db.unit_of_work() as session:  # a deleted record travels as deleted
+        closed = School(name="Old Mill School")
+        session.add(closed)
+        session.flush()
+        closed.tombstone()
     copy_path = tmp_path / "usb" / "sam-sp1.sqlite3"
     with coordinator.db.unit_of_work() as session:
         made = sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
     field = Database.open(str(copy_path))
     try:
+        with field.read() as session:  # only this SP's candidate travels
+            assert [p.id for p in session.scalars(select(CapPlacement))] == [placements["SP1"]]
+            schools = session.scalars(select(School).execution_options(include_deleted=True)).all()
+            assert [(s.name, s.deleted_at is not None) for s in schools] == [("Old Mill School", True)]
         obs = _observe(field, placements["SP1"])
         with field.unit_of_work() as session:
             bundle = sync_bundles.export_bundle(session, tmp_path / "shared")
@@ -78,13 +90,13 @@ def test_an_sp_bundle_cannot_change_another_sps_records(tmp_path, coordinator):
         field.dispose()
 
 
-def test_fieldcopy_command_writes_a_new_file_and_never_overwrites(tmp_path, coordinator, capsys):
+def test_fieldcopy_command_writes_a_new_file_and_never_overwrites(tmp_path, coordinator, db_url, capsys):
     from app.cli import main
 
     _district(coordinator)
     coordinator.close()
     out = tmp_path / "copy.sqlite3"
-    db = str(tmp_path / "coordinator.sqlite3")
+    db = db_url
     assert main(["fieldcopy", "--for", "SP2", "--out", str(out), "--db", db]) == 0
     assert "field copy for SamSP2 Practitioner" in capsys.readouterr().out
     assert main(["fieldcopy", "--for", "SP2", "--out", str(out), "--db", db]) == 1

@@ -1,5 +1,5 @@
 """Field copies: the coordinator hands a supervising practitioner one database file to work in
-offline. The copy is a new replica with its own keys, acting for that SP (so the coordinator's
+offline (made from the coordinator's file, or from the district's server). The copy is a new replica with its own keys, acting for that SP (so the coordinator's
 laptop accepts from it only that SP's candidates' CAP records and own logs); it carries the
 district's group key, so bundles flow both ways from the first day.
 
@@ -41,8 +41,6 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
     from nacl.signing import SigningKey
 
     out = Path(out)
-    if engine.dialect.name != "sqlite" or not engine.url.database:
-        raise SyncError("Field copies are made from a database file (SQLite), not a server.")
     if out.exists():
         raise SyncError(f"{out} already exists; choose a new file name.")
     sp = session.scalars(select(Educator).where(Educator.employee_id == employee_id)).first()
@@ -57,15 +55,69 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
                             next_seq=0, hlc_wall=0, hlc_counter=0, knows=have, acting_for=sp.id))
     tmp = out.with_name(f".{out.name}.{replica[:8]}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(engine.url.database)) as source, closing(sqlite3.connect(tmp)) as target:
-        source.backup(target)
     try:
+        if engine.dialect.name == "sqlite":
+            with closing(sqlite3.connect(engine.url.database)) as source, closing(sqlite3.connect(tmp)) as target:
+                source.backup(target)
+        else:
+            _copy_from_server(engine, tmp, sp.id)
         _become_field_copy(tmp, me, replica, sp, sign, box, have)
         _minimize(tmp, sp.id)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
     return FieldCopy(out, replica, sp.full_name)
+
+
+def _copy_from_server(engine: Engine, path: Path, sp_id: uuid.UUID) -> None:
+    """A new SQLite file with the server's committed rows that the SP's copy keeps (and every row
+    of the tables that are not per record, such as the replicas), written through the same
+    column types, so the file reads back exactly what the server holds."""
+    from sqlalchemy import insert
+
+    from app import db
+    from app.models import Base
+    from app.models.sync import SyncBundle, SyncForeignRow
+    from app.services.sync_capture import synced_tables
+    from app.services.sync_owners import FOREIGN_KEPT, field_copy_rows
+
+    target = db.make_engine(str(path))
+    try:
+        db.upgrade(target)
+        with Session(engine) as server, target.begin() as copy:
+            keep = field_copy_rows(server, sp_id)
+            kept_rows = set().union(*keep.values())
+            synced = synced_tables()
+            for table in Base.metadata.sorted_tables:
+                if table.name == SyncBundle.__tablename__:
+                    continue  # the bundles this server received are not the copy's
+                if table.name in synced:
+                    rows = _rows_in(server, table, table.c.id, keep.get(table.name, set()))
+                    if table.name in FOREIGN_KEPT:  # ids only: later edits of them are someone else's
+                        others = set(server.execute(select(table.c.id)).scalars()) - keep.get(table.name, set())
+                        _insert(copy, SyncForeignRow.__table__, [{"table_name": table.name, "row_id": r} for r in others])
+                elif "row_id" in table.c:  # the log and conflicts of records
+                    rows = _rows_in(server, table, table.c.row_id, kept_rows)
+                else:
+                    rows = [dict(r) for r in server.execute(select(table)).mappings()]
+                _insert(copy, table, rows)
+    finally:
+        target.dispose()
+
+
+def _rows_in(session: Session, table, column, ids: set) -> list[dict]:  # type: ignore[no-untyped-def]
+    ids_list, rows = list(ids), []
+    for start in range(0, len(ids_list), 500):
+        query = select(table).where(column.in_(ids_list[start:start + 500]))
+        rows += [dict(r) for r in session.execute(query).mappings()]
+    return rows
+
+
+def _insert(conn, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    from app.services.batch import insert_rows
+
+    if rows:
+        insert_rows(conn, table, rows)
 
 
 def _become_field_copy(path: Path, me: SyncReplica, replica: str, sp: Educator, sign, box, have: dict) -> None:  # type: ignore[no-untyped-def]
