@@ -74,11 +74,11 @@ def test_sp_logs_an_observation_with_evidence_on_two_elements_by_keyboard(qtbot,
     assert _focus() is page.form.date
     _key(qtbot, Qt.Key.Key_Tab)  # the date stays today (one Tab leaves the date field)
     assert _focus() is page.form.minutes
-    page.form.minutes.selectAll()
-    _type(qtbot, "50")
+    _type(qtbot, "50")  # Tab into the duration selected its text: typing replaces it
     for _ in range(4):  # status (held), pre-conference, post-conference, early literacy
         _key(qtbot, Qt.Key.Key_Tab)
     _key(qtbot, Qt.Key.Key_Space)  # the Early Literacy Observation Form (Elementary 1-6)
+    assert page.form.literacy_box.isVisible() and page.form.band == "PK-3"  # grade 3: the PK-3 look-fors
     _key(qtbot, Qt.Key.Key_Tab)
     assert _focus() is page.form.evidence["I-A-1"]
     _type(qtbot, "Explained equivalent fractions with two models.")
@@ -88,6 +88,11 @@ def test_sp_logs_an_observation_with_evidence_on_two_elements_by_keyboard(qtbot,
     _key(qtbot, Qt.Key.Key_Tab)
     assert _focus() is page.form.evidence["II-A-3"]
     _type(qtbot, "Tiered exit ticket; sentence frames for two ELs.")
+    for _ in range(4):  # II-B-2, III-C-1, IV-A-1, then the first look-for
+        _key(qtbot, Qt.Key.Key_Tab)
+    first_look_for = next(iter(page.form.look_fors))
+    assert _focus() is page.form.look_fors[first_look_for]
+    _key(qtbot, Qt.Key.Key_Space)  # seen
     qtbot.waitUntil(lambda: cap_drafts.load_draft(page.form.draft_key) is not None)  # saved as you type
     _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S saves
     assert "Observation saved" in page.form.draft_label.text()
@@ -98,6 +103,7 @@ def test_sp_logs_an_observation_with_evidence_on_two_elements_by_keyboard(qtbot,
         summary = cap.summary(s, world["placement"])
     assert (observation.kind, observation.observer, observation.minutes) == ("unannounced", "sp", 50)
     assert observation.early_literacy and observation.status == "held"
+    assert observation.look_fors == (first_look_for,)
     assert observation.focus == ("I-A-1", "II-A-3")
     assert detail.evidence == {"I-A-1": "Explained equivalent fractions with two models.",
                                "II-A-3": "Tiered exit ticket; sentence frames for two ELs."}
@@ -256,3 +262,145 @@ def test_coordinator_adds_a_candidate_and_placement(qtbot, database, world):
     qtbot.waitUntil(lambda: len(page.rows) == 3)
     qtbot.waitUntil(lambda: page.view.summary is not None and page.view.summary.candidate == "Cara Diaz")
     assert page.view.summary.sp_name == "Tom Reyes" and page.view.summary.edition == "2024"
+
+
+def test_evidence_editor_by_keyboard_saved_as_you_type(qtbot, database, world):
+    """Evidence outside an observation (here a candidate artifact for two elements), by keyboard alone; a
+    draft survives closing the window; saved, it is listed and counted on the formative form."""
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.view.evidence.placement_id == world["placement"])
+    editor = page.view.evidence
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    _key(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # Ctrl+E: to the evidence editor
+    assert _focus() is editor.category
+    _type(qtbot, "Ca")  # type-ahead: Candidate artifacts
+    assert editor.category.currentData() == "artifacts"
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is editor.elements
+    _key(qtbot, Qt.Key.Key_Space)  # I-A-1
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Space)  # II-A-1
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is editor.date
+    _key(qtbot, Qt.Key.Key_Tab)  # today
+    assert _focus() is editor.note
+    _type(qtbot, "Unit plan with tiered tasks and a rubric")
+    win.close()  # before the typing pause ended: the draft is written at once
+    draft = cap_drafts.load_draft(cap_drafts.evidence_key(world["placement"]))
+    assert draft["elements"] == ["I-A-1", "II-A-1"] and draft["category"] == "artifacts"
+    again = _window(qtbot, database, sp=world["sp"])
+    page = again.show_area("cap")
+    qtbot.waitUntil(lambda: page.view.evidence.placement_id == world["placement"])
+    editor = page.view.evidence
+    assert editor.note.toPlainText() == "Unit plan with tiered tasks and a rubric"
+    assert "Restored your unsaved evidence draft" in editor.draft_label.text()
+    page.focus_evidence()
+    editor.note.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.note)
+    _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S saves
+    qtbot.waitUntil(lambda: editor.table.rowCount() == 2)
+    assert "Evidence saved" in editor.draft_label.text() and editor.note.toPlainText() == ""
+    assert cap_drafts.load_draft(cap_drafts.evidence_key(world["placement"])) is None
+    with database.read() as s:
+        items = cap.evidence(s, world["placement"])
+        counts = cap.evidence_by_category(s, world["placement"])
+    assert {(i.element_code, i.category, i.collected_on) for i in items} == {
+        ("I-A-1", "artifacts", dt.date.today()), ("II-A-1", "artifacts", dt.date.today())}
+    assert counts["I-A-1"]["artifacts"] == 1
+    # edit one piece from the list: Enter opens it, Ctrl+S saves it in place
+    editor.table.setFocus()
+    editor.table.selectRow(0)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.table)
+    _key(qtbot, Qt.Key.Key_Return)
+    assert editor.evidence_id == items[0].id and _focus() is editor.note
+    _key(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    _type(qtbot, " (revised)")
+    _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.evidence_id is None)
+    with database.read() as s:
+        notes = sorted(i.note for i in cap.evidence(s, world["placement"]))
+    assert notes == ["Unit plan with tiered tasks and a rubric", "Unit plan with tiered tasks and a rubric (revised)"]
+    editor.table.selectRow(0)
+    editor.delete_button.click()
+    qtbot.waitUntil(lambda: editor.table.rowCount() == 1)
+
+
+def test_required_hours_from_the_settings_table_and_a_candidate_override(qtbot, database, world):
+    win = _window(qtbot, database, sp="")
+    settings_page = win.show_area("settings")
+    box = settings_page.cap_hours
+    box.field.setText("Elementary")
+    box.hours.setValue(420)
+    box.full.setValue(120)
+    box.save_button.click()
+    qtbot.waitUntil(lambda: box.table.rowCount() == 1)
+    assert box.message.text() == "Saved Elementary."
+    box.field.setText("Biology")
+    box.hours.setValue(100)
+    box.full.setValue(150)  # more than the hours: refused beside the field
+    box.save_button.click()
+    assert box.errors["full_responsibility_hours"].isVisibleTo(box) and box.table.rowCount() == 1
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: len(page.rows) == 2)
+    page.table.selectRow(1)
+    qtbot.waitUntil(lambda: page.view.summary is not None and page.view.summary.placement_id == world["placement"])
+    cycle = page.view.cycle
+    assert "of 420 h" in cycle.hours_label.text() and cycle.required.value() == 0  # both candidates follow it
+    assert cycle.required.specialValueText() == "the table's (420 h)"
+    cycle.required.setValue(350)
+    cycle.set_required.click()
+    qtbot.waitUntil(lambda: "of 350 h" in cycle.hours_label.text())
+    assert "own requirement" in page.view.owed.text()
+    win.show_area("settings")
+    box.table.selectRow(0)
+    box.hours.setValue(450)
+    box.save_button.click()
+    with database.read() as s:
+        [ben] = cap.find_placements(s, YEAR, candidate="Ben Hart")
+        assert cap.summary(s, ben.id).hours_required == 450  # the later table change reached him
+        assert cap.summary(s, world["placement"]).hours_required == 350  # the override stays
+    box.field.setText("History")
+    box.remove_button.click()
+    assert "no practicum hours row" in box.message.text()
+
+
+def test_reports_page_exports_cap_data_and_report_on_the_worker(qtbot, database, world, tmp_path):
+    """The coordinator's CAP files from the Reports page (not only `mentordesk export cap` / `report cap`),
+    written by the page's worker thread."""
+    import csv
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from app.ui.application import build_window, make_qapp
+
+    with database.unit_of_work() as s:
+        cap.set_rating(s, world["placement"], stage="formative", rater="joint", element_code="I-A-1",
+                       quality="Proficient", scope="Needs Improvement", consistency="Needs Improvement")
+    make_qapp()
+    win, _empty = build_window(database, synchronous=False)  # the real worker thread
+    win.ctx.set_year(YEAR)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.show_area("reports")
+    try:
+        assert set(page.cap_buttons) == {"csv", "xlsx", "pdf"}
+        for ext in ("csv", "xlsx", "pdf"):
+            out = tmp_path / f"cap.{ext}"
+            page.export_cap(ext, str(out))
+            assert not page.cap_buttons["pdf"].isEnabled() or out.exists()  # buttons wait while it writes
+            qtbot.waitUntil(lambda: out.exists() and page.cap_buttons["pdf"].isEnabled(), timeout=20000)
+            assert page.status.text() == f"Wrote {out}"
+        rows = list(csv.DictReader((tmp_path / "cap.csv").read_text().splitlines()))
+        assert len(rows) == 14 and {r["candidate_name"] for r in rows} == {"Ana Silva", "Ben Hart"}
+        ana = next(r for r in rows if r["candidate_name"] == "Ana Silva" and r["element_code"] == "I-A-1")
+        assert ana["formative_quality"] == "Proficient" and ana["sp_employee_id"] == "SP1"
+        sheet = load_workbook(tmp_path / "cap.xlsx").active
+        assert sheet.max_row == 15
+        text = "\n".join(p.extract_text() for p in PdfReader(str(tmp_path / "cap.pdf")).pages)
+        assert f"CAP progress {YEAR}" in text and "Ana Silva" in text and "Ben Hart" in text
+    finally:
+        win.ctx.tasks.wait()

@@ -85,3 +85,8 @@ def list_drafts() -> list[str]:
 def observation_key(placement_id: object, observation_id: object | None = None) -> str:
     """The draft of a new observation for a placement, or of an existing observation being edited."""
     return f"observation-{placement_id}-{observation_id or 'new'}"
+
+
+def evidence_key(placement_id: object, evidence_id: object | None = None) -> str:
+    """The draft of a new piece of evidence for a placement (the evidence editor), or of one being edited."""
+    return f"evidence-{placement_id}-{evidence_id or 'new'}"

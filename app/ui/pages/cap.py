@@ -4,13 +4,15 @@
 their step and the next thing due. One screen per candidate: the five-step cycle as a timeline, what is
 still owed, and a quick observation form with a large evidence field per element.
 
-Keyboard: the candidate list takes Up/Down; Ctrl+O jumps to the observation form; Tab moves field to field
-(Tab leaves an evidence field, it does not type a tab); type-ahead picks Announced/Unannounced, SP/PS/Both;
-Ctrl+S (or Ctrl+Enter) saves the observation.
+Keyboard: the candidate list takes Up/Down; Ctrl+O jumps to the observation form, Ctrl+E to the evidence
+editor; Tab moves field to field (Tab leaves a text field, it does not type a tab); type-ahead picks
+Announced/Unannounced, SP/PS/Both, a category; Space ticks an element or a look-for; Ctrl+S (or
+Ctrl+Enter) saves the observation or the evidence being typed.
 
-Nothing typed is lost: every change is journaled to a draft file (services/cap_drafts.py) after a short
-pause, and at once when the form is hidden or the window closes. Reopening the candidate restores the
-draft; saving the observation discards it. Works with no network: the database is on this laptop.
+Nothing typed is lost: every change in the observation form and in the evidence editor is journaled to a
+draft file (services/cap_drafts.py) after a short pause, and at once when the form is hidden or the window
+closes. Reopening the candidate restores the draft; saving discards it. Works with no network: the
+database is on this laptop.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -50,12 +54,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import cap, cap_drafts, cap_rubrics
+from app.services import cap, cap_drafts, cap_literacy, cap_rubrics
 from app.ui.pages.base import Page
 
 DRAFT_DELAY_MS = 400
 EVERYONE = "__all__"
 STATUS_MARK = {"complete": "\u2713", "in_progress": "\u25b6", "not_started": "\u25cb"}
+
+
+class ClickLabel(QLabel):
+    """A wrapping label beside a check box; clicking the text ticks the box (the box takes the keyboard)."""
+
+    def __init__(self, text: str, box: QCheckBox):
+        super().__init__(text)
+        self.box = box
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+
+    def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        self.box.toggle()
+        self.box.setFocus()
 
 
 class DateField(QDateEdit):
@@ -85,7 +103,7 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     def fn(session):  # type: ignore[no-untyped-def]
         s = cap.summary(session, placement_id)
         calibration = {stage: cap.calibration(session, placement_id, stage) for stage in ("formative", "summative")}
-        return s, calibration, cap.goals(session, placement_id)
+        return s, calibration, cap.goals(session, placement_id), cap.evidence(session, placement_id)
     return fn
 
 
@@ -101,6 +119,8 @@ class ObservationForm(QWidget):
         self.observation_id: uuid.UUID | None = None  # None: a new observation
         self.edition = ""
         self.evidence: dict[str, QPlainTextEdit] = {}
+        self.look_fors: dict[str, QCheckBox] = {}  # the Early Literacy Observation Form's look-fors
+        self.band = ""
         self._restoring = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -159,6 +179,10 @@ class ObservationForm(QWidget):
         self.evidence_box = QGroupBox(self.tr("Evidence by element (type in the elements you saw)"))
         self.evidence_layout = QVBoxLayout(self.evidence_box)
         outer.addWidget(self.evidence_box)
+        self.literacy_box = QGroupBox(self.tr("Early Literacy Observation Form: look-fors seen"))
+        self.literacy_layout = QVBoxLayout(self.literacy_box)
+        self.literacy_box.setVisible(False)
+        outer.addWidget(self.literacy_box)
         feedback = QGroupBox(self.tr("Feedback"))
         feedback_layout = QFormLayout(feedback)
         self.reinforcement = self._big_field(self.tr("Areas of reinforcement"), 70)
@@ -189,6 +213,10 @@ class ObservationForm(QWidget):
         self.minutes.valueChanged.connect(self.changed)
         for box in (self.pre, self.post, self.early):
             box.toggled.connect(self.changed)
+        self.early.toggled.connect(self._show_look_fors)
+
+    def _show_look_fors(self, *_args: object) -> None:
+        self.literacy_box.setVisible(self.early.isChecked() and self.early.isVisibleTo(self) and bool(self.look_fors))
 
     def _big_field(self, name: str, height: int) -> QPlainTextEdit:
         field = QPlainTextEdit()
@@ -200,8 +228,8 @@ class ObservationForm(QWidget):
 
     # -- the candidate -----------------------------------------------------------------------------
 
-    def set_candidate(self, placement_id: uuid.UUID, edition: str, early_literacy: bool) -> None:
-        if self.placement_id == placement_id and self.edition == edition:
+    def set_candidate(self, placement_id: uuid.UUID, edition: str, early_literacy: bool, band: str = "") -> None:
+        if self.placement_id == placement_id and self.edition == edition and self.band == band:
             return
         self.flush()
         self.placement_id = placement_id
@@ -227,15 +255,54 @@ class ObservationForm(QWidget):
             label.show()  # added to a shown form: show now, so Tab reaches them at once
             field.show()
             self.evidence[element.code] = field
-        # Tab order: the header fields, the evidence fields in element order, the feedback, Save.
+        self._build_look_fors(edition, band if early_literacy else "")
+        # Tab order: the header fields, the evidence fields in element order, the look-fors (with the early
+        # literacy form), the feedback, Save.
         chain: list[QWidget] = [self.kind, self.observer, self.date, self.minutes, self.status, self.pre,
-                                self.post, self.early, *self.evidence.values(), self.reinforcement,
-                                self.refinement, self.save_button]
+                                self.post, self.early, *self.evidence.values(), *self.look_fors.values(),
+                                self.reinforcement, self.refinement, self.save_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.early.setVisible(early_literacy)
         self.clear()
         self.restore_draft()
+        self._show_look_fors()
+
+    def _build_look_fors(self, edition: str, band_key: str) -> None:
+        """The grade band's look-fors, by element (in the edition's codes), as check boxes."""
+        self.band = band_key
+        for box in self.look_fors.values():
+            box.setParent(None)
+            box.deleteLater()
+        while self.literacy_layout.count():
+            item = self.literacy_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        self.look_fors = {}
+        if not band_key:
+            return
+        literacy = cap_literacy.form()
+        band = literacy.band(band_key)
+        self.literacy_box.setTitle(self.tr("Early Literacy Observation Form: look-fors seen, ") + band.name)
+        for code in literacy.elements:
+            local = literacy.element_code(code, edition)
+            heading = QLabel(f"<b>{escape(local)}</b>")
+            self.literacy_layout.addWidget(heading)
+            heading.show()
+            for item in band.for_element(code):
+                row = QWidget()
+                line = QHBoxLayout(row)
+                line.setContentsMargins(12, 0, 0, 0)
+                box = QCheckBox()
+                box.setAccessibleName(self.tr("Look-for ") + f"{local}, {item.component}: {item.text}")
+                box.toggled.connect(self.changed)
+                text = ClickLabel(f"<i>{escape(item.component)}</i>: {escape(item.text)}", box)
+                line.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+                line.addWidget(text, 1)
+                self.literacy_layout.addWidget(row)
+                row.show()
+                self.look_fors[item.id] = box
 
     @property
     def draft_key(self) -> str:
@@ -273,6 +340,7 @@ class ObservationForm(QWidget):
             "status": self.status.currentData(), "pre_conference": self.pre.isChecked(),
             "post_conference": self.post.isChecked(), "early_literacy": self.early.isChecked(),
             "evidence": {code: f.toPlainText() for code, f in self.evidence.items()},
+            "look_fors": [i for i, box in self.look_fors.items() if box.isChecked()] if self.early.isChecked() else [],
             "reinforcement": self.reinforcement.toPlainText(), "refinement": self.refinement.toPlainText(),
         }
 
@@ -289,6 +357,9 @@ class ObservationForm(QWidget):
             self.pre.setChecked(bool(values.get("pre_conference")))
             self.post.setChecked(bool(values.get("post_conference")))
             self.early.setChecked(bool(values.get("early_literacy")))
+            seen = set(values.get("look_fors") or ())
+            for look_for_id, box in self.look_fors.items():
+                box.setChecked(look_for_id in seen)
             for code, text in (values.get("evidence") or {}).items():
                 if code in self.evidence:
                     self.evidence[code].setPlainText(text)
@@ -460,10 +531,26 @@ class CyclePanel(QWidget):
             hours.addWidget(w)
         hours.addStretch(1)
         layout.addLayout(hours)
+        required = QHBoxLayout()
+        self.required = QSpinBox()
+        self.required.setRange(0, 2000)
+        self.required.setSingleStep(10)
+        self.required.setSuffix(self.tr(" h"))
+        self.required.setAccessibleName(self.tr("Practicum hours this candidate must log (0: the hours table's)"))
+        self.required.setToolTip(self.tr("0 follows the practicum hours table in Settings (and its later changes); "
+                                         "a number is this candidate's own requirement."))
+        self.set_required = QPushButton(self.tr("Set required hours"))
+        self.set_required.setAccessibleName(self.tr("Set this candidate's required practicum hours"))
+        self.set_required.clicked.connect(self._required_hours)
+        required.addWidget(QLabel(self.tr("Hours required")))
+        required.itemAt(0).widget().setBuddy(self.required)
+        for w in (self.required, self.set_required):
+            required.addWidget(w)
+        required.addStretch(1)
+        layout.addLayout(required)
         survey = QHBoxLayout()
         self.instrument = QComboBox()
-        self.instrument.addItems(["Student feedback survey, grades 3-5", "Student feedback survey, grades 6-12",
-                                  "Discussion protocol, grades K-2"])
+        self.instrument.addItems(list(cap.SURVEY_INSTRUMENTS))
         self.instrument.setAccessibleName(self.tr("Student feedback instrument"))
         self.respondents = QSpinBox()
         self.respondents.setRange(0, 200)
@@ -511,8 +598,13 @@ class CyclePanel(QWidget):
         if changed:
             self.practice_goal.setPlainText(goals[0])
             self.learning_goal.setPlainText(goals[1])
+            # the state's instrument for the placement's grade: K-2 protocol, grades 3-5, grades 6-12
+            self.instrument.setCurrentText(cap.survey_instrument_for(s.grade))
         self.hours_label.setText(f"{s.hours:.1f} of {s.hours_required} h "
                                  f"({s.full_responsibility_minutes / 60:.1f} in full responsibility)")
+        self.required.setSpecialValueText(self.tr("the table's") if s.hours_overridden
+                                          else self.tr("the table's (") + f"{s.hours_required} h)")
+        self.required.setValue(s.hours_required if s.hours_overridden else 0)
 
     def _run(self, work) -> None:  # type: ignore[no-untyped-def]
         self.page.ctx.tasks.run(work, on_success=lambda _r: None)
@@ -548,6 +640,11 @@ class CyclePanel(QWidget):
             placement_id, on = self.placement_id, self.on.date().toPython()
             minutes, full = round(self.hours.value() * 60), self.full.isChecked()
             self._run(lambda s: cap.log_hours(s, placement_id, on, minutes, full))
+
+    def _required_hours(self) -> None:
+        if self.placement_id is not None:
+            placement_id, hours = self.placement_id, self.required.value() or None
+            self._run(lambda s: cap.set_candidate_hours(s, placement_id, hours))
 
     def _survey(self) -> None:
         if self.placement_id is not None:
@@ -665,6 +762,306 @@ class RatingsPanel(QWidget):
         self.page.ctx.tasks.run(work, on_success=lambda _r: None)
 
 
+class ElementList(QListWidget):
+    """The elements as check boxes: Up/Down move, Space ticks; Tab leaves."""
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Space and self.currentItem() is not None:
+            item = self.currentItem()
+            checked = item.checkState() == Qt.CheckState.Checked
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            return
+        super().keyPressEvent(event)
+
+
+class EvidencePanel(QWidget):
+    """Evidence in the five categories (observations, measure of student learning, student feedback,
+    progress on the goal, candidate artifacts) for one or more elements, with its date; the list of what
+    is recorded. Saved as you type, like the observation form: a draft per candidate (or per piece being
+    edited) is journaled after a short pause and restored when the candidate is opened again."""
+
+    saved = Signal()
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.placement_id: uuid.UUID | None = None
+        self.evidence_id: uuid.UUID | None = None  # None: a new piece
+        self.edition = ""
+        self.items: list[cap.EvidenceItem] = []
+        self._restoring = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DRAFT_DELAY_MS)
+        self.timer.timeout.connect(self.save_draft)
+        layout = QVBoxLayout(self)
+        self.mode_label = QLabel(self.tr("New evidence"))
+        self.mode_label.setAccessibleName(self.tr("Evidence being written"))
+        layout.addWidget(self.mode_label)
+        form = QFormLayout()
+        self.category = QComboBox()
+        self.category.setAccessibleName(self.tr("Evidence category"))
+        self.elements = ElementList()
+        self.elements.setAccessibleName(self.tr("Elements the evidence is for (Space ticks)"))
+        self.elements.setMaximumHeight(150)
+        self.date = DateField()
+        self.date.setAccessibleName(self.tr("Date collected"))
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setMinimumHeight(90)
+        self.note.setAccessibleName(self.tr("Evidence: what was seen, or a summary"))
+        form.addRow(self.tr("Cate&gory"), self.category)
+        form.addRow(self.tr("E&lements"), self.elements)
+        form.addRow(self.tr("Da&te"), self.date)
+        form.addRow(self.tr("E&vidence"), self.note)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.draft_label = QLabel("")
+        self.draft_label.setWordWrap(True)
+        self.draft_label.setAccessibleName(self.tr("Evidence draft status"))
+        self.new_button = QPushButton(self.tr("New"))
+        self.new_button.setAccessibleName(self.tr("Start new evidence"))
+        self.new_button.clicked.connect(self.start_new)
+        self.save_button = QPushButton(self.tr("Save evidence (Ctrl+S)"))
+        self.save_button.setAccessibleName(self.tr("Save evidence"))
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.draft_label, 1)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Category"), self.tr("Element"),
+                                              self.tr("Evidence"), self.tr("From")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(160)
+        self.table.setAccessibleName(self.tr("Evidence recorded (Enter opens a piece to edit)"))
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        layout.addWidget(self.table, 1)
+        self.surveys_label = QLabel("")
+        self.surveys_label.setWordWrap(True)
+        self.surveys_label.setAccessibleName(self.tr("Student feedback surveys"))
+        layout.addWidget(self.surveys_label)
+        row = QHBoxLayout()
+        self.edit_button = QPushButton(self.tr("Edit the selected evidence"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton(self.tr("Remove the selected evidence"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        for button in (self.edit_button, self.delete_button):
+            button.setAccessibleName(button.text())
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        for sequence in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        chain: list[QWidget] = [self.category, self.elements, self.date, self.note, self.save_button, self.table]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.category.currentIndexChanged.connect(self.changed)
+        self.elements.itemChanged.connect(self.changed)
+        self.date.dateChanged.connect(self.changed)
+        self.note.textChanged.connect(self.changed)
+
+    # -- the candidate -----------------------------------------------------------------------------
+
+    def show_summary(self, s: cap.CandidateSummary, items: list[cap.EvidenceItem]) -> None:
+        if self.placement_id != s.placement_id or self.edition != s.edition:
+            self.flush()
+            self.placement_id, self.edition, self.evidence_id = s.placement_id, s.edition, None
+            rubric = cap_rubrics.get(s.edition)
+            self._restoring = True
+            try:
+                self.category.clear()
+                for key, name in rubric.categories:
+                    self.category.addItem(name, key)
+                self.elements.clear()
+                for element in rubric.elements:
+                    item = QListWidgetItem(element.label)
+                    item.setData(Qt.ItemDataRole.UserRole, element.code)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                    self.elements.addItem(item)
+                if self.elements.count():
+                    self.elements.setCurrentRow(0)
+            finally:
+                self._restoring = False
+            self.clear()
+            self._set_mode()
+            self.restore_draft()
+        rubric = cap_rubrics.get(s.edition)
+        names = dict(rubric.categories)
+        self.items = items
+        self.table.setRowCount(len(items))
+        for r, item in enumerate(items):
+            cells = [str(item.collected_on), names.get(item.category, item.category), item.element_code,
+                     item.note if len(item.note) <= 160 else item.note[:157] + "...",
+                     self.tr("observation") if item.observation_id else self.tr("evidence editor")]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        count = len(s.surveys)
+        self.surveys_label.setText(
+            self.tr("Student feedback surveys recorded (Cycle tab): ") + str(count)
+            + (self.tr("; each counts as student feedback evidence for every element.") if count else "."))
+
+    @property
+    def draft_key(self) -> str:
+        return cap_drafts.evidence_key(self.placement_id, self.evidence_id)
+
+    def _set_mode(self, what: str = "") -> None:
+        self.mode_label.setText(self.tr("Editing ") + what if self.evidence_id else self.tr("New evidence"))
+
+    # -- values ------------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        chosen = [self.elements.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.elements.count())
+                  if self.elements.item(i).checkState() == Qt.CheckState.Checked]
+        return {"category": self.category.currentData(), "elements": chosen,
+                "collected_on": self.date.date().toPython().isoformat(), "note": self.note.toPlainText()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        self._restoring = True
+        try:
+            index = self.category.findData(values.get("category"))
+            self.category.setCurrentIndex(max(0, index))
+            chosen = set(values.get("elements") or ())
+            for i in range(self.elements.count()):
+                item = self.elements.item(i)
+                item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                                   else Qt.CheckState.Unchecked)
+            if values.get("collected_on"):
+                self.date.setDate(QDate.fromString(values["collected_on"], "yyyy-MM-dd"))
+            self.note.setPlainText(values.get("note") or "")
+        finally:
+            self._restoring = False
+
+    def clear(self) -> None:
+        self.set_values({"category": "student_learning", "elements": [], "note": "",
+                         "collected_on": dt.date.today().isoformat()})
+        self.draft_label.setText("")
+
+    def is_empty(self) -> bool:
+        return not self.values()["note"].strip()
+
+    # -- drafts --------------------------------------------------------------------------------------
+
+    def changed(self, *_args: object) -> None:
+        if self._restoring or self.placement_id is None:
+            return
+        self.timer.start()
+        self.draft_label.setText(self.tr("Typing..."))
+
+    def save_draft(self) -> None:
+        self.timer.stop()
+        if self.placement_id is None:
+            return
+        if self.is_empty():
+            cap_drafts.discard_draft(self.draft_key)
+            self.draft_label.setText("")
+            return
+        cap_drafts.save_draft(self.draft_key, self.values())
+        self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
+
+    def flush(self) -> None:
+        if self.timer.isActive():
+            self.save_draft()
+
+    def restore_draft(self) -> None:
+        data = cap_drafts.load_draft(self.draft_key)
+        if data:
+            self.set_values(data)
+            when = cap_drafts.saved_at(self.draft_key)
+            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+            self.draft_label.setText(self.tr("Restored your unsaved evidence draft from ") + stamp)
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        self.flush()
+        super().hideEvent(event)
+
+    # -- actions -------------------------------------------------------------------------------------
+
+    def start_new(self) -> None:
+        self.flush()
+        self.evidence_id = None
+        self._set_mode()
+        self.clear()
+        self.restore_draft()
+        self.category.setFocus()
+
+    def _selected(self) -> cap.EvidenceItem | None:
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def edit_selected(self) -> None:
+        item = self._selected()
+        if item is None or item.id is None:
+            return
+        if item.observation_id is not None:
+            self.draft_label.setText(self.tr("That evidence belongs to an observation: open the observation "
+                                             "(Cycle tab) to change it."))
+            return
+        self.flush()
+        self.evidence_id = item.id
+        self._set_mode(f"{item.element_code}, {item.collected_on}")
+        self.set_values({"category": item.category, "elements": [item.element_code],
+                         "collected_on": item.collected_on.isoformat(), "note": item.note})
+        self.draft_label.setText("")
+        self.restore_draft()  # its own draft, if typing was left unsaved
+        self.note.setFocus()
+
+    def delete_selected(self) -> None:
+        item = self._selected()
+        if item is None or item.id is None:
+            return
+        if item.observation_id is not None:
+            self.draft_label.setText(self.tr("That evidence belongs to an observation: open the observation "
+                                             "(Cycle tab) to change it."))
+            return
+        evidence_id = item.id
+
+        def done(_result: object) -> None:
+            if self.evidence_id == evidence_id:
+                cap_drafts.discard_draft(self.draft_key)
+                self.start_new()
+            self.draft_label.setText(self.tr("Evidence removed."))
+
+        self.page.ctx.tasks.run(lambda s: cap.delete_evidence(s, evidence_id), on_success=done,
+                                on_error=self._failed)
+
+    def save(self) -> None:
+        if self.placement_id is None:
+            return
+        self.flush()
+        values = self.values()
+        placement_id, evidence_id, key = self.placement_id, self.evidence_id, self.draft_key
+        if not values["note"].strip() or not values["elements"]:
+            self.draft_label.setText(self.tr("Tick at least one element and write the evidence."))
+            return
+        cap_drafts.save_draft(key, values)  # kept until the database has it
+
+        def done(_ids: object) -> None:
+            cap_drafts.discard_draft(key)
+            if self.placement_id == placement_id and self.evidence_id == evidence_id:
+                self.evidence_id = None
+                self._set_mode()
+                self.clear()
+                self.restore_draft()
+                if not self.draft_label.text():
+                    self.draft_label.setText(self.tr("Evidence saved."))
+            self.saved.emit()
+
+        self.page.ctx.tasks.run(lambda s: cap.save_evidence(s, placement_id, values, evidence_id),
+                                on_success=done, on_error=self._failed)
+
+    def _failed(self, exc: BaseException, _details: str) -> None:
+        self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
+
+
 class CandidateView(QWidget):
     """One candidate: header, the cycle as a timeline, the next thing due, and the tabs."""
 
@@ -703,6 +1100,11 @@ class CandidateView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         self.tabs.addTab(scroll, self.tr("Quick &observation"))
+        self.evidence = EvidencePanel(page)
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setWidget(self.evidence)
+        self.tabs.addTab(evidence_scroll, self.tr("&Evidence"))
         self.cycle = CyclePanel(page)
         cycle_scroll = QScrollArea()
         cycle_scroll.setWidgetResizable(True)
@@ -728,7 +1130,7 @@ class CandidateView(QWidget):
         self.setEnabled(False)
 
     def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]],
-                     goals: tuple[str, str] = ("", "")) -> None:
+                     goals: tuple[str, str] = ("", ""), evidence: list[cap.EvidenceItem] | None = None) -> None:
         self.summary = s
         self.setEnabled(True)
         self.header.setText(f"<h2>{escape(s.candidate)}</h2>{escape(s.license_sought)} &middot; "
@@ -747,9 +1149,11 @@ class CandidateView(QWidget):
         self.next_due.setText(self.tr("<b>Next:</b> ") + escape(s.next_due))
         ready = {True: self.tr("ready to teach"), False: self.tr("not ready to teach"), None: ""}[s.ready]
         owed = escape("; ".join(s.owed)) if s.owed else self.tr("no observations owed")
+        own = self.tr(" (this candidate's own requirement)") if s.hours_overridden else ""
         self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")
-                          + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours")
-        self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required)
+                          + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours" + own)
+        self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required, s.literacy_band)
+        self.evidence.show_summary(s, evidence or [])
         self.cycle.show_summary(s, goals)
         self.ratings.show_summary(s, calibration)
 
@@ -874,6 +1278,8 @@ class CapPage(Page):
         layout.addWidget(splitter)
         jump = QShortcut(QKeySequence("Ctrl+O"), self)
         jump.activated.connect(self.focus_observation)
+        to_evidence = QShortcut(QKeySequence("Ctrl+E"), self)
+        to_evidence.activated.connect(self.focus_evidence)
         self.view.form.saved.connect(lambda: None)
 
     @property
@@ -925,9 +1331,9 @@ class CapPage(Page):
         self.ctx.tasks.run(_load_candidate(placement_id), on_success=self._candidate_loaded, write=False)
 
     def _candidate_loaded(self, result) -> None:  # type: ignore[no-untyped-def]
-        s, calibration, goals = result
+        s, calibration, goals, evidence = result
         if s.placement_id == self.current:
-            self.view.show_summary(s, calibration, goals)
+            self.view.show_summary(s, calibration, goals, evidence)
 
     def add_candidate(self) -> None:
         lists = self.ctx.tasks.call(lambda s: (cap.organization_names(s), cap.educator_choices(s)))
@@ -957,6 +1363,11 @@ class CapPage(Page):
         self.view.tabs.setCurrentIndex(0)
         self.form.kind.setFocus()
 
+    def focus_evidence(self) -> None:
+        self.view.tabs.setCurrentIndex(1)
+        self.view.evidence.category.setFocus()
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         self.form.flush()
+        self.view.evidence.flush()
         super().closeEvent(event)

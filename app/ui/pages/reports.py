@@ -102,6 +102,7 @@ class ReportsPage(Page):
         self.roster_button.clicked.connect(self.export_roster)
         header.addWidget(self.roster_button)
         layout.addLayout(header)
+        layout.addLayout(self._cap_row())
         self.status = QLabel()
         layout.addWidget(self.status)
 
@@ -112,6 +113,23 @@ class ReportsPage(Page):
         self.partners_tab = PartnershipsEditor(self)
         self.tabs.addTab(self.partners_tab, self.tr("Partnerships"))
         layout.addWidget(self.tabs, 1)
+
+    def _cap_row(self) -> QHBoxLayout:
+        """CAP for the state and the program: the year's CAP data (the same file as `mentordesk export cap`)
+        and the CAP progress report (`mentordesk report cap`)."""
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("<b>CAP</b> (candidates' ratings: confidential)")), 1)
+        self.cap_buttons: dict[str, QPushButton] = {}
+        for key, label, name in (
+                ("csv", self.tr("CAP data (CSV)…"), self.tr("Export the year's CAP data as CSV")),
+                ("xlsx", self.tr("CAP data (Excel)…"), self.tr("Export the year's CAP data as Excel")),
+                ("pdf", self.tr("CAP report (PDF)…"), self.tr("Print the CAP progress report as PDF"))):
+            button = QPushButton(label)
+            button.setAccessibleName(name)
+            button.clicked.connect(lambda _=False, k=key: self.export_cap(k))
+            row.addWidget(button)
+            self.cap_buttons[key] = button
+        return row
 
     def _figures_tab(self) -> QWidget:
         tab = QWidget()
@@ -239,8 +257,23 @@ class ReportsPage(Page):
                 return
         self._run_export(lambda s: _write_roster(s, year, school or None, path), path)
 
+    def export_cap(self, ext: str, path: str | None = None) -> None:
+        """The year's CAP data (.csv, .xlsx) or the CAP progress report (.pdf), on the worker."""
+        year = self.ctx.year_label
+        if path is None:
+            stem = f"cap-report-{year}" if ext == "pdf" else f"cap-data-{year}"
+            title = self.tr("Print the CAP report") if ext == "pdf" else self.tr("Export the CAP data")
+            path, _ = QFileDialog.getSaveFileName(self, title, f"{stem}.{ext}", f"*.{ext}")
+            if not path:
+                return
+        writer = _write_cap_report if ext == "pdf" else _write_cap_data
+        self._run_export(lambda s: writer(s, year, path), path)
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (*self.exports.values(), self.roster_button, *self.cap_buttons.values())
+
     def _run_export(self, fn: Any, path: str) -> None:
-        for button in (*self.exports.values(), self.roster_button):
+        for button in self._buttons():
             button.setEnabled(False)
         self.status.setText(self.tr("Writing %1…").replace("%1", Path(path).name))
 
@@ -258,7 +291,7 @@ class ReportsPage(Page):
         self.ctx.tasks.run(fn, on_success=done, on_error=failed, write=False)
 
     def _enable(self) -> None:
-        for button in (*self.exports.values(), self.roster_button):
+        for button in self._buttons():
             button.setEnabled(True)
 
     def import_survey(self, path: str | None = None) -> None:
@@ -287,6 +320,18 @@ def _write_state(session: Any, year: str, path: str) -> str:
     from app.services import state_report_files
 
     return str(state_report_files.export(session, year, path))
+
+
+def _write_cap_data(session: Any, year: str, path: str) -> str:
+    from app.services.cap_export import write_year_export
+
+    return str(write_year_export(session, year, path))
+
+
+def _write_cap_report(session: Any, year: str, path: str) -> str:
+    from app.services.cap_forms import report_pdf
+
+    return str(report_pdf(session, year, path))
 
 
 def _write_roster(session: Any, year: str, school: str | None, path: str) -> str:

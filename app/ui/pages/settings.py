@@ -73,6 +73,8 @@ class SettingsPage(Page):
         column.addWidget(QLabel(f"<h2>{self.tr('Settings')}</h2>"))
         column.addWidget(self._district_box())
         column.addWidget(self._years_box())
+        self.cap_hours = CapHoursBox(self)
+        column.addWidget(self.cap_hours)
         column.addWidget(self._database_box())
         column.addStretch(1)
         area = QScrollArea()
@@ -330,6 +332,7 @@ class SettingsPage(Page):
 
     def refresh(self, pick: str | None = None) -> None:
         self.ctx.tasks.run(_load, on_success=lambda result: self._loaded(result, pick), write=False)
+        self.cap_hours.load()
 
     def _loaded(self, result: tuple[dict[str, Any], list[Any]], pick: str | None) -> None:
         values, years = result
@@ -342,3 +345,126 @@ def _load(session: Any) -> tuple[dict[str, Any], list[Any]]:
     from app.services.years import list_years
 
     return get_all(session), list_years(session)
+
+
+# --- CAP: practicum hours by license field --------------------------------------------------------
+
+
+class CapHoursBox(QGroupBox):
+    """The practicum hours each license field requires (603 CMR 7.04(4); the state's table was not
+    retrieved, so the district keeps its own). Candidates follow this table, and its later changes,
+    unless the CAP page gives one candidate its own number."""
+
+    def __init__(self, page: SettingsPage):
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+
+        super().__init__(page.tr("CAP practicum hours by license field"))
+        self.page = page
+        self.rows: list[Any] = []
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Hours a candidate must log, by the license field sought ('*': every other "
+                                   "field; with no row, 300 hours with 100 in full responsibility). Candidates "
+                                   "follow this table unless the CAP page sets their own number.")))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("License field"), self.tr("Hours"),
+                                              self.tr("In full responsibility")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMaximumHeight(170)
+        self.table.setAccessibleName(self.tr("Practicum hours by license field"))
+        self.table.itemSelectionChanged.connect(self._pick)
+        form.addRow(self.table)
+        self.field = QLineEdit()
+        self.field.setPlaceholderText("Elementary")
+        self.field.setAccessibleName(self.tr("License field, or * for every other field"))
+        self.hours = QSpinBox()
+        self.hours.setRange(1, 2000)
+        self.hours.setValue(300)
+        self.hours.setMaximumWidth(120)
+        self.hours.setAccessibleName(self.tr("Practicum hours required"))
+        self.full = QSpinBox()
+        self.full.setRange(0, 2000)
+        self.full.setValue(100)
+        self.full.setMaximumWidth(120)
+        self.full.setAccessibleName(self.tr("Hours in full responsibility required"))
+        self.errors = {key: _error_label() for key in ("license_field", "hours", "full_responsibility_hours")}
+        for key, label, editor in (("license_field", "License field", self.field), ("hours", "Hours", self.hours),
+                                   ("full_responsibility_hours", "In full responsibility", self.full)):
+            cell = QVBoxLayout()
+            cell.addWidget(editor)
+            cell.addWidget(self.errors[key])
+            form.addRow(self.tr(label), cell)
+        self.message = QLabel()
+        self.save_button = QPushButton(self.tr("Save the row"))
+        self.save_button.setAccessibleName(self.tr("Save the practicum hours for this license field"))
+        self.save_button.clicked.connect(self.save)
+        self.remove_button = QPushButton(self.tr("Remove the row"))
+        self.remove_button.setAccessibleName(self.tr("Remove the practicum hours row of this license field"))
+        self.remove_button.clicked.connect(self.remove)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.remove_button)
+        row.addWidget(self.message, 1)
+        form.addRow(row)
+
+    def load(self) -> None:
+        from app.services.cap import hours_requirements
+
+        self.page.ctx.tasks.run(hours_requirements, on_success=self._show, write=False)
+
+    def _show(self, rows: list[Any]) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        self.rows = rows
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate((row.license_field, str(row.hours), str(row.full_responsibility_hours))):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.blockSignals(False)
+
+    def _pick(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            picked = self.rows[row]
+            self.field.setText(picked.license_field)
+            self.hours.setValue(picked.hours)
+            self.full.setValue(picked.full_responsibility_hours)
+
+    def save(self) -> None:
+        from app.services.cap import set_hours_requirement
+
+        field, hours, full = self.field.text(), self.hours.value(), self.full.value()
+
+        def saved(_result: Any) -> None:
+            _show(self.errors, {})
+            self.message.setText(self.tr("Saved %1.").replace("%1", field.strip()))
+            self.load()
+
+        self.page.ctx.tasks.run(lambda s: set_hours_requirement(s, field, hours, full), on_success=saved,
+                                on_error=lambda exc, details: self.page._failed(exc, details, self.errors,
+                                                                                self.message))
+
+    def remove(self) -> None:
+        from app.services.cap import remove_hours_requirement
+
+        field = self.field.text()
+
+        def removed(_result: Any) -> None:
+            _show(self.errors, {})
+            self.message.setText(self.tr("Removed %1.").replace("%1", field.strip()))
+            self.load()
+
+        def failed(exc: BaseException, details: str) -> None:
+            from app.services.errors import UsageError
+
+            if isinstance(exc, UsageError):  # no such row: said beside the button
+                self.message.setText(str(exc))
+                return
+            self.page._failed(exc, details, self.errors, self.message)
+
+        self.page.ctx.tasks.run(lambda s: remove_hours_requirement(s, field), on_success=removed, on_error=failed)
