@@ -82,6 +82,29 @@ def test_unmatched_mentee_says_why(session, district):
                                     "1 would be eligible after training"
 
 
+def test_a_mentor_hired_after_the_assignment_would_start_is_never_proposed(session, database, district, run_cli):
+    """LATE (hired 1 Feb 2031) would be B1's best mentor once CHEM is excluded, but an assignment saved
+    now starts on the first day of school, before LATE is on staff."""
+    north = session.query(School).filter_by(name="North High").one()
+    late = person(session, "LATE", north, subjects=["Chemistry"], grades=["10", "11"], planning_periods=["3"],
+                  hire_date=D(2031, 2, 1))
+    year = district
+    session.add(MentorProfile(educator=late, school_year=year, capacity=1))
+    b1, chem = ids(session, "B1", "CHEM")
+    matching.exclude_pair(session, YEAR, chem, b1)
+    session.commit()
+    p = matching.propose(session, YEAR)
+    assert "LATE" not in {x.mentor.employee_id for x in p.pairs}
+    assert p.pair_for(b1).mentor.employee_id != "LATE"
+    assert [a.mentor.employee_id for a in matching.alternatives(session, YEAR, b1, p)].count("LATE") == 0
+    # Proposed in March (after the hire), the pair would start that day: then LATE is B1's best.
+    assert matching.propose(session, YEAR, today=D(2031, 3, 2)).pair_for(b1).mentor.employee_id == "LATE"
+    code, out, _ = run_cli("match", "--year", YEAR, "--apply")
+    assert code == 0 and "saved 3 assignments starting 2030-08-28" in out
+    with database.read() as s:
+        assert "LATE" not in {a.mentor.employee_id for a in s.query(Assignment)}
+
+
 def test_every_candidate_appears_once_in_the_json(session, district, run_cli):
     code, out, _ = run_cli("match", "--year", YEAR, "--capacity", "0", "--json")
     assert code == 0

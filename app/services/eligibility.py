@@ -42,7 +42,7 @@ LABELS = {
     "rating": "Rated Proficient or Exemplary",
     "trained": "Mentor training",
     "not_in_induction": "Not in induction",
-    "employed": "Employed through the year",
+    "employed": "Employed through the assignment",
     "willing": "Willing this year",
     "not_evaluator": "Not the mentee's evaluator",
     "not_self": "Not the mentee",
@@ -162,13 +162,35 @@ def induction_check(enrollment_status: str | None) -> Check:
     return Check("not_in_induction", True, "not in induction this year", CITE_INDUCTION)
 
 
-def employment_check(educator: Educator, year: SchoolYear) -> Check:
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%b %Y}"  # 1 Feb 2027
+
+
+def assignment_start(year: SchoolYear, today: dt.date | None = None) -> dt.date:
+    """When an assignment made now starts: today, or the first day of school if that is later (what
+    `--apply` and Apply all save; one rule, in assignments.start_date_for)."""
+    from app.services.assignments import start_date_for
+
+    return start_date_for(year, today)
+
+
+def employment_check(educator: Educator, year: SchoolYear, start: dt.date | None = None) -> Check:
+    """Employed through the assignment: hired on or before the day it would start (`start`, by default
+    the first day of school) and not leaving before the last day of school (603 CMR 7.12(2)(b))."""
+    start = start or year.first_day
     if educator.exit_date is not None and educator.exit_date < year.last_day:
-        return Check("employed", False, f"leaves on {educator.exit_date.isoformat()}, before the last day of school "
-                                        f"({year.last_day.isoformat()})", CITE_EMPLOYED)
-    if educator.hire_date is not None and educator.hire_date > year.last_day:
-        return Check("employed", False, f"starts only on {educator.hire_date.isoformat()}", CITE_EMPLOYED)
-    return Check("employed", True, "employed through the school year", CITE_EMPLOYED)
+        return Check("employed", False, f"leaves on {_day(educator.exit_date)}, before the last day of school "
+                                        f"({_day(year.last_day)})", CITE_EMPLOYED)
+    hire = educator.hire_date
+    if hire is not None and hire > year.last_day:
+        return Check("employed", False, f"hired {_day(hire)}, after the school year ends ({_day(year.last_day)})",
+                     CITE_EMPLOYED)
+    if hire is not None and hire > start:
+        return Check("employed", False, f"hired {_day(hire)}, after the assignment would start ({_day(start)})",
+                     CITE_EMPLOYED)
+    hired = f"hired {_day(hire)}, " if hire is not None else ""
+    return Check("employed", True, f"{hired}on staff through the last day of school ({_day(year.last_day)})",
+                 CITE_EMPLOYED)
 
 
 def willing_check(profile: MentorProfile | None) -> Check:
@@ -181,14 +203,16 @@ def willing_check(profile: MentorProfile | None) -> Check:
 
 
 def mentor_checks(educator: Educator, year: SchoolYear, *, rules: Rules, training: TrainingState,
-                  enrollment_status: str | None, profile: MentorProfile | None) -> list[Check]:
-    """Every criterion about the mentor alone (603 CMR 7.02; 004)."""
+                  enrollment_status: str | None, profile: MentorProfile | None,
+                  start: dt.date | None = None) -> list[Check]:
+    """Every criterion about the mentor alone (603 CMR 7.02; 004), for an assignment starting on
+    `start` (by default the first day of school)."""
     return [
         experience_check(educator),
         rating_check(educator, required=rules.rating_required),
         training_check(training),
         induction_check(enrollment_status),
-        employment_check(educator, year),
+        employment_check(educator, year, start),
         willing_check(profile),
     ]
 
@@ -252,18 +276,22 @@ def _enrollment_status(session: Session, educator_id: uuid.UUID, year: SchoolYea
         InductionEnrollment.educator_id == educator_id, InductionEnrollment.school_year_id == year.id)).one_or_none()
 
 
-def check_mentor(session: Session, mentor: Educator, mentee: Educator | None, year: SchoolYear | str) -> list[Check]:
-    """Every mentor criterion for `mentor` (and, with `mentee`, the pair's), with reasons and citations.
+def check_mentor(session: Session, mentor: Educator, mentee: Educator | None, year: SchoolYear | str, *,
+                 start: dt.date | None = None, today: dt.date | None = None) -> list[Check]:
+    """Every mentor criterion for `mentor` (and, with `mentee`, the pair's), with reasons and citations,
+    for an assignment starting on `start` (default: one made `today`, see `assignment_start`).
 
     Used by the Mentors page, matching's explanations and the assignment importer's warnings.
     """
     year = _year(session, year)
+    start = start or assignment_start(year, today)
     rules = Rules.of(session)
     profile = _profile(session, mentor.id, year)
     records = session.scalars(select(MentorTraining).where(MentorTraining.educator_id == mentor.id)).all()
     checks = mentor_checks(mentor, year, rules=rules, training=training_state(mentor, records,
                                                                                profile.status if profile else None),
-                           enrollment_status=_enrollment_status(session, mentor.id, year), profile=profile)
+                           enrollment_status=_enrollment_status(session, mentor.id, year), profile=profile,
+                           start=start)
     if mentee is not None:
         evaluates = (mentor.id, mentee.id) in evaluator_pairs(session, year, mentee_id=mentee.id)
         checks = pair_checks(mentor, mentee, evaluates=evaluates) + checks
@@ -286,11 +314,13 @@ def evaluator_pairs(session: Session, year: SchoolYear,
     return {(a, b) for a, b in session.execute(links).all()} | {(a, b) for a, b in session.execute(team).all()}
 
 
-def mentor_verdict(session: Session, mentor: Educator, mentee: Educator | None, year: SchoolYear | str) -> Verdict:
-    return verdict(check_mentor(session, mentor, mentee, year), Rules.of(session))
+def mentor_verdict(session: Session, mentor: Educator, mentee: Educator | None, year: SchoolYear | str, *,
+                   start: dt.date | None = None, today: dt.date | None = None) -> Verdict:
+    return verdict(check_mentor(session, mentor, mentee, year, start=start, today=today), Rules.of(session))
 
 
-def check_supervising_practitioner(session: Session, educator: Educator, year: SchoolYear | str) -> list[Check]:
+def check_supervising_practitioner(session: Session, educator: Educator, year: SchoolYear | str, *,
+                                   today: dt.date | None = None) -> list[Check]:
     """A supervising practitioner for the practicum (603 CMR 7.02; 001): three full years under an
     Initial or Professional license, Proficient or Exemplary on the most recent evaluation
     (required), a principal's recommendation recorded."""
@@ -305,7 +335,7 @@ def check_supervising_practitioner(session: Session, educator: Educator, year: S
         on = f" on {recommendation.recommended_on.isoformat()}" if recommendation.recommended_on else ""
         recommended = Check("recommended", True, f"recommended{by}{on}", CITE_SP)
     return [experience_check(educator, CITE_SP), rating_check(educator, required=True, citation=CITE_SP),
-            employment_check(educator, year), recommended]
+            employment_check(educator, year, assignment_start(year, today)), recommended]
 
 
 # --- the mentor pool (Mentors page) --------------------------------------------------------------
@@ -385,6 +415,7 @@ def mentor_pool(session: Session, year_label: str, today: dt.date | None = None)
 
     year = _year(session, year_label)
     today = today or dt.date.today()
+    start = assignment_start(year, today)  # the pool as for an assignment made today
     rules = Rules.of(session)
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())
@@ -404,7 +435,7 @@ def mentor_pool(session: Session, year_label: str, today: dt.date | None = None)
         records = trainings.get(e.id, [])
         state = training_state(e, records, profile.status)
         checks = mentor_checks(e, year, rules=rules, training=state, enrollment_status=enrolled.get(e.id),
-                               profile=profile)
+                               profile=profile, start=start)
         v = verdict(checks, rules)
         dues = [r.refresher_due for r in records if r.refresher_due]
         inc = incentives.get(e.id)

@@ -470,6 +470,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         raise UsageError("--capacity must be 0 or more")
     year, _ = ensure_year(session, year_label)
     today = today or dt.date.today()
+    start = elig.assignment_start(year, today)  # the day the pairs would start if applied now
     rules = elig.Rules.of(session)
     active = [] if from_scratch else [
         a for a in session.execute(select(Assignment.mentor_id, Assignment.mentee_id, Assignment.end_date).where(
@@ -509,7 +510,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     for profile, educator in sorted(profiles, key=lambda pe: pe[1].employee_id):
         state = elig.training_state(educator, trainings.get(educator.id, ()), profile.status)
         checks = elig.mentor_checks(educator, year, rules=rules, training=state,
-                                    enrollment_status=enrolled.get(educator.id), profile=profile)
+                                    enrollment_status=enrolled.get(educator.id), profile=profile, start=start)
         v = elig.verdict(checks, rules)
         if v.assignable:
             cap = profile.capacity if capacity is None else capacity
