@@ -82,6 +82,26 @@ def test_unmatched_mentee_says_why(session, district):
                                     "1 would be eligible after training"
 
 
+def test_trainable_count_is_only_mentors_whom_training_alone_keeps_out(session, district):
+    """"N would be eligible after training" counts a mentor only if the pair is otherwise allowed."""
+    from app.services import settings
+
+    settings.set_value(session, "allow_training_pending", False)
+    b3, pend = ids(session, "B3", "PEND")
+    matching.exclude_pair(session, YEAR, pend, b3)
+    [u] = matching.propose(session, YEAR).unmatched
+    assert u.reason == "no eligible mentor left with capacity (2 eligible, all at capacity)"
+    session.query(MatchRule).one().tombstone()
+    session.add(EvaluatorLink(evaluator_id=pend, educator_id=b3, school_year_id=district.id))
+    session.flush()
+    [u] = matching.propose(session, YEAR).unmatched
+    assert u.reason == "no eligible mentor left with capacity (2 eligible, all at capacity)"
+    session.query(EvaluatorLink).one().tombstone()
+    session.flush()
+    [u] = matching.propose(session, YEAR).unmatched
+    assert u.reason.endswith("; 1 would be eligible after training")
+
+
 def test_a_mentor_hired_after_the_assignment_would_start_is_never_proposed(session, database, district, run_cli):
     """LATE (hired 1 Feb 2031) would be B1's best mentor once CHEM is excluded, but an assignment saved
     now starts on the first day of school, before LATE is on staff."""
@@ -178,7 +198,16 @@ def test_alternatives_say_what_a_move_costs(session, district):
     alts = matching.alternatives(session, YEAR, b1, p)
     assert [a.mentor.employee_id for a in alts] == ["BIO", "PEND"]
     assert alts[0].change.startswith("loses: same subject, grade overlap, same building, shared planning period")
-    assert "over capacity (2 of 1)" in alts[0].change
+    # BIO is full in the proposal (B2): moving B1 there pushes B2 to another mentor when proposed again.
+    assert [m.employee_id for m in alts[0].displaces] == ["B2"] and alts[0].load == 1
+    assert alts[0].change.endswith("full: FB2 LB2 would need another mentor")
+    # A mentor full with locked pairs (or saved assignments) makes no room: that is over capacity.
+    bio, b2 = ids(session, "BIO", "B2")
+    matching.lock_pair(session, YEAR, bio, b2)
+    alts = matching.alternatives(session, YEAR, b1, matching.propose(session, YEAR))
+    bio_alt = next(a for a in alts if a.mentor.employee_id == "BIO")
+    assert bio_alt.displaces == () and "over capacity (2 of 1)" in bio_alt.change
+    assert alts[-1] is bio_alt  # mentors with room, then those that move someone, then over capacity
 
 
 def test_hold_harmless_reassignment_keeps_history_and_never_proposes_again(session, district):

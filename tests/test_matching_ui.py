@@ -42,7 +42,16 @@ def test_propose_lock_and_apply(window, qtbot, database):
     assert cell(page, row, "Mentor teaches") == "Chemistry · 10-12"
     assert "Mentee: FB1 LB1" in page.pair_detail.text() and "planning period 3, 5" in page.pair_detail.text()
     # Move B1 to BIO: the dialog says what it costs, choosing locks the pair and proposes again.
-    page.move_selected(choose=lambda d: (d.table.selectRow(0), d.accept()))
+    def choose(dialog):
+        dialog.table.selectRow(0)
+        assert dialog.chosen().mentor.name == "FBIO LBIO"
+        # BIO is full with B2 in this proposal: the dialog says who would need another mentor.
+        assert dialog.consequence.text() == "FBIO LBIO is full in this proposal: FB2 LB2 would need another " \
+                                            "mentor (the rest is proposed again)."
+        assert "full: FB2 LB2 would need another mentor" in dialog.table.item(0, 4).text()
+        dialog.accept()
+
+    page.move_selected(choose=choose)
     qtbot.waitUntil(lambda: page.select_mentee("B1") >= 0 and cell(page, page.select_mentee("B1"), "Mentor") == "FBIO LBIO")
     row = page.select_mentee("B1")
     assert "locked by the coordinator" in cell(page, row, "Notes")

@@ -366,9 +366,9 @@ class Candidates:
     instance: Instance
     mentee_rows: list  # light educator records (_Ed); mentor_rows likewise
     mentor_rows: list
-    # Mentors left out of the pool, by why (for the unmatched explanations): educator id -> role.
-    after_training: dict[uuid.UUID, str]
-    needs_data: dict[uuid.UUID, str]
+    # Mentors left out of the pool, by why (for the unmatched explanations): educator id -> row.
+    after_training: dict[uuid.UUID, "_Ed"]  # training is the only criterion about them they miss
+    needs_data: dict[uuid.UUID, "_Ed"]
     excluded: set[tuple[uuid.UUID, uuid.UUID]]
     evaluators: set[tuple[uuid.UUID, uuid.UUID]]
     implicit_pool: int = 0  # no pool saved for the year: this many trained educators stood in
@@ -505,8 +505,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         implicit = len(profiles)
     mentors: list[MentorInfo] = []
     mentor_rows: list[_Ed] = []
-    after_training: dict[uuid.UUID, str] = {}
-    needs_data: dict[uuid.UUID, str] = {}
+    after_training: dict[uuid.UUID, _Ed] = {}
+    needs_data: dict[uuid.UUID, _Ed] = {}
     for profile, educator in sorted(profiles, key=lambda pe: pe[1].employee_id):
         state = elig.training_state(educator, trainings.get(educator.id, ()), profile.status)
         checks = elig.mentor_checks(educator, year, rules=rules, training=state,
@@ -519,9 +519,9 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
             mentor_rows.append(educator)
         elif v.status == "needs_training" or (v.status == "ineligible" and all(
                 c.key == "trained" for c in checks if c.required and c.met is False)):
-            after_training[educator.id] = educator.role
+            after_training[educator.id] = educator
         elif v.status == "unknown":
-            needs_data[educator.id] = educator.role
+            needs_data[educator.id] = educator
     rules_rows = session.scalars(select(MatchRule).where(
         (MatchRule.school_year_id == year.id) | (MatchRule.school_year_id.is_(None)))).all()
     excluded = {(r.mentor_id, r.mentee_id) for r in rules_rows if r.kind == "exclude"}
@@ -571,6 +571,14 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
                       implicit)
 
 
+def _pair_allowed(c: Candidates, mentor: "_Ed", mentee: "_Ed") -> bool:
+    """The pair's own criteria (eligibility.pair_checks) are met and the coordinator has not excluded it."""
+    if (mentor.id, mentee.id) in c.excluded:
+        return False
+    evaluates = (mentor.id, mentee.id) in c.evaluators
+    return all(check.met for check in elig.pair_checks(mentor, mentee, evaluates=evaluates))
+
+
 def _unmatched_reason(c: Candidates, i: int, load_after: np.ndarray) -> str:
     inst = c.instance
     mentee = inst.mentees[i]
@@ -589,10 +597,13 @@ def _unmatched_reason(c: Candidates, i: int, load_after: np.ndarray) -> str:
         parts.append(f"no eligible mentor left with capacity ({len(eligible)} eligible, all at capacity)")
     else:  # should not happen in an optimal solution; say so plainly
         parts.append("left unmatched by a lock")
-    trainable = sum(1 for role in c.after_training.values() if role == mentee.role)
+    # Counted only where the pair itself is allowed (same role, not excluded, not the evaluator), so
+    # training (or the missing data) is all that stands between them and this mentee.
+    row = c.mentee_rows[i]
+    trainable = sum(1 for mentor in c.after_training.values() if _pair_allowed(c, mentor, row))
     if trainable:
         parts.append(f"{trainable} would be eligible after training")
-    missing = sum(1 for role in c.needs_data.values() if role == mentee.role)
+    missing = sum(1 for mentor in c.needs_data.values() if _pair_allowed(c, mentor, row))
     if missing:
         parts.append(f"{missing} more with missing data (years, license or rating)")
     return "; ".join(parts)
@@ -745,6 +756,18 @@ class Alternative:
     load: int  # mentees the mentor would have
     capacity: int
     change: str  # compared with the proposed mentor, e.g. "loses: same subject; gains: same building"
+    # The mentor is full in the proposal: moving here pushes one of these mentees (proposed with this
+    # mentor, not locked) to another mentor or leaves them unmatched when the rest is proposed again.
+    displaces: tuple[PersonInfo, ...] = ()
+
+    @property
+    def displaced_text(self) -> str:
+        if not self.displaces:
+            return ""
+        names = [p.name for p in self.displaces]
+        if len(names) == 1:
+            return f"{names[0]} would need another mentor"
+        return f"one of {', '.join(names[:-1])} or {names[-1]} would need another mentor"
 
 
 def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, proposal: Proposal | None = None,
@@ -758,10 +781,13 @@ def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, propos
         return []
     current = proposal.pair_for(mentee_id) if proposal else None
     load = {mi.person.id: mi.load for mi in inst.mentors}
+    movable: dict[uuid.UUID, list[PersonInfo]] = defaultdict(list)  # a mentor's proposed, unlocked mentees
     if proposal:
         for p in proposal.pairs:
             if p.mentee.id != mentee_id:
                 load[p.mentor.id] = load.get(p.mentor.id, 0) + 1
+                if not p.locked:
+                    movable[p.mentor.id].append(p.mentee)
     base = features(inst.mentees[i], current.mentor).vector() if current else None
     assigned_to = set(session.scalars(select(Assignment.mentor_id).where(
         Assignment.mentee_id == mentee_id, Assignment.school_year_id == c.year.id, Assignment.end_date.is_(None))))
@@ -774,11 +800,20 @@ def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, propos
         vec = f.vector()
         after = load.get(mentor.person.id, 0) + 1
         change = _change(base, vec)
+        displaces: tuple[PersonInfo, ...] = ()
         if after > mentor.capacity:
-            change = (change + "; " if change else "") + f"over capacity ({after} of {mentor.capacity})"
+            # A lock takes its place first; the proposal's unlocked mentees of this mentor make room
+            # (existing assignments and locks never do). None to move: the mentor goes over capacity.
+            displaces = tuple(sorted(movable.get(mentor.person.id, ()), key=lambda p: p.employee_id))
+            if displaces:
+                after -= 1
+                note = Alternative(mentor.person, 0, (), after, mentor.capacity, "", displaces).displaced_text
+                change = (change + "; " if change else "") + f"full: {note}"
+            else:
+                change = (change + "; " if change else "") + f"over capacity ({after} of {mentor.capacity})"
         score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items())
-        out.append(Alternative(mentor.person, float(score), explain(f), after, mentor.capacity, change))
-    out.sort(key=lambda a: (a.load > a.capacity, -a.score, a.load, a.mentor.employee_id))
+        out.append(Alternative(mentor.person, float(score), explain(f), after, mentor.capacity, change, displaces))
+    out.sort(key=lambda a: (a.load > a.capacity, bool(a.displaces), -a.score, a.load, a.mentor.employee_id))
     return out[:limit]
 
 

@@ -108,6 +108,11 @@ class MoveDialog(QDialog):
                             "; ".join(a.reasons)) for a in alternatives])
         self.table.doubleClicked.connect(lambda _index: self.accept())
         layout.addWidget(self.table)
+        self.consequence = QLabel()  # who makes room when the chosen mentor is full
+        self.consequence.setWordWrap(True)
+        self.consequence.setAccessibleName(self.tr("What the move does to other mentees"))
+        layout.addWidget(self.consequence)
+        self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._show_consequence(row))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Move here"))
         buttons.accepted.connect(self.accept)
@@ -116,6 +121,20 @@ class MoveDialog(QDialog):
         self.resize(820, 420)
         if alternatives:
             self.table.selectRow(0)
+        self._show_consequence(self.table.currentRow())
+
+    def _show_consequence(self, row: int) -> None:
+        a = self.alternatives[row] if 0 <= row < len(self.alternatives) else None
+        if a is None:
+            self.consequence.setText("")
+        elif a.displaces:
+            self.consequence.setText(self.tr("%1 is full in this proposal: %2 (the rest is proposed again).")
+                                     .replace("%1", a.mentor.name).replace("%2", a.displaced_text))
+        elif a.load > a.capacity:
+            self.consequence.setText(self.tr("%1 would be over capacity (%2 of %3).").replace("%1", a.mentor.name)
+                                     .replace("%2", str(a.load)).replace("%3", str(a.capacity)))
+        else:
+            self.consequence.setText(self.tr("%1 has room: no other mentee moves.").replace("%1", a.mentor.name))
 
     def chosen(self) -> Any:
         row = self.table.currentRow()
