@@ -28,8 +28,12 @@ DIMENSIONS = ("quality", "scope", "consistency")
 DEFAULT_HOURS = 300  # services/cap.DEFAULT_HOURS when the table has no row for the field and no "*" row
 
 
-def _old_enum(dim: str) -> sa.Enum:
-    return sa.Enum(*LEVELS, name=f"cap_rating_{dim}", native_enum=False, create_constraint=True, length=21)
+def _check(dim: str) -> str:
+    """The CHECK that revision 0005's string enum made (named by the metadata's naming convention)."""
+    return op.f(f"ck_cap_rating_cap_rating_{dim}")
+
+
+LEVELS_SQL = ", ".join(f"'{level}'" for level in LEVELS)
 
 
 def _table_hours(conn: sa.Connection) -> dict[str, int]:
@@ -45,8 +49,10 @@ def _required(table: dict[str, int], license_field: str) -> int:
 def upgrade() -> None:
     with op.batch_alter_table("cap_rating", schema=None) as batch_op:
         for dim in DIMENSIONS:
-            batch_op.drop_constraint(op.f(f"ck_cap_rating_cap_rating_{dim}"), type_="check")
-            batch_op.alter_column(dim, existing_type=_old_enum(dim), type_=sa.String(length=40),
+            # dropped by name, and the old type given as a plain string: with the enum type as existing_type
+            # PostgreSQL's ALTER would try to drop the same CHECK a second time
+            batch_op.drop_constraint(_check(dim), type_="check")
+            batch_op.alter_column(dim, existing_type=sa.String(length=21), type_=sa.String(length=40),
                                   existing_nullable=True)
     with op.batch_alter_table("cap_candidate", schema=None) as batch_op:
         batch_op.alter_column("hours_required", existing_type=sa.Integer(), nullable=True)
@@ -71,12 +77,13 @@ def downgrade() -> None:
     # a level the older schema does not know cannot stay: it is cleared (the rating row is kept)
     for dim in DIMENSIONS:
         conn.execute(sa.text(f"UPDATE cap_rating SET {dim} = NULL WHERE {dim} IS NOT NULL AND {dim} NOT IN "
-                             "('Unsatisfactory', 'Needs Improvement', 'Proficient', 'Exemplary')"))
+                             f"({LEVELS_SQL})"))
     with op.batch_alter_table("cap_observation", schema=None) as batch_op:
         batch_op.drop_column("look_fors")
     with op.batch_alter_table("cap_candidate", schema=None) as batch_op:
         batch_op.alter_column("hours_required", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("cap_rating", schema=None) as batch_op:
         for dim in DIMENSIONS:
-            batch_op.alter_column(dim, existing_type=sa.String(length=40), type_=_old_enum(dim),
+            batch_op.alter_column(dim, existing_type=sa.String(length=40), type_=sa.String(length=21),
                                   existing_nullable=True)
+            batch_op.create_check_constraint(_check(dim), sa.text(f"{dim} IN ({LEVELS_SQL})"))
