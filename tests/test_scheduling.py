@@ -49,6 +49,44 @@ def test_support_team_filled_from_assignment_and_principal(session, district):
     assert [(m.name, m.role) for m in team] == [("Sam Okafor", "mentor"), ("Paula Reyes", "evaluator")]
 
 
+def test_assignments_fill_the_support_team_without_the_button(session, district):
+    """Making an assignment (one by one, or applying the matching's pairs) puts the mentor and the
+    evaluator on the team; ending or reassigning takes the mentor off: the team-complete card
+    follows without "Fill from assignments"."""
+    from app.services.assignments import apply_pairs, create_assignment, end_assignment
+
+    def ben_on_card():
+        return [i.text for i in scheduling.team_complete_card(session, YEAR).items if i.educator_id == district.late.id]
+
+    def ben_team():
+        return [(m.name, m.role, m.from_assignment) for m in support_teams.team(session, YEAR, district.late.id)]
+
+    assert ben_on_card() == ["Ben Hart (Lincoln Elementary): no mentor on the support team; "
+                             "no evaluator (an administrator) on the support team"]
+    row = create_assignment(session, district.year, district.mentor2.id, district.late.id,
+                            start=district.late.hire_date)
+    assert ben_team() == [("Sam Okafor", "mentor", True), ("Paula Reyes", "evaluator", True)]
+    assert ben_on_card() == []
+    # The button still catches up data made without the service (Ana's assignment, Ida's evaluator).
+    assert support_teams.fill_from_assignments(session, YEAR) == 3
+    assert ben_team() == [("Sam Okafor", "mentor", True), ("Paula Reyes", "evaluator", True)]  # idempotent
+    assert support_teams.fill_for_mentee(session, district.year, district.late.id) == 0
+    # The coordinator's own evaluator choice is kept; the mentor leaves when the assignment ends.
+    end_assignment(session, row.id, reason="other", on=district.late.hire_date + dt.timedelta(days=30))
+    assert ben_team() == [("Paula Reyes", "evaluator", True)]
+    assert ben_on_card() == ["Ben Hart (Lincoln Elementary): no mentor on the support team"]
+    # Applying the matching's pairs goes through the same path; the same mentor comes back (revived).
+    apply_pairs(session, YEAR, [(district.mentor2.id, district.late.id)],
+                today=district.late.hire_date + dt.timedelta(days=31))
+    assert ben_team() == [("Sam Okafor", "mentor", True), ("Paula Reyes", "evaluator", True)]
+    from app.models.scheduling import SupportTeamMember
+    from sqlalchemy import select
+
+    rows = session.scalars(select(SupportTeamMember).where(SupportTeamMember.mentee_id == district.late.id)
+                           .execution_options(include_deleted=True)).all()
+    assert len(rows) == 2  # revived, not duplicated
+
+
 def test_support_team_checks_name_the_problem(session, district):
     # No team at all: both missing.
     assert support_teams.problems([]) == ["no mentor on the support team",

@@ -39,7 +39,8 @@ class SavedPair:
 
 def create_assignment(session: Session, year: SchoolYear, mentor_id: uuid.UUID, mentee_id: uuid.UUID, *,
                       start: dt.date) -> Assignment:
-    """One new assignment; refuses a mentee who already has an active mentor this year."""
+    """One new assignment; refuses a mentee who already has an active mentor this year. The mentor
+    (and the evaluator, when known) joins the mentee's support team for the year (603 CMR 7.12(2)(c))."""
     if mentor_id == mentee_id:
         raise ValidationError([FieldProblem("mentor", "", "cannot mentor themselves")])
     for other in session.scalars(select(Assignment).where(Assignment.mentee_id == mentee_id,
@@ -52,7 +53,15 @@ def create_assignment(session: Session, year: SchoolYear, mentor_id: uuid.UUID, 
     row = Assignment(mentor_id=mentor_id, mentee_id=mentee_id, school_year_id=year.id, start_date=start)
     session.add(row)
     session.flush()
+    _fill_team(session, year, mentee_id)
     return row
+
+
+def _fill_team(session: Session, year: SchoolYear, mentee_id: uuid.UUID) -> None:
+    """The support team follows the assignment (no button needed): support_teams.fill_for_mentee."""
+    from app.services.support_teams import fill_for_mentee
+
+    fill_for_mentee(session, year, mentee_id)
 
 
 def apply_pairs(session: Session, year_label: str, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]], *,
@@ -103,6 +112,7 @@ def end_assignment(session: Session, assignment_id: uuid.UUID, *, reason: str, o
     if private_reason:
         row.private_reason = private_reason
     session.flush()
+    _fill_team(session, session.get(SchoolYear, row.school_year_id), row.mentee_id)
     return row
 
 

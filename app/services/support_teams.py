@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,19 +155,84 @@ def _current_assignments(session: Session, year: SchoolYear) -> dict[uuid.UUID, 
     return found
 
 
+def _is_principal(e: Any) -> bool:  # an Educator, or a row of its columns
+    return (e.role == "administrator" and e.school_id is not None and e.exit_date is None
+            and (e.position or "").strip().lower() == "principal")
+
+
 def _principals(session: Session) -> dict[uuid.UUID, uuid.UUID]:
     """school id -> its principal, where the roster names exactly one (position "Principal")."""
     by_school: dict[uuid.UUID, list[uuid.UUID]] = {}
     for e in session.scalars(select(Educator).where(Educator.role == "administrator")):
-        if e.school_id and (e.position or "").strip().lower() == "principal" and e.exit_date is None:
+        if _is_principal(e):
             by_school.setdefault(e.school_id, []).append(e.id)
     return {school: ids[0] for school, ids in by_school.items() if len(ids) == 1}
+
+
+def _fill_one(session: Session, year: SchoolYear, mentee_id: uuid.UUID, mentor_id: uuid.UUID | None,
+              evaluator: uuid.UUID | None, rows: list[SupportTeamMember],
+              every: dict[uuid.UUID, SupportTeamMember]) -> int:
+    """One mentee's team from their current mentor and evaluator; `rows` are the team's current
+    members, `every` the year's member rows by id, removed ones included (a member who comes back is
+    revived, not duplicated). Returns how many members were added."""
+    for row in rows:
+        if row.role == "mentor" and row.from_assignment and row.member_id != mentor_id:
+            row.tombstone()  # reassigned (hold-harmless) or ended: the assignment no longer holds them
+    wanted = []
+    if mentor_id:
+        wanted.append(("mentor", mentor_id))
+    if evaluator and evaluator != mentor_id and evaluator != mentee_id:
+        wanted.append(("evaluator", evaluator))
+    added = 0
+    for role, member_id in wanted:
+        if any(r.role == role and r.member_id == member_id and r.deleted_at is None for r in rows):
+            continue
+        if role == "evaluator" and any(r.role == "evaluator" and r.deleted_at is None for r in rows):
+            continue  # the coordinator chose an evaluator already
+        row_id = derived_id("support_team_member", f"{year.label}:{mentee_id}:{member_id}:{role}")
+        if row_id in every:
+            every[row_id].deleted_at = None
+            every[row_id].from_assignment = True
+        else:
+            row = SupportTeamMember(id=row_id, mentee_id=mentee_id, school_year_id=year.id, member_id=member_id,
+                                    role=role, from_assignment=True)
+            session.add(row)
+            every[row_id] = row
+        added += 1
+    return added
+
+
+def fill_for_mentee(session: Session, year: SchoolYear, mentee_id: uuid.UUID) -> int:
+    """Keep one mentee's support team in step with their assignment: called whenever an assignment
+    is made or ended, so the team (and the team-complete card) follows without a button. The
+    current mentor joins (a replaced one leaves); the evaluator (the evaluator link, else the
+    school's principal) joins unless the coordinator chose one. Running it twice changes nothing."""
+    mentor_id = session.scalars(select(Assignment.mentor_id).where(
+        Assignment.school_year_id == year.id, Assignment.mentee_id == mentee_id, Assignment.end_date.is_(None))
+        .order_by(Assignment.start_date.desc())).first()
+    evaluator = session.scalars(select(EvaluatorLink.evaluator_id).where(
+        EvaluatorLink.school_year_id == year.id, EvaluatorLink.educator_id == mentee_id)).first()
+    if evaluator is None:
+        school = select(Educator.school_id).where(Educator.id == mentee_id).scalar_subquery()
+        principals = [r.id for r in session.execute(
+            select(Educator.id, Educator.role, Educator.school_id, Educator.exit_date, Educator.position)
+            .where(Educator.role == "administrator", Educator.school_id == school)) if _is_principal(r)]
+        evaluator = principals[0] if len(principals) == 1 else None
+    every = {row.id: row for row in session.scalars(
+        select(SupportTeamMember).where(SupportTeamMember.school_year_id == year.id,
+                                        SupportTeamMember.mentee_id == mentee_id)
+        .execution_options(include_deleted=True))}
+    rows = [row for row in every.values() if row.deleted_at is None]
+    added = _fill_one(session, year, mentee_id, mentor_id, evaluator, rows, every)
+    session.flush()
+    return added
 
 
 def fill_from_assignments(session: Session, year_label: str) -> int:
     """Add each enrolled educator's current mentor (and evaluator: the evaluator link, else the
     school's principal) to the support team; a mentor who was replaced leaves the team. Returns how
-    many members were added. Running it twice changes nothing."""
+    many members were added. Running it twice changes nothing. Assignments made in the app fill the
+    team as they are made (fill_for_mentee); this catches up older data and imported assignments."""
     year, _ = ensure_year(session, year_label)
     enrolled = {e.id: e for e in session.scalars(
         select(Educator).join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
@@ -184,30 +250,9 @@ def fill_from_assignments(session: Session, year_label: str) -> int:
             existing.setdefault(row.mentee_id, []).append(row)
     added = 0
     for mentee_id, mentee in sorted(enrolled.items(), key=lambda kv: kv[1].employee_id):
-        rows = existing.get(mentee_id, [])
         assignment = current.get(mentee_id)
         mentor_id = assignment.mentor_id if assignment and assignment.end_date is None else None
-        for row in rows:
-            if row.role == "mentor" and row.from_assignment and row.member_id != mentor_id:
-                row.tombstone()  # reassigned (hold-harmless): the new mentor takes the place
-        wanted = []
-        if mentor_id:
-            wanted.append(("mentor", mentor_id))
         evaluator = evaluators.get(mentee_id) or (principals.get(mentee.school_id) if mentee.school_id else None)
-        if evaluator and evaluator != mentor_id and evaluator != mentee_id:
-            wanted.append(("evaluator", evaluator))
-        for role, member_id in wanted:
-            if any(r.role == role and r.member_id == member_id and r.deleted_at is None for r in rows):
-                continue
-            if role == "evaluator" and any(r.role == "evaluator" and r.deleted_at is None for r in rows):
-                continue  # the coordinator chose an evaluator already
-            row_id = derived_id("support_team_member", f"{year.label}:{mentee_id}:{member_id}:{role}")
-            if row_id in every:
-                every[row_id].deleted_at = None
-                every[row_id].from_assignment = True
-            else:
-                session.add(SupportTeamMember(id=row_id, mentee_id=mentee_id, school_year_id=year.id,
-                                              member_id=member_id, role=role, from_assignment=True))
-            added += 1
+        added += _fill_one(session, year, mentee_id, mentor_id, evaluator, existing.get(mentee_id, []), every)
     session.flush()
     return added
