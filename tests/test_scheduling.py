@@ -423,6 +423,24 @@ def test_demo_district_schedule(database, tmp_path):
     assert any("rrule" in e for e in cal.walk("VEVENT"))
 
 
+@pytest.mark.slow
+def test_district_demo_double_books_nobody(database):
+    """The district demo's schedule passes the app's own conflict check, event by event (it is
+    saved without the per-save check), and its support-team meetings are about someone present."""
+    from app.services.demo import build_demo
+
+    with database.unit_of_work() as s:
+        build_demo(s, size="district", seed=1, year_label=YEAR)
+    with database.read() as s:
+        tz = scheduling.zone(s)
+        events = scheduling.list_events(s, YEAR)
+        assert len(events) > 100
+        clashes = [(e.title, c.text) for e in events for c in scheduling.find_conflicts(s, e, tz=tz)]
+        assert clashes == []
+        team = [e for e in events if e.kind == "support_team"]
+        assert team and all(e.mentee_id in {p.educator_id for p in e.people} for e in team)
+
+
 @settings(max_examples=300, deadline=None)
 @given(start=st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2028, 12, 31)),
        recurrence=st.sampled_from(["weekly", "biweekly", "monthly"]),
