@@ -1,6 +1,7 @@
 """Calendar files: parsed back with icalendar and checked field by field (RFC 5545 as Outlook and
-Google need it), UIDs stable across exports, RRULE with EXDATE, SEQUENCE after a change, filters,
-and the command line."""
+Google need it; the ORGANIZER that RFC 5546 requires of a METHOD:PUBLISH object with attendees),
+UIDs stable across exports, RRULE with EXDATE, SEQUENCE after a change, filters (a school's file
+with the district-wide events), and the command line."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import icalendar
 import pytest
 
 from app.services import scheduling
+from app.services import settings as district_settings
+from app.services.errors import UsageError
 from app.services.ics_export import build_calendar, export_ics
 from app.services.scheduling import EventInput
 from tests.scheduling_fixtures import YEAR, make_district
@@ -32,7 +35,9 @@ def district(session):
         mentee_id=d.beginner.id, educator_ids=[d.beginner.id, d.mentor.id, d.principal.id])).event_id
     d.other_school = scheduling.save_event(session, YEAR, EventInput(
         "mentor_training", "Mentor training", dt.datetime(2026, 9, 30, 15, 30), 120,
-        educator_ids=[d.mentor2.id])).event_id
+        educator_ids=[d.mentor2.id])).event_id  # district-wide: no school
+    district_settings.set_value(session, "district_name", "Lincoln Public Schools")
+    district_settings.set_value(session, "coordinator_email", "induction@lincoln.k12.ma.us")
     session.commit()
     return d
 
@@ -74,6 +79,14 @@ def test_calendar_file_fields(session, district, tmp_path):
     assert str(series["location"]) == "Library"
     attendees = sorted(str(a) for a in series.get("attendee"))
     assert attendees == ["mailto:ana.silva@district.org", "mailto:ben.hart@district.org", "mailto:kim@college.edu"]
+    # RFC 5546 3.2.1: a PUBLISH names its ORGANIZER; here the induction coordinator (the setting),
+    # with the program as CN, on every event.
+    assert str(cal["method"]) == "PUBLISH"
+    assert b'ORGANIZER;CN="Lincoln Public Schools induction program":mailto:induction@lincoln.k12.ma.us' in \
+        raw.replace(b"\r\n ", b"")  # unfolded
+    for event in cal.walk("VEVENT"):
+        assert str(event["organizer"]) == "mailto:induction@lincoln.k12.ma.us"
+        assert str(event["organizer"].params["CN"]) == "Lincoln Public Schools induction program"
     single = events["Ana Silva: support team"]
     assert "rrule" not in single and single.decoded("dtstart") == dt.datetime(2026, 8, 24, 13, 0, tzinfo=NY)
     assert "Support-team meeting" in str(single["description"])
@@ -116,11 +129,42 @@ def test_cancelled_event_is_exported_cancelled(session, district):
     assert str(events["Mentor training"]["status"]) == "CANCELLED"
 
 
+def test_organizer_named_from_settings_or_the_export_and_never_made_up(session, district, tmp_path):
+    district_settings.set_value(session, "coordinator_name", "Dana Cruz, induction coordinator")
+    cal = build_calendar(session, YEAR, organizer_email="mailto:dcruz@lincoln.k12.ma.us")  # given: wins
+    for event in cal.walk("VEVENT"):
+        assert str(event["organizer"]) == "mailto:dcruz@lincoln.k12.ma.us"
+        assert str(event["organizer"].params["CN"]) == "Dana Cruz, induction coordinator"
+    with pytest.raises(UsageError, match="not an email address"):
+        build_calendar(session, YEAR, organizer_email="Dana Cruz")
+    # No email anywhere: no address to name, and none is invented. A plain calendar (no METHOD,
+    # no ORGANIZER, no ATTENDEE: RFC 5545 3.8.4.3 ties attendees to an organizer), the attendees
+    # named in each description.
+    district_settings.set_value(session, "coordinator_email", None)
+    path, count = export_ics(session, YEAR, tmp_path / "plain.ics")
+    raw = path.read_bytes()
+    assert count == 3 and b"METHOD" not in raw and b"ORGANIZER" not in raw and b"ATTENDEE" not in raw
+    series = _events(_parse(path))["Beginning teachers' peer group"]
+    assert "Attendees: Ana Silva, Ben Hart, Dr. Kim" in str(series["description"])
+
+
 def test_filters_by_school_and_person(session, district):
+    from app.models import School, derived_id
+
+    elsewhere = School(id=derived_id("school", "Adams Middle School"), name="Adams Middle School")
+    session.add(elsewhere)
+    session.flush()
+    scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Adams peer group", dt.datetime(2026, 10, 21, 15, 15), 45, school_id=elsewhere.id,
+        educator_ids=[district.mentor2.id]))
+    # A school's file: its own events and the district-wide ones (orientation, mentor training),
+    # never another school's.
     by_school = _events(build_calendar(session, YEAR, school="lincoln elementary"))
-    assert set(by_school) == {"Beginning teachers' peer group", "Ana Silva: support team"}
+    assert set(by_school) == {"Beginning teachers' peer group", "Ana Silva: support team", "Mentor training"}
+    adams = _events(build_calendar(session, YEAR, school="Adams Middle School"))
+    assert set(adams) == {"Adams peer group", "Mentor training"}
     by_person = _events(build_calendar(session, YEAR, person="M2"))
-    assert set(by_person) == {"Mentor training"}
+    assert set(by_person) == {"Mentor training", "Adams peer group"}
     mentee = _events(build_calendar(session, YEAR, person="B1"))
     assert set(mentee) == {"Beginning teachers' peer group", "Ana Silva: support team"}
 
@@ -128,8 +172,14 @@ def test_filters_by_school_and_person(session, district):
 def test_command_line(run_cli, session, district, tmp_path):
     out = tmp_path / "ana.ics"
     code, stdout, _ = run_cli("export", "ics", "--year", YEAR, "--person", "B1", "--out", str(out))
-    assert code == 0 and "2 events" in stdout
+    assert code == 0 and "2 events, organizer induction@lincoln.k12.ma.us" in stdout
     assert len(_parse(out).walk("VEVENT")) == 2
+    code, stdout, _ = run_cli("export", "ics", "--year", YEAR, "--person", "B1", "--organizer", "ana@x.org",
+                              "--out", str(out))
+    assert code == 0 and "organizer ana@x.org" in stdout
+    assert str(_parse(out).walk("VEVENT")[0]["organizer"]) == "mailto:ana@x.org"
+    code, _, err = run_cli("export", "ics", "--year", YEAR, "--organizer", "nobody", "--out", str(out))
+    assert code == 2 and "not an email address" in err
     code, _, err = run_cli("export", "ics", "--year", YEAR, "--school", "Nowhere High", "--out", str(out))
     assert code == 2 and "no school named 'Nowhere High'" in err and "Lincoln Elementary" in err
     code, _, err = run_cli("export", "ics", "--year", YEAR, "--out", str(tmp_path / "x.txt"))

@@ -15,11 +15,15 @@ def register(cli: Commands) -> None:
     parser.add_argument("--year", metavar="YYYY-YYYY", help="school year (default: the current one)")
     parser.add_argument("--school", metavar="NAME", help="only this school's events")
     parser.add_argument("--person", metavar="EMPLOYEE_ID", help="only the events this educator attends")
+    parser.add_argument("--organizer", metavar="EMAIL",
+                        help="the induction coordinator's email, named as each event's organizer (default: the "
+                             "saved setting coordinator_email); without one, attendees are listed in each "
+                             "event's description instead of as invitees")
     parser.add_argument("--out", required=True, metavar="FILE.ics")
 
 
 def _export_ics(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.ics_export import export_ics
+    from app.services.ics_export import export_ics, organizer
     from app.services.years import current_label, ensure_year
 
     label = args.year or current_label()
@@ -27,6 +31,10 @@ def _export_ics(args: argparse.Namespace, ctx: Context) -> int:
         _year, created = ensure_year(session, label)
         if created:
             ctx.say(f"created school year {label} (July 1 to June 30)")
-        path, count = export_ics(session, label, args.out, school=args.school, person=args.person)
-    ctx.say(f"wrote {path}: {count} event{'s' if count != 1 else ''}")
+        path, count = export_ics(session, label, args.out, school=args.school, person=args.person,
+                                 organizer_email=args.organizer)
+        _name, email = organizer(session, args.organizer)
+    ctx.say(f"wrote {path}: {count} event{'s' if count != 1 else ''}"
+            + (f", organizer {email}" if email else
+               "; no organizer email (--organizer EMAIL), so attendees are named in each description"))
     return 0

@@ -7,6 +7,14 @@
 - DTSTAMP in UTC: the moment the event was last changed, so two exports of unchanged data are
   identical; SEQUENCE raised whenever the time, recurrence or status changes.
 - Never the coordinator's notes (they are confidential; this module does not read them).
+- Attendees and the organizer: an event with ATTENDEE lines is group-scheduled, and such an
+  event names its ORGANIZER (RFC 5545 3.8.4.3; a METHOD:PUBLISH object requires it, RFC 5546
+  3.2.1). The organizer is the district's induction coordinator: the email given for the export or
+  saved as the setting `coordinator_email`, with the name `coordinator_name` (else "<district>
+  induction program") as CN. Without an email there is no address to name, and inventing one would
+  send replies nowhere: the file is then a plain calendar (no METHOD, no ORGANIZER, no ATTENDEE
+  lines) and the attendees are named in each event's description.
+- A school's file includes the district-wide events (no school: orientation, mentor training).
 """
 
 from __future__ import annotations
@@ -29,9 +37,44 @@ def event_uid(event_id: uuid.UUID) -> str:
     return f"{event_id}@{UID_DOMAIN}"
 
 
+def clean_email(value: str | None) -> str | None:
+    """An organizer email as given (blank: none); refuses what is plainly not an address."""
+    value = (value or "").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:].strip()
+    if not value:
+        return None
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or any(c in value for c in " <>,;\"\r\n"):
+        raise UsageError(f"{value!r} is not an email address (the organizer's, e.g. induction@district.org)")
+    return value
+
+
+def organizer(session: Session, email: str | None = None) -> tuple[str, str | None]:
+    """(name, email or None) of the calendar's organizer: the induction coordinator (settings
+    `coordinator_name`, `coordinator_email`; an email given here wins), else the program's name."""
+    from app.services import settings
+
+    name = (settings.get(session, "coordinator_name") or "").strip() or \
+        f"{settings.get(session, 'district_name')} induction program"
+    return name, clean_email(email) or clean_email(settings.get(session, "coordinator_email"))
+
+
+def save_organizer(session: Session, email: str | None) -> str | None:
+    """Remember the organizer's email (setting `coordinator_email`; blank forgets it)."""
+    from app.services import settings
+
+    email = clean_email(email)
+    if email != (settings.get(session, "coordinator_email") or None):
+        settings.set_value(session, "coordinator_email", email)
+    return email
+
+
 def build_calendar(session: Session, year_label: str, *, school: str | None = None,
-                   person: str | None = None, person_id: uuid.UUID | None = None):  # type: ignore[no-untyped-def]
-    """The calendar (icalendar.Calendar) of a year's events, optionally one school's or one person's."""
+                   person: str | None = None, person_id: uuid.UUID | None = None,
+                   organizer_email: str | None = None):  # type: ignore[no-untyped-def]
+    """The calendar (icalendar.Calendar) of a year's events, optionally one school's (with the
+    district-wide ones) or one person's."""
     import icalendar
 
     from app.models import Educator, School
@@ -61,13 +104,15 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
             raise UsageError("no such educator")
         title = f"{title}: {educator.full_name}"
     tz = zone(session)
-    events = list_events(session, year_label, school_id=school_id, person_id=person_id)
+    events = list_events(session, year_label, school_id=school_id, person_id=person_id, with_district=True)
+    organizer_name, organizer_address = organizer(session, organizer_email)
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    if organizer_address:
+        cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", tz.key)
     first = min((e.starts_at.date() for e in events), default=year.window_start)
@@ -93,7 +138,11 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
         if info.people:
             lines.append("Attendees: " + ", ".join(p.name for p in info.people))
         vevent.add("description", "\n".join(lines))
-        for p in info.people:
+        if organizer_address:
+            who = icalendar.vCalAddress(f"mailto:{organizer_address}")
+            who.params["cn"] = icalendar.vText(organizer_name)
+            vevent.add("organizer", who, encode=0)
+        for p in info.people if organizer_address else ():
             if p.email:
                 attendee = icalendar.vCalAddress(f"mailto:{p.email}")
                 attendee.params["cn"] = icalendar.vText(p.name)
@@ -113,9 +162,11 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
 
 
 def export_ics(session: Session, year_label: str, out: str | Path, *, school: str | None = None,
-               person: str | None = None, person_id: uuid.UUID | None = None) -> tuple[Path, int]:
+               person: str | None = None, person_id: uuid.UUID | None = None,
+               organizer_email: str | None = None) -> tuple[Path, int]:
     """Write the calendar file; returns (path, number of events)."""
-    cal = build_calendar(session, year_label, school=school, person=person, person_id=person_id)
+    cal = build_calendar(session, year_label, school=school, person=person, person_id=person_id,
+                         organizer_email=organizer_email)
     path = Path(out)
     if path.suffix.lower() != ".ics":
         raise UsageError("the calendar file is written as .ics")

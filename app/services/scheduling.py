@@ -325,11 +325,15 @@ def get_event(session: Session, event_id: uuid.UUID) -> EventInfo:
 
 
 def list_events(session: Session, year_label: str, *, school_id: uuid.UUID | None = None,
-                kinds: Iterable[str] | None = None, person_id: uuid.UUID | None = None) -> list[EventInfo]:
+                kinds: Iterable[str] | None = None, person_id: uuid.UUID | None = None,
+                with_district: bool = False) -> list[EventInfo]:
+    """A year's events; with a school, that school's (and, `with_district`, the district-wide
+    ones too: orientation and mentor training belong to every school's calendar)."""
     year, _ = ensure_year(session, year_label)
     query = select(Event).where(Event.school_year_id == year.id)
     if school_id is not None:
-        query = query.where(Event.school_id == school_id)
+        mine = Event.school_id == school_id
+        query = query.where(or_(mine, Event.school_id.is_(None)) if with_district else mine)
     if kinds:
         query = query.where(Event.kind.in_(list(kinds)))
     if person_id is not None:
@@ -354,11 +358,13 @@ def occurrences_of(info: EventInfo, tz: ZoneInfo, start: dt.datetime | None = No
 
 def list_occurrences(session: Session, year_label: str, start: dt.datetime, end: dt.datetime, *,
                      school_id: uuid.UUID | None = None, kinds: Iterable[str] | None = None,
-                     person_id: uuid.UUID | None = None, include_cancelled: bool = True) -> list[Occurrence]:
+                     person_id: uuid.UUID | None = None, include_cancelled: bool = True,
+                     with_district: bool = False) -> list[Occurrence]:
     """Every occurrence between two moments (aware), for the calendar views and the agenda."""
     tz = zone(session)
     out = []
-    for info in list_events(session, year_label, school_id=school_id, kinds=kinds, person_id=person_id):
+    for info in list_events(session, year_label, school_id=school_id, kinds=kinds, person_id=person_id,
+                            with_district=with_district):
         if info.status == "cancelled" and not include_cancelled:
             continue
         out.extend(occurrences_of(info, tz, start, end))
@@ -1070,8 +1076,8 @@ def choices(session: Session, year_label: str) -> ScheduleChoices:
 
 def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date | None = None,  # type: ignore[no-untyped-def]
                        end: dt.date | None = None, school: str | None = None):
-    """A printable schedule, one section per school (district-wide events under "District"):
-    date, time, type, title, location, attendees. Never the coordinator's notes."""
+    """A printable schedule, one section per school (district-wide events under "District", in a
+    school's schedule too): date, time, type, title, location, attendees. Never the coordinator's notes."""
     from pathlib import Path
 
     from app.services import settings
@@ -1089,7 +1095,8 @@ def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date
             raise UsageError(f"no school named {school!r}")
         school_id = match.id
     occurrences = list_occurrences(session, year.label, dt.datetime.combine(start, dt.time(0), tz),
-                                   dt.datetime.combine(end, dt.time(0), tz), school_id=school_id)
+                                   dt.datetime.combine(end, dt.time(0), tz), school_id=school_id,
+                                   with_district=True)
     by_school: dict[str, list[Occurrence]] = {}
     for occ in occurrences:
         by_school.setdefault(occ.school or "District", []).append(occ)
