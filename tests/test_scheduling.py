@@ -143,6 +143,77 @@ def test_exceptions_biweekly_and_monthly(session, district):
     assert scheduling.get_event(session, open_ended).repeat_until == district.year.last_day
 
 
+def test_skip_and_restore_a_date(session, district):
+    series = scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", "Peer group", dt.datetime(2026, 9, 15, 15, 15), 45,
+        educator_ids=[district.beginner.id, district.late.id], recurrence="weekly",
+        repeat_until=dt.date(2026, 10, 13))).event_id
+    scheduling.skip_occurrence(session, series, dt.date(2026, 9, 29))
+    scheduling.skip_occurrence(session, series, dt.date(2026, 9, 29))  # twice: nothing more
+    info = scheduling.get_event(session, series)
+    assert info.exdates == ("2026-09-29",) and info.sequence == 1
+    with pytest.raises(ValidationError, match="does not meet that day"):
+        scheduling.skip_occurrence(session, series, dt.date(2026, 9, 30))
+    single = scheduling.save_event(session, YEAR, EventInput(
+        "observation", "Observation", dt.datetime(2026, 9, 29, 15, 0), 60, educator_ids=[district.late.id])).event_id
+    with pytest.raises(ValidationError, match="only a repeating event"):
+        scheduling.skip_occurrence(session, single, dt.date(2026, 9, 29))
+    # Restoring the date would double-book Ben (the observation took the free slot): said, not done.
+    with pytest.raises(SchedulingConflict, match="Ben Hart is already in observation \u201cObservation\u201d"):
+        scheduling.restore_occurrence(session, series, dt.date(2026, 9, 29))
+    assert scheduling.get_event(session, series).exdates == ("2026-09-29",)
+    result = scheduling.restore_occurrence(session, series, dt.date(2026, 9, 29), allow_conflicts=True)
+    assert [c.person for c in result.conflicts] == ["Ben Hart"]
+    info = scheduling.get_event(session, series)
+    assert info.exdates == () and info.sequence == 2
+    assert dt.date(2026, 9, 29) in [o.date for o in scheduling.occurrences_of(info, scheduling.zone(session))]
+
+
+def test_the_beginning_educator_a_meeting_is_about_attends_it(session, district):
+    """'About' is saved as an attendee: invited in the calendar file, on the attendance list, and
+    a held support-team meeting about them counts for them."""
+    from app.services.ics_export import build_calendar
+
+    meeting = scheduling.save_event(session, YEAR, EventInput(
+        "support_team", "Ana: support team", dt.datetime(2026, 8, 24, 13, 0), 60, mentee_id=district.beginner.id,
+        educator_ids=[district.mentor.id, district.principal.id])).event_id  # Ana not ticked
+    info = scheduling.get_event(session, meeting)
+    assert [p.name for p in info.people] == ["Ana Silva", "Maria Lopez", "Paula Reyes"]
+    from app.services import settings as district_settings
+
+    district_settings.set_value(session, "coordinator_email", "induction@district.org")
+    vevent = build_calendar(session, YEAR).walk("VEVENT")[0]
+    assert "mailto:ana.silva@district.org" in [str(a) for a in vevent["attendee"]]
+    assert [s.state for s in scheduling.team_meeting_status(session, YEAR, today=dt.date(2026, 8, 20))
+            if s.educator_id == district.beginner.id] == ["due"]
+    scheduling.set_status(session, meeting, "held")
+    assert [s.state for s in scheduling.team_meeting_status(session, YEAR, today=dt.date(2026, 9, 1))
+            if s.educator_id == district.beginner.id] == ["met"]
+    # Choosing someone else as the subject of an edit adds them too (the old one stays unless unticked).
+    again = scheduling.input_from(info, scheduling.zone(session))
+    again.mentee_id, again.educator_ids = district.late.id, [district.mentor.id]
+    scheduling.save_event(session, YEAR, again, event_id=meeting)
+    assert [p.name for p in scheduling.get_event(session, meeting).people] == ["Ben Hart", "Maria Lopez"]
+
+
+def test_pickers_search_the_whole_roster_and_label_anyone(session, district):
+    everyone = scheduling.educator_choices(session, limit=None)
+    assert len(everyone) == 6 and everyone[0][1] == "Hart, Ben (Lincoln Elementary)"
+    assert [n for _, n in scheduling.choices(session, YEAR, limit=2).educators] == [
+        "Hart, Ben (Lincoln Elementary)", "Lopez, Maria (Lincoln Elementary)"]
+    # Typing finds people beyond the first page; every word must match (name or employee id).
+    assert [n for _, n in scheduling.educator_choices(session, "ana silva", limit=2)] == [
+        "Silva, Ana (Lincoln Elementary)"]
+    assert [n for _, n in scheduling.educator_choices(session, "m2", limit=2)] == ["Okafor, Sam (Lincoln Elementary)"]
+    # Labels for given people, however many and wherever they sort.
+    assert [n for _, n in scheduling.educator_choices(session, ids=[district.beginner.id, district.principal.id],
+                                                      limit=1)] == [
+        "Reyes, Paula (Lincoln Elementary)", "Silva, Ana (Lincoln Elementary)"]
+    support_teams.fill_from_assignments(session, YEAR)
+    assert [n for _, n in scheduling.team_choices(session, YEAR, district.beginner.id)] == [
+        "Silva, Ana (Lincoln Elementary)", "Lopez, Maria (Lincoln Elementary)", "Reyes, Paula (Lincoln Elementary)"]
+
+
 def test_validation_names_fields(session, district):
     with pytest.raises(ValidationError) as err:
         scheduling.save_event(session, YEAR, EventInput("party", "", dt.datetime(2028, 1, 1, 9), 2))

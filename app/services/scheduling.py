@@ -404,9 +404,19 @@ def _validate(data: EventInput, year: SchoolYear) -> list[FieldProblem]:
     return problems
 
 
+def attendee_ids(data: EventInput) -> list[uuid.UUID]:
+    """The educators an event is saved with: those chosen, and the beginning educator it is about
+    (a meeting about someone includes them: the calendar file invites them, attendance lists
+    them and a held support-team meeting counts for them)."""
+    chosen = list(data.educator_ids)
+    if data.mentee_id is not None:
+        chosen.append(data.mentee_id)
+    return list(dict.fromkeys(chosen))
+
+
 def _candidate(data: EventInput, year: SchoolYear, tz: ZoneInfo, event_id: uuid.UUID) -> EventInfo:
     start = _aware(data.start, tz).astimezone(dt.timezone.utc)
-    people = tuple(Person(e, "") for e in dict.fromkeys(data.educator_ids))
+    people = tuple(Person(e, "") for e in attendee_ids(data))
     until = data.repeat_until or (year.last_day if data.recurrence else None)
     return EventInfo(event_id, 0, data.kind, data.title.strip(), data.school_id, None, data.mentee_id, start,
                      int(data.minutes), data.location, data.status, data.recurrence, until, tuple(data.exdates), 0,
@@ -526,7 +536,7 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
     event.exdates = sorted(set(data.exdates))
     if data.notes is not None:
         event.notes = data.notes
-    _set_attendees(session, event, list(dict.fromkeys(data.educator_ids)), list(data.outsiders), new=event_id is None)
+    _set_attendees(session, event, attendee_ids(data), list(data.outsiders), new=event_id is None)
     if detect:  # bulk loads (detect=False) leave the flush to the caller
         session.flush()
     return SaveResult(event.id, tuple(conflicts))
@@ -578,16 +588,53 @@ def move_event(session: Session, event_id: uuid.UUID, new_start: dt.datetime, *,
                       expected_version=expected_version)
 
 
-def skip_occurrence(session: Session, event_id: uuid.UUID, local_date: dt.date) -> None:
-    """An exception: one occurrence of a series does not happen (EXDATE in the calendar file)."""
+def _series(session: Session, event_id: uuid.UUID) -> Event:
     event = session.get(Event, event_id)
-    if event is None or not event.recurrence:
-        raise ValidationError([FieldProblem("event", str(event_id), "only a repeating event has occurrences to skip")])
+    if event is None or event.deleted_at is not None:
+        raise ValidationError([FieldProblem("event", str(event_id), "no such event (deleted?)")])
+    if not event.recurrence:
+        raise ValidationError([FieldProblem("event", event.title,
+                                            "only a repeating event has dates to skip or restore")])
+    return event
+
+
+def skip_occurrence(session: Session, event_id: uuid.UUID, local_date: dt.date) -> None:
+    """An exception: one occurrence of a series does not happen (EXDATE in the calendar file).
+    Skipping a date already skipped changes nothing; a date that is not one of the series' is refused."""
+    event = _series(session, event_id)
+    days = set(event.exdates or ())
+    if local_date.isoformat() in days:
+        return
+    if not is_occurrence(event.starts_at, event.recurrence, event.repeat_until, (), zone(session), local_date):
+        raise ValidationError([FieldProblem("date", local_date.isoformat(),
+                                            f"\u201c{event.title}\u201d does not meet that day")])
+    event.exdates = sorted(days | {local_date.isoformat()})
+    event.sequence = (event.sequence or 0) + 1
+    session.flush()
+
+
+def restore_occurrence(session: Session, event_id: uuid.UUID, local_date: dt.date, *,
+                       allow_conflicts: bool = False) -> SaveResult:
+    """Undo a skip: the date is one of the series' occurrences again. The date comes back only if
+    it double-books nobody, unless allow_conflicts (SchedulingConflict names who and what, as a save
+    does); the conflicts come back with the result."""
+    event = _series(session, event_id)
     days = set(event.exdates or ())
     if local_date.isoformat() not in days:
-        event.exdates = sorted(days | {local_date.isoformat()})
-        event.sequence = (event.sequence or 0) + 1
-        session.flush()
+        return SaveResult(event.id)
+    tz = zone(session)
+    info = load_events(session, [event])[0]
+    start = dt.datetime.combine(local_date, info.starts_at.astimezone(tz).time(), tz)
+    one_day = EventInfo(info.id, info.version, info.kind, info.title, info.school_id, info.school, info.mentee_id,
+                        start.astimezone(dt.timezone.utc), info.minutes, info.location, info.status, None, None, (),
+                        info.sequence, info.updated_at, info.people)
+    conflicts = find_conflicts(session, one_day, tz=tz)
+    if conflicts and not allow_conflicts:
+        raise SchedulingConflict(conflicts)
+    event.exdates = sorted(days - {local_date.isoformat()})
+    event.sequence = (event.sequence or 0) + 1
+    session.flush()
+    return SaveResult(event.id, tuple(conflicts))
 
 
 def set_status(session: Session, event_id: uuid.UUID, status: str) -> None:
@@ -1045,33 +1092,56 @@ def team_complete_card(session: Session, year_label: str):  # type: ignore[no-un
                          "schedule")
 
 
-def educator_choices(session: Session, search: str = "", limit: int = 50) -> list[tuple[uuid.UUID, str]]:
-    """(id, "Last, First (school)") for the attendee pickers."""
+PICKER_LIMIT = 200  # people listed at a time in a picker; typing searches the whole roster
+
+
+def educator_choices(session: Session, search: str = "", limit: int | None = 50, *,
+                     ids: Iterable[uuid.UUID] | None = None) -> list[tuple[uuid.UUID, str]]:
+    """(id, "Last, First (school)") for the attendee pickers: the first `limit` whose name or
+    employee id contains every word typed, or (ids) exactly those people, however many."""
+    from sqlalchemy import func
+
     query = select(Educator.id, Educator.first_name, Educator.last_name, School.name).outerjoin(
         School, School.id == Educator.school_id)
-    if search.strip():
-        like = f"%{search.strip().lower()}%"
-        from sqlalchemy import func
-
+    for word in search.lower().split():
+        like = f"%{word}%"
         query = query.where(or_(func.lower(Educator.last_name).like(like), func.lower(Educator.first_name).like(like),
                                 func.lower(Educator.employee_id).like(like)))
-    rows = session.execute(query.order_by(Educator.last_name, Educator.first_name).limit(limit)).all()
+    query = query.order_by(Educator.last_name, Educator.first_name, Educator.employee_id)
+    if ids is not None:
+        rows = [r for chunk in _chunks(list(dict.fromkeys(ids))) for r in session.execute(
+            query.where(Educator.id.in_(chunk))).all()]
+        rows.sort(key=lambda r: (r.last_name, r.first_name))
+    else:
+        rows = session.execute(query.limit(limit) if limit is not None else query).all()
     return [(r.id, f"{r.last_name}, {r.first_name}" + (f" ({r.name})" if r.name else "")) for r in rows]
 
 
 @dataclass(frozen=True)
 class ScheduleChoices:
     schools: list[tuple[uuid.UUID, str]]
-    educators: list[tuple[uuid.UUID, str]]
+    educators: list[tuple[uuid.UUID, str]]  # the first PICKER_LIMIT: a picker searches for the rest
     mentees: list[tuple[uuid.UUID, str]] = field(default_factory=list)
 
 
-def choices(session: Session, year_label: str) -> ScheduleChoices:
+def choices(session: Session, year_label: str, *, limit: int | None = PICKER_LIMIT) -> ScheduleChoices:
+    """What the dialogs offer: schools, the first `limit` educators (pickers search the roster for
+    the others with `educator_choices`) and the year's beginning and incoming educators."""
     year, _ = ensure_year(session, year_label)
     schools = [(r.id, r.name) for r in session.execute(select(School.id, School.name).order_by(School.name))]
     mentees = [(r.id, f"{r.last_name}, {r.first_name}") for r in sorted(
         _enrolled(session, year, ("beginning", "incoming")), key=lambda r: (r.last_name, r.first_name))]
-    return ScheduleChoices(schools, educator_choices(session, limit=5000), mentees)
+    return ScheduleChoices(schools, educator_choices(session, limit=limit), mentees)
+
+
+def team_choices(session: Session, year_label: str, mentee_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """A beginning educator and the educators on their support team, as picker choices: what a
+    meeting about them starts with."""
+    from app.services import support_teams
+
+    members = [m.member_id for m in support_teams.team(session, year_label, mentee_id) if m.member_id]
+    people = dict(educator_choices(session, ids=[mentee_id, *members]))
+    return [(i, people[i]) for i in dict.fromkeys([mentee_id, *members]) if i in people]
 
 
 def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date | None = None,  # type: ignore[no-untyped-def]
