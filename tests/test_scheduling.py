@@ -265,28 +265,60 @@ def test_cancelled_events_and_moves(session, district):
     assert other
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(1, 8)), min_size=1, max_size=8),
-       st.tuples(st.integers(0, 4), st.integers(0, 40), st.integers(1, 8)))
+# An event for the property test: first day (0 = Mon 10/19/2026), quarter hour from 7:00, length in
+# quarters, who attends (indexes into three people), repeats (None, weekly, biweekly) for how many
+# weeks, and which occurrence (if any) is skipped.
+EVENTS = st.tuples(st.integers(0, 9), st.integers(0, 40), st.integers(1, 8),
+                   st.sets(st.integers(0, 2), min_size=1, max_size=3),
+                   st.sampled_from([None, "weekly", "biweekly"]), st.integers(0, 5), st.none() | st.integers(0, 5))
+
+
+def _brute_series(event) -> tuple[list[dt.datetime], dt.date | None]:
+    """Local starts of every occurrence by plain date arithmetic (the oracle), and the date skipped."""
+    day, quarter, _length, _who, recurrence, weeks, skip = event
+    first = dt.datetime(2026, 10, 19, 7, 0) + dt.timedelta(days=day, minutes=15 * quarter)
+    if recurrence is None:
+        return [first], None
+    step = {"weekly": 7, "biweekly": 14}[recurrence]
+    starts = [first + dt.timedelta(days=step * k) for k in range(weeks * 7 // step + 1)]
+    skipped = starts.pop(skip).date() if skip is not None and 0 < skip < len(starts) else None
+    return starts, skipped
+
+
+def _brute_spans(event) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(s, s + dt.timedelta(minutes=15 * event[2])) for s in _brute_series(event)[0]]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EVENTS, min_size=1, max_size=6), EVENTS)
 def test_conflicts_match_brute_force(session, district, existing, candidate):
-    """Whatever the events, a conflict is reported exactly when two time spans overlap."""
-    def span(day, quarter, length):
-        start = _local(2026, 10, 5 + day, 7, 0) + dt.timedelta(minutes=15 * quarter)
-        return start, start + dt.timedelta(minutes=15 * length)
+    """Whatever the events (single or weekly / every-two-weeks series with a skipped date, across
+    the November clock change, attended by any of three people), a conflict is reported exactly
+    for each occurrence of another event that overlaps one of the candidate's, once per person in
+    both."""
+    people = [district.mentor, district.mentor2, district.beginner]
+
+    def event_input(title, event):
+        _day, _quarter, length, who, recurrence, weeks, _skip = event
+        starts, skipped = _brute_series(event)
+        first = starts[0]  # never the skipped one
+        return EventInput("other", title, first, 15 * length, educator_ids=[people[i].id for i in sorted(who)],
+                          recurrence=recurrence, repeat_until=first.date() + dt.timedelta(weeks=weeks) if recurrence
+                          else None, exdates=[skipped.isoformat()] if skipped else [])
 
     nested = session.begin_nested()
     try:
-        for index, (day, quarter, length) in enumerate(existing):
-            start, _ = span(day, quarter, length)
-            scheduling.save_event(session, YEAR, EventInput("other", f"E{index}", start, 15 * length,
-                                                            educator_ids=[district.mentor.id]), allow_conflicts=True)
-        start, end = span(*candidate)
-        result = scheduling.save_event(session, YEAR, EventInput("other", "new", start, 15 * candidate[2],
-                                                                 educator_ids=[district.mentor.id]),
-                                       allow_conflicts=True)
-        expected = sorted(f"E{i}" for i, e in enumerate(existing) if span(*e)[0] < end and start < span(*e)[1])
-        assert sorted(c.other_title for c in result.conflicts) == expected
-        assert all(c.person == "Maria Lopez" for c in result.conflicts)
+        for index, event in enumerate(existing):
+            scheduling.save_event(session, YEAR, event_input(f"E{index}", event), allow_conflicts=True)
+        result = scheduling.save_event(session, YEAR, event_input("new", candidate), allow_conflicts=True)
+        mine = _brute_spans(candidate)
+        expected = sorted(
+            (f"E{index}", people[p].full_name, start)
+            for index, event in enumerate(existing)
+            for start, end in _brute_spans(event) if any(s < end and start < e for s, e in mine)
+            for p in event[3] & candidate[3])
+        got = sorted((c.other_title, c.person, c.start.astimezone(NY).replace(tzinfo=None)) for c in result.conflicts)
+        assert got == expected
     finally:
         nested.rollback()
 
