@@ -246,3 +246,157 @@ def test_export_calendar_for_a_person_chosen_by_id(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: out.exists())
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     assert str(cal["x-wr-calname"]).endswith(": Ana Silva")
+
+
+# --- attendees beyond the picker's first page, the mentee's team, skipped dates, calendar files ----
+
+def _team_meeting(database, ids, people):
+    with database.unit_of_work() as s:
+        return scheduling.save_event(s, YEAR, EventInput(
+            "support_team", "Team", dt.datetime(2026, 10, 21, 9, 50), 40, educator_ids=people)).event_id
+
+
+def test_event_dialog_keeps_attendees_the_picker_does_not_list(window, qtbot, database):
+    """A district larger than the picker's page (here 2 people listed of 6): editing an event keeps
+    every attendee; only what is ticked or unticked changes."""
+    from app.ui.pages.schedule import EventDialog
+
+    with database.read() as s:
+        people = {name.split(",")[0]: i for i, name in scheduling.educator_choices(s, limit=None)}
+    attendees = [people["Silva"], people["Okafor"], people["Reyes"], people["Ng"]]
+    event_id = _team_meeting(database, window.ids, attendees)
+    with database.read() as s:
+        choices, info = scheduling.choices(s, YEAR, limit=2), scheduling.get_event(s, event_id)
+    assert [n for _, n in choices.educators] == ["Hart, Ben (Lincoln Elementary)", "Lopez, Maria (Lincoln Elementary)"]
+    # The dialog as built from the capped list: nobody is dropped on save.
+    bare = EventDialog(None, educators=choices.educators, schools=choices.schools, mentees=choices.mentees,
+                       info=info, tz=NY)
+    qtbot.addWidget(bare)
+    assert set(bare.event_input().educator_ids) == set(attendees)
+    # On the page: the attendees are listed first, typing searches the whole roster.
+    page = _page(window, qtbot)
+    page.picker_limit = 2
+    dialog = page.make_dialog(event_id)
+    qtbot.addWidget(dialog)
+    assert dialog.picker.shown_ids()[:4] == [people["Ng"], people["Okafor"], people["Reyes"], people["Silva"]]
+    assert len(dialog.picker.shown_ids()) == 6  # and the first page of the roster
+    dialog.find.setText("hart")
+    assert [dialog.people.item(r).text() for r in range(dialog.people.count())] == ["Hart, Ben (Lincoln Elementary)"]
+    dialog.people.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.find.setText("ng")  # Ng is shown (ticked) whatever else matches
+    row = next(r for r in range(dialog.people.count()) if dialog.people.item(r).text().startswith("Ng,"))
+    dialog.people.item(row).setCheckState(Qt.CheckState.Unchecked)
+    dialog.find.clear()
+    page.save(dialog.event_input(), dialog.event_id, dialog.version)
+    with database.read() as s:
+        saved = {p.educator_id for p in scheduling.get_event(s, event_id).people}
+    assert saved == {people["Silva"], people["Okafor"], people["Reyes"], people["Hart"]}
+
+
+def test_choosing_whom_a_meeting_is_about_ticks_their_support_team(window, qtbot, database):
+    from app.services import support_teams
+
+    with database.unit_of_work() as s:
+        support_teams.fill_from_assignments(s, YEAR)
+    page = _page(window, qtbot)
+    dialog = page.make_dialog()
+    qtbot.addWidget(dialog)
+    dialog.mentee.setCurrentIndex(find_data(dialog.mentee, window.ids["ana"]))
+    assert [label for _, label in dialog.picker.chosen()] == [
+        "Silva, Ana (Lincoln Elementary)", "Lopez, Maria (Lincoln Elementary)", "Reyes, Paula (Lincoln Elementary)"]
+    dialog.mentee.setCurrentIndex(find_data(dialog.mentee, window.ids["ben"]))  # not Ana after all
+    assert [label.split(",")[0] for _, label in dialog.picker.chosen()] == ["Lopez", "Reyes", "Hart"]
+    dialog.kind.setCurrentIndex(dialog.kind.findData("support_team"))
+    qtbot.keyClicks(dialog.title, "Ben: support team")
+    dialog.date.setDate(QDate(2026, 10, 22))
+    dialog.time.setTime(QTime(12, 10))
+    page.save(dialog.event_input())
+    qtbot.waitUntil(lambda: page.status.text() == "Saved.")
+    with database.read() as s:
+        event = next(e for e in scheduling.list_events(s, YEAR) if e.title == "Ben: support team")
+    attendance = page.make_attendance_dialog(event.id, dt.date(2026, 10, 22))
+    qtbot.addWidget(attendance)
+    assert [attendance.people.item(i).text() for i in range(attendance.people.count())] == [
+        "Ben Hart", "Maria Lopez", "Paula Reyes"]
+
+
+def test_skip_a_date_from_the_calendar_and_restore_it_in_the_dialog(window, qtbot, database):
+    page = _page(window, qtbot)
+    occ = page.week.item_rects()[0][0]
+    assert occ.title == "Peer group" and occ.date == dt.date(2026, 10, 20)
+    menu = page.occurrence_menu([occ])
+    actions = {a.text(): a for a in menu.actions()}
+    assert list(actions) == ["Edit\u2026", "Attendance\u2026", "Skip this date", "Restore a skipped date\u2026"]
+    actions["Skip this date"].trigger()
+    qtbot.waitUntil(lambda: page.week.item_rects() == [])
+    assert page.status.text().startswith("Skipped \u201cPeer group\u201d on Tue 10/20/2026")
+    with database.read() as s:
+        assert scheduling.get_event(s, occ.event_id).exdates == ("2026-10-20",)
+    # The month view's menu has one entry per meeting of the day; a single event has no date to skip.
+    with database.unit_of_work() as s:
+        scheduling.save_event(s, YEAR, EventInput("observation", "Observation", dt.datetime(2026, 10, 27, 10, 0), 30,
+                                                  educator_ids=[window.ids["maria"]]))
+    page.view.setCurrentIndex(page.view.findData("month"))
+    qtbot.waitUntil(lambda: len(page.occurrences_on(dt.date(2026, 10, 27))) == 2)
+    day_menu = page.occurrence_menu(page.occurrences_on(dt.date(2026, 10, 27)))
+    assert [a.text() for a in day_menu.actions()] == ["10:00 AM Observation", "3:15 PM Peer group"]
+    assert "Skip this date" not in [a.text() for a in day_menu.actions()[0].menu().actions()]
+    assert "Skip this date" in [a.text() for a in day_menu.actions()[1].menu().actions()]
+    # The edit dialog lists the skipped dates; Restore brings one back.
+    dialog = page.make_dialog(occ.event_id)
+    qtbot.addWidget(dialog)
+    assert [dialog.skipped.item(i).text() for i in range(dialog.skipped.count())] == ["Tue 10/20/2026"]
+    dialog.skipped.setCurrentRow(0)
+    dialog.restore.click()
+    assert dialog.skipped.count() == 0
+    dialog.skip_day(dt.date(2026, 11, 3))
+    page.save(dialog.event_input(), dialog.event_id, dialog.version)
+    with database.read() as s:
+        assert scheduling.get_event(s, occ.event_id).exdates == ("2026-11-03",)
+    page.view.setCurrentIndex(page.view.findData("week"))
+    page.go_to(MONDAY)
+    qtbot.waitUntil(lambda: [o.date for o, _ in page.week.item_rects()] == [dt.date(2026, 10, 20)])
+
+
+def test_calendar_file_dialog_finds_anyone_and_names_the_organizer(window, qtbot, database, tmp_path):
+    import icalendar
+
+    from app.services import settings
+
+    page = _page(window, qtbot)
+    page.picker_limit = 2
+    dialog = page.make_export_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.everyone.isChecked() and dialog.person_id() is None
+    qtbot.keyClicks(dialog.person.find, "silva")  # beyond the first two listed
+    assert dialog.person.select(window.ids["ana"])
+    assert not dialog.everyone.isChecked() and dialog.person_id() == window.ids["ana"]
+    qtbot.keyClicks(dialog.organizer, "the coordinator")
+    dialog.accept()
+    assert "not an email address" in dialog.message.text() and dialog.result() != dialog.DialogCode.Accepted
+    dialog.organizer.setText("induction@district.org")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    out = tmp_path / "ana.ics"
+    page.export_to(str(out), person_id=dialog.person_id(), organizer_email=dialog.organizer_email(),
+                   remember_organizer=True)
+    qtbot.waitUntil(lambda: out.exists())
+    event = icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")[0]
+    assert str(event["organizer"]) == "mailto:induction@district.org"
+    with database.read() as s:
+        assert settings.get(s, "coordinator_email") == "induction@district.org"
+    assert page.make_export_dialog().organizer.text() == "induction@district.org"  # remembered
+
+
+def test_support_team_dialog_finds_the_member_to_add(window, qtbot):
+    page = _page(window, qtbot)
+    page.picker_limit = 1
+    dialog = page.make_team_dialog()
+    qtbot.addWidget(dialog)
+    dialog.mentee.setCurrentIndex(find_data(dialog.mentee, window.ids["ben"]))
+    qtbot.keyClicks(dialog.person.find, "lopez")
+    assert dialog.person.select(window.ids["maria"])
+    dialog.role.setCurrentIndex(dialog.role.findData("mentor"))
+    dialog.add.click()
+    qtbot.waitUntil(lambda: dialog.members.count() == 1)
+    assert dialog.members.item(0).text() == "Maria Lopez (mentor)"

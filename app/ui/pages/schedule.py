@@ -20,6 +20,7 @@ from PySide6.QtCore import QDate, QPoint, QRect, QRectF, Qt, QTime, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -82,6 +84,7 @@ class WeekView(QWidget):
 
     moved = Signal(object, object)  # event id, new local start (aware datetime)
     opened = Signal(object)  # event id (double click)
+    menu_requested = Signal(object, object)  # occurrence, global position (right click)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,6 +96,13 @@ class WeekView(QWidget):
         self.occurrences: list[Any] = []
         self._drag: tuple[Any, QPoint, QRectF] | None = None
         self._drag_offset = QPoint()
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, point: QPoint) -> None:
+        occ = self.occurrence_at(point)
+        if occ is not None:
+            self.menu_requested.emit(occ, self.mapToGlobal(point))
 
     def set_data(self, monday: dt.date, occurrences: list[Any], tz: ZoneInfo) -> None:
         self.monday, self.occurrences, self.tz = monday, occurrences, tz
@@ -210,21 +220,139 @@ class WeekView(QWidget):
             self.opened.emit(occ.event_id)
 
 
+# --- finding people ------------------------------------------------------------------------------
+
+def local_search(people: list[tuple[uuid.UUID, str]]) -> Any:
+    """A search over a given list (every word typed, anywhere in the name), for pickers that are
+    handed their people rather than a service to ask."""
+    def search(text: str) -> list[tuple[uuid.UUID, str]]:
+        words = text.lower().split()
+        return [(i, name) for i, name in people if all(w in name.lower() for w in words)]
+
+    return search
+
+
+class PersonPicker(QWidget):
+    """Type to find people, as elsewhere in the app. `search(text)` returns (id, label) pairs: the
+    page hands in the service's roster search (a page of people at a time, so a district of
+    10,000 is searched, not listed). Checkable, the people ticked are held apart from what the
+    list shows and listed first whatever is typed: nobody filtered out of view, or beyond the
+    first page, is ever dropped; only a click (or set_checked) changes who is chosen."""
+
+    changed = Signal()
+
+    def __init__(self, search: Any, *, checkable: bool, name: str, placeholder: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._search = search
+        self.checkable = checkable
+        self._chosen: dict[uuid.UUID, str] = {}
+        self._filling = False
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(placeholder)
+        self.find.setAccessibleName(self.tr("Find: ") + name)
+        self.find.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName(name)
+        self.list.setMinimumHeight(120)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.find)
+        layout.addWidget(self.list)
+        self.find.textChanged.connect(lambda _t: self.refill())
+        self.list.itemChanged.connect(self._item_changed)
+        self.list.currentItemChanged.connect(lambda *_a: self.changed.emit())
+        self.refill()
+
+    def refill(self) -> None:
+        text = self.find.text()
+        words = text.lower().split()
+        shown = sorted(((i, label) for i, label in self._chosen.items() if all(w in label.lower() for w in words)),
+                       key=lambda pair: pair[1].lower())
+        shown += [(i, label) for i, label in self._search(text) if i not in self._chosen]
+        self._filling = True
+        self.list.clear()
+        for person_id, label in shown:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, person_id)
+            if self.checkable:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if person_id in self._chosen else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self._filling = False
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        if self._filling or not self.checkable:
+            return
+        person_id = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._chosen[person_id] = item.text()
+        else:
+            self._chosen.pop(person_id, None)
+        self.changed.emit()
+
+    def shown_ids(self) -> list[uuid.UUID]:
+        return [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())]
+
+    def set_chosen(self, people: list[tuple[uuid.UUID, str]]) -> None:
+        self._chosen = dict(people)
+        self.refill()
+
+    def set_checked(self, person_id: uuid.UUID, checked: bool = True, label: str | None = None) -> None:
+        """Tick (or untick) someone, shown or not; a label is needed for someone never shown."""
+        if checked:
+            known = label or self._chosen.get(person_id) or next(
+                (self.list.item(r).text() for r in range(self.list.count())
+                 if self.list.item(r).data(Qt.ItemDataRole.UserRole) == person_id), None)
+            if known is None:
+                raise KeyError(person_id)
+            self._chosen[person_id] = known
+        else:
+            self._chosen.pop(person_id, None)
+        self.refill()
+        self.changed.emit()
+
+    def chosen(self) -> list[tuple[uuid.UUID, str]]:
+        return list(self._chosen.items())
+
+    def chosen_ids(self) -> list[uuid.UUID]:
+        return list(self._chosen)
+
+    def current_id(self) -> uuid.UUID | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def select(self, person_id: uuid.UUID) -> bool:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == person_id:
+                self.list.setCurrentRow(row)
+                return True
+        return False
+
+
 # --- the event dialog ---------------------------------------------------------------------------
 
 class EventDialog(QDialog):
     """Create or edit an event. `proposals` is called with (educator ids, minutes, after) and
-    returns the service's proposals (plain data), to fill the date and time from one."""
+    returns the service's proposals (plain data), to fill the date and time from one.
+
+    Attendees: `search(text)` finds people on the roster (default: within `educators`); the
+    event's attendees (`attendees`, labelled as the picker labels people; default: their names)
+    stay chosen until unticked, so a save changes only who was ticked or unticked. Choosing whom a
+    meeting is about (`team_of(mentee id)`: them and their support team) ticks those people."""
 
     def __init__(self, parent: QWidget | None, *, educators: list[tuple[uuid.UUID, str]],
                  schools: list[tuple[uuid.UUID, str]], mentees: list[tuple[uuid.UUID, str]],
-                 info: Any = None, tz: ZoneInfo, default_day: dt.date | None = None, proposals: Any = None):
+                 info: Any = None, tz: ZoneInfo, default_day: dt.date | None = None, proposals: Any = None,
+                 search: Any = None, attendees: list[tuple[uuid.UUID, str]] | None = None, team_of: Any = None):
         super().__init__(parent)
         from app.services.scheduling import RECURRENCE_LABELS
 
         self.setWindowTitle(self.tr("Edit event") if info else self.tr("New event"))
         self.tz = tz
         self._proposals = proposals
+        self._team_of = team_of
+        self._exdates: list[str] = []
         self.event_id = info.id if info else None
         self.version = info.version if info else None
         form = QFormLayout()
@@ -258,19 +386,9 @@ class EventDialog(QDialog):
             self.mentee.addItem(name, mentee_id)
         self.location = QLineEdit()
         self.location.setAccessibleName(self.tr("Location"))
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("Type to find attendees"))
-        self.find.setAccessibleName(self.tr("Find attendees"))
-        self.people = QListWidget()
-        self.people.setAccessibleName(self.tr("Attendees"))
-        self.people.setMinimumHeight(140)
-        for educator_id, name in educators:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, educator_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.people.addItem(item)
-        self.find.textChanged.connect(self._filter_people)
+        self.picker = PersonPicker(search or local_search(educators), checkable=True, name=self.tr("Attendees"),
+                                   placeholder=self.tr("Type a name or employee ID to find attendees"))
+        self.find, self.people = self.picker.find, self.picker.list
         self.outsiders = QLineEdit()
         self.outsiders.setAccessibleName(self.tr("Other attendees"))
         self.outsiders.setPlaceholderText(self.tr("Name <email>; Name <email> (e.g. a program supervisor)"))
@@ -297,13 +415,32 @@ class EventDialog(QDialog):
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setAccessibleName(self.tr("Warnings"))
+        # Exceptions of a series: the dates it skips (EXDATE), restorable; or skip one more.
+        self.skipped = QListWidget()
+        self.skipped.setAccessibleName(self.tr("Skipped dates"))
+        self.skipped.setMaximumHeight(70)
+        self.restore = QPushButton(self.tr("Restore date"))
+        self.restore.setAccessibleName(self.tr("Restore the selected skipped date"))
+        self.restore.clicked.connect(self._restore_selected)
+        self.skip_date = QDateEdit()
+        self.skip_date.setCalendarPopup(True)
+        self.skip_date.setAccessibleName(self.tr("Date to skip"))
+        self.skip = QPushButton(self.tr("Skip date"))
+        self.skip.setAccessibleName(self.tr("Skip the chosen date of the series"))
+        self.skip.clicked.connect(lambda: self.skip_day(self.skip_date.date().toPython()))
+        exceptions = QWidget()
+        row = QHBoxLayout(exceptions)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.skipped, self.restore, self.skip_date, self.skip):
+            row.addWidget(widget)
         for label, widget in ((self.tr("Type"), self.kind), (self.tr("Title"), self.title),
                               (self.tr("Date"), self.date), (self.tr("Starts"), self.time),
                               (self.tr("Duration"), self.minutes), (self.tr("School"), self.school),
                               (self.tr("About"), self.mentee), (self.tr("Location"), self.location),
-                              (self.tr("Attendees"), self.find), ("", self.people),
+                              (self.tr("Attendees"), self.picker),
                               (self.tr("Others"), self.outsiders), (self.tr("Repeats"), self.recurrence),
-                              (self.tr("Until"), self.until), (self.tr("Status"), self.status),
+                              (self.tr("Until"), self.until), (self.tr("Skipped"), exceptions),
+                              (self.tr("Status"), self.status),
                               ("", self.propose), ("", self.proposal_list)):
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -314,11 +451,13 @@ class EventDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
-        self.recurrence.currentIndexChanged.connect(lambda _i: self.until.setEnabled(self.recurrence.currentData()
-                                                                                     is not None))
-        self._load(info, default_day)
+        self.recurrence.currentIndexChanged.connect(lambda _i: self._recurrence_changed())
+        self._load(info, default_day, attendees)
+        self._mentee_shown = self.mentee.currentData()
+        self.mentee.currentIndexChanged.connect(lambda _i: self._mentee_changed())
+        self._recurrence_changed()
 
-    def _load(self, info: Any, default_day: dt.date | None) -> None:
+    def _load(self, info: Any, default_day: dt.date | None, attendees: list[tuple[uuid.UUID, str]] | None) -> None:
         if info is None:
             day = default_day or dt.date.today()
             self.date.setDate(QDate(day.year, day.month, day.day))
@@ -328,6 +467,7 @@ class EventDialog(QDialog):
             self.until.setEnabled(False)
             return
         local = info.starts_at.astimezone(self.tz)
+        self.skip_date.setDate(QDate(local.year, local.month, local.day))
         self.kind.setCurrentIndex(self.kind.findData(info.kind))
         self.title.setText(info.title)
         self.date.setDate(QDate(local.year, local.month, local.day))
@@ -336,11 +476,9 @@ class EventDialog(QDialog):
         self.school.setCurrentIndex(max(0, find_data(self.school, info.school_id)))
         self.mentee.setCurrentIndex(max(0, find_data(self.mentee, info.mentee_id)))
         self.location.setText(info.location or "")
-        chosen = {p.educator_id for p in info.people if p.educator_id}
-        for row in range(self.people.count()):
-            item = self.people.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) in chosen:
-                item.setCheckState(Qt.CheckState.Checked)
+        labels = dict(attendees or ())
+        self.picker.set_chosen([(p.educator_id, labels.get(p.educator_id, p.name))
+                                for p in info.people if p.educator_id])
         self.outsiders.setText("; ".join(f"{p.name} <{p.email}>" if p.email else p.name
                                          for p in info.people if p.educator_id is None))
         self.recurrence.setCurrentIndex(self.recurrence.findData(info.recurrence))
@@ -348,23 +486,60 @@ class EventDialog(QDialog):
         self.until.setDate(QDate(until.year, until.month, until.day))
         self.until.setEnabled(info.recurrence is not None)
         self.status.setCurrentIndex(self.status.findData(info.status))
-        self._exdates = list(info.exdates)
+        self._exdates = sorted(info.exdates)
+        self._show_skipped()
 
-    def _filter_people(self, text: str) -> None:
-        needle = text.strip().lower()
-        for row in range(self.people.count()):
-            item = self.people.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
+    def _recurrence_changed(self) -> None:
+        repeats = self.recurrence.currentData() is not None
+        self.until.setEnabled(repeats)
+        for widget in (self.skipped, self.restore, self.skip_date, self.skip):
+            widget.setEnabled(repeats)
 
-    def check_person(self, educator_id: uuid.UUID, checked: bool = True) -> None:
-        for row in range(self.people.count()):
-            item = self.people.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == educator_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    def _show_skipped(self) -> None:
+        self.skipped.clear()
+        for day in self._exdates:
+            date = dt.date.fromisoformat(day)
+            item = QListWidgetItem(f"{date:%a} {date.month}/{date.day}/{date.year}")
+            item.setData(Qt.ItemDataRole.UserRole, day)
+            self.skipped.addItem(item)
+
+    def skip_day(self, day: dt.date) -> None:
+        """Skip one date of the series (saved with the event; the calendar file's EXDATE)."""
+        if day.isoformat() not in self._exdates:
+            self._exdates = sorted({*self._exdates, day.isoformat()})
+            self._show_skipped()
+
+    def restore_day(self, day: dt.date) -> None:
+        """The series meets on this date again (checked for double-bookings on save)."""
+        if day.isoformat() in self._exdates:
+            self._exdates.remove(day.isoformat())
+            self._show_skipped()
+
+    def _restore_selected(self) -> None:
+        item = self.skipped.currentItem()
+        if item is not None:
+            self.restore_day(dt.date.fromisoformat(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _mentee_changed(self) -> None:
+        """Whom the meeting is about: they attend, with their support team (the previous choice
+        is no longer the subject and is unticked; the team members ticked stay, to untick by hand)."""
+        previous, mentee_id = self._mentee_shown, self.mentee.currentData()
+        self._mentee_shown = mentee_id
+        if previous is not None and previous != mentee_id:
+            self.picker.set_checked(previous, False)
+        if mentee_id is None:
+            return
+        people = self._team_of(mentee_id) if self._team_of is not None else []
+        if not any(i == mentee_id for i, _ in people):
+            people = [(mentee_id, self.mentee.currentText()), *people]
+        for person_id, label in people:
+            self.picker.set_checked(person_id, True, label)
+
+    def check_person(self, educator_id: uuid.UUID, checked: bool = True, label: str | None = None) -> None:
+        self.picker.set_checked(educator_id, checked, label)
 
     def educator_ids(self) -> list[uuid.UUID]:
-        return [self.people.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.people.count())
-                if self.people.item(r).checkState() == Qt.CheckState.Checked]
+        return self.picker.chosen_ids()
 
     def start(self) -> dt.datetime:
         day, time = self.date.date().toPython(), self.time.time().toPython()
@@ -412,7 +587,7 @@ class EventDialog(QDialog):
             self.kind.currentData(), self.title.text().strip() or self.kind.currentText(), self.start(),
             self.minutes.value(), self.school.currentData(), self.mentee.currentData(),
             self.location.text().strip() or None, self.educator_ids(), outsiders, recurrence,
-            self.until.date().toPython() if recurrence else None, list(getattr(self, "_exdates", [])),
+            self.until.date().toPython() if recurrence else None, list(self._exdates) if recurrence else [],
             self.status.currentData())
 
 
@@ -423,7 +598,7 @@ class SupportTeamDialog(QDialog):
     (603 CMR 7.12(2)(c); 7.13; 004) each with its citation."""
 
     def __init__(self, parent: QWidget | None, ctx: Any, mentees: list[tuple[uuid.UUID, str]],
-                 educators: list[tuple[uuid.UUID, str]]):
+                 educators: list[tuple[uuid.UUID, str]], search: Any = None):
         super().__init__(parent)
         from app.services.support_teams import ROLE_LABELS
 
@@ -448,11 +623,9 @@ class SupportTeamDialog(QDialog):
         self.checks.setAccessibleName(self.tr("Support team checks"))
         layout.addWidget(self.checks)
         add = QHBoxLayout()
-        self.person = QComboBox()
-        self.person.setEditable(True)
-        self.person.setAccessibleName(self.tr("Educator to add"))
-        for educator_id, name in educators:
-            self.person.addItem(name, educator_id)
+        self.person = PersonPicker(search or local_search(educators), checkable=False,
+                                   name=self.tr("Educator to add"),
+                                   placeholder=self.tr("Type a name or employee ID"))
         self.outside = QLineEdit()
         self.outside.setPlaceholderText(self.tr("or a name from outside"))
         self.outside.setAccessibleName(self.tr("Outside member's name"))
@@ -506,7 +679,10 @@ class SupportTeamDialog(QDialog):
 
         year, mentee_id, role = self.ctx.year_label, self.mentee.currentData(), self.role.currentData()
         outside = self.outside.text().strip()
-        person = None if outside else self.person.currentData()
+        person = None if outside else self.person.current_id()
+        if person is None and not outside:
+            self.checks.setText(self.tr("Choose an educator (type to find them) or type an outside name."))
+            return
         self._run(lambda s: support_teams.add_member(s, year, mentee_id, role, member_id=person,
                                                      outside_name=outside or None))
         self.outside.clear()
@@ -635,6 +811,63 @@ class AttendanceDialog(QDialog):
         return present, absent
 
 
+class CalendarFileDialog(QDialog):
+    """Whose meetings go in the calendar file (everyone, or one person found by typing), and the
+    organizer named in it: the induction coordinator's email, remembered for the next export.
+    Without one the file names the attendees in each description instead of inviting them
+    (RFC 5545: attendees need an organizer; the app will not make up an address)."""
+
+    def __init__(self, parent: QWidget | None, search: Any, organizer_email: str, school: str | None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Calendar file"))
+        layout = QVBoxLayout(self)
+        self.everyone = QCheckBox(self.tr("Everyone's meetings") + (
+            self.tr(" at %1, with the district-wide ones").replace("%1", school) if school else ""))
+        self.everyone.setAccessibleName(self.tr("Everyone's meetings"))
+        self.everyone.setChecked(True)
+        self.person = PersonPicker(search, checkable=False, name=self.tr("Whose meetings"),
+                                   placeholder=self.tr("Or type a name or employee ID for one person's meetings"))
+        self.organizer = QLineEdit(organizer_email)
+        self.organizer.setAccessibleName(self.tr("Organizer email"))
+        self.organizer.setPlaceholderText(self.tr("The induction coordinator's email, e.g. induction@district.org"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Calendar file messages"))
+        form = QFormLayout()
+        form.addRow("", self.everyone)
+        form.addRow(self.tr("Person"), self.person)
+        form.addRow(self.tr("Organizer"), self.organizer)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.person.find.textChanged.connect(lambda text: self.everyone.setChecked(not text.strip()))
+        self.person.changed.connect(lambda: self.everyone.setChecked(self.person.current_id() is None))
+
+    def person_id(self) -> uuid.UUID | None:
+        return None if self.everyone.isChecked() else self.person.current_id()
+
+    def organizer_email(self) -> str | None:
+        from app.services.ics_export import clean_email
+
+        return clean_email(self.organizer.text())
+
+    def accept(self) -> None:
+        from app.services.errors import UsageError
+
+        try:
+            self.organizer_email()
+        except UsageError as exc:
+            self.message.setText(str(exc))
+            return
+        if not self.everyone.isChecked() and self.person.current_id() is None:
+            self.message.setText(self.tr("Choose the person from the list, or tick Everyone's meetings."))
+            return
+        super().accept()
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 class SchedulePage(Page):
@@ -740,6 +973,11 @@ class SchedulePage(Page):
         self.week.opened.connect(lambda event_id: self.open_dialog(event_id))
         self.month.cellDoubleClicked.connect(self._month_open)
         self.agenda.doubleClicked.connect(lambda index: self.open_dialog(self.agenda_model.row_at(index.row()).event_id))
+        self.week.menu_requested.connect(lambda occ, where: self.occurrence_menu([occ]).exec(where))
+        for view in (self.month, self.agenda):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.month.customContextMenuRequested.connect(self._month_menu)
+        self.agenda.customContextMenuRequested.connect(self._agenda_menu)
 
     # --- range ------------------------------------------------------------------------------
     def mode(self) -> str:
@@ -845,24 +1083,108 @@ class SchedulePage(Page):
             self.view.setCurrentIndex(0)
             self.go_to(day)
 
+    # --- right click: edit, attendance, skip a date -------------------------------------------
+    def occurrences_on(self, day: dt.date) -> list[Any]:
+        return [o for o in self.occurrences if o.start.astimezone(self.tz).date() == day]
+
+    def occurrence_menu(self, occurrences: list[Any]) -> QMenu:
+        """What can be done with an occurrence: edit its event, take attendance, and for a series,
+        skip this date (restored from the event's Skipped dates). Several (a month's day): one
+        submenu each."""
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Meeting actions"))
+        for occ in occurrences:
+            target = menu
+            if len(occurrences) > 1:
+                local = occ.start.astimezone(self.tz)
+                target = menu.addMenu(f"{local:%I:%M %p}".lstrip("0") + f" {occ.title}")
+            target.addAction(self.tr("Edit\u2026"), lambda o=occ: self.open_dialog(o.event_id))
+            target.addAction(self.tr("Attendance\u2026"), lambda o=occ: self.take_attendance(o))
+            if occ.recurring:
+                target.addAction(self.tr("Skip this date"), lambda o=occ: self.skip_date(o))
+                target.addAction(self.tr("Restore a skipped date\u2026"), lambda o=occ: self.open_dialog(o.event_id))
+        return menu
+
+    def _month_menu(self, point: QPoint) -> None:
+        item = self.month.itemAt(point)
+        if item is None:
+            return
+        occurrences = self.occurrences_on(dt.date.fromisoformat(item.data(Qt.ItemDataRole.UserRole)))
+        if occurrences:
+            self.occurrence_menu(occurrences).exec(self.month.viewport().mapToGlobal(point))
+
+    def _agenda_menu(self, point: QPoint) -> None:
+        index = self.agenda.indexAt(point)
+        if index.isValid():
+            occ = self.agenda_model.row_at(index.row())
+            self.occurrence_menu([occ]).exec(self.agenda.viewport().mapToGlobal(point))
+
+    def skip_date(self, occ: Any) -> None:
+        """This date of the series does not happen (an exception; the calendar file's EXDATE)."""
+        event_id, day, title = occ.event_id, occ.date, occ.title
+
+        def work(session: Any) -> None:
+            from app.services.scheduling import skip_occurrence
+
+            skip_occurrence(session, event_id, day)
+
+        def done(_result: Any) -> None:
+            self.last_message = self.tr("Skipped \u201c%1\u201d on %2; Edit the event to restore the date.").replace(
+                "%1", title).replace("%2", f"{day:%a} {day.month}/{day.day}/{day.year}")
+            self.status.setText(self.last_message)
+
+        self.ctx.tasks.run(work, on_success=done)
+
     # --- editing ----------------------------------------------------------------------------
+    picker_limit: int | None = None  # people listed at a time in the pickers (None: the service's default)
+
+    def roster_search(self, first: list[tuple[uuid.UUID, str]]) -> Any:
+        """A picker's search: the roster through the service, `first` when nothing is typed."""
+        limit = self.picker_limit
+
+        def search(text: str) -> list[tuple[uuid.UUID, str]]:
+            from app.services import scheduling
+
+            if not text.strip():
+                return first
+            return self.ctx.tasks.call(lambda s: scheduling.educator_choices(
+                s, text, limit if limit is not None else scheduling.PICKER_LIMIT))
+
+        return search
+
+    def _choices(self, session: Any, year: str) -> Any:
+        from app.services import scheduling
+
+        if self.picker_limit is None:
+            return scheduling.choices(session, year)
+        return scheduling.choices(session, year, limit=self.picker_limit)
+
     def make_dialog(self, event_id: uuid.UUID | None = None) -> EventDialog:
         year = self.ctx.year_label
 
-        def load(session: Any) -> tuple[Any, Any]:
+        def load(session: Any) -> tuple[Any, Any, Any]:
             from app.services import scheduling
 
-            return scheduling.choices(session, year), (scheduling.get_event(session, event_id) if event_id else None)
+            info = scheduling.get_event(session, event_id) if event_id else None
+            labels = scheduling.educator_choices(session, ids=[p.educator_id for p in info.people if p.educator_id]) \
+                if info else []
+            return self._choices(session, year), info, labels
 
-        choices, info = self.ctx.tasks.call(load)
+        choices, info, labels = self.ctx.tasks.call(load)
 
         def proposals(ids: list[uuid.UUID], minutes: int, after: dt.datetime) -> list[Any]:
             from app.services import scheduling
 
             return self.ctx.tasks.call(lambda s: scheduling.propose_times(s, year, ids, minutes, after=after))
 
+        def team_of(mentee_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+            from app.services import scheduling
+
+            return self.ctx.tasks.call(lambda s: scheduling.team_choices(s, year, mentee_id))
+
         return EventDialog(self, educators=choices.educators, schools=choices.schools, mentees=choices.mentees,
-                           info=info, tz=self.tz, default_day=self.anchor, proposals=proposals)
+                           info=info, tz=self.tz, default_day=self.anchor, proposals=proposals,
+                           search=self.roster_search(choices.educators), attendees=labels, team_of=team_of)
 
     def open_dialog(self, event_id: uuid.UUID | None = None) -> None:
         dialog = self.make_dialog(event_id)
@@ -943,14 +1265,9 @@ class SchedulePage(Page):
 
     def make_team_dialog(self) -> SupportTeamDialog:
         year = self.ctx.year_label
-
-        def load(session: Any) -> Any:
-            from app.services import scheduling
-
-            return scheduling.choices(session, year)
-
-        choices = self.ctx.tasks.call(load)
-        return SupportTeamDialog(self, self.ctx, choices.mentees, choices.educators)
+        choices = self.ctx.tasks.call(lambda s: self._choices(s, year))
+        return SupportTeamDialog(self, self.ctx, choices.mentees, choices.educators,
+                                 search=self.roster_search(choices.educators))
 
     def make_bell_dialog(self) -> BellScheduleDialog:
         from app.services import scheduling
@@ -983,9 +1300,11 @@ class SchedulePage(Page):
     def _attendance_for_selection(self) -> None:
         index = self.agenda.currentIndex()
         if self.mode() != "agenda" or not index.isValid():
-            self.status.setText(self.tr("Choose a meeting in the Agenda view, then Attendance."))
+            self.status.setText(self.tr("Choose a meeting in the Agenda view (or right-click one), then Attendance."))
             return
-        occ = self.agenda_model.row_at(index.row())
+        self.take_attendance(self.agenda_model.row_at(index.row()))
+
+    def take_attendance(self, occ: Any) -> None:
         dialog = self.make_attendance_dialog(occ.event_id, occ.date)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.record_attendance(occ.event_id, occ.date, *dialog.marks())
@@ -1008,33 +1327,43 @@ class SchedulePage(Page):
         self.ctx.tasks.run(work, write=False, on_success=lambda p: self.status.setText(
             self.tr("Wrote %1").replace("%1", str(p))))
 
-    def _export(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from app.services import scheduling
+    def make_export_dialog(self) -> CalendarFileDialog:
+        from app.services import settings
 
         year = self.ctx.year_label
-        choices = self.ctx.tasks.call(lambda s: scheduling.choices(s, year))
-        everyone = self.tr("Everyone (the school shown, if one is chosen)")
-        names = [everyone] + [name for _id, name in choices.educators]
-        picked, ok = QInputDialog.getItem(self, self.tr("Calendar file"), self.tr("Whose meetings?"), names, 0, True)
-        if not ok:
+        choices, email = self.ctx.tasks.call(lambda s: (self._choices(s, year),
+                                                        settings.get(s, "coordinator_email")))
+        return CalendarFileDialog(self, self.roster_search(choices.educators), email or "",
+                                  self.school_filter.currentText() if self.school_filter.currentData() else None)
+
+    def _export(self) -> None:
+        dialog = self.make_export_dialog()
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        person_id = next((i for i, name in choices.educators if name == picked), None)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{year}.ics",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
                                               self.tr("Calendar files (*.ics)"))
         if path:
-            self.export_to(path, person_id=person_id)
+            self.export_to(path, person_id=dialog.person_id(), organizer_email=dialog.organizer_email(),
+                           remember_organizer=True)
 
-    def export_to(self, path: str, person: str | None = None, person_id: uuid.UUID | None = None) -> None:
+    def export_to(self, path: str, person: str | None = None, person_id: uuid.UUID | None = None,
+                  organizer_email: str | None = None, remember_organizer: bool = False) -> None:
+        """Write the calendar file: one person's meetings, or everyone's (the school shown, with the
+        district-wide events). The organizer's email, when remembered, becomes the setting."""
         year = self.ctx.year_label
         school = self.school_filter.currentText() if self.school_filter.currentData() and not (person or person_id) \
             else None
 
         def work(session: Any) -> Any:
-            from app.services.ics_export import export_ics
+            from app.services.ics_export import export_ics, save_organizer
 
-            return export_ics(session, year, path, school=school, person=person, person_id=person_id)
+            if remember_organizer:
+                save_organizer(session, organizer_email)
+            return export_ics(session, year, path, school=school, person=person, person_id=person_id,
+                              organizer_email=organizer_email)
 
-        self.ctx.tasks.run(work, write=False, on_success=lambda result: self.status.setText(
-            self.tr("Wrote %1: %2 events").replace("%1", str(result[0])).replace("%2", str(result[1]))))
+        def done(result: Any) -> None:
+            self.status.setText(self.tr("Wrote %1: %2 events").replace("%1", str(result[0])).replace(
+                "%2", str(result[1])))
+
+        self.ctx.tasks.run(work, write=remember_organizer, announce=False, on_success=done)
