@@ -163,7 +163,7 @@ def _early_literacy_sections(doc: PdfDocument, s: cap.CandidateSummary, o: cap.O
         doc.table(["Component", "Look-for", "Seen"],
                   [[item.component, item.text, "Yes" if item.id in seen else ""] for item in band.for_element(code)],
                   widths=[0.24, 0.66, 0.1], empty="No look-fors for this element in this grade band.")
-        doc.key_values([("Evidence", evidence.get(local, "") or "none recorded")])
+        doc.paragraph("Evidence: " + (evidence.get(local, "") or "none recorded"))
     return [c for c in codes if c not in done]
 
 
