@@ -244,3 +244,30 @@ def test_every_laptop_knows_a_field_copy_is_an_sps_and_refuses_its_reach(tmp_pat
     finally:
         field.close()
         second.close()
+
+
+def test_an_sp_sets_goals_and_their_candidates_hours_in_the_field_copy(tmp_path, coordinator):
+    """Goal setting (step 2) is written on the SP's placement and a candidate's own required hours
+    on the candidate: both are the SP's to change, so their bundle applies."""
+    from app.models.cap import CapCandidate
+
+    placements = _district(coordinator)
+    copy_path = tmp_path / "sam-sp1.sqlite3"
+    with coordinator.db.unit_of_work() as session:
+        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    field = Database.open(str(copy_path))
+    try:
+        with field.unit_of_work() as session:
+            placement = session.get(CapPlacement, placements["SP1"])
+            placement.professional_practice_goal = "Check for understanding every lesson"
+            session.get(CapCandidate, placement.candidate_id).hours_required = 400
+            candidate_id = placement.candidate_id
+        with field.unit_of_work() as session:
+            bundle = sync_bundles.export_bundle(session, tmp_path / "shared").path
+        assert coordinator.import_(bundle).status == "applied"
+        with coordinator.db.read() as session:
+            assert session.get(CapPlacement, placements["SP1"]).professional_practice_goal == (
+                "Check for understanding every lesson")
+            assert session.get(CapCandidate, candidate_id).hours_required == 400
+    finally:
+        field.dispose()

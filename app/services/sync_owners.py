@@ -38,10 +38,10 @@ def refused(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -
     for i, op in enumerate(ops):
         if op["replica"] != partner.id:
             continue
-        owner = _owner(session, op, ops)
-        if owner is UNKNOWN:
+        owners = _owners(session, op, ops)
+        if owners is UNKNOWN:
             waiting.add(i)
-        elif owner != educator:
+        elif educator not in owners:
             problems.append(f"{op['table_name']} {op['row_id']} ({op['column']}) is not {partner.name}'s record")
     return problems[:20], waiting
 
@@ -54,15 +54,35 @@ def vouched(session: Session, partner: SyncReplica, ops: list[dict[str, Any]]) -
     return [op for op in ops if op["replica"] == partner.id]
 
 
-def _owner(session: Session, op: dict[str, Any], ops: list[dict[str, Any]]) -> Any:
-    """The educator who owns the op's record, None for records no one owns, or UNKNOWN."""
+def _owners(session: Session, op: dict[str, Any], ops: list[dict[str, Any]]) -> Any:
+    """The educators who own the op's record (none: the coordinator's alone), or UNKNOWN. An SP
+    owns their placements (goals, dates) and what hangs on them, and the candidates placed with
+    them (a candidate's own required hours); a mentor owns their logs."""
     table = op["table_name"]
     if table in BY_MENTOR:
-        return _as_uuid(_field(session, op, ops, "mentor_id"))
+        return _known({_as_uuid(_field(session, op, ops, "mentor_id"))})
+    if table == "cap_placement":
+        return _known({_as_uuid(_field(session, op, ops, "sp_id"))})
+    if table == "cap_candidate":
+        return _candidate_sps(session, op["row_id"], ops)
     if table in BY_PLACEMENT and "cap_placement" in synced_tables():
         placement = _as_uuid(_field(session, op, ops, "placement_id"))
-        return placement if placement is None or placement is UNKNOWN else _placement_sp(session, placement, ops)
-    return None
+        return _known({placement if placement is None or placement is UNKNOWN
+                       else _placement_sp(session, placement, ops)})
+    return set()
+
+
+def _known(owners: set[Any]) -> Any:
+    return UNKNOWN if UNKNOWN in owners else owners - {None}
+
+
+def _candidate_sps(session: Session, candidate_id: uuid.UUID, ops: list[dict[str, Any]]) -> set[Any]:
+    """The SPs of the candidate's placements, stored or made in this bundle."""
+    table = synced_tables()["cap_placement"].cls.__table__
+    stored = session.connection().execute(select(table.c.sp_id).where(table.c.candidate_id == candidate_id))
+    made = (op["value"].get("sp_id") for op in ops if op["table_name"] == "cap_placement" and op["column"] == ROW
+            and _as_uuid(op["value"].get("candidate_id")) == candidate_id)
+    return {_as_uuid(sp) for sp in [*stored.scalars(), *made]} - {None}
 
 
 def _field(session: Session, op: dict[str, Any], ops: list[dict[str, Any]], column: str) -> Any:
