@@ -112,3 +112,23 @@ def test_matching_weights_are_checked_by_the_matcher_rules(page, database):
     assert "unknown criteria subjct" in page.errors["match_weights"].text()
     with database.read() as s:
         assert settings.get(s, "match_weights") in (None, {})
+
+
+def test_the_coordinator_named_on_calendar_files_is_set_here(page, database):
+    from app.services.ics_export import organizer
+
+    page.editors["coordinator_email"].setText("induction at hale")
+    page.save_settings()
+    assert "not an email address" in page.errors["coordinator_email"].text()
+    page.editors["coordinator_email"].setText("induction@hale.k12.ma.us")
+    page.editors["coordinator_name"].setText("Dana Whitfield")
+    page.save_settings_button.click()
+    assert page.settings_message.text() == "Saved."
+    with database.read() as s:
+        assert organizer(s) == ("Dana Whitfield", "induction@hale.k12.ma.us")
+    page.editors["coordinator_email"].setText("")  # blank: calendar files name no organizer
+    page.editors["coordinator_name"].setText("")
+    page.save_settings_button.click()
+    assert page.settings_message.text() == "Saved."
+    with database.read() as s:
+        assert organizer(s) == ("My District induction program", None)

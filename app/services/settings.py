@@ -48,6 +48,10 @@ SPECS: dict[str, SettingSpec] = {
             "possible always comes first.",
         ),
         SettingSpec("stale_pair_weeks", 3, "Flag pairs with no log entry for this many weeks"),
+        SettingSpec("coordinator_name", "", "Induction coordinator's name",
+                    "Names the organizer of calendar files (blank: the district's induction program)."),
+        SettingSpec("coordinator_email", "", "Induction coordinator's email",
+                    "The organizer of calendar files (RFC 5546); blank: calendar files name no organizer."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

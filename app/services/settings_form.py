@@ -10,6 +10,7 @@ from app.services import settings
 from app.services.errors import FieldProblem, ValidationError
 
 _MIN_INT = {"default_mentor_capacity": 1, "stale_pair_weeks": 1}
+_OPTIONAL_TEXT = {"coordinator_name", "coordinator_email"}  # blank: not given
 
 
 def is_structured(key: str) -> bool:
@@ -57,11 +58,24 @@ def _problem(key: str, value: Any) -> str | None:
         return f"cannot be below {low}" if value < low else None
     text = str(value).strip()
     if not text:
-        return "is required"
+        return None if key in _OPTIONAL_TEXT else "is required"
     if len(text) > 200:
         return "longer than 200 characters"
     if key == "time_zone":
         return _time_zone_problem(text)
+    if key == "coordinator_email":
+        return _email_problem(text)
+    return None
+
+
+def _email_problem(text: str) -> str | None:
+    from app.services.errors import UsageError
+    from app.services.ics_export import clean_email
+
+    try:
+        clean_email(text)
+    except UsageError as exc:
+        return str(exc)
     return None
 
 
