@@ -88,3 +88,25 @@ def test_export_round_trips(tmp_path, run_cli, roster, suffix):
     assert run_cli("export", "assignments", "--out", out)[0] == 0
     code, text, _ = run_cli("import", "assignments", out, "--dry-run")
     assert code == 0 and "0 new, 0 changed, 2 unchanged" in text
+
+
+def test_imported_pairs_fill_the_support_teams(tmp_path, run_cli, database, roster):
+    """An imported assignment puts the mentor on the mentee's support team, as one made in the app
+    does; a dry run writes no member; an ended pair takes the mentor off again."""
+    from app.services import support_teams
+
+    def team(employee_id: str) -> list[tuple[str, str]]:
+        with database.read() as s:
+            from app.models import Educator
+
+            mentee = s.scalars(select(Educator).where(Educator.employee_id == employee_id)).one()
+            return [(m.role, m.name) for m in support_teams.team(s, "2025-2026", mentee.id)]
+
+    path = write(tmp_path, "M1,B1,2025-2026,2025-08-27,,\n")
+    assert run_cli("import", "assignments", path, "--dry-run")[0] == 0
+    assert team("B1") == []
+    assert run_cli("import", "assignments", path)[0] == 0
+    assert ("mentor", "Rosa Pereira") in team("B1")
+    path = write(tmp_path, "M1,B1,2025-2026,2025-08-27,2026-01-15,mentee_left\n")
+    assert run_cli("import", "assignments", path)[0] == 0
+    assert ("mentor", "Rosa Pereira") not in team("B1")

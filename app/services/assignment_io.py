@@ -22,6 +22,7 @@ from app.models.vocab import ASSIGNMENT_END_REASONS
 from app.services import tabular
 from app.services import vocabulary as v
 from app.services.errors import FieldProblem, UsageError
+from app.services.support_teams import fill_from_assignments
 from app.services.tabular import ImportReport, RejectedRow, RowWarning
 from app.services.years import ensure_year, label_for, parse_label
 
@@ -121,6 +122,7 @@ def import_assignments(
     years: dict[str, SchoolYear] = {}
     existing = {(a.mentor_id, a.mentee_id, a.school_year_id): a for a in session.scalars(select(Assignment))}
     seen: dict[tuple[str, str, str], int] = {}
+    mentees: dict[str, list[uuid.UUID]] = {}  # year -> the mentees whose support team follows their pair
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
         if tabular.cancelled(session, report, cancel):
@@ -136,9 +138,13 @@ def import_assignments(
         seen[key] = row.line  # type: ignore[index]
         year = years.get(record.year_label) or _year(session, record.year_label, years, report)
         _upsert(session, record, year, existing, report)
+        mentees.setdefault(year.label, []).append(record.mentee.id)
         report.warnings.extend(RowWarning(row.line, w) for w in _warnings(session, record, year, existing))
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
+    session.flush()
+    for label, ids in mentees.items():
+        fill_from_assignments(session, label, ids)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
 
 

@@ -38,9 +38,10 @@ class SavedPair:
 
 
 def create_assignment(session: Session, year: SchoolYear, mentor_id: uuid.UUID, mentee_id: uuid.UUID, *,
-                      start: dt.date) -> Assignment:
+                      start: dt.date, fill_team: bool = True) -> Assignment:
     """One new assignment; refuses a mentee who already has an active mentor this year. The mentor
-    (and the evaluator, when known) joins the mentee's support team for the year (603 CMR 7.12(2)(c))."""
+    (and the evaluator, when known) joins the mentee's support team for the year (603 CMR 7.12(2)(c));
+    `fill_team=False`: the caller fills the teams of many at once (support_teams.fill_from_assignments)."""
     if mentor_id == mentee_id:
         raise ValidationError([FieldProblem("mentor", "", "cannot mentor themselves")])
     for other in session.scalars(select(Assignment).where(Assignment.mentee_id == mentee_id,
@@ -53,7 +54,8 @@ def create_assignment(session: Session, year: SchoolYear, mentor_id: uuid.UUID, 
     row = Assignment(mentor_id=mentor_id, mentee_id=mentee_id, school_year_id=year.id, start_date=start)
     session.add(row)
     session.flush()
-    _fill_team(session, year, mentee_id)
+    if fill_team:
+        _fill_team(session, year, mentee_id)
     return row
 
 
@@ -70,19 +72,22 @@ def apply_pairs(session: Session, year_label: str, pairs: Iterable[tuple[uuid.UU
 
     Locks that the pairs fulfil are removed (the assignment now holds the pair)."""
     from app.models.matching import MatchRule
+    from app.services.support_teams import fill_from_assignments
     from app.services.years import ensure_year
 
     year, _ = ensure_year(session, year_label)
     start = start_date_for(year, today)
     saved = []
+    pairs = list(pairs)
     for mentor_id, mentee_id in pairs:
-        row = create_assignment(session, year, mentor_id, mentee_id, start=start)
+        row = create_assignment(session, year, mentor_id, mentee_id, start=start, fill_team=False)
         for rule in session.scalars(select(MatchRule).where(MatchRule.kind == "lock", MatchRule.mentee_id == mentee_id,
                                                             MatchRule.school_year_id == year.id)):
             rule.tombstone()
         saved.append(SavedPair(row.id, session.get(Educator, mentor_id).employee_id,
                                session.get(Educator, mentee_id).employee_id, start))
     session.flush()
+    fill_from_assignments(session, year_label, [mentee_id for _mentor_id, mentee_id in pairs])
     return saved
 
 

@@ -19,6 +19,7 @@ PROVIDERS = ("District mentor training", "DESE-approved mentor course", "Collabo
 
 def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
     from app.services.assignments import create_assignment
+    from app.services.support_teams import fill_from_assignments
     from app.services.matching import propose
 
     year = find_year(session, demo.year_label)
@@ -47,12 +48,13 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
             incentives += 1
     session.flush()
     proposal = propose(session, year.label, today=year.first_day - dt.timedelta(days=7))
-    made = 0
+    mentees = []
     for pair in proposal.pairs:
         if rng.random() < 0.1:  # still waiting: shows on the two-week card
             continue
         late = rng.random() < 0.08
         start = year.first_day + dt.timedelta(days=rng.randint(15, 25) if late else rng.randint(0, 9))
-        create_assignment(session, year, pair.mentor.id, pair.mentee.id, start=start)
-        made += 1
-    demo.counts.update(mentor_trainings=trainings, incentives=incentives, assignments=made)
+        create_assignment(session, year, pair.mentor.id, pair.mentee.id, start=start, fill_team=False)
+        mentees.append(pair.mentee.id)
+    fill_from_assignments(session, year.label, mentees)
+    demo.counts.update(mentor_trainings=trainings, incentives=incentives, assignments=len(mentees))

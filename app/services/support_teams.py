@@ -228,15 +228,19 @@ def fill_for_mentee(session: Session, year: SchoolYear, mentee_id: uuid.UUID) ->
     return added
 
 
-def fill_from_assignments(session: Session, year_label: str) -> int:
+def fill_from_assignments(session: Session, year_label: str, mentee_ids: list[uuid.UUID] | None = None) -> int:
     """Add each enrolled educator's current mentor (and evaluator: the evaluator link, else the
     school's principal) to the support team; a mentor who was replaced leaves the team. Returns how
-    many members were added. Running it twice changes nothing. Assignments made in the app fill the
-    team as they are made (fill_for_mentee); this catches up older data and imported assignments."""
+    many members were added. Running it twice changes nothing. Assignments made one at a time fill
+    the team as they are made (fill_for_mentee); many at once (Apply all, an import) fill the teams
+    of their `mentee_ids` here in one pass; without them this catches up older data."""
     year, _ = ensure_year(session, year_label)
-    enrolled = {e.id: e for e in session.scalars(
-        select(Educator).join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
-        .where(InductionEnrollment.school_year_id == year.id))}
+    if mentee_ids is None:
+        query = (select(Educator).join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
+                 .where(InductionEnrollment.school_year_id == year.id))
+    else:
+        query = select(Educator).where(Educator.id.in_(set(mentee_ids)))
+    enrolled = {e.id: e for e in session.scalars(query)}
     current = _current_assignments(session, year)
     evaluators = {link.educator_id: link.evaluator_id for link in session.scalars(
         select(EvaluatorLink).where(EvaluatorLink.school_year_id == year.id))}
