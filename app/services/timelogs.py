@@ -285,21 +285,70 @@ def add_group_session(session: Session, assignment_ids: Sequence[uuid.UUID], ent
     return ids
 
 
-def update_entry(session: Session, entry_id: uuid.UUID, entry: EntryInput, *, today: dt.date | None = None) -> None:
+ENTRY_FIELDS = ("assignment_id", "date", "minutes", "activity", "topics", "release_time", "notes")
+
+
+@dataclass(frozen=True)
+class EntryNotes:
+    """An entry's confidential notes as its own detail view opens them, with the version they were read at."""
+
+    entry_id: uuid.UUID
+    notes: str
+    version: int
+
+
+def load_notes(session: Session, entry_id: uuid.UUID) -> EntryNotes:
+    """The notes and the entry's version (what a later `update_entry` checks against)."""
     log = session.get(TimeLog, entry_id)
     if log is None:
         raise ValidationError([FieldProblem("entry", str(entry_id), "no longer exists")])
-    a = session.get(Assignment, entry.assignment_id)
-    problems = check_entry(session, entry, today=today, assignment=a)
+    return EntryNotes(log.id, log.notes or "", log.version)
+
+
+def _changed_fields(entry: EntryInput, loaded: EntryInput | None) -> list[str]:
+    """The fields the person changed: those of `entry` that differ from what they opened (`loaded`);
+    every field when nothing says what they opened. Notes of None mean "not touched"."""
+    fields = [f for f in ENTRY_FIELDS if loaded is None or getattr(entry, f) != getattr(loaded, f)]
+    return [f for f in fields if f != "notes" or entry.notes is not None]
+
+
+def update_entry(session: Session, entry_id: uuid.UUID, entry: EntryInput, *, loaded: EntryInput | None = None,
+                 version: int | None = None, overwrite: bool = False, today: dt.date | None = None) -> int:
+    """Save the fields the person changed (`entry` against `loaded`, what they opened) onto the entry
+    as it is now, so a change someone else saved to another field stands. `version` is the entry's
+    version when they opened it: if someone saved it since, StaleRecordError ("changed by alice at
+    10:42") unless `overwrite`. The rules are checked on the entry as it will be. Returns the new version."""
+    from app.services.versions import locked, refuse_if_changed
+
+    log = locked(session, TimeLog, entry_id)
+    if log is None or log.deleted_at is not None:
+        raise ValidationError([FieldProblem("entry", str(entry_id), "no longer exists")])
+    changed = _changed_fields(entry, loaded)
+    if version is not None and log.version != version:
+        mentee, mentor = session.get(Educator, log.mentee_id), session.get(Educator, log.mentor_id)
+        refuse_if_changed(session, log, version, f"The time log of {mentee.full_name} with {mentor.full_name} "
+                                                 f"on {log.date:%m/%d/%Y}", overwrite=overwrite)
+    if not changed:
+        return log.version
+    now = EntryInput(log.assignment_id, log.date, log.minutes, log.activity, list(log.topics or []), log.release_time)
+    merged = EntryInput(**{f: getattr(entry if f in changed else now, f) for f in ENTRY_FIELDS})
+    a = session.get(Assignment, merged.assignment_id)
+    problems = check_entry(session, merged, today=today, assignment=a)
     if problems:
         raise ValidationError(problems)
-    log.assignment_id, log.mentor_id, log.mentee_id = a.id, a.mentor_id, a.mentee_id
-    log.date, log.minutes, log.activity = entry.date, entry.minutes, entry.activity
-    log.topics = normalize_topics(session, entry.topics)
-    log.release_time = bool(entry.release_time)
-    if entry.notes is not None:
-        log.notes = entry.notes.strip() or None
+    if "assignment_id" in changed:
+        log.assignment_id, log.mentor_id, log.mentee_id = a.id, a.mentor_id, a.mentee_id
+    for name in ("date", "minutes", "activity"):
+        if name in changed:
+            setattr(log, name, getattr(merged, name))
+    if "topics" in changed:
+        log.topics = normalize_topics(session, merged.topics)
+    if "release_time" in changed:
+        log.release_time = bool(merged.release_time)
+    if "notes" in changed:
+        log.notes = (merged.notes or "").strip() or None
     session.flush()
+    return log.version
 
 
 def delete_entry(session: Session, entry_id: uuid.UUID) -> None:

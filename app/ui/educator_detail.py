@@ -262,27 +262,15 @@ class EducatorDetail(QWidget):
             label.setVisible(field in reasons)
 
     def _ask_stale(self, exc: StaleRecordError) -> None:
-        """Reload (take theirs), Overwrite (keep mine) or Cancel (keep editing). Opened, not exec'd,
-        so the event loop (and a test) goes on while it waits."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Changed by someone else"))
-        box.setText(str(exc))
-        box.setInformativeText(self.tr("Reload shows their version and drops your edits. "
-                                       "Overwrite saves your version over theirs."))
-        box.reload_button = box.addButton(self.tr("Reload"), QMessageBox.ButtonRole.AcceptRole)  # type: ignore[attr-defined]
-        box.overwrite_button = box.addButton(self.tr("Overwrite"), QMessageBox.ButtonRole.DestructiveRole)  # type: ignore[attr-defined]
-        box.cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)  # type: ignore[attr-defined]
-        box.buttonClicked.connect(lambda button: self._stale_answer(box, button))
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        self.stale_box = box
-        box.open()
+        """Reload (take theirs), Overwrite (keep mine) or Cancel (keep editing): app/ui/errors.ask_stale."""
+        from app.ui.errors import ask_stale
 
-    def _stale_answer(self, box: QMessageBox, button: Any) -> None:
-        self.stale_box = None
-        if button is box.reload_button:  # type: ignore[attr-defined]
-            self.revert()
-        elif button is box.overwrite_button:  # type: ignore[attr-defined]
-            self.save(overwrite=True)
-        else:
-            self.message.setText(self.tr("Not saved: your edits are still here."))
+        def answered(then: Any) -> Any:
+            def act() -> None:
+                self.stale_box = None
+                then()
+            return act
+
+        self.stale_box = ask_stale(
+            self, exc, reload=answered(self.revert), overwrite=answered(lambda: self.save(overwrite=True)),
+            cancel=answered(lambda: self.message.setText(self.tr("Not saved: your edits are still here."))))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import paths
@@ -39,6 +41,38 @@ def show_error(parent: QWidget | None, exc: BaseException, details: str = "") ->
     box.exec()
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
+
+
+def ask_stale(parent: QWidget, exc: BaseException, *, reload: Callable[[], None], overwrite: Callable[[], None],
+              cancel: Callable[[], None] | None = None) -> QMessageBox:
+    """Someone else saved the record since it was opened ("changed by X at 10:42"): Reload (take
+    theirs, drop my edits), Overwrite (save mine over theirs) or Cancel (keep editing). Every form
+    with optimistic locking asks this one way. Opened, not exec'd, so the event loop (and a test)
+    goes on while it waits; the box's reload_button, overwrite_button and cancel_button are there
+    for tests."""
+    tr = lambda text: QApplication.translate("errors", text)  # noqa: E731
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(tr("Changed by someone else"))
+    box.setText(str(exc))
+    box.setInformativeText(tr("Reload shows their version and drops your edits. "
+                              "Overwrite saves your version over theirs."))
+    box.reload_button = box.addButton(tr("Reload"), QMessageBox.ButtonRole.AcceptRole)  # type: ignore[attr-defined]
+    box.overwrite_button = box.addButton(tr("Overwrite"), QMessageBox.ButtonRole.DestructiveRole)  # type: ignore[attr-defined]
+    box.cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)  # type: ignore[attr-defined]
+
+    def answered(button: object) -> None:
+        if button is box.reload_button:  # type: ignore[attr-defined]
+            reload()
+        elif button is box.overwrite_button:  # type: ignore[attr-defined]
+            overwrite()
+        elif cancel is not None:
+            cancel()
+
+    box.buttonClicked.connect(answered)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box
 
 
 def install_excepthook() -> None:

@@ -123,6 +123,9 @@ class MentorDetail(QWidget):
         super().__init__(page)
         self.page = page
         self.row: Any = None
+        self.form: Any = None  # services.mentor_form.MentorForm: values and versions as loaded
+        self._shown: dict[str, Any] = {}
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         layout = QVBoxLayout(self)
         self.heading = QLabel(self.tr("Choose someone in the pool to see each criterion."))
         self.heading.setWordWrap(True)
@@ -219,11 +222,7 @@ class MentorDetail(QWidget):
                 item.setToolTip(check.citation)
                 self.criteria.setItem(r, c, item)
         self.criteria.resizeRowsToContents()
-        self.willing.setChecked(row.willing)
-        self.capacity.setValue(row.capacity)
-        self.stipend.setValue(row.incentive.stipend_dollars or 0)
-        self.pdps.setValue(row.incentive.pdps or 0)
-        self.release.setValue(row.incentive.release_hours or 0)
+        self._load_form(row.educator_id)
         educator_id = row.educator_id
         from app.services.eligibility import list_trainings
 
@@ -243,21 +242,56 @@ class MentorDetail(QWidget):
     def _failed(self, exc: BaseException, _details: str) -> None:
         self.error.setText(str(exc))
 
-    def save(self) -> None:
-        if self.row is None:
+    # --- capacity, willingness and incentives: saved with the versions loaded, changed fields only ---
+
+    def _load_form(self, educator_id: uuid.UUID) -> None:
+        """The form's values and versions, read together (what a save is checked against)."""
+        from app.services.mentor_form import load_mentor_form
+
+        year = self.page.ctx.year_label
+        self.form = self.page.ctx.tasks.call(lambda s: load_mentor_form(s, year, educator_id))
+        values = self.form.fields
+        self.willing.setChecked(bool(values["willing"]))
+        self.capacity.setValue(int(values["capacity"]))
+        self.stipend.setValue(values["stipend_dollars"] or 0)
+        self.pdps.setValue(values["pdps"] or 0)
+        self.release.setValue(values["release_hours"] or 0)
+        self._shown = self._values()  # as the widgets show them (rounded to their steps)
+
+    def _values(self) -> dict[str, Any]:
+        return {"willing": self.willing.isChecked(), "capacity": self.capacity.value(),
+                "stipend_dollars": self.stipend.value() or None, "pdps": self.pdps.value() or None,
+                "release_hours": self.release.value() or None}
+
+    def save(self, overwrite: bool = False) -> None:
+        if self.row is None or self.form is None:
             return
-        from app.services.eligibility import save_incentive, save_profile
+        from app.services.mentor_form import save_mentor_form
 
-        year, educator_id = self.page.ctx.year_label, self.row.educator_id
-        willing, capacity = self.willing.isChecked(), self.capacity.value()
-        stipend, pdps, release = self.stipend.value() or None, self.pdps.value() or None, self.release.value() or None
+        changes = {k: v for k, v in self._values().items() if v != self._shown.get(k)}
+        form = self.form
+        self.page.ctx.tasks.run(lambda s: save_mentor_form(s, form, changes, overwrite=overwrite),
+                                on_success=self._saved, on_error=self._save_failed)
 
-        def work(s: Any) -> None:
-            save_profile(s, year, educator_id, willing=willing, capacity=capacity)
-            save_incentive(s, year, educator_id, stipend_dollars=stipend, pdps=pdps, release_hours=release)
+    def _saved(self, form: Any) -> None:
+        if self.row is not None and form.educator_id == self.row.educator_id:
+            self.form, self._shown = form, self._values()
+        self.page.status.setText(self.tr("Saved."))
 
-        self.page.ctx.tasks.run(work, on_success=lambda _: self.page.status.setText(self.tr("Saved.")),
-                                on_error=self._failed)
+    def _save_failed(self, exc: BaseException, details: str) -> None:
+        from app.services.errors import StaleRecordError
+
+        if not isinstance(exc, StaleRecordError):
+            self._failed(exc, details)
+            return
+        from app.ui.errors import ask_stale
+
+        self.error.setText(self.tr("Not saved: someone else changed this record."))
+        educator_id = self.row.educator_id
+        self.stale_box = ask_stale(
+            self, exc, reload=lambda: (self.error.clear(), self._load_form(educator_id)),
+            overwrite=lambda: (self.error.clear(), self.save(overwrite=True)),
+            cancel=lambda: self.error.setText(self.tr("Not saved: your edits are still here.")))
 
     def add_training(self, values: dict[str, Any] | None = None) -> None:
         if self.row is None:

@@ -10,6 +10,7 @@ Notes are confidential: they are shown only in an entry's own detail view, never
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
@@ -401,6 +402,8 @@ class EntryDialog(QDialog):
         self.delete_button.setAccessibleName(self.tr("Delete this entry"))
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
+        self.opened: Any = None  # services.timelogs.EntryNotes: the notes and version opened
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
 
 
 FIELD_LABELS = (
@@ -781,13 +784,14 @@ class TimeLogsPage(Page):
 
     def open_entry(self, row: int) -> EntryDialog | None:
         """The entry's own detail view, with its confidential notes."""
-        from app.services.timelogs import entry_notes
+        from app.services.timelogs import load_notes
 
         if not 0 <= row < len(self.model.rows):
             return None
         entry = self.model.rows[row]
-        notes = self.ctx.tasks.call(lambda s: entry_notes(s, entry.id))
-        dialog = EntryDialog(entry, notes, self)
+        opened = self.ctx.tasks.call(lambda s: load_notes(s, entry.id))
+        dialog = EntryDialog(entry, opened.notes, self)
+        dialog.opened = opened  # the notes and version a save is checked against
         dialog.delete_button.clicked.connect(lambda: self.delete_entry(entry.id, dialog))
         dialog.save_button.clicked.connect(lambda: self.save_notes(entry, dialog.notes.toPlainText(), dialog))
         dialog.setModal(False)
@@ -801,14 +805,47 @@ class TimeLogsPage(Page):
         self.tabs.setCurrentIndex(0)
         self.reload_entries()
 
-    def save_notes(self, entry: Any, notes: str, dialog: QDialog | None = None) -> None:
+    def save_notes(self, entry: Any, notes: str, dialog: QDialog | None = None, *, overwrite: bool = False) -> None:
+        """Save only the notes, checked against the version the dialog opened: if someone saved the
+        entry since, ask Reload / Overwrite / Cancel (app/ui/errors.ask_stale)."""
+        from app.services.errors import StaleRecordError
         from app.services.timelogs import EntryInput, update_entry
 
-        change = EntryInput(entry.assignment_id, entry.date, entry.minutes, entry.activity, list(entry.topics),
-                            entry.release_time, notes)
-        self.ctx.tasks.run(lambda s: update_entry(s, entry.id, change, today=max(dt.date.today(), entry.date)),
+        opened = getattr(dialog, "opened", None)
+        loaded = EntryInput(entry.assignment_id, entry.date, entry.minutes, entry.activity, list(entry.topics),
+                            entry.release_time, opened.notes if opened is not None else None)
+        change = dataclasses.replace(loaded, notes=notes)
+        version = opened.version if opened is not None else None
+        today = max(dt.date.today(), entry.date)
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, StaleRecordError) and dialog is not None:
+                self.status.setText(self.tr("Notes not saved: someone else changed this entry."))
+                from app.ui.errors import ask_stale
+
+                dialog.stale_box = ask_stale(  # type: ignore[attr-defined]
+                    dialog, exc, reload=lambda: self._reload_notes(entry, dialog),
+                    overwrite=lambda: self.save_notes(entry, notes, dialog, overwrite=True),
+                    cancel=lambda: self.status.setText(self.tr("Notes not saved: your edits are still there.")))
+                return
+            from app.ui.errors import show_error
+
+            show_error(self, exc, details)
+
+        self.ctx.tasks.run(lambda s: update_entry(s, entry.id, change, loaded=loaded, version=version,
+                                                  overwrite=overwrite, today=today),
                            on_success=lambda _r: (self.status.setText(self.tr("Notes saved.")),
-                                                  dialog.accept() if dialog is not None else None))
+                                                  dialog.accept() if dialog is not None else None),
+                           on_error=failed)
+
+    def _reload_notes(self, entry: Any, dialog: QDialog) -> None:
+        """Show the notes as saved now (dropping the edits), with their version."""
+        from app.services.timelogs import load_notes
+
+        opened = self.ctx.tasks.call(lambda s: load_notes(s, entry.id))
+        dialog.opened = opened  # type: ignore[attr-defined]
+        dialog.notes.setPlainText(opened.notes)  # type: ignore[attr-defined]
+        self.status.setText(self.tr("Showing the notes as saved now."))
 
     def delete_entry(self, entry_id: uuid.UUID, dialog: QDialog | None = None) -> None:
         from app.services.timelogs import delete_entry
