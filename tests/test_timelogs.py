@@ -133,6 +133,34 @@ def test_group_session_counts_for_each_mentee(session, pairs):
     assert "same mentor" in str(exc.value)
 
 
+def test_group_session_twice_is_a_duplicate_warned_then_allowed_and_skipped_on_import(session, pairs, tmp_path):
+    group = EntryInput(pairs["a1"], D(2025, 11, 3), 60, "meeting")
+    timelogs.add_group_session(session, [pairs["a1"], pairs["a3"]], group, today=TODAY)
+    with pytest.raises(DuplicateEntryError) as exc:
+        timelogs.add_group_session(session, [pairs["a1"], pairs["a3"]], group, today=TODAY)
+    assert str(exc.value) == "Ana Silva, Ben Hart already have 60 minutes of meeting on 11/03/2025."
+    # One mentee who already has that session (a single entry, not a group) is enough.
+    _add(session, pairs["a4"], D(2025, 11, 4), 30, "planning")
+    other = timelogs.add_group_session(session, [pairs["a1"], pairs["a3"]],
+                                       EntryInput(pairs["a1"], D(2025, 11, 4), 30, "planning"), today=TODAY)
+    with pytest.raises(DuplicateEntryError) as exc:
+        _add(session, pairs["a3"], D(2025, 11, 4), 30, "planning")
+    assert exc.value.existing_id in other
+    from app.models.timelogs import TimeLog
+    from sqlalchemy import func, select
+
+    count = session.scalar(select(func.count()).select_from(TimeLog))
+    # Confirmed (the page's second Enter): saved anyway.
+    assert len(timelogs.add_group_session(session, [pairs["a1"], pairs["a3"]], group, allow_duplicate=True,
+                                          today=TODAY)) == 2
+    assert session.scalar(select(func.count()).select_from(TimeLog)) == count + 2
+    session.commit()
+    # The importer skips a row that repeats a group session's entry for that pair.
+    path = _write_csv(tmp_path / "logs.csv", PUBLIC, [["M1", "B2", "2025-11-03", "60", "meeting", "", "", ""]])
+    report = import_timelogs(session, path, today=TODAY)
+    assert (report.new, report.skipped) == (0, 1)
+
+
 def test_hours_follow_the_educator_across_years_and_mentors(session, pairs):
     # 2024-2025 (B1's induction year): 10 h, none of it toward the 50.
     for week in range(10):
@@ -294,6 +322,28 @@ def test_stale_pairs_card(session, pairs):
     stale = timelogs.stale_pairs(session, "2025-2026", today=TODAY, weeks=3)
     by_mentee = {p.mentee: when for p, when in stale}
     assert by_mentee == {"Ida Ng": D(2026, 5, 1), "Ana Silva": None}  # a1 ended; a3 logged two weeks ago
+
+
+def test_stale_card_counts_the_pairs_active_today_and_says_week_or_weeks(session, pairs):
+    from app.services import settings
+
+    _add(session, pairs["a3"], D(2026, 6, 1), 30)
+    _add(session, pairs["a4"], D(2026, 5, 1), 30)
+    # The year has four assignments; a1 ended in January: three pairs are active on June 15.
+    card = timelogs.attention_card(session, "2025-2026", today=TODAY)
+    assert card.summary == "2 of 3 active pairs have no time logged in 3 weeks"
+    assert card.title == "Pairs with no time logged in 3 weeks" and len(card.items) == 2
+    settings.set_value(session, "stale_pair_weeks", 1)
+    card = timelogs.attention_card(session, "2025-2026", today=TODAY)
+    assert card.summary == "3 of 3 active pairs have no time logged in 1 week"
+    assert card.title == "Pairs with no time logged in 1 week"
+    _add(session, pairs["a2"], D(2026, 6, 12), 30)
+    _add(session, pairs["a3"], D(2026, 6, 12), 30)
+    _add(session, pairs["a4"], D(2026, 6, 12), 30)
+    card = timelogs.attention_card(session, "2025-2026", today=TODAY)
+    assert card.summary == "Every active pair has logged time in the last week" and not card.items
+    # A day when no pair is active (after the year): no card, rather than "0 of 4".
+    assert timelogs.attention_card(session, "2025-2026", today=D(2026, 7, 15)) is None
 
 
 def test_state_report_takes_hours_and_observations_from_the_logs(session, pairs):

@@ -42,47 +42,166 @@ def _enter(qtbot, widget):
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
+def _choose_pair(qtbot, quick, name):
+    """Type part of a name in Pair and take it with Enter in the completion list (which only picks)."""
+    qtbot.keyClicks(quick.pair, name)
+    popup = quick.pair.completer().popup()
+    if popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def _key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press where the keyboard sends it: the open completion list, else the focused widget."""
+    from PySide6.QtWidgets import QApplication
+
+    target = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert target is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(target, key, modifier)
+
+
+def _type(qtbot, text):
+    for char in text:
+        _key(qtbot, char)
+
+
+def _focused(quick):
+    """Which field of the quick entry has the keyboard (a combo box's line edit counts as the box)."""
+    from PySide6.QtWidgets import QApplication
+
+    widget = QApplication.focusWidget()
+    for name in ("pair", "date", "duration", "activity", "topics", "release", "notes", "save_button"):
+        field = getattr(quick, name)
+        if widget is field or (widget is not None and field.isAncestorOf(widget)):
+            return name
+    return type(widget).__name__
+
+
 def test_quick_entry_by_keyboard_alone(window, qtbot):
+    """From an empty form to a saved entry and a cleared form with key presses only: no field is set
+    in code. Enter in the pair's completion list picks; one Tab leaves the date; Enter saves."""
     page = window.show_area("timelogs")
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
-    assert quick.date.date().toPython() == dt.date.today()  # the date defaults to today
+    assert quick.pair.text() == "" and quick.date.date().toPython() == dt.date.today()  # the date defaults to today
+    assert quick.duration.currentText() == "30 min" and quick.notes.text() == ""
     started = time.perf_counter()
-    qtbot.keyClicks(quick.pair, "silva")  # part of a name autocompletes to the one pair
-    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)  # close the completion list
-    quick.duration.lineEdit().selectAll()
-    qtbot.keyClicks(quick.duration.lineEdit(), "45")
-    qtbot.keyClicks(quick.activity, "Plan")  # type-ahead picks "Planning lessons"
+    _key(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L: to the quick entry
+    qtbot.waitUntil(lambda: _focused(quick) == "pair")
+    _type(qtbot, "silva")  # part of a name: the completion list opens
+    assert quick.pair.completer().popup().isVisible()
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Return)  # Enter in the list picks the pair and moves on: nothing saved
+    assert quick.pair.text().startswith("Ana Silva") and not quick.pair.completer().popup().isVisible()
+    assert _focused(quick) == "date" and page.model.total == 0
+    _key(qtbot, Qt.Key.Key_Tab)  # the date is today: one Tab leaves it
+    assert _focused(quick) == "duration" and quick.date.date().toPython() == dt.date.today()
+    _type(qtbot, "45")
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "activity"
+    _type(qtbot, "Plan")  # type-ahead picks "Planning lessons"
     assert quick.activity.currentData() == "planning"
-    qtbot.keyClicks(quick.notes, "private words")
-    _enter(qtbot, quick.activity)
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "topics"
+    _type(qtbot, "Technology")
+    _key(qtbot, Qt.Key.Key_Tab)
+    if quick.topics.completer().popup().isVisible():  # the topic list was open: that Tab closed it
+        _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "release"
+    _key(qtbot, Qt.Key.Key_Space)  # release time used
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "notes"
+    _type(qtbot, "private words")
+    _key(qtbot, Qt.Key.Key_Return)  # Enter in the form saves
     elapsed = time.perf_counter() - started
     qtbot.waitUntil(lambda: page.model.total == 1)
     assert "Saved: Ana Silva" in quick.message.text() and "45 minutes" in quick.message.text()
-    assert quick.pair.text() == "" and quick.notes.text() == ""  # cleared for the next session
-    assert quick.duration.currentText() == "30 min"
+    # Cleared for the next session, the cursor back in Pair.
+    assert quick.pair.text() == "" and quick.notes.text() == "" and quick.topics.text() == ""
+    assert quick.duration.currentText() == "30 min" and not quick.release.isChecked()
+    assert _focused(quick) == "pair"
     row = page.model.rows[0]
-    assert (row.mentee, row.mentor, row.minutes, row.activity, row.date) == (
-        "Ana Silva", "Maria Lopez", 45, "planning", dt.date.today())
+    assert (row.mentee, row.mentor, row.minutes, row.activity, row.date, row.topics, row.release_time) == (
+        "Ana Silva", "Maria Lopez", 45, "planning", dt.date.today(), ("Technology",), True)
     shown = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
-    assert "private words" not in " ".join(shown)  # the list never shows notes
+    assert "private words" not in " ".join(str(v) for v in shown)  # the list never shows notes
     assert elapsed < 15
 
-    # The next session: a preset duration; Enter saves again.
-    qtbot.keyClicks(quick.pair, "Hart")
-    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
-    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
-    _enter(qtbot, quick.pair)
+    # The next session: Tab out of the name (it names one pair), a preset picked with Down, Enter saves.
+    def hart_one_hour():
+        _type(qtbot, "Hart")
+        _key(qtbot, Qt.Key.Key_Tab)  # closes the list, to the date
+        assert _focused(quick) == "date" and quick.pair.text() == "Hart"
+        _key(qtbot, Qt.Key.Key_Tab)
+        assert _focused(quick) == "duration"
+        _key(qtbot, Qt.Key.Key_Down)  # 30 min -> 45 min
+        _key(qtbot, Qt.Key.Key_Down)  # -> 1 h
+        assert quick.duration.currentText() == "1 h"
+        _key(qtbot, Qt.Key.Key_Return)
+
+    hart_one_hour()
     qtbot.waitUntil(lambda: page.model.total == 2)
+    assert "Ben Hart" in quick.message.text() and "60 minutes" in quick.message.text()
 
     # Same pair, date, minutes and activity: warned first, saved on the second Enter.
-    qtbot.keyClicks(quick.pair, "Hart")
-    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
-    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
-    _enter(qtbot, quick.pair)
+    hart_one_hour()
     assert "already has 60 minutes" in quick.message.text() and page.model.total == 2
-    _enter(qtbot, quick.pair)
+    assert _focused(quick) == "pair"
+    _key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.model.total == 3)
+    assert [(r.mentee, r.minutes, r.activity) for r in page.model.rows].count(("Ben Hart", 60, "planning")) == 2
+
+
+def test_enter_in_the_completion_list_never_saves(window, qtbot):
+    """Down and Enter in the list pick the pair (the first Enter of the audit saved a session at once);
+    with the list closed, Enter saves."""
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)
+    _key(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _focused(quick) == "pair")
+    _type(qtbot, "hart")  # Ben Hart, and Maria Lopez's group (it names him too)
+    popup = quick.pair.completer().popup()
+    assert popup.isVisible() and popup.model().rowCount() == 2
+    _key(qtbot, Qt.Key.Key_Down)
+    _key(qtbot, Qt.Key.Key_Down)  # the group
+    _key(qtbot, Qt.Key.Key_Return)
+    assert quick.pair.text().startswith("Group: Maria Lopez") and _focused(quick) == "date"
+    assert page.model.total == 0 and quick.message.text() == ""
+    # The same with the keys reaching the name field itself (no popup routing): still only a pick.
+    _key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focused(quick) == "pair"
+    quick.pair.selectAll()
+    qtbot.keyClicks(quick.pair, "silva")
+    assert popup.isVisible()
+    _enter(qtbot, quick.pair)
+    assert quick.pair.text() == "silva" and _focused(quick) == "date" and page.model.total == 0
+    _key(qtbot, Qt.Key.Key_Return)  # now in the form: saves
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert page.model.rows[0].mentee == "Ana Silva"
+
+
+def test_one_tab_leaves_the_date_and_arrows_still_edit_it(window, qtbot):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)
+    _key(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _focused(quick) == "pair")
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "date"
+    today = quick.date.date()
+    _key(qtbot, Qt.Key.Key_Down)  # the month section: one month back
+    assert quick.date.date() == today.addMonths(-1)
+    _key(qtbot, Qt.Key.Key_Right)
+    _key(qtbot, Qt.Key.Key_Right)
+    _key(qtbot, Qt.Key.Key_Right)  # into the day section
+    _key(qtbot, Qt.Key.Key_Down)
+    assert quick.date.date() == today.addMonths(-1).addDays(-1)
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focused(quick) == "duration"
+    _key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focused(quick) == "date"
+    _key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focused(quick) == "pair"
 
 
 def test_invalid_duration_and_unknown_pair_are_explained(window, qtbot):
@@ -91,7 +210,7 @@ def test_invalid_duration_and_unknown_pair_are_explained(window, qtbot):
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     _enter(qtbot, quick.pair)
     assert "Choose a pair" in quick.message.text()
-    qtbot.keyClicks(quick.pair, "Silva")
+    _choose_pair(qtbot, quick, "Silva")
     quick.duration.setCurrentText("forever")
     _enter(qtbot, quick.pair)
     assert "Duration: not a duration" in quick.message.text()
@@ -105,7 +224,7 @@ def test_notes_only_in_the_detail_view_and_totals(window, qtbot, tmp_path):
     page = window.show_area("timelogs")
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
-    qtbot.keyClicks(quick.pair, "Silva")
+    _choose_pair(qtbot, quick, "Silva")
     quick.duration.setCurrentText("1:30")
     quick.activity.setCurrentIndex(quick.activity.findData("observed_mentee"))
     qtbot.keyClicks(quick.notes, "worried about evaluation")
@@ -134,7 +253,7 @@ def test_entries_model_passes_the_model_tester(window, qtbot, qtmodeltester):
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     for name in ("Silva", "Hart"):
-        qtbot.keyClicks(quick.pair, name)
+        _choose_pair(qtbot, quick, name)
         _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 2)
     qtmodeltester.check(page.model)
@@ -199,7 +318,7 @@ def test_topics_hours_report_and_record_from_the_page(window, qtbot, tmp_path):
     dialog.editor.setPlainText("Classroom management\nFamily communication\n\n")
     dialog.accept()
     qtbot.waitUntil(lambda: quick.topic_model.stringList() == ["Classroom management", "Family communication"])
-    qtbot.keyClicks(quick.pair, "Silva")
+    _choose_pair(qtbot, quick, "Silva")
     qtbot.keyClicks(quick.topics, "family communication")
     _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 1)
@@ -228,14 +347,22 @@ def test_group_session_from_quick_entry_counts_for_each_mentee(window, qtbot):
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and Maria Lopez's group
     assert quick.pairs[-1].label == "Group: Maria Lopez with Ana Silva, Ben Hart"
-    qtbot.keyClicks(quick.pair, "group")
-    qtbot.keyClick(quick.pair, Qt.Key.Key_Escape)
+    _choose_pair(qtbot, quick, "group")
     quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
     _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 2)
     assert "counts for each mentee" in quick.message.text()
     assert sorted(page.model.index(r, 1).data() for r in range(2)) == ["Ana Silva (group)", "Ben Hart (group)"]
     assert [page.model.rows[r].minutes for r in range(2)] == [60, 60]
+    # The same group session again: warned like a single entry's duplicate; a second Enter saves it.
+    _choose_pair(qtbot, quick, "group")
+    quick.duration.setCurrentIndex(quick.duration.findText("1 h"))
+    _enter(qtbot, quick.pair)
+    assert "Ana Silva, Ben Hart already have 60 minutes of meeting" in quick.message.text()
+    assert "Enter again" in quick.message.text() and page.model.total == 2
+    _enter(qtbot, quick.pair)
+    qtbot.waitUntil(lambda: page.model.total == 4)
+    assert "counts for each mentee" in quick.message.text()
 
 
 def test_filters_and_deleting_an_entry(window, qtbot):
@@ -243,7 +370,7 @@ def test_filters_and_deleting_an_entry(window, qtbot):
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     for name in ("Silva", "Hart"):
-        qtbot.keyClicks(quick.pair, name)
+        _choose_pair(qtbot, quick, name)
         _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 2)
     qtbot.keyClicks(page.search, "hart")
@@ -267,7 +394,7 @@ def test_pair_view_and_notes_edited_in_the_entry_view(window, qtbot):
     quick = page.quick
     qtbot.waitUntil(lambda: len(quick.pairs) == 3)  # two pairs and the group of their mentor
     for name in ("Silva", "Hart", "Hart"):
-        qtbot.keyClicks(quick.pair, name)
+        _choose_pair(qtbot, quick, name)
         quick.duration.setCurrentText("45" if page.model.total == 2 else "30")
         _enter(qtbot, quick.pair)
     qtbot.waitUntil(lambda: page.model.total == 3)

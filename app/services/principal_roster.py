@@ -122,14 +122,14 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
     """Hours to date this year, from the time logs' one computation (services/hours.py), and a flag
     for a pair with no time logged in `stale_pair_weeks` weeks (the dashboard card's rule)."""
     from app.services import hours, settings
-    from app.services.timelogs import stale_pairs
+    from app.services.timelogs import stale_pairs, weeks_text
 
     extras = {h.educator_id: {"hours": h.hours} for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
     weeks = int(settings.get(session, "stale_pair_weeks") or 3)
     wanted = set(ids)
     for pair, last in stale_pairs(session, year.label, weeks=weeks):
         if pair.mentee_id in wanted:
-            flag = f"no time logged in {weeks} weeks" + (f" (last {last:%m/%d/%Y})" if last else "")
+            flag = f"no time logged in {weeks_text(weeks)}" + (f" (last {last:%m/%d/%Y})" if last else "")
             extras.setdefault(pair.mentee_id, {}).setdefault("flags", []).append(flag)
     return extras
 

@@ -263,9 +263,13 @@ def add_entry(session: Session, entry: EntryInput, *, allow_duplicate: bool = Fa
 
 
 def add_group_session(session: Session, assignment_ids: Sequence[uuid.UUID], entry: EntryInput, *,
-                      title: str | None = None, today: dt.date | None = None, computer: str | None = None
-                      ) -> list[uuid.UUID]:
-    """One session with several mentees of the same mentor: the time counts for each mentee."""
+                      title: str | None = None, allow_duplicate: bool = False, today: dt.date | None = None,
+                      computer: str | None = None) -> list[uuid.UUID]:
+    """One session with several mentees of the same mentor: the time counts for each mentee.
+
+    The duplicate rule is the single entry's, per mentee: when any of the pairs already has an entry
+    with the same date, minutes and activity, DuplicateEntryError names them (unless `allow_duplicate`,
+    which the page sets once the person confirmed)."""
     if len(set(assignment_ids)) < 2:
         raise ValidationError([FieldProblem("pairs", "", "a group session has at least two mentees")])
     assignments = [session.get(Assignment, a) for a in dict.fromkeys(assignment_ids)]
@@ -278,6 +282,14 @@ def add_group_session(session: Session, assignment_ids: Sequence[uuid.UUID], ent
         problems.append(FieldProblem("pairs", "", "every mentee of a group session has the same mentor"))
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))
+    if not allow_duplicate:
+        repeated = [(a, existing) for a in assignments
+                    if (existing := find_duplicate(session, a.id, entry.date, entry.minutes, entry.activity))]
+        if repeated:
+            names = ", ".join(sorted(session.get(Educator, a.mentee_id).full_name for a, _ in repeated))
+            raise DuplicateEntryError(repeated[0][1], f"{names} already {'has' if len(repeated) == 1 else 'have'} "
+                                                      f"{entry.minutes} minutes of "
+                                                      f"{ACTIVITY_LABELS[entry.activity].lower()} on {entry.date:%m/%d/%Y}.")
     group = TimeLogGroup(id=uuid.uuid4(), mentor_id=mentors.pop(), date=entry.date, title=(title or "").strip() or None)
     session.add(group)
     ids = [_new_log(session, a, entry, group, computer).id for a in assignments]
@@ -482,41 +494,58 @@ def export_entries(session: Session, flt: EntryFilter, out: str | Path) -> Path:
 # --- the dashboard card ------------------------------------------------------------------------
 
 
+def weeks_text(weeks: int) -> str:
+    """'1 week', '3 weeks': the stale rule's period as the card and the rosters say it."""
+    return f"{weeks} week" + ("" if weeks == 1 else "s")
+
+
+def _checked_pairs(session: Session, year_label: str, today: dt.date, cutoff: dt.date) -> list[PairOption]:
+    """The pairs the stale rule looks at: active today (started, not ended) and started on or before
+    the cutoff (a newer pair is not behind yet)."""
+    return [p for p in pair_options(session, year_label) if p.start <= today <= p.end and p.start <= cutoff]
+
+
 def stale_pairs(session: Session, year_label: str, *, today: dt.date | None = None,
                 weeks: int | None = None) -> list[tuple[PairOption, dt.date | None]]:
     """Pairs active today with no entry in the last `weeks` weeks (setting `stale_pair_weeks`)."""
+    return _stale(session, year_label, today, weeks)[0]
+
+
+def _stale(session: Session, year_label: str, today: dt.date | None, weeks: int | None
+           ) -> tuple[list[tuple[PairOption, dt.date | None]], int]:
+    """The stale pairs and how many pairs the rule looked at."""
     today = today or dt.date.today()
     weeks = int(weeks if weeks is not None else settings.get(session, "stale_pair_weeks") or 3)
     cutoff = today - dt.timedelta(weeks=weeks)
     last = hours_service.last_entry_by_assignment(session)
+    checked = _checked_pairs(session, year_label, today, cutoff)
     out = []
-    for pair in pair_options(session, year_label):
-        if not pair.start <= today <= pair.end or pair.start > cutoff:
-            continue  # not active, or too new to be behind
+    for pair in checked:
         when = last.get(pair.assignment_id)
         if when is None or when < cutoff:
             out.append((pair, when))
     out.sort(key=lambda item: (item[1] or dt.date.min, item[0].mentee))
-    return out
+    return out, len(checked)
 
 
-def attention_card(session: Session, year_label: str):  # type: ignore[no-untyped-def]
+def attention_card(session: Session, year_label: str, *, today: dt.date | None = None):  # type: ignore[no-untyped-def]
     """Dashboard card: pairs with no time logged in `stale_pair_weeks` weeks (004: the coordinator
-    "maintains meeting schedules ... and ensures that these are followed")."""
+    "maintains meeting schedules ... and ensures that these are followed"). "N of M pairs": M counts
+    the pairs the rule looks at (active today for longer than the period), not ended assignments."""
     from app.services.attention import AttentionCard, AttentionItem
 
-    active = len(pair_options(session, year_label))
-    if not active:
-        return None  # no pairs this year: nothing to check
     weeks = int(settings.get(session, "stale_pair_weeks") or 3)
-    stale = stale_pairs(session, year_label, weeks=weeks)
+    stale, checked = _stale(session, year_label, today, weeks)
+    if not checked:
+        return None  # no pair active this long today (none yet, or a past year): nothing to check
+    period = weeks_text(weeks)
     items = [AttentionItem(f"{p.mentee} and {p.mentor}" + (f" ({p.school})" if p.school else "") + ": "
                            + (f"last entry {when:%m/%d/%Y}" if when else "nothing logged yet"),
                            p.mentee_id, overdue=when is None)
              for p, when in stale]
-    summary = (f"{len(stale)} of {active} pairs have no time logged in {weeks} weeks" if stale
-               else f"Every active pair has logged time in the last {weeks} weeks")
-    return AttentionCard("stale_pairs", f"Pairs with no time logged in {weeks} weeks",
+    summary = (f"{len(stale)} of {checked} active {'pair has' if checked == 1 else 'pairs have'} no time logged "
+               f"in {period}" if stale else f"Every active pair has logged time in the last {'week' if weeks == 1 else period}")
+    return AttentionCard("stale_pairs", f"Pairs with no time logged in {period}",
                          "004: the coordinator maintains meeting schedules for beginning teachers and their mentors and "
                          "ensures that these are followed", items, summary, "timelogs")
 
