@@ -1,8 +1,10 @@
-"""On PostgreSQL a principal's login cannot read confidential columns, even with plain SQL."""
+"""On PostgreSQL each app role's login does its own work and cannot read what it must not, even with
+plain SQL; the IT guide's steps work with a non-superuser owner; a refusal reads as one plain line."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -10,9 +12,41 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
-from app.models import Assignment, Base, Educator
-from app.services.server_access import grant_statements
+from app.db import Database
+from app.models import Assignment, Base, Educator, load_all
+from app.models.timelogs import TimeLog
+from app.services.server_access import grant_statements, is_insufficient_privilege
 from app.services.years import ensure_year
+
+
+def test_every_table_has_an_access_rule():
+    from app.models import load_all
+    from app.services.server_access import TABLE_ACCESS
+
+    load_all()
+    missing = sorted(set(Base.metadata.tables) - set(TABLE_ACCESS))
+    assert not missing, f"add a rule for {missing} to TABLE_ACCESS in app/services/server_access.py"
+
+
+REFERENCE = ("cap_organization", "cap_hours_requirement")  # programs; practicum hours per license (Settings)
+
+
+def test_cap_records_are_for_supervising_practitioners_and_coordinators_only():
+    from app.models import load_all
+    from app.services.server_access import can_write, readable_columns
+
+    load_all()
+    for name, table in Base.metadata.tables.items():
+        if name.startswith("cap_") and name not in REFERENCE:
+            for role in ("principal", "mentor", "viewer"):
+                assert readable_columns(table, role) == [], (name, role)
+            assert len(readable_columns(table, "supervising_practitioner")) == len(table.columns)
+    for name in ("cap_observation", "cap_evidence", "cap_rating", "cap_step", "cap_hours", "cap_survey",
+                 "cap_placement"):
+        assert can_write(name, "supervising_practitioner") and not can_write(name, "mentor")
+    assert can_write("time_log", "mentor") and not can_write("time_log", "principal")
+    assert "notes" not in readable_columns(Base.metadata.tables["time_log"], "mentor")
+    assert "notes" not in readable_columns(Base.metadata.tables["time_log"], "supervising_practitioner")
 
 
 def test_grants_keep_confidential_columns_from_other_roles():
@@ -21,7 +55,10 @@ def test_grants_keep_confidential_columns_from_other_roles():
     assert principal_assignment and "private_reason" not in principal_assignment[0]
     assert "GRANT ALL ON ALL TABLES IN SCHEMA public TO mentordesk_coordinator" in sql
     for log in ("sync_op", "sync_conflict", "sync_conflict_history", "sync_bundle"):  # copies of every value
-        assert f" ON {log} TO" not in sql
+        assert not [line for line in sql.splitlines() if f"SELECT" in line and f" ON {log} TO" in line
+                    and "mentordesk_supervising_practitioner" not in line]
+    assert "GRANT SELECT ON sync_op TO mentordesk_supervising_practitioner" in sql  # rows: CAP tables only
+    assert "ON sync_replica TO mentordesk_mentor" in sql and "secret" not in sql
 
 
 def test_principal_login_cannot_read_private_reason(backend, database, run_cli, tmp_path, db_url):
@@ -59,3 +96,255 @@ def test_grants_refused_on_sqlite(backend, run_cli):
         pytest.skip("checks the SQLite message")
     code, _out, err = run_cli("db", "grants")
     assert code == 2 and "PostgreSQL" in err
+
+
+# --- each role's login at work (PostgreSQL) ---------------------------------------------------------
+
+PASSWORD = "a long enough password"
+TODAY = dt.date(2026, 3, 2)
+
+
+@dataclass
+class Logins:
+    admin: Database
+    by_role: dict[str, Database]
+    assignment_id: object
+    placement_id: object
+    time_log_id: object
+
+    def __getitem__(self, role: str) -> Database:
+        return self.by_role[role]
+
+
+@pytest.fixture
+def logins(backend, database, db_url):
+    """A district with a pair (a time log with notes) and a CAP placement; grants applied; one login
+    per app role, each opened as its own Database."""
+    if backend != "postgresql":
+        pytest.skip("server roles exist on PostgreSQL only")
+    from app.services import timelogs
+    from app.services.server_access import APP_ROLES, apply_grants, create_login
+    from tests.cap_fixtures import make_candidate, make_world
+
+    with database.unit_of_work() as s:
+        year, _ = ensure_year(s, "2025-2026")
+        mentor = Educator(employee_id="M1", first_name="Mia", last_name="Mentor")
+        mentee = Educator(employee_id="N1", first_name="Ned", last_name="New")
+        pair = Assignment(mentor=mentor, mentee=mentee, school_year=year, start_date=dt.date(2025, 9, 1),
+                          private_reason="personality clash")
+        second = Educator(employee_id="N2", first_name="Nia", last_name="Next")
+        s.add_all([pair, Assignment(mentor=mentor, mentee=second, school_year=year, start_date=dt.date(2025, 9, 1))])
+        s.flush()
+        log_id = timelogs.add_entry(s, timelogs.EntryInput(pair.id, dt.date(2025, 10, 6), 45, "planning",
+                                                           notes="worried about evaluation"), today=TODAY)
+        _school, sp, _other, org = make_world(s)
+        _candidate, placement = make_candidate(s, org, sp)
+        ids = (pair.id, placement.id, log_id)
+    load_all()
+    apply_grants(database.engine, Base.metadata)
+    suffix = make_url(db_url).database[-8:]
+    names = {role: f"{role[:5]}_{suffix}" for role in APP_ROLES}
+    opened: dict[str, Database] = {}
+    try:
+        for role, name in names.items():
+            create_login(database.engine, name, role, PASSWORD)
+            url = make_url(db_url).set(username=name, password=PASSWORD).render_as_string(hide_password=False)
+            opened[role] = Database.open(url)
+        yield Logins(database, opened, *ids)
+    finally:
+        for db in opened.values():
+            db.dispose()
+        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f"DROP ROLE IF EXISTS {name}"))
+        admin.dispose()
+
+
+def _refused(exc_info) -> bool:  # type: ignore[no-untyped-def]
+    return is_insufficient_privilege(exc_info.value)
+
+
+def test_a_mentor_logs_time_and_cannot_read_notes_or_cap_records(logins):
+    from app.services import cap, timelogs
+
+    mentor = logins["mentor"]
+    with mentor.unit_of_work() as s:  # quick entry, notes included (write-only to a mentor)
+        new_id = timelogs.add_entry(s, timelogs.EntryInput(logins.assignment_id, dt.date(2025, 10, 7), 30,
+                                                           "co_teaching", ["Technology"], notes="went well"),
+                                    today=TODAY)
+    with mentor.unit_of_work() as s:  # quick entry's group session: one session for both mentees
+        pairs = list(s.scalars(select(Assignment.id)))
+        timelogs.add_group_session(s, pairs, timelogs.EntryInput(pairs[0], dt.date(2025, 10, 9), 50, "meeting",
+                                                                 notes="group"), today=TODAY)
+    with mentor.unit_of_work() as s:  # correcting an entry (no sync set up on this server)
+        timelogs.update_entry(s, new_id, timelogs.EntryInput(logins.assignment_id, dt.date(2025, 10, 7), 40,
+                                                             "co_teaching", ["Technology"]), today=TODAY)
+        assert timelogs.count_entries(s, timelogs.EntryFilter("2025-2026")) == 4
+    with logins.admin.read() as s:
+        assert timelogs.entry_notes(s, new_id) == "went well" and s.get(TimeLog, new_id).minutes == 40
+    with pytest.raises(ProgrammingError) as refused, mentor.read() as s:
+        timelogs.entry_notes(s, logins.time_log_id)
+    assert _refused(refused)
+    with pytest.raises(ProgrammingError) as refused, mentor.read() as s:
+        cap.find_placements(s, "2025-2026")
+    assert _refused(refused)
+
+
+def test_a_supervising_practitioner_records_an_observation_and_a_rating(logins):
+    from app.models.cap import CapRating
+    from app.services import cap, timelogs
+
+    sp = logins["supervising_practitioner"]
+    placement = logins.placement_id
+    with sp.unit_of_work() as s:
+        code = cap.edition_of(s, placement).elements[0].code
+        cap.add_observation(s, placement, kind="announced", observer="sp", observed_on=dt.date(2026, 2, 3),
+                            minutes=45, status="held", reinforcement="clear routines")
+        cap.set_rating(s, placement, stage="formative", rater="sp", element_code=code,
+                       quality="Proficient", scope="Proficient", consistency="Needs Improvement",
+                       rationale="growing")
+    with sp.unit_of_work() as s:  # a second look changes the rating (an update)
+        cap.set_rating(s, placement, stage="formative", rater="sp", element_code=code,
+                       quality="Proficient", scope="Proficient", consistency="Proficient")
+    with sp.read() as s:  # what the CAP page shows, confidential columns included
+        rows = cap.my_candidates(s, "2025-2026", today=TODAY)
+        assert [r.placement_id for r in rows] == [placement]
+        assert [o.kind for o in cap.observations(s, placement)] == ["announced"]
+        assert s.scalars(select(CapRating.consistency)).one() == "Proficient"
+    with pytest.raises(ProgrammingError) as refused, sp.read() as s:
+        timelogs.entry_notes(s, logins.time_log_id)
+    assert _refused(refused)
+
+
+def test_a_principal_reads_the_roster_but_no_cap_record_no_note_no_sync_log(logins):
+    from app.services.server_access import access_denied
+
+    principal = logins["principal"]
+    with principal.read() as s:
+        assert {a.start_date for a in s.scalars(select(Assignment))} == {dt.date(2025, 9, 1)}
+    load_all()
+    closed = [t for t in Base.metadata.tables if t.startswith(("cap_", "sync_")) and t not in REFERENCE]
+    assert "cap_rating" in closed and "cap_evidence" in closed and "cap_observation" in closed
+    with principal.engine.connect() as conn:
+        for sql in [f"SELECT * FROM {t}" for t in closed] + ["SELECT notes FROM time_log",
+                                                             "SELECT private_reason FROM assignment"]:
+            with pytest.raises(ProgrammingError) as refused:
+                conn.execute(text(sql))
+            assert _refused(refused), sql
+            conn.rollback()
+            if sql == "SELECT * FROM cap_rating":
+                plain = access_denied(principal.engine, refused.value)
+                assert str(plain) == ("Your database login (principal) does not give access to CAP records; "
+                                      "ask the coordinator.")
+            if sql.endswith("FROM time_log"):
+                assert "(principal) does not give access to the confidential parts of time logs" in str(
+                    access_denied(principal.engine, refused.value))
+    with pytest.raises(ProgrammingError) as refused, principal.unit_of_work() as s:
+        s.get(Educator, s.scalars(select(Educator.id)).first()).room = "B12"
+    assert "(principal) may not change the staff roster" in str(access_denied(principal.engine, refused.value))
+
+
+def test_other_roles_writes_are_recorded_when_the_server_is_set_up_for_sync(logins):
+    """sync_capture adds operations in the same transaction as the save: each role that writes may add
+    them for its own tables, read back only what its tables show, and a save it cannot record is refused."""
+    from app.models.sync import SyncOp
+    from app.services import cap, timelogs
+    from app.services.server_access import access_denied
+    from app.services.sync_identity import setup
+    from app.services.years import ensure_year as year_of
+
+    with logins.admin.unit_of_work() as s:
+        setup(s, "district secret phrase", "server")
+    mentor, sp, principal = logins["mentor"], logins["supervising_practitioner"], logins["principal"]
+    with mentor.unit_of_work() as s:
+        new_id = timelogs.add_entry(s, timelogs.EntryInput(logins.assignment_id, dt.date(2025, 10, 8), 30,
+                                                           "planning", notes="private"), today=TODAY)
+    with principal.unit_of_work() as s:  # the window creates a new school year on its first start in it
+        year_of(s, "2030-2031")
+    placement = logins.placement_id
+    with sp.unit_of_work() as s:
+        code = cap.edition_of(s, placement).elements[0].code
+        cap.set_rating(s, placement, stage="formative", rater="sp", element_code=code,
+                       quality="Proficient", scope=None, consistency=None)
+    with sp.unit_of_work() as s:
+        cap.set_rating(s, placement, stage="formative", rater="sp", element_code=code,
+                       quality="Exemplary", scope=None, consistency=None)
+    with logins.admin.read() as s:
+        ops = s.execute(select(SyncOp.replica, SyncOp.seq, SyncOp.table_name, SyncOp.row_id, SyncOp.column,
+                               SyncOp.value, SyncOp.seen).order_by(SyncOp.seq)).all()
+    mine = [op for op in ops if op.row_id == new_id]
+    assert [(op.table_name, op.column) for op in mine] == [("time_log", "*")] and mine[0].value["notes"] == "private"
+    assert any(op.table_name == "school_year" and op.value["label"] == "2030-2031" for op in ops)
+    rating = [op for op in ops if op.table_name == "cap_rating"]
+    assert rating[0].column == "*" and "quality" in [op.column for op in rating[1:]]
+    assert all(op.seen == [f"{rating[0].replica}:{rating[0].seq}"] for op in rating[1:])  # the update saw the insert
+    with sp.engine.connect() as conn:  # the log shows an SP only CAP records, never a note
+        assert conn.execute(text("SELECT count(*) FROM sync_op WHERE table_name = 'time_log'")).scalar() == 0
+        rows = conn.execute(text("SELECT count(*) FROM sync_op WHERE table_name = 'cap_rating'")).scalar()
+        assert rows == len(rating)
+    for who in (mentor, principal):
+        with who.engine.connect() as conn, pytest.raises(ProgrammingError) as refused:
+            conn.execute(text("SELECT value FROM sync_op"))
+        assert _refused(refused)
+    with pytest.raises(ProgrammingError) as refused, mentor.unit_of_work() as s:  # forging a roster change
+        s.execute(text("INSERT INTO sync_op (replica, seq, hlc_wall, hlc_counter, table_name, row_id, \"column\") "
+                       "VALUES ('x', 1, 0, 0, 'educator', gen_random_uuid(), 'room')"))
+    assert _refused(refused)
+    with pytest.raises(ProgrammingError) as refused, mentor.unit_of_work() as s:  # recording it needs the log
+        timelogs.update_entry(s, new_id, timelogs.EntryInput(logins.assignment_id, dt.date(2025, 10, 8), 35,
+                                                             "planning"), today=TODAY)
+    message = str(access_denied(mentor.engine, refused.value, writing=True))
+    assert message.startswith("Your database login (mentor) cannot change this record while this server is set "
+                              "up for sync")
+    with logins.admin.read() as s:
+        assert s.get(TimeLog, new_id).minutes == 30
+
+
+def test_a_page_the_login_cannot_read_says_so_plainly(logins, qtbot):
+    """The window of a principal: the CAP and Sync pages say, once each, which records the login
+    cannot reach (the CAP page loads several things), never "Something went wrong"."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.ui import errors
+    from app.ui.application import build_window, make_qapp
+
+    def boxes() -> list[QMessageBox]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+    make_qapp()
+    window, _empty = build_window(logins["principal"], synchronous=True)
+    window.ctx.set_year("2025-2026")
+    qtbot.addWidget(window)
+    window.show()
+    for area in ("dashboard", "people", "mentors", "timelogs", "schedule", "reports", "settings"):
+        window.show_area(area)
+        assert [b.text() for b in boxes()] == [], area
+    window.show_area("cap")
+    window.show_area("sync")
+    assert sorted(box.text() for box in boxes()) == [
+        "Your database login (principal) does not give access to CAP records; ask the coordinator.",
+        "Your database login (principal) does not give access to the sync log; ask the coordinator."]
+    assert all(box.icon() == QMessageBox.Icon.Warning for box in boxes())
+    for box in boxes():
+        box.button(QMessageBox.StandardButton.Ok).click()
+    assert errors.open_refusals == {}
+
+
+def test_a_mentor_opening_an_entrys_notes_is_told_they_cannot_be_read(logins, qtbot):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.ui.application import build_window, make_qapp
+
+    make_qapp()
+    window, _empty = build_window(logins["mentor"], synchronous=True)
+    window.ctx.set_year("2025-2026")
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_area("timelogs")
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert page.open_entry(0) is None
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert [box.text() for box in shown] == ["Your database login (mentor) does not give access to the confidential "
+                                             "parts of time logs; ask the coordinator."]
+    shown[0].button(QMessageBox.StandardButton.Ok).click()

@@ -26,6 +26,11 @@ def setup_logging() -> None:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, details: str = "") -> None:
+    from app.services.server_access import AccessDeniedError
+
+    if isinstance(exc, AccessDeniedError):  # the server's refusal, made plain by the task runner
+        _show_refusal(parent, str(exc))
+        return
     if isinstance(exc, MentorDeskError):
         QMessageBox.warning(parent, QApplication.translate("errors", "MentorDesk"), str(exc))
         return
@@ -41,6 +46,23 @@ def show_error(parent: QWidget | None, exc: BaseException, details: str = "") ->
     box.exec()
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
+
+
+# The refusals on screen, by text: a page that loads several things it may not read says so once.
+open_refusals: dict[str, QMessageBox] = {}
+
+
+def _show_refusal(parent: QWidget | None, text: str) -> None:
+    log.info("refused by the server: %s", text)
+    if text in open_refusals:
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, QApplication.translate("errors", "Not available with your login"),
+                      text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda _result: open_refusals.pop(text, None))
+    box.destroyed.connect(lambda *_: open_refusals.pop(text, None))
+    open_refusals[text] = box
+    box.open()  # not exec'd: the window goes on (and the other loads finish) while it is shown
 
 
 def ask_stale(parent: QWidget, exc: BaseException, *, reload: Callable[[], None], overwrite: Callable[[], None],

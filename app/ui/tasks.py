@@ -3,13 +3,17 @@
 `runner.run(fn, on_success=..., on_error=...)` calls `fn(session)` in a unit of work on the one
 database worker thread (SQLite has one writer), then calls back on the GUI thread with the result
 (plain data, never live ORM objects). Writes emit `data_changed` once, which pages listen to.
+
+A server's refusal (PostgreSQL's insufficient_privilege: this login's role may not read or write
+that) becomes, here for every page, a plain AccessDeniedError saying what the login cannot reach.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -99,7 +103,7 @@ class TaskRunner(QObject):
 
         def work() -> Any:
             opener = self.database.unit_of_work if write else self.database.read
-            with opener() as session:
+            with self._plain_refusals(write), opener() as session:
                 if with_progress:
                     return fn(session, progress, task.cancel_event)
                 return fn(session)
@@ -142,11 +146,25 @@ class TaskRunner(QObject):
             self.release()
             self.pool.waitForDone()
         opener = self.database.unit_of_work if write else self.database.read
-        with opener() as session:
+        with self._plain_refusals(write), opener() as session:
             result = fn(session)
         if write:
             self.data_changed.emit()
         return result
+
+    @contextlib.contextmanager
+    def _plain_refusals(self, writing: bool) -> Iterator[None]:
+        """The one place a server's refusal (SQLSTATE 42501) becomes a message a person can act on,
+        once the session has rolled back (the message asks the server for the login's role)."""
+        try:
+            yield
+        except Exception as exc:
+            from app.services.server_access import access_denied
+
+            plain = access_denied(self.database.engine, exc, writing=writing)
+            if plain is None:
+                raise
+            raise plain from exc
 
     def _finish(self, signals: _Signals) -> None:
         self._live.discard(signals)
