@@ -1,10 +1,12 @@
 """Time Logs: keyboard-first quick entry (a mentor logs a session in seconds), the list of entries
 with filters and per-pair totals, and per-educator hours with the 50-hour bar (603 CMR 7.04(2)(c)(4)).
 
-Quick entry: type part of a name in Pair (it autocompletes), Tab, the date is today, Tab, type a
-duration (`45`, `1:30`, `1.5 hours`) or pick a preset, Tab, choose the activity by its first letters,
-then Enter saves and clears the form for the next session. A duplicate (same pair, date, minutes and
-activity) is not saved at once: the form says so, and Enter again saves it anyway.
+Quick entry: type part of a name in Pair (it autocompletes: Down and Enter in the list, or Tab, pick
+a pair and move on to the date; Enter in the list never saves), Tab, the date is today (one Tab leaves
+it: arrows and typing edit its month, day and year), Tab, type a duration (`45`, `1:30`, `1.5 hours`) or
+pick a preset (Down/Up), Tab, choose the activity by its first letters, then Enter saves and clears the
+form for the next session. A duplicate (same pair, date, minutes and activity; for a group session, any
+of its mentees) is not saved at once: the form says so, and Enter again saves it anyway.
 Notes are confidential: they are shown only in an entry's own detail view, never in a list.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -25,7 +28,7 @@ from PySide6.QtCore import (
     QStringListModel,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -213,11 +216,21 @@ class ProgressDelegate(QStyledItemDelegate):
 # --- quick entry ----------------------------------------------------------------------------------
 
 
+class QuickDateEdit(QDateEdit):
+    """A date field that one Tab leaves (a QDateEdit tabs through its month, day and year first):
+    the quick entry's "Tab, the date is today, Tab". Arrows, typing and "/" still move between and
+    edit the sections."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class QuickEntry(QGroupBox):
-    """The form: Enter anywhere in it saves (and clears for the next session)."""
+    """The form: Enter anywhere in it saves (and clears for the next session); Enter in the pair's
+    completion list only picks the pair."""
 
     def __init__(self, page: "TimeLogsPage"):
-        super().__init__(page.tr("Log a session"))
+        super().__init__(page.tr("Log a session (Ctrl+L)"))
         self.page = page
         self.pairs: list[Any] = []
         self.pending_duplicate: tuple[Any, ...] | None = None
@@ -230,8 +243,9 @@ class QuickEntry(QGroupBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.pair.setCompleter(completer)
+        completer.popup().installEventFilter(self)  # after the completer's own filter: this one runs first
 
-        self.date = QDateEdit()
+        self.date = QuickDateEdit()
         self.date.setAccessibleName(self.tr("Date"))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("MM/dd/yyyy")
@@ -242,7 +256,7 @@ class QuickEntry(QGroupBox):
         self.duration.setEditable(True)
         self.duration.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.duration.addItems(PRESETS)
-        self.duration.setCurrentText("30 min")
+        self.duration.setCurrentIndex(PRESETS.index("30 min"))  # index and text: Down goes on to 45 min
         self.duration.setAccessibleName(self.tr("Duration"))
         self.duration.setToolTip(self.tr("Minutes (45), hours and minutes (1:30) or hours (1.5 hours); "
                                          "5 to 600 minutes"))
@@ -308,15 +322,35 @@ class QuickEntry(QGroupBox):
         index = self.activity.findData(current or "meeting")
         self.activity.setCurrentIndex(max(0, index))
 
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Enter in the pair's completion list (where the keyboard goes while it is open) picks."""
+        if (event.type() == QEvent.Type.KeyPress and watched is self.pair.completer().popup()
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):  # type: ignore[attr-defined]
+            self.pick_pair()
+            return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            popup = self.pair.completer().popup()
-            if popup.isVisible():
-                popup.hide()
-            self.save()
             event.accept()
+            if self.pair.completer().popup().isVisible() and self.pair.hasFocus():
+                self.pick_pair()  # the list is open: Enter chooses from it, it does not save
+            else:
+                self.save()
             return
         super().keyPressEvent(event)
+
+    def pick_pair(self) -> None:
+        """Take the pair highlighted in the completion list (or the one the typed text names), close
+        the list and move on to the date. Never saves: Enter in the form does."""
+        popup = self.pair.completer().popup()
+        index = popup.currentIndex()
+        if index.isValid():
+            self.pair.setText(index.data(Qt.ItemDataRole.DisplayRole))
+        popup.hide()
+        if self.chosen_pair() is not None:
+            self.message.clear()
+            self.date.setFocus(Qt.FocusReason.TabFocusReason)
 
     def chosen_pair(self) -> Any | None:
         text = " ".join(self.pair.text().split()).lower()
@@ -347,7 +381,9 @@ class QuickEntry(QGroupBox):
         activity = self.activity.currentData()
         topics = [t.strip() for t in self.topics.text().split(";") if t.strip()]
         if isinstance(pair, GroupChoice):
-            self.page.save_group(pair, day, minutes, activity, topics, self.release.isChecked(), self.notes.text())
+            key = (tuple(p.assignment_id for p in pair.pairs), day, minutes, activity)
+            self.page.save_group(pair, day, minutes, activity, topics, self.release.isChecked(), self.notes.text(),
+                                 allow_duplicate=self.pending_duplicate == key)
             return
         key = (pair.assignment_id, day, minutes, activity)
         allow = self.pending_duplicate == key
@@ -365,7 +401,7 @@ class QuickEntry(QGroupBox):
         self.topics.clear()
         self.notes.clear()
         self.release.setChecked(False)
-        self.duration.setCurrentText("30 min")
+        self.duration.setCurrentIndex(PRESETS.index("30 min"))
         self.pair.setFocus()
 
     def duplicate(self, key: tuple[Any, ...], text: str) -> None:
@@ -557,6 +593,8 @@ class TimeLogsPage(Page):
         layout.addLayout(header)
         self.quick = QuickEntry(self)
         layout.addWidget(self.quick)
+        log_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)  # active while the page is shown
+        log_shortcut.activated.connect(lambda: self.quick.pair.setFocus(Qt.FocusReason.ShortcutFocusReason))
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._entries_tab(), self.tr("Entries"))
@@ -760,23 +798,28 @@ class TimeLogsPage(Page):
                            on_error=failed)
 
     def save_group(self, group: GroupChoice, day: dt.date, minutes: int, activity: str, topics: list[str],
-                   release: bool, notes: str) -> None:
-        """One session with several mentees of a mentor: the time counts for each of them."""
+                   release: bool, notes: str, *, allow_duplicate: bool = False) -> None:
+        """One session with several mentees of a mentor: the time counts for each of them. A session
+        any of them already has (same date, minutes, activity) is a duplicate: warned, as for one pair."""
         from app.services.errors import ValidationError
-        from app.services.timelogs import EntryInput, add_group_session
+        from app.services.timelogs import DuplicateEntryError, EntryInput, add_group_session
 
         ids = [p.assignment_id for p in group.pairs]
         entry = EntryInput(ids[0], day, minutes, activity, topics, release, notes or None)
+        key = (tuple(ids), day, minutes, activity)
 
         def failed(exc: BaseException, details: str) -> None:
-            if isinstance(exc, ValidationError):
+            if isinstance(exc, DuplicateEntryError):
+                self.quick.duplicate(key, str(exc))
+            elif isinstance(exc, ValidationError):
                 self.quick.failed("; ".join(f"{p.field}: {p.reason}" for p in exc.problems))
             else:
                 from app.ui.errors import show_error
 
                 show_error(self, exc, details)
 
-        self.ctx.tasks.run(lambda s: add_group_session(s, ids, entry), on_error=failed,
+        self.ctx.tasks.run(lambda s: add_group_session(s, ids, entry, allow_duplicate=allow_duplicate),
+                           on_error=failed,
                            on_success=lambda _ids: self.quick.saved(
                                self.tr("Saved: %1, %2 minutes on %3 (counts for each mentee).")
                                .replace("%1", group.label).replace("%2", str(minutes))
