@@ -282,6 +282,42 @@ def test_forms_import_with_a_remembered_mapping(session, pairs, tmp_path):
     assert report.new == 1 and "used the column mapping remembered for these headers" in report.notes
 
 
+def test_a_dry_run_with_a_mapping_remembers_nothing_and_says_so(run_cli, database, pairs, tmp_path):
+    from app.services.timelog_import import remembered_mapping
+
+    path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
+        ["2025/09/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "9/15/2025", "45 min", "Planning lessons",
+         "", "Yes", ""]])
+    maps = ["--map", "mentor_employee_id=Your employee ID", "--map", "mentee_employee_id=Who did you meet with?",
+            "--map", "activity=What did you do?"]
+    code, out, _ = run_cli("import", "timelogs", path, "--dry-run", *maps)
+    assert code == 0 and "Dry run" in out
+    assert "the column mapping will be remembered for files with these headers when you import" in out
+    assert "column mapping remembered" not in out
+    with database.read() as s:
+        assert remembered_mapping(s, FORMS_HEADER) == {}
+    code, _out, err = run_cli("import", "timelogs", path)  # nothing was remembered: still asks for --map
+    assert code == 1 and "--map" in err
+    code, out, _ = run_cli("import", "timelogs", path, *maps)
+    assert code == 0 and "1 new" in out and "column mapping remembered for files with these headers" in out
+    with database.read() as s:
+        assert remembered_mapping(s, FORMS_HEADER)["mentor_employee_id"] == "Your employee ID"
+
+
+def test_strict_keeps_the_mapping_it_was_given(session, pairs, tmp_path):
+    from app.services.timelog_import import remembered_mapping
+
+    path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
+        ["2025/09/20 4:05:11 PM EST", "m1@district.org", "M9", "Ben Hart", "9/15/2025", "45 min", "Planning lessons",
+         "", "Yes", ""]])
+    mapping = {"mentor_employee_id": "Your employee ID", "mentee_employee_id": "Who did you meet with?",
+               "activity": "What did you do?"}
+    report = import_timelogs(session, path, mapping=mapping, strict=True, today=TODAY)
+    session.commit()
+    assert report.written is False and len(report.rejected) == 1
+    assert remembered_mapping(session, FORMS_HEADER)["activity"] == "What did you do?"
+
+
 def test_cli_import_and_hours_report(run_cli, database, pairs, tmp_path):
     path = _write_csv(tmp_path / "logs.csv", PUBLIC, [
         ["M1", "B2", "2025-09-15", "45", "observed_mentee", "", "", ""],

@@ -1,6 +1,7 @@
 """Confidential notes never leave the pair's own detail view (000, 004: the mentoring relationship is
-confidential): not in any list export, printed roster or report. Every output that exists is written
-from a district whose notes (and private reassignment reasons) carry a marker, then read back."""
+confidential): not in any list export, printed roster or report, nor in an import's errors file (the
+rejected rows are copied without their notes column). Every output that exists is written from a
+district whose notes (and private reassignment reasons) carry a marker, then read back."""
 
 from __future__ import annotations
 
@@ -141,3 +142,27 @@ def test_no_command_line_output_carries_a_note(run_cli, session, secret_district
         assert MARKER not in _text_of(path), f"{path.name} shows a confidential note"
     code, _out, _err = run_cli("report", "hours", "--year", "2025-2026", "--educator", "B1", "--out", tmp_path / "r.pdf")
     assert code == 0 and MARKER not in _text_of(tmp_path / "r.pdf")
+
+
+def test_an_import_errors_file_leaves_the_notes_out(run_cli, session, pairs, tmp_path):  # noqa: F811
+    """The errors file is the coordinator's to fix and import again, but it is still a file that leaves
+    MentorDesk: a rejected row keeps every column but the confidential notes (command line and page)."""
+    from app.services.tabular import write_errors
+
+    path = _write_csv(tmp_path / "in.csv", PUBLIC, [
+        ["M9", "B2", "2025-09-15", "45", "planning", "Technology", "no", f"rejected {MARKER}"],
+        ["M1", "B2", "2025-09-16", "45", "planning", "", "no", f"kept {MARKER}"],
+    ])
+    report = import_timelogs(session, path, today=TODAY)
+    assert (report.new, len(report.rejected)) == (1, 1)
+    assert any("without their confidential notes (column 'notes')" in n for n in report.notes)
+    out = write_errors(report, tmp_path / "errors.csv")  # what the page's "Save rejected rows" writes
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert MARKER not in out.read_text() and "notes" not in rows[0]
+    assert (rows[0]["line"], rows[0]["mentor_employee_id"], rows[0]["topics"]) == ("2", "M9", "Technology")
+    session.rollback()
+    errors = tmp_path / "cli-errors.csv"
+    code, stdout, _err = run_cli("import", "timelogs", path, "--errors", errors)
+    assert code == 1 and "1 rejected" in stdout and "without their confidential notes" in stdout
+    assert MARKER not in errors.read_text() and "M9" in errors.read_text()

@@ -34,12 +34,6 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     mapping = parse_mapping_options(args.map)
     with ctx.db.unit_of_work() as session:
         report = import_timelogs(session, args.file, dry_run=args.dry_run, strict=args.strict, mapping=mapping)
-        if mapping and not args.dry_run and not report.written:
-            # The mapping is worth keeping when rows were rejected under --strict.
-            from app.services.tabular import read_table
-            from app.services.timelog_import import ALIASES, remember_mapping
-
-            remember_mapping(session, read_table(args.file, ALIASES).columns, mapping)
     return report_import(ctx, report, args.errors)
 
 

@@ -3,7 +3,11 @@ Forms or Microsoft Forms export, with a column mapping that is remembered per se
 
 Policy (DESIGN.md, "Import policy"): valid rows are written in one transaction; each rejected row
 (unknown mentor or mentee, no assignment covering the date, bad duration, unknown activity, a date
-in the future, out of 5-600 minutes) goes to the errors file with its line and reason. A row that
+in the future, out of 5-600 minutes) goes to the errors file with its line and reason, and its
+original columns except the confidential notes: notes are private to the pair and leave MentorDesk
+in no file (DOMAIN.md; the confidentiality test checks the errors file too). The coordinator fixes a
+rejected row in the original file, which still has its notes, or re-imports the errors file and
+adds the notes in the entry's own view. A row that
 repeats an existing entry (same pair, date, minutes and activity) is skipped, so importing the same
 file twice adds nothing. A Forms `Timestamp` column (when the form was submitted) is ignored:
 the session's date comes from its own question.
@@ -281,8 +285,13 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
             f"{path.name}: no column for {', '.join(missing)} (found: {', '.join(columns)}). "
             "Map them with --map FIELD=COLUMN (e.g. --map minutes=\"How long was the session?\"); "
             "the mapping is remembered for files with these headers.")
-    report = ImportReport(source=str(path), columns=table.columns)
-    if mapping:
+    notes_column = used.get("notes")
+    # The errors file (tabular.write_errors) copies report.columns: never the confidential notes.
+    report = ImportReport(source=str(path), columns=[c for c in table.columns if c != notes_column])
+    if mapping and dry_run:
+        report.notes.append("a dry run writes nothing: the column mapping will be remembered for files with "
+                            "these headers when you import")
+    elif mapping:
         remember_mapping(session, columns, mapping)
         report.notes.append("column mapping remembered for files with these headers")
     elif chosen:
@@ -346,7 +355,8 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
                                release, cells.get("notes") or None)
             problems = check_entry(session, entry, today=today, assignment=assignment)
         if problems:
-            report.rejected.append(RejectedRow(row.line, tuple(problems), row.original))
+            original = {c: v for c, v in row.original.items() if c != notes_column}
+            report.rejected.append(RejectedRow(row.line, tuple(problems), original))
             continue
         if assignment.id not in existing_loaded:
             existing_loaded.add(assignment.id)
@@ -362,7 +372,13 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
         report.new += 1
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
-    return tabular.finish(session, report, strict=strict, dry_run=dry_run)
+    if notes_column and report.rejected:
+        report.notes.append(f"rejected rows are listed without their confidential notes (column {notes_column!r}): "
+                            "fix them in the original file to keep the notes")
+    tabular.finish(session, report, strict=strict, dry_run=dry_run)
+    if mapping and not dry_run and not report.written:
+        remember_mapping(session, columns, mapping)  # --strict undid the rows, not the mapping chosen for them
+    return report
 
 
 def _split_topics(raw: str) -> list[str]:
