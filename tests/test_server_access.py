@@ -348,3 +348,106 @@ def test_a_mentor_opening_an_entrys_notes_is_told_they_cannot_be_read(logins, qt
     assert [box.text() for box in shown] == ["Your database login (mentor) does not give access to the confidential "
                                              "parts of time logs; ask the coordinator."]
     shown[0].button(QMessageBox.StandardButton.Ok).click()
+
+
+# --- the IT guide, followed with a non-superuser owner ----------------------------------------------
+
+
+def _guide_sql() -> list[str]:
+    """The SQL of step 1 of docs/postgresql.md, as written there."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "postgresql.md").read_text(encoding="utf-8")
+    block = guide.split("## 1.", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("--")]
+
+
+@pytest.fixture
+def owner_database(backend, db_url):
+    """Step 1 of the guide as a superuser: an owner login (named for this test) and its database."""
+    if backend != "postgresql":
+        pytest.skip("the IT guide is for a PostgreSQL server")
+    suffix = make_url(db_url).database[-8:]
+    owner, dbname = f"owner_{suffix}", f"md_guide_{suffix}"
+    made: list[str] = []
+
+    def make(statements: list[str]) -> str:
+        admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for sql in statements:
+                conn.execute(text(sql.replace("mentordesk_owner", owner).replace("DATABASE mentordesk ",
+                                                                                  f"DATABASE {dbname} ")
+                                  .replace("'...'", f"'{PASSWORD}'").rstrip(";")))
+            made.append(owner)
+        admin.dispose()
+        return make_url(db_url).set(username=owner, password=PASSWORD, database=dbname).render_as_string(
+            hide_password=False)
+
+    yield make
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)"))
+        conn.execute(text(f"DROP ROLE IF EXISTS jsmith_{suffix}"))
+        conn.execute(text(f"DROP ROLE IF EXISTS {owner}"))
+    admin.dispose()
+
+
+def _cli(url: str, *args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from app.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([*args, "--db", url])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_it_guide_works_with_a_non_superuser_owner(owner_database, tmp_path):
+    steps = _guide_sql()
+    assert any("CREATEROLE" in step for step in steps) and not any("SUPERUSER" in step for step in steps)
+    url = owner_database(steps)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar() is False
+            if conn.execute(text("SHOW server_version_num")).scalar_one() >= "160000":
+                pytest.skip("roles made by other tests' superuser need the ADMIN grant of the guide's step 1")
+    finally:
+        engine.dispose()
+    secret = tmp_path / "pw.txt"
+    secret.write_text(PASSWORD)
+    login = f"jsmith_{url.rsplit('_', 1)[1]}"
+    assert _cli(url, "db", "upgrade")[0] == 0
+    code, out, err = _cli(url, "db", "grants")
+    assert code == 0 and "applied" in out, err
+    code, out, err = _cli(url, "db", "login", login, "--role", "principal", "--password-file", str(secret))
+    assert code == 0 and f"login {login} is a principal" in out, err
+    person = create_engine(make_url(url).set(username=login))
+    try:
+        with person.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM educator")).scalar() == 0
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                conn.execute(text("SELECT private_reason FROM assignment"))
+    finally:
+        person.dispose()
+
+
+def test_an_owner_without_createrole_is_told_in_one_line(owner_database, tmp_path, monkeypatch):
+    from app.services import server_access
+
+    steps = [step.replace(" CREATEROLE", "") for step in _guide_sql()]
+    url = owner_database(steps)
+    secret = tmp_path / "pw.txt"
+    secret.write_text(PASSWORD)
+    assert _cli(url, "db", "upgrade")[0] == 0
+    code, _out, err = _cli(url, "db", "login", f"jsmith_{url.rsplit('_', 1)[1]}", "--role", "principal",
+                           "--password-file", str(secret))
+    assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "may not create logins" in err and "permission denied to create role" in err and "CREATEROLE" in err
+    # app roles nobody has made yet (the cluster's real ones may exist already): `db grants` makes them
+    monkeypatch.setattr(server_access, "PREFIX", f"md{url.rsplit('_', 1)[1]}_")
+    code, _out, err = _cli(url, "db", "grants")
+    assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "may not create the app's roles" in err and "CREATEROLE" in err

@@ -270,13 +270,31 @@ def _server_message(exc: BaseException) -> str:
     return message.strip().splitlines()[0] if message.strip() else type(orig).__name__
 
 
+def _admin_error(engine: Engine, exc: BaseException, doing: str) -> MentorDeskError:
+    """One line for `db grants` / `db login` run by a login that may not manage roles."""
+    login = engine.url.username or "this login"
+    server = _server_message(exc)
+    if re.search(r"(grant|revoke|alter|drop) role|admin option", server, re.I):
+        hint = (f"on PostgreSQL 16 and newer, {login} needs ADMIN OPTION on the app roles it did not create itself: "
+                f"as a superuser, GRANT {', '.join(db_role(r) for r in APP_ROLES)} TO {login} WITH ADMIN OPTION")
+    else:
+        hint = f"give it CREATEROLE (as a superuser: ALTER ROLE {login} CREATEROLE)"
+    return AccessDeniedError(f"the database login {login} may not {doing} ({server}): {hint}; "
+                             "see docs/postgresql.md, step 1")
+
+
 def apply_grants(engine: Engine, metadata: MetaData) -> int:
     if engine.dialect.name != "postgresql":
         raise UsageError("database roles and grants apply to a PostgreSQL server, not to a SQLite file")
     statements = grant_statements(metadata)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    except Exception as exc:
+        if is_insufficient_privilege(exc):
+            raise _admin_error(engine, exc, "create the app's roles or grant them") from exc
+        raise
     return len(statements)
 
 
@@ -288,15 +306,20 @@ def create_login(engine: Engine, name: str, app_role: str, password: str) -> Non
         raise UsageError("use a password of at least 12 characters")
     name = _ident(name)
     role = db_role(app_role)
-    with engine.begin() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
-        verb = "ALTER" if exists else "CREATE"
-        quoted = conn.exec_driver_sql("SELECT quote_literal(%s)", (password,)).scalar_one()
-        conn.execute(text(f"{verb} ROLE {name} LOGIN PASSWORD {quoted}"))
-        for other in APP_ROLES:
-            if other != app_role:
-                conn.execute(text(f"REVOKE {db_role(other)} FROM {name}"))
-        conn.execute(text(f"GRANT {role} TO {name}"))
+    try:
+        with engine.begin() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
+            verb = "ALTER" if exists else "CREATE"
+            quoted = conn.exec_driver_sql("SELECT quote_literal(%s)", (password,)).scalar_one()
+            conn.execute(text(f"{verb} ROLE {name} LOGIN PASSWORD {quoted}"))
+            for other in APP_ROLES:
+                if other != app_role:
+                    conn.execute(text(f"REVOKE {db_role(other)} FROM {name}"))
+            conn.execute(text(f"GRANT {role} TO {name}"))
+    except Exception as exc:
+        if is_insufficient_privilege(exc):
+            raise _admin_error(engine, exc, "create logins or grant them an app role") from exc
+        raise
 
 
 # --- what a refusal means to a person ------------------------------------------------------------
