@@ -191,6 +191,43 @@ def test_hours_follow_the_educator_across_years_and_mentors(session, pairs):
     assert summaries[pairs["a1"]].totals.minutes == 180 and summaries[pairs["a1"]].totals.last_date == D(2026, 1, 20)
 
 
+def _pdf_text(path):
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_record_of_hours_lines_add_up_to_its_totals(session, pairs, tmp_path):
+    """Lines rounded to tenths did not add up (3 x 20 min printed 0.3 + 0.3 + 0.3, the total 1.0): each
+    line now prints its exact time, the totals are sums of the printed lines with hours_of's one-decimal
+    hours, the figure the page and the hours report give."""
+    _add(session, pairs["a0"], D(2024, 10, 1), 25, "planning")  # the induction year: not toward 50
+    for activity in ("planning", "meeting", "goal_setting"):
+        _add(session, pairs["a1"], D(2025, 10, 1), 20, activity)
+    _add(session, pairs["a2"], D(2026, 2, 10), 50, "co_teaching")
+    session.commit()
+    out = hours.write_hours_record(session, pairs["b1"], tmp_path / "record.pdf", as_of=D(2026, 6, 30))
+    text = _pdf_text(out)
+    lines = hours.record_lines(session, pairs["b1"], D(2026, 6, 30))
+    assert [(r.year, r.activity, r.minutes) for r in lines if r.counts_toward_50] == [
+        ("2025-2026", "goal_setting", 20), ("2025-2026", "meeting", 20), ("2025-2026", "planning", 20),
+        ("2025-2026", "co_teaching", 50)]
+    assert "0.3" not in text and text.count("20 min") == 3 and "50 min" in text and "25 min" in text
+    beyond = sum(r.minutes for r in lines if r.counts_toward_50)
+    assert beyond == 110 and "Beyond the induction year 1 h 50 min (1.8 hours)" in text
+    assert "Total time logged 2 h 15 min (" + f"{hours.hours_of(135):.1f} hours)" in text
+    # The same figure as the page and the hours report for that year.
+    b1 = next(h for h in hours.educator_hours(session, "2025-2026") if h.employee_id == "B1")
+    assert b1.hours_toward_50 == hours.hours_of(beyond) == 1.8
+    # As of December 31: the lines stop there too, so the February session is in neither lines nor totals.
+    text = _pdf_text(hours.write_hours_record(session, pairs["b1"], tmp_path / "dec.pdf", as_of=D(2025, 12, 31)))
+    assert "co teaching" not in text and "Beyond the induction year 1 h (1.0 hours)" in text
+    assert "Time logged up to 12/31/2025" in text
+    # Still in the induction year: no figure beyond it.
+    text = _pdf_text(hours.write_hours_record(session, pairs["b1"], tmp_path / "y1.pdf", as_of=D(2025, 3, 1)))
+    assert "none yet (in the induction year)" in text and "25 min" in text
+
+
 def _write_csv(path, header, rows):
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

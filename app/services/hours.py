@@ -68,6 +68,20 @@ def to_hours(minutes: int | None) -> float | None:
     return None if minutes is None else hours_of(minutes)
 
 
+def duration_text(minutes: int) -> str:
+    """Exact time as a record prints it: '45 min', '2 h', '19 h 35 min'. Lines shown this way add up
+    to their total exactly (lines rounded to tenths of an hour need not: 3 x 20 min = 3 x 0.3 h, yet 1.0 h)."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def hours_text(minutes: int) -> str:
+    """'19 h 35 min (19.6 hours)': the exact time and the one-decimal hours every other output shows."""
+    return f"{duration_text(minutes)} ({hours_of(minutes):.1f} hours)"
+
+
 @dataclass(frozen=True)
 class Totals:
     minutes: int = 0
@@ -349,8 +363,9 @@ class RecordLine:
     counts_toward_50: bool
 
 
-def record_lines(session: Session, educator_id: uuid.UUID) -> list[RecordLine]:
-    """Per school year, mentor and activity: the minutes logged for one mentee (every year)."""
+def record_lines(session: Session, educator_id: uuid.UUID, as_of: dt.date | None = None) -> list[RecordLine]:
+    """Per school year, mentor and activity: the minutes logged for one mentee (every year, up to
+    `as_of` when given: the record's date, the same cut-off as the hours toward 50)."""
     from app.services.years import label_for
 
     inductions = induction_years(session, [educator_id])
@@ -358,6 +373,8 @@ def record_lines(session: Session, educator_id: uuid.UUID) -> list[RecordLine]:
     query = (select(TimeLog.date, Educator.first_name, Educator.last_name, TimeLog.activity, TimeLog.minutes)
              .join(Educator, Educator.id == TimeLog.mentor_id)
              .where(TimeLog.mentee_id == educator_id, TimeLog.deleted_at.is_(None)))
+    if as_of is not None:
+        query = query.where(TimeLog.date <= as_of)
     sums: dict[tuple[str, str, str, bool], int] = defaultdict(int)
     for day, first, last, activity, minutes in session.execute(query):
         counts = induction_end is None or day > induction_end
@@ -368,16 +385,23 @@ def record_lines(session: Session, educator_id: uuid.UUID) -> list[RecordLine]:
 def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path, *,
                        as_of: dt.date | None = None) -> Path:
     """The printable "Record of mentoring hours" for the Professional license application
-    (603 CMR 7.04(2)(c)(4)): years, mentors, hours by activity, total, signature lines; no notes."""
+    (603 CMR 7.04(2)(c)(4)): years, mentors, hours by activity, total, signature lines; no notes.
+
+    Everything up to `as_of` (default today). Each line prints its exact time (`duration_text`), so the
+    lines add up to the totals; the totals also give the one-decimal hours of `hours_of`, the figure
+    the page and the hours report show. Both totals are sums of the printed lines."""
     from app.services import settings
     from app.services.pdf import PdfDocument
 
     educator = session.get(Educator, educator_id)
     if educator is None:
         raise UsageError("no such educator")
-    lines = record_lines(session, educator_id)
+    as_of = as_of or dt.date.today()
+    lines = record_lines(session, educator_id, as_of)
     inductions = induction_years(session, [educator_id])
-    toward = minutes_toward_50(session, as_of or dt.date.today(), [educator_id]).get(educator_id, 0)
+    in_induction = educator_id in inductions and inductions[educator_id][1] >= as_of
+    total = sum(r.minutes for r in lines)
+    toward = None if in_induction else sum(r.minutes for r in lines if r.counts_toward_50)
     doc = PdfDocument(out, title="Record of mentoring hours", district=settings.get(session, "district_name"),
                       subtitle="For the Professional license application: 50 hours of mentoring beyond the "
                                "induction year (603 CMR 7.04(2)(c)(4)). Confidential mentoring notes are not included.")
@@ -385,16 +409,16 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
         ("Educator", educator.full_name), ("Employee ID", educator.employee_id), ("MEPID", educator.mepid or ""),
         ("School", educator.school.name if educator.school else ""), ("License", educator.license_type or ""),
         ("Induction year", inductions[educator_id][0] if educator_id in inductions else "not recorded in this district"),
+        ("Time logged up to", f"{as_of:%m/%d/%Y}"),
     ])
     doc.heading("Hours by year, mentor and activity", level=2)
-    doc.table(("School year", "Mentor", "Activity", "Hours", "Counts toward 50"),
-              [(r.year, r.mentor, r.activity.replace("_", " "), f"{r.minutes / 60:.1f}",
+    doc.table(("School year", "Mentor", "Activity", "Time", "Counts toward 50"),
+              [(r.year, r.mentor, r.activity.replace("_", " "), duration_text(r.minutes),
                 "yes" if r.counts_toward_50 else "no (induction year)") for r in lines],
-              widths=(0.16, 0.3, 0.24, 0.1, 0.2), empty="No mentoring time logged.")
-    total = sum(r.minutes for r in lines)
+              widths=(0.15, 0.28, 0.23, 0.14, 0.2), empty="No mentoring time logged.")
     doc.key_values([
-        ("Total hours logged", f"{total / 60:.1f}"),
-        ("Hours beyond the induction year", "none yet (in the induction year)" if toward is None else f"{toward / 60:.1f}"),
+        ("Total time logged", hours_text(total)),
+        ("Beyond the induction year", "none yet (in the induction year)" if toward is None else hours_text(toward)),
         ("Required", f"{HOURS_REQUIRED} hours"),
     ])
     doc.paragraph(DEFINITIONS["hours_toward_50"], "note")
