@@ -6,6 +6,7 @@ real eligibility rules (eligibility.mentor_verdict, pair by pair) and a maximum 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import networkx as nx
@@ -207,6 +208,31 @@ def check_proposal(session, spec, year, people, proposal):  # type: ignore[no-un
     free = {m: max(capacity(m) - load[m] - locked_on[m], 0) for m in profiles}
     for mentor_id, count in unlocked_on.items():
         assert count <= free[mentor_id], (by_id[mentor_id].employee_id, count, free[mentor_id])
+
+    # Each unmatched mentee's counts: the eligible mentors (all at capacity), the mentors whom only
+    # training keeps from this mentee, those with missing data; by the real rules, pair by pair.
+    rules_now = elig.Rules.of(session)
+    for u in proposal.unmatched:
+        mentee = by_id[u.mentee.id]
+        counts = Counter()
+        for mentor_id in profiles:
+            if (mentor_id, mentee.id) in excluded:
+                continue
+            checks = elig.check_mentor(session, by_id[mentor_id], mentee, year, today=TODAY)
+            v = elig.verdict(checks, rules_now)
+            short = [c for c in checks if c.required and c.met is not True]
+            if v.assignable:
+                counts["eligible"] += 1
+            elif all(c.key == "trained" for c in short):
+                counts["after training"] += 1
+            elif v.status == "unknown":
+                counts["missing data"] += 1
+        said = {"eligible": re.search(r"\((\d+) eligible, all at capacity\)", u.reason),
+                "after training": re.search(r"(\d+) would be eligible after training", u.reason),
+                "missing data": re.search(r"(\d+) more with missing data", u.reason)}
+        for what, match in said.items():
+            if what != "eligible" or match:
+                assert (int(match.group(1)) if match else 0) == counts[what], (what, u.reason, counts)
 
     # As many matched as a maximum bipartite matching on the eligible pairs with those capacities.
     g = nx.DiGraph()

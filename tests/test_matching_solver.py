@@ -232,3 +232,16 @@ def test_reasons_name_the_shared_things():
     m = P("M", subjects=["Chemistry"], grades=["9", "10", "11"], periods=["3", "5"])
     assert explain(features(e, m)) == ("same subject: Chemistry", "grades 10-11 overlap", "same building",
                                        "both free period 3")
+
+
+def test_when_not_everyone_can_be_matched_the_maximum_still_comes_first():
+    # Three mentees, three places, but E1 and E2 can only take A: at most two are matched. The
+    # assignment problem with everyone matched is infeasible, and the maximum matching decides.
+    e1, e2 = P("E1", subjects=["Biology"]), P("E2")
+    e3 = P("E3", subjects=["Biology"])
+    a, b, c = P("A", subjects=["Biology"]), P("B", subjects=["Biology"]), P("C")
+    allowed = np.array([[True, False, False], [True, False, False], [False, True, True]])
+    inst = Instance([e1, e2, e3], [MentorInfo(a, 1), MentorInfo(b, 1), MentorInfo(c, 1)], allowed)
+    solution = solve(inst)
+    assert solution.maximum == 2 == max_flow(inst)
+    assert sorted(solution.pairs) == [(0, 0), (2, 1)]  # both matches share a subject

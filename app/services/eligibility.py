@@ -162,8 +162,11 @@ def induction_check(enrollment_status: str | None) -> Check:
     return Check("not_in_induction", True, "not in induction this year", CITE_INDUCTION)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"  # 1 Feb 2027
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"  # 1 Feb 2027 (strftime costs 10 times more, per mentor)
 
 
 def assignment_start(year: SchoolYear, today: dt.date | None = None) -> dt.date:

@@ -11,9 +11,11 @@ How it is solved (exactly, not greedily): each mentor becomes one column per fre
 (capacity expansion), each mentee a row. Level 1 is structural: a maximum bipartite matching
 (Hopcroft-Karp) gives the largest number K of mentees that can be matched, and the assignment
 problem gets only (mentees - K) "unmatched" columns, so every feasible solution matches exactly
-K. Levels 2-6 are integer weights, each larger than the whole range of the levels below
-(weight of a level = (K + 1) x weight of the next), so the minimum-cost assignment
-(scipy's linear_sum_assignment) is the lexicographic optimum. A district may set its own
+K. (When every mentee can be matched, K is all of them: the assignment problem is tried with no
+"unmatched" column first, and the maximum matching is computed only if that is infeasible.)
+Levels 2-6 are integer weights, each larger than the whole range of the levels below (weight of
+a level = (K + 1) x weight of the next), so the minimum-cost assignment (scipy's
+linear_sum_assignment) is the lexicographic optimum. A district may set its own
 weights (setting `match_weights`); level 1 always stays first.
 
 The solver works on plain data (`Instance`), so it is tested on random districts against brute
@@ -25,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +38,7 @@ from sqlalchemy.orm import Session
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, SchoolYear
 from app.models.matching import MatchRule, MentorTraining
 from app.services import eligibility as elig
+from app.services.batch import cycle_collector_paused
 from app.services.educators import on_staff_at_start
 from app.services.errors import FieldProblem, UsageError, ValidationError
 
@@ -245,19 +248,45 @@ def solve(instance: Instance, weights: Weights | None = None, *, setting: object
         w = weights or weights_from_setting(setting, 0, max_capacity)
         return Solution(pairs, locked, w, len(pairs))
     slot_allowed = allowed[:, slot_mentor]
-    matching = maximum_bipartite_matching(csr_matrix(slot_allowed), perm_type="column")
-    k = int((matching >= 0).sum())
-    w = weights or weights_from_setting(setting, k, max_capacity)
-    if k == 0:
-        return Solution(pairs, locked, w, len(pairs))
     f = feature_matrices([instance.mentees[i] for i in rows], [mi.person for mi in instance.mentors])
-    score = (w.subject * f["subject"] + w.grade * f["grade"] + w.building * f["building"]
-             + w.planning * f["planning"]).astype(np.float64)
-    cost = np.where(slot_allowed, -score[:, slot_mentor] + w.load * slot_index[None, :], np.inf)
-    dummies = len(rows) - k
-    if dummies:
-        cost = np.hstack([cost, np.zeros((len(rows), dummies))])
-    row_ind, col_ind = linear_sum_assignment(cost)
+    # Each pair's levels 2-5 as four bits (subject 8, grade 4, building 2, planning 1): the pair's
+    # score is then one lookup in a 16-entry table, for a million pairs without large temporaries.
+    code = f["planning"].view(np.uint8) | (f["building"].view(np.uint8) << 1) | (f["grade"].view(np.uint8) << 2) \
+        | (f["subject"].view(np.uint8) << 3)
+    slot_code = code[:, slot_mentor]
+
+    def assignment(k: int) -> tuple[Weights, np.ndarray, np.ndarray]:
+        """The minimum-cost assignment when exactly k of the rows are matched (the rest take one of
+        the len(rows) - k "unmatched" columns); raises ValueError if k cannot be matched."""
+        w = weights or weights_from_setting(setting, k, max_capacity)
+        table = np.array([w.pair_score({"subject": b >> 3 & 1, "grade": b >> 2 & 1, "building": b >> 1 & 1,
+                                        "planning": b & 1}) for b in range(16)], dtype=np.float64)
+        cost = table[slot_code]
+        np.negative(cost, out=cost)
+        cost += w.load * slot_index[None, :]
+        cost[~slot_allowed] = np.inf
+        if len(rows) > k:
+            cost = np.hstack([cost, np.zeros((len(rows), len(rows) - k))])
+        return (w, *linear_sum_assignment(cost))
+
+    solved = None
+    if len(rows) <= len(slot_mentor):
+        # Usually every remaining mentee can be matched: then K is all of them and the assignment
+        # problem alone is the answer (it reports an infeasible matrix otherwise, and K then comes
+        # from a maximum bipartite matching, Hopcroft-Karp). Both give the same solution.
+        try:
+            k = len(rows)
+            solved = assignment(k)
+        except ValueError as exc:
+            if "infeasible" not in str(exc):
+                raise
+    if solved is None:
+        matching = maximum_bipartite_matching(csr_matrix(slot_allowed), perm_type="column")
+        k = int((matching >= 0).sum())
+        if k == 0:
+            return Solution(pairs, locked, weights or weights_from_setting(setting, k, max_capacity), len(pairs))
+        solved = assignment(k)
+    w, row_ind, col_ind = solved
     for r, c in zip(row_ind, col_ind):
         if c < len(slot_mentor):
             pairs.append((int(rows[r]), int(slot_mentor[c])))
@@ -517,9 +546,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
             flags = ("training pending",) if v.status == "flagged" else ()
             mentors.append(MentorInfo(educator.info(), cap, load.get(educator.id, 0), flags))
             mentor_rows.append(educator)
-        elif v.status == "needs_training" or (v.status == "ineligible" and all(
-                c.key == "trained" for c in checks if c.required and c.met is False)):
-            after_training[educator.id] = educator
+        elif all(c.key == "trained" for c in checks if c.required and c.met is not True):
+            after_training[educator.id] = educator  # training is the only criterion missing
         elif v.status == "unknown":
             needs_data[educator.id] = educator
     rules_rows = session.scalars(select(MatchRule).where(
@@ -529,8 +557,11 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     mentee_info = [e.info() for e in mentees]
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     if mentees and mentors:
-        roles = np.array([p.role for p in mentee_info])
-        mroles = np.array([mi.person.role for mi in mentors])
+        # Same role (eligibility.role_check), evaluated for every pair at once on role numbers:
+        # comparing the strings themselves takes 15 times longer at 1,000 x 3,000.
+        codes: dict[str, int] = {}
+        roles = np.array([codes.setdefault(p.role, len(codes)) for p in mentee_info])
+        mroles = np.array([codes.setdefault(mi.person.role, len(codes)) for mi in mentors])
         allowed = roles[:, None] == mroles[None, :]
         mentee_index = {e.id: i for i, e in enumerate(mentees)}
         mentor_index = {mi.person.id: j for j, mi in enumerate(mentors)}
@@ -579,36 +610,66 @@ def _pair_allowed(c: Candidates, mentor: "_Ed", mentee: "_Ed") -> bool:
     return all(check.met for check in elig.pair_checks(mentor, mentee, evaluates=evaluates))
 
 
-def _unmatched_reason(c: Candidates, i: int, load_after: np.ndarray) -> str:
-    inst = c.instance
-    mentee = inst.mentees[i]
-    same_role = [j for j, mi in enumerate(inst.mentors) if mi.person.role == mentee.role
-                 and "not in the eligible pool" not in mi.flags]
-    eligible = [j for j in same_role if inst.allowed[i, j]]
-    capacity_left = [j for j in eligible if load_after[j] < inst.mentors[j].capacity]
-    parts = []
-    if not same_role:
-        parts.append(f"no eligible {mentee.role} mentor in the pool")
-    elif not eligible:
-        blocked = len(same_role)
-        parts.append(f"no eligible mentor: all {blocked} {mentee.role} mentor{'s' if blocked != 1 else ''} "
-                     f"excluded for this mentee or evaluating them")
-    elif not capacity_left:
-        parts.append(f"no eligible mentor left with capacity ({len(eligible)} eligible, all at capacity)")
-    else:  # should not happen in an optimal solution; say so plainly
-        parts.append("left unmatched by a lock")
-    # Counted only where the pair itself is allowed (same role, not excluded, not the evaluator), so
-    # training (or the missing data) is all that stands between them and this mentee.
-    row = c.mentee_rows[i]
-    trainable = sum(1 for mentor in c.after_training.values() if _pair_allowed(c, mentor, row))
-    if trainable:
-        parts.append(f"{trainable} would be eligible after training")
-    missing = sum(1 for mentor in c.needs_data.values() if _pair_allowed(c, mentor, row))
-    if missing:
-        parts.append(f"{missing} more with missing data (years, license or rating)")
-    return "; ".join(parts)
+class _Unmatched:
+    """Why each unmatched mentee is unmatched (built once per proposal: at 1,000 mentees x 3,000
+    mentors a per-mentee scan of the pool in Python took seconds)."""
+
+    def __init__(self, c: Candidates, load_after: np.ndarray):
+        self.c = c
+        inst = c.instance
+        self.roles: dict[str, int] = {}
+        self.mentor_role = np.array([self.roles.setdefault(mi.person.role, len(self.roles)) for mi in inst.mentors],
+                                    dtype=np.int64)
+        self.in_pool = np.array(["not in the eligible pool" not in mi.flags for mi in inst.mentors], dtype=bool)
+        self.room = load_after < np.array([mi.capacity for mi in inst.mentors], dtype=np.int64)
+        # Left out of the pool for training alone, or for missing data: counted per mentee only where
+        # the pair itself is allowed (same role, not excluded, not the evaluator).
+        self.blocked: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        for mentor_id, mentee_id in c.excluded | c.evaluators:
+            self.blocked[mentee_id].add(mentor_id)
+        self.by_role = {name: Counter(m.role for m in group.values())
+                        for name, group in (("after_training", c.after_training), ("needs_data", c.needs_data))}
+
+    def _allowed_count(self, name: str, mentee: "_Ed") -> int:
+        # Of a group, those of the mentee's role, less those the pair's criteria rule out. Those are
+        # asked (eligibility.pair_checks, with the exclusions) only for the mentee themself and the
+        # mentors an exclusion or an evaluator link names for them: for every other mentor of the
+        # same role, nothing in the pair's criteria differs.
+        group: dict[uuid.UUID, _Ed] = getattr(self.c, name)
+        same_role = self.by_role[name][mentee.role]
+        for mentor_id in self.blocked.get(mentee.id, set()) | {mentee.id}:
+            mentor = group.get(mentor_id)
+            if mentor is not None and mentor.role == mentee.role and not _pair_allowed(self.c, mentor, mentee):
+                same_role -= 1
+        return same_role
+
+    def reason(self, i: int) -> str:
+        c, inst = self.c, self.c.instance
+        mentee = inst.mentees[i]
+        same_role = self.in_pool & (self.mentor_role == self.roles.get(mentee.role, -1))
+        eligible = same_role & inst.allowed[i]
+        n_same, n_eligible = int(same_role.sum()), int(eligible.sum())
+        parts = []
+        if not n_same:
+            parts.append(f"no eligible {mentee.role} mentor in the pool")
+        elif not n_eligible:
+            parts.append(f"no eligible mentor: all {n_same} {mentee.role} mentor{'s' if n_same != 1 else ''} "
+                         f"excluded for this mentee or evaluating them")
+        elif not (eligible & self.room).any():
+            parts.append(f"no eligible mentor left with capacity ({n_eligible} eligible, all at capacity)")
+        else:  # should not happen in an optimal solution; say so plainly
+            parts.append("left unmatched by a lock")
+        row = c.mentee_rows[i]
+        trainable = self._allowed_count("after_training", row)
+        if trainable:
+            parts.append(f"{trainable} would be eligible after training")
+        missing = self._allowed_count("needs_data", row)
+        if missing:
+            parts.append(f"{missing} more with missing data (years, license or rating)")
+        return "; ".join(parts)
 
 
+@cycle_collector_paused  # thousands of short-lived rows and checks: no full collections meanwhile
 def propose(session: Session, year_label: str, *, capacity: int | None = None, today: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None) -> Proposal:
     """Propose a mentor for every candidate mentee of the year with no active assignment."""
@@ -635,10 +696,13 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
         load_after[j] += 1
     w = solution.weights
     pairs = []
+    counts = {"matched": len(solution.pairs), "subject": 0, "grade": 0, "building": 0, "planning": 0}  # = totals()
     for i, j in sorted(solution.pairs, key=lambda p: inst.mentees[p[0]].employee_id):
         mentor = inst.mentors[j]
         f = features(inst.mentees[i], mentor.person)
         vec = f.vector()
+        for level, value in vec.items():
+            counts[level] += value
         score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items()) if w.lexicographic else w.pair_score(vec)
         flags = list(mentor.flags)
         locked = (i, j) in solution.locked
@@ -653,10 +717,10 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
         pairs.append(ProposedPair(mentor.person, inst.mentees[i], float(score), explain(f), locked, tuple(flags),
                                   int(load_after[j]), mentor.capacity))
     matched = {i for i, _ in solution.pairs}
-    unmatched = [Unmatched(inst.mentees[i], _unmatched_reason(c, i, load_after))
-                 for i in range(len(inst.mentees)) if i not in matched]
+    why = _Unmatched(c, load_after)
+    unmatched = [Unmatched(inst.mentees[i], why.reason(i)) for i in range(len(inst.mentees)) if i not in matched]
     unmatched.sort(key=lambda u: u.mentee.employee_id)
-    return Proposal(year_label, pairs, unmatched, totals(inst, solution.pairs), solution.maximum,
+    return Proposal(year_label, pairs, unmatched, counts, solution.maximum,
                     "lexicographic" if w.lexicographic else "district weights", seconds,
                     sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity,
                     solution.exact, c.implicit_pool)
