@@ -36,7 +36,6 @@ def cycle_collector_paused(function: Callable[P, T]) -> Callable[P, T]:
     return paused
 
 
-
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT rows that all name the same columns, as `conn.execute(insert(table), rows)` does:
     the same bind processing (JSON, UUIDs, moments) and Python-side column defaults, but each
@@ -52,13 +51,18 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if compiled.insert_prefetch or set(names) != set(given) | set(defaults):
         conn.execute(insert(table), rows)  # a default or a name this shortcut does not handle
         return
-    process = [(name, _bind_processor(table.c[name].type, conn.dialect)) for name in names]
-    params = []
-    for row in rows:
-        values = [row[name] if name in row else _default(defaults[name]) for name, _proc in process]
-        values = [proc(value) if proc else value for (_name, proc), value in zip(process, values)]
-        params.append(tuple(values) if compiled.positional else dict(zip(names, values)))
+    columns = [_column_values(rows, name, defaults.get(name), _bind_processor(table.c[name].type, conn.dialect))
+               for name in names]  # column by column: each processor runs over a whole column at C speed
+    params: list[Any] = list(zip(*columns))
+    if not compiled.positional:
+        params = [dict(zip(names, values)) for values in params]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def _column_values(rows: list[dict[str, Any]], name: str, default: Any,
+                   process: Callable[[Any], Any] | None) -> list[Any]:
+    values = [row[name] for row in rows] if default is None else [_default(default) for _row in rows]
+    return list(map(process, values)) if process else values
 
 
 def _default(default: Any) -> Any:
