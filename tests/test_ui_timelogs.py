@@ -412,3 +412,57 @@ def test_pair_view_and_notes_edited_in_the_entry_view(window, qtbot):
     again.close()
     page.all_pairs_button.click()
     assert page.model.total == 3
+
+
+def test_the_demo_draws_the_50_hour_bar_for_teachers_past_the_induction_year(qtbot, database):
+    """The demo has second- and third-year teachers with hours from earlier years: the per-educator
+    view draws each one's bar at hours toward 50 / 50 (the ProgressDelegate's drawing, recorded)."""
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    from app.services import hours
+    from app.services.demo import build_demo
+    from app.ui.application import build_window, make_qapp
+
+    year = "2025-2026"
+    with database.unit_of_work() as s:
+        build_demo(s, size="small", seed=3, year_label=year)
+    with database.read() as s:
+        expected = {h.name: h for h in hours.educator_hours(s, year, include_idle=True)}
+    past = {name: h for name, h in expected.items() if h.induction_year and h.minutes_toward_50}
+    assert len(past) == 2 and all(0 < h.progress_50 < 1 for h in past.values())  # partly complete
+    assert {h.induction_year for h in past.values()} == {"2023-2024", "2024-2025"}  # third and second year
+    assert any(h.minutes_toward_50 > h.minutes for h in past.values())  # hours from an earlier year count
+
+    class Recording(QProxyStyle):
+        def __init__(self):
+            super().__init__()
+            self.bars = []
+
+        def drawControl(self, element, option, painter, widget=None):  # noqa: N802 - Qt's name
+            if element == QStyle.ControlElement.CE_ProgressBar:
+                self.bars.append((option.text, option.progress, option.maximum))
+            super().drawControl(element, option, painter, widget)
+
+    make_qapp()
+    window, _empty = build_window(database, synchronous=True)
+    window.ctx.set_year(year)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_area("timelogs")
+    page.tabs.setCurrentIndex(2)
+    table = page.educators_table
+    qtbot.waitUntil(lambda: table.rowCount() == len(expected))
+    style = Recording()
+    table.setStyle(style)
+    try:
+        for name, h in past.items():
+            row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+            cell = table.item(row, 5)
+            assert cell.data(Qt.ItemDataRole.UserRole) == h.progress_50
+            table.scrollToItem(cell)
+            style.bars.clear()
+            table.viewport().grab()  # paint what is shown
+            text = f"{h.hours_toward_50:.1f} of 50 hours"
+            assert (text, round(h.progress_50 * 1000), 1000) in style.bars, (text, style.bars)
+    finally:
+        table.setStyle(None)

@@ -31,6 +31,7 @@ EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.timelogs_demo", "extend_demo"),  # time logs for those assignments
     ("app.services.cap_demo", "extend_demo"),  # CAP: a sponsoring organization and its candidates
     ("app.services.scheduling_demo", "extend_demo"),  # support teams, orientation, meetings, peer groups
+    ("app.services.timelogs_demo", "extend_past_induction"),  # teachers past the induction year (50 hours)
 )
 
 
