@@ -17,6 +17,7 @@ from app.services.matching import (
     MentorInfo,
     PersonInfo,
     Weights,
+    feature_matrices,
     features,
     greedy_first_fit,
     lexicographic_weights,
@@ -245,3 +246,20 @@ def test_when_not_everyone_can_be_matched_the_maximum_still_comes_first():
     solution = solve(inst)
     assert solution.maximum == 2 == max_flow(inst)
     assert sorted(solution.pairs) == [(0, 0), (2, 1)]  # both matches share a subject
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 140), st.data())
+def test_feature_matrices_agree_with_features_for_any_vocabulary(size, data):
+    # Bit sets in one narrow word, or several 64-bit words past 64 subjects.
+    vocabulary = [f"Subject {k}" for k in range(size)] or ["Art"]
+    person = st.builds(lambda subjects, grades, school: P("X", school=school, subjects=subjects, grades=grades),
+                       st.lists(st.sampled_from(vocabulary), max_size=3, unique=True),
+                       st.lists(st.sampled_from(GRADES), max_size=2, unique=True), st.sampled_from(SCHOOLS))
+    mentees = data.draw(st.lists(person, max_size=6))
+    mentors = data.draw(st.lists(person, max_size=6))
+    f = feature_matrices(mentees, mentors)
+    for i, e in enumerate(mentees):
+        for j, m in enumerate(mentors):
+            assert {k: int(f[k][i, j]) for k in ("subject", "grade", "building", "planning")} == \
+                features(e, m).vector()

@@ -172,25 +172,38 @@ def features(mentee: PersonInfo, mentor: PersonInfo) -> Features:
     return Features(subjects, grades, building, periods)
 
 
-def _incidence(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> np.ndarray:
-    out = np.zeros((len(values), max(len(vocab), 1)), dtype=np.float32)
-    for row, items in enumerate(values):
+def _bitmasks(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> list[np.ndarray]:
+    """Each person's items as bits, in as few and as narrow unsigned words as the vocabulary needs."""
+    masks = []
+    for items in values:
+        bits = 0
         for item in items:
-            out[row, vocab[item]] = 1.0
-    return out
+            bits |= 1 << vocab[item]
+        masks.append(bits)
+    size = len(vocab)
+    if size <= 32:
+        dtype = np.uint8 if size <= 8 else np.uint16 if size <= 16 else np.uint32
+        return [np.array(masks, dtype=dtype)]
+    return [np.array([(bits >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for bits in masks], dtype=np.uint64)
+            for w in range(-(-size // 64))]
 
 
 def feature_matrices(mentees: Sequence[PersonInfo], mentors: Sequence[PersonInfo]) -> dict[str, np.ndarray]:
-    """Each level's 0/1 matrix (mentees x mentors), vectorized (a million pairs in milliseconds)."""
+    """Each level's 0/1 matrix (mentees x mentors), vectorized (a million pairs in milliseconds):
+    two people share a subject (grade, period) when their bit sets intersect. Plain elementwise
+    work on one core (a matrix product here started BLAS threads that only waited on a busy machine)."""
     out: dict[str, np.ndarray] = {}
     for level, attr in (("subject", "subjects"), ("grade", "grades"), ("planning", "periods")):
         vocab: dict[str, int] = {}
         for p in (*mentees, *mentors):
             for item in getattr(p, attr):
                 vocab.setdefault(item, len(vocab))
-        a = _incidence([getattr(p, attr) for p in mentees], vocab)
-        b = _incidence([getattr(p, attr) for p in mentors], vocab)
-        out[level] = (a @ b.T) > 0
+        a = _bitmasks([getattr(p, attr) for p in mentees], vocab)
+        b = _bitmasks([getattr(p, attr) for p in mentors], vocab)
+        shared = np.zeros((len(mentees), len(mentors)), dtype=bool)
+        for a_word, b_word in zip(a, b):
+            shared |= (a_word[:, None] & b_word[None, :]) != 0
+        out[level] = shared
     schools: dict[str | None, int] = {}
     ea = np.array([schools.setdefault(p.school, len(schools)) if p.school else -1 for p in mentees])
     ma = np.array([schools.setdefault(p.school, len(schools)) if p.school else -2 for p in mentors])
