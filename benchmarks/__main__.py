@@ -18,8 +18,7 @@ RESULTS = Path(__file__).with_name("results.json")
 
 
 def main(names: list[str]) -> int:
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["machine"] = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    ran: dict[str, object] = {}
     for name in names or ALL:
         try:
             module = importlib.import_module(f"benchmarks.{name}")
@@ -31,8 +30,12 @@ def main(names: list[str]) -> int:
         if figures is None:
             print(f"{name}: skipped")
             continue
-        results[name] = figures
+        ran[name] = figures
         print(f"{name} ({time.perf_counter() - started:.0f} s): " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+    # Read the file again now, not before the runs (they take minutes): only the entries run here change.
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    results.update(ran)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"saved {RESULTS}")
     return 0

@@ -8,6 +8,11 @@
   laid out and painted) - target <= 300 ms;
 - scroll_step_ms: each jump of the scroll bar to the bottom (the view fetches the next 200 rows, lays
   them out and paints) while scrolling down to row 20,000.
+
+The development machine has 2 cores shared with other work, so the measurements are taken in ROUNDS
+rounds (environment BENCH_ROUNDS, default 3) on the same database and each figure is the median of the
+rounds (each round's figure is itself a median of its repeats); `*_cpu_ms` figures count this process's
+CPU time only, which other programs do not inflate. `load_average` is the 1-minute load at the end.
 """
 
 from __future__ import annotations
@@ -24,20 +29,24 @@ TARGET = 200_000
 
 
 def _top_up(database) -> int:  # type: ignore[no-untyped-def]
-    """Bring the demo's entries to exactly TARGET (the demo makes about that many)."""
+    """Bring the year's entries to exactly TARGET (the demo makes about that many; its teachers past the
+    induction year also have entries in earlier years, which are not counted)."""
     from sqlalchemy import func, insert, select
 
-    from app.models import Assignment
+    from app.models import Assignment, SchoolYear
     from app.models.base import utcnow
     from app.models.timelogs import TimeLog
 
     with database.unit_of_work() as session:
-        count = session.execute(select(func.count()).select_from(TimeLog)).scalar_one()
+        year = session.scalars(select(SchoolYear).where(SchoolYear.label == YEAR)).one()
+        in_year = (TimeLog.date >= year.window_start, TimeLog.date <= year.window_end)
+        count = session.execute(select(func.count()).select_from(TimeLog).where(*in_year)).scalar_one()
         missing = TARGET - count
         if missing > 0:
             rng = random.Random(4)
             pairs = list(session.execute(select(Assignment.id, Assignment.mentor_id, Assignment.mentee_id,
-                                                Assignment.start_date)))
+                                                Assignment.start_date)
+                                         .where(Assignment.school_year_id == year.id)))
             now = utcnow()
             rows = []
             for _ in range(missing):
@@ -49,9 +58,9 @@ def _top_up(database) -> int:  # type: ignore[no-untyped-def]
                              "release_time": False, "created_at": now, "updated_at": now, "version": 1})
             session.execute(insert(TimeLog), rows)
         elif missing < 0:
-            ids = list(session.scalars(select(TimeLog.id).order_by(TimeLog.id).limit(-missing)))
+            ids = list(session.scalars(select(TimeLog.id).where(*in_year).order_by(TimeLog.id).limit(-missing)))
             session.execute(TimeLog.__table__.delete().where(TimeLog.id.in_(ids)))
-        return session.execute(select(func.count()).select_from(TimeLog)).scalar_one()
+        return session.execute(select(func.count()).select_from(TimeLog).where(*in_year)).scalar_one()
 
 
 def _median_cpu(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
@@ -66,13 +75,32 @@ def _median_cpu(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 
 def run() -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from benchmarks.common import demo_database, median_seconds
+    from benchmarks.common import demo_database
 
     from app.db import Database
-    from app.services import hours, timelogs
 
     database = Database.open(demo_database("large", YEAR))
     entries = _top_up(database)
+    rounds = [_round(database, seed) for seed in range(int(os.environ.get("BENCH_ROUNDS", "3")))]
+    database.dispose()
+    figures: dict = {"entries": entries, "rounds": len(rounds)}
+    for key, value in rounds[-1].items():
+        if key.endswith("_max"):
+            figures[key] = max(r[key] for r in rounds)  # the worst of every round
+        elif key.endswith("_ms") or "_ms_" in key:
+            figures[key] = round(statistics.median(r[key] for r in rounds), 1)
+        else:
+            figures[key] = value
+    figures["load_average"] = round(os.getloadavg()[0], 1)
+    return figures
+
+
+def _round(database, seed: int) -> dict:  # type: ignore[no-untyped-def]
+    """One round of every measurement (the figures of one run before this took rounds)."""
+    from benchmarks.common import median_seconds
+
+    from app.services import hours, timelogs
+
     with database.read() as session:
         year = session.execute(__import__("sqlalchemy").text(
             "select window_start, window_end from school_year where label = :l"), {"l": YEAR}).one()
@@ -84,7 +112,7 @@ def run() -> dict:
         pairs = timelogs.pair_options(session, YEAR)
 
     # Quick-entry saves: each in its own unit of work, committed (what the page's worker does).
-    rng = random.Random(9)
+    rng = random.Random(9 + seed)
     saves = []
     for i in range(30):
         pair = rng.choice(pairs)
@@ -135,9 +163,7 @@ def run() -> dict:
         pages.append(time.perf_counter() - started)
         pages_cpu.append(time.process_time() - cpu)
     view.close()
-    database.dispose()
     return {
-        "entries": entries,
         "mentees_with_time": len(totals),
         "year_totals_ms": round(year_totals * 1000, 1),
         "year_totals_cpu_ms": round(year_totals_cpu * 1000, 1),
@@ -151,5 +177,4 @@ def run() -> dict:
         "scroll_step_ms_median": round(statistics.median(pages) * 1000, 1),
         "scroll_step_ms_p95": round(sorted(pages)[int(len(pages) * 0.95)] * 1000, 1),
         "scroll_step_cpu_ms_median": round(statistics.median(pages_cpu) * 1000, 1),
-        "load_average": round(os.getloadavg()[0], 1),
     }
