@@ -26,3 +26,16 @@ def test_unicode_and_damaged_files():
     path.write_text("{ half a fi")  # a disk that failed mid-write (the atomic replace prevents it)
     assert cap_drafts.load_draft(key) is None
     assert list(cap_drafts.drafts_dir().glob("*.damaged"))  # kept aside, not thrown away
+
+
+def test_a_draft_keeps_the_base_it_was_typed_over():
+    """Editing a saved record, the draft keeps what the form opened (values and versions), so a draft
+    restored after a restart is still saved as the person's changes, checked against those versions."""
+    key = cap_drafts.evidence_key("p3", "e1")
+    base = {"values": {"note": "as opened"}, "versions": {"evidence": 3}}
+    cap_drafts.save_draft(key, {"note": "as typed"}, base=base)
+    assert cap_drafts.load_draft(key) == {"note": "as typed"} and cap_drafts.load_base(key) == base
+    cap_drafts.save_draft(key, {"note": "as typed"})  # a new record's draft has none
+    assert cap_drafts.load_base(key) is None
+    cap_drafts.discard_draft(key)
+    assert cap_drafts.load_base(key) is None

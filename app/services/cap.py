@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -53,6 +54,52 @@ def day_text(day: dt.date) -> str:
 
 def _problem(field_name: str, value: object, reason: str) -> ValidationError:
     return ValidationError([FieldProblem(field_name, "" if value is None else str(value), reason)])
+
+
+# ----------------------------------------------------------------------------------------------
+# What a form opened (optimistic locking: services/versions.py)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a CAP form opened: its values, and the version of each record they came from. A save
+    writes only the values that differ from these, and is refused (StaleRecordError, "changed by
+    alice at 10:42") when a record it would write was saved by someone else since, unless the
+    person chose to overwrite. Plain JSON-ready data, so a draft can keep it beside the typing."""
+
+    values: dict[str, Any]
+    versions: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"values": self.values, "versions": self.versions}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Loaded:
+        return cls(dict(data["values"]), {key: int(v) for key, v in dict(data["versions"]).items()})
+
+
+def _plain(value: object) -> object:
+    """A form value as compared for "changed": text without outer spaces, a date as ISO text, a list
+    in any order, and empty (blank, none, 0, unticked) as None, as the forms show them."""
+    if isinstance(value, str):
+        value = value.strip()
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, (list, tuple)):
+        value = sorted(str(v) for v in value)
+    return value or None
+
+
+def _assign(row: object, name: str, value: object) -> None:
+    """Set a column only when its value differs: a deferred column set without being read counts as
+    a change (a new version, which would tell the next person "changed by" for nothing)."""
+    if getattr(row, name) != value:
+        setattr(row, name, value)
+
+
+def changed_fields(values: Mapping[str, Any], loaded: Mapping[str, Any], names: Iterable[str]) -> set[str]:
+    """The names whose value the person changed from what the form opened."""
+    return {name for name in names if _plain(values.get(name)) != _plain(loaded.get(name))}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -143,12 +190,20 @@ def _requirement(table: Mapping[str, tuple[int, int]], license_field: str) -> tu
         or (DEFAULT_HOURS, DEFAULT_FULL_RESPONSIBILITY)
 
 
-def set_candidate_hours(session: Session, placement_id: uuid.UUID, hours: int | None) -> None:
-    """Override the practicum hours the placement's candidate must log (None: follow the table again)."""
+def set_candidate_hours(session: Session, placement_id: uuid.UUID, hours: int | None, *,
+                        version: int | None = None, overwrite: bool = False) -> None:
+    """Override the practicum hours the placement's candidate must log (None: follow the table again).
+    `version` is the candidate's (CandidateSummary.candidate_version) when the form showed it: if
+    someone saved the candidate since, StaleRecordError unless `overwrite`."""
+    from app.services.versions import locked, refuse_if_changed
+
     placement = _placement(session, placement_id)
     if hours is not None and not 1 <= hours <= 2000:
         raise _problem("hours_required", hours, "between 1 and 2000 hours, or none to follow the table")
-    placement.candidate.hours_required = hours
+    candidate = placement.candidate if version is None else locked(session, CapCandidate, placement.candidate_id)
+    refuse_if_changed(session, candidate, version, f"{candidate.name}'s required practicum hours",
+                      overwrite=overwrite)
+    candidate.hours_required = hours
     session.flush()
 
 
@@ -202,8 +257,10 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
     return placement
 
 
-def _placement(session: Session, placement_id: uuid.UUID) -> CapPlacement:
-    placement = session.get(CapPlacement, placement_id)
+def _placement(session: Session, placement_id: uuid.UUID, *, lock: bool = False) -> CapPlacement:
+    from app.services.versions import locked
+
+    placement = locked(session, CapPlacement, placement_id) if lock else session.get(CapPlacement, placement_id)
     if placement is None or placement.deleted_at is not None:
         raise UsageError(f"no CAP placement {placement_id}")
     return placement
@@ -213,9 +270,21 @@ def edition_of(session: Session, placement_id: uuid.UUID) -> Edition:
     return cap_rubrics.get(_placement(session, placement_id).edition)
 
 
-def set_goals(session: Session, placement_id: uuid.UUID, *, professional_practice: str | None = None,
-              student_learning: str | None = None) -> None:
+def load_goals(session: Session, placement_id: uuid.UUID) -> Loaded:
+    """The goals (step 2) as the Cycle tab opens them, with the placement's version."""
     placement = _placement(session, placement_id)
+    return Loaded({"professional_practice": placement.professional_practice_goal or "",
+                   "student_learning": placement.student_learning_goal or ""}, {"placement": placement.version})
+
+
+def set_goals(session: Session, placement_id: uuid.UUID, *, professional_practice: str | None = None,
+              student_learning: str | None = None, version: int | None = None, overwrite: bool = False) -> None:
+    """Save the goals given (None: left as they are). `version` is the placement's when the form
+    opened the goals (load_goals): if someone saved it since, StaleRecordError unless `overwrite`."""
+    from app.services.versions import refuse_if_changed
+
+    placement = _placement(session, placement_id, lock=version is not None)
+    refuse_if_changed(session, placement, version, f"{placement.candidate.name}'s goals", overwrite=overwrite)
     if professional_practice is not None:
         placement.professional_practice_goal = professional_practice
     if student_learning is not None:
@@ -246,29 +315,38 @@ def find_placements(session: Session, year_label: str, *, candidate: str | None 
 # The five-step cycle
 
 
-def _step(session: Session, placement_id: uuid.UUID, number: int) -> CapStep:
-    step = session.scalars(select(CapStep).where(CapStep.placement_id == placement_id,
-                                                 CapStep.number == number)).first()
+def _step(session: Session, placement_id: uuid.UUID, number: int, *, version: int | None = None,
+          overwrite: bool = False) -> CapStep:
+    """A step of the placement; with `version` (StepInfo.version, as the page showed it) it is locked
+    and refused (StaleRecordError) if someone saved it since, unless `overwrite`."""
+    from app.services.versions import locking, refuse_if_changed
+
+    query = select(CapStep).where(CapStep.placement_id == placement_id, CapStep.number == number)
+    step = session.scalars(query if version is None else locking(query)).first()
     if step is None:
         raise UsageError(f"no step {number} in this placement (steps 1 to 5)")
+    candidate = _placement(session, placement_id).candidate.name
+    refuse_if_changed(session, step, version, f"Step {number} of {candidate}'s CAP", overwrite=overwrite)
     return step
 
 
-def record_meeting(session: Session, placement_id: uuid.UUID, step_number: int, held_on: dt.date) -> None:
+def record_meeting(session: Session, placement_id: uuid.UUID, step_number: int, held_on: dt.date, *,
+                   version: int | None = None, overwrite: bool = False) -> None:
     """The three-way meeting (candidate, SP, PS) that closes step 2, 4 or 5 (DOMAIN.md, CAP in detail)."""
     rubric = edition_of(session, placement_id)
     if not rubric.step(step_number).get("three_way_meeting"):
         raise _problem("step", step_number, "a three-way meeting closes steps 2, 4 and 5 only")
-    step = _step(session, placement_id, step_number)
+    step = _step(session, placement_id, step_number, version=version, overwrite=overwrite)
     step.meeting_on = held_on
     step.status = "complete"
     step.completed_on = held_on
     session.flush()
 
 
-def complete_step(session: Session, placement_id: uuid.UUID, step_number: int, on: dt.date) -> None:
+def complete_step(session: Session, placement_id: uuid.UUID, step_number: int, on: dt.date, *,
+                  version: int | None = None, overwrite: bool = False) -> None:
     rubric = edition_of(session, placement_id)
-    step = _step(session, placement_id, step_number)
+    step = _step(session, placement_id, step_number, version=version, overwrite=overwrite)
     if rubric.step(step_number).get("three_way_meeting") and step.meeting_on is None:
         raise _problem("step", step_number,
                        f"step {step_number} closes with a three-way meeting: record the meeting to complete it")
@@ -357,10 +435,30 @@ def _check_observation(rubric: Edition, kind: str, observer: str, status: str, m
         raise ValidationError(problems)
 
 
-def update_observation(session: Session, observation_id: uuid.UUID, **changes: object) -> None:
-    row = session.get(CapObservation, observation_id)
+def _observation_what(session: Session, row: CapObservation, code: str | None = None) -> str:
+    """How a stale save names the observation: "The observation of Ana Silva on 3 March"."""
+    candidate = _placement(session, row.placement_id).candidate.name
+    observation = f"observation of {candidate} on {day_text(row.observed_on)}"
+    return f"The evidence for {code} in the {observation}" if code else f"The {observation}"
+
+
+def _observation(session: Session, observation_id: uuid.UUID, *, version: int | None = None,
+                 overwrite: bool = False) -> CapObservation:
+    """An observation; with `version` (as the page showed it) it is locked and refused
+    (StaleRecordError) if someone saved it since, unless `overwrite`."""
+    from app.services.versions import locked, refuse_if_changed
+
+    row = session.get(CapObservation, observation_id) if version is None else locked(session, CapObservation,
+                                                                                       observation_id)
     if row is None:
         raise UsageError(f"no observation {observation_id}")
+    refuse_if_changed(session, row, version, _observation_what(session, row), overwrite=overwrite)
+    return row
+
+
+def update_observation(session: Session, observation_id: uuid.UUID, *, version: int | None = None,
+                       overwrite: bool = False, **changes: object) -> None:
+    row = _observation(session, observation_id, version=version, overwrite=overwrite)
     allowed = {"kind", "observer", "observed_on", "minutes", "status", "pre_conference_on", "post_conference_on",
                "early_literacy", "reinforcement", "refinement", "focus_elements", "look_fors"}
     for key in changes:
@@ -376,7 +474,7 @@ def update_observation(session: Session, observation_id: uuid.UUID, **changes: o
         changes["look_fors"] = _check_early_literacy(session, row.placement_id, early, kept,  # type: ignore[arg-type]
                                                      was_on=row.early_literacy) or None
     for key, value in changes.items():
-        setattr(row, key, list(value) if key == "focus_elements" else value)  # type: ignore[call-overload]
+        _assign(row, key, list(value) if key == "focus_elements" else value)  # type: ignore[call-overload]
     session.flush()
     if row.status in HELD:
         start_step(session, row.placement_id, 3)
@@ -441,13 +539,59 @@ def _check_evidence(rubric: Edition, codes: list[str], category: str, note: str,
         raise ValidationError(problems)
 
 
+EVIDENCE_FIELDS = ("category", "collected_on", "note")  # a saved piece's own fields (its element is its key)
+
+
+def _evidence_what(row: CapEvidence) -> str:
+    return f"The evidence for {row.element_code} of {day_text(row.collected_on)}" + (
+        " (removed since)" if row.deleted_at is not None else "")
+
+
+def _evidence_piece(session: Session, evidence_id: uuid.UUID) -> CapEvidence | None:
+    """A piece of evidence as committed now, locked, removed or not (removing one is a change to it)."""
+    from app.services.versions import locking
+
+    return session.scalars(locking(select(CapEvidence).where(CapEvidence.id == evidence_id))
+                           .execution_options(include_deleted=True)).first()
+
+
+def _edit_evidence(session: Session, placement_id: uuid.UUID, evidence_id: uuid.UUID, new: Mapping[str, Any],
+                   codes: list[str], loaded: Loaded | None, overwrite: bool) -> CapEvidence | None:
+    """Save the editor's changes to a saved piece: the fields changed since `loaded` (all without
+    it), or its removal when its element was unticked. A piece someone else saved or removed since
+    is refused (StaleRecordError) unless `overwrite`, which brings a removed piece back. Returns the
+    piece while its element stays ticked."""
+    from app.services.versions import MISSING, refuse_if_changed
+
+    row = _evidence_piece(session, evidence_id)
+    if row is None or row.placement_id != placement_id or (row.deleted_at is not None and loaded is None):
+        raise UsageError(f"no evidence {evidence_id} for this candidate")
+    if row.observation_id is not None:
+        raise _problem("evidence", row.element_code, "evidence from an observation is edited in that observation")
+    kept = row.element_code in codes
+    changed = set(EVIDENCE_FIELDS) if loaded is None else changed_fields(new, loaded.values, EVIDENCE_FIELDS)
+    if loaded is not None and (changed or not kept or row.deleted_at is not None):
+        refuse_if_changed(session, row, loaded.versions.get("evidence", MISSING), _evidence_what(row),
+                          overwrite=overwrite)
+    if not kept:  # the element was unticked: this piece goes, the chosen elements get theirs
+        row.tombstone()
+        return None
+    row.deleted_at = None  # removed by someone else, and the person chose Overwrite: theirs again
+    for name in changed:
+        _assign(row, name, new[name])
+    return row
+
+
 def save_evidence(session: Session, placement_id: uuid.UUID, values: Mapping[str, object],
-                  evidence_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+                  evidence_id: uuid.UUID | None = None, *, loaded: Loaded | None = None,
+                  overwrite: bool = False) -> list[uuid.UUID]:
     """The CAP page's evidence editor in one unit of work: a piece of evidence in one of the five
     categories for one or more elements (one row per element, the same text and date). Editing a saved
     piece (`evidence_id`) changes it in place; elements added while editing get rows of their own, and an
     element unticked while editing removes that piece. Observation notes are kept with their observation
-    (the quick observation form), not here."""
+    (the quick observation form), not here. With `loaded` (what the editor opened: EvidenceItem.loaded)
+    only the fields the person changed are written, and a piece someone else saved since is refused
+    (StaleRecordError) unless `overwrite`."""
     collected_on = values.get("collected_on")
     if isinstance(collected_on, str) and collected_on:
         try:
@@ -461,17 +605,11 @@ def save_evidence(session: Session, placement_id: uuid.UUID, values: Mapping[str
     _check_evidence(rubric, codes, category, note, collected_on)
     made: list[uuid.UUID] = []
     if evidence_id is not None:
-        row = session.get(CapEvidence, evidence_id)
-        if row is None or row.deleted_at is not None or row.placement_id != placement_id:
-            raise UsageError(f"no evidence {evidence_id} for this candidate")
-        if row.observation_id is not None:
-            raise _problem("evidence", row.element_code, "evidence from an observation is edited in that observation")
-        if row.element_code in codes:
-            codes.remove(row.element_code)
-            row.category, row.note, row.collected_on = category, note.strip(), collected_on  # type: ignore[assignment]
-            made.append(row.id)
-        else:  # the element was unticked: this piece goes, the chosen elements get theirs below
-            row.tombstone()
+        new = {"category": category, "collected_on": collected_on, "note": note.strip()}
+        kept = _edit_evidence(session, placement_id, evidence_id, new, codes, loaded, overwrite)
+        if kept is not None:
+            codes.remove(kept.element_code)
+            made.append(kept.id)
         session.flush()
     for code in codes:
         made.append(add_evidence(session, placement_id, element_code=code, category=category, note=note,
@@ -479,13 +617,19 @@ def save_evidence(session: Session, placement_id: uuid.UUID, values: Mapping[str
     return made
 
 
-def delete_evidence(session: Session, evidence_id: uuid.UUID) -> None:
-    """Remove a piece of evidence (tombstoned, so every laptop learns of it)."""
-    row = session.get(CapEvidence, evidence_id)
+def delete_evidence(session: Session, evidence_id: uuid.UUID, *, version: int | None = None,
+                    overwrite: bool = False) -> None:
+    """Remove a piece of evidence (tombstoned, so every laptop learns of it). `version`: the piece's
+    as the list showed it (EvidenceItem.version): if someone saved it since, StaleRecordError unless
+    `overwrite`, so nobody removes an edit they have not seen."""
+    from app.services.versions import refuse_if_changed
+
+    row = _evidence_piece(session, evidence_id)
     if row is None or row.deleted_at is not None:
         raise UsageError(f"no evidence {evidence_id}")
     if row.observation_id is not None:
         raise _problem("evidence", row.element_code, "evidence from an observation is edited in that observation")
+    refuse_if_changed(session, row, version, _evidence_what(row), overwrite=overwrite)
     row.tombstone()
     session.flush()
 
@@ -498,11 +642,18 @@ class EvidenceItem:
     note: str
     observation_id: uuid.UUID | None
     id: uuid.UUID | None = None
+    version: int | None = None
+
+    def loaded(self) -> Loaded:
+        """The piece as the evidence editor opens it (values and version from the same read)."""
+        return Loaded({"category": self.category, "elements": [self.element_code],
+                       "collected_on": self.collected_on.isoformat(), "note": self.note},
+                      {"evidence": self.version or 0})
 
 
 def evidence(session: Session, placement_id: uuid.UUID) -> list[EvidenceItem]:
     rows = session.execute(select(CapEvidence.element_code, CapEvidence.category, CapEvidence.collected_on,
-                                  CapEvidence.note, CapEvidence.observation_id, CapEvidence.id)
+                                  CapEvidence.note, CapEvidence.observation_id, CapEvidence.id, CapEvidence.version)
                            .where(CapEvidence.placement_id == placement_id, CapEvidence.deleted_at.is_(None))
                            .order_by(CapEvidence.collected_on, CapEvidence.element_code))
     return [EvidenceItem(*r) for r in rows]
@@ -528,33 +679,89 @@ def evidence_by_category(session: Session, placement_id: uuid.UUID) -> dict[str,
 
 def set_rating(session: Session, placement_id: uuid.UUID, *, stage: str, rater: str, element_code: str,
                quality: str | None, scope: str | None, consistency: str | None,
-               rationale: str | None = None) -> None:
-    """Rate one element on the three dimensions at the formative or summative step (upsert)."""
-    rubric = edition_of(session, placement_id)
+               rationale: str | None = None, version: int | None = None, overwrite: bool = False) -> None:
+    """Rate one element on the three dimensions at the formative or summative step (upsert). With
+    `version` (the rating's when it was shown; versions.MISSING if there was none) a rating someone
+    else saved since is refused (StaleRecordError) unless `overwrite`."""
+    changes = {"quality": quality, "scope": scope, "consistency": consistency}
+    if rationale is not None:
+        changes["rationale"] = rationale
+    _write_rating(session, placement_id, stage, rater, element_code, changes, version, overwrite)
+
+
+RATER_TEXT = {"sp": "the SP", "ps": "the PS", "joint": "the SP and PS together"}
+
+
+def _check_rating(rubric: Edition, stage: str, rater: str, element_code: str, levels: Mapping[str, str | None]
+                  ) -> None:
     rubric.element(element_code)
     problems = []
     if stage not in RATING_STAGES:
         problems.append(FieldProblem("stage", stage, "formative or summative"))
     if rater not in RATERS:
         problems.append(FieldProblem("rater", rater, "sp, ps or joint"))
-    for dim, level in (("quality", quality), ("scope", scope), ("consistency", consistency)):
-        if level is not None and level not in rubric.rating_levels:
+    for dim, level in levels.items():
+        if dim in DIMENSIONS and level is not None and level not in rubric.rating_levels:
             problems.append(FieldProblem(dim, level, f"not a rating level of the CAP {rubric.edition} edition; "
                                          "its levels: " + ", ".join(rubric.rating_levels)))
     if problems:
         raise ValidationError(problems)
-    row = session.scalars(select(CapRating).where(CapRating.placement_id == placement_id, CapRating.stage == stage,
-                                                  CapRating.rater == rater,
-                                                  CapRating.element_code == element_code)).first()
+
+
+def _write_rating(session: Session, placement_id: uuid.UUID, stage: str, rater: str, element_code: str,
+                  changes: Mapping[str, str | None], version: int | None, overwrite: bool) -> None:
+    """Write `changes` (dimension or rationale -> value) onto one rating as it is now, made if new."""
+    from app.services.versions import locking, refuse_if_changed
+
+    _check_rating(edition_of(session, placement_id), stage, rater, element_code, changes)
+    row = session.scalars(locking(select(CapRating).where(
+        CapRating.placement_id == placement_id, CapRating.stage == stage, CapRating.rater == rater,
+        CapRating.element_code == element_code)).execution_options(include_deleted=True)).first()
+    if row is not None:
+        what = f"{_placement(session, placement_id).candidate.name}'s {stage} rating of {element_code}"
+        refuse_if_changed(session, row, version, f"{what} by {RATER_TEXT[rater]}", overwrite=overwrite)
     if row is None:
         # one logical rating, one id: the same rating entered on two laptops merges field by field
         row = CapRating(id=derived_id("cap_rating", f"{placement_id}:{stage}:{rater}:{element_code}"),
                         placement_id=placement_id, stage=stage, rater=rater, element_code=element_code)
         session.add(row)
-    row.quality, row.scope, row.consistency = quality, scope, consistency
-    if rationale is not None:
-        row.rationale = rationale
+    row.deleted_at = None  # rated again after a removal: the same rating (its id is derived)
+    for name, value in changes.items():
+        _assign(row, name, value)
     session.flush()
+
+
+def load_ratings(session: Session, placement_id: uuid.UUID, stage: str, rater: str) -> Loaded:
+    """The Ratings tab's grid for one step and rater: per element, its levels and its rating's version
+    (an element never rated has none: versions.MISSING)."""
+    rows = session.execute(select(CapRating.element_code, CapRating.quality, CapRating.scope, CapRating.consistency,
+                                  CapRating.version, CapRating.deleted_at)
+                           .where(CapRating.placement_id == placement_id, CapRating.stage == stage,
+                                  CapRating.rater == rater).execution_options(include_deleted=True))
+    values, versions = {}, {}
+    for code, quality, scope, consistency, version, deleted_at in rows:
+        versions[code] = version  # a removed rating too: rating it again changes that record
+        if deleted_at is None:
+            values[code] = {"quality": quality, "scope": scope, "consistency": consistency}
+    return Loaded(values, versions)
+
+
+def save_ratings(session: Session, placement_id: uuid.UUID, *, stage: str, rater: str,
+                 ratings: Mapping[str, Mapping[str, str | None]], loaded: Loaded, overwrite: bool = False) -> None:
+    """The Ratings tab's save (element -> dimension -> level). Each element's rating is its own record:
+    only the dimensions the person changed since `loaded` (load_ratings) are written, onto the rating
+    as it is now. A rating someone else saved since is refused (StaleRecordError; nothing is saved)
+    unless `overwrite`."""
+    from app.services.versions import MISSING
+
+    # one rating save per candidate at a time, so two first ratings of an element cannot both insert it
+    _placement(session, placement_id, lock=True)
+    for code, levels in ratings.items():
+        opened = loaded.values.get(code) or EMPTY
+        changes = {dim: level for dim, level in levels.items() if level != opened.get(dim)}
+        if changes:
+            _write_rating(session, placement_id, stage, rater, code, changes, loaded.versions.get(code, MISSING),
+                          overwrite)
 
 
 Ratings = dict[tuple[str, str, str], dict[str, str | None]]  # (stage, rater, element) -> dimension -> level
@@ -692,6 +899,7 @@ class ObservationInfo:
     post_conference_on: dt.date | None
     early_literacy: bool
     look_fors: tuple[str, ...] = ()
+    version: int | None = None  # as read: a save from the page is checked against it
 
     @property
     def observer_text(self) -> str:
@@ -703,11 +911,11 @@ def observations(session: Session, placement_id: uuid.UUID) -> list[ObservationI
                                   CapObservation.observed_on, CapObservation.minutes, CapObservation.status,
                                   CapObservation.focus_elements, CapObservation.pre_conference_on,
                                   CapObservation.post_conference_on, CapObservation.early_literacy,
-                                  CapObservation.look_fors)
+                                  CapObservation.look_fors, CapObservation.version)
                            .where(CapObservation.placement_id == placement_id, CapObservation.deleted_at.is_(None))
                            .order_by(CapObservation.observed_on, CapObservation.created_at))
     return [ObservationInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()), r[7], r[8], bool(r[9]),
-                            tuple(r[10] or ())) for r in rows]
+                            tuple(r[10] or ()), r[11]) for r in rows]
 
 
 def observation_counts(items: list[ObservationInfo]) -> ObservationCounts:
@@ -818,6 +1026,7 @@ class StepInfo:
     completed_on: dt.date | None
     meeting_on: dt.date | None
     three_way_meeting: bool
+    version: int | None = None  # as read: completing the step from the page is checked against it
 
 
 @dataclass(frozen=True)
@@ -860,6 +1069,7 @@ class CandidateSummary:
     hours_overridden: bool = False  # hours_required is the candidate's own number, not the table's
     full_responsibility_required: int = DEFAULT_FULL_RESPONSIBILITY
     literacy_band: str = ""  # the Early Literacy Observation Form's grade band, when the form is required
+    candidate_version: int | None = None  # as read: the required-hours override is checked against it
 
     @property
     def hours(self) -> float:
@@ -889,7 +1099,8 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
                CapPlacement.subject, CapPlacement.ps_name, CapPlacement.start_date, CapPlacement.end_date,
                CapCandidate.first_name, CapCandidate.last_name, CapCandidate.candidate_number,
                CapCandidate.email.label("candidate_email"), CapCandidate.program, CapCandidate.license_field,
-               CapCandidate.license_grades, CapCandidate.hours_required, CapOrganization.name.label("organization"),
+               CapCandidate.license_grades, CapCandidate.hours_required,
+               CapCandidate.version.label("candidate_version"), CapOrganization.name.label("organization"),
                SchoolYear.label.label("year"), Educator.first_name.label("sp_first"),
                Educator.last_name.label("sp_last"), Educator.employee_id, Educator.email.label("sp_email"),
                School.name.label("school"))
@@ -900,20 +1111,20 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
         .outerjoin(School, School.id == CapPlacement.school_id)
         .where(CapPlacement.id.in_(ids)))}
     step_rows: dict[uuid.UUID, dict[int, tuple]] = {}  # type: ignore[type-arg]
-    for pid, number, status, due, done, met in session.execute(
+    for pid, number, status, due, done, met, version in session.execute(
             select(CapStep.placement_id, CapStep.number, CapStep.status, CapStep.due_on, CapStep.completed_on,
-                   CapStep.meeting_on).where(CapStep.placement_id.in_(ids))):
-        step_rows.setdefault(pid, {})[number] = (status, due, done, met)
+                   CapStep.meeting_on, CapStep.version).where(CapStep.placement_id.in_(ids))):
+        step_rows.setdefault(pid, {})[number] = (status, due, done, met, version)
     obs: dict[uuid.UUID, list[ObservationInfo]] = {}
     for r in session.execute(select(CapObservation.placement_id, CapObservation.id, CapObservation.kind,
                                     CapObservation.observer, CapObservation.observed_on, CapObservation.minutes,
                                     CapObservation.status, CapObservation.focus_elements,
                                     CapObservation.pre_conference_on, CapObservation.post_conference_on,
-                                    CapObservation.early_literacy, CapObservation.look_fors)
+                                    CapObservation.early_literacy, CapObservation.look_fors, CapObservation.version)
                              .where(CapObservation.placement_id.in_(ids))
                              .order_by(CapObservation.observed_on, CapObservation.created_at)):
         obs.setdefault(r[0], []).append(ObservationInfo(r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7] or ()),
-                                                        r[8], r[9], bool(r[10]), tuple(r[11] or ())))
+                                                        r[8], r[9], bool(r[10]), tuple(r[11] or ()), r[12]))
     ratings: dict[uuid.UUID, Ratings] = {}
     for pid, st, rater, code, q, sc, c in session.execute(
             select(CapRating.placement_id, CapRating.stage, CapRating.rater, CapRating.element_code,
@@ -950,9 +1161,9 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
     required_full = min(requirement[1], hours_required)
     steps = []
     for spec in rubric.steps:
-        status, due, done, met = step_rows.get(spec["number"], ("not_started", None, None, None))
+        status, due, done, met, version = step_rows.get(spec["number"], ("not_started", None, None, None, None))
         steps.append(StepInfo(spec["number"], spec["name"], status, due, done, met,
-                              bool(spec.get("three_way_meeting"))))
+                              bool(spec.get("three_way_meeting")), version))
     held = [(o.kind, o.observer) for o in items if o.status in HELD]
     owed = owed_observations(rubric, held) + owed_conferences(rubric, items, today)
     literacy = cap_literacy.form()
@@ -989,6 +1200,7 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
         early_literacy_required=early, surveys=tuple(survey_list),
         hours_overridden=h.hours_required is not None, full_responsibility_required=required_full,
         literacy_band=literacy.band_for(h.grade, h.license_field, h.license_grades).key if early else "",
+        candidate_version=h.candidate_version,
     )
 
 
@@ -1056,11 +1268,59 @@ def observation_detail(session: Session, observation_id: uuid.UUID) -> Observati
     return ObservationDetail(info, row.reinforcement or "", row.refinement or "", notes)
 
 
+OBSERVATION_FIELDS = ("kind", "observer", "observed_on", "minutes", "status", "pre_conference", "post_conference",
+                      "early_literacy", "look_fors", "reinforcement", "refinement")  # the quick form's, not evidence
+
+
+def load_observation(session: Session, observation_id: uuid.UUID) -> Loaded:
+    """A saved observation as the quick form opens it (observation_values), with the versions of the
+    observation ("observation") and of each element's evidence ("evidence:I-A-1"; removed ones too:
+    typing again where someone removed evidence changes that record)."""
+    # the versions are read before the values: a save landing in between then looks changed (asks),
+    # never the other way round (a change shown as already seen, then silently overwritten)
+    versions = {"observation": _observation(session, observation_id).version}
+    versions |= {f"evidence:{code}": version for code, version in session.execute(
+        select(CapEvidence.element_code, CapEvidence.version).where(CapEvidence.observation_id == observation_id)
+        .execution_options(include_deleted=True))}
+    return Loaded(observation_values(session, observation_id), versions)
+
+
+def _merge_observation(session: Session, observation_id: uuid.UUID, values: Mapping[str, Any], loaded: Loaded,
+                       overwrite: bool) -> dict[str, Any]:
+    """The form's values as they will be saved: what the person changed since `loaded` over the
+    observation as saved now. A record they changed (the observation's own fields, an element's
+    evidence) that someone else saved since is refused first (StaleRecordError), unless `overwrite`."""
+    from app.services.versions import MISSING, locked, locking, refuse_if_changed
+
+    row = locked(session, CapObservation, observation_id)  # saves of one observation go one at a time
+    if row is None:
+        raise UsageError(f"no observation {observation_id}")
+    changed = changed_fields(values, loaded.values, OBSERVATION_FIELDS)
+    if changed:
+        refuse_if_changed(session, row, loaded.versions.get("observation", MISSING), _observation_what(session, row),
+                          overwrite=overwrite)
+    typed, opened = dict(values.get("evidence") or {}), dict(loaded.values.get("evidence") or {})
+    codes = changed_fields(typed, opened, set(typed) | set(opened))
+    query = select(CapEvidence).where(CapEvidence.observation_id == observation_id)
+    rows = {e.element_code: e for e in session.scalars(locking(query).execution_options(include_deleted=True))}
+    for code in sorted(codes & set(rows)):
+        refuse_if_changed(session, rows[code], loaded.versions.get(f"evidence:{code}", MISSING),
+                          _observation_what(session, row, code), overwrite=overwrite)
+    now = observation_values(session, observation_id)
+    evidence = {**now["evidence"], **{code: typed.get(code, "") for code in codes}}  # type: ignore[dict-item]
+    return {**now, **{name: values.get(name) for name in changed}, "evidence": evidence}
+
+
 def save_quick_observation(session: Session, placement_id: uuid.UUID, values: Mapping[str, object],
-                           observation_id: uuid.UUID | None = None) -> uuid.UUID:
+                           observation_id: uuid.UUID | None = None, *, loaded: Loaded | None = None,
+                           overwrite: bool = False) -> uuid.UUID:
     """The CAP page's quick observation form in one unit of work: the observation (new, or the one being
     edited), its conferences, the feedback and the evidence per element (the elements with evidence become
-    the focus elements; an emptied element's evidence is removed)."""
+    the focus elements; an emptied element's evidence is removed). Editing with `loaded` (what the form
+    opened: load_observation) writes only what the person changed, and refuses a record someone else
+    saved since (StaleRecordError) unless `overwrite`; a change they made elsewhere stands."""
+    if observation_id is not None and loaded is not None:
+        values = _merge_observation(session, observation_id, values, loaded, overwrite)
     observed_on = values.get("observed_on")
     if isinstance(observed_on, str):
         observed_on = dt.date.fromisoformat(observed_on)
@@ -1112,9 +1372,12 @@ def goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:
     return placement.professional_practice_goal or "", placement.student_learning_goal or ""
 
 
-def record_post_conference(session: Session, observation_id: uuid.UUID, held_on: dt.date) -> None:
-    """The post-observation conference was held: the feedback is given."""
-    update_observation(session, observation_id, post_conference_on=held_on, status="feedback_given")
+def record_post_conference(session: Session, observation_id: uuid.UUID, held_on: dt.date, *,
+                           version: int | None = None, overwrite: bool = False) -> None:
+    """The post-observation conference was held: the feedback is given. `version`: the observation's
+    as the page showed it (ObservationInfo.version)."""
+    update_observation(session, observation_id, version=version, overwrite=overwrite, post_conference_on=held_on,
+                       status="feedback_given")
 
 
 def educator_choices(session: Session) -> list[tuple[uuid.UUID, str]]:

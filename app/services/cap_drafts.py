@@ -7,6 +7,11 @@ window, a crash or a power cut leaves the draft; reopening the candidate restore
 observation discards it. No database and no network are involved, so a draft is kept even when the
 database is busy or on a server that cannot be reached.
 
+A draft of a saved record being edited also keeps its base: the values and versions the form opened
+(cap.Loaded.to_json). Restored after a restart, the draft is then still saved as "what I changed since
+what I opened", so a change someone else saved meanwhile is neither reverted nor silently overwritten
+(the save asks Reload or Overwrite; the draft stays until the person chooses).
+
 Drafts are confidential evidence: they stay on this computer's user data folder, never in an export.
 """
 
@@ -33,10 +38,12 @@ def _file(key: str) -> Path:
     return drafts_dir() / f"{safe}.json"
 
 
-def save_draft(key: str, data: dict[str, Any]) -> Path:
-    """Write the draft durably (atomic replace after fsync)."""
+def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = None) -> Path:
+    """Write the draft durably (atomic replace after fsync), with the base it was typed over, if any."""
     path = _file(key)
     payload = {"key": key, "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
+    if base is not None:
+        payload["base"] = base
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, ensure_ascii=False, default=str)
@@ -55,6 +62,16 @@ def load_draft(key: str) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))["data"]
     except (ValueError, KeyError):
         path.rename(path.with_suffix(".damaged"))
+        return None
+
+
+def load_base(key: str) -> dict[str, Any] | None:
+    """The base the draft was typed over (what the form opened), or None (a new record, or a draft
+    from before drafts kept it)."""
+    path = _file(key)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("base") if path.exists() else None
+    except ValueError:
         return None
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from app.services.errors import StaleRecordError
 
 T = TypeVar("T")
+MISSING = 0  # the version a form holds for a record that did not exist yet when it was opened
 
 
 def local_time(session: Session, moment: dt.datetime) -> str:
@@ -27,6 +29,11 @@ def locked(session: Session, cls: type[T], row_id: Any) -> T | None:
     """The row as committed now, locked until this unit of work ends (FOR UPDATE on a server), so
     nobody saves it between the version check and this save's own UPDATE."""
     return session.get(cls, row_id, with_for_update=True, populate_existing=True)
+
+
+def locking(query: Select[Any]) -> Select[Any]:
+    """`locked` for rows found by a query rather than by id (FOR UPDATE on a server)."""
+    return query.with_for_update().execution_options(populate_existing=True)
 
 
 def refuse_if_changed(session: Session, row: Any, loaded_version: int | None, what: str, *,
