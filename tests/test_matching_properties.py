@@ -81,7 +81,7 @@ def districts(draw):  # type: ignore[no-untyped-def]
 
     return dict(
         people=people,
-        pool_saved=draw(st.sampled_from((True, True, True, False))),  # False: no pool for the year, the trained staff stand in
+        pool_saved=draw(st.sampled_from((True, True, True, False))),  # False: the trained staff stand in
         evaluators=draw(st.lists(pair(), max_size=3)),  # (evaluator, evaluated)
         team_evaluators=draw(st.lists(pair(), max_size=1)),
         locks=draw(st.lists(pair(), max_size=2)),  # (mentor, mentee)
