@@ -110,3 +110,13 @@ def test_imported_pairs_fill_the_support_teams(tmp_path, run_cli, database, rost
     path = write(tmp_path, "M1,B1,2025-2026,2025-08-27,2026-01-15,mentee_left\n")
     assert run_cli("import", "assignments", path)[0] == 0
     assert ("mentor", "Rosa Pereira") not in team("B1")
+
+
+def test_a_mentor_hired_after_the_pair_starts_is_warned_about(tmp_path, run_cli, roster):
+    late = tmp_path / "late.csv"
+    late.write_text(ROSTER.splitlines()[0] + "\nM4,Lena,Ortiz,Adams,teacher,Professional,8,2025-10-01,Proficient,"
+                    "2022-06-20,Mathematics\n")
+    assert run_cli("import", "roster", late, "--year", "2025-2026")[0] == 0
+    code, out, _ = run_cli("import", "assignments", write(tmp_path, "M4,B1,2025-2026,2025-08-27,,\n"))
+    assert code == 0
+    assert any("mentor M4" in line and "hired" in line for line in out.splitlines() if line.startswith("warning:"))

@@ -327,3 +327,12 @@ def test_from_a_fresh_roster_to_saved_assignments(session, database, run_cli):
     with database.read() as s:
         assert [p.educator.employee_id for p in s.query(MentorProfile)] == ["VET1"]
         assert s.query(Assignment).one().mentor.employee_id == "VET1"
+
+
+def test_a_pair_for_a_mentee_hired_later_starts_on_the_hire_date(session, district):
+    """B3 is hired 1 Oct 2030, after the first day of school: their assignment starts when they do."""
+    b1, b3, chem, bio = ids(session, "B1", "B3", "CHEM", "BIO")
+    saved = {p.mentee_employee_id: p.start_date for p in assignments.apply_pairs(session, YEAR, [(chem, b1), (bio, b3)])}
+    assert saved == {"B1": district.first_day, "B3": D(2030, 10, 1)}
+    starts = {a.mentee.employee_id: a.start_date for a in session.query(Assignment)}
+    assert starts == saved

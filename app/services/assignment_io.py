@@ -185,9 +185,9 @@ def _warnings(session: Session, record: AssignmentRecord, year: SchoolYear,
     from app.services.eligibility import check_mentor
 
     mentor = record.mentor
-    out = [f"mentor {mentor.employee_id} ({mentor.full_name}): {check.reason} ({check.citation})"
-           for check in check_mentor(session, mentor, record.mentee, year) if check.met is False]
     start = record.start_date or year.first_day
+    out = [f"mentor {mentor.employee_id} ({mentor.full_name}): {check.reason} ({check.citation})"
+           for check in check_mentor(session, mentor, record.mentee, year, start=start) if check.met is False]
     for (mentor_id, mentee_id, year_id), other in existing.items():
         if (mentee_id == record.mentee.id and year_id == year.id and mentor_id != mentor.id
                 and other.start_date <= (record.end_date or year.window_end)

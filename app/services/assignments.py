@@ -68,7 +68,8 @@ def _fill_team(session: Session, year: SchoolYear, mentee_id: uuid.UUID) -> None
 
 def apply_pairs(session: Session, year_label: str, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]], *,
                 today: dt.date | None = None) -> list[SavedPair]:
-    """Save (mentor id, mentee id) pairs as assignments starting today or the first day of school.
+    """Save (mentor id, mentee id) pairs as assignments starting today or the first day of school
+    (or the mentee's hire date, if later).
 
     Locks that the pairs fulfil are removed (the assignment now holds the pair)."""
     from app.models.matching import MatchRule
@@ -80,12 +81,13 @@ def apply_pairs(session: Session, year_label: str, pairs: Iterable[tuple[uuid.UU
     saved = []
     pairs = list(pairs)
     for mentor_id, mentee_id in pairs:
-        row = create_assignment(session, year, mentor_id, mentee_id, start=start, fill_team=False)
+        mentee = session.get(Educator, mentee_id)
+        begins = max(start, mentee.hire_date) if mentee and mentee.hire_date else start  # a later hire: from then
+        row = create_assignment(session, year, mentor_id, mentee_id, start=begins, fill_team=False)
         for rule in session.scalars(select(MatchRule).where(MatchRule.kind == "lock", MatchRule.mentee_id == mentee_id,
                                                             MatchRule.school_year_id == year.id)):
             rule.tombstone()
-        saved.append(SavedPair(row.id, session.get(Educator, mentor_id).employee_id,
-                               session.get(Educator, mentee_id).employee_id, start))
+        saved.append(SavedPair(row.id, session.get(Educator, mentor_id).employee_id, mentee.employee_id, begins))
     session.flush()
     fill_from_assignments(session, year_label, [mentee_id for _mentor_id, mentee_id in pairs])
     return saved
