@@ -150,9 +150,10 @@ def test_capacity_override_allows_group_mentoring(session, district, run_cli):
 def test_apply_saves_assignments_from_the_first_day(session, database, district, run_cli):
     code, out, _ = run_cli("match", "--year", YEAR, "--apply")
     assert code == 0 and "saved 3 assignments starting 2030-08-28" in out
+    assert "(1 start later, on their mentee's hire date: B3 2030-10-01)" in out
     with database.read() as s:
         rows = s.query(Assignment).all()
-        assert len(rows) == 3 and {r.start_date for r in rows} == {D(2030, 8, 28)}
+        assert len(rows) == 3 and {r.start_date for r in rows} == {D(2030, 8, 28), D(2030, 10, 1)}
     code, out, _ = run_cli("match", "--year", YEAR, "--json")
     data = json.loads(out)
     assert data["pairs"] == [] and data["unmatched"] == []  # nobody without an active assignment

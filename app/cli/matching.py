@@ -54,7 +54,13 @@ def _match(args: argparse.Namespace, ctx: Context) -> int:
     for note in proposal.notes:
         ctx.say(f"note: {note}")
     if args.apply:
-        ctx.say(f"saved {len(saved)} assignments" + (f" starting {saved[0].start_date.isoformat()}" if saved else ""))
+        first = min((s.start_date for s in saved), default=None)
+        ctx.say(f"saved {len(saved)} assignments" + (f" starting {first.isoformat()}" if first else ""))
+        later = [s for s in saved if s.start_date != first]
+        if later:
+            ctx.say(f"  ({len(later)} start later, on their mentee's hire date: "
+                    + ", ".join(f"{s.mentee_employee_id} {s.start_date.isoformat()}" for s in later[:10])
+                    + (", ..." if len(later) > 10 else "") + ")")
     else:
         ctx.say("nothing saved (use --apply to save these pairs)")
     return 0
