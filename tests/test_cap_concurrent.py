@@ -236,7 +236,7 @@ def test_goals_saved_since_are_refused_overwrite_keeps_the_other_goal(two_people
     with alice.unit_of_work() as s:
         cap.set_goals(s, placement, professional_practice="checks for understanding",
                       version=form_a.versions["placement"])
-    with pytest.raises(StaleRecordError, match="Ana Silva's goals " + CHANGED_BY_ALICE), bob.unit_of_work() as s:
+    with pytest.raises(StaleRecordError, match="Ana Silva's goal setting " + CHANGED_BY_ALICE), bob.unit_of_work() as s:
         cap.set_goals(s, placement, student_learning="fractions", version=form_b.versions["placement"])
     with bob.unit_of_work() as s:
         cap.set_goals(s, placement, student_learning="fractions", version=form_b.versions["placement"],
@@ -253,7 +253,7 @@ def test_required_hours_steps_and_post_conferences_refuse_a_stale_save(two_peopl
         cap.record_meeting(s, placement, 2, dt.date(2026, 3, 1), version=seen_a.steps[1].version)
         cap.record_post_conference(s, observation, dt.date(2026, 3, 4), version=seen_a.observations[0].version)
     stale = [
-        ("Ana Silva's required practicum hours", lambda s: cap.set_candidate_hours(
+        ("Ana Silva's practicum hours requirement", lambda s: cap.set_candidate_hours(
             s, placement, 400, version=seen_b.candidate_version)),
         ("Step 2 of Ana Silva's CAP", lambda s: cap.record_meeting(
             s, placement, 2, dt.date(2026, 3, 2), version=seen_b.steps[1].version)),

@@ -404,3 +404,175 @@ def test_reports_page_exports_cap_data_and_report_on_the_worker(qtbot, database,
         assert f"CAP progress {YEAR}" in text and "Ana Silva" in text and "Ben Hart" in text
     finally:
         win.ctx.tasks.wait()
+
+
+# --- two people on one server: the CAP page asks Reload / Overwrite, and no draft is lost -------------
+
+P, NI, E = "Proficient", "Needs Improvement", "Exemplary"
+
+
+def _as_alice(db_url, work):  # type: ignore[no-untyped-def]
+    """Another person's save (the program supervisor, say), through her own connection."""
+    from app.db import Database
+
+    alice = Database.open(db_url, actor="alice")
+    try:
+        with alice.unit_of_work() as s:
+            work(s)
+    finally:
+        alice.dispose()
+
+
+def _open_first_observation(qtbot, page):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: page.view.cycle.observations.rowCount() == 1)
+    page.view.cycle.observations.selectRow(0)
+    page.view.cycle.open_observation.click()
+    return page.form
+
+
+def test_observation_saved_after_someone_else_changed_it_keeps_the_draft(qtbot, database, db_url, world):
+    placement = world["placement"]
+    with database.unit_of_work() as s:
+        planned = cap.add_observation(s, placement, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 12),
+                                      minutes=40)
+    key = cap_drafts.observation_key(placement, planned)
+
+    def alice_sets_minutes(minutes: int) -> None:
+        def work(s):  # type: ignore[no-untyped-def]
+            opened = cap.load_observation(s, planned)
+            cap.save_quick_observation(s, placement, {**opened.values, "minutes": minutes}, planned, loaded=opened)
+        _as_alice(db_url, work)
+
+    win = _window(qtbot, database, sp=world["sp"])
+    form = _open_first_observation(qtbot, win.show_area("cap"))
+    form.status.setCurrentIndex(form.status.findData("held"))
+    form.evidence["II-B-2"].setPlainText("Routines ran without prompting")
+    alice_sets_minutes(50)
+    form.save_button.click()
+    box = form.stale_box
+    assert box is not None and "The observation of Ana Silva on 12 March was changed by alice at" in box.text()
+    assert cap_drafts.load_draft(key)["evidence"]["II-B-2"] == "Routines ran without prompting"  # kept
+    box.cancel_button.click()
+    assert form.evidence["II-B-2"].toPlainText() == "Routines ran without prompting"
+    assert "draft are kept" in form.draft_label.text()
+
+    win.close()  # the question left unanswered: the draft and what it was typed over survive
+    page = _window(qtbot, database, sp=world["sp"]).show_area("cap")
+    form = _open_first_observation(qtbot, page)
+    assert form.evidence["II-B-2"].toPlainText() == "Routines ran without prompting"  # its own draft wins
+    assert form.minutes.value() == 40  # as typed over: not a change of mine, so alice's 50 is not reverted
+    form.save_button.click()
+    assert "changed by alice" in form.stale_box.text()
+    form.stale_box.reload_button.click()  # theirs: my edits and their draft go
+    assert form.minutes.value() == 50 and form.evidence["II-B-2"].toPlainText() == ""
+    assert form.status.currentData() == "planned" and cap_drafts.load_draft(key) is None
+
+    form.status.setCurrentIndex(form.status.findData("held"))
+    form.evidence["II-B-2"].setPlainText("Routines, second look")
+    alice_sets_minutes(55)
+    form.save_button.click()
+    form.stale_box.overwrite_button.click()
+    qtbot.waitUntil(lambda: form.observation_id is None)  # saved: the form is ready for a new one
+    assert cap_drafts.load_draft(key) is None
+    with database.read() as s:
+        saved = cap.observation_values(s, planned)
+    assert (saved["status"], saved["minutes"]) == ("held", 55)  # mine, and alice's minutes stand
+    assert saved["evidence"] == {"II-B-2": "Routines, second look"}
+
+
+def test_ratings_saved_after_someone_else_rated_ask_reload_or_overwrite(qtbot, database, db_url, world):
+    placement = world["placement"]
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.form.placement_id == placement)
+    ratings = page.view.ratings
+    page.view.tabs.setCurrentIndex(3)
+
+    def choose(code: str, dim: str, level: str) -> None:
+        combo = ratings.combos[(code, dim)]
+        combo.setCurrentIndex(combo.findData(level))
+
+    def alice_rates(**levels: str) -> None:
+        _as_alice(db_url, lambda s: cap.set_rating(s, placement, stage="formative", rater="joint",
+                                                   element_code="I-A-1", **levels))
+
+    choose("I-A-1", "quality", P)
+    choose("II-A-1", "quality", NI)
+    alice_rates(quality=NI, scope=NI, consistency=NI)
+    ratings.save_button.click()
+    box = ratings.stale_box
+    assert "Ana Silva's formative rating of I-A-1 by the SP and PS together was changed by alice at" in box.text()
+    with database.read() as s:  # refused: nothing saved, II-A-1 neither
+        assert "II-A-1" not in cap.load_ratings(s, placement, "formative", "joint").values
+    box.overwrite_button.click()
+    qtbot.waitUntil(lambda: ratings.message.text() == "Ratings saved.")
+    assert ratings.values()["I-A-1"] == {"quality": P, "scope": NI, "consistency": NI}  # alice's scope stands
+
+    choose("I-A-1", "scope", P)
+    alice_rates(quality=P, scope=E, consistency=NI)
+    ratings.save_button.click()
+    ratings.stale_box.reload_button.click()
+    assert ratings.values()["I-A-1"] == {"quality": P, "scope": E, "consistency": NI}
+    with database.read() as s:
+        assert cap.load_ratings(s, placement, "formative", "joint").values["II-A-1"]["quality"] == NI
+
+
+def test_goals_and_required_hours_saved_after_someone_else_changed_them(qtbot, database, db_url, world):
+    placement = world["placement"]
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.view.cycle.placement_id == placement)
+    cycle = page.view.cycle
+    cycle.practice_goal.setPlainText("Checks for understanding")
+    _as_alice(db_url, lambda s: cap.set_goals(s, placement, student_learning="Fractions on a number line"))
+    cycle.save_goals.click()
+    assert "Ana Silva's goal setting was changed by alice at" in cycle.stale_box.text()
+    cycle.stale_box.overwrite_button.click()
+    qtbot.waitUntil(lambda: cycle.learning_goal.toPlainText() == "Fractions on a number line")  # hers, shown
+    with database.read() as s:
+        assert cap.goals(s, placement) == ("Checks for understanding", "Fractions on a number line")
+
+    cycle.practice_goal.setPlainText("Wait time")
+    _as_alice(db_url, lambda s: cap.set_goals(s, placement, professional_practice="Questioning"))
+    cycle.save_goals.click()
+    cycle.stale_box.reload_button.click()
+    assert cycle.practice_goal.toPlainText() == "Questioning"
+
+    cycle.required.setValue(350)
+    _as_alice(db_url, lambda s: cap.set_candidate_hours(s, placement, 400))
+    cycle.set_required.click()
+    assert "practicum hours requirement was changed by alice" in cycle.stale_box.text()
+    cycle.stale_box.cancel_button.click()
+    assert cycle.required.value() == 350 and "still here" in cycle.message.text()
+    cycle.set_required.click()
+    cycle.stale_box.reload_button.click()
+    assert cycle.required.value() == 400
+
+
+def test_evidence_edited_after_someone_else_changed_it(qtbot, database, db_url, world):
+    placement = world["placement"]
+    with database.unit_of_work() as s:
+        [piece] = cap.save_evidence(s, placement, {"category": "artifacts", "elements": ["I-A-1"],
+                                                   "collected_on": "2026-02-10", "note": "Unit plan"})
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: page.view.evidence.table.rowCount() == 1)
+    editor = page.view.evidence
+    editor.table.selectRow(0)
+    editor.edit_selected()
+    editor.note.setPlainText("Unit plan with a rubric")
+
+    def alice_moves_the_date(s):  # type: ignore[no-untyped-def]
+        opened = cap.evidence(s, placement)[0].loaded()
+        cap.save_evidence(s, placement, {**opened.values, "collected_on": "2026-02-12"}, piece, loaded=opened)
+
+    _as_alice(db_url, alice_moves_the_date)
+    editor.save_button.click()
+    assert "The evidence for I-A-1 of 12 February was changed by alice at" in editor.stale_box.text()
+    assert cap_drafts.load_draft(cap_drafts.evidence_key(placement, piece))["note"] == "Unit plan with a rubric"
+    editor.stale_box.overwrite_button.click()
+    qtbot.waitUntil(lambda: editor.evidence_id is None)
+    assert cap_drafts.load_draft(cap_drafts.evidence_key(placement, piece)) is None
+    with database.read() as s:
+        [item] = cap.evidence(s, placement)
+    assert (item.note, item.collected_on) == ("Unit plan with a rubric", dt.date(2026, 2, 12))

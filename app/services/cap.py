@@ -201,7 +201,7 @@ def set_candidate_hours(session: Session, placement_id: uuid.UUID, hours: int | 
     if hours is not None and not 1 <= hours <= 2000:
         raise _problem("hours_required", hours, "between 1 and 2000 hours, or none to follow the table")
     candidate = placement.candidate if version is None else locked(session, CapCandidate, placement.candidate_id)
-    refuse_if_changed(session, candidate, version, f"{candidate.name}'s required practicum hours",
+    refuse_if_changed(session, candidate, version, f"{candidate.name}'s practicum hours requirement",
                       overwrite=overwrite)
     candidate.hours_required = hours
     session.flush()
@@ -284,7 +284,7 @@ def set_goals(session: Session, placement_id: uuid.UUID, *, professional_practic
     from app.services.versions import refuse_if_changed
 
     placement = _placement(session, placement_id, lock=version is not None)
-    refuse_if_changed(session, placement, version, f"{placement.candidate.name}'s goals", overwrite=overwrite)
+    refuse_if_changed(session, placement, version, f"{placement.candidate.name}'s goal setting", overwrite=overwrite)
     if professional_practice is not None:
         placement.professional_practice_goal = professional_practice
     if student_learning is not None:

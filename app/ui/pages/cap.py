@@ -13,6 +13,11 @@ Nothing typed is lost: every change in the observation form and in the evidence 
 draft file (services/cap_drafts.py) after a short pause, and at once when the form is hidden or the window
 closes. Reopening the candidate restores the draft; saving discards it. Works with no network: the
 database is on this laptop.
+
+Several people at once (a district server): every form keeps what it opened (cap.Loaded: the values and
+the versions of their records) and a save writes only what the person changed. When someone else saved
+the record since, the save is refused and the person is asked Reload / Overwrite / Cancel
+(app/ui/errors.ask_stale); the draft stays until they choose Reload or the save goes through.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import cap, cap_drafts, cap_literacy, cap_rubrics
+from app.services.errors import StaleRecordError
+from app.ui.errors import ask_stale, show_error
 from app.ui.pages.base import Page
 
 DRAFT_DELAY_MS = 400
@@ -103,7 +110,7 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     def fn(session):  # type: ignore[no-untyped-def]
         s = cap.summary(session, placement_id)
         calibration = {stage: cap.calibration(session, placement_id, stage) for stage in ("formative", "summative")}
-        return s, calibration, cap.goals(session, placement_id), cap.evidence(session, placement_id)
+        return s, calibration, cap.load_goals(session, placement_id), cap.evidence(session, placement_id)
     return fn
 
 
@@ -117,6 +124,8 @@ class ObservationForm(QWidget):
         self.page = page
         self.placement_id: uuid.UUID | None = None
         self.observation_id: uuid.UUID | None = None  # None: a new observation
+        self.base: cap.Loaded | None = None  # what the form opened of a saved observation (a save's check)
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         self.edition = ""
         self.evidence: dict[str, QPlainTextEdit] = {}
         self.look_fors: dict[str, QCheckBox] = {}  # the Early Literacy Observation Form's look-fors
@@ -233,7 +242,7 @@ class ObservationForm(QWidget):
             return
         self.flush()
         self.placement_id = placement_id
-        self.observation_id = None
+        self.observation_id, self.base = None, None
         self._set_mode()
         self.edition = edition
         rubric = cap_rubrics.get(edition)
@@ -314,19 +323,36 @@ class ObservationForm(QWidget):
                                 else self.tr("New observation"))
         self.new_button.setVisible(editing)
 
-    def edit(self, observation_id: uuid.UUID, values: dict[str, Any]) -> None:
+    def edit(self, observation_id: uuid.UUID, loaded: cap.Loaded) -> None:
         """Open a saved observation (e.g. a planned one that has now been held); its own draft wins."""
         self.flush()
         self.observation_id = observation_id
         self.clear()
-        self.set_values(values)
-        self._set_mode(str(values.get("observed_on", "")))
+        self._show_loaded(loaded)
+        self._set_mode(str(loaded.values.get("observed_on", "")))
         self.restore_draft()
         self.kind.setFocus()
 
+    def _show_loaded(self, loaded: cap.Loaded) -> None:
+        self.set_values(loaded.values)
+        # the base as the widgets show it (every element's field, 0 minutes as none), so only typing differs
+        self.base = cap.Loaded(self.values(), loaded.versions)
+
+    def reload(self) -> None:
+        """The observation as saved now: the person chose to drop their edits, and so their draft."""
+        if self.observation_id is None:
+            return
+        observation_id = self.observation_id
+        self.timer.stop()
+        cap_drafts.discard_draft(self.draft_key)
+        loaded = self.page.ctx.tasks.call(lambda s: cap.load_observation(s, observation_id))
+        self.clear()
+        self._show_loaded(loaded)
+        self.draft_label.setText(self.tr("Showing the observation as saved now."))
+
     def start_new(self) -> None:
         self.flush()
-        self.observation_id = None
+        self.observation_id, self.base = None, None
         self._set_mode()
         self.clear()
         self.restore_draft()
@@ -395,7 +421,7 @@ class ObservationForm(QWidget):
             cap_drafts.discard_draft(self.draft_key)
             self.draft_label.setText("")
             return
-        cap_drafts.save_draft(self.draft_key, self.values())
+        cap_drafts.save_draft(self.draft_key, self.values(), base=self.base.to_json() if self.base else None)
         self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
 
     def flush(self) -> None:
@@ -407,15 +433,22 @@ class ObservationForm(QWidget):
         data = cap_drafts.load_draft(self.draft_key)
         if data:
             self.set_values(data)
+            base = cap_drafts.load_base(self.draft_key)
+            if base is not None and self.observation_id is not None:
+                self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
             when = cap_drafts.saved_at(self.draft_key)
             stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
             self.draft_label.setText(self.tr("Restored your unsaved draft from ") + stamp)
 
     def discard(self) -> None:
-        if self.placement_id is not None:
-            self.timer.stop()
-            cap_drafts.discard_draft(self.draft_key)
-            self.clear()
+        if self.placement_id is None:
+            return
+        if self.observation_id is not None:
+            self.reload()  # editing a saved observation: back to it as saved (and its base) now
+            return
+        self.timer.stop()
+        cap_drafts.discard_draft(self.draft_key)
+        self.clear()
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         self.flush()
@@ -423,7 +456,7 @@ class ObservationForm(QWidget):
 
     # -- saving ----------------------------------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, overwrite: bool = False) -> None:
         if self.placement_id is None:
             return
         self.flush()
@@ -431,14 +464,15 @@ class ObservationForm(QWidget):
         if not values["evidence"] or self.is_empty() and values["status"] != "planned":
             self.draft_label.setText(self.tr("Type evidence for at least one element, or choose Planned."))
             return
-        placement_id, observation_id = self.placement_id, self.observation_id
+        placement_id, observation_id, loaded = self.placement_id, self.observation_id, self.base
         key = self.draft_key
-        cap_drafts.save_draft(key, values)  # kept until the database has the observation
+        # kept until the database has the observation (or the person chooses Reload)
+        cap_drafts.save_draft(key, values, base=loaded.to_json() if loaded else None)
 
         def done(_observation_id: object) -> None:
             cap_drafts.discard_draft(key)
             if self.placement_id == placement_id and self.observation_id == observation_id:
-                self.observation_id = None
+                self.observation_id, self.base = None, None
                 self._set_mode()
                 self.clear()
                 self.restore_draft()  # a new observation's draft, if one was left
@@ -447,9 +481,17 @@ class ObservationForm(QWidget):
             self.saved.emit()
 
         def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, StaleRecordError) and self.observation_id == observation_id:
+                self.draft_label.setText(self.tr("Not saved: someone else changed this observation (your draft "
+                                                 "is kept)."))
+                self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
+                                           cancel=lambda: self.draft_label.setText(
+                                               self.tr("Not saved: your edits and their draft are kept.")))
+                return
             self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
 
-        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values, observation_id),
+        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values, observation_id,
+                                                                     loaded=loaded, overwrite=overwrite),
                                 on_success=done, on_error=failed)
 
 
@@ -462,6 +504,10 @@ class CyclePanel(QWidget):
         self.page = page
         self.placement_id: uuid.UUID | None = None
         self.observation_ids: list[uuid.UUID] = []
+        self.summary: cap.CandidateSummary | None = None  # the steps' and observations' versions, as shown
+        self.goals_base: cap.Loaded | None = None  # the goals as opened (a save's check)
+        self.required_base: tuple[int, int | None] = (0, None)  # the hours shown, and the candidate's version
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.on = DateField()
@@ -469,7 +515,10 @@ class CyclePanel(QWidget):
         row.addWidget(QLabel(self.tr("&On")))
         row.itemAt(0).widget().setBuddy(self.on)
         row.addWidget(self.on)
-        row.addStretch(1)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Cycle save status"))
+        row.addWidget(self.message, 1)
         layout.addLayout(row)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Status"), self.tr("Due"),
@@ -577,9 +626,11 @@ class CyclePanel(QWidget):
         table.verticalHeader().setVisible(False)
         table.setAccessibleName(name)
 
-    def show_summary(self, s: cap.CandidateSummary, goals: tuple[str, str]) -> None:
+    def show_summary(self, s: cap.CandidateSummary, goals: cap.Loaded | None = None) -> None:
         changed = self.placement_id != s.placement_id
-        self.placement_id = s.placement_id
+        self.placement_id, self.summary = s.placement_id, s
+        if changed:
+            self.message.setText("")
         self.table.setRowCount(len(s.steps))
         for r, st in enumerate(s.steps):
             cells = [f"{st.number}. {st.name}", st.status.replace("_", " "), str(st.due_on or ""),
@@ -596,44 +647,105 @@ class CyclePanel(QWidget):
             for c, text in enumerate(cells):
                 self.observations.setItem(r, c, QTableWidgetItem(text))
         if changed:
-            self.practice_goal.setPlainText(goals[0])
-            self.learning_goal.setPlainText(goals[1])
             # the state's instrument for the placement's grade: K-2 protocol, grades 3-5, grades 6-12
             self.instrument.setCurrentText(cap.survey_instrument_for(s.grade))
+        if goals is not None:
+            self._show_goals(goals, force=changed)
         self.hours_label.setText(f"{s.hours:.1f} of {s.hours_required} h "
                                  f"({s.full_responsibility_minutes / 60:.1f} in full responsibility)")
         self.required.setSpecialValueText(self.tr("the table's") if s.hours_overridden
                                           else self.tr("the table's (") + f"{s.hours_required} h)")
-        self.required.setValue(s.hours_required if s.hours_overridden else 0)
+        self._show_required(s, force=changed)
+
+    # -- the goals and the required hours: typing not saved yet stays, checked against what it was typed over
+
+    def _goal_values(self) -> dict[str, str]:
+        return {"professional_practice": self.practice_goal.toPlainText(),
+                "student_learning": self.learning_goal.toPlainText()}
+
+    def _show_goals(self, goals: cap.Loaded, *, force: bool = False) -> None:
+        if force or self.goals_base is None or self._goal_values() == self.goals_base.values:
+            self.practice_goal.setPlainText(goals.values["professional_practice"])
+            self.learning_goal.setPlainText(goals.values["student_learning"])
+            self.goals_base = cap.Loaded(self._goal_values(), goals.versions)
+
+    def _show_required(self, s: cap.CandidateSummary, *, force: bool = False) -> None:
+        if force or self.required.value() == self.required_base[0]:
+            self.required.setValue(s.hours_required if s.hours_overridden else 0)
+            self.required_base = (self.required.value(), s.candidate_version)
+
+    def _reload_goals(self) -> None:
+        placement_id = self.placement_id
+        self._show_goals(self.page.ctx.tasks.call(lambda s: cap.load_goals(s, placement_id)), force=True)
+        self.message.setText(self.tr("Showing the goals as saved now."))
+
+    def _reload_required(self) -> None:
+        placement_id = self.placement_id
+        self._show_required(self.page.ctx.tasks.call(lambda s: cap.summary(s, placement_id)), force=True)
+        self.message.setText(self.tr("Showing the required hours as saved now."))
+
+    # -- saving ----------------------------------------------------------------------------------------
 
     def _run(self, work) -> None:  # type: ignore[no-untyped-def]
         self.page.ctx.tasks.run(work, on_success=lambda _r: None)
 
+    def _save(self, save, *, reload=None, saved=None, overwrite: bool = False) -> None:  # type: ignore[no-untyped-def]
+        """Run `save(session, overwrite)`, checked against the version shown. If someone else saved
+        the record since, ask Reload (`reload`, else the page as saved now) / Overwrite / Cancel."""
+        def failed(exc: BaseException, details: str) -> None:
+            if not isinstance(exc, StaleRecordError):
+                show_error(self, exc, details)
+                return
+            self.message.setText(self.tr("Not saved: someone else changed this record."))
+            self.stale_box = ask_stale(
+                self, exc, reload=reload or self.page.refresh,
+                overwrite=lambda: self._save(save, reload=reload, saved=saved, overwrite=True),
+                cancel=lambda: self.message.setText(self.tr("Not saved: your edits are still here.")))
+
+        def done(_result: object) -> None:
+            self.message.setText(self.tr("Saved."))
+            if saved is not None:
+                saved()
+
+        self.page.ctx.tasks.run(lambda s: save(s, overwrite), on_success=done, on_error=failed)
+
     def _step(self, fn) -> None:  # type: ignore[no-untyped-def]
-        if self.placement_id is None or self.table.currentRow() < 0:
+        if self.placement_id is None or self.summary is None or self.table.currentRow() < 0:
             return
         placement_id, number, on = self.placement_id, self.table.currentRow() + 1, self.on.date().toPython()
-        self._run(lambda s: fn(s, placement_id, number, on))
+        version = self.summary.steps[number - 1].version
+        self._save(lambda s, overwrite: fn(s, placement_id, number, on, version=version, overwrite=overwrite))
 
     def _open_observation(self) -> None:
         row = self.observations.currentRow()
         if 0 <= row < len(self.observation_ids):
             observation_id = self.observation_ids[row]
-            self.page.ctx.tasks.run(lambda s: cap.observation_values(s, observation_id), write=False,
-                                    on_success=lambda values: self.page.edit_observation(observation_id, values))
+            self.page.ctx.tasks.run(lambda s: cap.load_observation(s, observation_id), write=False,
+                                    on_success=lambda loaded: self.page.edit_observation(observation_id, loaded))
 
     def _post_conference(self) -> None:
         row = self.observations.currentRow()
-        if 0 <= row < len(self.observation_ids):
+        if self.summary is not None and 0 <= row < len(self.observation_ids):
             observation_id, on = self.observation_ids[row], self.on.date().toPython()
-            self._run(lambda s: cap.record_post_conference(s, observation_id, on))
+            version = self.summary.observations[row].version
+            self._save(lambda s, overwrite: cap.record_post_conference(s, observation_id, on, version=version,
+                                                                       overwrite=overwrite))
 
     def _goals(self) -> None:
-        if self.placement_id is not None:
-            placement_id = self.placement_id
-            practice, learning = self.practice_goal.toPlainText(), self.learning_goal.toPlainText()
-            self._run(lambda s: cap.set_goals(s, placement_id, professional_practice=practice,
-                                              student_learning=learning))
+        if self.placement_id is None or self.goals_base is None:
+            return
+        placement_id, base, typed = self.placement_id, self.goals_base, self._goal_values()
+        changes = {name: text for name, text in typed.items() if text != base.values[name]}  # only what changed
+        if not changes:
+            self.message.setText(self.tr("No change to save."))
+            return
+
+        def saved() -> None:  # the base is now what was saved (the refresh that follows brings its version)
+            self.goals_base = cap.Loaded(typed, base.versions)
+
+        self._save(lambda s, overwrite: cap.set_goals(s, placement_id, version=base.versions["placement"],
+                                                      overwrite=overwrite, **changes),
+                   reload=self._reload_goals, saved=saved)
 
     def _log_hours(self) -> None:
         if self.placement_id is not None:
@@ -642,9 +754,20 @@ class CyclePanel(QWidget):
             self._run(lambda s: cap.log_hours(s, placement_id, on, minutes, full))
 
     def _required_hours(self) -> None:
-        if self.placement_id is not None:
-            placement_id, hours = self.placement_id, self.required.value() or None
-            self._run(lambda s: cap.set_candidate_hours(s, placement_id, hours))
+        if self.placement_id is None:
+            return
+        placement_id, shown = self.placement_id, self.required.value()
+        base_hours, version = self.required_base
+        if shown == base_hours:
+            self.message.setText(self.tr("No change to save."))
+            return
+
+        def saved() -> None:  # the base is now what was saved (the refresh that follows brings its version)
+            self.required_base = (shown, version)
+
+        self._save(lambda s, overwrite: cap.set_candidate_hours(s, placement_id, shown or None, version=version,
+                                                                overwrite=overwrite),
+                   reload=self._reload_required, saved=saved)
 
     def _survey(self) -> None:
         if self.placement_id is not None:
@@ -665,6 +788,8 @@ class RatingsPanel(QWidget):
         self.edition = ""
         self.levels: tuple[str, ...] = ()
         self.combos: dict[tuple[str, str], QComboBox] = {}
+        self.base: cap.Loaded | None = None  # the grid's ratings as opened, with their versions (a save's check)
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         layout = QVBoxLayout(self)
         pick = QHBoxLayout()
         self.stage = QComboBox()
@@ -678,9 +803,12 @@ class RatingsPanel(QWidget):
         self.rater.setAccessibleName(self.tr("Whose rating"))
         self.save_button = QPushButton(self.tr("Save ratings"))
         self.save_button.clicked.connect(self.save)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Ratings save status"))
         for w in (self.stage, self.rater, self.save_button):
             pick.addWidget(w)
-        pick.addStretch(1)
+        pick.addWidget(self.message, 1)
         layout.addLayout(pick)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -694,15 +822,17 @@ class RatingsPanel(QWidget):
         self.calibration.setAccessibleName(self.tr("Calibration of SP and PS ratings"))
         self.calibration.verticalHeader().setVisible(False)
         layout.addWidget(self.calibration)
-        self.stage.currentIndexChanged.connect(lambda _i: self._fill())
-        self.rater.currentIndexChanged.connect(lambda _i: self._fill())
+        self.stage.currentIndexChanged.connect(lambda _i: (self._load_grid(), self._fill_calibration()))
+        self.rater.currentIndexChanged.connect(lambda _i: self._load_grid())
         self._calibration: dict[str, list[cap.CalibrationRow]] = {}
 
     def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]]) -> None:
         rubric = cap_rubrics.get(s.edition)
         self._calibration = calibration
+        changed = self.placement_id != s.placement_id
         self.placement_id = s.placement_id
         if self.edition != s.edition:  # the grid follows the edition's elements and levels
+            changed = True
             self.edition = s.edition
             self.levels = rubric.rating_levels
             while self.grid.count():
@@ -723,17 +853,32 @@ class RatingsPanel(QWidget):
                     combo.setAccessibleName(f"{element.code} {dim}")
                     self.grid.addWidget(combo, r + 1, c + 1)
                     self.combos[(element.code, dim)] = combo
-        self._fill()
+        if changed:
+            self.message.setText("")
+        # ratings chosen and not saved yet stay (checked against what they were chosen over)
+        if changed or self.base is None or self.values() == self.base.values:
+            self._load_grid()
+        self._fill_calibration()
 
-    def _fill(self) -> None:
-        stage, rater = self.stage.currentData(), self.rater.currentData()
-        rows = self._calibration.get(stage, [])
-        for row in rows:
-            values = {"sp": row.sp, "ps": row.ps, "joint": row.joint}[rater]
-            for dim, level in values.items():
-                combo = self.combos.get((row.code, dim))
-                if combo is not None:
-                    combo.setCurrentIndex(max(0, combo.findData(level)))
+    def values(self) -> dict[str, dict[str, str | None]]:
+        """The grid: element -> dimension -> level (None: not rated)."""
+        codes = sorted({code for code, _ in self.combos})
+        return {code: {dim: self.combos[(code, dim)].currentData() for dim in ("quality", "scope", "consistency")}
+                for code in codes}
+
+    def _load_grid(self) -> None:
+        """The chosen step's and rater's ratings as saved now, and their versions."""
+        if self.placement_id is None:
+            return
+        placement_id, stage, rater = self.placement_id, self.stage.currentData(), self.rater.currentData()
+        loaded = self.page.ctx.tasks.call(lambda s: cap.load_ratings(s, placement_id, stage, rater))
+        for (code, dim), combo in self.combos.items():
+            combo.setCurrentIndex(max(0, combo.findData((loaded.values.get(code) or {}).get(dim))))
+        # the base as the grid shows it: a level the edition no longer has shows blank and stays unless changed
+        self.base = cap.Loaded(self.values(), loaded.versions)
+
+    def _fill_calibration(self) -> None:
+        rows = self._calibration.get(self.stage.currentData(), [])
         self.calibration.setRowCount(len(rows))
         for r, row in enumerate(rows):
             mark = " \u26a0 " + self.tr("differ: ") + ", ".join(row.differences) if row.differences else ""
@@ -746,20 +891,34 @@ class RatingsPanel(QWidget):
                     item.setForeground(Qt.GlobalColor.black)
                 self.calibration.setItem(r, c, item)
 
-    def save(self) -> None:
-        if self.placement_id is None:
+    def save(self, overwrite: bool = False) -> None:
+        """Save the ratings changed in the grid; each element's rating is its own record (cap.save_ratings)."""
+        if self.placement_id is None or self.base is None:
             return
         stage, rater, placement_id = self.stage.currentData(), self.rater.currentData(), self.placement_id
-        codes = sorted({code for code, _ in self.combos})
-        values = {code: {dim: self.combos[(code, dim)].currentData() for dim in ("quality", "scope", "consistency")}
-                  for code in codes}
+        values, loaded = self.values(), self.base
 
-        def work(session) -> None:  # type: ignore[no-untyped-def]
-            for code, dims in values.items():
-                if any(dims.values()):
-                    cap.set_rating(session, placement_id, stage=stage, rater=rater, element_code=code, **dims)
+        def done(_result: object) -> None:
+            if (self.placement_id, self.stage.currentData(), self.rater.currentData()) == (placement_id, stage, rater):
+                self._load_grid()  # the new versions
+            self.message.setText(self.tr("Ratings saved."))
 
-        self.page.ctx.tasks.run(work, on_success=lambda _r: None)
+        def failed(exc: BaseException, details: str) -> None:
+            if not isinstance(exc, StaleRecordError):
+                show_error(self, exc, details)
+                return
+            self.message.setText(self.tr("Not saved: someone else changed a rating."))
+            self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
+                                       cancel=lambda: self.message.setText(self.tr("Not saved: your ratings are "
+                                                                                   "still here.")))
+
+        self.page.ctx.tasks.run(lambda s: cap.save_ratings(s, placement_id, stage=stage, rater=rater, ratings=values,
+                                                           loaded=loaded, overwrite=overwrite),
+                                on_success=done, on_error=failed)
+
+    def reload(self) -> None:
+        self._load_grid()
+        self.message.setText(self.tr("Showing the ratings as saved now."))
 
 
 class ElementList(QListWidget):
@@ -787,6 +946,8 @@ class EvidencePanel(QWidget):
         self.page = page
         self.placement_id: uuid.UUID | None = None
         self.evidence_id: uuid.UUID | None = None  # None: a new piece
+        self.base: cap.Loaded | None = None  # what the editor opened of a saved piece (a save's check)
+        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         self.edition = ""
         self.items: list[cap.EvidenceItem] = []
         self._restoring = False
@@ -873,7 +1034,7 @@ class EvidencePanel(QWidget):
     def show_summary(self, s: cap.CandidateSummary, items: list[cap.EvidenceItem]) -> None:
         if self.placement_id != s.placement_id or self.edition != s.edition:
             self.flush()
-            self.placement_id, self.edition, self.evidence_id = s.placement_id, s.edition, None
+            self.placement_id, self.edition, self.evidence_id, self.base = s.placement_id, s.edition, None, None
             rubric = cap_rubrics.get(s.edition)
             self._restoring = True
             try:
@@ -964,7 +1125,7 @@ class EvidencePanel(QWidget):
             cap_drafts.discard_draft(self.draft_key)
             self.draft_label.setText("")
             return
-        cap_drafts.save_draft(self.draft_key, self.values())
+        cap_drafts.save_draft(self.draft_key, self.values(), base=self.base.to_json() if self.base else None)
         self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
 
     def flush(self) -> None:
@@ -975,6 +1136,9 @@ class EvidencePanel(QWidget):
         data = cap_drafts.load_draft(self.draft_key)
         if data:
             self.set_values(data)
+            base = cap_drafts.load_base(self.draft_key)
+            if base is not None and self.evidence_id is not None:
+                self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
             when = cap_drafts.saved_at(self.draft_key)
             stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
             self.draft_label.setText(self.tr("Restored your unsaved evidence draft from ") + stamp)
@@ -987,7 +1151,7 @@ class EvidencePanel(QWidget):
 
     def start_new(self) -> None:
         self.flush()
-        self.evidence_id = None
+        self.evidence_id, self.base = None, None
         self._set_mode()
         self.clear()
         self.restore_draft()
@@ -1008,11 +1172,30 @@ class EvidencePanel(QWidget):
         self.flush()
         self.evidence_id = item.id
         self._set_mode(f"{item.element_code}, {item.collected_on}")
-        self.set_values({"category": item.category, "elements": [item.element_code],
-                         "collected_on": item.collected_on.isoformat(), "note": item.note})
+        self._show_loaded(item.loaded())
         self.draft_label.setText("")
         self.restore_draft()  # its own draft, if typing was left unsaved
         self.note.setFocus()
+
+    def _show_loaded(self, loaded: cap.Loaded) -> None:
+        self.set_values(loaded.values)
+        self.base = cap.Loaded(self.values(), loaded.versions)  # as the editor shows it, so only typing differs
+
+    def reload(self) -> None:
+        """The piece as saved now (or a new one if it was removed): the person chose to drop their edits."""
+        if self.evidence_id is None or self.placement_id is None:
+            return
+        placement_id, evidence_id = self.placement_id, self.evidence_id
+        self.timer.stop()
+        cap_drafts.discard_draft(self.draft_key)
+        items = self.page.ctx.tasks.call(lambda s: cap.evidence(s, placement_id))
+        item = next((i for i in items if i.id == evidence_id), None)
+        if item is None:
+            self.start_new()
+            self.draft_label.setText(self.tr("That evidence was removed."))
+            return
+        self._show_loaded(item.loaded())
+        self.draft_label.setText(self.tr("Showing the evidence as saved now."))
 
     def delete_selected(self) -> None:
         item = self._selected()
@@ -1022,7 +1205,11 @@ class EvidencePanel(QWidget):
             self.draft_label.setText(self.tr("That evidence belongs to an observation: open the observation "
                                              "(Cycle tab) to change it."))
             return
-        evidence_id = item.id
+        self._delete(item)
+
+    def _delete(self, item: cap.EvidenceItem, overwrite: bool = False) -> None:
+        """Remove the piece as the list showed it: if someone saved it since, ask first."""
+        evidence_id, version = item.id, item.version
 
         def done(_result: object) -> None:
             if self.evidence_id == evidence_id:
@@ -1030,24 +1217,34 @@ class EvidencePanel(QWidget):
                 self.start_new()
             self.draft_label.setText(self.tr("Evidence removed."))
 
-        self.page.ctx.tasks.run(lambda s: cap.delete_evidence(s, evidence_id), on_success=done,
-                                on_error=self._failed)
+        def failed(exc: BaseException, details: str) -> None:
+            if not isinstance(exc, StaleRecordError):
+                self._failed(exc, details)
+                return
+            self.draft_label.setText(self.tr("Not removed: someone else changed this evidence."))
+            self.stale_box = ask_stale(self, exc, reload=self.page.refresh,
+                                       overwrite=lambda: self._delete(item, overwrite=True),
+                                       cancel=lambda: self.draft_label.setText(self.tr("Not removed.")))
 
-    def save(self) -> None:
+        self.page.ctx.tasks.run(lambda s: cap.delete_evidence(s, evidence_id, version=version, overwrite=overwrite),
+                                on_success=done, on_error=failed)
+
+    def save(self, overwrite: bool = False) -> None:
         if self.placement_id is None:
             return
         self.flush()
         values = self.values()
-        placement_id, evidence_id, key = self.placement_id, self.evidence_id, self.draft_key
+        placement_id, evidence_id, key, loaded = self.placement_id, self.evidence_id, self.draft_key, self.base
         if not values["note"].strip() or not values["elements"]:
             self.draft_label.setText(self.tr("Tick at least one element and write the evidence."))
             return
-        cap_drafts.save_draft(key, values)  # kept until the database has it
+        # kept until the database has it (or the person chooses Reload)
+        cap_drafts.save_draft(key, values, base=loaded.to_json() if loaded else None)
 
         def done(_ids: object) -> None:
             cap_drafts.discard_draft(key)
             if self.placement_id == placement_id and self.evidence_id == evidence_id:
-                self.evidence_id = None
+                self.evidence_id, self.base = None, None
                 self._set_mode()
                 self.clear()
                 self.restore_draft()
@@ -1055,8 +1252,19 @@ class EvidencePanel(QWidget):
                     self.draft_label.setText(self.tr("Evidence saved."))
             self.saved.emit()
 
-        self.page.ctx.tasks.run(lambda s: cap.save_evidence(s, placement_id, values, evidence_id),
-                                on_success=done, on_error=self._failed)
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, StaleRecordError) and self.evidence_id == evidence_id:
+                self.draft_label.setText(self.tr("Not saved: someone else changed this evidence (your draft is "
+                                                 "kept)."))
+                self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
+                                           cancel=lambda: self.draft_label.setText(
+                                               self.tr("Not saved: your edits and their draft are kept.")))
+                return
+            self._failed(exc, details)
+
+        self.page.ctx.tasks.run(lambda s: cap.save_evidence(s, placement_id, values, evidence_id, loaded=loaded,
+                                                            overwrite=overwrite),
+                                on_success=done, on_error=failed)
 
     def _failed(self, exc: BaseException, _details: str) -> None:
         self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
@@ -1130,7 +1338,7 @@ class CandidateView(QWidget):
         self.setEnabled(False)
 
     def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]],
-                     goals: tuple[str, str] = ("", ""), evidence: list[cap.EvidenceItem] | None = None) -> None:
+                     goals: cap.Loaded | None = None, evidence: list[cap.EvidenceItem] | None = None) -> None:
         self.summary = s
         self.setEnabled(True)
         self.header.setText(f"<h2>{escape(s.candidate)}</h2>{escape(s.license_sought)} &middot; "
@@ -1355,9 +1563,9 @@ class CapPage(Page):
         self.current = placement_id
         self.refresh()
 
-    def edit_observation(self, observation_id: uuid.UUID, values: dict[str, Any]) -> None:
+    def edit_observation(self, observation_id: uuid.UUID, loaded: cap.Loaded) -> None:
         self.view.tabs.setCurrentIndex(0)
-        self.form.edit(observation_id, values)
+        self.form.edit(observation_id, loaded)
 
     def focus_observation(self) -> None:
         self.view.tabs.setCurrentIndex(0)
