@@ -517,7 +517,7 @@ def test_ratings_saved_after_someone_else_rated_ask_reload_or_overwrite(qtbot, d
         assert cap.load_ratings(s, placement, "formative", "joint").values["II-A-1"]["quality"] == NI
 
 
-def test_goals_and_required_hours_saved_after_someone_else_changed_them(qtbot, database, db_url, world):
+def test_cycle_goals_hours_and_steps_saved_after_someone_else_changed_them(qtbot, database, db_url, world):
     placement = world["placement"]
     win = _window(qtbot, database, sp=world["sp"])
     page = win.show_area("cap")
@@ -547,6 +547,16 @@ def test_goals_and_required_hours_saved_after_someone_else_changed_them(qtbot, d
     cycle.set_required.click()
     cycle.stale_box.reload_button.click()
     assert cycle.required.value() == 400
+
+    cycle.on.setDate(QDate(2026, 3, 2))
+    cycle.table.selectRow(1)
+    _as_alice(db_url, lambda s: cap.record_meeting(s, placement, 2, dt.date(2026, 3, 1)))
+    cycle.meeting.click()  # the table still said "not yet"
+    assert "Step 2 of Ana Silva's CAP was changed by alice at" in cycle.stale_box.text()
+    cycle.stale_box.reload_button.click()
+    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "2026-03-01")  # hers, shown
+    cycle.meeting.click()  # now knowingly: a plain save
+    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "2026-03-02")
 
 
 def test_evidence_edited_after_someone_else_changed_it(qtbot, database, db_url, world):
