@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, undefer
 
 from app.models.base import utcnow
 from app.models.sync import SyncBundle, SyncOp, SyncReplica
+from app.services.batch import cycle_collector_paused
 from app.services.sync_capture import ROW, synced_tables
 from app.services.sync_identity import SyncError, require_self
 from app.services.sync_merge import apply_ops, received
@@ -248,6 +249,7 @@ class Imported:
     note: str = ""
 
 
+@cycle_collector_paused  # a bundle makes hundreds of thousands of small objects, none in cycles
 def import_bundle(session: Session, path: str | Path) -> Imported:
     """Apply one bundle file in the caller's transaction (commit or roll back as one)."""
     path = Path(path)
