@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from app.models import Educator, MentorProfile
 from app.models.matching import MentorIncentive
 from app.services.errors import FieldProblem, ValidationError
+from app.services.versions import MISSING
 
 PROFILE_FIELDS = ("willing", "capacity")
 INCENTIVE_FIELDS = ("stipend_dollars", "pdps", "release_hours")
-MISSING = 0  # the version of a record that did not exist yet when the form was loaded
 
 
 @dataclass(frozen=True)
