@@ -114,27 +114,94 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return fn
 
 
-class ObservationForm(QWidget):
-    """The quick observation form: large evidence fields per element, saved as you type."""
+class DraftedForm(QWidget):
+    """A CAP form saved as you type: after a short pause in typing its values are journaled on this
+    computer (cap_drafts) with what they were typed over, and restored when the form opens again,
+    so nothing typed is lost to a closed window, a crash or someone else's save."""
 
     saved = Signal()
+    RESTORED = "Restored your unsaved draft from "
 
     def __init__(self, page: "CapPage"):
         super().__init__()
         self.page = page
         self.placement_id: uuid.UUID | None = None
-        self.observation_id: uuid.UUID | None = None  # None: a new observation
-        self.base: cap.Loaded | None = None  # what the form opened of a saved observation (a save's check)
+        self.base: cap.Loaded | None = None  # what the form opened of a saved record (a save's check)
         self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
         self.edition = ""
-        self.evidence: dict[str, QPlainTextEdit] = {}
-        self.look_fors: dict[str, QCheckBox] = {}  # the Early Literacy Observation Form's look-fors
-        self.band = ""
         self._restoring = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DRAFT_DELAY_MS)
         self.timer.timeout.connect(self.save_draft)
+
+    # what each form defines
+    @property
+    def record_id(self) -> uuid.UUID | None:  # the saved record being edited; None: a new one
+        raise NotImplementedError
+
+    @property
+    def draft_key(self) -> str:
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def set_values(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def is_empty(self) -> bool:
+        raise NotImplementedError
+
+    # -- drafts --------------------------------------------------------------------------------------
+
+    def changed(self, *_args: object) -> None:
+        if self._restoring or self.placement_id is None:
+            return
+        self.timer.start()  # debounced: the draft is written after a short pause in typing
+        self.draft_label.setText(self.tr("Typing..."))
+
+    def save_draft(self) -> None:
+        self.timer.stop()
+        if self.placement_id is None:
+            return
+        if self.is_empty():
+            cap_drafts.discard_draft(self.draft_key)
+            self.draft_label.setText("")
+            return
+        cap_drafts.save_draft(self.draft_key, self.values(), base=self.base.to_json() if self.base else None)
+        self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
+
+    def flush(self) -> None:
+        """Write a pending draft now (the form is hidden, the candidate changes or the window closes)."""
+        if self.timer.isActive():
+            self.save_draft()
+
+    def restore_draft(self) -> None:
+        data = cap_drafts.load_draft(self.draft_key)
+        if data:
+            self.set_values(data)
+            base = cap_drafts.load_base(self.draft_key)
+            if base is not None and self.record_id is not None:
+                self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
+            when = cap_drafts.saved_at(self.draft_key)
+            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+            self.draft_label.setText(self.tr(self.RESTORED) + stamp)
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        self.flush()
+        super().hideEvent(event)
+
+
+class ObservationForm(DraftedForm):
+    """The quick observation form: large evidence fields per element, saved as you type."""
+
+    def __init__(self, page: "CapPage"):
+        super().__init__(page)
+        self.observation_id: uuid.UUID | None = None  # None: a new observation
+        self.evidence: dict[str, QPlainTextEdit] = {}
+        self.look_fors: dict[str, QCheckBox] = {}  # the Early Literacy Observation Form's look-fors
+        self.band = ""
 
         outer = QVBoxLayout(self)
         mode = QHBoxLayout()
@@ -405,40 +472,11 @@ class ObservationForm(QWidget):
                          "evidence": {c: "" for c in self.evidence}, "reinforcement": "", "refinement": ""})
         self.draft_label.setText("")
 
+    @property
+    def record_id(self) -> uuid.UUID | None:
+        return self.observation_id
+
     # -- drafts --------------------------------------------------------------------------------------
-
-    def changed(self, *_args: object) -> None:
-        if self._restoring or self.placement_id is None:
-            return
-        self.timer.start()  # debounced: the draft is written after a short pause in typing
-        self.draft_label.setText(self.tr("Typing..."))
-
-    def save_draft(self) -> None:
-        self.timer.stop()
-        if self.placement_id is None:
-            return
-        if self.is_empty():
-            cap_drafts.discard_draft(self.draft_key)
-            self.draft_label.setText("")
-            return
-        cap_drafts.save_draft(self.draft_key, self.values(), base=self.base.to_json() if self.base else None)
-        self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
-
-    def flush(self) -> None:
-        """Write a pending draft now (the form is hidden, the candidate changes or the window closes)."""
-        if self.timer.isActive():
-            self.save_draft()
-
-    def restore_draft(self) -> None:
-        data = cap_drafts.load_draft(self.draft_key)
-        if data:
-            self.set_values(data)
-            base = cap_drafts.load_base(self.draft_key)
-            if base is not None and self.observation_id is not None:
-                self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
-            when = cap_drafts.saved_at(self.draft_key)
-            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
-            self.draft_label.setText(self.tr("Restored your unsaved draft from ") + stamp)
 
     def discard(self) -> None:
         if self.placement_id is None:
@@ -449,10 +487,6 @@ class ObservationForm(QWidget):
         self.timer.stop()
         cap_drafts.discard_draft(self.draft_key)
         self.clear()
-
-    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
-        self.flush()
-        super().hideEvent(event)
 
     # -- saving ----------------------------------------------------------------------------------------
 
@@ -933,28 +967,18 @@ class ElementList(QListWidget):
         super().keyPressEvent(event)
 
 
-class EvidencePanel(QWidget):
+class EvidencePanel(DraftedForm):
     """Evidence in the five categories (observations, measure of student learning, student feedback,
     progress on the goal, candidate artifacts) for one or more elements, with its date; the list of what
     is recorded. Saved as you type, like the observation form: a draft per candidate (or per piece being
     edited) is journaled after a short pause and restored when the candidate is opened again."""
 
-    saved = Signal()
+    RESTORED = "Restored your unsaved evidence draft from "
 
     def __init__(self, page: "CapPage"):
-        super().__init__()
-        self.page = page
-        self.placement_id: uuid.UUID | None = None
+        super().__init__(page)
         self.evidence_id: uuid.UUID | None = None  # None: a new piece
-        self.base: cap.Loaded | None = None  # what the editor opened of a saved piece (a save's check)
-        self.stale_box: Any = None  # the "changed by X at 10:42" question, while it is open
-        self.edition = ""
         self.items: list[cap.EvidenceItem] = []
-        self._restoring = False
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(DRAFT_DELAY_MS)
-        self.timer.timeout.connect(self.save_draft)
         layout = QVBoxLayout(self)
         self.mode_label = QLabel(self.tr("New evidence"))
         self.mode_label.setAccessibleName(self.tr("Evidence being written"))
@@ -1109,43 +1133,9 @@ class EvidencePanel(QWidget):
     def is_empty(self) -> bool:
         return not self.values()["note"].strip()
 
-    # -- drafts --------------------------------------------------------------------------------------
-
-    def changed(self, *_args: object) -> None:
-        if self._restoring or self.placement_id is None:
-            return
-        self.timer.start()
-        self.draft_label.setText(self.tr("Typing..."))
-
-    def save_draft(self) -> None:
-        self.timer.stop()
-        if self.placement_id is None:
-            return
-        if self.is_empty():
-            cap_drafts.discard_draft(self.draft_key)
-            self.draft_label.setText("")
-            return
-        cap_drafts.save_draft(self.draft_key, self.values(), base=self.base.to_json() if self.base else None)
-        self.draft_label.setText(self.tr("Draft saved on this computer at ") + dt.datetime.now().strftime("%H:%M:%S"))
-
-    def flush(self) -> None:
-        if self.timer.isActive():
-            self.save_draft()
-
-    def restore_draft(self) -> None:
-        data = cap_drafts.load_draft(self.draft_key)
-        if data:
-            self.set_values(data)
-            base = cap_drafts.load_base(self.draft_key)
-            if base is not None and self.evidence_id is not None:
-                self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
-            when = cap_drafts.saved_at(self.draft_key)
-            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
-            self.draft_label.setText(self.tr("Restored your unsaved evidence draft from ") + stamp)
-
-    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
-        self.flush()
-        super().hideEvent(event)
+    @property
+    def record_id(self) -> uuid.UUID | None:
+        return self.evidence_id
 
     # -- actions -------------------------------------------------------------------------------------
 
