@@ -148,3 +148,14 @@ def run_cli(db_url: str, capsys: pytest.CaptureFixture[str]):  # type: ignore[no
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """The window turns Python's automatic cycle collector off and collects on the GUI thread
+    (application._collect_on_the_gui_thread); between tests nothing else would, so collect here."""
+    yield
+    import gc
+
+    if not gc.isenabled():
+        gc.collect()

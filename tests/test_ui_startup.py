@@ -64,3 +64,25 @@ def test_nothing_heavy_is_imported_before_the_window_is_shown(database, db_path)
              "alembic", "pandas", "openpyxl", "reportlab", "dateutil")
     assert [m for m in heavy if m in found["modules"]] == []
     assert not found["qt_namespace"]
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(qtbot):
+    """A worker thread must never run the cycle collector (it may finalize the GUI's Qt objects and
+    crash): the automatic collector is off, and the GUI thread collects twice a second."""
+    import gc
+    import weakref
+
+    from app.ui.application import make_qapp
+
+    make_qapp()
+    assert not gc.isenabled()
+
+    class Node:
+        pass
+
+    node = Node()
+    node.me = node  # a cycle: only the collector frees it
+    gone = weakref.ref(node)
+    del node
+    assert gone() is not None
+    qtbot.waitUntil(lambda: gone() is None, timeout=2000)

@@ -3,6 +3,7 @@ empty database the offer of the demo district."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 # SQLAlchemy and the models first: once PySide6 is loaded it routes every import through its own
@@ -12,18 +13,42 @@ from app.db import Database
 from app.services.years import current_label
 from app.services.errors import MentorDeskError
 
-from PySide6.QtCore import QSettings  # noqa: I001 - after app.db on purpose (above)
+from PySide6.QtCore import QSettings, QTimer  # noqa: I001 - after app.db on purpose (above)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 def make_qapp(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    _collect_on_the_gui_thread(app)
     app.setOrganizationName("MentorDesk")
     app.setApplicationName("MentorDesk")
     app.setApplicationDisplayName("MentorDesk")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(paths.config_dir()))
     return app  # type: ignore[return-value]
+
+
+def _collect_on_the_gui_thread(app: QApplication) -> None:
+    """Python's cycle collector runs in whichever thread happens to cross its threshold. In a
+    worker thread (an import, a report) it may finalize Qt objects of the GUI thread, and Qt then
+    crashes. So the automatic collector is off while the window runs, and a timer collects on the
+    GUI thread: the young generation twice a second, the middle one every 5 s, all every minute."""
+    import gc
+
+    gc.disable()
+    if app.property("gui_thread_collector"):
+        return
+    ticks = itertools.count(1)
+
+    def collect() -> None:
+        tick = next(ticks)
+        gc.collect(2 if tick % 120 == 0 else 1 if tick % 10 == 0 else 0)
+
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(collect)
+    timer.start()
+    app.setProperty("gui_thread_collector", True)
 
 
 def _start_facts(session):  # type: ignore[no-untyped-def]
