@@ -38,6 +38,7 @@ def _collect_on_the_gui_thread(app: QApplication) -> None:
     gc.disable()
     if app.property("gui_thread_collector"):
         return
+    gc.freeze()  # what is loaded by now (Qt, SQLAlchemy, the models) lives as long as the app: never walk it
     ticks = itertools.count(1)
 
     def collect() -> None:
