@@ -132,6 +132,17 @@ def database(db_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def two_people(database, db_url: str):  # type: ignore[no-untyped-def]
+    """Alice and Bob, each with their own connection to the test's database (the same district)."""
+    from app.db import Database
+
+    alice, bob = Database.open(db_url, actor="alice"), Database.open(db_url, actor="bob")
+    yield alice, bob
+    alice.dispose()
+    bob.dispose()
+
+
+@pytest.fixture
 def session(database):  # type: ignore[no-untyped-def]
     """A session whose work the test commits explicitly (or not)."""
     with database.sessions() as session:

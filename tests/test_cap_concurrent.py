@@ -6,16 +6,14 @@ changed, and a record someone else saved since is refused naming who and when ("
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 
-from app.db import Database
 from app.services import cap
 from app.services.errors import StaleRecordError
 from app.services.versions import MISSING
 from tests.cap_fixtures import make_candidate, make_world
+from tests.concurrency import overlapping_saves
 
 P, NI = "Proficient", "Needs Improvement"
 CHANGED_BY_ALICE = r"was changed by alice at \d\d:\d\d"
@@ -26,14 +24,6 @@ def placement(database):  # type: ignore[no-untyped-def]
     with database.unit_of_work() as s:
         _school, sp, _other, org = make_world(s)
         return make_candidate(s, org, sp)[1].id
-
-
-@pytest.fixture
-def two_people(database, db_url):  # type: ignore[no-untyped-def]
-    alice, bob = Database.open(db_url, actor="alice"), Database.open(db_url, actor="bob")
-    yield alice, bob
-    alice.dispose()
-    bob.dispose()
 
 
 def _both(people, fn):  # type: ignore[no-untyped-def]
@@ -203,26 +193,12 @@ def test_a_rating_save_waiting_on_anothers_lock_is_refused_once_that_commits(two
         pytest.skip("SQLite has one writer at a time")
     alice, bob = two_people
     form_a, form_b = _both(two_people, lambda s: cap.load_ratings(s, placement, "formative", "ps"))
-    outcome: list[object] = []
-
-    def bob_saves() -> None:
-        try:
-            with bob.unit_of_work() as s:
-                cap.save_ratings(s, placement, stage="formative", rater="ps", loaded=form_b,
-                                 ratings={"I-A-1": {"quality": NI, "scope": NI, "consistency": NI}})
-            outcome.append("saved")
-        except Exception as exc:  # noqa: BLE001 - the test looks at what it was
-            outcome.append(exc)
-
-    with alice.unit_of_work() as s:
-        cap.save_ratings(s, placement, stage="formative", rater="ps", loaded=form_a,
-                         ratings={"I-A-1": {"quality": P, "scope": P, "consistency": P}})
-        thread = threading.Thread(target=bob_saves)
-        thread.start()
-        time.sleep(0.5)
-        assert outcome == []  # bob waits for alice's lock
-    thread.join(10)
-    assert len(outcome) == 1 and isinstance(outcome[0], StaleRecordError), outcome
+    bob_ended = overlapping_saves(
+        alice, lambda s: cap.save_ratings(s, placement, stage="formative", rater="ps", loaded=form_a,
+                                          ratings={"I-A-1": {"quality": P, "scope": P, "consistency": P}}),
+        bob, lambda s: cap.save_ratings(s, placement, stage="formative", rater="ps", loaded=form_b,
+                                        ratings={"I-A-1": {"quality": NI, "scope": NI, "consistency": NI}}))
+    assert isinstance(bob_ended, StaleRecordError), bob_ended
     with alice.read() as s:
         assert cap.load_ratings(s, placement, "formative", "ps").values["I-A-1"]["quality"] == P
 

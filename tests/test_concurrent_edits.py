@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
-import time
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +19,7 @@ from app.services.errors import StaleRecordError
 from app.services.mentor_form import load_mentor_form, save_mentor_form
 from app.services.timelogs import EntryInput
 from app.services.years import ensure_year
+from tests.concurrency import overlapping_saves
 
 
 def test_second_save_is_refused_then_overwrites_on_request(database, db_url):
@@ -53,14 +52,6 @@ def test_second_save_is_refused_then_overwrites_on_request(database, db_url):
 # --- a time log's notes and a mentor's profile and incentives: the same rule ------------------------
 
 TODAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def two_people(database, db_url):
-    alice, bob = Database.open(db_url, actor="alice"), Database.open(db_url, actor="bob")
-    yield alice, bob
-    alice.dispose()
-    bob.dispose()
 
 
 @pytest.fixture
@@ -122,26 +113,12 @@ def test_a_save_waiting_on_anothers_lock_is_refused_once_that_commits(two_people
     with alice.read() as s:
         opened = timelogs.load_notes(s, entry_id)
     loaded = _as_opened(row, opened.notes)
-    outcome: list[object] = []
-
-    def bob_saves() -> None:
-        try:
-            with bob.unit_of_work() as s:
-                timelogs.update_entry(s, entry_id, dataclasses.replace(loaded, notes="bob"), loaded=loaded,
-                                      version=opened.version, today=TODAY)
-            outcome.append("saved")
-        except Exception as exc:  # noqa: BLE001 - the test looks at what it was
-            outcome.append(exc)
-
-    with alice.unit_of_work() as s:
-        timelogs.update_entry(s, entry_id, dataclasses.replace(loaded, minutes=60), loaded=loaded,
-                              version=opened.version, today=TODAY)
-        thread = threading.Thread(target=bob_saves)
-        thread.start()
-        time.sleep(0.5)
-        assert outcome == []  # bob waits for alice's lock
-    thread.join(10)
-    assert len(outcome) == 1 and isinstance(outcome[0], StaleRecordError), outcome
+    bob_ended = overlapping_saves(
+        alice, lambda s: timelogs.update_entry(s, entry_id, dataclasses.replace(loaded, minutes=60), loaded=loaded,
+                                               version=opened.version, today=TODAY),
+        bob, lambda s: timelogs.update_entry(s, entry_id, dataclasses.replace(loaded, notes="bob"), loaded=loaded,
+                                             version=opened.version, today=TODAY))
+    assert isinstance(bob_ended, StaleRecordError), bob_ended
     with alice.read() as s:
         assert (s.get(TimeLog, entry_id).minutes, timelogs.entry_notes(s, entry_id)) == (60, "first note")
 

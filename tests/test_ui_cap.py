@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services import cap, cap_drafts
 from tests.cap_fixtures import YEAR, make_candidate, make_world
+from tests.concurrency import as_alice
 
 
 @pytest.fixture
@@ -411,18 +412,6 @@ def test_reports_page_exports_cap_data_and_report_on_the_worker(qtbot, database,
 P, NI, E = "Proficient", "Needs Improvement", "Exemplary"
 
 
-def _as_alice(db_url, work):  # type: ignore[no-untyped-def]
-    """Another person's save (the program supervisor, say), through her own connection."""
-    from app.db import Database
-
-    alice = Database.open(db_url, actor="alice")
-    try:
-        with alice.unit_of_work() as s:
-            work(s)
-    finally:
-        alice.dispose()
-
-
 def _open_first_observation(qtbot, page):  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: page.view.cycle.observations.rowCount() == 1)
     page.view.cycle.observations.selectRow(0)
@@ -441,7 +430,7 @@ def test_observation_saved_after_someone_else_changed_it_keeps_the_draft(qtbot, 
         def work(s):  # type: ignore[no-untyped-def]
             opened = cap.load_observation(s, planned)
             cap.save_quick_observation(s, placement, {**opened.values, "minutes": minutes}, planned, loaded=opened)
-        _as_alice(db_url, work)
+        as_alice(db_url, work)
 
     win = _window(qtbot, database, sp=world["sp"])
     form = _open_first_observation(qtbot, win.show_area("cap"))
@@ -493,7 +482,7 @@ def test_ratings_saved_after_someone_else_rated_ask_reload_or_overwrite(qtbot, d
         combo.setCurrentIndex(combo.findData(level))
 
     def alice_rates(**levels: str) -> None:
-        _as_alice(db_url, lambda s: cap.set_rating(s, placement, stage="formative", rater="joint",
+        as_alice(db_url, lambda s: cap.set_rating(s, placement, stage="formative", rater="joint",
                                                    element_code="I-A-1", **levels))
 
     choose("I-A-1", "quality", P)
@@ -524,7 +513,7 @@ def test_cycle_goals_hours_and_steps_saved_after_someone_else_changed_them(qtbot
     qtbot.waitUntil(lambda: page.view.cycle.placement_id == placement)
     cycle = page.view.cycle
     cycle.practice_goal.setPlainText("Checks for understanding")
-    _as_alice(db_url, lambda s: cap.set_goals(s, placement, student_learning="Fractions on a number line"))
+    as_alice(db_url, lambda s: cap.set_goals(s, placement, student_learning="Fractions on a number line"))
     cycle.save_goals.click()
     assert "Ana Silva's goal setting was changed by alice at" in cycle.stale_box.text()
     cycle.stale_box.overwrite_button.click()
@@ -533,13 +522,13 @@ def test_cycle_goals_hours_and_steps_saved_after_someone_else_changed_them(qtbot
         assert cap.goals(s, placement) == ("Checks for understanding", "Fractions on a number line")
 
     cycle.practice_goal.setPlainText("Wait time")
-    _as_alice(db_url, lambda s: cap.set_goals(s, placement, professional_practice="Questioning"))
+    as_alice(db_url, lambda s: cap.set_goals(s, placement, professional_practice="Questioning"))
     cycle.save_goals.click()
     cycle.stale_box.reload_button.click()
     assert cycle.practice_goal.toPlainText() == "Questioning"
 
     cycle.required.setValue(350)
-    _as_alice(db_url, lambda s: cap.set_candidate_hours(s, placement, 400))
+    as_alice(db_url, lambda s: cap.set_candidate_hours(s, placement, 400))
     cycle.set_required.click()
     assert "practicum hours requirement was changed by alice" in cycle.stale_box.text()
     cycle.stale_box.cancel_button.click()
@@ -550,7 +539,7 @@ def test_cycle_goals_hours_and_steps_saved_after_someone_else_changed_them(qtbot
 
     cycle.on.setDate(QDate(2026, 3, 2))
     cycle.table.selectRow(1)
-    _as_alice(db_url, lambda s: cap.record_meeting(s, placement, 2, dt.date(2026, 3, 1)))
+    as_alice(db_url, lambda s: cap.record_meeting(s, placement, 2, dt.date(2026, 3, 1)))
     cycle.meeting.click()  # the table still said "not yet"
     assert "Step 2 of Ana Silva's CAP was changed by alice at" in cycle.stale_box.text()
     cycle.stale_box.reload_button.click()
@@ -576,7 +565,7 @@ def test_evidence_edited_after_someone_else_changed_it(qtbot, database, db_url, 
         opened = cap.evidence(s, placement)[0].loaded()
         cap.save_evidence(s, placement, {**opened.values, "collected_on": "2026-02-12"}, piece, loaded=opened)
 
-    _as_alice(db_url, alice_moves_the_date)
+    as_alice(db_url, alice_moves_the_date)
     editor.save_button.click()
     assert "The evidence for I-A-1 of 12 February was changed by alice at" in editor.stale_box.text()
     assert cap_drafts.load_draft(cap_drafts.evidence_key(placement, piece))["note"] == "Unit plan with a rubric"

@@ -9,12 +9,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app.db import Database
 from app.models import Assignment, Educator, MentorProfile, School, derived_id
 from app.models.timelogs import TimeLog
 from app.services import timelogs
 from app.services.mentor_form import load_mentor_form, save_mentor_form
 from app.services.years import current_label, ensure_year
+from tests.concurrency import as_alice
 from tests.test_matching_service import YEAR as POOL_YEAR
 from tests.test_matching_service import district  # noqa: F401  (fixture)
 
@@ -28,16 +28,6 @@ def _window(qtbot, database, year_label):  # type: ignore[no-untyped-def]
     qtbot.addWidget(win)
     win.show()
     return win
-
-
-def _as_alice(db_url, work):  # type: ignore[no-untyped-def]
-    """Another person's save, through her own connection."""
-    alice = Database.open(db_url, actor="alice")
-    try:
-        with alice.unit_of_work() as s:
-            work(s)
-    finally:
-        alice.dispose()
 
 
 @pytest.fixture
@@ -68,7 +58,7 @@ def test_notes_saved_after_someone_else_changed_the_entry(qtbot, database, db_ur
             loaded = timelogs.EntryInput(log.assignment_id, log.date, log.minutes, log.activity)
             timelogs.update_entry(s, entry_id, dataclasses.replace(loaded, minutes=minutes), loaded=loaded,
                                   version=log.version)
-        _as_alice(db_url, work)
+        as_alice(db_url, work)
 
     dialog = page.open_entry(0)
     dialog.notes.setPlainText("my note")
@@ -101,7 +91,7 @@ def test_mentor_capacity_saved_after_someone_else_changed_it(qtbot, database, db
     page.select(chem)
     detail = page.detail
     detail.capacity.setValue(2)
-    _as_alice(db_url, lambda s: save_mentor_form(s, load_mentor_form(s, POOL_YEAR, chem), {"capacity": 4,
+    as_alice(db_url, lambda s: save_mentor_form(s, load_mentor_form(s, POOL_YEAR, chem), {"capacity": 4,
                                                                                              "willing": False}))
     detail.save()
     box = detail.stale_box
@@ -115,7 +105,7 @@ def test_mentor_capacity_saved_after_someone_else_changed_it(qtbot, database, db
 
     detail.capacity.setValue(2)
     detail.stipend.setValue(900)
-    _as_alice(db_url, lambda s: save_mentor_form(s, load_mentor_form(s, POOL_YEAR, chem), {"capacity": 5}))
+    as_alice(db_url, lambda s: save_mentor_form(s, load_mentor_form(s, POOL_YEAR, chem), {"capacity": 5}))
     detail.save()
     detail.stale_box.overwrite_button.click()
     qtbot.waitUntil(lambda: page.status.text() == "Saved.")
