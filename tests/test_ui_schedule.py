@@ -7,6 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QDate, QPoint, Qt, QTime
 
 from app.services import scheduling
@@ -400,3 +402,20 @@ def test_support_team_dialog_finds_the_member_to_add(window, qtbot):
     dialog.add.click()
     qtbot.waitUntil(lambda: dialog.members.count() == 1)
     assert dialog.members.item(0).text() == "Maria Lopez (mentor)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=12))
+def test_overlapping_events_of_a_day_are_drawn_side_by_side(starts_and_lengths):
+    """Two events that overlap in time never share a lane, so neither hides the other; every lane
+    fits in its group's width."""
+    from app.ui.pages.schedule import side_by_side
+
+    spans = [(float(start), float(start + length)) for start, length in starts_and_lengths]
+    placed = side_by_side(spans)
+    for i, (lane, lanes) in enumerate(placed):
+        assert 0 <= lane < lanes
+        for j in range(i + 1, len(spans)):
+            overlap = spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
+            if overlap:
+                assert placed[j][0] != lane and placed[j][1] == lanes

@@ -79,6 +79,32 @@ class Loaded:
 
 # --- the week view -------------------------------------------------------------------------------
 
+def side_by_side(spans: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """For each (start, end) of one day: (its lane, how many lanes its group of overlapping events
+    needs). Overlapping events share the column's width instead of being drawn over each other."""
+    out = [(0, 1)] * len(spans)
+    group: list[int] = []
+    lane_ends: list[float] = []
+    group_end = float("-inf")
+
+    def close_group() -> None:
+        for i in group:
+            out[i] = (out[i][0], len(lane_ends))
+
+    for i in sorted(range(len(spans)), key=lambda i: spans[i]):
+        start, end = spans[i]
+        if start >= group_end:  # nothing drawn so far reaches this event: a new group
+            close_group()
+            group, lane_ends = [], []
+        lane = next((k for k, last_end in enumerate(lane_ends) if last_end <= start), len(lane_ends))
+        lane_ends[lane:lane + 1] = [end]  # the first lane free by now, else a new one
+        out[i] = (lane, 0)
+        group.append(i)
+        group_end = end if len(group) == 1 else max(group_end, end)
+    close_group()
+    return out
+
+
 class WeekView(QWidget):
     """Seven day columns, 7:00 to 18:00; drag an event to another day or time to move it."""
 
@@ -128,7 +154,17 @@ class WeekView(QWidget):
         return QRectF(self._gutter() + index * self._column_width() + 2, top, self._column_width() - 4, height)
 
     def item_rects(self) -> list[tuple[Any, QRectF]]:
-        return [(o, r) for o in self.occurrences if (r := self.rect_for(o)) is not None]
+        placed = [(o, r) for o in self.occurrences if (r := self.rect_for(o)) is not None]
+        by_day: dict[float, list[int]] = {}
+        for i, (_o, rect) in enumerate(placed):
+            by_day.setdefault(rect.left(), []).append(i)
+        for indexes in by_day.values():
+            spans = [(placed[i][1].top(), placed[i][1].bottom()) for i in indexes]
+            for i, (lane, lanes) in zip(indexes, side_by_side(spans)):
+                rect = placed[i][1]
+                width = rect.width() / lanes
+                placed[i] = (placed[i][0], QRectF(rect.left() + lane * width, rect.top(), width, rect.height()))
+        return placed
 
     def moment_at(self, point: QPoint) -> dt.datetime:
         """The local moment under a point, snapped to 15 minutes."""
@@ -187,7 +223,7 @@ class WeekView(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         occ = self.occurrence_at(event.position().toPoint())
         if occ is not None and event.button() == Qt.MouseButton.LeftButton:
-            rect = self.rect_for(occ)
+            rect = next(r for o, r in self.item_rects() if o is occ)
             self._drag = (occ, event.position().toPoint(), QRectF(rect))
             self._drag_offset = event.position().toPoint() - rect.topLeft().toPoint()
         super().mousePressEvent(event)
