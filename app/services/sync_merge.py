@@ -372,9 +372,12 @@ def _has_row_op(ops: list[Op]) -> bool:
 def _existing(session: Session, table: SyncedTable, row_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
     from sqlalchemy.orm import undefer
 
+    session.flush()  # the query below does not flush: a row added but not yet written is here too
+    ids = table.cls.__table__.c.id
+    present = list(_present(session, table.cls.__table__, ids, set(row_ids)))  # new rows need no objects
     out = {}
-    for start in range(0, len(row_ids), CHUNK):
-        query = (select(table.cls).where(table.cls.id.in_(row_ids[start:start + CHUNK]))
+    for start in range(0, len(present), CHUNK):
+        query = (select(table.cls).where(table.cls.id.in_(present[start:start + CHUNK]))
                  .options(undefer("*")).execution_options(include_deleted=True))
         out.update({obj.id: obj for obj in session.scalars(query)})
     return out
