@@ -302,9 +302,11 @@ def _refresh_conflicts(session: Session, changed: dict) -> None:
     t = SyncConflict.__table__
     if session.connection().execute(select(t.c.row_id).limit(1)).first() is None:
         return
-    from app.services.sync_merge import refresh_conflicts
+    from app.services.sync_merge import Merged, load_ops, refresh_conflicts
 
-    refresh_conflicts(session, {(table, row_id) for table, row_id in changed})
+    rows = {(table, row_id) for table, row_id in changed}
+    touched = {row_id: set(values) for (_t, row_id), values in changed.items()}
+    refresh_conflicts(session, rows, Merged(load_ops(session, [r for _t, r in rows]), touched))
 
 
 # --- back-fill ----------------------------------------------------------------------------------
