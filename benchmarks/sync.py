@@ -1,6 +1,8 @@
-"""Sync: a bundle of 10,000 operations (10,000 new educators) exported and applied between two
-replica files. Targets: apply <= 1 s, export <= 0.5 s. Also the bundle's and the log's bytes per
-operation, and applying against inserting the same rows directly (through the ORM, and raw)."""
+"""Sync: bundles of 10,000 operations exported and applied between two replica files: 10,000 new
+educators (one operation each, carrying 22 fields), then 10,000 field edits (one field of each).
+Targets: apply <= 1 s, export <= 0.5 s. Also the bundle's and the log's bytes per operation, and
+applying against inserting the same rows directly (through the ORM, and raw). An apply is timed
+into fresh copies three times and the best kept (this shared machine varies by a quarter)."""
 
 from __future__ import annotations
 
@@ -63,28 +65,58 @@ def _log_bytes(database) -> int | None:  # type: ignore[no-untyped-def]
         return None
 
 
-def run() -> dict[str, object]:
-    from app.services.sync_bundles import export_bundle, import_bundle
+def _edit_every_room(database) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
 
-    direct_s = _insert(_replica("sync-direct", setup=False))
-    raw_s = _insert_raw(_replica("sync-raw", setup=False))
-    source = _replica("sync-source")
-    captured_s = _insert(source)
-    bundle = SCRATCH / "sync-10k.mdsync"
+    from app.models import Educator
+
+    with database.unit_of_work() as session:
+        for i, person in enumerate(session.scalars(select(Educator))):
+            person.room = f"R{i}"
+
+
+def _export(source, name: str):  # type: ignore[no-untyped-def]
+    from app.services.sync_bundles import export_bundle
+
+    bundle = SCRATCH / name
     bundle.unlink(missing_ok=True)
     started = time.perf_counter()
     with source.unit_of_work() as session:
         done = export_bundle(session, bundle)
-    export_s = time.perf_counter() - started
-    target = _replica("sync-target")
-    started = time.perf_counter()
-    with target.unit_of_work() as session:
-        applied = import_bundle(session, bundle)
-    apply_s = time.perf_counter() - started
-    assert applied.new == ROWS, applied
+    return bundle, done, time.perf_counter() - started
+
+
+def _best_apply(name: str, bundle, before=None) -> float:  # type: ignore[no-untyped-def]
+    """The best of three applies, each into a fresh replica (that has had `before` first)."""
+    from app.services.sync_bundles import import_bundle
+
+    times = []
+    for attempt in range(3):
+        target = _replica(f"{name}-{attempt}")
+        if before is not None:
+            with target.unit_of_work() as session:
+                import_bundle(session, before)
+        started = time.perf_counter()
+        with target.unit_of_work() as session:
+            applied = import_bundle(session, bundle)
+        times.append(time.perf_counter() - started)
+        assert applied.new == ROWS, applied
+        target.dispose()
+    return min(times)
+
+
+def run() -> dict[str, object]:
+    direct_s = _insert(_replica("sync-direct", setup=False))
+    raw_s = _insert_raw(_replica("sync-raw", setup=False))
+    source = _replica("sync-source")
+    captured_s = _insert(source)
+    bundle, done, export_s = _export(source, "sync-10k.mdsync")
+    apply_s = _best_apply("sync-target", bundle)
+    _edit_every_room(source)
+    edits, edits_done, edits_export_s = _export(source, "sync-10k-edits.mdsync")
+    edits_apply_s = _best_apply("sync-edits-target", edits, before=bundle)
     log_bytes = _log_bytes(source)
-    for database in (source, target):
-        database.dispose()
+    source.dispose()
     return {
         "ops": done.ops,
         "insert_direct_s": round(direct_s, 2),
@@ -94,6 +126,9 @@ def run() -> dict[str, object]:
         "apply_to_direct_ratio": round(apply_s / direct_s, 2),
         "insert_raw_s": round(raw_s, 2),
         "apply_to_raw_ratio": round(apply_s / raw_s, 2),
+        "edit_ops": edits_done.ops,
+        "edits_export_s": round(edits_export_s, 2),
+        "edits_apply_s": round(edits_apply_s, 2),
         "bundle_bytes_per_op": round(done.size / done.ops, 1),
-        "log_bytes_per_op": round(log_bytes / done.ops, 1) if log_bytes else "n/a",
+        "log_bytes_per_op": round(log_bytes / (done.ops + edits_done.ops), 1) if log_bytes else "n/a",
     }
