@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from app.models import Educator
 from app.models.base import UTCDateTime
 from app.models.sync import SyncOp
-from app.services.batch import insert_rows
+from app.services.batch import execute_many, insert_rows
 
 
 def _ops(replica: str) -> list[dict]:
@@ -80,3 +80,24 @@ def test_none_is_stored_as_sql_null_on_sqlite(tmp_path):
     conn.execute("CREATE TABLE t (a, b)")
     conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, 1), (None, None)])
     assert conn.execute("SELECT typeof(a), typeof(b) FROM t").fetchall() == [("null", "integer"), ("null", "null")]
+
+
+def test_execute_many_updates_as_sqlalchemy_does_and_counts_the_rows_changed(database):
+    from sqlalchemy import bindparam, update
+
+    t = Educator.__table__
+    people = [{"id": uuid.uuid4(), "employee_id": f"E{i}", "first_name": "Ann", "last_name": f"Lee{i}"} for i in range(4)]
+    moment = dt.datetime(2026, 11, 30, 8, 15, tzinfo=dt.timezone.utc)
+    statement = (update(t).where(t.c.id == bindparam("b_id"), t.c.version == bindparam("b_version"))
+                 .values(room=bindparam("b_room"), grades=bindparam("b_grades"), version=t.c.version + 1,
+                         updated_at=moment))
+    rows = [{"b_id": p["id"], "b_version": 1, "b_room": f"R{i}", "b_grades": ["K", str(i)]} for i, p in enumerate(people)]
+    with database.unit_of_work() as session:
+        insert_rows(session.connection(), t, people)
+        rows[3]["b_version"] = 7  # someone else's save moved this one on: not changed
+        assert execute_many(session.connection(), statement, rows) == 3
+    with database.read() as session:
+        stored = {p.employee_id: (p.room, p.grades, p.version, p.updated_at) for p in session.scalars(select(Educator))}
+    assert stored["E0"] == ("R0", ["K", "0"], 2, moment)
+    assert stored["E2"] == ("R2", ["K", "2"], 2, moment)
+    assert stored["E3"][0] is None and stored["E3"][2] == 1

@@ -97,6 +97,26 @@ def test_a_resolution_clears_the_conflict_everywhere_once_it_travels(tmp_path, r
         assert {v.value for v in settled.conflict.values} == {"Name-a", "Name-b", "Name-c"}
 
 
+def test_an_edit_of_another_field_keeps_the_open_conflict_and_reaches_the_row(tmp_path, replicas):
+    """Applying merges only the fields new operations touched: a conflict on another field of the
+    row stays listed, and the row shows the edit with its version moved on (an open form sees it)."""
+    from app.models import Educator
+
+    a, b = reps = replicas("ab", [0, 120])
+    row, bundles = _concurrent_edits(tmp_path, reps)
+    for bundle in bundles:
+        a.import_(bundle)
+    (before,) = a.conflicts()
+    with a.db.read() as session:
+        version = session.get(Educator, row).version
+    b.edit(row, room="214")
+    a.import_(b.export(tmp_path / "room.mdsync"))
+    assert a.conflicts() == {before}
+    assert a.educator(row)[3] == "214"
+    with a.db.read() as session:
+        assert session.get(Educator, row).version == version + 1
+
+
 def test_keep_mine_records_a_resolution_even_when_the_value_is_already_shown(tmp_path, replicas):
     a, b = reps = replicas("ab", [0, 60])
     row, bundles = _concurrent_edits(tmp_path, reps)
