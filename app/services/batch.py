@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Column, Connection, Dialect, Executable, Table, insert
+from sqlalchemy import Column, Connection, CursorResult, Dialect, Executable, Table, insert
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.types import TypeEngine
 
 P = ParamSpec("P")
@@ -61,10 +62,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     columns = [_processed(given[name], processors[name]) if name in given
                else _processed(_defaults(defaults[name], len(rows)), _bind_processor(table.c[name].type, dialect))
                for name in names]  # column by column: each processor runs over a whole column at C speed
-    params: list[Any] = list(zip(*columns))
-    if not compiled.positional:
-        params = [dict(zip(names, values)) for values in params]
-    conn.exec_driver_sql(compiled.string, params)
+    _execute(conn, compiled, names, columns)
 
 
 def execute_many(conn: Connection, statement: Executable, rows: list[dict[str, Any]]) -> int:
@@ -79,10 +77,15 @@ def execute_many(conn: Connection, statement: Executable, rows: list[dict[str, A
     given = _columns_of(rows)
     columns = [_processed(given[name] if name in given else (compiled.binds[name].effective_value,) * len(rows),
                           _bind_processor(compiled.binds[name].type, conn.dialect)) for name in names]
+    return _execute(conn, compiled, names, columns).rowcount
+
+
+def _execute(conn: Connection, compiled: Compiled, names: list[str], columns: list[Sequence[Any]]) -> CursorResult[Any]:
+    """One executemany of the processed columns, as rows in the driver's parameter style."""
     params: list[Any] = list(zip(*columns))
     if not compiled.positional:
         params = [dict(zip(names, values)) for values in params]
-    return conn.exec_driver_sql(compiled.string, params).rowcount
+    return conn.exec_driver_sql(compiled.string, params)
 
 
 def _columns_of(rows: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
