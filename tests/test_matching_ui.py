@@ -10,18 +10,12 @@ from PySide6.QtWidgets import QDialog
 from app.models import Assignment
 from app.models.matching import MatchRule
 from tests.test_matching_service import YEAR, district  # noqa: F401  (fixture)
+from tests.ui_support import open_window
 
 
 @pytest.fixture
 def window(qtbot, database, district):  # noqa: F811
-    from app.ui.application import build_window, make_qapp
-
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year(YEAR)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return open_window(qtbot, database, YEAR)
 
 
 def cell(page, row, title):

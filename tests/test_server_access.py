@@ -61,15 +61,20 @@ def test_grants_keep_confidential_columns_from_other_roles():
     assert "ON sync_replica TO mentordesk_mentor" in sql and "secret" not in sql
 
 
+def _pair_with_private_reason(s):  # type: ignore[no-untyped-def]
+    """Mia mentoring Ned in 2025-2026, with a reason only the coordinator may read."""
+    year, _ = ensure_year(s, "2025-2026")
+    mentor = Educator(employee_id="M1", first_name="Mia", last_name="Mentor")
+    mentee = Educator(employee_id="N1", first_name="Ned", last_name="New")
+    return Assignment(mentor=mentor, mentee=mentee, school_year=year, start_date=dt.date(2025, 9, 1),
+                      private_reason="personality clash")
+
+
 def test_principal_login_cannot_read_private_reason(backend, database, run_cli, tmp_path, db_url):
     if backend != "postgresql":
         pytest.skip("server roles exist on PostgreSQL only")
     with database.unit_of_work() as s:
-        year, _ = ensure_year(s, "2025-2026")
-        mentor = Educator(employee_id="M1", first_name="Mia", last_name="Mentor")
-        mentee = Educator(employee_id="N1", first_name="Ned", last_name="New")
-        s.add(Assignment(mentor=mentor, mentee=mentee, school_year=year, start_date=dt.date(2025, 9, 1),
-                         private_reason="personality clash"))
+        s.add(_pair_with_private_reason(s))
     secret = tmp_path / "pw"
     secret.write_text("a long enough password")
     assert run_cli("db", "grants")[0] == 0
@@ -127,13 +132,10 @@ def logins(backend, database, db_url):
     from tests.cap_fixtures import make_candidate, make_world
 
     with database.unit_of_work() as s:
-        year, _ = ensure_year(s, "2025-2026")
-        mentor = Educator(employee_id="M1", first_name="Mia", last_name="Mentor")
-        mentee = Educator(employee_id="N1", first_name="Ned", last_name="New")
-        pair = Assignment(mentor=mentor, mentee=mentee, school_year=year, start_date=dt.date(2025, 9, 1),
-                          private_reason="personality clash")
+        pair = _pair_with_private_reason(s)
         second = Educator(employee_id="N2", first_name="Nia", last_name="Next")
-        s.add_all([pair, Assignment(mentor=mentor, mentee=second, school_year=year, start_date=dt.date(2025, 9, 1))])
+        s.add_all([pair, Assignment(mentor=pair.mentor, mentee=second, school_year=pair.school_year,
+                                    start_date=dt.date(2025, 9, 1))])
         s.flush()
         log_id = timelogs.add_entry(s, timelogs.EntryInput(pair.id, dt.date(2025, 10, 6), 45, "planning",
                                                            notes="worried about evaluation"), today=TODAY)

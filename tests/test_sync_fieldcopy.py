@@ -16,6 +16,18 @@ from app.services import sync_bundles, sync_fieldcopy, sync_identity
 from tests.test_sync_support import Replica, cap_district as _district
 
 
+
+def _make_copy(coordinator: Replica, sp: str, path: Path):  # type: ignore[no-untyped-def]
+    """The coordinator makes the SP's field copy (the file handed over)."""
+    with coordinator.db.unit_of_work() as session:
+        return sync_fieldcopy.make_field_copy(session, coordinator.db.engine, sp, path)
+
+
+def _open_copy(coordinator: Replica, sp: str, path: Path) -> Database:
+    """The SP's field copy, made and opened as MentorDesk opens it on the SP's laptop."""
+    _make_copy(coordinator, sp, path)
+    return Database.open(str(path))
+
 def _observe(db: Database, placement_id) -> object:  # type: ignore[no-untyped-def]
     with db.unit_of_work() as session:
         obs = CapObservation(placement_id=placement_id, kind="announced", observer="sp",
@@ -43,8 +55,7 @@ def test_an_sp_works_in_a_field_copy_and_the_coordinator_sees_the_observations(t
         session.flush()
         closed.tombstone()
     copy_path = tmp_path / "usb" / "sam-sp1.sqlite3"
-    with coordinator.db.unit_of_work() as session:
-        made = sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    made = _make_copy(coordinator, "SP1", copy_path)
     field = Database.open(str(copy_path))
     try:
         with field.read() as session:  # only this SP's candidate travels
@@ -68,10 +79,7 @@ def test_an_sp_works_in_a_field_copy_and_the_coordinator_sees_the_observations(t
 
 def test_an_sp_bundle_cannot_change_another_sps_records(tmp_path, coordinator):
     placements = _district(coordinator)
-    copy_path = tmp_path / "sam-sp1.sqlite3"
-    with coordinator.db.unit_of_work() as session:
-        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
-    field = Database.open(str(copy_path))
+    field = _open_copy(coordinator, "SP1", tmp_path / "sam-sp1.sqlite3")
     try:
         with field.unit_of_work() as session:  # a tampered copy: SP2's placement is not even in it
             session.execute(text("PRAGMA foreign_keys=OFF"))
@@ -108,9 +116,7 @@ def test_field_copies_send_only_their_own_changes(tmp_path, coordinator):
     placements = _district(coordinator)
     copies = {}
     for sp in ("SP1", "SP2"):
-        with coordinator.db.unit_of_work() as session:
-            sync_fieldcopy.make_field_copy(session, coordinator.db.engine, sp, tmp_path / f"{sp}.sqlite3")
-        copies[sp] = Database.open(str(tmp_path / f"{sp}.sqlite3"))
+        copies[sp] = _open_copy(coordinator, sp, tmp_path / f"{sp}.sqlite3")
     try:
         shared = tmp_path / "shared"
         _observe(copies["SP2"], placements["SP2"])
@@ -142,8 +148,7 @@ def test_a_field_copy_holds_only_what_its_sp_needs(tmp_path, coordinator):
         other = Educator(id=derived_id("educator", "T9"), employee_id="T9", first_name="Tess", last_name="Other")
         session.add(other)
     copy_path = tmp_path / "sp1.sqlite3"
-    with coordinator.db.unit_of_work() as session:
-        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
+    _make_copy(coordinator, "SP1", copy_path)
     _observe(coordinator.db, placements["SP2"])  # later work for another SP
     mine = _observe(coordinator.db, placements["SP1"])
     field = Database.open(str(copy_path))
@@ -180,8 +185,7 @@ def test_a_field_copy_cannot_vouch_for_changes_made_elsewhere():
 def _copy_for(coordinator: Replica, sp: str, path: Path):  # type: ignore[no-untyped-def]
     from tests.test_sync_support import FieldLaptop
 
-    with coordinator.db.unit_of_work() as session:
-        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, sp, path)
+    _make_copy(coordinator, sp, path)
     return FieldLaptop(path, f"{sp} copy")
 
 
@@ -252,10 +256,7 @@ def test_an_sp_sets_goals_and_their_candidates_hours_in_the_field_copy(tmp_path,
     from app.models.cap import CapCandidate
 
     placements = _district(coordinator)
-    copy_path = tmp_path / "sam-sp1.sqlite3"
-    with coordinator.db.unit_of_work() as session:
-        sync_fieldcopy.make_field_copy(session, coordinator.db.engine, "SP1", copy_path)
-    field = Database.open(str(copy_path))
+    field = _open_copy(coordinator, "SP1", tmp_path / "sam-sp1.sqlite3")
     try:
         with field.unit_of_work() as session:
             placement = session.get(CapPlacement, placements["SP1"])

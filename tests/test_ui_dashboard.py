@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QFrame, QLabel
 
 from app.services.attention import AttentionCard, AttentionItem
+from tests.ui_support import open_window
 
 YEAR = "2025-2026"
 
@@ -24,15 +25,8 @@ def fake_card(session, year_label):  # a provider, registered by the test below
 
 @pytest.fixture
 def make_window(qtbot, database):
-    from app.ui.application import build_window, make_qapp
-
     def make():
-        make_qapp()
-        win, _empty = build_window(database, synchronous=True)
-        win.ctx.set_year(YEAR)
-        qtbot.addWidget(win)
-        win.show()
-        return win
+        return open_window(qtbot, database, YEAR)
 
     return make
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.models import Educator
+from tests.ui_support import open_window
 
 YEAR = "2025-2026"
 ROSTER = (
@@ -24,14 +25,7 @@ ROSTER = (
 
 @pytest.fixture
 def window(qtbot, database):
-    from app.ui.application import build_window, make_qapp
-
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year(YEAR)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return open_window(qtbot, database, YEAR)
 
 
 @pytest.fixture

@@ -7,18 +7,12 @@ import json
 import pytest
 
 from tests.test_state_report import district  # noqa: F401  (fixture)
+from tests.ui_support import open_window
 
 
 @pytest.fixture
 def window(qtbot, database, district):  # noqa: F811
-    from app.ui.application import build_window, make_qapp
-
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year("2025-2026")
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return open_window(qtbot, database, "2025-2026")
 
 
 def test_drill_down_lists_the_rows_counted(window, qtbot):

@@ -15,6 +15,7 @@ from app.services import scheduling
 from app.services.scheduling import EventInput
 from app.ui.pages.schedule import find_data
 from tests.scheduling_fixtures import YEAR, make_district
+from tests.ui_support import open_window
 
 NY = ZoneInfo("America/New_York")
 MONDAY = dt.date(2026, 10, 19)
@@ -22,20 +23,14 @@ MONDAY = dt.date(2026, 10, 19)
 
 @pytest.fixture
 def window(qtbot, database):
-    from app.ui.application import build_window, make_qapp
-
     with database.unit_of_work() as s:
         d = make_district(s)
         ids = {"ana": d.beginner.id, "maria": d.mentor.id, "ben": d.late.id, "school": d.school.id}
         scheduling.save_event(s, YEAR, EventInput(
             "peer_group", "Peer group", dt.datetime(2026, 9, 15, 15, 15), 45, school_id=d.school.id,
             educator_ids=[d.beginner.id, d.late.id], recurrence="weekly"))
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year(YEAR)
-    qtbot.addWidget(win)
+    win = open_window(qtbot, database, YEAR)
     win.resize(1400, 900)
-    win.show()
     win.ids = ids
     return win
 

@@ -9,21 +9,16 @@ from PySide6.QtCore import QDate
 
 from app.services import settings
 from app.services.years import find_year
+from tests.ui_support import open_window
 
 
 @pytest.fixture
 def page(qtbot, database):
-    from app.ui.application import build_window, make_qapp
-
     from app.services.years import ensure_year
 
-    make_qapp()
     with database.unit_of_work() as s:
         ensure_year(s, "2025-2026")
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year("2025-2026")
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(qtbot, database, "2025-2026")
     return win.show_area("settings")
 
 

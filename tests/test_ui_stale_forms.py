@@ -17,17 +17,7 @@ from app.services.years import current_label, ensure_year
 from tests.concurrency import as_alice
 from tests.test_matching_service import YEAR as POOL_YEAR
 from tests.test_matching_service import district  # noqa: F401  (fixture)
-
-
-def _window(qtbot, database, year_label):  # type: ignore[no-untyped-def]
-    from app.ui.application import build_window, make_qapp
-
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year(year_label)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+from tests.ui_support import open_window
 
 
 @pytest.fixture
@@ -48,7 +38,7 @@ def logged(database):
 
 def test_notes_saved_after_someone_else_changed_the_entry(qtbot, database, db_url, logged):
     year_label, entry_id = logged
-    window = _window(qtbot, database, year_label)
+    window = open_window(qtbot, database, year_label)
     page = window.show_area("timelogs")
     qtbot.waitUntil(lambda: page.model.total == 1)
 
@@ -84,7 +74,7 @@ def test_notes_saved_after_someone_else_changed_the_entry(qtbot, database, db_ur
 
 
 def test_mentor_capacity_saved_after_someone_else_changed_it(qtbot, database, db_url, district):  # noqa: F811
-    window = _window(qtbot, database, POOL_YEAR)
+    window = open_window(qtbot, database, POOL_YEAR)
     page = window.show_area("mentors")
     qtbot.waitUntil(lambda: page.model.rowCount() == 5)
     chem = derived_id("educator", "CHEM")

@@ -10,12 +10,11 @@ from PySide6.QtCore import Qt
 
 from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
 from app.services.years import current_label, ensure_year
+from tests.ui_support import open_window
 
 
 @pytest.fixture
 def window(qtbot, database):
-    from app.ui.application import build_window, make_qapp
-
     year_label = current_label()
     with database.unit_of_work() as s:
         year, _ = ensure_year(s, year_label)
@@ -30,12 +29,7 @@ def window(qtbot, database):
             s.add(InductionEnrollment(educator=people[eid], school_year=year, status="beginning"))
             s.add(Assignment(mentor=people["M1"], mentee=people[eid], school_year=year,
                              start_date=year.window_start))
-    make_qapp()
-    win, _empty = build_window(database, synchronous=True)
-    win.ctx.set_year(year_label)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return open_window(qtbot, database, year_label)
 
 
 def _enter(qtbot, widget):

@@ -153,6 +153,26 @@ class DraftedForm(QWidget):
     def is_empty(self) -> bool:
         raise NotImplementedError
 
+    # -- the row of draft status and buttons ---------------------------------------------------------
+
+    def _action_row(self, what: str, other: QPushButton) -> QHBoxLayout:
+        """Draft status, another action and "Save <what> (Ctrl+S)"; Ctrl+S and Ctrl+Enter save."""
+        row = QHBoxLayout()
+        self.draft_label = QLabel("")
+        self.draft_label.setWordWrap(True)
+        self.draft_label.setAccessibleName(self.tr("Draft status"))
+        self.save_button = QPushButton(self.tr("Save %s (Ctrl+S)") % what)
+        self.save_button.setAccessibleName(self.tr("Save %s") % what)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.draft_label, 1)
+        row.addWidget(other)
+        row.addWidget(self.save_button)
+        for sequence in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        return row
+
     # -- drafts --------------------------------------------------------------------------------------
 
     def changed(self, *_args: object) -> None:
@@ -266,23 +286,10 @@ class ObservationForm(DraftedForm):
         feedback_layout.addRow(self.tr("Reinforcement"), self.reinforcement)
         feedback_layout.addRow(self.tr("Refinement"), self.refinement)
         outer.addWidget(feedback)
-        buttons = QHBoxLayout()
-        self.draft_label = QLabel("")
-        self.draft_label.setAccessibleName(self.tr("Draft status"))
-        self.save_button = QPushButton(self.tr("Save observation (Ctrl+S)"))
-        self.save_button.setAccessibleName(self.tr("Save observation"))
-        self.save_button.clicked.connect(self.save)
         self.discard_button = QPushButton(self.tr("Discard draft"))
         self.discard_button.setAccessibleName(self.tr("Discard draft"))
         self.discard_button.clicked.connect(self.discard)
-        buttons.addWidget(self.draft_label, 1)
-        buttons.addWidget(self.discard_button)
-        buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
-        for sequence in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
+        outer.addLayout(self._action_row(self.tr("observation"), self.discard_button))
         for widget in (self.kind, self.observer, self.status):
             widget.currentIndexChanged.connect(self.changed)
         self.date.dateChanged.connect(self.changed)
@@ -1000,20 +1007,10 @@ class EvidencePanel(DraftedForm):
         form.addRow(self.tr("Da&te"), self.date)
         form.addRow(self.tr("E&vidence"), self.note)
         layout.addLayout(form)
-        buttons = QHBoxLayout()
-        self.draft_label = QLabel("")
-        self.draft_label.setWordWrap(True)
-        self.draft_label.setAccessibleName(self.tr("Evidence draft status"))
         self.new_button = QPushButton(self.tr("New"))
         self.new_button.setAccessibleName(self.tr("Start new evidence"))
         self.new_button.clicked.connect(self.start_new)
-        self.save_button = QPushButton(self.tr("Save evidence (Ctrl+S)"))
-        self.save_button.setAccessibleName(self.tr("Save evidence"))
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.draft_label, 1)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
+        layout.addLayout(self._action_row(self.tr("evidence"), self.new_button))
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Category"), self.tr("Element"),
                                               self.tr("Evidence"), self.tr("From")])
@@ -1041,10 +1038,6 @@ class EvidencePanel(DraftedForm):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        for sequence in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(sequence), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
         chain: list[QWidget] = [self.category, self.elements, self.date, self.note, self.save_button, self.table]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
