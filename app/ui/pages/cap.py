@@ -153,6 +153,9 @@ class DraftedForm(QWidget):
     def is_empty(self) -> bool:
         raise NotImplementedError
 
+    def start_new(self) -> None:  # leave the saved record: the form is for a new one
+        raise NotImplementedError
+
     # -- the row of draft status and buttons ---------------------------------------------------------
 
     def _action_row(self, what: str, other: QPushButton) -> QHBoxLayout:
@@ -211,6 +214,40 @@ class DraftedForm(QWidget):
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         self.flush()
         super().hideEvent(event)
+
+    # -- saving --------------------------------------------------------------------------------------
+
+    def _save(self, store: Any, values: dict[str, Any], overwrite: bool, what: str, saved: str) -> None:
+        """Save `values` on the worker with `store(session, placement, values, record, loaded=,
+        overwrite=)`, a service of app.services.cap. The draft is kept until the database has the
+        record (or the person chooses Reload); a record someone else changed meanwhile asks whether
+        to reload or overwrite."""
+        placement_id, record_id, key, loaded = self.placement_id, self.record_id, self.draft_key, self.base
+        cap_drafts.save_draft(key, values, base=loaded.to_json() if loaded else None)
+
+        def done(_result: object) -> None:
+            cap_drafts.discard_draft(key)
+            if self.placement_id == placement_id and self.record_id == record_id:
+                self.start_new()  # with a new record's draft, if one was left
+                if not self.draft_label.text():
+                    self.draft_label.setText(saved)
+            self.saved.emit()
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, StaleRecordError) and self.record_id == record_id:
+                self.draft_label.setText(self.tr("Not saved: someone else changed this ") + what
+                                         + self.tr(" (your draft is kept)."))
+                self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
+                                           cancel=lambda: self.draft_label.setText(
+                                               self.tr("Not saved: your edits and their draft are kept.")))
+                return
+            self._failed(exc, details)
+
+        self.page.ctx.tasks.run(lambda s: store(s, placement_id, values, record_id, loaded=loaded, overwrite=overwrite),
+                                on_success=done, on_error=failed)
+
+    def _failed(self, exc: BaseException, _details: str) -> None:
+        self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
 
 
 class ObservationForm(DraftedForm):
@@ -505,35 +542,7 @@ class ObservationForm(DraftedForm):
         if not values["evidence"] or self.is_empty() and values["status"] != "planned":
             self.draft_label.setText(self.tr("Type evidence for at least one element, or choose Planned."))
             return
-        placement_id, observation_id, loaded = self.placement_id, self.observation_id, self.base
-        key = self.draft_key
-        # kept until the database has the observation (or the person chooses Reload)
-        cap_drafts.save_draft(key, values, base=loaded.to_json() if loaded else None)
-
-        def done(_observation_id: object) -> None:
-            cap_drafts.discard_draft(key)
-            if self.placement_id == placement_id and self.observation_id == observation_id:
-                self.observation_id, self.base = None, None
-                self._set_mode()
-                self.clear()
-                self.restore_draft()  # a new observation's draft, if one was left
-                if not self.draft_label.text():
-                    self.draft_label.setText(self.tr("Observation saved."))
-            self.saved.emit()
-
-        def failed(exc: BaseException, details: str) -> None:
-            if isinstance(exc, StaleRecordError) and self.observation_id == observation_id:
-                self.draft_label.setText(self.tr("Not saved: someone else changed this observation (your draft "
-                                                 "is kept)."))
-                self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
-                                           cancel=lambda: self.draft_label.setText(
-                                               self.tr("Not saved: your edits and their draft are kept.")))
-                return
-            self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
-
-        self.page.ctx.tasks.run(lambda s: cap.save_quick_observation(s, placement_id, values, observation_id,
-                                                                     loaded=loaded, overwrite=overwrite),
-                                on_success=done, on_error=failed)
+        self._save(cap.save_quick_observation, values, overwrite, self.tr("observation"), self.tr("Observation saved."))
 
 
 class CyclePanel(QWidget):
@@ -1217,40 +1226,10 @@ class EvidencePanel(DraftedForm):
             return
         self.flush()
         values = self.values()
-        placement_id, evidence_id, key, loaded = self.placement_id, self.evidence_id, self.draft_key, self.base
         if not values["note"].strip() or not values["elements"]:
             self.draft_label.setText(self.tr("Tick at least one element and write the evidence."))
             return
-        # kept until the database has it (or the person chooses Reload)
-        cap_drafts.save_draft(key, values, base=loaded.to_json() if loaded else None)
-
-        def done(_ids: object) -> None:
-            cap_drafts.discard_draft(key)
-            if self.placement_id == placement_id and self.evidence_id == evidence_id:
-                self.evidence_id, self.base = None, None
-                self._set_mode()
-                self.clear()
-                self.restore_draft()
-                if not self.draft_label.text():
-                    self.draft_label.setText(self.tr("Evidence saved."))
-            self.saved.emit()
-
-        def failed(exc: BaseException, details: str) -> None:
-            if isinstance(exc, StaleRecordError) and self.evidence_id == evidence_id:
-                self.draft_label.setText(self.tr("Not saved: someone else changed this evidence (your draft is "
-                                                 "kept)."))
-                self.stale_box = ask_stale(self, exc, reload=self.reload, overwrite=lambda: self.save(overwrite=True),
-                                           cancel=lambda: self.draft_label.setText(
-                                               self.tr("Not saved: your edits and their draft are kept.")))
-                return
-            self._failed(exc, details)
-
-        self.page.ctx.tasks.run(lambda s: cap.save_evidence(s, placement_id, values, evidence_id, loaded=loaded,
-                                                            overwrite=overwrite),
-                                on_success=done, on_error=failed)
-
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
+        self._save(cap.save_evidence, values, overwrite, self.tr("evidence"), self.tr("Evidence saved."))
 
 
 class CandidateView(QWidget):
