@@ -76,6 +76,7 @@ def test_none_is_stored_as_sql_null_on_sqlite(tmp_path):
 
     import app.db  # noqa: F401 - registers the adapter for None
 
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters  # the fast path is taken
     conn = sqlite3.connect(tmp_path / "t.sqlite3")
     conn.execute("CREATE TABLE t (a, b)")
     conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, 1), (None, None)])

@@ -114,6 +114,16 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     return fn
 
 
+def _empty(layout: Any) -> None:
+    """Take every widget out of a layout and delete it (a form rebuilt for another rubric)."""
+    while layout.count():
+        widget = layout.takeAt(0).widget()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+
 class DraftedForm(QWidget):
     """A CAP form saved as you type: after a short pause in typing its values are journaled on this
     computer (cap_drafts) with what they were typed over, and restored when the form opens again,
@@ -357,14 +367,7 @@ class ObservationForm(DraftedForm):
         self._set_mode()
         self.edition = edition
         rubric = cap_rubrics.get(edition)
-        for field in self.evidence.values():
-            field.setParent(None)
-            field.deleteLater()
-        while self.evidence_layout.count():
-            item = self.evidence_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+        _empty(self.evidence_layout)
         self.evidence = {}
         for element in rubric.elements:
             label = QLabel(f"<b>{element.code}</b> {element.name}")
@@ -391,14 +394,7 @@ class ObservationForm(DraftedForm):
     def _build_look_fors(self, edition: str, band_key: str) -> None:
         """The grade band's look-fors, by element (in the edition's codes), as check boxes."""
         self.band = band_key
-        for box in self.look_fors.values():
-            box.setParent(None)
-            box.deleteLater()
-        while self.literacy_layout.count():
-            item = self.literacy_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+        _empty(self.literacy_layout)
         self.look_fors = {}
         if not band_key:
             return
