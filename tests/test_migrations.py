@@ -46,6 +46,31 @@ def test_the_released_file_upgrades_on_open_after_a_backup(tmp_path):
     assert db.current_revision(db.make_engine(str(backups[0]))) == "0001_foundation"
 
 
+def test_enum_checks_of_a_released_file_become_comparisons_that_still_refuse_bad_values(tmp_path):
+    """SQLite builds a b-tree for a CHECK's IN list on every row it checks (a third of inserting
+    educators): revision 0010 writes them as comparisons, which must refuse the same values."""
+    path = tmp_path / "district.sqlite3"
+    shutil.copy(DATA / "schema-0001.sqlite3", path)
+    in_lists = "SELECT name FROM sqlite_master WHERE sql LIKE '%CHECK (% IN (%'"
+    with db.make_engine(str(path)).connect() as conn:
+        assert "educator" in conn.execute(text(in_lists)).scalars().all()
+    database = db.Database.open(str(path))
+    try:
+        with database.engine.connect() as conn:
+            assert conn.execute(text(in_lists)).scalars().all() == []
+            ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'educator'")).scalar()
+            assert "CHECK (role = 'teacher' OR role = 'administrator' OR role = 'specialist')" in ddl
+            for index in ("ix_educator_school_id",):
+                assert conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": index}).scalar()
+        with pytest.raises(Exception, match="CHECK constraint failed"), database.unit_of_work() as session:
+            session.execute(text("UPDATE educator SET role = 'principal'"))
+        with database.unit_of_work() as session:
+            session.execute(text("UPDATE educator SET license_type = NULL, role = 'specialist'"))
+        _assert_legacy_rows(database)
+    finally:
+        database.dispose()
+
+
 def test_upgrade_from_the_released_schema_on_each_backend(empty_db_url):
     engine = db.make_engine(empty_db_url)
     populate_0001(engine)

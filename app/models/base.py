@@ -12,7 +12,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, String, TypeDecorator, Uuid, literal, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -117,6 +119,22 @@ class Tracked:
     def tombstone(self) -> None:
         """Delete the row the way sync can see: mark it, never remove it."""
         self.deleted_at = utcnow()
+
+
+@compiles(CheckConstraint, "sqlite")
+def _enum_check_as_comparisons(constraint: CheckConstraint, compiler: Any, **kw: Any) -> str:
+    """On SQLite, an enum's CHECK (role IN ('teacher', ...)) is written role = 'teacher' OR ...,
+    which means the same. SQLite builds a temporary b-tree for an IN list each time it checks a
+    row: the three checks of `educator` took a third of inserting 10,000 educators (0.12 s)."""
+    text = constraint.sqltext
+    right = getattr(text, "right", None)
+    if getattr(text, "operator", None) is operators.in_op and getattr(right, "expanding", False) \
+            and isinstance(right.value, (list, tuple)) and right.value:
+        comparisons = or_(*(text.left == literal(value) for value in right.value))
+        body = compiler.sql_compiler.process(comparisons, include_table=False, literal_binds=True)
+        return (compiler.define_constraint_preamble(constraint, **kw) + f"CHECK ({body})"
+                + compiler.define_constraint_deferrability(constraint))
+    return compiler.visit_check_constraint(constraint, **kw)
 
 
 def enum_column(values: tuple[str, ...], name: str, **kw: Any) -> Any:

@@ -78,6 +78,14 @@ class SyncedTable:
         """The columns whose JSON form is not the ORM's value (ids, moments, dates, decimals)."""
         return {col: dec for col, (_key, _enc, dec) in self.columns.items() if dec is not _same}
 
+    def decoder(self, column: str) -> Callable[[Any], Any]:
+        return self.decoders.get(column, _same)
+
+    def decoded(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A copy of a row of JSON-form values with the ORM's values."""
+        decoders = self.decoders
+        return {c: decoders[c](v) if c in decoders else v for c, v in row.items()}
+
     def key_of(self) -> dict[str, str]:
         return {key: col for col, (key, _e, _d) in self.columns.items()}
 

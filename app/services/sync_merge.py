@@ -21,11 +21,10 @@ from sqlalchemy.orm import Session
 
 from app.models.base import utcnow
 from app.models.sync import SyncConflict, SyncConflictHistory, SyncOp, SyncPending
-from app.services.batch import cycle_collector_paused, execute_many, insert_rows
+from app.services.batch import cycle_collector_paused, execute_many, insert_rows, one_of
 from app.services.sync_capture import APPLYING, ROW, SyncedTable, synced_tables
 
 DELETED = "deleted_at"
-CHUNK = 500
 
 
 class Op(NamedTuple):  # a tuple, not a frozen dataclass: a bundle makes thousands (4x faster to build)
@@ -61,12 +60,13 @@ def load_ops(session: Session, row_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 
     t = SyncOp.__table__
     ids = list(dict.fromkeys(row_ids))
     out: dict[uuid.UUID, list[Op]] = defaultdict(list)
+    if not ids:
+        return out
     conn = session.connection()
     fields = [t.c.replica, t.c.seq, t.c.hlc_wall, t.c.hlc_counter, t.c.table_name, t.c.row_id, t.c.column, t.c.value]
-    for start in range(0, len(ids), CHUNK):
-        query = select(*fields, t.c.seen).where(t.c.row_id.in_(ids[start:start + CHUNK]))
-        for *op, seen in conn.execute(query).all():  # one fetch, fields by position: 3x faster
-            out[op[5]].append(Op(*op, frozenset(seen or ())))
+    query = select(*fields, t.c.seen).where(one_of(conn, t.c.row_id, ids))
+    for *op, seen in conn.execute(query).all():  # one fetch, fields by position: 3x faster
+        out[op[5]].append(Op(*op, frozenset(seen or ())))
     return out
 
 
@@ -242,12 +242,10 @@ def refresh_conflicts(session: Session, rows: set[tuple[str, uuid.UUID]], merged
     t = SyncConflict.__table__
     if conn.execute(select(t.c.row_id).limit(1)).first() is not None:
         held = {_conflict_key(c) for c in also}
-        ids = [r for _t, r in rows]
-        for start in range(0, len(ids), CHUNK):
-            before = conn.execute(select(t).where(t.c.row_id.in_(ids[start:start + CHUNK]))).all()
-            redo = [c for c in before if merged.in_scope(c.row_id, c.column) or _conflict_key(c) in held]
-            _record_settled(conn, redo, new, merged)
-            _forget(conn, redo)
+        before = conn.execute(select(t).where(one_of(conn, t.c.row_id, [r for _t, r in rows]))).all()
+        redo = [c for c in before if merged.in_scope(c.row_id, c.column) or _conflict_key(c) in held]
+        _record_settled(conn, redo, new, merged)
+        _forget(conn, redo)
     if new:
         conn.execute(insert(t), new)
 
@@ -333,18 +331,14 @@ def _dependency_order(by_table: dict[str, list[uuid.UUID]]) -> list[str]:
 
 
 def _winners(table: SyncedTable, row_id: uuid.UUID, merged: Merged) -> dict[str, Any]:
-    """Column -> winning value (of the fields in the row's scope), decoded for the ORM."""
+    """Column -> winning value (of the fields in the row's scope), in the operations' JSON form.
+    Read only: for a row known by one operation, this is that operation's value."""
     cols = table.columns
     ops = merged.ops(row_id)
     if _single(ops):
         value = ops[0].value
-        row = dict(value) if value.keys() <= cols.keys() else {c: v for c, v in value.items() if c in cols}
-    else:
-        row = {c: f.value for c, f in merged.fields(row_id).items() if c in cols}
-    for column, decode in table.decoders.items():
-        if row.get(column) is not None:
-            row[column] = decode(row[column])
-    return row
+        return value if value.keys() <= cols.keys() else {c: v for c, v in value.items() if c in cols}
+    return {c: f.value for c, f in merged.fields(row_id).items() if c in cols}
 
 
 def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
@@ -365,20 +359,30 @@ def _write_table(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
         if (held and row_id in held) or (now is None and not _has_row_op(merged.ops(row_id))):
             waiting.append(row_id)
         elif now is None:
-            row["id"] = row_id
-            new_rows.append(row)
+            new_rows.append({**row, "id": row_id})
         else:
-            changed = {c: v for c, v in row.items() if now.get(c, _UNSET) != v}
+            changed = {c: v for c, v in table.decoded(row).items() if now.get(c, _UNSET) != v}
             if changed:
                 changes.append((row_id, now["version"], changed))
-    if new_rows:  # an INSERT by column name: column defaults apply, no ORM bookkeeping (2x faster)
-        insert_rows(session.connection(), table.cls.__table__, new_rows)
+    if new_rows:
+        _insert_new(session, table, new_rows)
     if changes:
         _update_rows(session, table, changes)
     return len(new_rows) + len(changes), waiting, clashes
 
 
 _UNSET = object()
+
+
+def _insert_new(session: Session, table: SyncedTable, rows: list[dict[str, Any]]) -> None:
+    """INSERT by column name (column defaults apply, no ORM bookkeeping: 2x faster), each column's
+    JSON-form values turned into the ORM's and then stored forms column by column. Rows are
+    grouped by the columns they carry (operations of an older schema carry fewer)."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[frozenset(row)].append(row)
+    for group in groups.values():
+        insert_rows(session.connection(), table.cls.__table__, group, decoders=table.decoders)
 
 
 def _current(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
@@ -396,13 +400,9 @@ def _current(session: Session, table: SyncedTable, row_ids: list[uuid.UUID],
     needed.update(*(key for key in _unique_keys(table) if needed.intersection(key)))  # see _keys
     names = [c for c in table.columns if c in needed]
     t = table.cls.__table__
-    out = {}
     conn = session.connection()
-    for start in range(0, len(row_ids), CHUNK):
-        query = select(t.c.id, t.c.version, *(t.c[c] for c in names)).where(t.c.id.in_(row_ids[start:start + CHUNK]))
-        for row_id, version, *row in conn.execute(query).all():
-            out[row_id] = dict(zip(names, row), version=version)
-    return out
+    query = select(t.c.id, t.c.version, *(t.c[c] for c in names)).where(one_of(conn, t.c.id, row_ids))
+    return {row_id: dict(zip(names, row), version=version) for row_id, version, *row in conn.execute(query).all()}
 
 
 def _update_rows(session: Session, table: SyncedTable, changes: list[tuple[uuid.UUID, int, dict[str, Any]]]) -> None:
@@ -455,7 +455,7 @@ def _unique_clashes(session: Session, table: SyncedTable, values: dict[uuid.UUID
     conn = session.connection()
     clashes: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
     for cols in _unique_keys(table):
-        keys = _keys(values, here, cols)  # rows that write no column of the key already hold it here
+        keys = _keys(table, values, here, cols)  # rows that write no column of the key already hold it here
         holders: dict[tuple, uuid.UUID] = {}
         for row_id, key in keys.items():  # within the batch, the smaller id keeps the key
             if None not in key and (key not in holders or row_id < holders[key]):
@@ -463,24 +463,25 @@ def _unique_clashes(session: Session, table: SyncedTable, values: dict[uuid.UUID
         for row_id, key in keys.items():
             if None not in key and holders[key] is not row_id:
                 clashes.setdefault(row_id, (cols[-1], holders[key]))
-        firsts = list({key[0] for key in holders})
-        for start in range(0, len(firsts), CHUNK):  # tombstoned rows hold their keys too
-            query = select(t.c.id, *(t.c[c] for c in cols)).where(t.c[cols[0]].in_(firsts[start:start + CHUNK]))
-            for other_id, *key in conn.execute(query):
-                holder = holders.get(tuple(key))
-                if holder is not None and holder != other_id and other_id not in keys:
-                    clashes.setdefault(holder, (cols[-1], other_id))
+        if not holders:
+            continue
+        firsts = list({key[0] for key in holders})  # tombstoned rows hold their keys too
+        query = select(t.c.id, *(t.c[c] for c in cols)).where(one_of(conn, t.c[cols[0]], firsts))
+        for other_id, *key in conn.execute(query):
+            holder = holders.get(tuple(key))
+            if holder is not None and holder != other_id and other_id not in keys:
+                clashes.setdefault(holder, (cols[-1], other_id))
     return clashes
 
 
-def _keys(values: dict[uuid.UUID, dict[str, Any]], here: dict[uuid.UUID, dict[str, Any]],
+def _keys(table: SyncedTable, values: dict[uuid.UUID, dict[str, Any]], here: dict[uuid.UUID, dict[str, Any]],
           cols: tuple[str, ...]) -> dict[uuid.UUID, tuple]:
-    """The values of a unique key of the rows that write one of its columns: the winner, or for a
-    column out of scope the value here."""
-    if not here and len(cols) == 1:  # new rows carry every column: the common case, in C
+    """The values (the ORM's) of a unique key of the rows that write one of its columns: the
+    winner, or for a column out of scope the value here."""
+    if not here and len(cols) == 1 and cols[0] not in table.decoders:  # new rows carry every column: the common case
         return {row_id: (row.get(cols[0]),) for row_id, row in values.items()}
     empty: dict[str, Any] = {}
-    return {row_id: tuple(row[c] if c in row else here.get(row_id, empty).get(c) for c in cols)
+    return {row_id: tuple(table.decoder(c)(row[c]) if c in row else here.get(row_id, empty).get(c) for c in cols)
             for row_id, row in values.items() if any(c in row for c in cols)}
 
 
@@ -511,20 +512,22 @@ def _missing_parents(session: Session, table: SyncedTable, values: dict[uuid.UUI
     missing: set[uuid.UUID] = set()
     for fk in Base.metadata.tables[table.name].foreign_keys:
         column, target = fk.parent.name, fk.column.table
-        wanted = {row[column] for row in values.values() if row.get(column) is not None}
-        found = _present(session, target, fk.column, wanted)
+        decode = table.decoder(column)
+        wanted = {given: decode(given) for given in {row.get(column) for row in values.values()} - {None}}
+        found = _present(session, target, fk.column, set(wanted.values()))
         if target.name == table.name:  # a parent made in this same batch
-            found |= wanted & set(values)
-        missing |= {rid for rid, row in values.items() if row.get(column) is not None and row[column] not in found}
+            found |= set(wanted.values()) & set(values)
+        absent = {given for given, parent in wanted.items() if parent not in found}
+        if absent:
+            missing |= {rid for rid, row in values.items() if row.get(column) in absent}
     return missing
 
 
 def _present(session: Session, target: Any, column: Any, wanted: set) -> set:
-    found: set = set()
-    ids = list(wanted)
-    for start in range(0, len(ids), CHUNK):
-        found |= set(session.connection().execute(select(column).where(column.in_(ids[start:start + CHUNK]))).scalars())
-    return found
+    if not wanted:
+        return set()
+    conn = session.connection()
+    return set(conn.execute(select(column).where(one_of(conn, column, list(wanted)))).scalars())
 
 
 # --- applying received operations ---------------------------------------------------------------
