@@ -82,9 +82,14 @@ def execute_many(conn: Connection, statement: Executable, rows: list[dict[str, A
     compiled = statement.compile(dialect=conn.dialect)
     names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
     given = _columns_of(rows)
-    columns = [_processed(given[name] if name in given else (compiled.binds[name].effective_value,) * len(rows),
-                          _bind_processor(compiled.binds[name].type, conn.dialect)) for name in names]
-    return _execute(conn, compiled, names, columns).rowcount
+
+    def column(name: str) -> Sequence[Any]:
+        process = _bind_processor(compiled.binds[name].type, conn.dialect)
+        if name in given:
+            return _processed(given[name], process)
+        return _processed((compiled.binds[name].effective_value,), process) * len(rows)  # processed once
+
+    return _execute(conn, compiled, names, [column(name) for name in names]).rowcount
 
 
 def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
