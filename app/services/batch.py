@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import (ARRAY, Column, ColumnElement, Connection, CursorResult, Dialect, Executable, Table, any_,
-                        bindparam, func, insert, literal_column, select)
+from sqlalchemy import (ARRAY, Column, ColumnElement, Connection, CursorResult, Dialect, Executable, String, Table,
+                        any_, bindparam, func, insert, literal_column, select, type_coerce)
 from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.types import TypeEngine
 
@@ -82,9 +82,14 @@ def execute_many(conn: Connection, statement: Executable, rows: list[dict[str, A
     compiled = statement.compile(dialect=conn.dialect)
     names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
     given = _columns_of(rows)
-    columns = [_processed(given[name] if name in given else (compiled.binds[name].effective_value,) * len(rows),
-                          _bind_processor(compiled.binds[name].type, conn.dialect)) for name in names]
-    return _execute(conn, compiled, names, columns).rowcount
+
+    def column(name: str) -> Sequence[Any]:
+        process = _bind_processor(compiled.binds[name].type, conn.dialect)
+        if name in given:
+            return _processed(given[name], process)
+        return _processed((compiled.binds[name].effective_value,), process) * len(rows)  # processed once
+
+    return _execute(conn, compiled, names, [column(name) for name in names]).rowcount
 
 
 def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> ColumnElement[bool]:
@@ -92,13 +97,29 @@ def one_of(conn: Connection, column: Column[Any], values: Sequence[Any]) -> Colu
     JSON array read by json_each (each value in its stored form), on PostgreSQL an array (= ANY).
     SQLAlchemy spends about 10 us binding each value of an IN list, and SQLite limits how many a
     statement takes: looking up the 10,000 rows of a sync bundle went from 0.25 s to 0.02 s."""
-    from app.db import json_text
-
     if conn.dialect.name != "sqlite":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     process = _bind_processor(column.type, conn.dialect)
-    stored = json_text(list(map(process, values)) if process else list(values))
-    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, stored))))
+    return _stored_one_of(column, list(map(process, values)) if process else list(values))
+
+
+def _stored_one_of(column: Column[Any], stored: list[Any]) -> ColumnElement[bool]:
+    from app.db import json_text
+
+    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json_text(stored)))))
+
+
+def select_in(conn: Connection, key: Column[Any], keys: Sequence[Any],
+              *columns: ColumnElement[Any]) -> list[tuple[Any, ...]]:
+    """(key, *columns) of the rows whose `key` is one of `keys` (as one_of), on SQLite each key
+    returned as the very object given rather than one made again from its stored form: making a
+    UUID costs 2.5 us, and dict lookups by the same object skip UUID's Python-level __eq__."""
+    process = _bind_processor(key.type, conn.dialect)
+    if conn.dialect.name != "sqlite" or process is None:
+        return [tuple(row) for row in conn.execute(select(key, *columns).where(one_of(conn, key, keys))).all()]
+    given = {process(k): k for k in keys}
+    query = select(type_coerce(key, String), *columns).where(_stored_one_of(key, list(given)))
+    return [(given[stored], *rest) for stored, *rest in conn.execute(query).all()]  # .all(): one fetch
 
 
 def _execute(conn: Connection, compiled: Compiled, names: list[str], columns: list[Sequence[Any]]) -> CursorResult[Any]:
