@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from app.models import Educator
 from app.models.base import UTCDateTime
 from app.models.sync import SyncOp
-from app.services.batch import execute_many, insert_rows
+from app.services.batch import execute_many, insert_rows, one_of, select_in
 
 
 def _ops(replica: str) -> list[dict]:
@@ -48,6 +48,28 @@ def test_column_defaults_are_filled_per_row(database):
         assert [p.last_name for p in people] == ["Lee0", "Lee1", "Lee2"]
         assert all(p.subjects == [] and p.version == 1 and p.created_at.tzinfo for p in people)
         assert session.scalar(select(func.count()).select_from(Educator).where(Educator.deleted_at.is_(None))) == 3
+
+
+def test_lookups_by_tens_of_thousands_of_ids_find_their_rows_and_return_the_given_ids(database):
+    """one_of / select_in bind every id as one parameter (beyond SQLite's limit on parameters)."""
+    people = [{"id": uuid.uuid4(), "employee_id": f"E{i}", "first_name": "Ann", "last_name": f"Lee{i}"}
+              for i in range(1500)]
+    with database.unit_of_work() as session:
+        insert_rows(session.connection(), Educator.__table__, people)
+    wanted = [p["id"] for p in people[::3]] + [uuid.uuid4() for _ in range(40_000)]
+    t = Educator.__table__
+    with database.read() as session:
+        conn = session.connection()
+        found = select_in(conn, t.c.id, wanted, t.c.employee_id)
+        by_id = {p["id"]: p["employee_id"] for p in people}
+        assert sorted(employee for _id, employee in found) == sorted(p["employee_id"] for p in people[::3])
+        assert all(by_id[row_id] == employee for row_id, employee in found)
+        if database.engine.dialect.name == "sqlite":  # the very objects given: lookups by identity
+            given = {id(w) for w in wanted}
+            assert all(id(row_id) in given for row_id, _e in found)
+        named = conn.execute(select(t.c.employee_id).where(one_of(conn, t.c.employee_id, ["E1", "E2", "E9999"])))
+        assert sorted(named.scalars()) == ["E1", "E2"]
+        assert conn.execute(select(t.c.id).where(one_of(conn, t.c.id, []))).all() == []
 
 
 @settings(max_examples=300, deadline=None)
