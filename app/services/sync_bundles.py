@@ -267,8 +267,8 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
         return Imported(path, "own", decoded.manifest["ops"], 0, sender)
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=decoded.manifest["ops"],
                         schema=decoded.manifest["schema"], path=str(path), data=raw)
-    session.add(bundle)
     done = _apply(session, me, bundle, decoded)
+    session.add(bundle)  # after: an applied bundle's file is not kept, and never written only to be cleared
     if done.status == "applied":
         _retry_waiting(session, me)  # what it brought may be what a waiting bundle was waiting for
     return done
