@@ -2,7 +2,8 @@
 educators (one operation each, carrying 22 fields), then 10,000 field edits (one field of each).
 Targets: apply <= 1 s, export <= 0.5 s. Also the bundle's and the log's bytes per operation, and
 applying against inserting the same rows directly (through the ORM, and raw). An apply is timed
-into fresh copies three times and the best kept (this shared machine varies by a quarter)."""
+into fresh copies three times and the best kept (this shared machine's speed swings by up to
+1.7x from minute to minute)."""
 
 from __future__ import annotations
 

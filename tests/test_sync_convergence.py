@@ -220,7 +220,7 @@ def test_the_same_ops_in_any_order_give_the_same_rows(tmp_path: Path, migrated_t
                    for s in (s1, s2) for o in s.scalars(select(SyncOp))}
         results = set()
         for order in itertools.permutations(ops.values()):
-            fields = sync_merge.merge_row([sync_merge.op_from_row(type("R", (), o)) for o in order])
+            fields = sync_merge.merge_row([sync_merge.op_from_dict(o) for o in order])
             results.add(tuple(sorted((c, repr(f.value), f.conflicted) for c, f in fields.items())))
         assert len(results) == 1
     finally:

@@ -51,11 +51,6 @@ class Op(NamedTuple):  # a tuple, not a frozen dataclass: a bundle makes thousan
         return self.value.get(column) if self.column == ROW else self.value
 
 
-def op_from_row(r: Any) -> Op:
-    return Op(r.replica, r.seq, r.hlc_wall, r.hlc_counter, r.table_name, r.row_id, r.column, r.value,
-              r.seen or ())
-
-
 def load_ops(session: Session, row_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Op]]:
     """Every operation of these rows, by row id."""
     t = SyncOp.__table__
