@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(PY) -m app
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -8,6 +8,7 @@ hidden from every ORM query here, in one place, unless a query asks for
 from __future__ import annotations
 
 import contextlib
+import importlib
 import datetime as dt
 import re
 import shutil
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 
 from app import paths
 from app.models import Base, Tracked, load_all
-from app.services.errors import DatabaseError
+from app.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -97,7 +98,7 @@ def default_actor(engine: Engine) -> str:
 
 @event.listens_for(Session, "before_flush")
 def _whole_schema_before_writing(_session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
-    """The sync change log (services/sync_capture) reads every table's mapper on a write: make sure
+    """The sync change log (app.services.sync.capture) reads every table's mapper on a write: make sure
     the capability models a process has not imported yet are registered first."""
     load_all()
 
@@ -115,14 +116,23 @@ def _stamp_actor(session: Session, _context, _instances) -> None:  # type: ignor
             obj.updated_by = actor
 
 
+# Modules that extend every session: the sync change log (app.services.sync.capture) registers its
+# Session hooks when imported. A feature names its module here (app.services.sync does, when imported),
+# so this layer never imports a feature. They are imported before the first session is made, not when
+# this module is: the window opens the database before its first paint and makes no session until after
+# it, and loading the sync models costs ~40 ms.
+SESSION_EXTENSIONS: list[str] = []
+
+
+def register_session_extension(module: str) -> None:
+    if module not in SESSION_EXTENSIONS:
+        SESSION_EXTENSIONS.append(module)
+
+
 class _Sessions(sessionmaker):
-    """Registers the sync change log's Session hooks (services/sync_capture, issue 6) before it makes
-    its first session, not when this module is imported: the window opens the database before its
-    first paint and makes no session until after it, and loading the sync models costs ~40 ms."""
-
     def __call__(self, **local_kw):  # type: ignore[no-untyped-def]
-        import app.services.sync_capture  # noqa: F401 - registers the hooks on first import
-
+        for module in SESSION_EXTENSIONS:
+            importlib.import_module(module)  # a dictionary look-up after the first time
         return super().__call__(**local_kw)
 
 

@@ -42,7 +42,7 @@ def demo_database(size: str, year: str | None = None) -> str:
     """A migrated SQLite file holding the demo district of that size for the current school year
     (what the window opens on), built once per run."""
     from app.db import Database
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
     from app.services.years import current_label
 
     year = year or current_label()

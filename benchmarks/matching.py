@@ -72,7 +72,7 @@ def _end_to_end(session, year: str, repeat: int = 5) -> tuple[float, float, obje
     """`propose` as the command line calls it: median wall and processor seconds, and the proposal."""
     import statistics
 
-    from app.services.matching import propose
+    from app.services.matching.proposals import propose
 
     proposal = propose(session, year)  # warm: the file in the page cache, as for a coordinator's second run
     wall, cpu = [], []
@@ -90,7 +90,7 @@ def _reference(instance, weights) -> tuple[float, float]:  # type: ignore[no-unt
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
-    from app.services.matching import feature_matrices
+    from app.services.matching.solver import feature_matrices
 
     places = np.array([m.capacity - m.load for m in instance.mentors])
     slot_mentor = np.repeat(np.arange(len(instance.mentors)), places)
@@ -118,7 +118,7 @@ def _reference(instance, weights) -> tuple[float, float]:  # type: ignore[no-unt
 
 
 def _objective(instance, pairs, weights) -> float:  # type: ignore[no-untyped-def]
-    from app.services.matching import features
+    from app.services.matching.solver import features
 
     load = [m.load for m in instance.mentors]
     total = 0.0
@@ -130,7 +130,7 @@ def _objective(instance, pairs, weights) -> float:  # type: ignore[no-untyped-de
 
 
 def _measure(name: str, instance) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    from app.services.matching import greedy_first_fit, solve, totals
+    from app.services.matching.solver import greedy_first_fit, solve, totals
 
     solution = solve(instance)
     ours = median_seconds(lambda: solve(instance))
@@ -155,7 +155,8 @@ def _measure(name: str, instance) -> dict[str, object]:  # type: ignore[no-untyp
 
 
 def _whole_year(session):  # type: ignore[no-untyped-def]
-    from app.services.matching import build_proposal, load_candidates, solve
+    from app.services.matching.proposals import build_proposal, load_candidates
+    from app.services.matching.solver import solve
 
     c = load_candidates(session, YEAR, from_scratch=True)
     return build_proposal(c, solve(c.instance), YEAR, None, {})
@@ -166,7 +167,8 @@ def run() -> dict[str, object]:
 
     import scipy.optimize  # noqa: F401  - imported once, not timed
     from app.db import Database
-    from app.services.matching import load_candidates, propose, solve, totals
+    from app.services.matching.proposals import load_candidates, propose
+    from app.services.matching.solver import solve, totals
 
     figures: dict[str, object] = {}
     database = Database.open(demo_database("large", YEAR))

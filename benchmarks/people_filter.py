@@ -27,7 +27,7 @@ GRADES = ("PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "1
 
 
 def synthetic_rows(count: int = ROWS, seed: int = 7) -> list:
-    from app.services.people_list import PersonRow
+    from app.services.roster.people_list import PersonRow
 
     rng = random.Random(seed)
     rows = []
@@ -96,7 +96,7 @@ def run() -> dict:
 def _large_district_load(model, app) -> dict:  # type: ignore[no-untyped-def]
     """Opening People on the large demo district: the query on the worker, then the model on the GUI thread."""
     from app.db import Database
-    from app.services.people_list import list_people
+    from app.services.roster.people_list import list_people
     from app.services.years import current_label
     from benchmarks.common import demo_database, median_seconds
 

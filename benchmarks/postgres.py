@@ -15,7 +15,7 @@ from benchmarks.state_report import YEAR, report_seconds
 
 
 def _people_seconds(database, year: str) -> float:  # type: ignore[no-untyped-def]
-    from app.services.people_list import list_people
+    from app.services.roster.people_list import list_people
 
     with database.read() as session:
         return median_seconds(lambda: list_people(session, year))
@@ -26,7 +26,7 @@ def _pg_copy_of_large_demo(admin_url: str):  # type: ignore[no-untyped-def]
     from sqlalchemy.engine import make_url
 
     from app.db import Database
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     name = f"mentordesk_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

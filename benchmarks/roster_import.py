@@ -19,8 +19,8 @@ RUNS = 3
 def _files() -> dict[str, object]:
     import pandas as pd
 
-    from app.services.demo_roster import demo_roster
-    from app.services.educators import ROSTER_FIELDS
+    from app.services.demo.roster import demo_roster
+    from app.services.roster.educators import ROSTER_FIELDS
 
     rows = demo_roster("large", 1, YEAR)
     csv_path = SCRATCH / "roster-large.csv"
@@ -35,7 +35,7 @@ def _files() -> dict[str, object]:
 
 def _import(path, database_path: str) -> None:  # type: ignore[no-untyped-def]
     from app.db import Database
-    from app.services.roster_io import import_roster
+    from app.services.roster.files import import_roster
 
     database = Database.open(database_path)
     with database.unit_of_work() as session:

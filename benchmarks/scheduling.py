@@ -65,6 +65,8 @@ def run() -> dict[str, float]:
     from app.db import Database
     from app.services import scheduling
     from app.services.scheduling import EventInput
+    from app.services.scheduling import events as scheduling_events
+    from app.services.years import ensure_year
     from benchmarks.common import fresh_database
 
     database = Database.open(fresh_database("scheduling"))
@@ -75,9 +77,9 @@ def run() -> dict[str, float]:
         data = EventInput("support_team", "Team", dt.datetime(2026, 10, rng.randint(1, 28), rng.randint(7, 16), 0),
                           45, educator_ids=rng.sample(people, 4))
         with database.sessions() as session:
-            year = scheduling.ensure_year(session, YEAR)[0]
+            year = ensure_year(session, YEAR)[0]
             tz = scheduling.zone(session)
-            candidate = scheduling._candidate(data, year, tz, uuid.uuid4())
+            candidate = scheduling_events._candidate(data, year, tz, uuid.uuid4())
             started = time.perf_counter()
             scheduling.find_conflicts(session, candidate, tz=tz)
             checks.append(time.perf_counter() - started)
@@ -102,7 +104,7 @@ def _views() -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from app.services.scheduling import Occurrence
-    from app.ui.pages.schedule import WeekView
+    from app.ui.pages.schedule.week_view import WeekView
 
     app = QApplication.instance() or QApplication([])
     tz = ZoneInfo("America/New_York")

@@ -24,7 +24,7 @@ REFERENCE_SQL = (
 
 
 def report_seconds(database, year_label: str) -> float:  # type: ignore[no-untyped-def]
-    from app.services.state_report import compute
+    from app.services.reports.state_report import compute
 
     with database.read() as session:
         return median_seconds(lambda: compute(session, year_label))
@@ -40,7 +40,7 @@ def reference_seconds(database, year_label: str) -> float:  # type: ignore[no-un
 
 def run() -> dict[str, object]:
     from app.db import Database
-    from app.services.state_report_files import export
+    from app.services.reports.state_report_files import export
     year = YEAR
     database = Database.open(demo_database("large", YEAR))
     try:

@@ -17,7 +17,7 @@ GROUP_KEY = bytes(range(32))
 
 def _replica(name: str, setup: bool = True):  # type: ignore[no-untyped-def]
     from app.db import Database
-    from app.services.sync_identity import setup as sync_setup
+    from app.services.sync.identity import setup as sync_setup
 
     database = Database.open(fresh_database(name))
     if setup:
@@ -77,7 +77,7 @@ def _edit_every_room(database) -> None:  # type: ignore[no-untyped-def]
 
 
 def _export(source, name: str):  # type: ignore[no-untyped-def]
-    from app.services.sync_bundles import export_bundle
+    from app.services.sync.bundles import export_bundle
 
     bundle = SCRATCH / name
     bundle.unlink(missing_ok=True)
@@ -89,7 +89,7 @@ def _export(source, name: str):  # type: ignore[no-untyped-def]
 
 def _best_apply(name: str, bundle, before=None) -> float:  # type: ignore[no-untyped-def]
     """The best of three applies, each into a fresh replica (that has had `before` first)."""
-    from app.services.sync_bundles import import_bundle
+    from app.services.sync.bundles import import_bundle
 
     times = []
     for attempt in range(3):

@@ -1,7 +1,7 @@
 """Time logs at scale (issue 4): 200,000 entries in the large demo district (2025-2026).
 
 - year_totals_ms: the year's hours and observations for every mentee (the one computation,
-  services/hours.totals_by_mentee) - target <= 200 ms;
+  services/timelogs/hours.py.totals_by_mentee) - target <= 200 ms;
 - educator_hours_ms: the same plus names and the 50-hour progress (what the page and report show);
 - save_ms: one quick-entry save (rules, duplicate check, insert, commit) - target <= 50 ms;
 - list_open_ms: the Time Logs list of 200,000 rows opening (count + first page into a QTableView,
@@ -99,7 +99,8 @@ def _round(database, seed: int) -> dict:  # type: ignore[no-untyped-def]
     """One round of every measurement (the figures of one run before this took rounds)."""
     from benchmarks.common import median_seconds
 
-    from app.services import hours, timelogs
+    from app.services.timelogs import hours
+    from app.services.timelogs import logs as timelogs
 
     with database.read() as session:
         year = session.execute(__import__("sqlalchemy").text(
@@ -127,7 +128,7 @@ def _round(database, seed: int) -> dict:  # type: ignore[no-untyped-def]
     # The list: the page's own lazy model in a view.
     from PySide6.QtWidgets import QApplication, QTableView
 
-    from app.ui.pages.timelogs import EntriesModel
+    from app.ui.pages.timelogs.entries import EntriesModel
 
     app = QApplication.instance() or QApplication([])
     flt = timelogs.EntryFilter(YEAR)

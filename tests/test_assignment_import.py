@@ -93,7 +93,7 @@ def test_export_round_trips(tmp_path, run_cli, roster, suffix):
 def test_imported_pairs_fill_the_support_teams(tmp_path, run_cli, database, roster):
     """An imported assignment puts the mentor on the mentee's support team, as one made in the app
     does; a dry run writes no member; an ended pair takes the mentor off again."""
-    from app.services import support_teams
+    from app.services.matching import support_teams
 
     def team(employee_id: str) -> list[tuple[str, str]]:
         with database.read() as s:

@@ -9,8 +9,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.services import cap, cap_rubrics
-from app.services.errors import ValidationError
+from app.services import cap
+from app.services.cap import rubrics as cap_rubrics
+from app.errors import ValidationError
 from tests.cap_fixtures import END, START, make_candidate, make_world, rate_all
 
 P, NI, U, E = "Proficient", "Needs Improvement", "Unsatisfactory", "Exemplary"
@@ -75,7 +76,7 @@ def test_rating_levels_come_from_the_edition_file(session, tmp_path, monkeypatch
     """A program adds a level ('Developing') to its copy of the 2024 file: ratings in it are saved (the
     database no longer fixes the four levels), thresholds count it, the forms print it; a level the
     edition does not have is refused with the edition's levels named (repro: the audit's ed_test.py)."""
-    from app.services import cap_forms
+    from app.services.cap import forms as cap_forms
 
     folder = tmp_path / "resources" / "cap"
     folder.mkdir(parents=True)

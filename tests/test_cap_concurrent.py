@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from app.services import cap
-from app.services.errors import StaleRecordError
+from app.errors import StaleRecordError
 from app.services.versions import MISSING
 from tests.cap_fixtures import make_candidate, make_world
 from tests.concurrency import overlapping_saves

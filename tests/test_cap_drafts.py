@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import cap_drafts
+from app.services.cap import drafts as cap_drafts
 
 
 def test_draft_round_trip_and_discard():

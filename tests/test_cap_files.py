@@ -10,7 +10,8 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from app.services import cap, cap_forms
+from app.services import cap
+from app.services.cap import forms as cap_forms
 from tests.cap_fixtures import YEAR, make_candidate, make_world, rate_all
 
 P, NI = "Proficient", "Needs Improvement"
@@ -163,7 +164,9 @@ def test_yearly_export(session, run_cli, tmp_path, suffix):
 def test_no_cap_in_principal_roster_or_state_report(session, tmp_path):
     """CAP evidence and ratings are personnel records: neither the principal roster nor the state report
     shows any of it, even with a full CAP cycle in the database."""
-    from app.services import principal_roster, state_report, state_report_files
+    from app.services.reports import principal_roster
+    from app.services.reports import state_report
+    from app.services.reports import state_report_files
 
     _full_cycle(session)
     roster = principal_roster.write_roster_pdf(session, YEAR, tmp_path / "roster.pdf")
@@ -187,7 +190,7 @@ def test_confidential_columns_are_marked_and_deferred():
 
 
 def test_demo_has_candidates_at_different_steps(session):
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     message = build_demo(session, size="small", seed=3, year_label="2025-2026")
     assert "12 CAP candidates" in message
@@ -207,8 +210,8 @@ def test_demo_dates_are_relative_to_today(session, monkeypatch, today):
     from sqlalchemy import select
 
     from app.models.cap import CapEvidence, CapHours, CapObservation, CapStep, CapSurvey
-    from app.services import cap_demo
-    from app.services.demo import build_demo
+    from app.services.demo import cap as cap_demo
+    from app.services.demo.district import build_demo
 
     monkeypatch.setattr(cap_demo, "_today", lambda: today)
     build_demo(session, size="small", seed=4, year_label="2026-2027")
@@ -266,8 +269,8 @@ def test_two_observations_on_one_day_get_two_files(session, tmp_path):
 def test_early_literacy_form_follows_the_states_structure(session, tmp_path):
     """Look-fors by grade band (PK-3, 4-6, 6-8 for Moderate Disabilities), per element I-A-1, II-A-1, II-B-2,
     with the ones seen marked; only licenses that require the form get it."""
-    from app.services import cap_literacy
-    from app.services.errors import ValidationError
+    from app.services.cap import literacy as cap_literacy
+    from app.errors import ValidationError
 
     literacy = cap_literacy.form()
     assert literacy.elements == ("I-A-1", "II-A-1", "II-B-2")

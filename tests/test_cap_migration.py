@@ -9,7 +9,8 @@ import json
 from sqlalchemy import text
 
 from app import db
-from app.services import cap, cap_rubrics
+from app.services import cap
+from app.services.cap import rubrics as cap_rubrics
 from tests.cap_fixtures import make_candidate, make_world
 
 P, NI = "Proficient", "Needs Improvement"

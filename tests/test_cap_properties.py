@@ -7,14 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services import cap, cap_rubrics
+from app.services import cap
+from app.services.cap import observation as cap_observations
+from app.services.cap import rubrics as cap_rubrics
 
 OBS = st.lists(st.tuples(st.sampled_from(("announced", "unannounced")), st.sampled_from(("sp", "ps", "both"))),
                max_size=8)
 
 
 def _all_met(rubric, held) -> bool:  # type: ignore[no-untyped-def]
-    return all(sum(cap._matches(k, o, m.kind, m.observer) for k, o in held) >= m.count for m in rubric.minimums)
+    return all(sum(cap_observations._matches(k, o, m.kind, m.observer) for k, o in held) >= m.count for m in rubric.minimums)
 
 
 def _as_observations(owed: list[str]) -> list[tuple[str, str]]:

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import Assignment, Educator, derived_id
 from app.models.timelogs import TimeLog
-from app.services import eligibility, timelogs
-from app.services.educators import load_form, save_form
-from app.services.errors import StaleRecordError
-from app.services.mentor_form import load_mentor_form, save_mentor_form
-from app.services.timelogs import EntryInput
+from app.services.matching import eligibility
+from app.services.timelogs import logs as timelogs
+from app.services.roster.educators import load_form, save_form
+from app.errors import StaleRecordError
+from app.services.matching.mentor_form import load_mentor_form, save_mentor_form
+from app.services.timelogs.logs import EntryInput
 from app.services.years import ensure_year
 from tests.concurrency import overlapping_saves
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.models import Educator, InductionEnrollment, MentorProfile, School
-from app.services.demo_roster import demo_roster
+from app.services.demo.roster import demo_roster
 
 
 def test_district_demo_has_the_promised_shape(run_cli, database):
@@ -41,7 +41,7 @@ def test_demo_roster_round_trips_through_the_importer(tmp_path, run_cli, databas
     """The generator writes the public format: the importer takes every row."""
     import csv
 
-    from app.services.educators import ROSTER_FIELDS
+    from app.services.roster.educators import ROSTER_FIELDS
 
     path = tmp_path / "demo.csv"
     with path.open("w", newline="") as f:

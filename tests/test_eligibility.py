@@ -9,7 +9,7 @@ import pytest
 from app.models import Educator, InductionEnrollment, MentorProfile, School, derived_id
 from app.models.matching import EvaluatorLink, MentorTraining
 from app.services import settings
-from app.services.eligibility import check_mentor, check_supervising_practitioner, mentor_verdict
+from app.services.matching.eligibility import check_mentor, check_supervising_practitioner, mentor_verdict
 from app.services.years import ensure_year
 
 D = dt.date
@@ -141,7 +141,7 @@ def test_employed_through_the_assignment(session, year, mentee):
 
 def test_hired_after_the_assignment_would_start_is_not_eligible(session, year, mentee):
     """A mid-year hire cannot mentor from a start date before their hire (603 CMR 7.12(2)(b))."""
-    from app.services.eligibility import mentor_pool
+    from app.services.matching.eligibility import mentor_pool
 
     assert year.first_day == D(2030, 8, 28)  # the label's default; assignments made now start then
     late = person(session, "LATE", hire_date=D(2031, 2, 1))
@@ -194,7 +194,7 @@ def test_supervising_practitioner(session, year):
     assert checks["rating"].met is False and checks["rating"].required
     assert checks["recommended"].met is False and "no principal recommendation" in checks["recommended"].reason
     sp.last_rating = "Exemplary"
-    from app.services.eligibility import record_recommendation
+    from app.services.matching.eligibility import record_recommendation
 
     record_recommendation(session, YEAR, sp.id, recommended_by="Dr. Park", recommended_on=D(2030, 5, 1))
     checks = {c.key: c for c in check_supervising_practitioner(session, sp, year)}
@@ -212,7 +212,7 @@ def test_school_is_irrelevant_to_eligibility(session, year, mentee):
 
 
 def test_pool_shows_every_criterion_and_filters_by_status(session, year, mentee):
-    from app.services.eligibility import mentor_pool
+    from app.services.matching.eligibility import mentor_pool
 
     good = person(session, "GOOD")
     new = person(session, "NEWISH", years_experience=1)
@@ -231,8 +231,8 @@ def test_pool_shows_every_criterion_and_filters_by_status(session, year, mentee)
 
 
 def test_training_records_fill_the_roster_date_and_activate(session, year):
-    from app.services.eligibility import add_training, list_trainings, mentor_pool, save_incentive, save_profile
-    from app.services.errors import ValidationError
+    from app.services.matching.eligibility import add_training, list_trainings, mentor_pool, save_incentive, save_profile
+    from app.errors import ValidationError
 
     pend = person(session, "PEND", mentor_trained_on=None)
     session.add(MentorProfile(educator=pend, school_year=year, status="training_pending"))
@@ -255,7 +255,7 @@ def test_training_records_fill_the_roster_date_and_activate(session, year):
 
 
 def test_fill_pool_adds_trained_staff_not_in_induction(session, year, mentee):
-    from app.services.eligibility import fill_pool, mentor_pool
+    from app.services.matching.eligibility import fill_pool, mentor_pool
 
     person(session, "T1")
     person(session, "UNTRAINED", mentor_trained_on=None)

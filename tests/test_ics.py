@@ -13,8 +13,8 @@ import pytest
 
 from app.services import scheduling
 from app.services import settings as district_settings
-from app.services.errors import UsageError
-from app.services.ics_export import build_calendar, export_ics
+from app.errors import UsageError
+from app.services.scheduling.ics import build_calendar, export_ics
 from app.services.scheduling import EventInput
 from tests.scheduling_fixtures import YEAR, make_district
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.models import Educator
-from app.services.educators import ROSTER_FIELDS
-from app.services.errors import MentorDeskError
-from app.services.roster_io import import_roster
+from app.services.roster.educators import ROSTER_FIELDS
+from app.errors import MentorDeskError
+from app.services.roster.files import import_roster
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from app.models import Educator, InductionEnrollment, MentorProfile, School, derived_id
 from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
-from app.services import assignments, matching
-from app.services import eligibility as elig
+from app.services.matching import assignments
+from app.services.matching import proposals as matching
+from app.services.matching import rules as match_rules
+from app.services.matching import eligibility as elig
 from app.services import settings as district_settings
 from app.services.years import ensure_year
 
@@ -141,9 +143,9 @@ def build(session, spec):  # type: ignore[no-untyped-def]
             taken.add(b)
             assignments.create_assignment(session, year, people[a].id, people[b].id, start=first)
     for a, b in spec["locks"]:
-        matching.lock_pair(session, YEAR, people[a].id, people[b].id)
+        match_rules.lock_pair(session, YEAR, people[a].id, people[b].id)
     for (a, b), every_year in spec["exclusions"]:
-        matching.exclude_pair(session, None if every_year else YEAR, people[a].id, people[b].id)
+        match_rules.exclude_pair(session, None if every_year else YEAR, people[a].id, people[b].id)
     session.flush()
     return year, people
 

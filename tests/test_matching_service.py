@@ -10,7 +10,9 @@ import pytest
 
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, derived_id
 from app.models.matching import EvaluatorLink, MatchRule, MentorTraining
-from app.services import assignments, matching
+from app.services.matching import assignments
+from app.services.matching import proposals as matching
+from app.services.matching import rules as match_rules
 from app.services.years import ensure_year
 
 D = dt.date
@@ -88,7 +90,7 @@ def test_trainable_count_is_only_mentors_whom_training_alone_keeps_out(session, 
 
     settings.set_value(session, "allow_training_pending", False)
     b3, pend = ids(session, "B3", "PEND")
-    matching.exclude_pair(session, YEAR, pend, b3)
+    match_rules.exclude_pair(session, YEAR, pend, b3)
     [u] = matching.propose(session, YEAR).unmatched
     assert u.reason == "no eligible mentor left with capacity (2 eligible, all at capacity)"
     session.query(MatchRule).one().tombstone()
@@ -111,7 +113,7 @@ def test_a_mentor_hired_after_the_assignment_would_start_is_never_proposed(sessi
     year = district
     session.add(MentorProfile(educator=late, school_year=year, capacity=1))
     b1, chem = ids(session, "B1", "CHEM")
-    matching.exclude_pair(session, YEAR, chem, b1)
+    match_rules.exclude_pair(session, YEAR, chem, b1)
     session.commit()
     p = matching.propose(session, YEAR)
     assert "LATE" not in {x.mentor.employee_id for x in p.pairs}
@@ -161,14 +163,14 @@ def test_apply_saves_assignments_from_the_first_day(session, database, district,
 
 def test_locks_and_exclusions(session, district):
     b1, chem, bio = ids(session, "B1", "CHEM", "BIO")
-    matching.exclude_pair(session, YEAR, chem, b1)
+    match_rules.exclude_pair(session, YEAR, chem, b1)
     p = matching.propose(session, YEAR)
     assert p.pair_for(b1).mentor.employee_id != "CHEM"
-    matching.lock_pair(session, YEAR, bio, b1)  # B1 must get BIO now
+    match_rules.lock_pair(session, YEAR, bio, b1)  # B1 must get BIO now
     p = matching.propose(session, YEAR)
     assert p.pair_for(b1).mentor.employee_id == "BIO" and p.pair_for(b1).locked
     assert "locked by the coordinator" in p.pair_for(b1).flags
-    rules = matching.list_rules(session, YEAR)
+    rules = match_rules.list_rules(session, YEAR)
     assert {(r.kind, r.mentor.employee_id) for r in rules} == {("lock", "BIO"), ("exclude", "CHEM")}
 
 
@@ -186,7 +188,7 @@ def test_support_team_evaluator_is_never_proposed(session, district):
     session.add(SupportTeamMember(mentee_id=b1, school_year_id=district.id, member_id=chem, role="evaluator"))
     session.flush()
     assert matching.propose(session, YEAR).pair_for(b1).mentor.employee_id != "CHEM"
-    from app.services.eligibility import check_mentor
+    from app.services.matching.eligibility import check_mentor
 
     [check] = [c for c in check_mentor(session, session.get(Educator, chem), session.get(Educator, b1), YEAR)
                if c.key == "not_evaluator"]
@@ -204,7 +206,7 @@ def test_alternatives_say_what_a_move_costs(session, district):
     assert alts[0].change.endswith("full: FB2 LB2 would need another mentor")
     # A mentor full with locked pairs (or saved assignments) makes no room: that is over capacity.
     bio, b2 = ids(session, "BIO", "B2")
-    matching.lock_pair(session, YEAR, bio, b2)
+    match_rules.lock_pair(session, YEAR, bio, b2)
     alts = matching.alternatives(session, YEAR, b1, matching.propose(session, YEAR))
     bio_alt = next(a for a in alts if a.mentor.employee_id == "BIO")
     assert bio_alt.displaces == () and "over capacity (2 of 1)" in bio_alt.change
@@ -267,7 +269,7 @@ def test_unknown_year_is_created_and_said(run_cli, session):
 
 def _demo_pairs(path):
     from app.db import Database
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     database = Database.open(str(path))
     try:
@@ -300,7 +302,7 @@ def test_demo_assigns_most_beginning_teachers_deterministically(tmp_path, migrat
 
 def test_a_lock_on_an_ineligible_mentor_stands_flagged(session, district):
     b3, newbie = ids(session, "B3", "NEWBIE")
-    matching.lock_pair(session, YEAR, newbie, b3)
+    match_rules.lock_pair(session, YEAR, newbie, b3)
     p = matching.propose(session, YEAR)
     pair = p.pair_for(b3)
     assert pair.mentor.employee_id == "NEWBIE" and pair.locked

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services.matching import (
+from app.services.matching.solver import (
     Instance,
     MentorInfo,
     PersonInfo,
@@ -207,7 +207,7 @@ def test_district_weights_change_the_order():
 
 
 def test_weights_setting_is_checked():
-    from app.services.matching import weights_problem
+    from app.services.matching.solver import weights_problem
 
     assert weights_problem(None) is None and weights_problem({"subject": 3, "load": 0.5}) is None
     assert weights_problem({"colour": 1}) == "unknown criteria colour; use subject, grade, building, planning, load"
@@ -227,7 +227,7 @@ def test_lexicographic_weights_dominate():
 
 
 def test_reasons_name_the_shared_things():
-    from app.services.matching import explain
+    from app.services.matching.proposals import explain
 
     e = P("E", subjects=["Chemistry", "Biology"], grades=["10", "11", "12"], periods=["3"])
     m = P("M", subjects=["Chemistry"], grades=["9", "10", "11"], periods=["3", "5"])

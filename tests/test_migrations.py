@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db, paths
 from app.models import Assignment, Educator, InductionEnrollment, MentorProfile, School, SchoolYear
-from app.services.errors import DatabaseError
+from app.errors import DatabaseError
 from tests.legacy_schema import IDS, populate_0001
 
 DATA = Path(__file__).parent / "data"
@@ -84,7 +84,7 @@ def test_upgrade_from_the_released_schema_on_each_backend(empty_db_url):
 
 @pytest.mark.slow
 def test_upgrade_downgrade_upgrade_finds_every_row(empty_db_url):
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     database = db.Database.open(empty_db_url)
     with database.unit_of_work() as session:

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services import scheduling, support_teams
-from app.services.assignments import reassign
-from app.services.errors import ValidationError
+from app.services import scheduling
+from app.services.matching import support_teams
+from app.services.matching.assignments import reassign
+from app.errors import ValidationError
 from app.services.scheduling import EventInput, SchedulingConflict
 from tests.scheduling_fixtures import YEAR, make_district
 
@@ -53,7 +54,7 @@ def test_assignments_fill_the_support_team_without_the_button(session, district)
     """Making an assignment (one by one, or applying the matching's pairs) puts the mentor and the
     evaluator on the team; ending or reassigning takes the mentor off: the team-complete card
     follows without "Fill from assignments"."""
-    from app.services.assignments import apply_pairs, create_assignment, end_assignment
+    from app.services.matching.assignments import apply_pairs, create_assignment, end_assignment
 
     def ben_on_card():
         return [i.text for i in scheduling.team_complete_card(session, YEAR).items if i.educator_id == district.late.id]
@@ -172,7 +173,7 @@ def test_skip_and_restore_a_date(session, district):
 def test_the_beginning_educator_a_meeting_is_about_attends_it(session, district):
     """'About' is saved as an attendee: invited in the calendar file, on the attendance list, and
     a held support-team meeting about them counts for them."""
-    from app.services.ics_export import build_calendar
+    from app.services.scheduling.ics import build_calendar
 
     meeting = scheduling.save_event(session, YEAR, EventInput(
         "support_team", "Ana: support team", dt.datetime(2026, 8, 24, 13, 0), 60, mentee_id=district.beginner.id,
@@ -434,7 +435,7 @@ def test_cards_are_registered(session, district):
 def test_principal_roster_shows_team_and_orientation_never_notes(session, district, tmp_path):
     from pypdf import PdfReader
 
-    from app.services import principal_roster
+    from app.services.reports import principal_roster
 
     support_teams.fill_from_assignments(session, YEAR)
     event_id = _orientation(session, district)
@@ -459,8 +460,8 @@ def test_principal_roster_shows_team_and_orientation_never_notes(session, distri
 def test_state_report_item_a_from_held_events(session, district, tmp_path):
     import csv
 
-    from app.services import state_report
-    from app.services.state_report_files import write
+    from app.services.reports import state_report
+    from app.services.reports.state_report_files import write
 
     assert state_report.compute(session, YEAR).activities is None  # nothing scheduled: "no data"
     event_id = _orientation(session, district)
@@ -505,8 +506,8 @@ def test_demo_district_schedule(database, tmp_path):
     import icalendar
 
     from app.models import Assignment
-    from app.services.demo import build_demo
-    from app.services.ics_export import export_ics
+    from app.services.demo.district import build_demo
+    from app.services.scheduling.ics import export_ics
 
     with database.unit_of_work() as s:
         build_demo(s, size="small", seed=3, year_label=YEAR)
@@ -530,7 +531,7 @@ def test_demo_district_schedule(database, tmp_path):
 def test_district_demo_double_books_nobody(database):
     """The district demo's schedule passes the app's own conflict check, event by event (it is
     saved without the per-save check), and its support-team meetings are about someone present."""
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     with database.unit_of_work() as s:
         build_demo(s, size="district", seed=1, year_label=YEAR)

@@ -15,17 +15,17 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.models import Assignment, Base, Educator, load_all
 from app.models.timelogs import TimeLog
-from app.services.server_access import grant_statements, is_insufficient_privilege
+from app.services.server.access import grant_statements, is_insufficient_privilege
 from app.services.years import ensure_year
 
 
 def test_every_table_has_an_access_rule():
     from app.models import load_all
-    from app.services.server_access import TABLE_ACCESS
+    from app.services.server.access import TABLE_ACCESS
 
     load_all()
     missing = sorted(set(Base.metadata.tables) - set(TABLE_ACCESS))
-    assert not missing, f"add a rule for {missing} to TABLE_ACCESS in app/services/server_access.py"
+    assert not missing, f"add a rule for {missing} to TABLE_ACCESS in app/services/server/access.py"
 
 
 REFERENCE = ("cap_organization", "cap_hours_requirement")  # programs; practicum hours per license (Settings)
@@ -33,7 +33,7 @@ REFERENCE = ("cap_organization", "cap_hours_requirement")  # programs; practicum
 
 def test_cap_records_are_for_supervising_practitioners_and_coordinators_only():
     from app.models import load_all
-    from app.services.server_access import can_write, readable_columns
+    from app.services.server.access import can_write, readable_columns
 
     load_all()
     for name, table in Base.metadata.tables.items():
@@ -127,8 +127,8 @@ def logins(backend, database, db_url):
     per app role, each opened as its own Database."""
     if backend != "postgresql":
         pytest.skip("server roles exist on PostgreSQL only")
-    from app.services import timelogs
-    from app.services.server_access import APP_ROLES, apply_grants, create_login
+    from app.services.timelogs import logs as timelogs
+    from app.services.server.access import APP_ROLES, apply_grants, create_login
     from tests.cap_fixtures import make_candidate, make_world
 
     with database.unit_of_work() as s:
@@ -168,7 +168,8 @@ def _refused(exc_info) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_a_mentor_logs_time_and_cannot_read_notes_or_cap_records(logins):
-    from app.services import cap, timelogs
+    from app.services import cap
+    from app.services.timelogs import logs as timelogs
 
     mentor = logins["mentor"]
     with mentor.unit_of_work() as s:  # quick entry, notes included (write-only to a mentor)
@@ -195,7 +196,8 @@ def test_a_mentor_logs_time_and_cannot_read_notes_or_cap_records(logins):
 
 def test_a_supervising_practitioner_records_an_observation_and_a_rating(logins):
     from app.models.cap import CapRating
-    from app.services import cap, timelogs
+    from app.services import cap
+    from app.services.timelogs import logs as timelogs
 
     sp = logins["supervising_practitioner"]
     placement = logins.placement_id
@@ -220,7 +222,7 @@ def test_a_supervising_practitioner_records_an_observation_and_a_rating(logins):
 
 
 def test_a_principal_reads_the_roster_but_no_cap_record_no_note_no_sync_log(logins):
-    from app.services.server_access import access_denied
+    from app.services.server.access import access_denied
 
     principal = logins["principal"]
     with principal.read() as s:
@@ -251,9 +253,10 @@ def test_other_roles_writes_are_recorded_when_the_server_is_set_up_for_sync(logi
     """sync_capture adds operations in the same transaction as the save: each role that writes may add
     them for its own tables, read back only what its tables show, and a save it cannot record is refused."""
     from app.models.sync import SyncOp
-    from app.services import cap, timelogs
-    from app.services.server_access import access_denied
-    from app.services.sync_identity import setup
+    from app.services import cap
+    from app.services.timelogs import logs as timelogs
+    from app.services.server.access import access_denied
+    from app.services.sync.identity import setup
     from app.services.years import ensure_year as year_of
 
     with logins.admin.unit_of_work() as s:
@@ -437,7 +440,7 @@ def test_the_it_guide_works_with_a_non_superuser_owner(owner_database, tmp_path)
 
 
 def test_an_owner_without_createrole_is_told_in_one_line(owner_database, tmp_path, monkeypatch):
-    from app.services import server_access
+    from app.services.server import access as server_access
 
     steps = [step.replace(" CREATEROLE", "") for step in _guide_sql()]
     url = owner_database(steps)

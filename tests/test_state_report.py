@@ -9,7 +9,8 @@ import json
 import pytest
 
 from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
-from app.services import state_report, state_report_files
+from app.services.reports import state_report
+from app.services.reports import state_report_files
 from app.services.years import ensure_year
 
 D = dt.date
@@ -67,12 +68,12 @@ def test_teacher_figures_by_hand(session, district):
 
 
 def test_time_log_figures_by_hand(session, district, tmp_path):
-    """(d) and (e) come from the time logs (services/hours.py): entries in the window whose mentee is a
+    """(d) and (e) come from the time logs (services/timelogs/hours.py): entries in the window whose mentee is a
     beginning educator served; the incoming teacher's observation does not count."""
     from pypdf import PdfReader
     from sqlalchemy import select
 
-    from app.services import timelogs
+    from app.services.timelogs import logs as timelogs
 
     pair = {(a.mentor.employee_id, a.mentee.employee_id): a.id for a in session.scalars(select(Assignment))}
     today = D(2026, 7, 31)
@@ -148,8 +149,8 @@ def test_unknown_extension_is_a_usage_error(session, district, tmp_path, run_cli
 
 def test_profile_states_what_the_data_knows(session, district):
     """Group mentoring from the assignments and compensation totals from the mentor incentives."""
-    from app.services.eligibility import save_incentive
-    from app.services.program_profile import facts_from_data
+    from app.services.matching.eligibility import save_incentive
+    from app.services.reports.program_profile import facts_from_data
 
     m1 = session.get(Educator, derived_id("educator", "M1"))
     am = session.get(Educator, derived_id("educator", "AM"))

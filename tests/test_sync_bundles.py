@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.services import sync_bundles, sync_conflicts, sync_merge
-from app.services.sync_identity import SyncError
+from app.services.sync import bundles as sync_bundles
+from app.services.sync import conflicts as sync_conflicts
+from app.services.sync import merge as sync_merge
+from app.services.sync.identity import SyncError
 from tests.test_sync_support import Replica, make_replicas
 
 
@@ -187,7 +189,7 @@ def test_the_same_record_made_on_two_laptops_is_one_record_not_a_clash(tmp_path,
     from sqlalchemy import select
 
     from app.models.reporting import ProgramProfile
-    from app.services.program_profile import QUESTIONS, save_profile
+    from app.services.reports.program_profile import QUESTIONS, save_profile
 
     a, b = replicas("ab", [0, 45])
     (question, _text), *_ = QUESTIONS
@@ -300,7 +302,7 @@ def test_a_bundle_of_another_district_is_refused(tmp_path, replicas, migrated_te
     import shutil
 
     from app.db import Database
-    from app.services import sync_identity
+    from app.services.sync import identity as sync_identity
 
     (a,) = replicas("a")
     a.add_educator("E1")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models import Educator, School
 from app.models.sync import SyncOp
-from app.services import sync_identity
+from app.services.sync import identity as sync_identity
 
 GROUP_KEY = b"g" * 32
 
@@ -86,7 +86,7 @@ def test_a_rolled_back_change_leaves_no_operation(database):
 def test_setup_again_with_another_secret_is_refused(database):
     import pytest
 
-    from app.services.sync_identity import SyncError
+    from app.services.sync.identity import SyncError
 
     _setup(database)
     with database.unit_of_work() as session, pytest.raises(SyncError, match="different secret"):

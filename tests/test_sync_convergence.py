@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from app.models import derived_id
-from app.services import sync_conflicts, sync_fieldcopy, sync_merge
+from app.services.sync import conflicts as sync_conflicts
+from app.services.sync import fieldcopy as sync_fieldcopy
+from app.services.sync import merge as sync_merge
 from tests.test_sync_support import FieldLaptop, Replica, cap_district
 
 EMPLOYEES = ("E1", "E2", "E3")

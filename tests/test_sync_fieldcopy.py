@@ -12,7 +12,9 @@ from sqlalchemy import select, text
 from app.db import Database
 from app.models import Educator, derived_id
 from app.models.cap import CapObservation, CapPlacement
-from app.services import sync_bundles, sync_fieldcopy, sync_identity
+from app.services.sync import bundles as sync_bundles
+from app.services.sync import fieldcopy as sync_fieldcopy
+from app.services.sync import identity as sync_identity
 from tests.test_sync_support import Replica, cap_district as _district
 
 
@@ -173,7 +175,7 @@ def test_a_field_copy_holds_only_what_its_sp_needs(tmp_path, coordinator):
 
 def test_a_field_copy_cannot_vouch_for_changes_made_elsewhere():
     from app.models.sync import SyncReplica
-    from app.services.sync_owners import vouched
+    from app.services.sync.owners import vouched
 
     sp_copy = SyncReplica(id="sp", name="SP", acting_for=derived_id("educator", "SP1"))
     coordinator_laptop = SyncReplica(id="c2", name="Second laptop", acting_for=None)
@@ -201,7 +203,7 @@ def test_an_edit_that_reaches_a_field_copy_before_its_record_waits_and_is_not_lo
         assert (early.status, early.new) == ("waiting", 0) and "wait for the records" in early.note
         assert field.observations() == {}
         with field.db.read() as session:
-            from app.services.sync_status import status
+            from app.services.sync.status import status
 
             assert "waiting bundles: 1 hold changes of records that have not arrived yet" in "\n".join(
                 status(session).lines())

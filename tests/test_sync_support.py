@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.db import Database
 from app.models import Educator
 from app.models.sync import SyncConflict, SyncOp
-from app.services import sync_bundles, sync_identity
+from app.services.sync import bundles as sync_bundles
+from app.services.sync import identity as sync_identity
 
 GROUP_KEY = bytes(range(32))  # what `sync setup` derives from the district secret (argon2 is slow)
 

@@ -57,7 +57,7 @@ def test_sync_now_brings_the_partner_in_and_take_theirs_clears_the_conflict(page
     assert "'202' (Coordinator," in competing and "'303' (SP Rivera," in competing
     page.sync_button.click()  # the resolution travels
     with theirs.db.unit_of_work() as session:
-        from app.services.sync_bundles import bundle_files, import_bundle
+        from app.services.sync.bundles import bundle_files, import_bundle
 
         for path in bundle_files(shared):
             import_bundle(session, path)

@@ -10,11 +10,12 @@ import json
 import pytest
 
 from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
-from app.services import hours, timelogs
-from app.services.errors import ValidationError
+from app.services.timelogs import hours
+from app.services.timelogs import logs as timelogs
+from app.errors import ValidationError
 from app.services.tabular import FileFormatError
-from app.services.timelog_import import import_timelogs
-from app.services.timelogs import DuplicateEntryError, EntryInput
+from app.services.timelogs.imports import import_timelogs
+from app.services.timelogs.logs import DuplicateEntryError, EntryInput
 from app.services.years import ensure_year
 
 D = dt.date
@@ -320,7 +321,7 @@ def test_forms_import_with_a_remembered_mapping(session, pairs, tmp_path):
 
 
 def test_a_dry_run_with_a_mapping_remembers_nothing_and_says_so(run_cli, database, pairs, tmp_path):
-    from app.services.timelog_import import remembered_mapping
+    from app.services.timelogs.imports import remembered_mapping
 
     path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
         ["2025/09/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "9/15/2025", "45 min", "Planning lessons",
@@ -342,7 +343,7 @@ def test_a_dry_run_with_a_mapping_remembers_nothing_and_says_so(run_cli, databas
 
 
 def test_strict_keeps_the_mapping_it_was_given(session, pairs, tmp_path):
-    from app.services.timelog_import import remembered_mapping
+    from app.services.timelogs.imports import remembered_mapping
 
     path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
         ["2025/09/20 4:05:11 PM EST", "m1@district.org", "M9", "Ben Hart", "9/15/2025", "45 min", "Planning lessons",
@@ -420,7 +421,7 @@ def test_stale_card_counts_the_pairs_active_today_and_says_week_or_weeks(session
 
 
 def test_state_report_takes_hours_and_observations_from_the_logs(session, pairs):
-    from app.services import state_report
+    from app.services.reports import state_report
 
     _add(session, pairs["a1"], D(2025, 9, 15), 90, "observed_mentee")
     _add(session, pairs["a3"], D(2025, 9, 20), 45, "observed_mentee")
@@ -440,7 +441,7 @@ def test_demo_logs_time_for_the_matched_pairs_within_the_rules(session):
     from sqlalchemy import select
 
     from app.models.timelogs import TimeLog
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     message = build_demo(session, size="small", seed=3, year_label="2025-2026")
     session.commit()
@@ -495,7 +496,7 @@ def test_microsoft_forms_xlsx_with_date_cells_and_the_respondent_as_mentor(sessi
 
 
 def test_program_profile_facts_from_the_logs(session, pairs):
-    from app.services.program_profile import load_profile
+    from app.services.reports.program_profile import load_profile
 
     for week in range(8):
         _add(session, pairs["a3"], D(2025, 9, 8) + dt.timedelta(weeks=week), 30, "planning",
@@ -532,7 +533,7 @@ def test_the_sample_files_import_cleanly(run_cli, database):
 
 
 def test_principal_roster_shows_hours_and_flags_a_quiet_pair(session, database):
-    from app.services.principal_roster import roster_lines
+    from app.services.reports.principal_roster import roster_lines
     from app.services.years import current_label
 
     label = current_label()

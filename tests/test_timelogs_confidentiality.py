@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Assignment
-from app.services import timelogs
-from app.services.timelog_import import import_timelogs
+from app.services.timelogs import logs as timelogs
+from app.services.timelogs.imports import import_timelogs
 from tests.test_timelogs import PUBLIC, TODAY, _write_csv, pairs  # noqa: F401  (fixture)
 
 MARKER = "ZEBRA-7731"
@@ -53,7 +53,11 @@ def secret_district(session, pairs, tmp_path):  # noqa: F811
 
 def _outputs(session, tmp_path, pairs):  # type: ignore[no-untyped-def]  # noqa: F811
     """Every file MentorDesk writes that could carry time-log data."""
-    from app.services import hours, principal_roster, roster_io, state_report, state_report_files
+    from app.services.timelogs import hours
+    from app.services.reports import principal_roster
+    from app.services.roster import files as roster_io
+    from app.services.reports import state_report
+    from app.services.reports import state_report_files
 
     year = "2025-2026"
     out = []

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.services import hours
-from app.services.timelog_import import format_duration, import_timelogs, parse_duration
+from app.services.timelogs import hours
+from app.services.timelogs.imports import format_duration, import_timelogs, parse_duration
 from tests.test_timelogs import PUBLIC, TODAY, pairs  # noqa: F401  (fixture)
 
 minutes_st = st.integers(min_value=1, max_value=900)

@@ -14,7 +14,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import cap, cap_drafts
+from app.services import cap
+from app.services.cap import drafts as cap_drafts
 from tests.cap_fixtures import YEAR, make_candidate, make_world
 from tests.concurrency import as_alice
 
@@ -135,7 +136,7 @@ CRASH_SCRIPT = textwrap.dedent("""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QCoreApplication
     from app.db import Database
-    from app.services import cap_drafts
+    from app.services.cap import drafts as cap_drafts
     from app.ui.application import build_window, make_qapp
     app = make_qapp()
     win, _ = build_window(Database.open(sys.argv[1]), synchronous=True)

@@ -42,7 +42,7 @@ def test_empty_district_welcome_says_import_the_roster(make_window):
 
 
 def test_welcome_counts_the_year(make_window, database, monkeypatch):
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     monkeypatch.setattr("app.services.attention.PROVIDERS", ())
 
@@ -55,7 +55,7 @@ def test_welcome_counts_the_year(make_window, database, monkeypatch):
 
 
 def test_cards_show_summary_citation_count_and_go_to_the_area(make_window, database, monkeypatch):
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     with database.unit_of_work() as s:
         build_demo(s, size="small", seed=1, year_label=YEAR)

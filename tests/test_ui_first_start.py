@@ -38,7 +38,7 @@ def test_declining_the_demo_leaves_the_database_empty(qtbot, database, monkeypat
 
 
 def test_every_area_opens_on_the_demo_district(qtbot, database):
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
     from app.ui.application import build_window, make_qapp
     from app.ui.main_window import AREAS
 

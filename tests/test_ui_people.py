@@ -173,7 +173,7 @@ def test_moving_to_someone_else_asks_before_dropping_edits(people, monkeypatch):
 
 def test_someone_else_saved_first_reload_or_overwrite(people, db_url):
     from app.db import Database
-    from app.services.educators import load_form, save_form
+    from app.services.roster.educators import load_form, save_form
 
     def alice_saves(room: str) -> None:  # another laptop user, through her own connection
         other = Database.open(db_url, actor="alice")

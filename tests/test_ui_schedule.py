@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTime
 
 from app.services import scheduling
 from app.services.scheduling import EventInput
-from app.ui.pages.schedule import find_data
+from app.ui.pages.schedule.week_view import find_data
 from tests.scheduling_fixtures import YEAR, make_district
 from tests.ui_support import open_window
 
@@ -256,7 +256,7 @@ def _team_meeting(database, ids, people):
 def test_event_dialog_keeps_attendees_the_picker_does_not_list(window, qtbot, database):
     """A district larger than the picker's page (here 2 people listed of 6): editing an event keeps
     every attendee; only what is ticked or unticked changes."""
-    from app.ui.pages.schedule import EventDialog
+    from app.ui.pages.schedule.event_dialog import EventDialog
 
     with database.read() as s:
         people = {name.split(",")[0]: i for i, name in scheduling.educator_choices(s, limit=None)}
@@ -291,7 +291,7 @@ def test_event_dialog_keeps_attendees_the_picker_does_not_list(window, qtbot, da
 
 
 def test_choosing_whom_a_meeting_is_about_ticks_their_support_team(window, qtbot, database):
-    from app.services import support_teams
+    from app.services.matching import support_teams
 
     with database.unit_of_work() as s:
         support_teams.fill_from_assignments(s, YEAR)
@@ -404,7 +404,7 @@ def test_support_team_dialog_finds_the_member_to_add(window, qtbot):
 def test_overlapping_events_of_a_day_are_drawn_side_by_side(starts_and_lengths):
     """Two events that overlap in time never share a lane, so neither hides the other; every lane
     fits in its group's width."""
-    from app.ui.pages.schedule import side_by_side
+    from app.ui.pages.schedule.week_view import side_by_side
 
     spans = [(float(start), float(start + length)) for start, length in starts_and_lengths]
     placed = side_by_side(spans)

@@ -85,7 +85,7 @@ def test_database_location_and_folder(page, database, monkeypatch):
 
 
 def test_json_settings_are_edited_as_text(page, database):
-    from app.services.settings_form import is_structured
+    from app.services.district.settings_form import is_structured
 
     structured = [key for key in settings.SPECS if is_structured(key)]
     if not structured:
@@ -110,7 +110,7 @@ def test_matching_weights_are_checked_by_the_matcher_rules(page, database):
 
 
 def test_the_coordinator_named_on_calendar_files_is_set_here(page, database):
-    from app.services.ics_export import organizer
+    from app.services.scheduling.ics import organizer
 
     page.editors["coordinator_email"].setText("induction at hale")
     page.save_settings()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.models import Assignment, Educator, MentorProfile, School, derived_id
 from app.models.timelogs import TimeLog
-from app.services import timelogs
-from app.services.mentor_form import load_mentor_form, save_mentor_form
+from app.services.timelogs import logs as timelogs
+from app.services.matching.mentor_form import load_mentor_form, save_mentor_form
 from app.services.years import current_label, ensure_year
 from tests.concurrency import as_alice
 from tests.test_matching_service import YEAR as POOL_YEAR

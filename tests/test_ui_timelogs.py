@@ -413,8 +413,8 @@ def test_the_demo_draws_the_50_hour_bar_for_teachers_past_the_induction_year(qtb
     view draws each one's bar at hours toward 50 / 50 (the ProgressDelegate's drawing, recorded)."""
     from PySide6.QtWidgets import QProxyStyle, QStyle
 
-    from app.services import hours
-    from app.services.demo import build_demo
+    from app.services.timelogs import hours
+    from app.services.demo.district import build_demo
     from app.ui.application import build_window, make_qapp
 
     year = "2025-2026"

@@ -97,7 +97,7 @@ def _add_db_option(parser: argparse.ArgumentParser, default: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.services.errors import MentorDeskError, UsageError
+    from app.errors import MentorDeskError, UsageError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ def register(cli: Commands) -> None:
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.assignment_io import import_assignments
+    from app.services.matching.assignment_files import import_assignments
 
     with ctx.db.unit_of_work() as session:
         report = import_assignments(session, args.file, dry_run=args.dry_run, strict=args.strict)
@@ -26,7 +26,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.assignment_io import ASSIGNMENT_FIELDS, assignment_rows
+    from app.services.matching.assignment_files import ASSIGNMENT_FIELDS, assignment_rows
     from app.services.tabular import write_table
 
     with ctx.db.read() as session:

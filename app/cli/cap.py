@@ -24,7 +24,7 @@ def register(cli: Commands) -> None:
 def _report(args: argparse.Namespace, ctx: Context) -> int:
     from pathlib import Path
 
-    from app.services.errors import UsageError
+    from app.errors import UsageError
     from app.services.years import parse_label
 
     parse_label(args.year)
@@ -35,15 +35,15 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.unit_of_work() as session:
         _say_if_created(ctx, session, args.year)
         if suffix == ".json":
-            from app.services.cap_export import report
+            from app.services.cap.export import report
 
             data = report(session, args.year, args.candidate)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
             count = len(data["candidates"])
         else:
-            from app.services.cap_export import _summaries
-            from app.services.cap_forms import report_pdf
+            from app.services.cap.export import _summaries
+            from app.services.cap.forms import report_pdf
 
             count = len(_summaries(session, args.year, args.candidate))
             report_pdf(session, args.year, out, args.candidate)
@@ -52,8 +52,8 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.cap_export import write_year_export
-    from app.services.errors import UsageError
+    from app.services.cap.export import write_year_export
+    from app.errors import UsageError
     from app.services.years import parse_label
 
     parse_label(args.year)

@@ -52,7 +52,7 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
 
 def _grants(args: argparse.Namespace, ctx: Context) -> int:
     from app.models import Base, load_all
-    from app.services.server_access import apply_grants
+    from app.services.server.access import apply_grants
 
     load_all()  # grants cover every table, not only the ones this command imported
     count = apply_grants(ctx.db.engine, Base.metadata)
@@ -63,7 +63,7 @@ def _grants(args: argparse.Namespace, ctx: Context) -> int:
 def _login(args: argparse.Namespace, ctx: Context) -> int:
     from pathlib import Path
 
-    from app.services.server_access import create_login
+    from app.services.server.access import create_login
 
     password = Path(args.password_file).read_text(encoding="utf-8").strip()
     create_login(ctx.db.engine, args.name, args.role, password)

@@ -15,7 +15,7 @@ def register(cli: Commands) -> None:
 
 
 def _demo(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     with ctx.db.unit_of_work() as session:
         summary = build_demo(session, size=args.size, seed=args.seed, year_label=args.year)

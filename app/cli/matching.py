@@ -20,9 +20,9 @@ def register(cli: Commands) -> None:
 
 
 def _match(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.assignments import apply_proposal
-    from app.services.errors import UsageError
-    from app.services.matching import propose
+    from app.services.matching.assignments import apply_proposal
+    from app.errors import UsageError
+    from app.services.matching.proposals import propose
     from app.services.years import ensure_year, parse_label
 
     parse_label(args.year)

@@ -24,7 +24,7 @@ def register(cli: Commands) -> None:
 
 
 def _state(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services import state_report_files
+    from app.services.reports import state_report_files
     from app.services.years import ensure_year
 
     with ctx.db.unit_of_work() as session:
@@ -37,7 +37,7 @@ def _state(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _survey(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.survey import import_survey
+    from app.services.reports.survey import import_survey
 
     with ctx.db.unit_of_work() as session:
         report = import_survey(session, args.file, year_label=args.year, dry_run=args.dry_run, strict=args.strict)
@@ -45,10 +45,10 @@ def _survey(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _roster(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.principal_roster import write_roster_pdf
+    from app.services.reports.principal_roster import write_roster_pdf
 
     if not args.out.lower().endswith(".pdf"):
-        from app.services.errors import UsageError
+        from app.errors import UsageError
 
         raise UsageError("principal rosters are written as .pdf")
     with ctx.db.unit_of_work() as session:

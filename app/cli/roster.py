@@ -45,7 +45,7 @@ def register(cli: Commands) -> None:
 
 
 def _import_roster(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.roster_io import import_roster
+    from app.services.roster.files import import_roster
 
     with ctx.db.unit_of_work() as session:
         report = import_roster(session, args.file, year_label=args.year, dry_run=args.dry_run, strict=args.strict)
@@ -53,7 +53,7 @@ def _import_roster(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export_roster(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.roster_io import export_roster
+    from app.services.roster.files import export_roster
 
     with ctx.db.unit_of_work() as session:
         path = export_roster(session, args.out, args.year)

@@ -23,7 +23,7 @@ def register(cli: Commands) -> None:
 
 
 def _export_ics(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.ics_export import export_ics, organizer
+    from app.services.scheduling.ics import export_ics, organizer
     from app.services.years import current_label, ensure_year
 
     label = args.year or current_label()

@@ -30,7 +30,7 @@ def selftest() -> int:
 
 def _database(folder: Path) -> str:
     from app import db
-    from app.services.demo import build_demo
+    from app.services.demo.district import build_demo
 
     database = db.Database.open(str(folder / "selftest.sqlite3"))
     try:

@@ -33,8 +33,8 @@ def register(cli: Commands) -> None:
 
 
 def _refuse_synced_folder(ctx: Context) -> None:
-    from app.services.errors import MentorDeskError
-    from app.services.sync_identity import synced_folder_problem
+    from app.errors import MentorDeskError
+    from app.services.sync.identity import synced_folder_problem
 
     engine = ctx.db.engine
     if engine.dialect.name == "sqlite":
@@ -44,8 +44,8 @@ def _refuse_synced_folder(ctx: Context) -> None:
 
 
 def _setup(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.errors import UsageError
-    from app.services.sync_identity import setup
+    from app.errors import UsageError
+    from app.services.sync.identity import setup
 
     try:
         secret = Path(args.secret_file).read_text(encoding="utf-8").strip()
@@ -60,7 +60,7 @@ def _setup(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_status import status
+    from app.services.sync.status import status
 
     with ctx.db.read() as session:
         for line in status(session).lines():
@@ -69,7 +69,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_bundles import export_bundle
+    from app.services.sync.bundles import export_bundle
 
     _refuse_synced_folder(ctx)
     with ctx.db.unit_of_work() as session:
@@ -84,8 +84,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import_all(ctx: Context, source: Path) -> int:
-    from app.services.sync_bundles import bundle_files, import_bundle, retry_held
-    from app.services.sync_identity import SyncError
+    from app.services.sync.bundles import bundle_files, import_bundle, retry_held
+    from app.services.sync.identity import SyncError
 
     if not source.exists():
         ctx.say(f"no such file or folder: {source}")
@@ -114,7 +114,7 @@ def _import_all(ctx: Context, source: Path) -> int:
 
 
 def _folder(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_bundles import export_bundle
+    from app.services.sync.bundles import export_bundle
 
     _refuse_synced_folder(ctx)
     folder = Path(args.path)
@@ -127,7 +127,7 @@ def _folder(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _fieldcopy(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_fieldcopy import make_field_copy
+    from app.services.sync.fieldcopy import make_field_copy
 
     with ctx.db.unit_of_work() as session:
         done = make_field_copy(session, ctx.db.engine, args.employee_id, args.out)
@@ -137,7 +137,7 @@ def _fieldcopy(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_conflicts import conflicts_json, list_conflicts
+    from app.services.sync.conflicts import conflicts_json, list_conflicts
 
     if args.resolved:
         return _resolved(args, ctx)
@@ -159,7 +159,7 @@ def _conflicts(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _resolved(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.sync_conflicts import settled_conflicts
+    from app.services.sync.conflicts import settled_conflicts
 
     with ctx.db.read() as session:
         settled = settled_conflicts(session)

@@ -29,7 +29,7 @@ def register(cli: Commands) -> None:
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.timelog_import import import_timelogs, parse_mapping_options
+    from app.services.timelogs.imports import import_timelogs, parse_mapping_options
 
     mapping = parse_mapping_options(args.map)
     with ctx.db.unit_of_work() as session:
@@ -38,8 +38,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _report(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services import hours
-    from app.services.errors import UsageError
+    from app.services.timelogs import hours
+    from app.errors import UsageError
     from app.services.years import ensure_year
 
     with ctx.db.unit_of_work() as session:
@@ -64,7 +64,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    from app.services.timelogs import EntryFilter, export_entries
+    from app.services.timelogs.logs import EntryFilter, export_entries
 
     with ctx.db.unit_of_work() as session:
         path = export_entries(session, EntryFilter(args.year), args.out)

@@ -109,7 +109,7 @@ class Assignment(Tracked, Base):
     end_reason: Mapped[str | None] = enum_column(ASSIGNMENT_END_REASONS, "assignment_end_reason", nullable=True)
     # Private to the coordinator (hold-harmless): never printed or exported. Deferred and marked
     # confidential, so lists never load it and server logins other than the coordinator's
-    # cannot read it (services/server_access.py).
+    # cannot read it (services/server/access.py).
     private_reason: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
                                                        info={"confidential": True})
 

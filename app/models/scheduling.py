@@ -5,7 +5,7 @@ evaluate. 004: the support team meets the beginning teacher before the school ye
 "maintains meeting schedules ... and ensures that these are followed" and leads peer groups.
 
 An `Event` is one meeting or a recurring series: `starts_at` is the first occurrence (UTC), the
-recurrence is expanded in the district's time zone (services/scheduling.py), so a 3:15 pm meeting
+recurrence is expanded in the district's time zone (services/scheduling/), so a 3:15 pm meeting
 stays at 3:15 pm across the daylight-saving changes. `exdates` are the local dates of skipped
 occurrences. Attendance is recorded per occurrence after the fact.
 """

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base, UTCDateTime, utcnow
 
 # Every value written is copied into the log, notes included: on a server only the coordinator
-# may read these tables (services/server_access.py).
+# may read these tables (services/server/access.py).
 COORDINATOR_ONLY = {"coordinator_only": True}
 
 

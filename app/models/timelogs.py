@@ -38,7 +38,7 @@ class TimeLog(Tracked, Base):
     """Time a mentor and a mentee spent together on one day, with what they did."""
 
     __tablename__ = "time_log"
-    # Covering indexes for the hours totals (services/hours.py): a year's totals for every mentee
+    # Covering indexes for the hours totals (services/timelogs/hours.py): a year's totals for every mentee
     # read only the index, never the table (200,000 entries; see benchmarks/timelogs.py).
     __table_args__ = (
         Index("ix_time_log_mentee_totals", "mentee_id", "deleted_at", "date", "minutes", "activity"),
@@ -51,7 +51,7 @@ class TimeLog(Tracked, Base):
     mentor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("educator.id"), nullable=False, index=True)
     mentee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("educator.id"), nullable=False)
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    minutes: Mapped[int] = mapped_column(Integer, nullable=False)  # 5 to 600 (services/timelogs.py)
+    minutes: Mapped[int] = mapped_column(Integer, nullable=False)  # 5 to 600 (services/timelogs/logs.py)
     activity: Mapped[str] = enum_column(ACTIVITY_CODES, "time_log_activity", nullable=False)
     topics: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     release_time: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False)

@@ -38,8 +38,8 @@ class AttentionCard:
 
 # Registered providers, in the order the dashboard shows them.
 PROVIDERS: tuple[str, ...] = (
-    "app.services.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
-    "app.services.timelogs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
+    "app.services.matching.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
+    "app.services.timelogs.logs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
     "app.services.scheduling:orientation_card",  # 603 CMR 7.12(2)(a); 7.13: orientation by the first day
     "app.services.scheduling:team_meeting_card",  # 004: the support team meets the beginning teacher first
     "app.services.scheduling:team_complete_card",  # 603 CMR 7.12(2)(c): mentor + administrator who evaluates

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services.errors import FieldProblem, MentorDeskError
+from app.errors import FieldProblem, MentorDeskError
 
 Progress = Callable[[int, int, str], None]
 

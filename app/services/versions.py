@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from app.services.errors import StaleRecordError
+from app.errors import StaleRecordError
 
 T = TypeVar("T")
 MISSING = 0  # the version a form holds for a record that did not exist yet when it was opened

@@ -194,3 +194,8 @@ def parse_yes_no(value: object) -> bool:
     if raw in _NO:
         return False
     raise ValueError("must be yes or no")
+
+
+def hours_of(minutes: int) -> float:
+    """Hours with one decimal (DESIGN.md: durations in minutes, hours shown with one decimal)."""
+    return round(minutes / 60, 1)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import SchoolYear, derived_id
-from app.services.errors import UsageError
+from app.errors import UsageError
 
 _LABEL = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -95,7 +95,7 @@ def list_years(session: Session) -> list[YearInfo]:
 
 
 def update_year(session: Session, label: str, *, first_day: dt.date, last_day: dt.date) -> YearInfo:
-    from app.services.errors import FieldProblem, ValidationError
+    from app.errors import FieldProblem, ValidationError
 
     year, _ = ensure_year(session, label)
     problems = []

@@ -11,7 +11,7 @@ import sys
 from app import paths
 from app.db import Database
 from app.services.years import current_label
-from app.services.errors import MentorDeskError
+from app.errors import MentorDeskError
 
 from PySide6.QtCore import QSettings, QTimer  # noqa: I001 - after app.db on purpose (above)
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -53,7 +53,7 @@ def _collect_on_the_gui_thread(app: QApplication) -> None:
 
 
 def _start_facts(session):  # type: ignore[no-untyped-def]
-    from app.services.district import start_info  # declares the people models: after the first paint
+    from app.services.district.overview import start_info  # declares the people models: after the first paint
 
     return start_info(session)
 
@@ -104,7 +104,7 @@ def offer_demo(window) -> None:  # type: ignore[no-untyped-def]
                   "You can import your own roster at any time from People."),
     )
     if answer == QMessageBox.StandardButton.Yes:
-        from app.services.demo import build_demo
+        from app.services.demo.district import build_demo
 
         window.ctx.tasks.run(lambda s: build_demo(s, size="small", seed=1, year_label=window.ctx.year_label),
                              on_success=lambda msg: window.statusBar().showMessage(msg, 10000))

@@ -1,4 +1,4 @@
-"""The detail pane that edits one educator. Rules are the importer's (services/educators.py): the
+"""The detail pane that edits one educator. Rules are the importer's (services/roster/educators.py): the
 pane sends text, the service answers with FieldProblems, and each reason appears under its field."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.vocab import INDUCTION_STATUSES, LICENSE_TYPES, RATINGS, ROLES
-from app.services.educators import DERIVATION_RULE, ROSTER_FIELDS, EducatorForm
-from app.services.errors import StaleRecordError, ValidationError
+from app.services.roster.educators import DERIVATION_RULE, ROSTER_FIELDS, EducatorForm
+from app.errors import StaleRecordError, ValidationError
 from app.ui.context import AppContext
 from app.ui.widgets import quiet
 
@@ -159,7 +159,7 @@ class EducatorDetail(QWidget):
         return answer == QMessageBox.StandardButton.Discard
 
     def show_person(self, educator_id: uuid.UUID, note: str = "") -> None:
-        from app.services.educators import load_form
+        from app.services.roster.educators import load_form
 
         def shown(form: EducatorForm) -> None:
             self._show_form(form)
@@ -217,8 +217,8 @@ class EducatorDetail(QWidget):
     # --- saving --------------------------------------------------------------------------
 
     def save(self, overwrite: bool = False) -> None:
-        from app.services.educators import save_form
-        from app.services.people_list import create_educator
+        from app.services.roster.educators import save_form
+        from app.services.roster.people_list import create_educator
 
         year, fields = self.ctx.year_label, self.values()
         if self.adding:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import paths
-from app.services.errors import MentorDeskError
+from app.errors import MentorDeskError
 
 log = logging.getLogger("mentordesk")
 
@@ -26,7 +26,7 @@ def setup_logging() -> None:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, details: str = "") -> None:
-    from app.services.server_access import AccessDeniedError
+    from app.services.server.access import AccessDeniedError
 
     if isinstance(exc, AccessDeniedError):  # the server's refusal, made plain by the task runner
         _show_refusal(parent, str(exc))

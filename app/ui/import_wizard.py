@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.services.educators import DERIVATION_RULE
+from app.services.roster.educators import DERIVATION_RULE
 from app.ui.context import AppContext
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
@@ -58,7 +58,7 @@ def errors_path_for(source: Path) -> Path:
 def run_import(session: Any, progress: Any, cancel: Any, *, path: str, year: str, strict: bool) -> tuple[Any, Path | None]:
     """The worker's part: import, then write the rejected rows where the user will find them."""
     from app import paths
-    from app.services.roster_io import import_roster
+    from app.services.roster.files import import_roster
     from app.services.tabular import write_errors
 
     report = import_roster(session, path, year_label=year, strict=strict, progress=progress, cancel=cancel)
@@ -109,7 +109,7 @@ class ChoosePage(QWizardPage):
         return bool(self.path.text().strip())
 
     def validatePage(self) -> bool:  # noqa: N802
-        from app.services.errors import UsageError
+        from app.errors import UsageError
         from app.services.years import parse_label
 
         if not Path(self.path.text().strip()).is_file():
@@ -162,7 +162,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.strict)
 
     def initializePage(self) -> None:  # noqa: N802
-        from app.services.people_list import preview_roster
+        from app.services.roster.people_list import preview_roster
 
         self.report = None
         self.model.set_rows([])
@@ -179,7 +179,7 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _unreadable(self, exc: BaseException, details: str) -> None:
-        from app.services.errors import MentorDeskError
+        from app.errors import MentorDeskError
 
         if not isinstance(exc, MentorDeskError):
             from app.ui.errors import show_error

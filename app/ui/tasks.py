@@ -159,7 +159,7 @@ class TaskRunner(QObject):
         try:
             yield
         except Exception as exc:
-            from app.services.server_access import access_denied
+            from app.services.server.access import access_denied
 
             plain = access_denied(self.database.engine, exc, writing=writing)
             if plain is None:

@@ -25,7 +25,7 @@ def area_title(key: str) -> str:
 
 def _load(session: Any, year: str) -> tuple[str, Any, list[Any]]:
     from app.services import attention, settings
-    from app.services.people_list import people_summary
+    from app.services.roster.people_list import people_summary
 
     return settings.get(session, "district_name"), people_summary(session, year), attention.collect(session, year)
 

@@ -324,8 +324,9 @@ class MatchingPage(Page):
         self.propose()
 
     def propose(self) -> None:
-        from app.services.assignments import list_assignments, two_week_status
-        from app.services.matching import list_rules, propose
+        from app.services.matching.assignments import list_assignments, two_week_status
+        from app.services.matching.proposals import propose
+        from app.services.matching.rules import list_rules
 
         year = self.ctx.year_label
         capacity = self.capacity.value() or None
@@ -421,7 +422,7 @@ class MatchingPage(Page):
         pair = self.selected_pair()
         if pair is None:
             return
-        from app.services.assignments import apply_pairs
+        from app.services.matching.assignments import apply_pairs
 
         year, ids = self.ctx.year_label, [(pair.mentor.id, pair.mentee.id)]
         self.ctx.tasks.run(lambda s: apply_pairs(s, year, ids), on_error=self._failed,
@@ -436,7 +437,7 @@ class MatchingPage(Page):
                    self.tr("Locked: %1 with %2.").replace("%1", pair.mentee.name).replace("%2", pair.mentor.name))
 
     def _lock(self, mentor_id: uuid.UUID, mentee_id: uuid.UUID, message: str) -> None:
-        from app.services.matching import lock_pair
+        from app.services.matching.rules import lock_pair
 
         year = self.ctx.year_label
         self.ctx.tasks.run(lambda s: lock_pair(s, year, mentor_id, mentee_id), on_error=self._failed,
@@ -446,7 +447,7 @@ class MatchingPage(Page):
         pair = self.selected_pair()
         if pair is None:
             return
-        from app.services.matching import exclude_pair
+        from app.services.matching.rules import exclude_pair
 
         year, mentor_id, mentee_id = self.ctx.year_label, pair.mentor.id, pair.mentee.id
         self.ctx.tasks.run(lambda s: exclude_pair(s, year, mentor_id, mentee_id), on_error=self._failed,
@@ -458,7 +459,7 @@ class MatchingPage(Page):
         pair = self.selected_pair()
         if pair is None:
             return None
-        from app.services.matching import alternatives
+        from app.services.matching.proposals import alternatives
 
         year, proposal, capacity = self.ctx.year_label, self.proposal, self.capacity.value() or None
         options = self.ctx.tasks.call(lambda s: alternatives(s, year, pair.mentee.id, proposal, capacity=capacity))
@@ -477,7 +478,7 @@ class MatchingPage(Page):
     def apply_all(self) -> None:
         if self.proposal is None or not self.proposal.pairs:
             return
-        from app.services.assignments import apply_proposal
+        from app.services.matching.assignments import apply_proposal
 
         proposal = self.proposal
         self.ctx.tasks.run(lambda s: apply_proposal(s, proposal), on_error=self._failed,
@@ -488,8 +489,8 @@ class MatchingPage(Page):
         row = self.assignment_table.currentRow()
         if not 0 <= row < len(self.assignments):
             return None
-        from app.services.assignments import reassign
-        from app.services.matching import alternatives
+        from app.services.matching.assignments import reassign
+        from app.services.matching.proposals import alternatives
 
         a, year = self.assignments[row], self.ctx.year_label
 
@@ -513,7 +514,7 @@ class MatchingPage(Page):
         row = self.rule_table.currentRow()
         if not 0 <= row < len(self.rules):
             return
-        from app.services.matching import remove_rule
+        from app.services.matching.rules import remove_rule
 
         rule_id = self.rules[row].id
         self.ctx.tasks.run(lambda s: remove_rule(s, rule_id), on_error=self._failed)

@@ -224,7 +224,7 @@ class MentorDetail(QWidget):
         self.criteria.resizeRowsToContents()
         self._load_form(row.educator_id)
         educator_id = row.educator_id
-        from app.services.eligibility import list_trainings
+        from app.services.matching.eligibility import list_trainings
 
         self.page.ctx.tasks.run(lambda s: list_trainings(s, educator_id), on_success=self._trainings_loaded,
                                 write=False)
@@ -246,7 +246,7 @@ class MentorDetail(QWidget):
 
     def _load_form(self, educator_id: uuid.UUID) -> None:
         """The form's values and versions, read together (what a save is checked against)."""
-        from app.services.mentor_form import load_mentor_form
+        from app.services.matching.mentor_form import load_mentor_form
 
         year = self.page.ctx.year_label
         self.form = self.page.ctx.tasks.call(lambda s: load_mentor_form(s, year, educator_id))
@@ -266,7 +266,7 @@ class MentorDetail(QWidget):
     def save(self, overwrite: bool = False) -> None:
         if self.row is None or self.form is None:
             return
-        from app.services.mentor_form import save_mentor_form
+        from app.services.matching.mentor_form import save_mentor_form
 
         changes = {k: v for k, v in self._values().items() if v != self._shown.get(k)}
         form = self.form
@@ -279,7 +279,7 @@ class MentorDetail(QWidget):
         self.page.status.setText(self.tr("Saved."))
 
     def _save_failed(self, exc: BaseException, details: str) -> None:
-        from app.services.errors import StaleRecordError
+        from app.errors import StaleRecordError
 
         if not isinstance(exc, StaleRecordError):
             self._failed(exc, details)
@@ -301,7 +301,7 @@ class MentorDetail(QWidget):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             values = dialog.values()
-        from app.services.eligibility import add_training
+        from app.services.matching.eligibility import add_training
 
         educator_id = self.row.educator_id
         self.page.ctx.tasks.run(lambda s: add_training(s, educator_id, **values),
@@ -312,7 +312,7 @@ class MentorDetail(QWidget):
         row = self.trainings.currentRow()
         if not 0 <= row < len(self._training_ids):
             return
-        from app.services.eligibility import delete_training
+        from app.services.matching.eligibility import delete_training
 
         training_id = self._training_ids[row]
         self.page.ctx.tasks.run(lambda s: delete_training(s, training_id), on_error=self._failed)
@@ -380,7 +380,7 @@ class MentorsPage(Page):
         layout.addWidget(self.status)
 
     def refresh(self) -> None:
-        from app.services.eligibility import mentor_pool
+        from app.services.matching.eligibility import mentor_pool
 
         year = self.ctx.year_label
         self.heading.setText(f"<h2>{self.tr('Mentor pool')} {year}</h2>")
@@ -420,7 +420,7 @@ class MentorsPage(Page):
         return row
 
     def add_to_pool(self, educator_id: uuid.UUID | None = None) -> None:
-        from app.services.eligibility import add_to_pool, pool_candidates
+        from app.services.matching.eligibility import add_to_pool, pool_candidates
 
         year = self.ctx.year_label
         if educator_id is None:
@@ -441,7 +441,7 @@ class MentorsPage(Page):
                            on_success=lambda _: self.status.setText(self.tr("Added to the pool.")))
 
     def fill_pool(self) -> None:
-        from app.services.eligibility import fill_pool
+        from app.services.matching.eligibility import fill_pool
 
         year = self.ctx.year_label
         self.ctx.tasks.run(lambda s: fill_pool(s, year), on_success=lambda n: self.status.setText(

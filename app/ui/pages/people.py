@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.vocab import INDUCTION_STATUSES, ROLES
-from app.services.people_list import PersonRow
+from app.services.roster.people_list import PersonRow
 from app.services.vocabulary import format_grades
 from app.ui.educator_detail import EducatorDetail
 from app.ui.pages.base import Page
@@ -174,7 +174,7 @@ class PeoplePage(Page):
     # --- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from app.services.people_list import list_people
+        from app.services.roster.people_list import list_people
 
         year = self.ctx.year_label
         self.heading.setText(f"<h2>{self.tr('People')} {year}</h2>")
@@ -281,7 +281,7 @@ class PeoplePage(Page):
                                                   self.tr("Excel (*.xlsx);;CSV (*.csv)"))
             if not path:
                 return
-        from app.services.roster_io import export_roster
+        from app.services.roster.files import export_roster
 
         def done(written: Any) -> None:
             self.status.setText(self.tr("Wrote %1").replace("%1", str(written)))

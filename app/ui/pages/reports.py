@@ -174,7 +174,7 @@ class ReportsPage(Page):
         self.partners_tab.load()
 
     def _loaded(self, result: tuple[Any, list[Any], list[Any]]) -> None:
-        from app.services.state_report_files import items
+        from app.services.reports.state_report_files import items
 
         self.report, cards, _ = result
         self.items = items(self.report)
@@ -211,7 +211,7 @@ class ReportsPage(Page):
     def explain(self, row: int) -> DrillDownDialog | None:
         if not 0 <= row < len(self.items):
             return None
-        from app.services.state_report import DEFINITIONS
+        from app.services.reports.state_report import DEFINITIONS
 
         item = self.items[row]
         dialog = DrillDownDialog(item, " ".join(DEFINITIONS[d] for d in item.definitions), self)
@@ -232,7 +232,7 @@ class ReportsPage(Page):
     def export_roster(self, school: str | None = None, path: str | None = None) -> None:
         year = self.ctx.year_label
         if school is None:
-            from app.services.principal_roster import school_names
+            from app.services.reports.principal_roster import school_names
 
             schools = self.ctx.tasks.call(school_names)
             dialog = QDialog(self)
@@ -299,7 +299,7 @@ class ReportsPage(Page):
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Survey responses"), "", "CSV or Excel (*.csv *.xlsx)")
             if not path:
                 return
-        from app.services.survey import import_survey
+        from app.services.reports.survey import import_survey
 
         year = self.ctx.year_label
 
@@ -311,31 +311,32 @@ class ReportsPage(Page):
 
 
 def _load(session: Any, year: str) -> tuple[Any, list[Any], list[Any]]:
-    from app.services import attention, state_report
+    from app.services import attention
+    from app.services.reports import state_report
 
     return state_report.compute(session, year), attention.collect(session, year), []
 
 
 def _write_state(session: Any, year: str, path: str) -> str:
-    from app.services import state_report_files
+    from app.services.reports import state_report_files
 
     return str(state_report_files.export(session, year, path))
 
 
 def _write_cap_data(session: Any, year: str, path: str) -> str:
-    from app.services.cap_export import write_year_export
+    from app.services.cap.export import write_year_export
 
     return str(write_year_export(session, year, path))
 
 
 def _write_cap_report(session: Any, year: str, path: str) -> str:
-    from app.services.cap_forms import report_pdf
+    from app.services.cap.forms import report_pdf
 
     return str(report_pdf(session, year, path))
 
 
 def _write_roster(session: Any, year: str, school: str | None, path: str) -> str:
-    from app.services.principal_roster import write_roster_pdf
+    from app.services.reports.principal_roster import write_roster_pdf
 
     return str(write_roster_pdf(session, year, path, school=school))
 
@@ -345,7 +346,7 @@ class ProfileEditor(QScrollArea):
 
     def __init__(self, page: ReportsPage):
         super().__init__()
-        from app.services.program_profile import QUESTIONS
+        from app.services.reports.program_profile import QUESTIONS
 
         self.page = page
         self.setWidgetResizable(True)
@@ -374,7 +375,7 @@ class ProfileEditor(QScrollArea):
         self.setWidget(body)
 
     def load(self) -> None:
-        from app.services.program_profile import load_profile
+        from app.services.reports.program_profile import load_profile
 
         year = self.page.ctx.year_label
         self.page.ctx.tasks.run(lambda s: load_profile(s, year), on_success=self._show, write=False)
@@ -388,7 +389,7 @@ class ProfileEditor(QScrollArea):
             self.facts[key].setText(self.tr("From the data: ") + fact if fact else "")
 
     def save(self) -> None:
-        from app.services.program_profile import save_profile
+        from app.services.reports.program_profile import save_profile
 
         year = self.page.ctx.year_label
         answers = {key: edit.toPlainText() for key, edit in self.fields.items()}
@@ -440,7 +441,7 @@ class PartnershipsEditor(QWidget):
         self.current_id: Any = None
 
     def load(self) -> None:
-        from app.services.partnerships import list_partnerships
+        from app.services.partnership.partners import list_partnerships
 
         self.page.ctx.tasks.run(list_partnerships, on_success=self._show, write=False)
 
@@ -470,7 +471,7 @@ class PartnershipsEditor(QWidget):
         self.name.setFocus()
 
     def save(self) -> None:
-        from app.services.partnerships import PartnershipData, save_partnership
+        from app.services.partnership.partners import PartnershipData, save_partnership
 
         data = PartnershipData(self.current_id, self.name.text(), self.kind.currentText(), self.purpose.text(),
                                self.since.date().toPython())
@@ -486,7 +487,7 @@ class PartnershipsEditor(QWidget):
         self.page.ctx.tasks.run(lambda s: save_partnership(s, data), on_success=saved, on_error=failed)
 
     def delete(self) -> None:
-        from app.services.partnerships import delete_partnership
+        from app.services.partnership.partners import delete_partnership
 
         if self.current_id is not None:
             pid = self.current_id

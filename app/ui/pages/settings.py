@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.errors import ValidationError
+from app.errors import ValidationError
 from app.ui.educator_detail import quiet
 from app.ui.pages.base import Page
 
@@ -123,7 +123,7 @@ class SettingsPage(Page):
             spin.setMaximumWidth(120)
             return spin
         if key == "time_zone":
-            from app.services.settings_form import time_zone_names
+            from app.services.district.settings_form import time_zone_names
 
             zones = QComboBox()
             zones.setEditable(True)
@@ -151,7 +151,7 @@ class SettingsPage(Page):
         return values
 
     def _fill_settings(self, values: dict[str, Any]) -> None:
-        from app.services.settings_form import as_text
+        from app.services.district.settings_form import as_text
 
         for key, editor in self.editors.items():
             value = values.get(key)
@@ -166,7 +166,7 @@ class SettingsPage(Page):
         _show(self.errors, {})
 
     def save_settings(self) -> None:
-        from app.services.settings_form import save_settings
+        from app.services.district.settings_form import save_settings
 
         values = self.setting_values()
 
@@ -276,7 +276,7 @@ class SettingsPage(Page):
                                                                       self.year_message))
 
     def add_year(self) -> None:
-        from app.services.errors import UsageError
+        from app.errors import UsageError
         from app.services.years import ensure_year, parse_label
 
         label = self.new_year.text().strip()
@@ -460,7 +460,7 @@ class CapHoursBox(QGroupBox):
             self.load()
 
         def failed(exc: BaseException, details: str) -> None:
-            from app.services.errors import UsageError
+            from app.errors import UsageError
 
             if isinstance(exc, UsageError):  # no such row: said beside the button
                 self.message.setText(str(exc))

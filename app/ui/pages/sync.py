@@ -28,9 +28,9 @@ FOLDER_KEY = "sync/shared_folder"
 
 
 def _load(session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from app.services.sync_conflicts import list_conflicts, settled_conflicts
-    from app.services.sync_identity import self_replica
-    from app.services.sync_status import status
+    from app.services.sync.conflicts import list_conflicts, settled_conflicts
+    from app.services.sync.identity import self_replica
+    from app.services.sync.status import status
 
     me = self_replica(session)
     return {"status": status(session), "conflicts": list_conflicts(session), "me": me.name if me else "",
@@ -192,7 +192,7 @@ class SyncPage(Page):
             self.run_setup(secret)
 
     def run_setup(self, secret: str) -> None:
-        from app.services.sync_identity import setup
+        from app.services.sync.identity import setup
 
         self.ctx.tasks.run(lambda s: setup(s, secret)[1],
                            on_success=lambda n: self.message.setText(self.tr("Sync is set up.")))
@@ -205,7 +205,7 @@ class SyncPage(Page):
     def sync_now(self) -> None:
         """Retry what was held back, import every bundle in the shared folder (each its own
         transaction), then export."""
-        from app.services.sync_bundles import bundle_files, export_bundle, retry_held
+        from app.services.sync.bundles import bundle_files, export_bundle, retry_held
 
         folder = Path(self.folder.text().strip())
         if not self.folder.text().strip():
@@ -223,7 +223,7 @@ class SyncPage(Page):
         self.applied += changes
 
     def _import(self, path: Path) -> None:
-        from app.services.sync_bundles import import_bundle
+        from app.services.sync.bundles import import_bundle
 
         def done(result: Any) -> None:
             self._received(result.new)
@@ -238,7 +238,7 @@ class SyncPage(Page):
                              .replace("%1", str(self.applied)).replace("%2", str(sent)))
 
     def _export_by_hand(self) -> None:
-        from app.services.sync_bundles import export_bundle
+        from app.services.sync.bundles import export_bundle
 
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "changes.mdsync",
                                               self.tr("Sync bundles (*.mdsync)"))
@@ -261,7 +261,7 @@ class SyncPage(Page):
         return self.conflicts[row] if 0 <= row < len(self.conflicts) else None
 
     def _resolve(self, value: Any) -> None:
-        from app.services.sync_conflicts import resolve
+        from app.services.sync.conflicts import resolve
 
         c = self.selected()
         if c is not None and c.kind == "field":
@@ -288,14 +288,14 @@ class SyncPage(Page):
             self._resolve(text)
 
     def restore(self) -> None:
-        from app.services.sync_conflicts import restore
+        from app.services.sync.conflicts import restore
 
         c = self.selected()
         if c is not None and c.kind == "edit_delete":
             self.ctx.tasks.run(lambda s: restore(s, c.table, c.record))
 
     def keep_deleted(self) -> None:
-        from app.services.sync_conflicts import confirm_delete
+        from app.services.sync.conflicts import confirm_delete
 
         c = self.selected()
         if c is None or c.kind != "edit_delete":

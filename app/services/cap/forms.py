@@ -1,0 +1,350 @@
+"""CAP forms as PDF (issue 8, item 7), following the structure of the state's forms: the CAP form (the
+cycle and the goals), observation forms (an Early Literacy Observation Form, with the look-fors of the
+placement's grade band per element, where the license sought requires it), the formative and summative
+assessment forms (ratings per element and dimension in the edition's levels, the rule, typed sign-off
+lines: no wet signatures are needed), student feedback data, and a one-page candidate summary. Printed
+files are named by candidate, form and school year so the three most recent years' forms stay
+retrievable side by side (`forms_folder`); an observation's file also carries its date, observer and
+the first characters of its id, so two observations on one day never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app import paths
+from app.services import cap, settings
+from app.services.cap import literacy as cap_literacy
+from app.services.cap import rubrics as cap_rubrics
+from app.services.pdf import PdfDocument
+
+SIGN_OFF = ["Teacher candidate", "Supervising practitioner", "Program supervisor"]
+KEEP_YEARS = 3
+
+
+def _district(session: Session) -> str:
+    return str(settings.get(session, "district_name") or "")
+
+
+def _header(doc: PdfDocument, s: cap.CandidateSummary) -> None:
+    doc.key_values([
+        ("Candidate", f"{s.candidate}" + (f" ({s.candidate_number})" if s.candidate_number else "")),
+        ("Sponsoring organization / program", f"{s.organization} - {s.program}"),
+        ("License sought", s.license_sought),
+        ("School year / practicum", f"{s.year}: {s.start_date.isoformat()} to {s.end_date.isoformat()}"),
+        ("School, grade, subject", ", ".join(x for x in (s.school, s.grade and f"grade {s.grade}", s.subject) if x)),
+        ("Supervising practitioner", f"{s.sp_name} ({s.sp_employee_id})"),
+        ("Program supervisor", s.program_supervisor),
+        ("CAP edition", f"{s.edition_title or s.edition}"),
+    ])
+
+
+def _rule(doc: PdfDocument, s: cap.CandidateSummary) -> None:
+    levels = cap_rubrics.get(s.edition).rating_levels
+    doc.paragraph(f"Each element is rated {', '.join(levels[:-1])} or {levels[-1]} (lowest to highest) on quality "
+                  "(can the candidate do it?), scope (for all students?) and consistency (every time?). "
+                  "Readiness per element: at least the threshold on every dimension "
+                  f"(CAP {s.edition} edition, editable in resources/cap).", "note")
+
+
+def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path:
+    s = cap.summary(session, placement_id)
+    doc = PdfDocument(out, title="Candidate Assessment of Performance: CAP form", district=_district(session),
+                      subtitle=f"{s.candidate} - {s.year}")
+    _header(doc, s)
+    doc.heading("The 5-step cycle")
+    doc.table(["Step", "Status", "Due", "Completed", "Three-way meeting"],
+              [[f"{st.number}. {st.name}", st.status.replace("_", " "), st.due_on or "", st.completed_on or "",
+                (st.meeting_on or "not yet") if st.three_way_meeting else "-"] for st in s.steps],
+              widths=[0.36, 0.14, 0.14, 0.14, 0.22])
+    goals = _goals(session, placement_id)
+    doc.heading("Goals (step 2)")
+    doc.key_values([("Professional practice goal", goals[0] or "not set"),
+                    ("Student learning goal", goals[1] or "not set")])
+    doc.heading("Observations")
+    _observation_table(doc, s)
+    doc.heading("Still owed")
+    doc.paragraph("; ".join(s.missing) if s.missing else "Nothing: the cycle is complete.")
+    doc.signature_lines(SIGN_OFF)
+    return doc.save()
+
+
+def _goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:
+    from app.models.cap import CapPlacement
+
+    placement = session.get(CapPlacement, placement_id)
+    assert placement is not None
+    return placement.professional_practice_goal or "", placement.student_learning_goal or ""
+
+
+def _observation_table(doc: PdfDocument, s: cap.CandidateSummary) -> None:
+    doc.table(["Date", "Type", "Observer", "Minutes", "Focus", "Pre-conf.", "Post-conf.", "Status"],
+              [[o.observed_on, o.kind, o.observer_text, o.minutes or "", ", ".join(o.focus),
+                o.pre_conference_on or "", o.post_conference_on or "", o.status.replace("_", " ")]
+               for o in s.observations],
+              widths=[0.11, 0.12, 0.11, 0.08, 0.2, 0.11, 0.11, 0.16], empty="No observations yet.")
+
+
+def observation_form(session: Session, observation_id: uuid.UUID, out: str | Path) -> Path:
+    detail = cap.observation_detail(session, observation_id)
+    from app.models.cap import CapObservation
+
+    row = session.get(CapObservation, observation_id)
+    assert row is not None
+    s = cap.summary(session, row.placement_id)
+    rubric = cap_rubrics.get(s.edition)
+    o = detail.info
+    literacy = cap_literacy.form()
+    title = f"CAP observation form - {literacy.title}" if o.early_literacy else "CAP observation form"
+    doc = PdfDocument(out, title=title, district=_district(session),
+                      subtitle=f"{s.candidate} - {cap.day_text(o.observed_on)} {o.observed_on.year}")
+    _header(doc, s)
+    doc.heading("Observation")
+    doc.key_values([("Date", o.observed_on.isoformat()), ("Type", o.kind.capitalize()),
+                    ("Observer", o.observer_text), ("Duration", f"{o.minutes} minutes" if o.minutes else ""),
+                    ("Pre-observation conference", o.pre_conference_on or ("not applicable" if o.kind == "unannounced"
+                                                                           else "not held")),
+                    ("Post-observation conference", o.post_conference_on or "not held"),
+                    ("Status", o.status.replace("_", " "))])
+    codes = list(o.focus) + [c for c in detail.evidence if c not in o.focus]
+    if o.early_literacy:
+        codes = _early_literacy_sections(doc, s, o, detail.evidence, rubric, literacy, codes)
+        heading = "Evidence for the other elements"
+    else:
+        heading = "Evidence by element"
+    if codes or not o.early_literacy:
+        doc.heading(heading)
+        doc.table(["Element", "Evidence"], [[_label(rubric, c), detail.evidence.get(c, "")] for c in codes],
+                  widths=[0.3, 0.7], empty="No evidence recorded.")
+    doc.heading("Feedback")
+    doc.key_values([("Areas of reinforcement", detail.reinforcement), ("Areas of refinement", detail.refinement)])
+    doc.signature_lines(["Observer", "Teacher candidate"])
+    return doc.save()
+
+
+def _label(rubric: cap_rubrics.Edition, code: str) -> str:
+    try:
+        return rubric.element(code).label
+    except Exception:  # noqa: BLE001 - a code the edition file no longer has: print it as stored
+        return code
+
+
+def literacy_band(s: cap.CandidateSummary, o: cap.ObservationInfo) -> cap_literacy.Band:
+    """The grade band of an early literacy observation: the band of the look-fors it marks, else the
+    placement's (its grade, else the license's lowest grade)."""
+    literacy = cap_literacy.form()
+    for look_for_id in o.look_fors:
+        band = literacy.band_of(look_for_id)
+        if band is not None:
+            return band
+    grades = s.license_sought[len(s.license_field):].strip()
+    return literacy.band_for(s.grade, s.license_field, grades)
+
+
+def _early_literacy_sections(doc: PdfDocument, s: cap.CandidateSummary, o: cap.ObservationInfo,
+                             evidence: dict[str, str], rubric: cap_rubrics.Edition, literacy: cap_literacy.Form,
+                             codes: list[str]) -> list[str]:
+    """The state's structure: for each of its elements (I-A-1, II-A-1, II-B-2, in the placement's
+    edition's codes), the grade band's look-fors by component of the literacy block, which were seen,
+    and the evidence. Returns the other elements with evidence."""
+    band = literacy_band(s, o)
+    seen = set(o.look_fors)
+    doc.heading(f"{literacy.title}: look-fors for {band.name}")
+    doc.paragraph(f"Look-fors aligned to {', '.join(literacy.element_code(c, s.edition) for c in literacy.elements)}"
+                  ", by component of the core literacy block; 'Seen' marks those the observer saw. "
+                  "The look-fors are editable data (resources/cap/early_literacy.json).", "note")
+    done = []
+    for code in literacy.elements:
+        local = literacy.element_code(code, s.edition)
+        done.append(local)
+        doc.heading(_label(rubric, local), level=2)
+        doc.table(["Component", "Look-for", "Seen"],
+                  [[item.component, item.text, "Yes" if item.id in seen else ""] for item in band.for_element(code)],
+                  widths=[0.24, 0.66, 0.1], empty="No look-fors for this element in this grade band.")
+        doc.paragraph("Evidence: " + (evidence.get(local, "") or "none recorded"))
+    return [c for c in codes if c not in done]
+
+
+def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: str | Path) -> Path:
+    """The formative or the summative assessment form with the joint ratings and the SP/PS calibration."""
+    s = cap.summary(session, placement_id)
+    doc = PdfDocument(out, title=f"CAP {stage} assessment form", district=_district(session),
+                      subtitle=f"{s.candidate} - {s.year}", landscape=True)
+    _header(doc, s)
+    doc.heading(f"{stage.capitalize()} ratings (SP and PS together)")
+    _rule(doc, s)
+    rows = []
+    for e in s.elements:
+        r = e.formative if stage == "formative" else e.summative
+        row = [f"{e.code} {e.name}", r["quality"] or "", r["scope"] or "", r["consistency"] or ""]
+        if stage == "summative":
+            t = e.threshold
+            row += [f"{t['quality']} / {t['scope']} / {t['consistency']}",
+                    {True: "Met", False: "Not met", None: "Not rated"}[e.met]]
+        rows.append(row)
+    header = ["Element", "Quality", "Scope", "Consistency"]
+    widths = [0.34, 0.16, 0.16, 0.16]
+    if stage == "summative":
+        header += ["Threshold (Q / S / C)", "Readiness"]
+        widths = [0.26, 0.12, 0.12, 0.12, 0.26, 0.12]
+    doc.table(header, rows, widths=widths)
+    evidence_counts = cap.evidence_by_category(session, placement_id)
+    categories = cap_rubrics.get(s.edition).categories
+    doc.heading("Evidence collected (pieces per category)")
+    doc.table(["Element", *(name for _key, name in categories)],
+              [[e.code, *(evidence_counts.get(e.code, {}).get(key, 0) for key, _name in categories)]
+               for e in s.elements],
+              widths=[0.2, *([0.8 / len(categories)] * len(categories))])
+    if s.surveys:
+        doc.paragraph(f"Student feedback includes {len(s.surveys)} student feedback survey"
+                      f"{'s' if len(s.surveys) != 1 else ''} recorded for the candidate, counted for every element.",
+                      "note")
+    differences = [r for r in cap.calibration(session, placement_id, stage) if r.differences]
+    doc.heading("Calibration: where the SP's and the PS's judgments differed")
+    doc.table(["Element", "Dimension", "SP", "PS"],
+              [[r.code, d, r.sp[d], r.ps[d]] for r in differences for d in r.differences],
+              widths=[0.25, 0.25, 0.25, 0.25], empty="No differences.")
+    if stage == "summative":
+        verdict = {True: "Ready to teach", False: "Not ready to teach",
+                   None: "Not decided: the summative step is not complete"}[s.ready]
+        doc.heading(f"Readiness decision: {verdict}")
+        if s.missing:
+            doc.paragraph("Missing: " + "; ".join(s.missing))
+    doc.signature_lines(SIGN_OFF)
+    return doc.save()
+
+
+def student_feedback_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path:
+    s = cap.summary(session, placement_id)
+    doc = PdfDocument(out, title="CAP student feedback data", district=_district(session),
+                      subtitle=f"{s.candidate} - {s.year}")
+    _header(doc, s)
+    for survey in s.surveys:
+        doc.heading(f"{survey.instrument}, {survey.given_on.isoformat()} ({survey.respondents} students)")
+        doc.table(["Item", "Result"], [[k, v] for k, v in survey.summary.items()], widths=[0.7, 0.3])
+    if not s.surveys:
+        doc.paragraph("No student feedback recorded yet.")
+    return doc.save()
+
+
+def candidate_summary(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path:
+    """One page: where the candidate is in the cycle, observations, hours, readiness per element."""
+    s = cap.summary(session, placement_id)
+    doc = PdfDocument(out, title="CAP candidate summary", district=_district(session),
+                      subtitle=f"{s.candidate} - {s.license_sought} - {s.year}")
+    doc.key_values([
+        ("Program", f"{s.organization} - {s.program} (CAP {s.edition})"),
+        ("Placement", f"{s.school}, SP {s.sp_name}, PS {s.program_supervisor}"),
+        ("Cycle", " | ".join(f"{st.number} {'done' if st.status == 'complete' else st.status.replace('_', ' ')}"
+                             for st in s.steps)),
+        ("Next", s.next_due),
+        ("Observations", f"{s.counts.total} held: {s.counts.announced} announced, {s.counts.unannounced} "
+                         f"unannounced; {s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS"),
+        ("Three-way meetings", s.three_way_meetings),
+        ("Practicum hours", f"{s.hours:.1f} of {s.hours_required}"
+                            + (" (this candidate's own requirement)" if s.hours_overridden else "")),
+        ("Ready to teach", {True: "Yes", False: "No", None: "Not decided yet"}[s.ready]),
+    ])
+    rubric = cap_rubrics.get(s.edition)
+    doc.table(["Element", "Formative Q/S/C", "Summative Q/S/C", "Met"],
+              [[f"{e.code} {e.name}", _qsc(rubric, e.formative), _qsc(rubric, e.summative),
+                {True: "Yes", False: "No", None: "-"}[e.met]] for e in s.elements],
+              widths=[0.4, 0.22, 0.22, 0.16])
+    doc.paragraph("Levels: " + ", ".join(f"{rubric.short_level(level)} {level}" for level in rubric.rating_levels),
+                  "note")
+    if s.owed:
+        doc.paragraph("Still owed: " + "; ".join(s.owed[:6]), "note")
+    return doc.save()
+
+
+def _qsc(rubric: cap_rubrics.Edition, r: dict[str, str | None]) -> str:
+    return " / ".join(rubric.short_level(r[d]) for d in ("quality", "scope", "consistency"))
+
+
+def forms_folder(year_label: str) -> Path:
+    path = paths.data_dir() / "cap-forms" / year_label
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def print_all(session: Session, placement_id: uuid.UUID, folder: Path | None = None) -> list[Path]:
+    """Every form for a placement into the year's forms folder (kept per year; see `retained_years`)."""
+    s = cap.summary(session, placement_id)
+    folder = folder or forms_folder(s.year)
+    base = f"{_slug(s.candidate)}-{s.year}"
+    made = [cap_form(session, placement_id, folder / f"{base}-cap-form.pdf"),
+            assessment_form(session, placement_id, "formative", folder / f"{base}-formative.pdf"),
+            assessment_form(session, placement_id, "summative", folder / f"{base}-summative.pdf"),
+            student_feedback_form(session, placement_id, folder / f"{base}-student-feedback.pdf"),
+            candidate_summary(session, placement_id, folder / f"{base}-summary.pdf")]
+    for o in s.observations:
+        made.append(observation_form(session, o.id, folder / observation_file_name(s, o)))
+    return made
+
+
+def observation_file_name(s: cap.CandidateSummary, o: cap.ObservationInfo) -> str:
+    """'ana-silva-2025-2026-observation-2026-03-03-sp-1a2b3c4d.pdf': the date, the observer and the first
+    8 characters of the observation's id, so two observations on one day get two files, and printing
+    again replaces the same file."""
+    return f"{_slug(s.candidate)}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
+
+
+def retained_years() -> list[str]:
+    """The school years whose forms must be kept (the three most recent with forms)."""
+    root = paths.data_dir() / "cap-forms"
+    years = sorted((p.name for p in root.iterdir() if p.is_dir()), reverse=True) if root.exists() else []
+    return years[:KEEP_YEARS]
+
+
+CELL_PADDING = 12  # ReportLab's table cells: 6 points each side
+
+
+def fitted_widths(doc: PdfDocument, header: list[str], weights: list[float],
+                  rows: list[list[object]] = ()) -> list[float]:  # type: ignore[assignment]
+    """Column widths (fractions of the text width) in which no word is broken ("Ste p") or runs into the
+    next column: each column gets at least its longest header word (bold) and its longest word in the
+    rows, and the rest of the width is shared by `weights`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    head, cell = doc.styles["head"], doc.styles["cell"]
+
+    def widest(texts: list[str], font: str, size: float) -> float:
+        return max((stringWidth(word, font, size) for text in texts for word in text.split()), default=0.0)
+
+    least = [max(widest([h], head.fontName, head.fontSize),
+                 widest(["" if r[i] is None else str(r[i]) for r in rows], cell.fontName, cell.fontSize))
+             + CELL_PADDING + 1 for i, h in enumerate(header)]
+    spare = doc.width - sum(least)
+    if spare < 0:
+        raise ValueError("the header words do not fit on one line of the page")
+    total = sum(weights) or 1
+    return [(w + spare * weight / total) / doc.width for w, weight in zip(least, weights)]
+
+
+def report_pdf(session: Session, year_label: str, out: str | Path, candidate: str | None = None) -> Path:
+    """`mentordesk report cap --out FILE.pdf`: one summary block per candidate."""
+    from app.services.cap.export import _summaries
+
+    items = _summaries(session, year_label, candidate)
+    doc = PdfDocument(out, title=f"CAP progress {year_label}", district=_district(session), landscape=True)
+    header = ["Candidate", "Program", "Ed.", "SP", "PS", "Step", "Obs. (A/U, SP/PS)", "Meetings", "Hours",
+              "Elements met", "Ready", "Next"]
+    rows: list[list[object]] = [
+        [s.candidate, s.program, s.edition, s.sp_name, s.program_supervisor, min(s.current_step, 5),
+         f"{s.counts.announced}/{s.counts.unannounced}, {s.counts.by_sp}/{s.counts.by_ps}", s.three_way_meetings,
+         f"{s.hours:.1f}", f"{sum(e.met is True for e in s.elements)} of {len(s.elements)}",
+         {True: "Yes", False: "No", None: "-"}[s.ready], s.next_due] for s in items]
+    doc.table(header, rows, widths=fitted_widths(doc, header, [8, 10, 0, 8, 8, 0, 4, 0, 0, 2, 0, 30], rows),
+              empty="No CAP candidates this year.")
+    for s in items:
+        if s.missing:
+            doc.paragraph(f"{s.candidate} - missing: " + "; ".join(s.missing), "note")
+    return doc.save()

@@ -1,0 +1,117 @@
+"""Checking and saving the Settings page's district settings (rules here, not in the widgets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.services import settings
+from app.errors import FieldProblem, ValidationError
+
+_MIN_INT = {"default_mentor_capacity": 1, "stale_pair_weeks": 1}
+_OPTIONAL_TEXT = {"coordinator_name", "coordinator_email"}  # blank: not given
+
+
+def is_structured(key: str) -> bool:
+    """Settings without a plain text, number or on/off default hold JSON (e.g. matching weights):
+    the page edits them as JSON text and blank means "the default"."""
+    return not isinstance(settings.SPECS[key].default, (str, int, bool))
+
+
+def as_text(key: str, value: Any) -> str:
+    import json
+
+    if is_structured(key):
+        return "" if value is None else json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def _parse(key: str, value: Any) -> Any:
+    import json
+
+    if not is_structured(key) or not isinstance(value, str):
+        return value.strip() if isinstance(value, str) else value
+    if not value.strip():
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ValueError('must be blank or JSON such as {"subject": 3}') from None
+
+
+def _problem(key: str, value: Any) -> str | None:
+    """Why a value cannot be saved, or None."""
+    spec = settings.SPECS[key]
+    if is_structured(key):
+        try:
+            parsed = _parse(key, value)
+        except ValueError as exc:
+            return str(exc)
+        return _STRUCTURED_CHECKS[key](parsed) if key in _STRUCTURED_CHECKS else None
+    if isinstance(spec.default, bool):
+        return None if isinstance(value, bool) else "must be on or off"
+    if isinstance(spec.default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "must be a whole number"
+        low = _MIN_INT.get(key, 0)
+        return f"cannot be below {low}" if value < low else None
+    text = str(value).strip()
+    if not text:
+        return None if key in _OPTIONAL_TEXT else "is required"
+    if len(text) > 200:
+        return "longer than 200 characters"
+    if key == "time_zone":
+        return _time_zone_problem(text)
+    if key == "coordinator_email":
+        return _email_problem(text)
+    return None
+
+
+def _email_problem(text: str) -> str | None:
+    from app.errors import UsageError
+    from app.services.scheduling.ics import clean_email
+
+    try:
+        clean_email(text)
+    except UsageError as exc:
+        return str(exc)
+    return None
+
+
+def _weights_problem(value: Any) -> str | None:
+    from app.services.matching.solver import weights_problem
+
+    return weights_problem(value)
+
+
+# Settings whose JSON has rules of its own, checked by the service that owns them.
+_STRUCTURED_CHECKS = {"match_weights": _weights_problem}
+
+
+def _time_zone_problem(name: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "not a time zone name such as America/New_York"
+    return None
+
+
+def save_settings(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Save every value or none: all problems are reported together, by setting key."""
+    problems = [FieldProblem(key, str(value), reason) for key, value in values.items()
+                if key in settings.SPECS and (reason := _problem(key, value))]
+    if problems:
+        raise ValidationError(problems)
+    for key, value in values.items():
+        if key in settings.SPECS:
+            settings.set_value(session, key, _parse(key, value))
+    return settings.get_all(session)
+
+
+def time_zone_names() -> list[str]:
+    from zoneinfo import available_timezones
+
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))

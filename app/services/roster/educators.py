@@ -1,0 +1,380 @@
+"""Educators: the field rules (one place, used by the importer and the detail pane), the
+induction-status derivation, and reading and saving people."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Educator, InductionEnrollment, School, SchoolYear, derived_id
+from app.models.vocab import INDUCTION_STATUSES, ROLES
+from app.services import vocabulary as v
+from app.errors import FieldProblem, StaleRecordError, ValidationError
+
+# The public roster columns, in export order (DESIGN.md, "Public import formats").
+ROSTER_FIELDS = (
+    "employee_id",
+    "first_name",
+    "last_name",
+    "email",
+    "mepid",
+    "school",
+    "role",
+    "position",
+    "subjects",
+    "grades",
+    "license_type",
+    "years_experience",
+    "hire_date",
+    "exit_date",
+    "last_rating",
+    "rating_year",
+    "mentor_trained_on",
+    "induction_status",
+    "planning_periods",
+    "room",
+)
+
+# Induction status derivation, shown to users in the import wizard and the detail pane.
+DERIVATION_RULE = (
+    "When induction status is blank it is derived for the school year: beginning = a Provisional, "
+    "Initial or Temporary license, hired within the year (July 1 to June 30) and no prior years of "
+    "experience (blank counts as none); incoming = hired within the year with prior experience; "
+    "otherwise none (603 CMR 7.12: induction for teachers in their first year of practice)."
+)
+
+_BEGINNING_LICENSES = {"Provisional", "Initial", "Temporary"}
+_LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40}
+
+
+@dataclass(frozen=True)
+class EducatorRecord:
+    """One educator's fields, parsed and checked. `induction_status` None means "derive it"."""
+
+    employee_id: str
+    first_name: str
+    last_name: str
+    email: str | None = None
+    mepid: str | None = None
+    school: str | None = None
+    role: str = "teacher"
+    position: str | None = None
+    subjects: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    license_type: str | None = None
+    years_experience: int | None = None
+    hire_date: dt.date | None = None
+    exit_date: dt.date | None = None
+    last_rating: str | None = None
+    rating_year: int | None = None
+    mentor_trained_on: dt.date | None = None
+    induction_status: str | None = None
+    planning_periods: tuple[str, ...] = ()
+    room: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def _mepid(value: object) -> str | None:
+    raw = v.text(value)
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 8:
+        raise ValueError("MEPID must be 8 digits")
+    return raw.zfill(8)  # spreadsheets drop leading zeros
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _email(value: object) -> str | None:
+    raw = v.text(value)
+    if raw and not _EMAIL.fullmatch(raw):
+        raise ValueError("not an email address")
+    return raw or None
+
+
+def _rating_year(value: object) -> int | None:
+    year = v.parse_whole_number(value, minimum=1950, what="a year such as 2025")
+    if year is not None and year > 2100:
+        raise ValueError("must be a year such as 2025")
+    return year
+
+
+_PARSERS = {
+    "email": _email,
+    "mepid": _mepid,
+    "role": lambda x: v.parse_choice(x, ROLES) or "teacher",
+    "subjects": lambda x: tuple(v.parse_subjects(x)),
+    "grades": lambda x: tuple(v.parse_grades(x)),
+    "license_type": v.parse_license,
+    "years_experience": lambda x: v.parse_whole_number(x, what="a whole number of years"),
+    "hire_date": v.parse_date,
+    "exit_date": v.parse_date,
+    "last_rating": v.parse_rating,
+    "rating_year": _rating_year,
+    "mentor_trained_on": v.parse_date,
+    "induction_status": lambda x: v.parse_choice(x, INDUCTION_STATUSES),
+    "planning_periods": lambda x: tuple(v.parse_periods(x)),
+}
+
+
+# Columns whose cells repeat down a roster (a few grade spans, dates, licenses): their parsed text
+# is remembered, which makes checking a 10,000-row file about twice as fast. Parsers are pure and
+# return immutable values; a value that fails is not remembered (it raises again, same message).
+_REPEATING = {"role", "subjects", "grades", "license_type", "years_experience", "hire_date", "exit_date",
+              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods"}
+_TEXT_PARSERS = {field: functools.lru_cache(maxsize=4096)(parser) if field in _REPEATING else parser
+                 for field, parser in _PARSERS.items()}
+_CHECKS = tuple((field, _PARSERS.get(field), _TEXT_PARSERS.get(field), _LIMITS.get(field)) for field in ROSTER_FIELDS)
+
+
+def _shown(cell: object) -> str:
+    """A cell as the person typed it, for a problem message."""
+    return str(cell) if isinstance(cell, (dt.date, list, tuple)) else v.text(cell)
+
+
+def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, list[FieldProblem]]:
+    """Parse and check one educator's fields. Returns the record, or None with every problem."""
+    problems: list[FieldProblem] = []
+    values: dict[str, object] = {}
+    for field, parser, text_parser, limit in _CHECKS:
+        cell = raw.get(field)
+        if cell is None or (type(cell) is float and cell != cell):
+            cell = ""  # a missing column or an empty spreadsheet cell (NaN) reads as blank text does
+        try:
+            if parser is None:
+                value = v.text(cell) or None
+            elif type(cell) is str:
+                value = text_parser(cell)
+            else:
+                value = parser(cell)
+        except ValueError as exc:
+            problems.append(FieldProblem(field, _shown(cell), str(exc)))
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            problems.append(FieldProblem(field, _shown(cell)[:40] + "...", f"longer than {limit} characters"))
+            continue
+        values[field] = value
+    for field in ("employee_id", "first_name", "last_name"):
+        if field in values and not values[field]:
+            problems.append(FieldProblem(field, "", "is required"))
+    hire, exit_ = values.get("hire_date"), values.get("exit_date")
+    if isinstance(hire, dt.date) and isinstance(exit_, dt.date) and exit_ < hire:
+        problems.append(FieldProblem("exit_date", exit_.isoformat(), f"is before the hire date {hire.isoformat()}"))
+    if problems:
+        return None, problems
+    return EducatorRecord(**values), []  # type: ignore[arg-type]
+
+
+def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:
+    """Still on staff on the year's first day of school (not gone before it): who can be matched,
+    counted on the two-week rule and asked to orientation."""
+    return exit_date is None or exit_date >= year.first_day
+
+
+def derive_induction_status(record: EducatorRecord, year: SchoolYear) -> str:
+    """See DERIVATION_RULE. An explicit status in the record wins."""
+    if record.induction_status:
+        return record.induction_status
+    hired_in_year = record.hire_date is not None and year.window_start <= record.hire_date <= year.window_end
+    if not hired_in_year:
+        return "none"
+    experience = record.years_experience or 0
+    if experience == 0 and record.license_type in _BEGINNING_LICENSES:
+        return "beginning"
+    return "incoming" if experience > 0 else "none"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+class SchoolCache:
+    """Schools by name for one unit of work, creating new ones on first mention."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.by_name = {s.name.lower(): s for s in session.scalars(select(School))}
+
+    def get(self, name: str | None) -> School | None:
+        if not name:
+            return None
+        school = self.by_name.get(name.lower())
+        if school is None:
+            school = School(id=derived_id("school", name), name=name)
+            self.session.add(school)
+            self.by_name[name.lower()] = school
+        return school
+
+
+_MODEL_FIELDS = tuple(f for f in ROSTER_FIELDS if f not in ("school", "induction_status", "employee_id"))
+_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods"})  # tuples in a record, JSON lists in a row
+
+
+def _model_value(record: EducatorRecord, field: str) -> object:
+    value = getattr(record, field)
+    return list(value) if isinstance(value, tuple) else value
+
+
+def educator_fields(record: EducatorRecord, school: School | None) -> dict[str, object]:
+    """A new educator's columns from a record. School by id: its id is known before flush (derived
+    from its name), and skipping relationship bookkeeping matters at 10,000 rows."""
+    data = record.__dict__  # a frozen dataclass's fields, read directly: this runs for every new row
+    fields = {field: list(data[field]) if field in _LIST_FIELDS else data[field] for field in _MODEL_FIELDS}
+    return {"id": derived_id("educator", record.employee_id), "employee_id": record.employee_id,
+            "school_id": school.id if school else None, **fields}
+
+
+def new_educator(record: EducatorRecord, school: School | None) -> Educator:
+    return Educator(**educator_fields(record, school))
+
+
+def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear) -> dict[str, object] | None:
+    """A new educator's induction enrollment for the year, or None when the status is none."""
+    status = derive_induction_status(record, year)
+    if status == "none":
+        return None
+    return {"id": derived_id("enrollment", f"{record.employee_id}:{year.label}"), "educator_id": educator_id,
+            "school_year_id": year.id, "status": status, "induction_year": 1}
+
+
+def apply_record(educator: Educator, record: EducatorRecord, school: School | None,
+                 fields: Collection[str] | None = None) -> bool:
+    """Copy the record onto the row; True when anything changed (so unchanged rows stay untouched).
+
+    `fields` limits the copy to the columns a file has: a file without a column (say, an HR extract
+    without ratings) must not wipe what the district already knows."""
+    changed = False
+    for field in _MODEL_FIELDS:
+        if fields is not None and field not in fields:
+            continue
+        new = _model_value(record, field)
+        if getattr(educator, field) != new:
+            setattr(educator, field, new)
+            changed = True
+    new_school_id = school.id if school else None
+    if (fields is None or "school" in fields) and educator.school_id != new_school_id:
+        educator.school = school
+        changed = True
+    return changed
+
+
+def apply_induction(session: Session, educator: Educator, record: EducatorRecord, year: SchoolYear,
+                    existing: InductionEnrollment | None) -> bool:
+    """Set the educator's induction status for the year. A derived 'none' leaves a status that a
+    coordinator set by hand; an explicit 'none' in the file removes it."""
+    status = derive_induction_status(record, year)
+    if status == "none":
+        if record.induction_status == "none" and existing is not None:
+            existing.tombstone()
+            return True
+        return False
+    if existing is None:
+        session.add(InductionEnrollment(**enrollment_fields(record, educator.id, year)))  # type: ignore[arg-type]
+        return True
+    if existing.status != status:
+        existing.status = status
+        return True
+    return False
+
+
+def record_of(educator: Educator, status: str | None = None) -> EducatorRecord:
+    """The row as a record, in the public field names (for export and the detail pane)."""
+    values = {f: getattr(educator, f) for f in _MODEL_FIELDS}
+    for f in ("subjects", "grades", "planning_periods"):
+        values[f] = tuple(values[f] or ())
+    return EducatorRecord(employee_id=educator.employee_id, school=educator.school.name if educator.school else None,
+                          induction_status=status, **values)
+
+
+def record_to_strings(record: EducatorRecord) -> dict[str, str]:
+    """Fields as the text a person would type or a file would hold (round-trips through clean_educator)."""
+    out: dict[str, str] = {}
+    for field in ROSTER_FIELDS:
+        value = getattr(record, field)
+        if value is None:
+            out[field] = ""
+        elif field == "grades":
+            out[field] = v.format_grades(value)
+        elif isinstance(value, tuple):
+            out[field] = ";".join(value)
+        elif isinstance(value, dt.date):
+            out[field] = value.isoformat()
+        else:
+            out[field] = str(value)
+    return out
+
+
+def enrollments_for(session: Session, year: SchoolYear) -> dict[uuid.UUID, InductionEnrollment]:
+    rows = session.scalars(select(InductionEnrollment).where(InductionEnrollment.school_year_id == year.id))
+    return {row.educator_id: row for row in rows}
+
+
+def get_educator(session: Session, educator_id: uuid.UUID) -> Educator | None:
+    return session.get(Educator, educator_id)
+
+
+@dataclass(frozen=True)
+class EducatorForm:
+    """What the detail pane edits: the record's text fields plus the version it was read at."""
+
+    id: uuid.UUID
+    version: int
+    fields: dict[str, str]
+    updated_at: dt.datetime
+
+
+def load_form(session: Session, educator_id: uuid.UUID, year_label: str) -> EducatorForm:
+    from app.services.years import find_year
+
+    educator = session.get(Educator, educator_id)
+    if educator is None:
+        raise ValidationError([FieldProblem("employee_id", "", "this person no longer exists")])
+    year = find_year(session, year_label)
+    enrollment = enrollments_for(session, year).get(educator.id) if year else None
+    record = record_of(educator, enrollment.status if enrollment else "none")
+    return EducatorForm(educator.id, educator.version, record_to_strings(record), educator.updated_at)
+
+
+def _local_time(session: Session, moment: dt.datetime) -> str:
+    """A moment as the district's clock shows it (e.g. 10:42), for messages."""
+    from zoneinfo import ZoneInfo
+
+    from app.services import settings
+
+    return moment.astimezone(ZoneInfo(settings.get(session, "time_zone"))).strftime("%H:%M")
+
+
+def save_form(session: Session, form: EducatorForm, year_label: str, *, overwrite: bool = False) -> EducatorForm:
+    """Validate with the importer's rules and save. Refuses a stale form unless `overwrite`."""
+    from app.services.years import ensure_year
+
+    record, problems = clean_educator(form.fields)
+    if record is None:
+        raise ValidationError(problems)
+    educator = session.get(Educator, form.id)
+    if educator is None:
+        raise ValidationError([FieldProblem("employee_id", form.fields.get("employee_id", ""), "this person no longer exists")])
+    if educator.version != form.version and not overwrite:
+        raise StaleRecordError(f"{educator.full_name}'s record", changed_by=educator.updated_by,
+                               changed_at=_local_time(session, educator.updated_at))
+    if record.employee_id != educator.employee_id:
+        raise ValidationError([FieldProblem("employee_id", record.employee_id,
+                                            "the employee id is the district's key and cannot be changed here")])
+    apply_record(educator, record, SchoolCache(session).get(record.school))
+    year, _ = ensure_year(session, year_label)
+    status = record.induction_status or "none"
+    existing = enrollments_for(session, year).get(educator.id)
+    apply_induction(session, educator, dataclasses.replace(record, induction_status=status), year, existing)
+    session.flush()
+    return load_form(session, educator.id, year_label)

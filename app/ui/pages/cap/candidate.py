@@ -1,0 +1,214 @@
+"""One candidate's screen (the cycle, observations, evidence, ratings) and the Add candidate dialog.
+"""
+
+from __future__ import annotations
+
+import uuid
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import cap
+from app.services.cap import rubrics as cap_rubrics
+from app.ui.pages.cap.cycle_panel import CyclePanel
+from app.ui.pages.cap.drafted import (
+    STATUS_MARK,
+    DateField,
+)
+from app.ui.pages.cap.evidence import EvidencePanel
+from app.ui.pages.cap.observation_form import ObservationForm
+from app.ui.pages.cap.ratings import RatingsPanel
+
+if TYPE_CHECKING:
+    from app.ui.pages.cap.page import CapPage
+
+
+class CandidateView(QWidget):
+    """One candidate: header, the cycle as a timeline, the next thing due, and the tabs."""
+
+    def __init__(self, page: "CapPage"):
+        super().__init__()
+        self.page = page
+        self.summary: cap.CandidateSummary | None = None
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self.tr("Choose a candidate."))
+        self.header.setWordWrap(True)
+        self.header.setAccessibleName(self.tr("Candidate"))
+        layout.addWidget(self.header)
+        timeline = QHBoxLayout()
+        self.steps: list[QLabel] = []
+        for _ in range(5):
+            label = QLabel("")
+            label.setFrameShape(QLabel.Shape.StyledPanel)
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            timeline.addWidget(label, 1)
+            self.steps.append(label)
+        layout.addLayout(timeline)
+        self.next_due = QLabel("")
+        self.next_due.setAccessibleName(self.tr("Next thing due"))
+        self.owed = QLabel("")
+        self.owed.setWordWrap(True)
+        self.owed.setTextFormat(Qt.TextFormat.RichText)
+        self.next_due.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.owed.setAccessibleName(self.tr("Still owed"))
+        layout.addWidget(self.next_due)
+        layout.addWidget(self.owed)
+        self.tabs = QTabWidget()
+        self.form = ObservationForm(page)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.tabs.addTab(scroll, self.tr("Quick &observation"))
+        self.evidence = EvidencePanel(page)
+        evidence_scroll = QScrollArea()
+        evidence_scroll.setWidgetResizable(True)
+        evidence_scroll.setWidget(self.evidence)
+        self.tabs.addTab(evidence_scroll, self.tr("&Evidence"))
+        self.cycle = CyclePanel(page)
+        cycle_scroll = QScrollArea()
+        cycle_scroll.setWidgetResizable(True)
+        cycle_scroll.setWidget(self.cycle)
+        self.tabs.addTab(cycle_scroll, self.tr("C&ycle, hours and goals"))
+        self.ratings = RatingsPanel(page)
+        self.tabs.addTab(self.ratings, self.tr("&Ratings"))
+        forms = QWidget()
+        forms_layout = QVBoxLayout(forms)
+        self.print_button = QPushButton(self.tr("Print every form (PDF)..."))
+        self.print_button.setAccessibleName(self.tr("Print every form"))
+        self.print_button.clicked.connect(self.print_forms)
+        self.printed = QLabel("")
+        self.printed.setWordWrap(True)
+        forms_layout.addWidget(QLabel(self.tr("CAP form, observation forms, formative and summative assessment "
+                                              "forms, student feedback data and a one-page summary, kept per "
+                                              "school year (the three most recent years are kept).")))
+        forms_layout.addWidget(self.print_button)
+        forms_layout.addWidget(self.printed)
+        forms_layout.addStretch(1)
+        self.tabs.addTab(forms, self.tr("&Forms"))
+        layout.addWidget(self.tabs, 1)
+        self.setEnabled(False)
+
+    def show_summary(self, s: cap.CandidateSummary, calibration: dict[str, list[cap.CalibrationRow]],
+                     goals: cap.Loaded | None = None, evidence: list[cap.EvidenceItem] | None = None) -> None:
+        self.summary = s
+        self.setEnabled(True)
+        self.header.setText(f"<h2>{escape(s.candidate)}</h2>{escape(s.license_sought)} &middot; "
+                            f"{escape(s.program)} ({escape(s.organization)})<br>{escape(s.school)} &middot; "
+                            f"SP {escape(s.sp_name)} &middot; PS {escape(s.program_supervisor)} &middot; "
+                            f"CAP {s.edition} edition")
+        for label, st in zip(self.steps, s.steps):
+            when = f"met {st.meeting_on}" if st.meeting_on else (f"done {st.completed_on}" if st.completed_on
+                                                                  else f"due {st.due_on}")
+            current = st.number == s.current_step
+            text = f"{STATUS_MARK[st.status]} {st.number}. {st.name}\n{when}"
+            label.setText(text)
+            label.setAccessibleName(f"Step {st.number} {st.name}: {st.status.replace('_', ' ')}, {when}")
+            label.setStyleSheet("font-weight: bold;" if current else ("color: palette(mid);"
+                                                                       if st.status == "not_started" else ""))
+        self.next_due.setText(self.tr("<b>Next:</b> ") + escape(s.next_due))
+        ready = {True: self.tr("ready to teach"), False: self.tr("not ready to teach"), None: ""}[s.ready]
+        owed = escape("; ".join(s.owed)) if s.owed else self.tr("no observations owed")
+        own = self.tr(" (this candidate's own requirement)") if s.hours_overridden else ""
+        self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")
+                          + f" &middot; {s.hours:.1f} of {s.hours_required} practicum hours" + own)
+        self.form.set_candidate(s.placement_id, s.edition, s.early_literacy_required, s.literacy_band)
+        self.evidence.show_summary(s, evidence or [])
+        self.cycle.show_summary(s, goals)
+        self.ratings.show_summary(s, calibration)
+
+    def print_forms(self) -> None:
+        if self.summary is None:
+            return
+        from app.services.cap import forms as cap_forms
+
+        placement_id = self.summary.placement_id
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the forms"),
+                                                  str(cap_forms.forms_folder(self.summary.year))) \
+            if not self.page.ctx.tasks.synchronous else str(cap_forms.forms_folder(self.summary.year))
+        if not folder:
+            return
+        from pathlib import Path
+
+        self.page.ctx.tasks.run(lambda s: cap_forms.print_all(s, placement_id, Path(folder)),
+                                on_success=lambda made: self.printed.setText(
+                                    self.tr("Printed ") + str(len(made)) + self.tr(" forms to ") + folder),
+                                write=False)
+
+
+class AddCandidateDialog(QDialog):
+    """A candidate and their placement: program, license sought, practicum dates, SP, PS, edition."""
+
+    def __init__(self, parent: QWidget, year: str, organizations: list[str],
+                 educators: list[tuple[uuid.UUID, str]]):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add a CAP candidate"))
+        self.year = year
+        form = QFormLayout(self)
+        self.organization = QComboBox()
+        self.organization.setEditable(True)
+        self.organization.addItems(organizations)
+        self.fields: dict[str, QWidget] = {"organization": self.organization}
+        self.sp = QComboBox()
+        for educator_id, name in educators:
+            self.sp.addItem(name, str(educator_id))
+        self.sp.setEditable(True)  # type part of a name
+        self.sp.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.start = DateField()
+        self.end = DateField()
+        self.end.setDate(self.start.date().addDays(7 * 15))
+        self.edition = QComboBox()
+        current = cap_rubrics.edition_for_year(year).edition
+        for edition in sorted(cap_rubrics.editions(), reverse=True):
+            self.edition.addItem(cap_rubrics.get(edition).title or edition, edition)
+        self.edition.setCurrentIndex(max(0, self.edition.findData(current)))
+        rows: list[tuple[str, str, QWidget | None]] = [
+            ("organization", "Sponsoring organization", self.organization), ("first_name", "First name", None),
+            ("last_name", "Last name", None), ("candidate_number", "Candidate id", None), ("email", "Email", None),
+            ("program", "Program", None), ("license_field", "License field (e.g. Elementary)", None),
+            ("license_grades", "License grades (e.g. 1-6)", None), ("", "Practicum starts", self.start),
+            ("", "Practicum ends", self.end), ("", "Supervising practitioner", self.sp),
+            ("grade", "Placement grade", None), ("subject", "Subject", None),
+            ("ps_name", "Program supervisor", None), ("ps_email", "Program supervisor's email", None)]
+        for key, name, widget in rows:
+            widget = widget or QLineEdit()
+            if key:
+                self.fields[key] = widget
+            widget.setAccessibleName(self.tr(name))
+            form.addRow(self.tr(name), widget)
+        self.edition.setAccessibleName(self.tr("CAP edition"))
+        form.addRow(self.tr("CAP edition"), self.edition)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {key: (w.currentText() if isinstance(w, QComboBox) else w.text())  # type: ignore[attr-defined]
+                                  for key, w in self.fields.items()}
+        values.update(sp_id=self.sp.currentData() or "", practicum_start=self.start.date().toPython().isoformat(),
+                      practicum_end=self.end.date().toPython().isoformat(), edition=self.edition.currentData(),
+                      year=self.year)
+        return values
+
+

@@ -1,0 +1,181 @@
+"""The list of entries: a lazy table model over the filtered entries, and the hours bar's delegate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QTableWidgetItem,
+)
+
+PRESETS = ("15 min", "30 min", "45 min", "1 h", "1 h 30 min", "2 h")
+
+
+class GroupChoice:
+    """A group session (004: group mentoring): one mentor with every mentee they have today."""
+
+    def __init__(self, mentor: str, pairs: list[Any]):
+        self.pairs = pairs
+        self.label = f"Group: {mentor} with " + ", ".join(p.mentee for p in pairs)
+
+
+def group_choices(pairs: list[Any], today: dt.date) -> list[GroupChoice]:
+    by_mentor: dict[Any, list[Any]] = {}
+    for p in pairs:
+        if p.start <= today <= p.end:
+            by_mentor.setdefault(p.mentor_id, []).append(p)
+    return [GroupChoice(group[0].mentor, group) for group in by_mentor.values() if len(group) > 1]
+PAGE_SIZE = 200  # rows per fetch: a page of SQL plus its layout stays well under a frame budget
+
+
+# --- data for the page (runs on the database worker; returns plain data) ----------------------------
+
+
+def _load_form(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from app.services.timelogs import logs as timelogs
+
+    return {"pairs": timelogs.pair_options(session, year), "topics": timelogs.topics(session),
+            "activities": list(timelogs.ACTIVITY_LABELS.items())}
+
+
+def _load_totals(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from app.services.timelogs import hours
+    from app.services.timelogs import logs as timelogs
+
+    return {"pairs": timelogs.pair_summaries(session, year),
+            "educators": hours.educator_hours(session, year, include_idle=True)}
+
+
+# --- the lazy list of entries -----------------------------------------------------------------------
+
+
+class _SortItem(QTableWidgetItem):
+    """A cell that sorts by a number (hours, counts, dates) while showing text."""
+
+    def __init__(self, text: str, key: float):
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.key < getattr(other, "key", float("-inf"))
+
+
+def _item(value: object, key: float | None = None) -> QTableWidgetItem:
+    return QTableWidgetItem(str(value)) if key is None else _SortItem(str(value), key)
+
+
+class EntriesModel(QAbstractTableModel):
+    """Entries fetched a page at a time (canFetchMore/fetchMore): holds only what was scrolled to."""
+
+    COLUMNS = ("Date", "Mentee", "Mentor", "Minutes", "Activity", "Topics", "Release time", "Entered by")
+    SORT_KEYS = {0: "date", 3: "minutes", 4: "activity"}
+
+    def __init__(self, fetch_page, count, parent: Any = None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self._fetch_page = fetch_page  # (after_row_or_None, limit, sort, descending) -> list[EntryRow]
+        self._count = count  # () -> int
+        self.rows: list[Any] = []
+        self.total = 0
+        self.sort_key, self.descending = "date", True
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.total = self._count()
+        self.rows = self._fetch_page(None, PAGE_SIZE, self.sort_key, self.descending) if self.total else []
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        more = self._fetch_page(self.rows[-1] if self.rows else None, PAGE_SIZE, self.sort_key, self.descending)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return f"{row.date:%m/%d/%Y}"
+        if column == 1:
+            return row.mentee + (" (group)" if row.group else "")
+        if column == 2:
+            return row.mentor
+        if column == 3:
+            return str(row.minutes)
+        if column == 4:
+            return row.activity.replace("_", " ")
+        if column == 5:
+            return "; ".join(row.topics)
+        if column == 6:
+            return "yes" if row.release_time else ""
+        return row.entered_by
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS.get(column)
+        if key is None:
+            return
+        self.sort_key, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the 50-hour progress as a bar (the value in the cell's UserRole, 0..1, or None)."""
+
+    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
+        value = index.data(Qt.ItemDataRole.UserRole)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(option.rect.adjusted(2, 3, -2, -3))
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(round(value * 1000))
+        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bar.textVisible = True
+        bar.state = option.state
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+
+
+# --- quick entry ----------------------------------------------------------------------------------
+
+
