@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import datetime as dt
 import re
 import shutil
@@ -23,10 +24,11 @@ import orjson
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 
-from app import paths
+from app import dbfiles, paths
 from app.models import Base, Tracked, load_all
 from app.errors import DatabaseError
 
+log = logging.getLogger("mentordesk.db")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 # sqlite3 binds None through its adapter protocol's slow path (a failed lookup and two failed
@@ -67,6 +69,8 @@ def json_value(stored: Any) -> Any:
 def make_engine(url: str | None = None) -> Engine:
     url = paths.to_url(url) if url else paths.default_db_url()
     json_options: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": json_value}
+    # hide_parameters: an error's message (which reaches logs and tracebacks) never carries row values.
+    json_options["hide_parameters"] = True
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **json_options)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -143,6 +147,9 @@ class Database:
     and the GUI thread never race into "database is locked".
     """
 
+    created = False  # this open made a new database file
+    read_only = False  # set by read-only commands: unit_of_work rolls back instead of committing
+
     def __init__(self, engine: Engine, actor: str | None = None):
         self.engine = engine
         self.actor = actor or default_actor(engine)
@@ -150,19 +157,39 @@ class Database:
         self._write_lock = threading.RLock()
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None) -> "Database":
+    def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None,
+             create: bool = True) -> "Database":
+        """Open (and migrate) a database. A file that is empty, not SQLite, not MentorDesk's or
+        damaged is refused and left as it is; a missing file is created only when `create`."""
         engine = make_engine(url)
-        problem = paths.synced_folder_problem(_sqlite_path(engine))
+        path = _sqlite_path(engine)
+        problem = paths.synced_folder_problem(path) or (dbfiles.file_problem(path, create=create) if path else None)
         if problem:  # SQLite corrupts in a cloud-synced folder (issue 6): refuse before writing anything
             engine.dispose()
             raise DatabaseError(problem)
-        if migrate:
-            try:
+        created = path is not None and not path.exists()
+        try:
+            if path is not None and not created:
+                load_all()
+                dbfiles.refuse_foreign(path, set(Base.metadata.tables))
+            if migrate:
                 upgrade_on_open(engine)
-            except BaseException:
-                engine.dispose()  # a refused or failed open leaves no connection behind
-                raise
-        return cls(engine, actor)
+        except BaseException as exc:
+            engine.dispose()  # a refused or failed open leaves no connection behind
+            plain = plain_problem(exc, str(path)) if path is not None else None
+            if plain:
+                raise DatabaseError(plain) from exc
+            raise
+        database = cls(engine, actor)
+        database.created = created
+        if created:
+            log.info("created a new database")
+        return database
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None on a server."""
+        return _sqlite_path(self.engine)
 
     @property
     def url(self) -> str:
@@ -174,7 +201,10 @@ class Database:
         with self._write_lock, self.sessions() as session:
             try:
                 yield session
-                session.commit()
+                if self.read_only:  # a read-only command's incidental writes (a default year) are dropped
+                    session.rollback()
+                else:
+                    session.commit()
             except BaseException:
                 session.rollback()
                 raise
@@ -251,8 +281,7 @@ def backup_sqlite(engine: Engine, reason: str) -> Path | None:
         return None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     dest = paths.backup_dir() / f"{src.stem}-{reason}-{stamp}{src.suffix}"
-    with sqlite3.connect(src) as source, sqlite3.connect(dest) as target:
-        source.backup(target)
+    dbfiles.online_backup(src, dest)
     return dest
 
 
@@ -337,3 +366,23 @@ def _pg_transport(conn) -> str:  # type: ignore[no-untyped-def]
     """Whether this connection is encrypted (libpq's default sslmode=prefer uses TLS when offered)."""
     row = conn.execute(text("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).first()
     return f"TLS {row.version}" if row and row.ssl else "not encrypted (the server offers no TLS)"
+
+
+def plain_problem(exc: BaseException, db: str | Path | None) -> str | None:
+    """A plain sentence for a damaged file or a lock held too long, else None (an unexpected error)."""
+    return dbfiles.plain_problem(exc, _path_of(db))
+
+
+def plain_path(db: str | Path | None) -> Path | None:
+    """The SQLite file a `--db` value (or the default) names; None for a server URL."""
+    return _path_of(db)
+
+
+def _path_of(db: str | Path | None) -> Path | None:
+    if db is None:
+        url = paths.default_db_url()
+    elif isinstance(db, Path) or "://" not in str(db):
+        return Path(db).expanduser().resolve()
+    else:
+        url = str(db)
+    return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None

@@ -236,11 +236,12 @@ def test_demo_dates_are_relative_to_today(session, monkeypatch, today):
         assert survey.instrument == cap.survey_instrument_for(summaries[survey.placement_id].grade)
 
 
-def test_unknown_year_is_created_and_said(run_cli, tmp_path):
+def test_unknown_year_is_refused_not_created(run_cli, tmp_path):
+    """A report only reads (issue 19): an unknown year is an error naming the years there are, and no file."""
     out = tmp_path / "cap.json"
-    code, said, _err = run_cli("report", "cap", "--year", "2030-2031", "--out", out)
-    assert code == 0 and "created school year 2030-2031" in said
-    assert json.loads(out.read_text()) == {"candidates": []}
+    code, _said, err = run_cli("report", "cap", "--year", "2030-2031", "--out", out)
+    assert code == 1 and "no school year 2030-2031 (it has: " in err
+    assert not out.exists()
     code, _said, err = run_cli("report", "cap", "--year", "2030", "--out", out)
     assert code == 2 and "2025-2026" in err
 

@@ -261,7 +261,10 @@ def test_training_completed_later_meets_the_rule_late(session, district):
 
 
 def test_unknown_year_is_created_and_said(run_cli, session):
-    code, out, _ = run_cli("match", "--year", "2040-2041")
+    """A proposal only reads (issue 19): an unknown year is an error naming the years there are; --apply creates it."""
+    code, _, err = run_cli("match", "--year", "2040-2041")
+    assert code == 1 and "no school year 2040-2041 (it has: none)" in err
+    code, out, _ = run_cli("match", "--year", "2040-2041", "--apply")
     assert code == 0 and "created school year 2040-2041" in out and "0 of 0 mentees matched" in out
     code, _, err = run_cli("match", "--year", "2040-2042")
     assert code == 2 and "2025-2026" in err

@@ -1,8 +1,9 @@
 """The public command line (DESIGN.md). `mentordesk` with no subcommand opens the window.
 
 Each capability registers its commands from its own module in this package, so commands
-arrive with the issue that builds them. Exit codes: 0 success, 1 rejected input,
-2 usage error.
+arrive with the issue that builds them. Exit codes (one contract for every command):
+0 success, 1 rejected input or a refused file, 2 usage error, 3 an unexpected error, which
+prints one line naming the log and writes the traceback there, without row values.
 """
 
 from __future__ import annotations
@@ -26,11 +27,29 @@ def _command_modules() -> list[str]:
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
 
-class Context:
-    """What a command needs: the database (opened and migrated on first use) and output."""
+# Commands that only read: they never create a database file or a school year (issue 19).
+READ_ONLY = {("report", None), ("export", None), ("db", "check"), ("conflicts", None), ("sync", "status"),
+             ("match", None)}
 
-    def __init__(self, db_url: str | None):
+
+def is_read_only(args: argparse.Namespace) -> bool:
+    command = getattr(args, "command", None)
+    what = getattr(args, f"{command}_what", None)
+    if command == "match" and getattr(args, "apply", False):
+        return False
+    return (command, None) in READ_ONLY or (command, what) in READ_ONLY
+
+
+class Context:
+    """What a command needs: the database (opened and migrated on first use) and output.
+
+    `read_only` contexts refuse a missing database instead of creating one; the others say
+    "created a new database at ..." when they make one."""
+
+    def __init__(self, db_url: str | None, *, read_only: bool = False):
         self.db_url = db_url
+        self.read_only = read_only
+        self.migrate = True  # `db check` and `db upgrade` open without migrating
         self._db = None
 
     @property
@@ -38,7 +57,10 @@ class Context:
         if self._db is None:
             from app.db import Database
 
-            self._db = Database.open(self.db_url)
+            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate)
+            self._db.read_only = self.read_only
+            if self._db.created:
+                self.say(f"created a new database at {self._db.path}")
         return self._db
 
     def say(self, message: str = "") -> None:
@@ -97,10 +119,15 @@ def _add_db_option(parser: argparse.ArgumentParser, default: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.errors import MentorDeskError, UsageError
+    """Run one command. Called with no argv (the installed `mentordesk`, `python -m app`), native
+    crashes are written to the log too."""
+    import logging
+    import time
+
+    from app.logs import enable_faulthandler, setup_logging
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage error exits 2 here (argparse)
     if args.selftest:
         from app.cli.selftest import selftest
 
@@ -110,17 +137,110 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.application import run
 
         return run(args.db)
-    ctx = Context(args.db)
+    log_file = setup_logging()
+    if argv is None:
+        enable_faulthandler()
+    log = logging.getLogger("mentordesk.cli")
+    name = " ".join(str(p) for p in (args.command, getattr(args, f"{args.command}_what", None)) if p)
+    log.info("command %s started", name)
+    started = time.perf_counter()
+    ctx = Context(args.db, read_only=is_read_only(args))
+    code = _run_guarded(handler, args, ctx, log_file)
+    log.info("command %s finished: exit %d in %.2f s", name, code, time.perf_counter() - started)
+    return code
+
+
+def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_file: Any) -> int:
+    """The error contract: a MentorDesk error is a plain line (exit 1, or 2 for usage); anything
+    else is one line naming the log, with the redacted traceback in the log (exit 3)."""
+    import logging
+
+    from app.errors import MentorDeskError, UsageError
+    from app.logs import safe_traceback
+
+    log = logging.getLogger("mentordesk.cli")
+    out = _new_output(args)
     try:
-        return handler(args, ctx)
+        try:
+            if args.command in ("report", "export"):
+                _quick_check(ctx)
+            if ctx.read_only:
+                _require_year(args, ctx)
+            code = handler(args, ctx)
+            out = None  # written: keep it
+            return code
+        finally:
+            ctx.close()
+            if out is not None:  # a failed report or export leaves no partial file behind
+                out.unlink(missing_ok=True)
     except UsageError as exc:
         print(f"mentordesk: {exc}", file=sys.stderr)
         return 2
     except MentorDeskError as exc:
+        log.info("refused: %s", type(exc).__name__)
         print(f"mentordesk: {exc}", file=sys.stderr)
         return 1
-    finally:
-        ctx.close()
+    except KeyboardInterrupt:
+        print("mentordesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become exit 3
+        plain = _plain_database_problem(exc, ctx)
+        if plain:
+            log.warning("database problem: %s", type(exc).__name__)
+            print(f"mentordesk: {plain}", file=sys.stderr)
+            return 1
+        log.error("unexpected error\n%s", safe_traceback(exc))
+        print(f"MentorDesk hit an unexpected problem; details in {log_file}", file=sys.stderr)
+        return 3
+
+
+def _new_output(args: argparse.Namespace) -> Any:
+    """The --out file of a report or export when it does not exist yet (removed again on failure)."""
+    from pathlib import Path
+
+    out = getattr(args, "out", None)
+    if args.command not in ("report", "export") or not out or Path(out).exists():
+        return None
+    return Path(out)
+
+
+def _quick_check(ctx: Context) -> None:
+    """Before a report or export: a damaged file gives a plain message and no output (issue 19)."""
+    from app import dbfiles
+    from app.errors import DatabaseError
+
+    path = ctx.db.path
+    if path is None:
+        return
+    problems = dbfiles.quick_check(path)
+    if problems:
+        raise DatabaseError(dbfiles.damaged_message(path, problems[0]))
+
+
+def _require_year(args: argparse.Namespace, ctx: Context) -> None:
+    """A read-only command never creates a school year: an unknown one is an error naming those that exist."""
+    if not getattr(args, "year", None):
+        return  # the current year by default: any row made for it is rolled back (Database.read_only)
+    from sqlalchemy import select
+
+    from app.errors import MentorDeskError
+    from app.models.district import SchoolYear
+    from app.services.years import parse_label
+
+    label = args.year
+    parse_label(label)  # a malformed label is a usage error (exit 2)
+    with ctx.db.read() as session:
+        labels = list(session.scalars(select(SchoolYear.label).order_by(SchoolYear.label)))
+    if label not in labels:
+        raise MentorDeskError(f"this database has no school year {label} (it has: {', '.join(labels) or 'none'}); "
+                              "nothing was created")
+
+
+def _plain_database_problem(exc: BaseException, ctx: Context) -> str | None:
+    """A damaged file or a lock held too long, said plainly (exit 1) rather than as a crash."""
+    from app import db
+
+    return db.plain_problem(exc, ctx.db_url)
 
 
 if __name__ == "__main__":

@@ -115,6 +115,9 @@ def run(db_url: str | None = None) -> int:
 
     app = make_qapp()
     setup_logging()
+    from app.logs import enable_faulthandler
+
+    enable_faulthandler()
     install_excepthook()
     try:
         database = Database.open(db_url)

@@ -6,23 +6,14 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from logging.handlers import RotatingFileHandler
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import paths
 from app.errors import MentorDeskError
+from app.logs import setup_logging as setup_logging  # the log the command line writes too (app/logs.py)
 
 log = logging.getLogger("mentordesk")
-
-
-def setup_logging() -> None:
-    handler = RotatingFileHandler(paths.log_dir() / "mentordesk.log", maxBytes=1_000_000, backupCount=3,
-                                  encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, details: str = "") -> None:
