@@ -158,9 +158,10 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None,
-             create: bool = True) -> "Database":
+             create: bool = True, check: bool = False) -> "Database":
         """Open (and migrate) a database. A file that is empty, not SQLite, not MentorDesk's or
-        damaged is refused and left as it is; a missing file is created only when `create`."""
+        damaged is refused and left as it is; a missing file is created only when `create`;
+        `check` runs `PRAGMA quick_check` first (before reports and exports)."""
         engine = make_engine(url)
         path = _sqlite_path(engine)
         problem = paths.synced_folder_problem(path) or (dbfiles.file_problem(path, create=create) if path else None)
@@ -172,6 +173,9 @@ class Database:
             if path is not None and not created:
                 load_all()
                 dbfiles.refuse_foreign(path, set(Base.metadata.tables))
+                problems = dbfiles.quick_check(path) if check else []
+                if problems:
+                    raise DatabaseError(dbfiles.damaged_message(path, problems[0]))
             if migrate:
                 upgrade_on_open(engine)
         except BaseException as exc:

@@ -50,6 +50,7 @@ class Context:
         self.db_url = db_url
         self.read_only = read_only
         self.migrate = True  # `db check` and `db upgrade` open without migrating
+        self.check = False  # quick_check before opening: reports and exports (no output from a damaged file)
         self._db = None
 
     @property
@@ -57,7 +58,7 @@ class Context:
         if self._db is None:
             from app.db import Database
 
-            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate)
+            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check)
             self._db.read_only = self.read_only
             if self._db.created:
                 self.say(f"created a new database at {self._db.path}")
@@ -162,8 +163,7 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
     out = _new_output(args)
     try:
         try:
-            if args.command in ("report", "export"):
-                _quick_check(ctx)
+            ctx.check = args.command in ("report", "export") or (args.command, args.__dict__.get("db_what")) == ("db", "check")
             if ctx.read_only:
                 _require_year(args, ctx)
             code = handler(args, ctx)
@@ -202,19 +202,6 @@ def _new_output(args: argparse.Namespace) -> Any:
     if args.command not in ("report", "export") or not out or Path(out).exists():
         return None
     return Path(out)
-
-
-def _quick_check(ctx: Context) -> None:
-    """Before a report or export: a damaged file gives a plain message and no output (issue 19)."""
-    from app import dbfiles
-    from app.errors import DatabaseError
-
-    path = ctx.db.path
-    if path is None:
-        return
-    problems = dbfiles.quick_check(path)
-    if problems:
-        raise DatabaseError(dbfiles.damaged_message(path, problems[0]))
 
 
 def _require_year(args: argparse.Namespace, ctx: Context) -> None:
