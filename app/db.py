@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
+from sqlalchemy.pool import NullPool
 
 from app import dbfiles, paths
 from app.models import Base, Tracked, load_all
@@ -290,9 +291,42 @@ def backup_sqlite(engine: Engine, reason: str) -> Path | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations. On SQLite they run in ONE real transaction (see `_migration_engine`):
+    killed at any point, the file is at the old revision or the new one, never between."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    if _sqlite_path(engine) is None:
+        command.upgrade(alembic_config(engine), revision)
+        return
+    migrating = _migration_engine(engine)
+    try:
+        command.upgrade(alembic_config(migrating), revision)
+    finally:
+        migrating.dispose()
+    engine.dispose()  # pooled connections opened before the upgrade reconnect to the new schema
+
+
+def _migration_engine(engine: Engine) -> Engine:
+    """An engine on the same file whose transactions are real for DDL too. pysqlite begins a
+    transaction only before INSERT/UPDATE/DELETE, so CREATE/ALTER/DROP (and Alembic's batch copies
+    of tables) each commit on their own; SQLAlchemy's documented fix ("Serializable isolation /
+    Savepoints / Transactional DDL" for pysqlite) turns the driver's transaction handling off and
+    emits BEGIN itself. Foreign keys are off for the whole run (batch operations drop parent tables;
+    the pragma is a no-op inside a transaction) and migrations/env.py checks every reference after."""
+    migrating = create_engine(engine.url, hide_parameters=True, poolclass=NullPool,
+                              connect_args={"check_same_thread": False, "timeout": 60})
+
+    @event.listens_for(migrating, "connect")
+    def _connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=OFF", "busy_timeout=60000"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(migrating, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock at once: no other writer midway
+
+    return migrating
 
 
 def downgrade(engine: Engine, revision: str) -> None:

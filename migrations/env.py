@@ -46,6 +46,10 @@ def run_migrations_online() -> None:
             render_as_batch=True,
             compare_type=True,
             include_object=_include_object,
+            # One transaction for the whole upgrade, on SQLite too (Alembic's default there is one
+            # per revision, so a kill left the file between revisions: issue 19). app.db gives SQLite
+            # an engine that really begins that transaction before DDL.
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             context.run_migrations()
