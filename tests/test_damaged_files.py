@@ -149,3 +149,28 @@ def test_creating_commands_say_they_created_a_database(tmp_path, capsys):
     assert code == 0 and f"created a new database at {path}" in out
     code, out, _ = cli(capsys, "db", "upgrade", "--db", path)
     assert code == 0 and "created" not in out
+
+
+def test_backups_are_listed_with_when_revision_and_size_and_restore_keeps_the_current_file(tmp_path, capsys):
+    from app import dbfiles
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "schema-0001.sqlite3", path)
+    code, out, _ = cli(capsys, "db", "upgrade", "--db", path)
+    assert code == 0 and "0001_foundation -> " in out
+    code, out, _ = cli(capsys, "db", "backups", "--db", path)
+    listed = [line for line in out.splitlines() if "before-upgrade" in line]
+    assert code == 0 and len(listed) == 1 and "schema 0001_foundation" in listed[0] and " MB " in listed[0]
+    backup = dbfiles.backups(path)[0]
+    assert backup.size == backup.path.stat().st_size and not dbfiles.quick_check(backup.path)
+    code, out, _ = cli(capsys, "db", "restore", backup.path.name, "--db", path)  # the name as listed is enough
+    assert code == 0 and f"kept as {path}.before-restore" in out
+    assert dbfiles.backups(path)[0].revision == "0001_foundation"
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001_foundation"
+    conn.close()
+    conn = sqlite3.connect(f"{path}.before-restore")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] != "0001_foundation"
+    conn.close()
+    code, _, err = cli(capsys, "db", "restore", "nope.sqlite3", "--db", path)
+    assert code == 1 and "no backup file nope.sqlite3" in err and "db backups` lists 1" in err
