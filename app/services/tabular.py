@@ -4,13 +4,16 @@ their reasons, and the errors file that can be fixed and imported again."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.errors import FieldProblem, MentorDeskError
 
@@ -44,6 +47,12 @@ class Table:
     columns: list[str]
     mapping: dict[str, str]  # public field -> original column
     rows: list[Row]
+    encoding: str = ""  # how a CSV/TXT file was decoded, e.g. "UTF-16" (blank for XLSX)
+    separator: str = ""  # "comma", "tab" or "semicolon" (blank for XLSX)
+
+    def how_read(self) -> str | None:
+        """'read as UTF-16, tab-separated': what an import says it detected."""
+        return f"read as {self.encoding}, {self.separator}-separated" if self.encoding else None
 
 
 def _xlsx_engine() -> str:
@@ -55,28 +64,75 @@ def _xlsx_engine() -> str:
     return "calamine" if importlib.util.find_spec("python_calamine") else "openpyxl"
 
 
-def _read_frame(path: Path):  # type: ignore[no-untyped-def]
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """The text of a CSV/TXT file and the encoding it was in: a byte-order mark decides (UTF-8,
+    UTF-16 as Excel's "Unicode text" writes), else UTF-8 if it decodes, else Windows-1252 (Excel's
+    "CSV" on a US Windows), else Latin-1 (which decodes anything)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "UTF-8 with a byte-order mark"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise FileFormatError("the file starts as UTF-16 text but is cut off or damaged") from None
+    for encoding, name in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            return raw.decode(encoding), name
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+SEPARATORS = {",": "comma", "\t": "tab", ";": "semicolon"}
+
+
+def detect_separator(text: str) -> str:
+    """The separator the header line uses most (comma when it has none: one column)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _read_frame(path: Path) -> tuple[Any, str, str]:
+    """The sheet with its header as the first row (header=None: pandas would rename a repeated
+    header, which must be refused instead), and for CSV/TXT the encoding and separator found."""
+    import io
+
     import pandas as pd
 
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine=_xlsx_engine())
+            return pd.read_excel(path, sheet_name=0, dtype=object, header=None, engine=_xlsx_engine()), "", ""
         if suffix in (".csv", ".txt", ""):
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-                try:
-                    raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                               encoding=encoding, sep=",", engine="c")
+            text, encoding = decode_text(path.read_bytes())
+            separator = detect_separator(text)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                sep=separator, header=None, engine="c")
+            return frame, encoding, SEPARATORS[separator]
     except FileNotFoundError:
         raise FileFormatError(f"{path}: no such file") from None
+    except FileFormatError as exc:
+        raise FileFormatError(f"{path.name}: {exc}") from None
     except Exception as exc:  # pandas raises many types for malformed files
         raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({exc})") from None
     raise FileFormatError(f"{path.name}: use a .csv or .xlsx file")
+
+
+# Invisible characters that make look-alike names ("Sumner\u200b Middle School"): format characters
+# (zero-width space, bidirectional embeddings, overrides and isolates, byte-order marks, soft hyphens)
+# and control characters. Zero-width (non-)joiners stay: some scripts' names need them.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+def tidy_text(value: object) -> tuple[object, bool]:
+    """Text in NFC with invisible and direction-control characters removed; (value, removed any)."""
+    if type(value) is not str or value.isascii() and value.isprintable():
+        return value, False
+    kept = "".join(ch for ch in value if ch in _KEEP_FORMAT
+                   or unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t")
+    return unicodedata.normalize("NFC", kept), kept != value
 
 
 def _cell_text(value: object) -> str:
@@ -104,35 +160,38 @@ def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required:
     fields to exact column names (a remembered column mapping, e.g. for a Forms export).
     """
     path = Path(path)
-    frame = _read_frame(path)
-    columns = [str(c) for c in frame.columns]
+    frame, encoding, separator = _read_frame(path)
+    records = frame.to_numpy(dtype=object).tolist()
+    header = records[0] if records else []
+    columns = [f"Unnamed: {i}" if not _has_text(c) else _cell_text(c) for i, c in enumerate(header)]
     lookup: dict[str, str] = {}
     for public, names in aliases.items():
         for name in (public, *names):
             lookup.setdefault(header_key(name), public)
+    chosen = {public: column for public, column in (mapping_override or {}).items() if column in columns}
     mapping: dict[str, str] = {}
     for column in columns:
         public = lookup.get(header_key(column))
-        if public and public not in mapping:
-            mapping[public] = column
-    if mapping_override:
-        for public, column in mapping_override.items():
-            if column in columns:
-                mapping[public] = column
+        if not public or public in chosen:
+            continue
+        if public in mapping:  # two columns for one field: which one is meant is not ours to guess
+            raise FileFormatError(f"{path.name}: the columns {mapping[public]!r} and {column!r} both give "
+                                  f"{public}; remove or rename one of them")
+        mapping[public] = column
+    mapping.update(chosen)
     missing = [f for f in required if f not in mapping]
     if missing:
         found = ", ".join(columns[:12]) or "no columns"
         raise FileFormatError(f"{path.name}: no column for {', '.join(missing)} (found: {found})")
     rows: list[Row] = []
     column_names = tuple(columns)
-    records = frame.to_numpy(dtype=object).tolist()
     positions = {public: columns.index(column) for public, column in mapping.items()}
-    for index, cells in enumerate(records):
+    for index, cells in enumerate(records[1:]):
         if not any(_has_text(c) for c in cells):
             continue
         values = {public: cells[pos] for public, pos in positions.items()}
         rows.append(Row(line=index + 2, values=values, cells=tuple(cells), columns=column_names))
-    return Table(columns, mapping, rows)
+    return Table(columns, mapping, rows, encoding, separator)
 
 
 @dataclass(frozen=True)

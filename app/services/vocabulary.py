@@ -168,7 +168,8 @@ def parse_rating(value: object) -> str | None:
     return parse_choice(value, RATINGS, RATING_ALIASES)
 
 
-def parse_whole_number(value: object, *, minimum: int = 0, what: str = "a whole number") -> int | None:
+def parse_whole_number(value: object, *, minimum: int = 0, maximum: int | None = None,
+                       what: str = "a whole number") -> int | None:
     raw = text(value)
     if not raw:
         return None
@@ -180,6 +181,8 @@ def parse_whole_number(value: object, *, minimum: int = 0, what: str = "a whole 
         raise ValueError(f"must be {what}")
     if number < minimum:
         raise ValueError(f"cannot be below {minimum}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"cannot be above {maximum}")
     return int(number)
 
 

@@ -118,7 +118,9 @@ _PARSERS = {
     "subjects": lambda x: tuple(v.parse_subjects(x)),
     "grades": lambda x: tuple(v.parse_grades(x)),
     "license_type": v.parse_license,
-    "years_experience": lambda x: v.parse_whole_number(x, what="a whole number of years"),
+    # At most 60 years: a longer career is a typing error, and a number past SQLite's 64-bit integers
+    # (99999999999999999999, 1e30) rolled the whole import back (issue 19).
+    "years_experience": lambda x: v.parse_whole_number(x, maximum=MAX_YEARS_EXPERIENCE, what="a whole number of years"),
     "hire_date": v.parse_date,
     "exit_date": v.parse_date,
     "last_rating": v.parse_rating,
@@ -169,12 +171,39 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
     for field in ("employee_id", "first_name", "last_name"):
         if field in values and not values[field]:
             problems.append(FieldProblem(field, "", "is required"))
+    problems += _date_problems(values)
     hire, exit_ = values.get("hire_date"), values.get("exit_date")
     if isinstance(hire, dt.date) and isinstance(exit_, dt.date) and exit_ < hire:
         problems.append(FieldProblem("exit_date", exit_.isoformat(), f"is before the hire date {hire.isoformat()}"))
     if problems:
         return None, problems
     return EducatorRecord(**values), []  # type: ignore[arg-type]
+
+
+MAX_YEARS_EXPERIENCE = 60
+EARLIEST_DATE = dt.date(1950, 1, 1)
+
+
+def _date_problems(values: Mapping[str, object], today: dt.date | None = None) -> list[FieldProblem]:
+    """Dates that cannot be right (issue 19; the import policy of DESIGN.md rejects the row, not the
+    file): none before 1950 (no one on staff was hired or trained then; it is a typing error such as
+    1925 for 2025); no mentor training after today (training is recorded once done); no hire date
+    after the end of next school year (districts hire for the coming fall in spring, no further)."""
+    today = today or dt.date.today()
+    latest_hire = dt.date(today.year + (2 if today.month >= 7 else 1), 6, 30)
+    problems = []
+    for field in ("hire_date", "exit_date", "mentor_trained_on"):
+        day = values.get(field)
+        if not isinstance(day, dt.date):
+            continue
+        if day < EARLIEST_DATE:
+            problems.append(FieldProblem(field, day.isoformat(), "is before 1950: dates before 1950 are typing errors"))
+        elif field == "mentor_trained_on" and day > today:
+            problems.append(FieldProblem(field, day.isoformat(), "is in the future: record training once it is done"))
+        elif field == "hire_date" and day > latest_hire:
+            problems.append(FieldProblem(field, day.isoformat(), f"is in the future: a hire date can be at most "
+                                         f"{latest_hire.isoformat()}, the end of next school year"))
+    return problems
 
 
 def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:

@@ -73,6 +73,8 @@ def import_roster(
     said = on_row or (lambda _row, _status: None)
     table = tabular.read_table(path, ROSTER_ALIASES, required=("employee_id", "first_name", "last_name"))
     report = ImportReport(source=str(path), columns=table.columns)
+    if table.how_read():
+        report.notes.append(table.how_read())  # type: ignore[arg-type]
     label = year_label or current_label()
     year, created = ensure_year(session, label)
     if created:
@@ -87,7 +89,8 @@ def import_roster(
     for done, row in enumerate(table.rows, 1):
         if tabular.cancelled(session, report, cancel):
             return report
-        record, problems = clean_educator(row.values)
+        tidied = _tidy_names(row, report)
+        record, problems = clean_educator(tidied)
         if record is not None and record.employee_id in seen:
             problems = [FieldProblem("employee_id", record.employee_id,
                                      f"repeats line {seen[record.employee_id]} (the first occurrence is kept)")]
@@ -115,9 +118,32 @@ def import_roster(
             said(row, "changed" if changed else "unchanged")
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
-    if not dry_run and not (strict and report.rejected):
+    if not (strict and report.rejected):
+        # A dry run inserts too (finish() rolls it back): every check the database makes runs in both,
+        # so a dry run and the import it previews cannot disagree (issue 19).
         _insert_new(session, fresh, year)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
+
+
+TIDIED_FIELDS = ("first_name", "last_name", "school")
+
+
+def _tidy_names(row: tabular.Row, report: ImportReport) -> dict[str, object]:
+    """Names and schools in NFC without invisible or direction-control characters, which make
+    look-alikes ("Sumner Middle School" three times); the row gets a warning naming the fields."""
+    values = row.values
+    fixed = []
+    for field in TIDIED_FIELDS:
+        if field in values:
+            tidy, removed = tabular.tidy_text(values[field])
+            if tidy is not values[field]:
+                values = {**values, field: tidy}
+            if removed:
+                fixed.append(field)
+    if fixed:
+        report.warnings.append(tabular.RowWarning(row.line, "removed invisible or direction-control characters "
+                                                            f"from {', '.join(fixed)}"))
+    return values
 
 
 def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear) -> None:
