@@ -83,3 +83,33 @@ def test_engines_hide_bound_parameters_from_error_messages(db_file):
     finally:
         engine.dispose()
     assert "Secret Name" not in str(caught.value) and "hidden" in str(caught.value)
+
+
+def test_a_native_crash_after_a_command_started_is_written_to_the_log(db_file, tmp_path):
+    """faulthandler: the installed `mentordesk` (main() with no argv) sends native crashes to the log."""
+    home = tmp_path / "home"
+    script = ("import sys, faulthandler\n"
+              f"sys.argv = ['mentordesk', 'db', 'check', '--db', {str(db_file)!r}]\n"
+              "from app.cli import main\n"
+              "main()\n"
+              "faulthandler._sigsegv()\n")
+    env = {**os.environ, "MENTORDESK_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode != 0
+    log = (home / "logs" / "mentordesk.log").read_text(encoding="utf-8")
+    assert "command db check finished: exit 0" in log and "Fatal Python error: Segmentation fault" in log
+
+
+def test_logged_tracebacks_blank_the_values_python_quotes():
+    from app.logs import safe_traceback
+
+    try:
+        try:
+            int("Quixotic")
+        except ValueError as exc:
+            raise KeyError("Zebulon") from exc
+    except KeyError as exc:
+        text = safe_traceback(exc)
+    assert "ValueError: invalid literal for int() with base 10: '…'" in text and "KeyError: '…'" in text
+    assert "Quixotic" not in text.replace('int("Quixotic")', "") and "Zebulon" not in text.replace(
+        'KeyError("Zebulon")', "")
