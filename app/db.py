@@ -313,8 +313,8 @@ def _migration_engine(engine: Engine) -> Engine:
     Savepoints / Transactional DDL" for pysqlite) turns the driver's transaction handling off and
     emits BEGIN itself. Foreign keys are off for the whole run (batch operations drop parent tables;
     the pragma is a no-op inside a transaction) and migrations/env.py checks every reference after."""
-    migrating = create_engine(engine.url, hide_parameters=True, poolclass=NullPool,
-                              connect_args={"check_same_thread": False, "timeout": 60})
+    migrating = create_engine(engine.url, hide_parameters=True, poolclass=NullPool, json_serializer=json_text,
+                              json_deserializer=json_value, connect_args={"check_same_thread": False, "timeout": 60})
 
     @event.listens_for(migrating, "connect")
     def _connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:

@@ -43,12 +43,12 @@ def test_encodings_and_separators_are_detected_and_said(tmp_path, run_cli, sessi
 
 def test_a_repeated_header_is_an_error_naming_both_columns(tmp_path, run_cli, session):
     path = tmp_path / "roster.csv"
-    path.write_text("employee_id,first_name,last_name,Surname\nE1,Ana,Silva,Souza\n", encoding="utf-8")
+    path.write_text("employee_id,first_name,last_name,First Name\nE1,Ana,Silva,Anna\n", encoding="utf-8")
     code, _, err = run_cli("import", "roster", path, "--year", "2025-2026")
-    assert code == 1 and "'last_name' and 'Surname' both give last_name" in err
-    path.write_text("employee_id,first_name,last_name,first_name\nE1,Ana,Silva,Anna\n", encoding="utf-8")
+    assert code == 1 and "'first_name' (column 2) and 'First Name' (column 4) both give first_name" in err
+    path.write_text("employee_id,last_name,first_name,last_name\nE1,Silva,Ana,Souza\n", encoding="utf-8")
     code, _, err = run_cli("import", "roster", path, "--year", "2025-2026")
-    assert code == 1 and "'first_name' and 'first_name' both give first_name" in err
+    assert code == 1 and "'last_name' (column 2) and 'last_name' (column 4) both give last_name" in err
     assert session.scalar(select(func.count()).select_from(Educator)) == 0
 
 

@@ -174,9 +174,13 @@ def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required:
         public = lookup.get(header_key(column))
         if not public or public in chosen:
             continue
-        if public in mapping:  # two columns for one field: which one is meant is not ours to guess
-            raise FileFormatError(f"{path.name}: the columns {mapping[public]!r} and {column!r} both give "
-                                  f"{public}; remove or rename one of them")
+        if public in mapping:
+            if header_key(mapping[public]) == header_key(column):  # one header twice: which is meant is not ours to guess
+                raise FileFormatError(f"{path.name}: the header repeats a column: {mapping[public]!r} (column "
+                                      f"{columns.index(mapping[public]) + 1}) and {column!r} (column "
+                                      f"{columns.index(column, columns.index(mapping[public]) + 1) + 1}) both give "
+                                      f"{public}; remove or rename one of them")
+            continue  # two different spellings (Mentor Name, Mentor Email): the first, as a mapping can change
         mapping[public] = column
     mapping.update(chosen)
     missing = [f for f in required if f not in mapping]
