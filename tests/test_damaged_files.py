@@ -174,3 +174,15 @@ def test_backups_are_listed_with_when_revision_and_size_and_restore_keeps_the_cu
     conn.close()
     code, _, err = cli(capsys, "db", "restore", "nope.sqlite3", "--db", path)
     assert code == 1 and "no backup file nope.sqlite3" in err and "db backups` lists 1" in err
+
+
+def test_a_writing_command_that_meets_damage_says_so_plainly(district, tmp_path, capsys):
+    """Commands that do not run quick_check first (an import) still give one plain line and exit 1
+    when SQLite reports the file malformed, and the import writes nothing."""
+    data = district.read_bytes()
+    district.write_bytes(flipped(data, _btree_pages(district)[0]))
+    roster = tmp_path / "more.csv"
+    roster.write_text("employee_id,first_name,last_name\nE9999,New,Person\n", encoding="utf-8")
+    code, out, err = cli(capsys, "import", "roster", roster, "--year", "2025-2026", "--db", district)
+    assert code == 1 and "is damaged (" in err and "Traceback" not in out + err and "unexpected" not in err
+    assert "There is no backup of it" in err
