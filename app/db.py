@@ -172,8 +172,7 @@ class Database:
         created = path is not None and not path.exists()
         try:
             if path is not None and not created:
-                load_all()
-                dbfiles.refuse_foreign(path, set(Base.metadata.tables))
+                dbfiles.refuse_foreign(path, _own_tables)
                 problems = dbfiles.quick_check(path) if check else []
                 if problems:
                     raise DatabaseError(dbfiles.damaged_message(path, problems[0]))
@@ -351,6 +350,11 @@ def upgrade_on_open(engine: Engine) -> Path | None:
         backup = backup_sqlite(engine, "before-upgrade")
     upgrade(engine)
     return backup
+
+
+def _own_tables() -> set[str]:
+    load_all()
+    return set(Base.metadata.tables)
 
 
 def _has_user_tables(engine: Engine) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def missing_message(path: Path) -> str:
             "`mentordesk demo`, `mentordesk import roster` and `mentordesk db upgrade` create a new one.")
 
 
-def refuse_foreign(path: Path, own_tables: set[str]) -> None:
+def refuse_foreign(path: Path, own_tables: Callable[[], set[str]]) -> None:
     """A SQLite file with tables but neither Alembic's version table nor one of ours is someone
     else's. Read with a plain connection (no pragmas: opening must not change a foreign file); a
     damaged file raises sqlite3.DatabaseError here, before anything writes to it."""
@@ -59,7 +60,7 @@ def refuse_foreign(path: Path, own_tables: set[str]) -> None:
     finally:
         conn.close()
     tables = {t for t in tables if not t.startswith("sqlite_")}
-    if tables and "alembic_version" not in tables and not tables & own_tables:
+    if tables and "alembic_version" not in tables and not tables & own_tables():  # (loading every model: rare)
         raise DatabaseError(f"{path} is a SQLite database but not a MentorDesk one (its tables: "
                             f"{', '.join(sorted(tables)[:5])}); it was left as it is.")
 
