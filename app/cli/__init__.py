@@ -171,8 +171,8 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
             return code
         finally:
             ctx.close()
-            if out is not None:  # a failed report or export leaves no partial file behind
-                out.unlink(missing_ok=True)
+            if out is not None and out.is_file():  # a failed report or export leaves no partial file behind
+                out.unlink()
     except UsageError as exc:
         print(f"mentordesk: {exc}", file=sys.stderr)
         return 2
