@@ -29,8 +29,9 @@ def upgrade_in_child(path: Path) -> int:
 
 
 def main(template: str, folder: str, runs: int, seed: int) -> None:
-    from app import db  # noqa: F401 - loaded once, before the forks
     import alembic.command  # noqa: F401
+
+    from app import db  # noqa: F401 - loaded once, before the forks
     from app.models import load_all
 
     load_all()

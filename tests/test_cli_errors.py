@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def mentordesk(home: Path, *args: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MENTORDESK_HOME": str(home), "PYTHONPATH": str(ROOT)}
     env.pop("MENTORDESK_DB", None)
-    return subprocess.run([sys.executable, "-m", "app.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli", *map(str, args)], check=False, capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
 
 
@@ -94,7 +94,7 @@ def test_a_native_crash_after_a_command_started_is_written_to_the_log(db_file, t
               "main()\n"
               "faulthandler._sigsegv()\n")
     env = {**os.environ, "MENTORDESK_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode != 0
     log = (home / "logs" / "mentordesk.log").read_text(encoding="utf-8")
     assert "command db check finished: exit 0" in log and "Fatal Python error: Segmentation fault" in log
