@@ -220,3 +220,21 @@ def test_the_pool_lists_the_interested_the_recommended_and_the_placed(session):
     assert rows["SP1"].placements == 1 and rows["SP1"].eligible
     assert not rows["W"].eligible
     assert {c.key for c in rows["W"].status.failing} == {"recommended", "sp_trained"}
+
+
+def test_the_demo_has_qualified_sps_and_one_placed_with_an_override(run_cli, tmp_path):
+    assert run_cli("demo", "--year", YEAR)[0] == 0
+    out = tmp_path / "cap.json"
+    assert run_cli("report", "cap", "--year", YEAR, "--out", out)[0] == 0
+    entries = json.loads(out.read_text(encoding="utf-8"))["candidates"]
+    qualified = [e for e in entries if e["sp_eligible"]]
+    overridden = [e for e in entries if not e["sp_eligible"]]
+    assert len(qualified) >= 8 and overridden
+    assert all(e["sp_override"] is None for e in qualified)
+    assert all(c["status"] == "met" for e in qualified for c in e["sp_checks"])
+    for e in overridden:  # the one SP whose training is still to come, placed with a reason
+        assert {c["name"]: c["status"] for c in e["sp_checks"]} == {
+            "experience": "met", "rating": "met", "recommended": "met", "interested": "met",
+            "sp_trained": "pending", "employed": "met"}
+        assert "SP training is booked for October" in e["sp_override"]["reason"]
+    assert len({e["sp_employee_id"] for e in overridden}) == 1

@@ -22,6 +22,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -170,30 +171,50 @@ class PlacementSp:
         return self.status.eligible
 
 
+@dataclass(frozen=True)
+class _Recommendation:
+    recommended_by: str | None
+    recommended_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Interest:
+    interested: bool
+    recorded_on: dt.date | None
+
+
 def placement_sp(session: Session, placement_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PlacementSp]:
-    """Each placement's SP checks, from four queries whatever the number of placements."""
+    """Each placement's SP checks, from two queries whatever the number of placements. Plain rows, not
+    ORM objects (the checks read attributes only): the CAP page asks this for every candidate."""
     ids = list(placement_ids)
     if not ids:
         return {}
-    rows = session.execute(select(CapPlacement.id, CapPlacement.start_date, CapPlacement.sp_override_reason,
-                                  CapPlacement.sp_override_by, CapPlacement.sp_override_on, Educator, SchoolYear)
-                           .join(Educator, Educator.id == CapPlacement.sp_id)
-                           .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id)
-                           .where(CapPlacement.id.in_(ids))).all()
-    keys = {(r.Educator.id, r.SchoolYear.id) for r in rows}
-    sp_ids = {sp for sp, _ in keys}
-    recommendations = {(r.educator_id, r.school_year_id): r for r in session.scalars(
-        select(PrincipalRecommendation).where(PrincipalRecommendation.educator_id.in_(sp_ids)))}
-    entries = {(r.educator_id, r.school_year_id): r for r in session.scalars(
-        select(SpPoolEntry).where(SpPoolEntry.educator_id.in_(sp_ids)))}
-    trainings: dict[uuid.UUID, list[SpTraining]] = {}
-    for t in session.scalars(select(SpTraining).where(SpTraining.educator_id.in_(sp_ids))):
+    rec, pool = PrincipalRecommendation, SpPoolEntry
+    rows = session.execute(select(
+        CapPlacement.id, CapPlacement.start_date, CapPlacement.sp_override_reason, CapPlacement.sp_override_by,
+        CapPlacement.sp_override_on, CapPlacement.sp_id, Educator.license_type, Educator.years_experience,
+        Educator.last_rating, Educator.rating_year, Educator.hire_date, Educator.exit_date, SchoolYear.first_day,
+        SchoolYear.last_day, rec.id.label("rec_id"), rec.recommended_by, rec.recommended_on,
+        pool.id.label("pool_id"), pool.interested, pool.recorded_on)
+        .join(Educator, Educator.id == CapPlacement.sp_id)
+        .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id)
+        .outerjoin(rec, (rec.educator_id == CapPlacement.sp_id) & (rec.school_year_id == CapPlacement.school_year_id)
+                   & rec.deleted_at.is_(None))
+        .outerjoin(pool, (pool.educator_id == CapPlacement.sp_id)
+                   & (pool.school_year_id == CapPlacement.school_year_id) & pool.deleted_at.is_(None))
+        .where(CapPlacement.id.in_(ids))).all()
+    trainings: dict[uuid.UUID, list[Any]] = {}
+    for t in session.execute(select(SpTraining.educator_id, SpTraining.completed_on, SpTraining.minutes)
+                             .where(SpTraining.educator_id.in_({r.sp_id for r in rows}),
+                                    SpTraining.deleted_at.is_(None))):
         trainings.setdefault(t.educator_id, []).append(t)
     out = {}
     for r in rows:
-        key = (r.Educator.id, r.SchoolYear.id)
-        status = sp_checks_of(r.Educator, r.SchoolYear, r.start_date, recommendation=recommendations.get(key),
-                              entry=entries.get(key), trainings=trainings.get(r.Educator.id, ()))
+        recommendation = _Recommendation(r.recommended_by, r.recommended_on) if r.rec_id else None
+        entry = _Interest(r.interested, r.recorded_on) if r.pool_id else None
+        # a row has the attributes the checks read (license_type, ..., first_day, last_day)
+        status = sp_checks_of(r, r, r.start_date, recommendation=recommendation,  # type: ignore[arg-type]
+                              entry=entry, trainings=trainings.get(r.sp_id, ()))  # type: ignore[arg-type]
         out[r.id] = PlacementSp(status, r.sp_override_reason or "", r.sp_override_by or "", r.sp_override_on)
     return out
 
