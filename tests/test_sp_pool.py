@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from app.errors import ValidationError
 from app.models import Educator, derived_id
-from app.models.cap import CapPlacement
+from app.models.cap import CapCandidate, CapPlacement
 from app.services import cap
 from app.services.cap import supervisors
 from app.services.years import ensure_year
@@ -238,3 +238,18 @@ def test_the_demo_has_qualified_sps_and_one_placed_with_an_override(run_cli, tmp
             "sp_trained": "pending", "employed": "met"}
         assert "SP training is booked for October" in e["sp_override"]["reason"]
     assert len({e["sp_employee_id"] for e in overridden}) == 1
+
+
+def test_the_add_candidate_form_refuses_beside_the_sp_field_and_takes_an_override(session):
+    school, _sp, _other, _org = make_world(session)
+    novice = teacher(session, "N", years_experience=0, license_type="Initial", school=school)
+    values = {"organization": "Bay College", "first_name": "Cara", "last_name": "Diaz", "program": "English",
+              "license_field": "English", "license_grades": "5-12", "ps_name": "Dr. Park", "sp_id": str(novice.id),
+              "practicum_start": START.isoformat(), "practicum_end": END.isoformat(), "year": YEAR}
+    with pytest.raises(ValidationError) as refused:
+        cap.add_candidate_with_placement(session, values)
+    assert [p.field for p in refused.value.problems] == ["sp_id"]
+    assert session.query(CapCandidate).filter_by(last_name="Diaz").count() == 0  # nothing written
+    placement_id = cap.add_candidate_with_placement(session, {**values, "sp_override_reason": "Co-taught with SP1"})
+    s = cap.summary(session, placement_id)
+    assert s.sp_override_reason == "Co-taught with SP1" and not s.sp_eligible

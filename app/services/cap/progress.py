@@ -348,6 +348,13 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
     sp = session.get(Educator, uuid.UUID(text("sp_id")))
     if sp is None:
         raise _problem("sp_id", text("sp_id"), "no such educator")
+    start = day("practicum_start")
+    if isinstance(start, dt.date):  # the SP before anything is written (603 CMR 7.02): refused beside the SP field
+        from app.services.cap import supervisors
+        from app.services.years import label_for
+
+        status = supervisors.sp_status(session, sp, text("year") or label_for(start), start)
+        supervisors.require_override(status, text("sp_override_reason"))
     organization = ensure_organization(session, text("organization"))
     candidate = add_candidate(session, organization=organization, first_name=text("first_name"),
                               last_name=text("last_name"), program=text("program"),
@@ -358,3 +365,4 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
                               grade=text("grade") or None, subject=text("subject") or None,
                               edition=text("edition") or None, year_label=text("year") or None,
                               sp_override_reason=text("sp_override_reason") or None)
+    return placement.id
