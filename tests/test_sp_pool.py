@@ -50,6 +50,7 @@ def test_a_qualified_sp_meets_every_criterion_each_with_reason_and_citation(sess
     for key in ("experience", "rating", "recommended", "interested"):
         assert "603 CMR 7.02" in found[key].citation
     assert "000" in found["sp_trained"].citation and "December 2015" in found["sp_trained"].citation
+    assert "practicum" in found["employed"].citation and "7.12" not in found["employed"].citation
     assert supervisors.sp_status(session, sp, YEAR, START).eligible
 
 
@@ -60,6 +61,7 @@ def test_a_qualified_sp_meets_every_criterion_each_with_reason_and_citation(sess
     ({"last_rating": "Needs Improvement"}, "rating", False, "needs Proficient or Exemplary"),
     ({"last_rating": None}, "rating", None, "no summative rating recorded"),
     ({"exit_date": D(2026, 2, 27)}, "employed", False, "leaves on 27 Feb 2026"),
+    ({"hire_date": D(2026, 2, 2)}, "employed", False, "hired 2 Feb 2026, after the practicum starts (20 Jan 2026)"),
 ])
 def test_each_roster_criterion_fails_with_its_reason(session, change, key, met, words):
     ensure_year(session, YEAR)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -48,6 +48,7 @@ __all__ = ["record_recommendation"]  # the principal's recommendation: recorded 
 CITE_INTEREST = "603 CMR 7.02; 001 job description (eligibility: \"Interest by educator\")"
 CITE_TRAINING = ("000 (SPs and mentors are required to be trained; preparation programs train SPs); "
                  "DESE memo to sponsoring organizations, December 2015 (PDPs for SP training of at least 6 hours)")
+CITE_PRACTICUM = "603 CMR 7.02 (the candidate practises under the SP's immediate supervision during the practicum)"
 PDP_TRAINING_HOURS = 6  # DESE memo, December 2015: SP training of at least 6 hours earns up to 10 PDPs
 OVERRIDE_MAX = 1000
 
@@ -97,8 +98,17 @@ def training_check(records: Iterable[SpTraining]) -> Check:
     return Check("sp_trained", True, f"trained {latest.isoformat()}, {hours:.1f} h{under}", CITE_TRAINING)
 
 
+def _for_sp(check: Check) -> Check:
+    """The mentor rules' employment check, said of a practicum and cited for it."""
+    if check.key != "employed":
+        return check
+    return replace(check, reason=check.reason.replace("the assignment would start", "the practicum starts"),
+                   citation=CITE_PRACTICUM)
+
+
 def _ordered(checks: Iterable[Check]) -> tuple[Check, ...]:
-    return tuple(sorted(checks, key=lambda c: ORDER.index(c.key) if c.key in ORDER else len(ORDER)))
+    return tuple(sorted((_for_sp(c) for c in checks),
+                        key=lambda c: ORDER.index(c.key) if c.key in ORDER else len(ORDER)))
 
 
 @dataclass(frozen=True)
