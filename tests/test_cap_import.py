@@ -186,3 +186,28 @@ def test_a_file_without_a_required_column_is_refused_whole(tmp_path, run_cli, da
     row = GOOD.replace("SP1,", "")
     code, _out, err = run_cli("import", "cap-candidates", write(tmp_path, row, header=header))
     assert code == 1 and "sp_employee_id" in err and placements(database) == 0
+
+
+def test_reimport_cannot_change_an_edition_and_moves_to_an_sp_only_with_a_reason(tmp_path, run_cli, database, world):
+    assert run_cli("import", "cap-candidates", write(tmp_path, GOOD))[0] == 0
+    errors = tmp_path / "errors.csv"
+    older = GOOD.replace(",2024\n", ",2019\n")
+    code, _out, _ = run_cli("import", "cap-candidates", write(tmp_path, older, "older.csv"), "--errors", errors)
+    assert code == 1
+    [rejected] = rejected_rows(errors)
+    assert rejected["field"] == "edition" and "follows the 2024 edition" in rejected["reason"]
+    to_novice = GOOD.replace(",SP1,", ",NEW2,")
+    assert run_cli("import", "cap-candidates", write(tmp_path, to_novice, "novice.csv"))[0] == 1
+    header = HEADER.rstrip("\n") + ",Override Reason\n"
+    with_reason = to_novice.rstrip("\n") + ",SP1 on leave from March\n"
+    _, out, _ = run_cli("import", "cap-candidates", write(tmp_path, with_reason, "reason.csv", header=header))
+    assert "0 new, 1 changed, 0 unchanged, 0 rejected" in out
+    with database.read() as s:
+        placement = s.scalars(select(CapPlacement)).one()
+        assert (placement.sp.employee_id, placement.sp_override_reason) == ("NEW2", "SP1 on leave from March")
+    # back to the qualified SP: the override no longer applies and is cleared
+    _, out, _ = run_cli("import", "cap-candidates", write(tmp_path, GOOD, "back.csv"))
+    assert "0 new, 1 changed" in out
+    with database.read() as s:
+        placement = s.scalars(select(CapPlacement)).one()
+        assert (placement.sp.employee_id, placement.sp_override_reason, placement.sp_override_on) == ("SP1", None, None)
