@@ -63,7 +63,8 @@ def test_report_cap_json_has_the_issue_shape(session, run_cli, tmp_path):
     first, second = data["candidates"]  # by last name: Hart, Silva
     assert second["candidate"] == "Ana Silva" and first["candidate"] == "Ben Hart"
     assert set(second) == {"candidate", "program", "edition", "sp_employee_id", "program_supervisor", "observations",
-                           "three_way_meetings", "practicum_hours", "elements", "ready", "missing"}
+                           "three_way_meetings", "practicum_hours", "elements", "ready", "missing",
+                           "sp_checks", "sp_eligible", "sp_override"}  # issue 21: the SP criteria (603 CMR 7.02)
     assert second["edition"] == "2024" and second["sp_employee_id"] == "SP1"
     assert second["program_supervisor"] == "Dr. Helen Park"
     assert second["observations"] == {"announced": 1, "unannounced": 0, "by_sp": 1, "by_ps": 0}

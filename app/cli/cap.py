@@ -1,4 +1,5 @@
-"""`mentordesk report cap` (public: JSON or PDF) and `mentordesk export cap` (the yearly CAP data)."""
+"""`mentordesk report cap` (public: JSON or PDF), `mentordesk export cap` (the yearly CAP data) and
+`mentordesk import cap-candidates` (candidates and placements from the sponsoring organization's file)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ def register(cli: Commands) -> None:
     parser = cli.add(exports, "cap", _export, "the year's CAP data for the state and the program (.csv .xlsx)")
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
     parser.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
+    from app.cli.roster import add_import_options
+
+    imports = cli.group("import", "import CSV or XLSX files")
+    parser = cli.add(imports, "cap-candidates", _import_candidates,
+                     "CAP candidates and their placements from CSV or XLSX (SPs checked against 603 CMR 7.02)")
+    add_import_options(parser)
+
+
+def _import_candidates(args: argparse.Namespace, ctx: Context) -> int:
+    from app.cli.roster import report_import
+    from app.services.cap.candidate_import import import_candidates
+
+    with ctx.db.unit_of_work() as session:
+        report = import_candidates(session, args.file, dry_run=args.dry_run, strict=args.strict)
+    return report_import(ctx, report, args.errors)
 
 
 def _report(args: argparse.Namespace, ctx: Context) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Tracked, enum_column
@@ -60,6 +60,7 @@ class CapCandidate(Tracked, Base):
 
     organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cap_organization.id"), nullable=False, index=True)
     candidate_number: Mapped[str | None] = mapped_column(String(40), nullable=True)  # program's / state's id
+    mepid: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)  # 8 digits, leading zeros kept
     first_name: Mapped[str] = mapped_column(String(100), nullable=False)
     last_name: Mapped[str] = mapped_column(String(100), nullable=False)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -102,6 +103,11 @@ class CapPlacement(Tracked, Base):
     professional_practice_goal: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
                                                                    info=CONFIDENTIAL)
     student_learning_goal: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, info=CONFIDENTIAL)
+    # Placed with an SP who did not meet every criterion (603 CMR 7.02; 001 job description): the
+    # coordinator's reason, who gave it and when (services/cap/supervisors.py). None: no override given.
+    sp_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sp_override_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    sp_override_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
     candidate: Mapped[CapCandidate] = relationship()
     school_year: Mapped[SchoolYear] = relationship()
@@ -200,3 +206,31 @@ class CapSurvey(Tracked, Base):
     respondents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     summary: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict, deferred=True,  # type: ignore[type-arg]
                                           info=CONFIDENTIAL)
+
+
+class SpPoolEntry(Tracked, Base):
+    """An educator's interest in serving as a supervising practitioner for one school year (603 CMR 7.02;
+    001 job description, "Interest by educator"). The principal's recommendation is a
+    PrincipalRecommendation (models/matching.py); SP training is SpTraining."""
+
+    __tablename__ = "sp_pool"
+    __table_args__ = (UniqueConstraint("educator_id", "school_year_id"),)
+
+    educator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("educator.id"), nullable=False, index=True)
+    school_year_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("school_year.id"), nullable=False, index=True)
+    interested: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=True)
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SpTraining(Tracked, Base):
+    """One supervising-practitioner training (000: SPs are required to be trained; the preparation program
+    trains them). `completed_on` None: enrolled, not finished. Hours as integer minutes."""
+
+    __tablename__ = "sp_training"
+
+    educator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("educator.id"), nullable=False, index=True)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    provider: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -44,6 +44,13 @@ def candidate_entry(s: cap.CandidateSummary) -> dict[str, Any]:
                       "threshold": dict(e.threshold), "met": e.met} for e in s.elements],
         "ready": s.ready,
         "missing": list(s.missing),
+        # the SP criteria for this placement (603 CMR 7.02; services/cap/supervisors.py) and any override
+        "sp_checks": [{"name": c.key, "status": c.status, "reason": c.reason, "citation": c.citation}
+                      for c in s.sp_checks],
+        "sp_eligible": s.sp_eligible,
+        "sp_override": ({"reason": s.sp_override_reason, "by": s.sp_override_by or None,
+                         "on": s.sp_override_on.isoformat() if s.sp_override_on else None}
+                        if s.sp_override_reason else None),
     }
 
 

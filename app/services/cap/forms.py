@@ -43,6 +43,21 @@ def _header(doc: PdfDocument, s: cap.CandidateSummary) -> None:
     ])
 
 
+def _sp_criteria(doc: PdfDocument, s: cap.CandidateSummary) -> None:
+    """The SP criteria (603 CMR 7.02; 001 job description) met or not, and the override a failing SP was
+    placed with. Statuses only: the reasons hold the SP's evaluation rating, a personnel record that the
+    candidate's form must not carry (they are in `report cap --json`, for the coordinator)."""
+    from app.services.cap.supervisors import label
+
+    doc.heading("Supervising practitioner criteria (603 CMR 7.02)")
+    doc.table(["Criterion", "Status"], [[label(c.key), c.status] for c in s.sp_checks], widths=[0.7, 0.3])
+    if s.sp_override_reason:
+        given = ", ".join(x for x in (s.sp_override_by, s.sp_override_on.isoformat() if s.sp_override_on else "") if x)
+        doc.key_values([("Placed with an override", s.sp_override_reason), ("Override given by", given or "-")])
+    elif not s.sp_eligible:
+        doc.paragraph("Not every criterion is met and no override is recorded.", "note")
+
+
 def _rule(doc: PdfDocument, s: cap.CandidateSummary) -> None:
     levels = cap_rubrics.get(s.edition).rating_levels
     doc.paragraph(f"Each element is rated {', '.join(levels[:-1])} or {levels[-1]} (lowest to highest) on quality "
@@ -56,6 +71,7 @@ def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path
     doc = PdfDocument(out, title="Candidate Assessment of Performance: CAP form", district=_district(session),
                       subtitle=f"{s.candidate} - {s.year}")
     _header(doc, s)
+    _sp_criteria(doc, s)
     doc.heading("The 5-step cycle")
     doc.table(["Step", "Status", "Due", "Completed", "Three-way meeting"],
               [[f"{st.number}. {st.name}", st.status.replace("_", " "), st.due_on or "", st.completed_on or "",
@@ -239,6 +255,8 @@ def candidate_summary(session: Session, placement_id: uuid.UUID, out: str | Path
     doc.key_values([
         ("Program", f"{s.organization} - {s.program} (CAP {s.edition})"),
         ("Placement", f"{s.school}, SP {s.sp_name}, PS {s.program_supervisor}"),
+        ("SP criteria (603 CMR 7.02)", "all met" if s.sp_eligible else
+         "not all met; " + (f"override: {s.sp_override_reason}" if s.sp_override_reason else "no override recorded")),
         ("Cycle", " | ".join(f"{st.number} {'done' if st.status == 'complete' else st.status.replace('_', ' ')}"
                              for st in s.steps)),
         ("Next", s.next_due),

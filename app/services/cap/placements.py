@@ -199,7 +199,7 @@ def set_candidate_hours(session: Session, placement_id: uuid.UUID, hours: int | 
 def add_candidate(session: Session, *, organization: CapOrganization, first_name: str, last_name: str,
                   program: str, license_field: str, license_grades: str, practicum_start: dt.date,
                   practicum_end: dt.date, candidate_number: str | None = None, email: str | None = None,
-                  hours_required: int | None = None) -> CapCandidate:
+                  hours_required: int | None = None, mepid: str | None = None) -> CapCandidate:
     problems = []
     if not first_name.strip() or not last_name.strip():
         problems.append(FieldProblem("name", f"{first_name} {last_name}".strip(), "first and last name are required"))
@@ -214,7 +214,7 @@ def add_candidate(session: Session, *, organization: CapOrganization, first_name
                              last_name=last_name.strip(), program=program, license_field=license_field,
                              license_grades=license_grades, practicum_start=practicum_start,
                              practicum_end=practicum_end, candidate_number=candidate_number, email=email,
-                             hours_required=hours_required)
+                             hours_required=hours_required, mepid=mepid)
     session.add(candidate)
     session.flush()
     return candidate
@@ -223,8 +223,15 @@ def add_candidate(session: Session, *, organization: CapOrganization, first_name
 def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps_name: str,
                   ps_email: str | None = None, school: School | None = None, grade: str | None = None,
                   subject: str | None = None, start_date: dt.date | None = None, end_date: dt.date | None = None,
-                  edition: str | None = None, year_label: str | None = None) -> CapPlacement:
-    """A placement with its five steps, each due at the edition's typical week of the practicum."""
+                  edition: str | None = None, year_label: str | None = None,
+                  sp_override_reason: str | None = None) -> CapPlacement:
+    """A placement with its five steps, each due at the edition's typical week of the practicum.
+
+    The SP must meet every SP criterion (603 CMR 7.02; services/cap/supervisors.py) for the practicum's
+    start, or the placement needs `sp_override_reason`, recorded on it with who gave it and when;
+    without one it is refused (ValidationError on `sp_id`)."""
+    from app.services.cap import supervisors
+
     start = start_date or candidate.practicum_start
     end = end_date or candidate.practicum_end
     year_label = year_label or label_for(start)
@@ -232,10 +239,12 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
     rubric = cap_rubrics.get(edition) if edition else cap_rubrics.edition_for_year(year_label)
     if not ps_name.strip():
         raise _problem("program_supervisor", ps_name, "name the program supervisor")
+    override = supervisors.require_override(supervisors.sp_status(session, sp, year, start), sp_override_reason)
     placement = CapPlacement(candidate_id=candidate.id, school_year_id=year.id, sp_id=sp.id,
                              school_id=(school.id if school else sp.school_id), grade=grade, subject=subject,
                              ps_name=ps_name.strip(), ps_email=ps_email, start_date=start, end_date=end,
                              edition=rubric.edition)
+    supervisors.record_override(session, placement, override)
     session.add(placement)
     session.flush()
     for step in rubric.steps:

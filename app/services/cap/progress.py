@@ -27,6 +27,7 @@ from app.models.cap import (
 )
 from app.services.cap import literacy as cap_literacy
 from app.services.cap import rubrics as cap_rubrics
+from app.services.cap.supervisors import PlacementSp, placement_sp
 from app.services.cap.observation import (
     ObservationCounts,
     ObservationInfo,
@@ -54,6 +55,7 @@ from app.services.cap.ratings import (
     element_results,
     ready_to_teach,
 )
+from app.services.matching.eligibility import Check
 from app.services.vocabulary import hours_of
 
 # ----------------------------------------------------------------------------------------------
@@ -113,6 +115,12 @@ class CandidateSummary:
     full_responsibility_required: int = DEFAULT_FULL_RESPONSIBILITY
     literacy_band: str = ""  # the Early Literacy Observation Form's grade band, when the form is required
     candidate_version: int | None = None  # as read: the required-hours override is checked against it
+    # the SP criteria (603 CMR 7.02; services/cap/supervisors.py) and the override a failing SP was placed with
+    sp_checks: tuple[Check, ...] = field(default_factory=tuple)
+    sp_eligible: bool = True
+    sp_override_reason: str = ""
+    sp_override_by: str = ""
+    sp_override_on: dt.date | None = None
 
     @property
     def hours(self) -> float:
@@ -184,6 +192,7 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
         survey_rows.setdefault(pid, []).append(SurveyInfo(i, g, n, dict(summary_ or {})))
     table = {r.license_field.strip().lower(): (r.hours, r.full_responsibility_hours)
              for r in session.scalars(select(CapHoursRequirement))}
+    sps = placement_sp(session, ids)
     result = []
     for pid in ids:
         h = heads.get(pid)
@@ -191,13 +200,13 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
             raise UsageError(f"no CAP placement {pid}")
         result.append(_build_summary(pid, h, step_rows.get(pid, {}), obs.get(pid, []), ratings.get(pid, {}),
                                      hours.get(pid, (0, 0)), _requirement(table, h.license_field),
-                                     survey_rows.get(pid, []), today))
+                                     survey_rows.get(pid, []), today, sps[pid]))
     return result
 
 
 def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationInfo], ratings: Ratings,  # type: ignore[no-untyped-def, type-arg]
                    hours: tuple[int, int], requirement: tuple[int, int], survey_list: list[SurveyInfo],
-                   today: dt.date) -> CandidateSummary:
+                   today: dt.date, sp: PlacementSp) -> CandidateSummary:
     rubric = cap_rubrics.get(h.edition)
     # the candidate's own number overrides the table; otherwise the table, as it is now
     hours_required = h.hours_required if h.hours_required is not None else requirement[0]
@@ -243,7 +252,8 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
         early_literacy_required=early, surveys=tuple(survey_list),
         hours_overridden=h.hours_required is not None, full_responsibility_required=required_full,
         literacy_band=literacy.band_for(h.grade, h.license_field, h.license_grades).key if early else "",
-        candidate_version=h.candidate_version,
+        candidate_version=h.candidate_version, sp_checks=sp.status.checks, sp_eligible=sp.eligible,
+        sp_override_reason=sp.override_reason, sp_override_by=sp.override_by, sp_override_on=sp.override_on,
     )
 
 
@@ -338,6 +348,13 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
     sp = session.get(Educator, uuid.UUID(text("sp_id")))
     if sp is None:
         raise _problem("sp_id", text("sp_id"), "no such educator")
+    start = day("practicum_start")
+    if isinstance(start, dt.date):  # the SP before anything is written (603 CMR 7.02): refused beside the SP field
+        from app.services.cap import supervisors
+        from app.services.years import label_for
+
+        status = supervisors.sp_status(session, sp, text("year") or label_for(start), start)
+        supervisors.require_override(status, text("sp_override_reason"))
     organization = ensure_organization(session, text("organization"))
     candidate = add_candidate(session, organization=organization, first_name=text("first_name"),
                               last_name=text("last_name"), program=text("program"),
@@ -346,4 +363,6 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
                               candidate_number=text("candidate_number") or None, email=text("email") or None)
     placement = add_placement(session, candidate, sp=sp, ps_name=text("ps_name"), ps_email=text("ps_email") or None,
                               grade=text("grade") or None, subject=text("subject") or None,
-                              edition=text("edition") or None, year_label=text("year") or None)
+                              edition=text("edition") or None, year_label=text("year") or None,
+                              sp_override_reason=text("sp_override_reason") or None)
+    return placement.id

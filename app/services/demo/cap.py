@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Educator, SchoolYear
 from app.services import cap
 from app.services.cap import literacy as cap_literacy
 from app.services.cap import rubrics as cap_rubrics
+from app.services.cap import supervisors as sp_pool
 from app.services.vocabulary import parse_grades
 from app.services.years import parse_label
 
@@ -32,6 +33,9 @@ NOTES = ["Clear objective posted and revisited at the close.", "Checked for unde
          "regrouped three students.", "Routines for materials ran without prompting.",
          "Questions pushed students to justify answers.", "Reflected on the exit-ticket data in the debrief."]
 SIZES = {"small": 12, "district": 16, "large": 20}
+# The demo's one SP placed before finishing SP training (recorded only where a check is not met)
+OVERRIDE = ("The only teacher at the school with the candidate's license; SP training is booked for October and "
+            "the program supervisor visits weekly until then.")
 
 
 # The cycle as the demo runs it: observations (kind, observer, week), how many are held at each progress
@@ -88,9 +92,10 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
     current = cap_rubrics.edition_for_year(demo.year_label)
     older = max((e for e in cap_rubrics.editions().values() if e.applies_from < current.applies_from),
                 key=lambda e: e.applies_from, default=current)
-    sps = list(session.scalars(select(Educator).where(Educator.role == "teacher", Educator.years_experience >= 3,
-                                                       Educator.last_rating.in_(("Proficient", "Exemplary")))
-                               .order_by(Educator.employee_id)))
+    sps = list(session.scalars(select(Educator).where(
+        Educator.role == "teacher", Educator.years_experience >= 3, Educator.license_type.in_(("Initial", "Professional")),
+        Educator.last_rating.in_(("Proficient", "Exemplary")), Educator.exit_date.is_(None),
+        or_(Educator.hire_date.is_(None), Educator.hire_date <= year.first_day)).order_by(Educator.employee_id)))
     if not sps:
         return
     org = cap.ensure_organization(session, "Commonwealth State University", org_code="CSU",
@@ -98,6 +103,20 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
     supervisors = ["Dr. Helen Park", "Prof. James O'Neil", "Dr. Rosa Delgado"]
     count = SIZES.get(demo.size, 12)
     chosen_sps = rng.sample(sps, min(len(sps), count))
+    # the SP pool (603 CMR 7.02; 001): each SP recommended by their principal, interested, trained by the
+    # program; the last one's training is still to come, so that placement needs (and has) an override
+    principals = {e.school_id: e.full_name for e in session.scalars(
+        select(Educator).where(Educator.role == "administrator", Educator.position == "Principal"))}
+    spring = dt.date(start_year, 4, 1)
+    for n, sp in enumerate(chosen_sps):
+        sp_pool.record_recommendation(session, demo.year_label, sp.id,
+                                      recommended_by=principals.get(sp.school_id, "the building principal"),
+                                      recommended_on=spring + dt.timedelta(days=3 * n))
+        sp_pool.record_interest(session, demo.year_label, sp.id, recorded_on=spring - dt.timedelta(days=14))
+        last = n == len(chosen_sps) - 1 and len(chosen_sps) > 1
+        trained = None if last else min(today, dt.date(start_year, 6, 24))
+        sp_pool.add_sp_training(session, sp.id, completed_on=trained, provider="Commonwealth State University",
+                                hours=(6, 8, 12)[n % 3], notes="enrolled in the October session" if last else None)
     for i in range(count):
         field, grades = LICENSES[i % len(LICENSES)]
         fall = i % 2 == 0
@@ -114,7 +133,8 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
         grade = rng.choice(parse_grades(grades))  # the placement's classroom, within the license's grades
         placement = cap.add_placement(session, candidate, sp=sp, ps_name=supervisors[i % 3],
                                       ps_email=f"supervisor{i % 3 + 1}@csu.example.edu", grade=grade,
-                                      subject=field, edition=edition, year_label=demo.year_label)
+                                      subject=field, edition=edition, year_label=demo.year_label,
+                                      sp_override_reason=OVERRIDE)
         _progress(session, placement.id, start, end, progress=progress, rng=rng, grade=grade, today=today)
     demo.counts["CAP candidates"] = count
 

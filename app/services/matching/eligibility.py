@@ -321,23 +321,30 @@ def mentor_verdict(session: Session, mentor: Educator, mentee: Educator | None, 
     return verdict(check_mentor(session, mentor, mentee, year, start=start, today=today), Rules.of(session))
 
 
+def recommendation_check(recommendation: PrincipalRecommendation | None) -> Check:
+    """The principal's recommendation of a supervising practitioner, with who made it and when
+    (603 CMR 7.02; 001 job description: "Recommendation from principal/school building administrator")."""
+    if recommendation is None:
+        return Check("recommended", False, "no principal recommendation recorded", CITE_SP)
+    by, on = recommendation.recommended_by, recommendation.recommended_on
+    if not by or on is None:
+        missing = " and ".join(w for w, v in (("who made it", by), ("the date", on)) if not v)
+        return Check("recommended", None, f"recommendation recorded without {missing}", CITE_SP)
+    return Check("recommended", True, f"recommended by {by} on {on.isoformat()}", CITE_SP)
+
+
 def check_supervising_practitioner(session: Session, educator: Educator, year: SchoolYear | str, *,
                                    today: dt.date | None = None) -> list[Check]:
     """A supervising practitioner for the practicum (603 CMR 7.02; 001): three full years under an
     Initial or Professional license, Proficient or Exemplary on the most recent evaluation
-    (required), a principal's recommendation recorded."""
+    (required), a principal's recommendation recorded. The SP's interest and training are added by
+    services/cap/supervisors.py (the SP pool)."""
     year = _year(session, year)
     recommendation = session.scalars(select(PrincipalRecommendation).where(
         PrincipalRecommendation.educator_id == educator.id,
         PrincipalRecommendation.school_year_id == year.id)).one_or_none()
-    if recommendation is None:
-        recommended = Check("recommended", False, "no principal recommendation recorded", CITE_SP)
-    else:
-        by = f" by {recommendation.recommended_by}" if recommendation.recommended_by else ""
-        on = f" on {recommendation.recommended_on.isoformat()}" if recommendation.recommended_on else ""
-        recommended = Check("recommended", True, f"recommended{by}{on}", CITE_SP)
     return [experience_check(educator, CITE_SP), rating_check(educator, required=True, citation=CITE_SP),
-            employment_check(educator, year, assignment_start(year, today)), recommended]
+            employment_check(educator, year, assignment_start(year, today)), recommendation_check(recommendation)]
 
 
 # --- the mentor pool (Mentors page) --------------------------------------------------------------

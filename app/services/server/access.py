@@ -79,6 +79,9 @@ TABLE_ACCESS: dict[str, Access] = {
     "match_rule": Access("matching locks and exclusions"),
     "evaluator_link": Access("evaluator links"),
     "principal_recommendation": Access("principal recommendations"),
+    # the supervising-practitioner pool (603 CMR 7.02): interest per year, SP training
+    "sp_pool": Access("the supervising practitioner pool"),
+    "sp_training": Access("SP training records"),
     # mentoring time: mentors log their own; the notes are write-only to them
     "time_log": Access("time logs", write=frozenset({MENTOR})),
     "time_log_group": Access("group sessions", write=frozenset({MENTOR})),
