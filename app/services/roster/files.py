@@ -53,6 +53,11 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Left out of the errors file: an educator's evaluation rating is personnel data the law keeps
+# confidential (G.L. c.71 s.38; 603 CMR 35.11). A re-imported errors file leaves the rating as it was.
+CONFIDENTIAL_FIELDS = ("last_rating",)
+
+
 @cycle_collector_paused
 def import_roster(
     session: Session,
@@ -73,6 +78,7 @@ def import_roster(
     said = on_row or (lambda _row, _status: None)
     table = tabular.read_table(path, ROSTER_ALIASES, required=("employee_id", "first_name", "last_name"))
     report = ImportReport(source=str(path), columns=table.columns)
+    report.withhold(CONFIDENTIAL_FIELDS, table.mapping)
     label = year_label or current_label()
     year, created = ensure_year(session, label)
     if created:
