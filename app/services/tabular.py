@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import paths
 from app.errors import FieldProblem, MentorDeskError
 
 Progress = Callable[[int, int, str], None]
@@ -258,6 +259,7 @@ def write_errors(report: ImportReport, out: str | Path) -> Path:
                 "; ".join(p.reason for p in row.problems),
                 *(row.original.get(c, "") for c in columns),
             ])
+    paths.protect_if_private(out)  # the wizard saves it in the data folder: 0600 there
     return out
 
 
