@@ -241,3 +241,52 @@ def test_a_damaged_bundle_is_refused_and_the_intact_one_still_applies(pair, tmp_
     assert b.import_(good).status == "applied"
     assert b.educator(row)[1] == "Bo"
 
+
+
+def test_a_malformed_operation_from_a_group_member_is_refused_and_remembers_nothing(tmp_path, pair):
+    import gzip
+    import hashlib
+
+    a, b = pair
+    lines = b'["x",1,1,0,"educator","not-a-uuid","room","1",null]\n'
+    with a.db.read() as session:
+        me = self_replica(session, secrets=True)
+        manifest = json.dumps({"format": 1, "sender": me.id, "ops": 1, "sha256": hashlib.sha256(lines).hexdigest()})
+        raw = _signed_bundle(me, gzip.compress(manifest.encode() + b"\n" + lines))
+    bundle = tmp_path / "malformed.mdsync"
+    bundle.write_bytes(raw)
+    with pytest.raises(SyncError, match="malformed operation"):
+        b.import_(bundle)
+    with b.db.read() as session:  # the failed apply was rolled back: the sender is not a partner
+        from app.models.sync import SyncReplica
+
+        assert session.scalars(select(SyncReplica.id).where(SyncReplica.is_self.is_(False))).all() == []
+
+
+def test_an_unexpected_failure_in_one_bundle_is_logged_and_the_others_apply(tmp_path, laptops, capsys,
+                                                                            monkeypatch, caplog):
+    coordinator, sp, thief = laptops["coordinator"], laptops["sp"], laptops["thief"]
+    _add_educator(coordinator, "E1")
+    _add_educator(thief, "E2")
+    shared = tmp_path / "shared"
+    for db in (coordinator, thief):
+        assert _cli(capsys, db, "sync", "folder", shared)[0] == 0
+    real_apply = sync_bundles.apply_ops
+    poisoned = derived_id("educator", "E2")
+
+    def apply_failing_on_e2(session, ops):  # type: ignore[no-untyped-def]
+        if any(op["row_id"] == poisoned for op in ops):
+            raise RuntimeError("a fault while applying")
+        return real_apply(session, ops)
+
+    monkeypatch.setattr(sync_bundles, "apply_ops", apply_failing_on_e2)
+    code, out = _cli(capsys, sp, "sync", "folder", shared)
+    assert code == 3
+    assert "not applied: unexpected RuntimeError (details in the log)" in out
+    assert any(line.endswith("applied: 1 new of 1 changes") for line in out.splitlines())
+    assert "wrote" in out.splitlines()[-1]  # the export still happens
+    assert "RuntimeError" in caplog.text and "Ann" not in caplog.text
+    check = Database.open(str(sp))
+    with check.read() as session:
+        assert session.scalars(select(Educator.employee_id)).all() == ["E1"]
+    check.dispose()

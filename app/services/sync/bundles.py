@@ -225,13 +225,24 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
     try:
         manifest_line, lines = content.split(b"\n", 1)
         manifest = json.loads(manifest_line)
-        if not isinstance(manifest, dict):
+        if not _well_formed_manifest(manifest):
             raise ValueError("manifest")
     except ValueError as exc:
         raise SyncError("This bundle's manifest is malformed; it was not applied.") from exc
     if hashlib.sha256(lines).hexdigest() != manifest.get("sha256") or manifest.get("sender") != header["sender"]:
         raise SyncError("This bundle's contents do not match its manifest; it was not applied.")
     return Decoded(header, manifest, lines)
+
+
+def _well_formed_manifest(manifest: Any) -> bool:
+    def count(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    return (isinstance(manifest, dict) and isinstance(manifest.get("sender"), str)
+            and isinstance(manifest.get("sha256"), str) and count(manifest.get("ops"))
+            and count(manifest.get("format", FORMAT)) and isinstance(manifest.get("schema"), (str, type(None))) and len(manifest.get("schema") or "") <= 64
+            and isinstance(manifest.get("received"), (dict, type(None)))
+            and all(isinstance(k, str) and count(v) for k, v in (manifest.get("received") or {}).items()))
 
 
 # Per schema revision, a function that brings an operation written by that (older) schema up to
@@ -292,7 +303,7 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
     if sender == me.id:
         return Imported(path, "own", decoded.manifest["ops"], 0, sender)
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=decoded.manifest["ops"],
-                        schema=decoded.manifest["schema"], path=str(path), data=raw)
+                        schema=decoded.manifest.get("schema"), path=str(path), data=raw)
     done = _apply(session, me, bundle, decoded)
     session.add(bundle)  # after: an applied bundle's file is not kept, and never written only to be cleared
     if done.status == "applied":
