@@ -131,8 +131,8 @@ def test_cap_drafts_forms_field_copies_and_errors_files_in_the_data_folder_are_p
 
 
 def test_a_field_copy_is_private(tmp_path, migrated_template):
-    from tests.test_sync_support import Replica, cap_district
     from app.services.sync import fieldcopy
+    from tests.test_sync_support import Replica, cap_district
 
     coordinator = Replica(tmp_path, "coordinator", template=migrated_template)
     try:

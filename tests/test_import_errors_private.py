@@ -10,8 +10,8 @@ import logging
 
 import pytest
 
-from app.services.tabular import ImportReport, RejectedRow, private_header, write_errors
 from app.errors import FieldProblem
+from app.services.tabular import ImportReport, RejectedRow, private_header, write_errors
 from tests.test_timelogs import _write_csv, pairs  # noqa: F401  (fixture)
 
 SECRET = "ZEBRA-4419"
@@ -86,7 +86,7 @@ def test_the_assignments_errors_file_leaves_out_private_columns(run_cli, pairs, 
         ["M9", "I1", "2025-2026", "2025-09-10", "", "", f"why {SECRET}", f"note {SECRET}"],
     ])
     errors = tmp_path / "errors.csv"
-    code, out, _err = run_cli("import", "assignments", path, "--errors", errors)
+    code, _out, _err = run_cli("import", "assignments", path, "--errors", errors)
     assert code == 1
     columns, rows, text = _read(errors)
     assert columns == ["line", "field", "value", "reason", "Mentor ID", "Mentee ID", "School Year", "Start Date",

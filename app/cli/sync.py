@@ -105,10 +105,10 @@ def _import_all(ctx: Context, source: Path) -> int:
             failed += 1
             ctx.say(f"{path.name}: not applied: {exc}")
             continue
-        except Exception as exc:  # noqa: BLE001 - a hostile bundle must not stop the folder
+        except Exception as exc:  # a hostile bundle must not stop the folder
             unexpected += 1
-            logging.getLogger(__name__).error("bundle %s could not be applied: %s", path.name,
-                                              type(exc).__name__, exc_info=True)
+            logging.getLogger(__name__).exception("bundle %s could not be applied: %s", path.name,
+                                                  type(exc).__name__)
             ctx.say(f"{path.name}: not applied: unexpected {type(exc).__name__} (details in the log)")
             continue
         if done.status == "refused":

@@ -9,9 +9,10 @@ line. A bundle `--for` one replica is also sealed in a Box to that replica's pub
 
 Each replica writes only into its own outbox folder, atomically (temporary file, fsync, rename),
 and never rewrites a file. A large export is split into several bundles of at most `PART_BYTES` of
-operations, so every bundle stays well under the limit a reader accepts (`files.MAX_BUNDLE_BYTES`):
-the shared folder is treated as hostile (`files`). Applying a bundle is one transaction and idempotent; a bundle from a
-newer schema is parked (kept whole in `sync_bundle`) until the app is updated.
+operations, so every bundle stays well under the limit a reader accepts (`files.MAX_BUNDLE_BYTES`:
+the shared folder is treated as hostile, see `files`). Applying a bundle is one transaction and
+idempotent; a bundle from a newer schema is parked (kept whole in `sync_bundle`) until the app is
+updated.
 """
 
 from __future__ import annotations
@@ -177,11 +178,6 @@ def _destination(to: Path, replica: str, raw: bytes, number: int = 0) -> Path:
         outbox = files.outbox_folder(to, outbox_name(replica))
         return outbox / f"{stamp}-{number:03d}-{hashlib.sha256(raw).hexdigest()[:12]}{SUFFIX}"
     return to if number == 0 else to.with_name(f"{to.stem}-{number + 1}{to.suffix}")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temporary file, fsync, rename; an existing file (or link) is never replaced."""
-    files.write_new_file(path, data)
 
 
 # --- reading ------------------------------------------------------------------------------------
