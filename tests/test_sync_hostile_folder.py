@@ -25,6 +25,7 @@ from app.services.sync.identity import SyncError, self_replica
 from tests.test_sync_support import make_replicas
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links and FIFOs need POSIX")
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB")
 
 
 def _gzip_of_zeros(head: bytes, size: int) -> bytes:
@@ -84,6 +85,45 @@ def test_a_1_gb_compression_bomb_is_refused_within_64_mb_of_memory(tmp_path, pai
     assert peak < 64 * 2**20, f"peak {peak / 2**20:.1f} MiB"
     assert time.perf_counter() - started < 10
     assert b.rows() == {}
+
+
+@linux_only
+def test_the_bomb_costs_the_process_under_64_mb_of_resident_memory(tmp_path, pair):
+    """The same bomb in a fresh process, measured by the OS (ru_maxrss, which also sees what
+    tracemalloc does not: libsodium's buffers, zlib's window): the peak after applying a genuine
+    bundle first (every module loaded) against the peak after the bomb."""
+    import subprocess
+    import textwrap
+
+    a, b = pair
+    a.add_educator("E1")
+    genuine = a.export(tmp_path / "genuine.mdsync")
+    bomb = tmp_path / "bomb.mdsync"
+    bomb.write_bytes(_bomb(a.db))
+    script = textwrap.dedent(f"""
+        import resource
+        from app.db import Database
+        from app.services.sync.bundles import import_bundle
+        from app.services.sync.identity import SyncError
+
+        db = Database.open({str(tmp_path / "b.sqlite3")!r})
+        with db.unit_of_work() as session:
+            assert import_bundle(session, {str(genuine)!r}).status == "applied"
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            with db.unit_of_work() as session:
+                import_bundle(session, {str(bomb)!r})
+        except SyncError as exc:
+            assert "compression bomb" in str(exc)
+        else:
+            raise SystemExit("the bomb was not refused")
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    grown_kib = int(done.stdout.split()[-1])  # KiB on Linux
+    assert grown_kib < 64 * 1024, f"resident memory grew by {grown_kib / 1024:.1f} MiB"
 
 
 def test_the_limits_refuse_an_oversized_or_damaged_payload_and_pass_a_real_one():
