@@ -8,9 +8,10 @@ hidden from every ORM query here, in one place, unless a query asks for
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import glob
 import importlib
 import logging
-import datetime as dt
 import re
 import shutil
 import sqlite3
@@ -75,6 +76,7 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **json_options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "do_connect", _private_sqlite_file)  # before SQLite makes the file
     else:
         engine = create_engine(url, pool_pre_ping=True, **json_options)
     return engine
@@ -278,15 +280,80 @@ def _sqlite_path(engine: Engine) -> Path | None:
     return Path(db)
 
 
-def backup_sqlite(engine: Engine, reason: str) -> Path | None:
-    """Copy the database file to a timestamped backup (online backup API: WAL-safe)."""
+def _private_sqlite_file(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> None:
+    """Before each new connection: a missing database file is made 0600, so SQLite opens an empty
+    file of that mode (its -wal and -shm files then take it), and an existing one, with its -wal
+    and -shm, is tightened to 0600 (POSIX; issue 18). Lets the connection be made as usual."""
+    database = cargs[0] if cargs else cparams.get("database")
+    if not database or not isinstance(database, str) or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite says the folder is missing
+    paths.create_private_file(path)
+    for extra in ("-wal", "-shm", "-journal"):
+        if (side := path.with_name(path.name + extra)).exists():
+            paths.private_file(side)
+
+
+BACKUPS_KEPT = 10  # the default of the `backup_keep` setting: the newest backups, whatever their age
+BACKUP_MONTHS = 12  # and the newest backup of each month for a year
+_BACKUP_STAMP = re.compile(r"-(\d{8}-\d{6}-\d{6})$")
+
+
+def backup_sqlite(engine: Engine, reason: str, now: dt.datetime | None = None) -> Path | None:
+    """Copy the database file to a timestamped backup (online backup API: WAL-safe), readable by
+    its owner only, then prune this database's older backups (`prune_backups`)."""
     src = _sqlite_path(engine)
     if src is None or not src.exists():
         return None
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    dest = paths.backup_dir() / f"{src.stem}-{reason}-{stamp}{src.suffix}"
+    now = now or dt.datetime.now()
+    dest = paths.backup_dir() / f"{src.stem}-{reason}-{now:%Y%m%d-%H%M%S-%f}{src.suffix}"
+    paths.create_private_file(dest)
     dbfiles.online_backup(src, dest)
+    with contextlib.closing(sqlite3.connect(dest)) as copy:
+        keep = _backup_keep(copy)
+    prune_backups(dest.parent, src.stem, src.suffix, keep=keep, now=now)
     return dest
+
+
+def _backup_keep(conn: sqlite3.Connection) -> int:
+    """The `backup_keep` setting (services/settings.py) as the database holds it, else the default."""
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = 'backup_keep' AND deleted_at IS NULL").fetchone()
+        value = json_value(row[0]) if row and row[0] is not None else BACKUPS_KEPT
+        return max(1, int(value))
+    except (sqlite3.Error, ValueError, TypeError):  # an older schema, or a value the form would refuse
+        return BACKUPS_KEPT
+
+
+def prune_backups(folder: Path, stem: str, suffix: str, *, keep: int = BACKUPS_KEPT,
+                  months: int = BACKUP_MONTHS, now: dt.datetime | None = None) -> list[Path]:
+    """Delete the backups of one database (`STEM-REASON-YYYYmmdd-HHMMSS-ffffff.SUFFIX`) except the
+    `keep` newest and the newest of each calendar month of the last `months` months. Returns what
+    was deleted. Files whose names carry no stamp are left alone."""
+    now = now or dt.datetime.now()
+    dated: list[tuple[dt.datetime, Path]] = []
+    for path in folder.glob(f"{glob.escape(stem)}-*{glob.escape(suffix)}"):
+        found = _BACKUP_STAMP.search(path.name[: len(path.name) - len(suffix)])
+        if found and path.is_file():
+            try:
+                dated.append((dt.datetime.strptime(found.group(1), "%Y%m%d-%H%M%S-%f"), path))
+            except ValueError:
+                continue
+    dated.sort(reverse=True)
+    kept = {path for _when, path in dated[:keep]}
+    first_month = (now.year * 12 + now.month - 1) - (months - 1)
+    newest_of_month: dict[int, Path] = {}
+    for when, path in dated:  # newest first: the first seen of a month is its newest
+        month = when.year * 12 + when.month - 1
+        if first_month <= month and when <= now:
+            newest_of_month.setdefault(month, path)
+    kept |= set(newest_of_month.values())
+    deleted = [path for _when, path in dated if path not in kept]
+    for path in deleted:
+        path.unlink(missing_ok=True)
+    return deleted
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -2,6 +2,12 @@
 
 `MENTORDESK_HOME` moves everything under one folder (tests, portable use); `MENTORDESK_DB`
 overrides only the database location.
+
+On POSIX the folders MentorDesk keeps (data, backups, CAP drafts and forms, logs, settings) are
+made 0700 and the files it writes in them 0600 (issue 18): the data is personnel data another
+login on the same computer must not read. SQLite gives its -wal and -shm files the database
+file's mode, so a database created 0600 (`create_private_file`) stays private with them. On
+Windows the profile folders' access lists already keep other users out; nothing is changed.
 """
 
 from __future__ import annotations
@@ -19,46 +25,87 @@ def _home() -> Path | None:
     return Path(home) if home else None
 
 
-def data_dir() -> Path:
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def _locations() -> dict[str, Path]:
+    """The data, log and config folders, not made."""
     home = _home()
     if home:
-        path = home / "data"
-    else:
-        import platformdirs
+        return {"data": home / "data", "logs": home / "logs", "config": home / "config"}
+    import platformdirs
 
-        path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
+    return {"data": Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+            "logs": Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)),
+            "config": Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))}
+
+
+def private_dir(path: Path) -> Path:
+    """The folder, made if missing, that only its owner can open (0700 on POSIX; a folder made
+    by an older version is tightened)."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    _chmod(path, PRIVATE_DIR_MODE)
     return path
+
+
+def private_file(path: str | Path) -> None:
+    """Make an existing file readable and writable by its owner only (0600 on POSIX)."""
+    _chmod(Path(path), PRIVATE_FILE_MODE)
+
+
+def create_private_file(path: str | Path) -> bool:
+    """Create an empty file 0600 unless it exists (then tighten it), so that what writes it next
+    keeps that mode (SQLite: an empty file is an empty database, and its -wal and -shm files take
+    the database file's mode). True when it was made."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE_MODE)
+    except FileExistsError:
+        private_file(path)
+        return False
+    os.close(fd)
+    return True
+
+
+def in_private_location(path: str | Path) -> bool:
+    """True for a path inside the data, log or config folder (where every file is private)."""
+    try:
+        where = Path(path).expanduser().resolve()
+        return any(where.is_relative_to(folder.expanduser().resolve()) for folder in _locations().values())
+    except OSError:
+        return False
+
+
+def protect_if_private(path: str | Path) -> None:
+    """0600 for a file MentorDesk wrote in its own folders; files written elsewhere (a report the
+    person saved to a shared drive) keep the mode the person's umask gives."""
+    if in_private_location(path):
+        private_file(path)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if os.name != "posix":
+        return
+    try:
+        os.chmod(path, mode)
+    except OSError:  # not this login's file: its owner decides
+        pass
+
+
+def data_dir() -> Path:
+    return private_dir(_locations()["data"])
 
 
 def log_dir() -> Path:
-    home = _home()
-    if home:
-        path = home / "logs"
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(_locations()["logs"])
 
 
 def config_dir() -> Path:
-    home = _home()
-    if home:
-        path = home / "config"
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(_locations()["config"])
 
 
 def backup_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "backups")
 
 
 def default_db_url() -> str:

@@ -17,7 +17,7 @@ def add_import_options(parser: argparse.ArgumentParser) -> None:
 
 def report_import(ctx: Context, report, errors_path: str | None) -> int:  # type: ignore[no-untyped-def]
     """Print an import report the same way for every import; exit 1 when rows were rejected."""
-    from app.services.tabular import write_errors
+    from app.services.tabular import withheld_columns, write_errors
 
     for note in report.notes:
         ctx.say(note)
@@ -30,6 +30,8 @@ def report_import(ctx: Context, report, errors_path: str | None) -> int:  # type
         ctx.say(f"... and {len(report.rejected) - 20} more rejected rows")
     if errors_path and report.rejected:
         ctx.say(f"errors file: {write_errors(report, errors_path)}")
+        if left_out := withheld_columns(report):
+            ctx.say(f"left out of the errors file as confidential: {', '.join(left_out)}")
     return 1 if report.rejected else 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
 
 from app.cli import Commands, Context
@@ -74,7 +75,9 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     _refuse_synced_folder(ctx)
     with ctx.db.unit_of_work() as session:
         done = export_bundle(session, args.to, args.for_replica, even_if_empty=True)
-    ctx.say(f"wrote {done.path} ({done.ops} changes, {done.size:,} bytes)")
+    ctx.say(f"wrote {done.path} ({done.ops} changes, {done.size:,} bytes)" if len(done.paths) < 2 else
+            f"wrote {len(done.paths)} bundles, {done.paths[0]} to {done.paths[-1]} ({done.ops} changes, "
+            f"{done.size:,} bytes); import them all")
     return 0
 
 
@@ -93,14 +96,20 @@ def _import_all(ctx: Context, source: Path) -> int:
     with ctx.db.unit_of_work() as session:
         for done in retry_held(session):
             ctx.say(f"applied parked bundle from {done.sender}: {done.new} new changes")
-    failed = 0
-    for path in bundle_files(source):
+    failed = unexpected = 0
+    for path in bundle_files(source):  # one bad bundle is reported; the rest are still applied
         try:
             with ctx.db.unit_of_work() as session:
                 done = import_bundle(session, path)
         except SyncError as exc:
             failed += 1
             ctx.say(f"{path.name}: not applied: {exc}")
+            continue
+        except Exception as exc:  # a hostile bundle must not stop the folder
+            unexpected += 1
+            logging.getLogger(__name__).exception("bundle %s could not be applied: %s", path.name,
+                                                  type(exc).__name__)
+            ctx.say(f"{path.name}: not applied: unexpected {type(exc).__name__} (details in the log)")
             continue
         if done.status == "refused":
             failed += 1
@@ -110,7 +119,7 @@ def _import_all(ctx: Context, source: Path) -> int:
             if done.status == "waiting":
                 detail += f"; {done.note}"
             ctx.say(f"{path.name}: {done.status}: {detail}")
-    return 1 if failed else 0
+    return 3 if unexpected else 1 if failed else 0
 
 
 def _folder(args: argparse.Namespace, ctx: Context) -> int:
@@ -122,7 +131,10 @@ def _folder(args: argparse.Namespace, ctx: Context) -> int:
     code = _import_all(ctx, folder)
     with ctx.db.unit_of_work() as session:
         done = export_bundle(session, folder)
-    ctx.say(f"wrote {done.path} ({done.ops} changes)" if done.path else "nothing new to send")
+    if len(done.paths) > 1:
+        ctx.say(f"wrote {len(done.paths)} bundles in {done.path.parent} ({done.ops} changes)")
+    else:
+        ctx.say(f"wrote {done.path} ({done.ops} changes)" if done.path else "nothing new to send")
     return code
 
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from app import paths
+
 
 class PdfDocument:
     """Collect flowables, then `save()`.
@@ -143,6 +145,7 @@ class PdfDocument:
                                 author=self.district or "MentorDesk", leftMargin=0.75 * inch,
                                 rightMargin=0.75 * inch, topMargin=0.8 * inch, bottomMargin=0.75 * inch)
         doc.build(self.story, canvasmaker=_numbered_canvas(self))
+        paths.protect_if_private(self.path)  # 0600 in MentorDesk's own folders (CAP forms)
         return self.path
 
 

@@ -52,6 +52,9 @@ SPECS: dict[str, SettingSpec] = {
                     "Names the organizer of calendar files (blank: the district's induction program)."),
         SettingSpec("coordinator_email", "", "Induction coordinator's email",
                     "The organizer of calendar files (RFC 5546); blank: calendar files name no organizer."),
+        SettingSpec("backup_keep", 10, "Backups kept",
+                    "The newest backups of the database kept in its backups folder; one a month is also "
+                    "kept for a year. Older ones are deleted: they hold the same confidential data."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

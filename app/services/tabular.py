@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import paths
 from app.errors import FieldProblem, MentorDeskError
 
 Progress = Callable[[int, int, str], None]
@@ -230,6 +231,16 @@ class ImportReport:
     written: bool = False
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    # Public fields holding confidential data, and the file's columns mapped to them: the errors
+    # file leaves them out (with every column whose header says it is private: `private_header`).
+    withheld: set[str] = field(default_factory=set)
+
+    def withhold(self, fields: Iterable[str], mapping: Mapping[str, str]) -> None:
+        """Keep these public fields, and the columns mapped to them, out of the errors file."""
+        for public in fields:
+            self.withheld.add(public)
+            if public in mapping:
+                self.withheld.add(mapping[public])
 
     @property
     def ok(self) -> bool:
@@ -268,11 +279,38 @@ def finish(session, report: ImportReport, *, strict: bool, dry_run: bool) -> Imp
     return report
 
 
+# A header with one of these words names a private column, whatever it is mapped to (issue 18):
+# mentoring notes are confidential (guidelines 004, "While maintaining confidentiality"), and so
+# are evaluation data (G.L. c.71 s.38, 603 CMR 35) and whatever a form calls private.
+PRIVATE_WORDS = ("note", "comment", "confidential", "private")
+
+
+def private_header(name: object) -> bool:
+    """True for a header such as "Notes", "Confidential Notes", "Any comments?", "PRIVATE reason"."""
+    lowered = str(name).lower()
+    return any(word in lowered for word in PRIVATE_WORDS)
+
+
+def _withheld(report: ImportReport, name: str) -> bool:
+    return name in report.withheld or private_header(name)
+
+
+def withheld_columns(report: ImportReport) -> list[str]:
+    """The file's columns that the errors file leaves out (headers only, never a value)."""
+    return [c for c in _error_columns(report) if _withheld(report, c)]
+
+
+def _error_columns(report: ImportReport) -> list[str]:
+    return report.columns or sorted({c for r in report.rejected for c in r.original})
+
+
 def write_errors(report: ImportReport, out: str | Path) -> Path:
-    """The errors file: line, field, value, reason, then the row's original columns."""
+    """The errors file: line, field, value, reason, then the row's original columns, except the
+    confidential ones: no column mapped to a confidential field or whose header says private
+    (`private_header`), and no value of a problem on such a field."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    columns = report.columns or sorted({c for r in report.rejected for c in r.original})
+    columns = [c for c in _error_columns(report) if not _withheld(report, c)]
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "field", "value", "reason", *columns])
@@ -280,10 +318,11 @@ def write_errors(report: ImportReport, out: str | Path) -> Path:
             writer.writerow([
                 row.line,
                 "; ".join(p.field for p in row.problems),
-                "; ".join(p.value for p in row.problems),
+                "; ".join("" if _withheld(report, p.field) else p.value for p in row.problems),
                 "; ".join(p.reason for p in row.problems),
                 *(row.original.get(c, "") for c in columns),
             ])
+    paths.protect_if_private(out)  # the wizard saves it in the data folder: 0600 there
     return out
 
 

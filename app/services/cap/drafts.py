@@ -28,9 +28,7 @@ from app import paths
 
 
 def drafts_dir() -> Path:
-    path = paths.data_dir() / "cap-drafts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return paths.private_dir(paths.data_dir() / "cap-drafts")
 
 
 def _file(key: str) -> Path:
@@ -45,7 +43,9 @@ def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = Non
     if base is not None:
         payload["base"] = base
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, paths.PRIVATE_FILE_MODE)
+    paths.private_file(tmp)  # a .tmp left by a crash keeps its old mode through O_TRUNC
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, ensure_ascii=False, default=str)
         handle.flush()
         os.fsync(handle.fileno())

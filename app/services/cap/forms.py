@@ -284,9 +284,7 @@ def _qsc(rubric: cap_rubrics.Edition, r: dict[str, str | None]) -> str:
 
 
 def forms_folder(year_label: str) -> Path:
-    path = paths.data_dir() / "cap-forms" / year_label
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return paths.private_dir(paths.private_dir(paths.data_dir() / "cap-forms") / year_label)
 
 
 def _slug(text: str) -> str:

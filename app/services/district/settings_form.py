@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.services import settings
 from app.errors import FieldProblem, ValidationError
 
-_MIN_INT = {"default_mentor_capacity": 1, "stale_pair_weeks": 1}
+_MIN_INT = {"default_mentor_capacity": 1, "stale_pair_weeks": 1, "backup_keep": 1}
 _OPTIONAL_TEXT = {"coordinator_name", "coordinator_email"}  # blank: not given
 
 

@@ -54,6 +54,11 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Left out of the errors file: an educator's evaluation rating is personnel data the law keeps
+# confidential (G.L. c.71 s.38; 603 CMR 35.11). A re-imported errors file leaves the rating as it was.
+CONFIDENTIAL_FIELDS = ("last_rating",)
+
+
 @cycle_collector_paused
 def import_roster(
     session: Session,
@@ -76,6 +81,7 @@ def import_roster(
     report = ImportReport(source=str(path), columns=table.columns)
     if table.how_read():
         report.notes.append(table.how_read())  # type: ignore[arg-type]
+    report.withhold(CONFIDENTIAL_FIELDS, table.mapping)
     label = year_label or current_label()
     year, created = ensure_year(session, label)
     if created:

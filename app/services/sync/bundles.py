@@ -8,8 +8,11 @@ has received from each replica, how many operations, their SHA-256), then one op
 line. A bundle `--for` one replica is also sealed in a Box to that replica's public key.
 
 Each replica writes only into its own outbox folder, atomically (temporary file, fsync, rename),
-and never rewrites a file. Applying a bundle is one transaction and idempotent; a bundle from a
-newer schema is parked (kept whole in `sync_bundle`) until the app is updated.
+and never rewrites a file. A large export is split into several bundles of at most `PART_BYTES` of
+operations, so every bundle stays well under the limit a reader accepts (`files.MAX_BUNDLE_BYTES`:
+the shared folder is treated as hostile, see `files`). Applying a bundle is one transaction and
+idempotent; a bundle from a newer schema is parked (kept whole in `sync_bundle`) until the app is
+updated.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from sqlalchemy.orm import Session, undefer
 from app.models.base import utcnow
 from app.models.sync import SyncBundle, SyncOp, SyncReplica
 from app.services.batch import cycle_collector_paused
+from app.services.sync import files
 from app.services.sync.capture import ROW, synced_tables
 from app.services.sync.identity import SyncError, require_self
 from app.services.sync.merge import apply_ops, received
@@ -40,6 +43,7 @@ from app.services.sync.owners import in_field_copy_scope, refused, remember_fore
 MAGIC = b"MENTORDESK-SYNC 1\n"
 FORMAT = 1
 SUFFIX = ".mdsync"
+PART_BYTES = 16 * 2**20  # operations per bundle, as JSON text: a quarter of what a reader accepts
 OP_FIELDS = ("replica", "seq", "hlc_wall", "hlc_counter", "table_name", "row_id", "column", "value", "seen")
 
 
@@ -52,9 +56,10 @@ def outbox_name(replica_id: str) -> str:
 
 @dataclass(frozen=True)
 class Exported:
-    path: Path | None  # None: nothing new to send
+    path: Path | None  # None: nothing new to send; the first part when the export was split
     ops: int
-    size: int = 0
+    size: int = 0  # bytes, all parts
+    paths: tuple[Path, ...] = ()  # every part, in the order to apply them
 
 
 def export_bundle(session: Session, to: str | Path, for_replica: str | None = None,
@@ -69,15 +74,35 @@ def export_bundle(session: Session, to: str | Path, for_replica: str | None = No
     ops = _ops_since(session, since, only=me.id if me.acting_for else None)  # a field copy sends its own
     if not ops and recipient is None and not even_if_empty:
         return Exported(None, 0)
-    raw = encode_bundle(session, me, ops, recipient)
-    path = _destination(Path(to), me.id, raw)
-    write_atomically(path, raw)
-    session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
-                           ops=len(ops), schema=_schema(), path=str(path)))
+    paths: list[Path] = []
+    size = 0
+    for number, part in enumerate(_parts(ops)):
+        raw = encode_bundle(session, me, part, recipient)
+        path = _destination(Path(to), me.id, raw, number)
+        files.write_new_file(path, raw)
+        session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
+                               ops=len(part), schema=_schema(), path=str(path)))
+        paths.append(path)
+        size += len(raw)
     if recipient is None:  # up to the first gap only: ops received out of order are sent again later
         have = received(session)
         me.exported = {**since, **{r: max(since.get(r, 0), min(top, have.get(r, 0))) for r, top in _top_seqs(ops).items()}}
-    return Exported(path, len(ops), len(raw))
+    return Exported(paths[0], len(ops), size, tuple(paths))
+
+
+def _parts(ops: list[tuple]) -> list[list[tuple]]:
+    """The operations in runs of at most about `PART_BYTES` of JSON (at least one operation each;
+    an empty list is one empty part)."""
+    parts: list[list[tuple]] = [[]]
+    size = 0
+    for op in ops:
+        line = 96 + sum(len(str(v)) for v in op)  # an operation's line, within a few bytes
+        if parts[-1] and size + line > PART_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(op)
+        size += line
+    return parts
 
 
 def _partner(session: Session, replica: str) -> SyncReplica:
@@ -145,38 +170,14 @@ def _op_line(op: tuple) -> bytes:
     return f"{head[:-1]},{value or 'null'},{seen or 'null'}]\n".encode()
 
 
-def _destination(to: Path, replica: str, raw: bytes) -> Path:
+def _destination(to: Path, replica: str, raw: bytes, number: int = 0) -> Path:
+    """In a folder: a new name in this replica's outbox (a real folder inside it, never a link).
+    A file: as given; the parts after the first of a split export get `-2`, `-3`... before the suffix."""
     if to.suffix.lower() != SUFFIX and (to.is_dir() or not to.suffix):
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        return to / outbox_name(replica) / f"{stamp}-{hashlib.sha256(raw).hexdigest()[:12]}{SUFFIX}"
-    return to
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temporary file, fsync, rename; an existing file is never replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise SyncError(f"{path} already exists; bundles are never rewritten. Choose another name.")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open folders; the rename is durable enough there
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        outbox = files.outbox_folder(to, outbox_name(replica))
+        return outbox / f"{stamp}-{number:03d}-{hashlib.sha256(raw).hexdigest()[:12]}{SUFFIX}"
+    return to if number == 0 else to.with_name(f"{to.stem}-{number + 1}{to.suffix}")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -203,6 +204,8 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
         inner = SecretBox(bytes.fromhex(me.group_key)).decrypt(raw[len(MAGIC):])
         header_line, body = inner.split(b"\n", 1)
         header = json.loads(header_line)
+        if not isinstance(header, dict) or not all(isinstance(header.get(k), str) for k in ("sender", "sign_key")):
+            raise ValueError("header")
         if header.get("recipient") not in (None, me.id):
             return None
         if header.get("recipient"):
@@ -212,11 +215,30 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
     except CryptoError as exc:
         raise SyncError("This bundle was not made by a laptop of this district's sync group "
                         "(different district secret), or it was altered on the way.") from exc
-    manifest_line, lines = gzip.decompress(payload).split(b"\n", 1)
-    manifest = json.loads(manifest_line)
+    except (ValueError, TypeError, KeyError) as exc:  # malformed header or keys (json errors are ValueErrors)
+        raise SyncError("This bundle's header is malformed; it was not applied.") from exc
+    content = files.inflate(payload)  # bounded: a compression bomb is refused in its first megabytes
+    try:
+        manifest_line, lines = content.split(b"\n", 1)
+        manifest = json.loads(manifest_line)
+        if not _well_formed_manifest(manifest):
+            raise ValueError("manifest")
+    except ValueError as exc:
+        raise SyncError("This bundle's manifest is malformed; it was not applied.") from exc
     if hashlib.sha256(lines).hexdigest() != manifest.get("sha256") or manifest.get("sender") != header["sender"]:
         raise SyncError("This bundle's contents do not match its manifest; it was not applied.")
     return Decoded(header, manifest, lines)
+
+
+def _well_formed_manifest(manifest: Any) -> bool:
+    def count(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    return (isinstance(manifest, dict) and isinstance(manifest.get("sender"), str)
+            and isinstance(manifest.get("sha256"), str) and count(manifest.get("ops"))
+            and count(manifest.get("format", FORMAT)) and isinstance(manifest.get("schema"), (str, type(None))) and len(manifest.get("schema") or "") <= 64
+            and isinstance(manifest.get("received"), (dict, type(None)))
+            and all(isinstance(k, str) and count(v) for k, v in (manifest.get("received") or {}).items()))
 
 
 # Per schema revision, a function that brings an operation written by that (older) schema up to
@@ -226,14 +248,25 @@ UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 def parse_ops(lines: bytes, schema: str | None = None) -> list[dict[str, Any]]:
     upgrade = UPGRADES.get(schema or "")
-    # One parse of the whole body as a JSON array (a line is one JSON text), by orjson: 5x faster.
-    rows = orjson.loads(b"[" + b",".join(line for line in lines.splitlines() if line) + b"]")
-    ops = []
-    for row in rows:
-        op = dict(zip(OP_FIELDS, row))
-        op["row_id"] = uuid.UUID(op["row_id"])
-        ops.append(upgrade(op) if upgrade else op)
+    try:
+        # One parse of the whole body as a JSON array (a line is one JSON text), by orjson: 5x faster.
+        rows = orjson.loads(b"[" + b",".join(line for line in lines.splitlines() if line) + b"]")
+        ops = []
+        for row in rows:
+            if not isinstance(row, list) or len(row) != len(OP_FIELDS) or not _well_formed(row):
+                raise ValueError("operation")
+            op = dict(zip(OP_FIELDS, row))
+            op["row_id"] = uuid.UUID(op["row_id"])
+            ops.append(upgrade(op) if upgrade else op)
+    except (ValueError, TypeError, AttributeError) as exc:  # orjson.JSONDecodeError is a ValueError
+        raise SyncError("This bundle holds a malformed operation; it was not applied.") from exc
     return ops
+
+
+def _well_formed(row: list[Any]) -> bool:
+    replica, seq, wall, counter, table, row_id, column = row[:7]
+    return (all(isinstance(v, str) for v in (replica, table, row_id, column))
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in (seq, wall, counter)))
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -253,7 +286,7 @@ class Imported:
 def import_bundle(session: Session, path: str | Path) -> Imported:
     """Apply one bundle file in the caller's transaction (commit or roll back as one)."""
     path = Path(path)
-    raw = path.read_bytes()
+    raw = files.read_bundle_file(path)  # never through a link, never over the size limit
     bundle_id = hashlib.sha256(raw).hexdigest()
     known = session.get(SyncBundle, bundle_id)
     if known is not None:
@@ -266,7 +299,7 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
     if sender == me.id:
         return Imported(path, "own", decoded.manifest["ops"], 0, sender)
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=decoded.manifest["ops"],
-                        schema=decoded.manifest["schema"], path=str(path), data=raw)
+                        schema=decoded.manifest.get("schema"), path=str(path), data=raw)
     done = _apply(session, me, bundle, decoded)
     session.add(bundle)  # after: an applied bundle's file is not kept, and never written only to be cleared
     if done.status == "applied":
@@ -396,11 +429,9 @@ def retry_held(session: Session) -> list[Imported]:
 
 
 def bundle_files(folder: str | Path) -> list[Path]:
-    """Every bundle under a folder (a shared folder holds one outbox per replica), oldest name first."""
-    folder = Path(folder)
-    if folder.is_file():
-        return [folder]
-    return sorted(p for p in folder.rglob(f"*{SUFFIX}") if not p.name.startswith("."))
+    """Every bundle under a folder (a shared folder holds one outbox per replica), oldest name
+    first; a symbolic link is listed (not followed) so that importing it says it was refused."""
+    return files.bundle_files(folder, SUFFIX)
 
 
 def parked_count(session: Session) -> int:

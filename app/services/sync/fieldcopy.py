@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app import paths
 from app.models import Educator
 from app.models.sync import SyncReplica
 from app.services.sync.identity import SyncError, require_self
@@ -56,6 +57,7 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
     tmp = out.with_name(f".{out.name}.{replica[:8]}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        paths.create_private_file(tmp)  # the SP's whole copy: 0600, and so the file handed over
         if engine.dialect.name == "sqlite":
             with closing(sqlite3.connect(engine.url.database)) as source, closing(sqlite3.connect(tmp)) as target:
                 source.backup(target)

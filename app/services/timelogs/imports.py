@@ -109,7 +109,7 @@ def parse_duration(value: object, *, unit: str = "minutes") -> int:
         parts.append(kind)
         pos = m.end()
     if not parts or compact[pos:].strip():
-        raise ValueError(f"not a duration: {raw!r} (use 45, 45 min, 1.5 hours or 1:30)")
+        raise ValueError("not a duration (use 45, 45 min, 1.5 hours or 1:30)")  # the value goes in its own column
     return round(total)
 
 
@@ -286,8 +286,10 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
             "Map them with --map FIELD=COLUMN (e.g. --map minutes=\"How long was the session?\"); "
             "the mapping is remembered for files with these headers.")
     notes_column = used.get("notes")
-    # The errors file (tabular.write_errors) copies report.columns: never the confidential notes.
-    report = ImportReport(source=str(path), columns=[c for c in table.columns if c != notes_column])
+    # The errors file (tabular.write_errors) never copies the confidential notes, nor any other
+    # column headed note, comment, confidential or private ("Notes" and "Confidential Notes").
+    report = ImportReport(source=str(path), columns=table.columns)
+    report.withhold(["notes"], used)
     if mapping and dry_run:
         report.notes.append("a dry run writes nothing: the column mapping will be remembered for files with "
                             "these headers when you import")
