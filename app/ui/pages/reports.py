@@ -99,7 +99,7 @@ class ReportsPage(Page):
             self.exports[ext] = button
         self.roster_button = QPushButton(self.tr("Principal roster…"))
         self.roster_button.setAccessibleName(self.tr("Print a principal roster"))
-        self.roster_button.clicked.connect(self.export_roster)
+        self.roster_button.clicked.connect(lambda: self.export_roster())  # clicked(bool) is no school
         header.addWidget(self.roster_button)
         layout.addLayout(header)
         layout.addLayout(self._cap_row())
@@ -157,7 +157,7 @@ class ReportsPage(Page):
         row.addWidget(why)
         survey = QPushButton(self.tr("Import survey responses…"))
         survey.setAccessibleName(self.tr("Import survey responses"))
-        survey.clicked.connect(self.import_survey)
+        survey.clicked.connect(lambda: self.import_survey())  # clicked(bool) is no path
         row.addWidget(survey)
         row.addStretch(1)
         layout.addLayout(row)
