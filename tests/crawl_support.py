@@ -109,8 +109,8 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
 
 def patch_errors(monkeypatch: Any, crawl: Crawl) -> None:
     """show_error records instead of showing; an unexpected exception anywhere is recorded."""
-    import app.ui.errors as errors
     from app.errors import MentorDeskError
+    from app.ui import errors
 
     def record(parent: Any, exc: BaseException, details: str = "") -> None:
         if isinstance(exc, MentorDeskError) and not isinstance(exc.__cause__, (TypeError, AttributeError)):
@@ -225,6 +225,22 @@ def click_everything(qtbot: Any, window: QWidget, root: QWidget, crawl: Crawl, d
         error_text_on_screen(window, crawl)
         close_other_windows(window, crawl)
         crawl.where = where
+
+
+def trigger_menus(window: Any, crawl: Crawl) -> None:
+    """Every enabled action of the menu bar (Quit excepted), as a person choosing it."""
+    for top in window.menuBar().actions():
+        for action in top.menu().actions():
+            text = action.text().replace("&", "")
+            if action.isSeparator() or not action.isEnabled() or text in SKIP:
+                continue
+            crawl.where = f"menu {top.text().replace('&', '')} > {text}"
+            crawl.clicked.append(crawl.where)
+            action.trigger()
+            QApplication.processEvents()
+            error_text_on_screen(window, crawl)
+            check_size(window, crawl)
+            close_other_windows(window, crawl)
 
 
 def visit_tabs(qtbot: Any, window: QWidget, root: QWidget, crawl: Crawl, done: set[int]) -> None:

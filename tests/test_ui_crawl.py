@@ -9,7 +9,16 @@ import time
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.crawl_support import SCREEN_H, SCREEN_W, Crawl, patch_dialogs, patch_errors, safety_timer, visit_tabs
+from tests.crawl_support import (
+    SCREEN_H,
+    SCREEN_W,
+    Crawl,
+    patch_dialogs,
+    patch_errors,
+    safety_timer,
+    trigger_menus,
+    visit_tabs,
+)
 from tests.ui_support import open_window
 
 YEAR = "2025-2026"
@@ -43,6 +52,7 @@ def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot
             patch_errors(monkeypatch, crawl)  # again: a page's module is imported on its first visit
             crawl.where = area.title
             visit_tabs(qtbot, window, page, crawl, done)
+        trigger_menus(window, crawl)
     finally:
         timer.stop()
     elapsed = time.monotonic() - started
@@ -52,6 +62,7 @@ def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot
     opened = {title for _where, title, _w, _h in crawl.dialogs}
     assert len(opened) > 10, opened
     assert "Principal roster" in opened  # it asks which school before it asks where to save
+    assert "Keyboard shortcuts" in opened and any(w.startswith("menu Go > Log time") for w in crawl.clicked)
     hint = window.minimumSizeHint()
     assert hint.width() <= SCREEN_W and hint.height() <= SCREEN_H, hint
     print(f"crawl: {len(crawl.clicked)} buttons, {len(crawl.dialogs)} dialogs, {elapsed:.1f} s")

@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QTimer  # not Qt: importing it builds ~100 enums (~50 ms) before the first paint
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.paths import resources_dir
 from app.ui.context import AppContext
 from app.ui.pages.base import ComingPage, Page
 
@@ -118,9 +119,12 @@ class MainWindow(QMainWindow):
         ctx.tasks.busy_changed.connect(self.progress.setVisible)
 
         self.sidebar.currentRowChanged.connect(self._show_row)
-        for index, area in enumerate(AREAS[:9]):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
-            shortcut.activated.connect(lambda row=index: self.sidebar.setCurrentRow(row))
+        from app.ui.menus import build_menus
+
+        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0; Ctrl+L logs time from any page
+        icon = resources_dir() / "icons" / "mentordesk.svg"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
         self._restore_state()
 
     def set_years(self, years: list[str]) -> None:
@@ -137,6 +141,13 @@ class MainWindow(QMainWindow):
         row = next(i for i, a in enumerate(AREAS) if a.key == key)
         self.sidebar.setCurrentRow(row)
         return self.pages[key]
+
+    def log_time(self) -> None:
+        """Ctrl+L from any page: the Time Logs page with the keyboard in its quick entry."""
+        from PySide6.QtCore import Qt
+
+        page = self.show_area("timelogs")
+        page.quick.pair.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _page(self, area: Area) -> QWidget:
         page = self.pages.get(area.key)
@@ -214,6 +225,9 @@ class MainWindow(QMainWindow):
         # on the GUI thread, before any held or later job needs them on the worker thread.
         load_all()
         self.ctx.tasks.release()
+        from app.ui import wheel
+
+        wheel.arm()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

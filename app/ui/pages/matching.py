@@ -286,7 +286,8 @@ class MatchingPage(Page):
         row = QHBoxLayout()
         self._button(row, "Accept", "Accept the selected pair (save it as an assignment)", self.accept_selected,
                      "Ctrl+Return")
-        self._button(row, "Lock", "Lock the selected pair (keep it in every proposal)", self.lock_selected, "Ctrl+L")
+        self._button(row, "Lock", "Lock the selected pair (keep it in every proposal)", self.lock_selected,
+                     "Ctrl+K")  # Ctrl+L logs time from every page (the Go menu)
         self._button(row, "Exclude", "Exclude the selected pair (never propose it this year)",
                      self.exclude_selected, "Ctrl+D")
         self._button(row, "Move to…", "Move the selected mentee to another mentor", self.move_selected, "Ctrl+M")
