@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl  # not Qt: the menus are built before the first paint (see main_window)
+from PySide6.QtCore import (
+    QUrl,  # not Qt: the menus are built before the first paint (see main_window)
+)
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 

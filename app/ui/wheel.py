@@ -26,7 +26,7 @@ class WheelGuard(QObject):
         super().__init__(parent)
         self.armed = False  # focus policies are changed only after the first paint (see arm)
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == _WHEEL:
             widget = _guarded(obj)
