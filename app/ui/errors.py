@@ -87,7 +87,7 @@ def ask_stale(parent: QWidget, exc: BaseException, *, reload: Callable[[], None]
     with optimistic locking asks this one way. Opened, not exec'd, so the event loop (and a test)
     goes on while it waits; the box's reload_button, overwrite_button and cancel_button are there
     for tests."""
-    tr = lambda text: QApplication.translate("errors", text)  # noqa: E731
+    tr = lambda text: QApplication.translate("errors", text)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("Changed by someone else"))
