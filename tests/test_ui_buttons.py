@@ -133,3 +133,20 @@ def test_principal_roster_asks_which_school_and_prints_only_that_one(qtbot, wind
     assert chosen in text
     assert not any(name in text for name in others)
     assert Path(out).exists()
+
+
+def test_a_programming_error_behind_a_button_is_said_plainly_beside_the_form(qtbot, window, monkeypatch):
+    """A job's unexpected error shown in the line beside a form: a sentence, not Python's words."""
+    from app.ui.pages.mentors import TrainingDialog
+
+    def broken(*_a, **_k):
+        raise TypeError("add_training() argument after ** must be a mapping, not bool")
+
+    monkeypatch.setattr("app.services.matching.eligibility.add_training", broken)
+    monkeypatch.setattr(TrainingDialog, "exec", lambda _d: int(QDialog.DialogCode.Accepted))
+    page = window.show_area("mentors")
+    page.table.selectRow(0)
+    click(qtbot, page.detail.add_training_button)
+    said = page.detail.error.text()
+    assert said.startswith("That did not work: MentorDesk hit an unexpected problem and changed nothing.")
+    assert "TypeError" not in said and "mapping" not in said

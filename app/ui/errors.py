@@ -63,6 +63,16 @@ def technical(exc: BaseException, details: str = "") -> str:
     return _PARAMETERS.sub("[parameters: not shown]", text)
 
 
+def said(exc: BaseException, details: str = "") -> str:
+    """What the line beside a form says about a failed job: a domain error's own message; anything
+    else (a programming error, whose text is Python's) a plain sentence, its details to the log."""
+    if isinstance(exc, MentorDeskError):
+        return str(exc)
+    log.error("unexpected error\n%s", technical(exc, details))
+    return QApplication.translate("errors", "That did not work: MentorDesk hit an unexpected problem and changed "
+                                            "nothing. The log has the details (Help > Open the log folder).")
+
+
 # The refusals on screen, by text: a page that loads several things it may not read says so once.
 open_refusals: dict[str, QMessageBox] = {}
 

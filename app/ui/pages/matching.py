@@ -416,8 +416,10 @@ class MatchingPage(Page):
     def _done(self, message: str) -> Any:
         return lambda _result: self.status.setText(message)
 
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.status.setText(str(exc))
+    def _failed(self, exc: BaseException, details: str) -> None:
+        from app.ui.errors import said
+
+        self.status.setText(said(exc, details))
 
     def accept_selected(self) -> None:
         pair = self.selected_pair()

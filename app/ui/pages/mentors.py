@@ -239,8 +239,10 @@ class MentorDetail(QWidget):
             for c, text in enumerate(values):
                 self.trainings.setItem(r, c, QTableWidgetItem(text))
 
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.error.setText(str(exc))
+    def _failed(self, exc: BaseException, details: str) -> None:
+        from app.ui.errors import said
+
+        self.error.setText(said(exc, details))
 
     # --- capacity, willingness and incentives: saved with the versions loaded, changed fields only ---
 

@@ -498,8 +498,10 @@ class PartnershipsEditor(QWidget):
         data = PartnershipData(self.current_id, self.name.text(), self.kind.currentText(), self.purpose.text(),
                                self.since.date().toPython())
 
-        def failed(exc: BaseException, _details: str) -> None:
-            self.error.setText(str(exc))
+        def failed(exc: BaseException, details: str) -> None:
+            from app.ui.errors import said
+
+            self.error.setText(said(exc, details))
 
         def saved(p: Any) -> None:
             self.error.clear()
