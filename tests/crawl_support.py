@@ -51,6 +51,8 @@ class Crawl:
     too_big: list[str] = field(default_factory=list)
     clicked: list[str] = field(default_factory=list)
     where: str = ""
+    qtbot: Any = None  # set: the buttons inside each modal dialog are clicked too, before it is cancelled
+    in_dialog: bool = False
 
     def dialog(self, widget: QWidget, title: str = "") -> None:
         hint = widget.minimumSizeHint() if widget is not None else None
@@ -71,6 +73,12 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
 
     def rejected(self: QDialog) -> int:
         crawl.dialog(self)
+        if crawl.qtbot is not None and not crawl.in_dialog and not isinstance(self, _STANDARD):
+            crawl.in_dialog = True
+            try:
+                inside_dialog(self, crawl)
+            finally:
+                crawl.in_dialog = False
         return int(QDialog.DialogCode.Rejected)
 
     for cls in (QDialog, QMessageBox, QInputDialog, QFileDialog):
@@ -105,6 +113,32 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
         monkeypatch.setattr(QInputDialog, name,
                             staticmethod(lambda *a, _e=empty, _n=name, **k: (
                                 crawl.dialogs.append((crawl.where, f"input {_n}", 0, 0)), (_e, False))[1]))
+
+
+_STANDARD = (QMessageBox, QInputDialog, QFileDialog)
+
+
+def inside_dialog(dialog: QDialog, crawl: Crawl) -> None:
+    """A modal dialog's own buttons (not OK/Save/Cancel), clicked while it is shown; then it is hidden."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    where = crawl.where
+    dialog.show()
+    QApplication.processEvents()
+    select_first_rows(dialog)
+    for button in dialog.findChildren(QPushButton):
+        if not _alive(button) or not button.isVisible() or not button.isEnabled():
+            continue
+        if isinstance(button.parent(), QDialogButtonBox) or _label(button) in SKIP:
+            continue
+        crawl.where = f"{where} > dialog {dialog.windowTitle()!r} > {_label(button)!r}"
+        crawl.clicked.append(crawl.where)
+        crawl.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+        error_text_on_screen(dialog, crawl)
+    crawl.where = where
+    if _alive(dialog):
+        dialog.hide()
 
 
 def patch_errors(monkeypatch: Any, crawl: Crawl) -> None:

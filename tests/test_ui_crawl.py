@@ -39,7 +39,7 @@ def demo_window(qtbot, database):
 def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot, demo_window, monkeypatch):
     from app.ui.main_window import AREAS
 
-    crawl = Crawl()
+    crawl = Crawl(qtbot=qtbot)
     patch_dialogs(monkeypatch, crawl)
     window = demo_window
     started = time.monotonic()
