@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 def make_qapp(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     _collect_on_the_gui_thread(app)
+    from app.ui import wheel
+
+    wheel.install(app)
     app.setOrganizationName("MentorDesk")
     app.setApplicationName("MentorDesk")
     app.setApplicationDisplayName("MentorDesk")

@@ -4,6 +4,7 @@ its traceback to the log file and shown as a short dialog with "Copy details".""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable
 
@@ -25,18 +26,42 @@ def show_error(parent: QWidget | None, exc: BaseException, details: str = "") ->
     if isinstance(exc, MentorDeskError):
         QMessageBox.warning(parent, QApplication.translate("errors", "MentorDesk"), str(exc))
         return
-    log.error("unexpected error: %s\n%s", exc, details)
+    details = technical(exc, details)
+    log.error("unexpected error\n%s", details)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QApplication.translate("errors", "Something went wrong"))
-    box.setText(QApplication.translate("errors", "MentorDesk hit an unexpected problem. Your saved work is safe."))
-    box.setInformativeText(f"{type(exc).__name__}: {exc}")
-    box.setDetailedText(details)
+    box.setText(QApplication.translate("errors", "MentorDesk could not finish what you asked. Your saved work is safe."))
+    box.setInformativeText(QApplication.translate(
+        "errors", "Try again. If it happens again, send the log (Help > Open the log folder) to whoever supports "
+                  "MentorDesk in your district; \"Show Details\" has what they need."))
+    box.setDetailedText(details)  # behind the box's own "Show Details..." button
     copy = box.addButton(QApplication.translate("errors", "Copy details"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
+
+
+# SQLAlchemy prints a failed statement's values ("[parameters: ('Ana', ...)]"): names and notes, never
+# for the screen or the log. The statement itself (column names) is kept for whoever supports the app.
+_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+
+
+def technical(exc: BaseException, details: str = "") -> str:
+    """What went wrong for a developer: the error and its traceback, without any statement's values."""
+    text = details or f"{type(exc).__name__}: {exc}"
+    return _PARAMETERS.sub("[parameters: not shown]", text)
+
+
+def said(exc: BaseException, details: str = "") -> str:
+    """What the line beside a form says about a failed job: a domain error's own message; anything
+    else (a programming error, whose text is Python's) a plain sentence, its details to the log."""
+    if isinstance(exc, MentorDeskError):
+        return str(exc)
+    log.error("unexpected error\n%s", technical(exc, details))
+    return QApplication.translate("errors", "That did not work: MentorDesk hit an unexpected problem and changed "
+                                            "nothing. The log has the details (Help > Open the log folder).")
 
 
 # The refusals on screen, by text: a page that loads several things it may not read says so once.
@@ -63,7 +88,7 @@ def ask_stale(parent: QWidget, exc: BaseException, *, reload: Callable[[], None]
     with optimistic locking asks this one way. Opened, not exec'd, so the event loop (and a test)
     goes on while it waits; the box's reload_button, overwrite_button and cancel_button are there
     for tests."""
-    tr = lambda text: QApplication.translate("errors", text)  # noqa: E731
+    tr = lambda text: QApplication.translate("errors", text)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("Changed by someone else"))
@@ -92,7 +117,7 @@ def install_excepthook() -> None:
     import traceback
 
     def hook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        details = technical(exc, "".join(traceback.format_exception(exc_type, exc, tb)))
         log.error("uncaught exception\n%s", details)
         if QApplication.instance() is not None:
             show_error(None, exc, details)

@@ -7,7 +7,7 @@ import importlib.util
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QTimer  # not Qt: importing it builds ~100 enums (~50 ms) before the first paint
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.paths import resources_dir
 from app.ui.context import AppContext
 from app.ui.pages.base import ComingPage, Page
 
@@ -56,6 +57,9 @@ AREAS = (
 )
 
 
+TITLE_BAR = 32  # what a window manager adds above the window's own height (Windows 10: 31 px at 100%)
+
+
 def _page_module(area: Area) -> str:
     return f"app.ui.pages.{area.module}"
 
@@ -72,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.pages: dict[str, QWidget] = {}
         self._painted = False
+        self._fitted = False
         if not ctx.tasks.synchronous:
             ctx.tasks.hold()  # the first page loads its data once the window is on screen (_after_first_paint)
 
@@ -114,9 +119,12 @@ class MainWindow(QMainWindow):
         ctx.tasks.busy_changed.connect(self.progress.setVisible)
 
         self.sidebar.currentRowChanged.connect(self._show_row)
-        for index, area in enumerate(AREAS[:9]):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
-            shortcut.activated.connect(lambda row=index: self.sidebar.setCurrentRow(row))
+        from app.ui.menus import build_menus
+
+        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0; Ctrl+L logs time from any page
+        icon = resources_dir() / "icons" / "mentordesk.svg"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
         self._restore_state()
 
     def set_years(self, years: list[str]) -> None:
@@ -133,6 +141,13 @@ class MainWindow(QMainWindow):
         row = next(i for i, a in enumerate(AREAS) if a.key == key)
         self.sidebar.setCurrentRow(row)
         return self.pages[key]
+
+    def log_time(self) -> None:
+        """Ctrl+L from any page: the Time Logs page with the keyboard in its quick entry."""
+        from PySide6.QtCore import Qt
+
+        page = self.show_area("timelogs")
+        page.quick.pair.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _page(self, area: Area) -> QWidget:
         page = self.pages.get(area.key)
@@ -161,14 +176,41 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            self.fit_screen()
         else:
-            self.resize(1200, 760)
+            room = self.screen().availableGeometry()
+            # 1200x760 plus a title bar hid the status bar on a 1366x768 laptop (issue 17)
+            self.resize(min(1200, room.width()), min(760, room.height() - TITLE_BAR))
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         key = settings.value("window/area", "dashboard")
         rows = [i for i, a in enumerate(AREAS) if a.key == key]
         self.sidebar.setCurrentRow(rows[0] if rows else 0)
+
+    def fit_screen(self) -> None:
+        """A saved size from a larger screen (or from a page that once forced the window wider) is
+        clamped to the screen the window is on, frame and title bar included, and moved onto it."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        room = self.screen().availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        extra_w = frame.width() - inner.width()
+        extra_h = max(frame.height() - inner.height(), TITLE_BAR)  # before the first show Qt knows no frame
+        width = min(inner.width(), room.width() - extra_w)
+        height = min(inner.height(), room.height() - extra_h)
+        if (width, height) != (inner.width(), inner.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), room.left()), room.right() + 1 - width - extra_w)
+        y = min(max(frame.y(), room.top()), room.bottom() + 1 - height - extra_h)
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted:  # once the frame is known
+            self._fitted = True
+            self.fit_screen()
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         super().paintEvent(event)
@@ -183,6 +225,9 @@ class MainWindow(QMainWindow):
         # on the GUI thread, before any held or later job needs them on the worker thread.
         load_all()
         self.ctx.tasks.release()
+        from app.ui import wheel
+
+        wheel.arm()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

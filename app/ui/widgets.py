@@ -13,3 +13,10 @@ def quiet(label: QLabel) -> QLabel:
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     label.setWordWrap(True)
     return label
+
+
+def wrapped(text: str) -> QLabel:
+    """A label that wraps: a long unwrapped one sets the window's minimum width (issue 17)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label

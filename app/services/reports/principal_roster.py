@@ -137,6 +137,8 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
 
 
 def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, school: str | None = None) -> Path:
+    """One PDF; with every school, each school's part starts on a new page, numbered from 1 ("Page 1 of 2"
+    of that school) with the school in the page header, so each principal can be handed their own pages."""
     from app.services import settings
     from app.services.pdf import PdfDocument
 
@@ -150,6 +152,7 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
     for index, (name, rows) in enumerate(lines.items()):
         if index:
             doc.page_break()
+        doc.add(_school_marker(name))
         doc.heading(f"{name}: {len(rows)} educator{'s' if len(rows) != 1 else ''}")
         doc.table(
             ("Educator", "Status", "Mentor (since)", "Support team", "Orientation", "Hours", "Flags"),
@@ -160,4 +163,59 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
              for r in rows],
             widths=(0.18, 0.11, 0.17, 0.18, 0.1, 0.06, 0.2),
         )
-    return doc.save()
+    if school or len(lines) < 2:
+        return doc.save()
+    return _save_numbered_by_school(doc)
+
+
+def _school_marker(name: str):  # type: ignore[no-untyped-def]
+    """A flowable that draws nothing and tells the canvas the pages from here on are this school's."""
+    from reportlab.platypus import Flowable
+
+    class SchoolStarts(Flowable):
+        def __init__(self, name: str):
+            super().__init__()
+            self.name = name
+            self.width = self.height = 0
+
+        def draw(self) -> None:
+            self.canv._md_school = self.name  # kept in each page's saved state by the numbering canvas
+
+    return SchoolStarts(name)
+
+
+def _save_numbered_by_school(doc) -> Path:  # type: ignore[no-untyped-def]
+    """PdfDocument.save with a canvas that numbers each school's pages from 1 and puts the school in
+    the header (app/services/pdf.py numbers the whole file; its page state is reused as it is)."""
+    from collections import Counter
+
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.services.pdf import _numbered_canvas
+
+    base_title = doc.title
+
+    class BySchool(_numbered_canvas(doc)):  # type: ignore[misc]
+        def save(self) -> None:
+            schools = [state.get("_md_school", "") for state in self._pages]
+            totals, seen = Counter(schools), Counter()
+            for state, name in zip(self._pages, schools):
+                self.__dict__.update(state)
+                seen[name] += 1
+                page = self._pageNumber
+                self._pageNumber = seen[name]
+                doc.title = f"{base_title}: {name}" if name else base_title
+                self._decorate(totals[name])
+                self._pageNumber = page
+                Canvas.showPage(self)
+            doc.title = base_title
+            Canvas.save(self)
+
+    doc.path.parent.mkdir(parents=True, exist_ok=True)
+    template = SimpleDocTemplate(str(doc.path), pagesize=doc.pagesize, title=doc.title,
+                                 author=doc.district or "MentorDesk", leftMargin=0.75 * inch,
+                                 rightMargin=0.75 * inch, topMargin=0.8 * inch, bottomMargin=0.75 * inch)
+    template.build(doc.story, canvasmaker=BySchool)
+    return doc.path

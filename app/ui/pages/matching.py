@@ -286,7 +286,8 @@ class MatchingPage(Page):
         row = QHBoxLayout()
         self._button(row, "Accept", "Accept the selected pair (save it as an assignment)", self.accept_selected,
                      "Ctrl+Return")
-        self._button(row, "Lock", "Lock the selected pair (keep it in every proposal)", self.lock_selected, "Ctrl+L")
+        self._button(row, "Lock", "Lock the selected pair (keep it in every proposal)", self.lock_selected,
+                     "Ctrl+K")  # Ctrl+L logs time from every page (the Go menu)
         self._button(row, "Exclude", "Exclude the selected pair (never propose it this year)",
                      self.exclude_selected, "Ctrl+D")
         self._button(row, "Move to…", "Move the selected mentee to another mentor", self.move_selected, "Ctrl+M")
@@ -415,8 +416,10 @@ class MatchingPage(Page):
     def _done(self, message: str) -> Any:
         return lambda _result: self.status.setText(message)
 
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.status.setText(str(exc))
+    def _failed(self, exc: BaseException, details: str) -> None:
+        from app.ui.errors import said
+
+        self.status.setText(said(exc, details))
 
     def accept_selected(self) -> None:
         pair = self.selected_pair()

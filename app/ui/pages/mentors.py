@@ -171,7 +171,7 @@ class MentorDetail(QWidget):
         form.addRow(self.tr("Release time"), self.release)
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setAccessibleName(self.tr("Save capacity, willingness and incentives"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())  # not clicked(bool) into `overwrite`
         form.addRow(self.save_button)
         layout.addWidget(year_box)
 
@@ -189,7 +189,7 @@ class MentorDetail(QWidget):
         row = QHBoxLayout()
         self.add_training_button = QPushButton(self.tr("Add training…"))
         self.add_training_button.setAccessibleName(self.tr("Add a training record"))
-        self.add_training_button.clicked.connect(self.add_training)
+        self.add_training_button.clicked.connect(lambda: self.add_training())  # clicked(bool) is no `values`
         self.delete_training_button = QPushButton(self.tr("Delete"))
         self.delete_training_button.setAccessibleName(self.tr("Delete the selected training record"))
         self.delete_training_button.clicked.connect(self.delete_training)
@@ -239,8 +239,10 @@ class MentorDetail(QWidget):
             for c, text in enumerate(values):
                 self.trainings.setItem(r, c, QTableWidgetItem(text))
 
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.error.setText(str(exc))
+    def _failed(self, exc: BaseException, details: str) -> None:
+        from app.ui.errors import said
+
+        self.error.setText(said(exc, details))
 
     # --- capacity, willingness and incentives: saved with the versions loaded, changed fields only ---
 
@@ -330,7 +332,7 @@ class MentorsPage(Page):
         header.addWidget(self.heading, 1)
         self.add_button = QPushButton(self.tr("Add to pool…"))
         self.add_button.setAccessibleName(self.tr("Add an educator to this year's mentor pool"))
-        self.add_button.clicked.connect(self.add_to_pool)
+        self.add_button.clicked.connect(lambda: self.add_to_pool())  # clicked(bool) is no educator id
         header.addWidget(self.add_button)
         self.fill_button = QPushButton(self.tr("Add trained staff"))
         self.fill_button.setAccessibleName(self.tr("Add every trained educator on the roster to this year's pool"))

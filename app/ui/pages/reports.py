@@ -4,6 +4,7 @@ export, exports with progress, principal rosters, the program profile and the pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,24 @@ from PySide6.QtWidgets import (
 from app.ui.pages.base import Page
 
 
+# The state's files carry rates as fractions with three decimals (state_report.DEFINITIONS["rates"]); on
+# screen a person reads a percentage: "retention rate 0.583" is shown as "retention rate 58.3%".
+_RATE_IN_TEXT = re.compile(r"(\brates?\s+)([01]\.\d{3})\b", re.IGNORECASE)
+_FRACTION = re.compile(r"[01]\.\d{3}")
+
+
+def percent(value: str) -> str:
+    """A rate printed as a fraction ("0.583") as a percentage ("58.3%"); anything else as it is."""
+    return f"{float(value) * 100:.1f}%" if _FRACTION.fullmatch(value) else value
+
+
+def on_screen(text: str) -> str:
+    """A figure's text with its rates as percentages."""
+    return _RATE_IN_TEXT.sub(lambda m: m.group(1) + percent(m.group(2)), text).replace(
+        "Rates are fractions with three decimals", "Rates are shown here as percentages; the state's files "
+        "carry them as fractions with three decimals")
+
+
 def _table(header: tuple[str, ...] | list[str], rows: Any, name: str) -> QTableWidget:
     table = QTableWidget(len(rows), len(header))
     table.setAccessibleName(name)
@@ -44,9 +63,11 @@ def _table(header: tuple[str, ...] | list[str], rows: Any, name: str) -> QTableW
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
+    rates = {c for c, title in enumerate(header) if title.lower().endswith("rate")}
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+            text = "" if value is None else str(value)
+            table.setItem(r, c, QTableWidgetItem(percent(text) if c in rates else text))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     table.setSortingEnabled(True)
@@ -60,9 +81,10 @@ class DrillDownDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Why this number: ") + f"({item.letter}) {item.title}")
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>({item.letter}) {item.title}: {item.value}</b>")
+        heading = QLabel(f"<b>({item.letter}) {item.title}: {on_screen(item.value)}</b>")
+        heading.setWordWrap(True)
         layout.addWidget(heading)
-        self.definition = QLabel(definitions)
+        self.definition = QLabel(on_screen(definitions))
         self.definition.setWordWrap(True)
         layout.addWidget(self.definition)
         if item.header:
@@ -99,7 +121,7 @@ class ReportsPage(Page):
             self.exports[ext] = button
         self.roster_button = QPushButton(self.tr("Principal roster…"))
         self.roster_button.setAccessibleName(self.tr("Print a principal roster"))
-        self.roster_button.clicked.connect(self.export_roster)
+        self.roster_button.clicked.connect(lambda: self.export_roster())  # clicked(bool) is no school
         header.addWidget(self.roster_button)
         layout.addLayout(header)
         layout.addLayout(self._cap_row())
@@ -157,7 +179,7 @@ class ReportsPage(Page):
         row.addWidget(why)
         survey = QPushButton(self.tr("Import survey responses…"))
         survey.setAccessibleName(self.tr("Import survey responses"))
-        survey.clicked.connect(self.import_survey)
+        survey.clicked.connect(lambda: self.import_survey())  # clicked(bool) is no path
         row.addWidget(survey)
         row.addStretch(1)
         layout.addLayout(row)
@@ -180,7 +202,7 @@ class ReportsPage(Page):
         self.items = items(self.report)
         self.figures.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
-            values = (item.section.capitalize(), f"({item.letter}) {item.title}", item.value,
+            values = (item.section.capitalize(), f"({item.letter}) {item.title}", on_screen(item.value),
                       self.tr("rows…") if item.header else "")
             for col, value in enumerate(values):
                 cell = QTableWidgetItem(value)
@@ -476,8 +498,10 @@ class PartnershipsEditor(QWidget):
         data = PartnershipData(self.current_id, self.name.text(), self.kind.currentText(), self.purpose.text(),
                                self.since.date().toPython())
 
-        def failed(exc: BaseException, _details: str) -> None:
-            self.error.setText(str(exc))
+        def failed(exc: BaseException, details: str) -> None:
+            from app.ui.errors import said
+
+            self.error.setText(said(exc, details))
 
         def saved(p: Any) -> None:
             self.error.clear()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import ValidationError
 from app.ui.educator_detail import quiet
 from app.ui.pages.base import Page
+from app.ui.widgets import wrapped
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -192,7 +193,7 @@ class SettingsPage(Page):
     def _years_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("School years"))
         form = QFormLayout(box)
-        form.addRow(QLabel(self.tr("The state reporting window runs July 1 to June 30. The first day of school "
+        form.addRow(wrapped(self.tr("The state reporting window runs July 1 to June 30. The first day of school "
                                    "starts the clocks that count school days (e.g. a mentor within two weeks).")))
         self.year_pick = QComboBox()
         self.year_pick.setAccessibleName(self.tr("School year to edit"))
@@ -323,9 +324,9 @@ class SettingsPage(Page):
             row.addWidget(self.open_folder_button)
             row.addStretch(1)
             form.addRow("", row)
-            form.addRow(self.tr("Backups"), QLabel(self.tr("A copy is made before every upgrade, in %1")
+            form.addRow(self.tr("Backups"), wrapped(self.tr("A copy is made before every upgrade, in %1")
                                                    .replace("%1", str(paths.backup_dir()))))
-        form.addRow(QLabel(self.tr("To use another database, start MentorDesk with --db PATH or set MENTORDESK_DB.")))
+        form.addRow(wrapped(self.tr("To use another database, start MentorDesk with --db PATH or set MENTORDESK_DB.")))
         return box
 
     # --- loading -------------------------------------------------------------------------
@@ -362,7 +363,7 @@ class CapHoursBox(QGroupBox):
         self.page = page
         self.rows: list[Any] = []
         form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("Hours a candidate must log, by the license field sought ('*': every other "
+        form.addRow(wrapped(self.tr("Hours a candidate must log, by the license field sought ('*': every other "
                                    "field; with no row, 300 hours with 100 in full responsibility). Candidates "
                                    "follow this table unless the CAP page sets their own number.")))
         self.table = QTableWidget(0, 3)

@@ -88,7 +88,10 @@ class CandidateView(QWidget):
         cycle_scroll.setWidget(self.cycle)
         self.tabs.addTab(cycle_scroll, self.tr("C&ycle, hours and goals"))
         self.ratings = RatingsPanel(page)
-        self.tabs.addTab(self.ratings, self.tr("&Ratings"))
+        ratings_scroll = QScrollArea()
+        ratings_scroll.setWidgetResizable(True)
+        ratings_scroll.setWidget(self.ratings)
+        self.tabs.addTab(ratings_scroll, self.tr("&Ratings"))
         forms = QWidget()
         forms_layout = QVBoxLayout(forms)
         self.print_button = QPushButton(self.tr("Print every form (PDF)..."))
@@ -96,9 +99,11 @@ class CandidateView(QWidget):
         self.print_button.clicked.connect(self.print_forms)
         self.printed = QLabel("")
         self.printed.setWordWrap(True)
-        forms_layout.addWidget(QLabel(self.tr("CAP form, observation forms, formative and summative assessment "
-                                              "forms, student feedback data and a one-page summary, kept per "
-                                              "school year (the three most recent years are kept).")))
+        what = QLabel(self.tr("CAP form, observation forms, formative and summative assessment forms, student "
+                              "feedback data and a one-page summary, kept per school year (the three most recent "
+                              "years are kept)."))
+        what.setWordWrap(True)  # unwrapped, it held the window 1,560 px wide (issue 17)
+        forms_layout.addWidget(what)
         forms_layout.addWidget(self.print_button)
         forms_layout.addWidget(self.printed)
         forms_layout.addStretch(1)

@@ -221,7 +221,9 @@ class DraftedForm(QWidget):
         self.page.ctx.tasks.run(lambda s: store(s, placement_id, values, record_id, loaded=loaded, overwrite=overwrite),
                                 on_success=done, on_error=failed)
 
-    def _failed(self, exc: BaseException, _details: str) -> None:
-        self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + str(exc))
+    def _failed(self, exc: BaseException, details: str) -> None:
+        from app.ui.errors import said
+
+        self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + said(exc, details))
 
 

@@ -55,7 +55,7 @@ class RatingsPanel(QWidget):
         self.rater.addItem(self.tr("PS's own judgment"), "ps")
         self.rater.setAccessibleName(self.tr("Whose rating"))
         self.save_button = QPushButton(self.tr("Save ratings"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())  # not clicked(bool) into `overwrite`
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Ratings save status"))

@@ -209,8 +209,10 @@ class BellScheduleDialog(QDialog):
             return
         school_id = self.school.currentData()
 
-        def failed(exc: BaseException, _details: str) -> None:
-            self.message.setText(str(exc))
+        def failed(exc: BaseException, details: str) -> None:
+            from app.ui.errors import said
+
+            self.message.setText(said(exc, details))
 
         self.ctx.tasks.run(lambda s: set_bell_schedule(s, school_id, periods), on_error=failed,
                            on_success=lambda _r: self.message.setText(self.tr("Saved.")))

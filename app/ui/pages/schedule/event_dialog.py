@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -147,7 +148,14 @@ class EventDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        fields = QWidget()
+        fields.setLayout(form)
+        scroll = QScrollArea()  # the form is taller than a laptop screen; Save and Cancel stay in view
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(fields)
+        scroll.setMinimumWidth(fields.sizeHint().width() + 24)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
         self.recurrence.currentIndexChanged.connect(lambda _i: self._recurrence_changed())
@@ -155,6 +163,8 @@ class EventDialog(QDialog):
         self._mentee_shown = self.mentee.currentData()
         self.mentee.currentIndexChanged.connect(lambda _i: self._mentee_changed())
         self._recurrence_changed()
+        room = self.screen().availableGeometry().height() - 60  # the title bar and a margin
+        self.resize(self.sizeHint().width(), min(fields.sizeHint().height() + 120, room))
 
     def _load(self, info: Any, default_day: dt.date | None, attendees: list[tuple[uuid.UUID, str]] | None) -> None:
         if info is None:

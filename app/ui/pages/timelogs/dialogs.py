@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.errors import said
+
 if TYPE_CHECKING:
     from app.ui.pages.timelogs.page import TimeLogsPage
 
@@ -107,7 +109,7 @@ class ImportDialog(QDialog):
         from app.services.timelogs.imports import mapping_for
 
         self.page.ctx.tasks.run(lambda s: mapping_for(s, path), on_success=self._mapped, write=False,
-                                on_error=lambda exc, _d: self.intro.setText(str(exc)))
+                                on_error=lambda exc, d: self.intro.setText(said(exc, d)))
 
     def _mapped(self, result: tuple[list[str], dict[str, str], bool]) -> None:
         columns, mapping, remembered = result
@@ -134,7 +136,7 @@ class ImportDialog(QDialog):
 
         self.result.setPlainText(self.tr("Working…"))
         self.page.ctx.tasks.run(work, with_progress=True, write=not dry_run, on_success=self._done,
-                                on_error=lambda exc, _d: self.result.setPlainText(str(exc)))
+                                on_error=lambda exc, d: self.result.setPlainText(said(exc, d)))
 
     def _done(self, report: Any) -> None:
         self.report = report

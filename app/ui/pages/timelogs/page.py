@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -75,8 +74,7 @@ class TimeLogsPage(Page):
         layout.addLayout(header)
         self.quick = QuickEntry(self)
         layout.addWidget(self.quick)
-        log_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)  # active while the page is shown
-        log_shortcut.activated.connect(lambda: self.quick.pair.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        # Ctrl+L (to the quick entry) is the window's, in its Go menu: it works from every page.
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._entries_tab(), self.tr("Entries"))
