@@ -4,12 +4,13 @@ version resource. Imported by the PyInstaller spec and the build scripts; standa
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "MentorDesk"  # the windowed executable, the .app, the Start-menu entry
-CLI_NAME = "mentordesk-cli"  # the console executable (a different word: Windows and macOS ignore case)
+CLI_NAME = "mentordesk-cli"  # the console executable on Windows (a different word: Windows ignores case)
 FOLDER = "mentordesk"  # the one-folder build, build/dist/mentordesk
 BUNDLE_ID = "org.mentordesk.MentorDesk"
 PUBLISHER = "MentorDesk"
@@ -17,6 +18,11 @@ DESCRIPTION = "Induction, mentoring and CAP tracking for Massachusetts school di
 MIN_MACOS = "11.0"
 ICONS = ROOT / "resources" / "icons"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def cli_executable(system: str | None = None) -> str:
+    """The file that runs the command line: Windows' console executable, elsewhere the one executable."""
+    return f"{CLI_NAME}.exe" if (system or sys.platform) == "win32" else APP_NAME
 
 
 def version() -> str:
@@ -27,7 +33,8 @@ def version() -> str:
 
 def version_tuple(text: str | None = None) -> tuple[int, int, int, int]:
     """Four numbers for Windows' FILEVERSION: 0.1.0 -> (0, 1, 0, 0); letters (rc1) are dropped."""
-    numbers = [int(n) for n in re.findall(r"\d+", (text or version()).split("+")[0])[:4]]
+    release = re.match(r"[\d.]*", text or version()).group(0)  # type: ignore[union-attr]
+    numbers = [int(n) for n in release.split(".") if n][:4]
     return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
 
 

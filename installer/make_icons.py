@@ -1,7 +1,7 @@
 """Render the app icon from its SVG source: PNG sizes, a Windows .ico and a macOS .icns.
 
     python installer/make_icons.py          # writes resources/icons/*.png, mentordesk.ico, mentordesk.icns
-    python installer/make_icons.py --check  # exit 1 when a generated file is missing or older than the SVG
+    python installer/make_icons.py --check  # exit 1 when a generated file is missing
 
 The SVG (resources/icons/mentordesk.svg) is the only hand-made file; Qt's SVG renderer draws every size, and
 the .ico and .icns containers are written here (both are a header and a list of images): the .ico holds
@@ -117,17 +117,16 @@ def make() -> list[Path]:
     return written + [ICO, ICNS]
 
 
-def stale() -> list[Path]:
-    source = SVG.stat().st_mtime
-    return [p for p in outputs() if not p.exists() or p.stat().st_mtime < source]
+def missing() -> list[Path]:
+    return [p for p in outputs() if not p.exists()]
 
 
 def main(argv: list[str]) -> int:
     if "--check" in argv:
-        missing = stale()
-        for path in missing:
-            print(f"make_icons: {path} is missing or older than {SVG.name}; run python installer/make_icons.py")
-        return 1 if missing else 0
+        absent = missing()
+        for path in absent:
+            print(f"make_icons: {path} is missing; run python installer/make_icons.py")
+        return 1 if absent else 0
     for path in make():
         print(f"wrote {path.relative_to(ICONS.parent.parent)} ({path.stat().st_size} bytes)")
     return 0
