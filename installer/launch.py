@@ -46,8 +46,17 @@ def _hold_running_mutex() -> list[int]:
     return [create(None, False, name) for name in ("MentorDesk.Running", "Global\\MentorDesk.Running")]
 
 
+def _name_the_desktop_entry() -> None:
+    """Linux: tie the window to mentordesk.desktop (the Wayland app id; the .deb's menu entry and icon)."""
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.setDesktopFileName("mentordesk")
+
+
 if __name__ == "__main__":
     _mutexes = _hold_running_mutex() if sys.platform == "win32" else []
+    if sys.platform.startswith("linux"):
+        _name_the_desktop_entry()
     if os.environ.get("MENTORDESK_FIRST_PAINT"):
         _time_first_paint(os.environ["MENTORDESK_FIRST_PAINT"])
 

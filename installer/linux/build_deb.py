@@ -9,7 +9,8 @@ What it installs:
     /usr/share/icons/hicolor/*/apps/mentordesk.{png,svg}
 Depends: the Debian packages of the system libraries Qt's window plugins load (`ldd` and `objdump` on the
 bundled Qt files, `dpkg -S` for each library; installer/linux/qt_system_libs.py), so the window starts on a
-fresh Debian or a Chromebook's Linux. Removing the package leaves every user's data (postrm).
+fresh Debian or a Chromebook's Linux; and libpq5, the PostgreSQL client library psycopg loads. Removing the
+package leaves every user's data (postrm).
 `MENTORDESK_DEB_COMPRESSION` (xz, gzip, zstd or none; default xz) is passed to dpkg-deb -Z.
 """
 
@@ -99,6 +100,9 @@ def build(folder: Path | None = None, outdir: Path | None = None) -> Path:
     installed = sum(p.lstat().st_size for p in staging.rglob("*") if p.is_file() or p.is_symlink())
     qt = staging / PREFIX / "_internal" / "PySide6" / "Qt"
     depends = qt_system_libs.depends(qt if qt.exists() else None)
+    internal = staging / PREFIX / "_internal"
+    if (internal / "psycopg").is_dir() and not (internal / "psycopg_binary").is_dir():
+        depends.append("libpq5")  # PostgreSQL: psycopg loads the system's libpq (installer/mentordesk.spec)
     (debian / "control").write_text(control(version, arch, (installed + 1023) // 1024, depends))
     outdir.mkdir(parents=True, exist_ok=True)
     deb = outdir / f"{PACKAGE}_{version}_{arch}.deb"
