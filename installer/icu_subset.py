@@ -94,8 +94,8 @@ def subset(library: Path, outdir: Path) -> Path | None:
         return None
     try:
         symbol, offset, size = _symbol(library)
-        soname = re.search(r"SONAME\s+(\S+)", subprocess.run(["objdump", "-p", str(library)], capture_output=True,
-                                                             text=True, check=True).stdout).group(1)  # type: ignore[union-attr]
+        headers = subprocess.run(["objdump", "-p", str(library)], capture_output=True, text=True, check=True).stdout
+        soname = re.search(r"SONAME\s+(\S+)", headers).group(1)  # type: ignore[union-attr]
         header, items = read_common(library.read_bytes()[offset:offset + size])
         kept = [(name, blob) for name, blob in items if keep(name)]
         outdir.mkdir(parents=True, exist_ok=True)

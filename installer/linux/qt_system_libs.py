@@ -64,11 +64,12 @@ PACKAGES = {
 # Part of every Debian system (essential or required): never worth a line or a Depends.
 BASE = {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "ld-linux-x86-64.so.2",
         "ld-linux-aarch64.so.1", "libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libzstd.so.1"}
-# The Qt files whose system libraries matter for a window: the X11 (xcb) platform, its OpenGL glue, the
-# Wayland platform, and the Qt libraries every platform loads.
-QT_FILES = ("plugins/platforms/libqxcb.so", "lib/libQt6XcbQpa.so.6", "plugins/xcbglintegrations/libqxcb-glx-integration.so",
-            "plugins/xcbglintegrations/libqxcb-egl-integration.so", "lib/libQt6Gui.so.6", "lib/libQt6Widgets.so.6",
-            "lib/libQt6Core.so.6", "lib/libQt6DBus.so.6")
+# The Qt files whose system libraries matter for a window: the X11 (xcb) platform, its OpenGL glue, and the Qt
+# libraries every platform loads.
+QT_FILES = ("plugins/platforms/libqxcb.so", "lib/libQt6XcbQpa.so.6",
+            "plugins/xcbglintegrations/libqxcb-glx-integration.so",
+            "plugins/xcbglintegrations/libqxcb-egl-integration.so",
+            "lib/libQt6Gui.so.6", "lib/libQt6Widgets.so.6", "lib/libQt6Core.so.6", "lib/libQt6DBus.so.6")
 
 
 def qt_dir() -> Path:
