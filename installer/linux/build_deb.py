@@ -102,8 +102,7 @@ def build(folder: Path | None = None, outdir: Path | None = None) -> Path:
     installed = sum(p.lstat().st_size for p in staging.rglob("*") if p.is_file() or p.is_symlink())
     qt = staging / PREFIX / "_internal" / "PySide6" / "Qt"
     depends = qt_system_libs.depends(qt if qt.exists() else None)
-    internal = staging / PREFIX / "_internal"
-    if (internal / "psycopg").is_dir() and not (internal / "psycopg_binary").is_dir():
+    if not any((staging / PREFIX / "_internal").glob("psycopg_binary*")):
         depends.append("libpq5")  # PostgreSQL: psycopg loads the system's libpq (installer/mentordesk.spec)
     (debian / "control").write_text(control(version, arch, (installed + 1023) // 1024, depends))
     outdir.mkdir(parents=True, exist_ok=True)
