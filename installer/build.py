@@ -1,7 +1,8 @@
 """`make dist`: build the one-folder app, self-test it, measure it, and package it for this platform.
 
     python installer/build.py              # everything below
-    python installer/build.py --no-build   # reuse build/dist (measure and package again)
+    python installer/build.py --no-build   # reuse build/dist (self-test, measure and package again)
+    python installer/build.py --no-build --no-package   # self-test and measure again only
 
 1. the icons, when one is missing from resources/icons (installer/make_icons.py renders them from the SVG);
 2. PyInstaller with installer/mentordesk.spec -> build/dist/mentordesk (and build/dist/MentorDesk.app on macOS);
@@ -134,7 +135,8 @@ def start_times() -> dict[str, object]:
     frozen_s, venv_s = statistics.median(frozen_runs), statistics.median(venv_runs)
     return {"frozen_start_to_paint_s": round(frozen_s, 2), "venv_start_to_paint_s": round(venv_s, 2),
             "start_ratio_frozen_to_venv": round(frozen_s / venv_s, 2), "start_budget_ratio": START_BUDGET_RATIO,
-            "start_runs": START_RUNS, "qt_platform": child_env().get("QT_QPA_PLATFORM", "native")}
+            "start_runs": START_RUNS, "qt_platform": child_env().get("QT_QPA_PLATFORM", "native"),
+            "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
 
 
 def package() -> list[Path]:
@@ -161,7 +163,7 @@ def package() -> list[Path]:
 
 def save(figures: dict[str, object]) -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["dist"] = figures
+    results["dist"] = {**results.get("dist", {}), **figures}  # a partial run keeps the figures it did not redo
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     say(f"figures saved to {RESULTS.relative_to(ROOT)} under \"dist\"")
 
@@ -170,6 +172,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-build", action="store_true", help="reuse build/dist")
     parser.add_argument("--no-timing", action="store_true", help="skip the start-up measurement")
+    parser.add_argument("--no-package", action="store_true", help="skip the installer (.deb, .dmg, setup.exe)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     icons()
@@ -188,11 +191,12 @@ def main(argv: list[str]) -> int:
         say(f"start to first paint: frozen {figures['frozen_start_to_paint_s']} s, from the venv "
             f"{figures['venv_start_to_paint_s']} s (ratio {figures['start_ratio_frozen_to_venv']}, "
             f"budget {START_BUDGET_RATIO})")
-    installers = package()
+    installers = [] if args.no_package else package()
     for path in installers:
         say(f"installer {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.1f} MB)")
         figures.setdefault("installers_mb", {})[path.name] = round(path.stat().st_size / 1e6, 1)  # type: ignore[index]
-    figures["dist_total_s"] = round(time.perf_counter() - started)
+    if build_s is not None and not args.no_package:
+        figures["dist_total_s"] = round(time.perf_counter() - started)
     save(figures)
     if size / 1e6 > SIZE_BUDGET_MB:
         say(f"FAILED: the folder is {size / 1e6:.1f} MB, over the {SIZE_BUDGET_MB} MB budget")
