@@ -1,10 +1,11 @@
 # MentorDesk. `make run` opens the app; `make test` runs the whole suite (Qt offscreen).
+# `make dist` builds, self-tests, measures and packages the installable app (installer/build.py).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench dist clean
+.PHONY: run test bench dist icons clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@$(PY) installer/check_system.py
 	$(PY) -m app
 
 test: $(STAMP)
@@ -23,9 +25,10 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 dist: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dist]"
-	$(PY) -m PyInstaller --noconfirm --clean --distpath build/dist --workpath build/work installer/mentordesk.spec
-	QT_QPA_PLATFORM=offscreen build/dist/mentordesk/mentordesk --selftest
+	$(PY) installer/build.py
+
+icons: $(STAMP)
+	$(PY) installer/make_icons.py
 
 clean:
 	rm -rf build $(VENV)

@@ -1,8 +1,9 @@
 """`mentordesk --selftest`: prove a frozen build is whole (DESIGN.md, public command line).
 
 Uses a temporary folder for everything, migrates a fresh database with the bundled migrations,
-writes a small demo district, renders a PDF and checks the file is whole, and opens the main window with
-the bundled Qt plugins (offscreen when there is no screen). Prints each step; exit 0 when all pass.
+writes a small demo district, renders a PDF and checks the file is whole, sorts and upper-cases text through Qt
+(the bundled ICU data, which the Linux build trims to English), and opens the main window with the bundled Qt
+plugins (offscreen when there is no screen). Prints each step; exit 0 when all pass.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def selftest() -> int:
     with tempfile.TemporaryDirectory(prefix="mentordesk-selftest-") as folder:
         os.environ["MENTORDESK_HOME"] = folder
         try:
-            for step in (_database, _pdf, _window):
+            for step in (_database, _pdf, _text, _window):
                 print(f"selftest: {step(Path(folder))}")
         except Exception as exc:  # noqa: BLE001 - report any failure as the exit code
             print(f"selftest FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -55,6 +56,22 @@ def _pdf(folder: Path) -> str:
     if not (data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]):
         raise RuntimeError("the PDF is incomplete")
     return f"PDF written ({len(data)} bytes)"
+
+
+def _text(folder: Path) -> str:
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    collator = QCollator(locale)
+    names = sorted(["Zoe", "\u00c9mile", "adam", "emily", "Ava"], key=cmp_to_key(collator.compare))
+    if names != ["adam", "Ava", "\u00c9mile", "emily", "Zoe"]:
+        raise RuntimeError(f"Qt sorted names as {names}")
+    upper = locale.toUpper("stra\u00dfe \u00e9cole")
+    if upper != "STRASSE \u00c9COLE":
+        raise RuntimeError(f"Qt upper-cased text as {upper!r}")
+    return "text sorted and upper-cased by Qt (ICU)"
 
 
 def _window(folder: Path) -> str:
