@@ -38,6 +38,7 @@ class AttentionCard:
 
 # Registered providers, in the order the dashboard shows them.
 PROVIDERS: tuple[str, ...] = (
+    "app.services.roster.new_hires:needs_decision_card",  # 603 CMR 7.12(1), 7.13(1): no new hire left without a status
     "app.services.matching.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
     "app.services.timelogs.logs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
     "app.services.scheduling:orientation_card",  # 603 CMR 7.12(2)(a); 7.13: orientation by the first day

@@ -52,6 +52,15 @@ SPECS: dict[str, SettingSpec] = {
                     "Names the organizer of calendar files (blank: the district's induction program)."),
         SettingSpec("coordinator_email", "", "Induction coordinator's email",
                     "The organizer of calendar files (RFC 5546); blank: calendar files name no organizer."),
+        SettingSpec(
+            "emergency_license_status",
+            "beginning",
+            "New hires with an Emergency license and no prior induction are",
+            "The district's choice: beginning, incoming, or needs a decision (listed on the dashboard). "
+            "The Emergency license is newer than 004 (2015), whose table covers Provisional, Initial, "
+            "Professional and Temporary; 004 says \"induction is required in the first year of "
+            "employment (regardless of license type)\", hence beginning by default.",
+        ),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

@@ -65,7 +65,19 @@ def _problem(key: str, value: Any) -> str | None:
         return _time_zone_problem(text)
     if key == "coordinator_email":
         return _email_problem(text)
+    if key in _CHOICES and text not in (choices := _CHOICES[key]()):
+        return "must be one of: " + ", ".join(choices)
     return None
+
+
+def _emergency_choices() -> tuple[str, ...]:
+    from app.services.roster.educators import EMERGENCY_CHOICES
+
+    return EMERGENCY_CHOICES
+
+
+# Text settings that take one of a few values, listed by the service that owns the rule.
+_CHOICES = {"emergency_license_status": _emergency_choices}
 
 
 def _email_problem(text: str) -> str | None:

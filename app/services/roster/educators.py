@@ -43,15 +43,47 @@ ROSTER_FIELDS = (
     "room",
 )
 
-# Induction status derivation, shown to users in the import wizard and the detail pane.
-DERIVATION_RULE = (
-    "When induction status is blank it is derived for the school year: beginning = a Provisional, "
-    "Initial or Temporary license, hired within the year (July 1 to June 30) and no prior years of "
-    "experience (blank counts as none); incoming = hired within the year with prior experience; "
-    "otherwise none (603 CMR 7.12: induction for teachers in their first year of practice)."
-)
+# Induction status by license type and prior induction: the rule the importer, the People pane and
+# the dashboard share, shown to users in the import wizard and the detail pane (DERIVATION_RULE).
+# 004, "Induction Programs for Teachers": "Beginning teachers are individuals who hold a Provisional
+# or Initial license and have not participated in an induction program." ... "An incoming teacher may
+# be a teacher who either holds: a Provisional or Initial license and participated in an induction
+# program in another district, or holds a Professional or a Temporary license."
+# Administrators: 603 CMR 7.13(1) ("all administrators in their first year of practice") and 004,
+# "Definitions": "Beginning educator refers to an individual entering into teaching or administration
+# with a Provisional or Initial license"; "Incoming educator refers to someone who has experience in
+# teaching or administration, but is new to the district or his or her role".
+# Military Spouse and Emergency licenses are newer than the 2015 guidelines. A Military Spouse license
+# is held by an educator licensed elsewhere, as a Temporary one is: incoming. An Emergency license
+# holder who has not done induction is the district's choice (setting `emergency_license_status`,
+# default beginning: 7.12(1) requires induction in every teacher's first year of practice).
+DISTRICT_CHOICE = "district's choice"
+UNDECIDED = "needs a decision"  # a new hire whose status the table cannot give: shown on the dashboard
+INDUCTION_TABLE: dict[str, tuple[str, str]] = {  # license -> (no prior induction, prior induction)
+    "Provisional": ("beginning", "incoming"),
+    "Initial": ("beginning", "incoming"),
+    "Professional": ("incoming", "incoming"),
+    "Temporary": ("incoming", "incoming"),
+    "Military Spouse": ("incoming", "incoming"),
+    "Emergency": (DISTRICT_CHOICE, "incoming"),
+}
+EMERGENCY_CHOICES = ("beginning", "incoming", UNDECIDED)
 
-_BEGINNING_LICENSES = {"Provisional", "Initial", "Temporary"}
+
+def _rule_text() -> str:
+    rows = "; ".join(f"{lic}: {none} / {prior}" for lic, (none, prior) in INDUCTION_TABLE.items())
+    return (
+        "When induction status is blank it is derived for the school year, for people hired within it "
+        "(July 1 to June 30); others are none. By license type, without / with prior induction: "
+        f"{rows}; no license type: {UNDECIDED} (shown on the dashboard). Prior induction: prior years "
+        "of experience (every district gives induction in the first year of practice, 603 CMR 7.12(1), "
+        "7.13(1)); blank experience counts as none. Teachers: 004, \"Induction Programs for Teachers\"; "
+        "administrators: 603 CMR 7.13 and 004, \"Definitions\"."
+    )
+
+
+DERIVATION_RULE = _rule_text()
+
 _LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40}
 
 
@@ -183,17 +215,35 @@ def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:
     return exit_date is None or exit_date >= year.first_day
 
 
-def derive_induction_status(record: EducatorRecord, year: SchoolYear) -> str:
-    """See DERIVATION_RULE. An explicit status in the record wins."""
+def prior_induction(record: EducatorRecord) -> bool:
+    """Has this educator done induction before? A year of practice means yes: every district must
+    give induction in the first year of practice (603 CMR 7.12(1), 7.13(1); 004, "Alignment to Educator
+    Effectiveness Initiatives", "Educator Licensure": "induction is required in the first year of
+    employment (regardless of license type)")."""
+    return (record.years_experience or 0) > 0
+
+
+def derive_induction_status(record: EducatorRecord, year: SchoolYear, *, emergency: str = "beginning") -> str:
+    """See DERIVATION_RULE: beginning, incoming, none, or UNDECIDED. An explicit status in the record
+    wins. `emergency` is the district's choice for an Emergency license without prior induction."""
     if record.induction_status:
         return record.induction_status
     hired_in_year = record.hire_date is not None and year.window_start <= record.hire_date <= year.window_end
     if not hired_in_year:
         return "none"
-    experience = record.years_experience or 0
-    if experience == 0 and record.license_type in _BEGINNING_LICENSES:
-        return "beginning"
-    return "incoming" if experience > 0 else "none"
+    row = INDUCTION_TABLE.get(record.license_type or "")
+    if row is None:
+        return UNDECIDED
+    status = row[1] if prior_induction(record) else row[0]
+    return emergency if status == DISTRICT_CHOICE else status
+
+
+def emergency_choice(session: Session) -> str:
+    """The district's status for an Emergency license without prior induction (Settings)."""
+    from app.services import settings
+
+    value = settings.get(session, "emergency_license_status")
+    return value if value in EMERGENCY_CHOICES else "beginning"
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -239,10 +289,12 @@ def new_educator(record: EducatorRecord, school: School | None) -> Educator:
     return Educator(**educator_fields(record, school))
 
 
-def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear) -> dict[str, object] | None:
-    """A new educator's induction enrollment for the year, or None when the status is none."""
-    status = derive_induction_status(record, year)
-    if status == "none":
+def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear, *,
+                      emergency: str = "beginning") -> dict[str, object] | None:
+    """A new educator's induction enrollment for the year, or None when the status is none or
+    undecided (an undecided new hire is listed on the dashboard, `roster.induction`)."""
+    status = derive_induction_status(record, year, emergency=emergency)
+    if status not in ("beginning", "incoming"):
         return None
     return {"id": derived_id("enrollment", f"{record.employee_id}:{year.label}"), "educator_id": educator_id,
             "school_year_id": year.id, "status": status, "induction_year": 1}
@@ -270,17 +322,19 @@ def apply_record(educator: Educator, record: EducatorRecord, school: School | No
 
 
 def apply_induction(session: Session, educator: Educator, record: EducatorRecord, year: SchoolYear,
-                    existing: InductionEnrollment | None) -> bool:
-    """Set the educator's induction status for the year. A derived 'none' leaves a status that a
-    coordinator set by hand; an explicit 'none' in the file removes it."""
-    status = derive_induction_status(record, year)
-    if status == "none":
+                    existing: InductionEnrollment | None, *, emergency: str | None = None) -> bool:
+    """Set the educator's induction status for the year. A derived 'none' (or undecided) leaves a
+    status that a coordinator set by hand; an explicit 'none' in the file removes it."""
+    choice = emergency if emergency is not None else emergency_choice(session)
+    status = derive_induction_status(record, year, emergency=choice)
+    if status not in ("beginning", "incoming"):
         if record.induction_status == "none" and existing is not None:
             existing.tombstone()
             return True
         return False
     if existing is None:
-        session.add(InductionEnrollment(**enrollment_fields(record, educator.id, year)))  # type: ignore[arg-type]
+        fields = enrollment_fields(record, educator.id, year, emergency=choice)
+        session.add(InductionEnrollment(**fields))  # type: ignore[arg-type]
         return True
     if existing.status != status:
         existing.status = status

@@ -18,8 +18,11 @@ from app.services.roster.educators import (
     SchoolCache,
     apply_induction,
     apply_record,
+    UNDECIDED,
     clean_educator,
+    derive_induction_status,
     educator_fields,
+    emergency_choice,
     enrollment_fields,
     enrollments_for,
     record_of,
@@ -79,6 +82,7 @@ def import_roster(
         report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
     educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
+    emergency = emergency_choice(session)  # the district's choice, read once for the whole file
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
     present = set(table.mapping)  # columns the file has; the others are left as they are
@@ -107,7 +111,8 @@ def import_roster(
             if changed:  # even setting an unchanged value makes the row dirty for the flush to inspect
                 educator.deleted_at = None
             changed |= apply_record(educator, record, schools.get(record.school), present)
-            changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id))
+            changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id),
+                                       emergency=emergency)
             if changed:
                 report.changed += 1
             else:
@@ -116,11 +121,12 @@ def import_roster(
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
     if not dry_run and not (strict and report.rejected):
-        _insert_new(session, fresh, year)
+        _insert_new(session, fresh, year, emergency)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
 
 
-def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear) -> None:
+def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear,
+                emergency: str) -> None:
     """New educators and their enrollments as ORM bulk inserts (the sync change log records these
     too): one by one through the unit of work costs about 0.4 ms a row, most of a large import."""
     if not fresh:
@@ -129,7 +135,7 @@ def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | Non
     stamp = {"created_at": utcnow(), "updated_at": utcnow(), "version": 1, "updated_by": session.info.get("actor")}
     people = [{**educator_fields(record, school), **stamp} for record, school in fresh]
     enrolled = [{**row, **stamp} for (record, _), person in zip(fresh, people)
-                if (row := enrollment_fields(record, person["id"], year)) is not None]  # type: ignore[arg-type]
+                if (row := enrollment_fields(record, person["id"], year, emergency=emergency)) is not None]  # type: ignore[arg-type]
     for model, rows in ((Educator, people), (InductionEnrollment, enrolled)):
         # render_nulls: without it a None leaves its column out of the INSERT, so rows with blanks in
         # different places become hundreds of small statements (none of these columns has a default).
@@ -142,11 +148,15 @@ def roster_rows(session: Session, year_label: str | None = None) -> list[dict[st
     """Every educator in the public format, with induction status for the year."""
     year, _ = ensure_year(session, year_label or current_label())
     enrollments = enrollments_for(session, year)
+    emergency = emergency_choice(session)
     educators = session.scalars(select(Educator).order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
     rows = []
     for educator in educators:
         enrollment = enrollments.get(educator.id)
-        rows.append(record_to_strings(record_of(educator, enrollment.status if enrollment else "none")))
+        status = enrollment.status if enrollment else "none"
+        if enrollment is None and derive_induction_status(record_of(educator), year, emergency=emergency) == UNDECIDED:
+            status = ""  # needs a decision: left blank, so the file imported again derives it again
+        rows.append(record_to_strings(record_of(educator, status or None)))
     return rows
 
 
