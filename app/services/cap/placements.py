@@ -28,6 +28,7 @@ from app.models.cap import (
     CapSurvey,
 )
 from app.services.cap import rubrics as cap_rubrics
+from app.services.cap.cycle import due_dates
 from app.services.cap.rubrics import Edition
 from app.services.years import ensure_year, label_for
 
@@ -224,7 +225,8 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
                   ps_email: str | None = None, school: School | None = None, grade: str | None = None,
                   subject: str | None = None, start_date: dt.date | None = None, end_date: dt.date | None = None,
                   edition: str | None = None, year_label: str | None = None) -> CapPlacement:
-    """A placement with its five steps, each due at the edition's typical week of the practicum."""
+    """A placement with its five steps, each due at the edition's typical week scaled to this
+    practicum's length (cycle.due_dates: DOMAIN.md, "CAP in detail")."""
     start = start_date or candidate.practicum_start
     end = end_date or candidate.practicum_end
     year_label = year_label or label_for(start)
@@ -238,8 +240,11 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
                              edition=rubric.edition)
     session.add(placement)
     session.flush()
+    if end < start:
+        raise _problem("end_date", day_text(end), f"is before the practicum starts ({day_text(start)})")
+    due_on = due_dates(start, end, rubric.steps)
     for step in rubric.steps:
-        due = min(end, start + dt.timedelta(weeks=int(step.get("week", 1))))
+        due = due_on[step["number"]]
         session.add(CapStep(id=derived_id("cap_step", f"{placement.id}:{step['number']}"), placement_id=placement.id,
                             number=step["number"], due_on=due, status="not_started"))
     session.flush()
