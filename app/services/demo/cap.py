@@ -159,7 +159,8 @@ def _progress(session: Session, placement_id, start: dt.date, end: dt.date, *, p
                                   post_conference_on=day + dt.timedelta(days=1) if status != "planned" else None,
                                   early_literacy=literacy_form, look_fors=look_fors,
                                   reinforcement="Warm, consistent routines." if status != "planned" else None,
-                                  refinement="Plan for early finishers." if status != "planned" else None)
+                                  refinement="Plan for early finishers." if status != "planned" else None,
+                                  today=today)  # the demo's today: nothing held after it
         if status != "planned":
             cap.save_observation_evidence(session, obs, {c: rng.choice(NOTES) for c in focus})
     if progress >= 3:
