@@ -235,7 +235,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())
     trainings: dict[uuid.UUID, list] = defaultdict(list)
-    for t in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on)).all():
+    for t in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on,
+                                         MentorTraining.refresher_due)).all():
         trainings[t.educator_id].append(t)
     profiles = _educators(session, MentorProfile.willing, MentorProfile.status, MentorProfile.capacity,
                           join=(MentorProfile, MentorProfile.educator_id == Educator.id),
@@ -259,10 +260,10 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         v = elig.verdict(checks, rules)
         if v.assignable:
             cap = profile.capacity if capacity is None else capacity
-            flags = ("training pending",) if v.status == "flagged" else ()
+            flags = elig.flag_words(v) if v.status == "flagged" else ()
             mentors.append(MentorInfo(educator.info(), cap, load.get(educator.id, 0), flags))
             mentor_rows.append(educator)
-        elif all(c.key == "trained" for c in checks if c.required and c.met is not True):
+        elif all(c.key in ("trained", "refresher") for c in checks if c.required and c.met is not True):
             after_training[educator.id] = educator  # training is the only criterion missing
         elif v.status == "unknown":
             needs_data[educator.id] = educator
