@@ -26,13 +26,14 @@ def make_world(session, year_label: str = YEAR):  # type: ignore[no-untyped-def]
 
 
 def make_candidate(session, org, sp, *, first="Ana", last="Silva", field="Elementary", grades="1-6",  # type: ignore[no-untyped-def]
-                   edition=None, year_label=YEAR, start=START, end=END, number="C-001"):
+                   edition=None, year_label=YEAR, start=START, end=END, number="C-001", edition_reason=None):
     candidate = cap.add_candidate(session, organization=org, first_name=first, last_name=last,
                                   program="Elementary Education (Initial)", license_field=field,
                                   license_grades=grades, practicum_start=start, practicum_end=end,
                                   candidate_number=number, email=f"{first.lower()}@csu.edu")
     placement = cap.add_placement(session, candidate, sp=sp, ps_name="Dr. Helen Park", ps_email="hpark@csu.edu",
-                                  grade="3", subject="All subjects", edition=edition, year_label=year_label)
+                                  grade="3", subject="All subjects", edition=edition, year_label=year_label,
+                                  edition_reason=edition_reason)
     return candidate, placement
 
 

@@ -112,7 +112,8 @@ def test_rating_levels_come_from_the_edition_file(session, tmp_path, monkeypatch
     text = " ".join(page.extract_text() for page in PdfReader(str(summary)).pages)
     assert "D / D / NI" in text and "D Developing" in text
     # the 2019 edition (not edited) still refuses the new level
-    _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019")
+    _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019",
+                                edition_reason="last year's cohort finishing under the 2019 guidelines")
     with pytest.raises(ValidationError, match="CAP 2019 edition"):
         cap.set_rating(session, older.id, stage="formative", rater="joint", element_code="1.A.1",
                        quality="Developing", scope=NI, consistency=NI)

@@ -349,4 +349,5 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
                               candidate_number=text("candidate_number") or None, email=text("email") or None)
     placement = add_placement(session, candidate, sp=sp, ps_name=text("ps_name"), ps_email=text("ps_email") or None,
                               grade=text("grade") or None, subject=text("subject") or None,
-                              edition=text("edition") or None, year_label=text("year") or None)
+                              edition=text("edition") or None, year_label=text("year") or None,
+                              edition_reason=text("edition_reason") or None)
