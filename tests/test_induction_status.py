@@ -174,3 +174,43 @@ def test_the_demo_shows_the_rule_and_agrees_with_it():
         assert derived == (record.induction_status or "none"), record.employee_id
         seen.add((record.license_type, derived))
     assert ("Temporary", "incoming") in seen and ("Emergency", "beginning") in seen
+
+
+@pytest.mark.parametrize(("license_", "years", "prior", "status"), [
+    # 004: beginning = "a Provisional or Initial license and have not participated in an induction program":
+    # years of experience alone do not decide it (say, years in a private school without induction).
+    ("Initial", "5", "no", "beginning"),
+    ("Provisional", "0", "yes", "incoming"),  # "participated in an induction program in another district"
+    ("Initial", "0", "", "beginning"),  # blank: presumed from experience
+    ("Initial", "4", "", "incoming"),
+    ("Temporary", "0", "no", "incoming"),  # the license decides: "or holds a Professional or a Temporary license"
+])
+def test_the_files_prior_induction_column_decides_before_experience(tmp_path, run_cli, database,
+                                                                     license_, years, prior, status):
+    path = tmp_path / "prior.csv"
+    path.write_text("employee_id,first_name,last_name,license_type,years_experience,hire_date,Prior Induction\n"
+                    f"E1,Ana,Silva,{license_},{years},2025-08-20,{prior}\n", encoding="utf-8")
+    assert run_cli("import", "roster", path, "--year", YEAR)[0] == 0
+    assert statuses(database) == {"E1": status}
+
+
+def test_a_rehire_who_did_induction_here_before_is_incoming(tmp_path, run_cli, database):
+    first = roster(tmp_path, ["E1,Ana,Silva,Lincoln,teacher,Initial,0,2023-08-20\n"], "2023.csv")
+    assert run_cli("import", "roster", first, "--year", "2023-2024")[0] == 0
+    assert statuses(database) == {"E1": "beginning"}
+    back = roster(tmp_path, ["E1,Ana,Silva,Lincoln,teacher,Initial,0,2025-08-20\n"], "2025.csv")  # left, hired again
+    assert run_cli("import", "roster", back, "--year", YEAR)[0] == 0
+    with database.read() as s:
+        from app.models import SchoolYear
+
+        rows = s.execute(select(SchoolYear.label, InductionEnrollment.status)
+                         .join(InductionEnrollment, InductionEnrollment.school_year_id == SchoolYear.id)).all()
+    assert sorted(rows) == [("2023-2024", "beginning"), (YEAR, "incoming")]
+
+
+def test_a_bad_prior_induction_value_is_rejected_with_its_line(tmp_path, run_cli):
+    path = tmp_path / "bad.csv"
+    path.write_text("employee_id,first_name,last_name,license_type,hire_date,prior_induction\n"
+                    "E1,Ana,Silva,Initial,2025-08-20,maybe\n", encoding="utf-8")
+    code, out, _ = run_cli("import", "roster", path, "--year", YEAR)
+    assert code == 1 and "line 2" in out and "prior_induction" in out and "yes or no" in out

@@ -75,9 +75,10 @@ def _rule_text() -> str:
     return (
         "When induction status is blank it is derived for the school year, for people hired within it "
         "(July 1 to June 30); others are none. By license type, without / with prior induction: "
-        f"{rows}; no license type: {UNDECIDED} (shown on the dashboard). Prior induction: prior years "
-        "of experience (every district gives induction in the first year of practice, 603 CMR 7.12(1), "
-        "7.13(1)); blank experience counts as none. Teachers: 004, \"Induction Programs for Teachers\"; "
+        f"{rows}; no license type: {UNDECIDED} (shown on the dashboard). Prior induction: the file's "
+        "prior_induction column (yes/no) when given, or an induction year here before; otherwise presumed "
+        "from prior years of experience (every district gives induction in the first year of practice, "
+        "603 CMR 7.12(1), 7.13(1)); blank experience counts as none. Teachers: 004, \"Induction Programs for Teachers\"; "
         "administrators: 603 CMR 7.13 and 004, \"Definitions\"."
     )
 
@@ -111,6 +112,9 @@ class EducatorRecord:
     induction_status: str | None = None
     planning_periods: tuple[str, ...] = ()
     room: str | None = None
+    # Import only (no column of its own): the file's "prior induction" yes/no, which the derivation
+    # reads before presuming from experience; what it decides is kept as the year's induction status.
+    prior_induction: bool | None = None
 
     @property
     def full_name(self) -> str:
@@ -201,6 +205,12 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
     for field in ("employee_id", "first_name", "last_name"):
         if field in values and not values[field]:
             problems.append(FieldProblem(field, "", "is required"))
+    prior = raw.get("prior_induction")
+    if prior is not None and not (type(prior) is float and prior != prior) and v.text(prior):
+        try:
+            values["prior_induction"] = v.parse_yes_no(prior)
+        except ValueError as exc:
+            problems.append(FieldProblem("prior_induction", _shown(prior), str(exc)))
     hire, exit_ = values.get("hire_date"), values.get("exit_date")
     if isinstance(hire, dt.date) and isinstance(exit_, dt.date) and exit_ < hire:
         problems.append(FieldProblem("exit_date", exit_.isoformat(), f"is before the hire date {hire.isoformat()}"))
@@ -216,10 +226,14 @@ def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:
 
 
 def prior_induction(record: EducatorRecord) -> bool:
-    """Has this educator done induction before? A year of practice means yes: every district must
+    """Has this educator done induction before? The file's prior_induction column (or an enrollment in an
+    earlier year here, which the importer puts there) says so when given. Otherwise it is presumed from
+    experience: a year of practice means yes, as every district must
     give induction in the first year of practice (603 CMR 7.12(1), 7.13(1); 004, "Alignment to Educator
     Effectiveness Initiatives", "Educator Licensure": "induction is required in the first year of
     employment (regardless of license type)")."""
+    if record.prior_induction is not None:
+        return record.prior_induction
     return (record.years_experience or 0) > 0
 
 

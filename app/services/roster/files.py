@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,8 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "induction_status": ("Induction", "Induction Status", "Status"),
     "planning_periods": ("Planning", "Planning Periods", "Prep Periods", "Free Periods"),
     "room": ("Room", "Room Number", "Classroom"),
+    # Import only (educators.EducatorRecord.prior_induction): induction done before, in another district.
+    "prior_induction": ("Prior Induction", "Induction Elsewhere", "Completed Induction", "Prior Induction Program"),
 }
 
 
@@ -82,6 +85,9 @@ def import_roster(
         report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
     educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
+    inducted_before = set(session.scalars(  # 004: "participated in an induction program" (here, in a year before)
+        select(InductionEnrollment.educator_id).join(SchoolYear, SchoolYear.id == InductionEnrollment.school_year_id)
+        .where(SchoolYear.label < year.label)))
     emergency = emergency_choice(session)  # the district's choice, read once for the whole file
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
@@ -111,6 +117,8 @@ def import_roster(
             if changed:  # even setting an unchanged value makes the row dirty for the flush to inspect
                 educator.deleted_at = None
             changed |= apply_record(educator, record, schools.get(record.school), present)
+            if record.prior_induction is None and educator.id in inducted_before:
+                record = dataclasses.replace(record, prior_induction=True)
             changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id),
                                        emergency=emergency)
             if changed:
