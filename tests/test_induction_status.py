@@ -110,6 +110,26 @@ def test_emergency_without_induction_is_the_districts_choice(tmp_path, run_cli, 
         "Ana Silva (Lincoln): needs a decision, an Emergency license: the district decides each case (Settings)"])
 
 
+@pytest.mark.parametrize(("choice", "status"), [("incoming", "incoming"), ("beginning", "beginning"),
+                                                ("needs a decision", None)])
+def test_military_spouse_without_induction_is_the_districts_choice_too(tmp_path, run_cli, database, choice,
+                                                                       status):
+    """DOMAIN.md, "Induction status by license": Military Spouse "incoming (an experienced educator licensed
+    elsewhere; a district choice, editable)"."""
+    from app.services.district.settings_form import save_settings
+    from app.services.roster.new_hires import needs_decision_card
+
+    with database.unit_of_work() as s:
+        save_settings(s, {"military_spouse_license_status": choice})
+    path = roster(tmp_path, ["E1,Ana,Silva,Lincoln,teacher,Military Spouse,0,2025-08-20\n"])
+    assert run_cli("import", "roster", path, "--year", YEAR)[0] == 0
+    assert statuses(database) == ({"E1": status} if status else {})
+    with database.read() as s:
+        texts = [i.text for i in needs_decision_card(s, YEAR).items]
+    assert texts == ([] if status else [
+        "Ana Silva (Lincoln): needs a decision, a Military Spouse license: the district decides each case (Settings)"])
+
+
 def test_the_setting_refuses_another_value(database):
     from app.errors import ValidationError
     from app.services import settings
@@ -147,7 +167,8 @@ def test_the_rule_shown_to_users_is_the_table():
 
     assert "Temporary: incoming / incoming" in DERIVATION_RULE
     assert "Provisional: beginning / incoming" in DERIVATION_RULE
-    assert "Emergency: district's choice / incoming" in DERIVATION_RULE
+    assert "Emergency: district's choice (default beginning) / incoming" in DERIVATION_RULE
+    assert "Military Spouse: district's choice (default incoming) / incoming" in DERIVATION_RULE
     assert "no license type: needs a decision" in DERIVATION_RULE
     assert "004" in DERIVATION_RULE and "7.13" in DERIVATION_RULE
     assert set(INDUCTION_TABLE) == {"Provisional", "Initial", "Professional", "Temporary", "Emergency",

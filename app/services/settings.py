@@ -37,6 +37,13 @@ SPECS: dict[str, SettingSpec] = {
             "603 CMR 7.02: trained, or will complete district training.",
         ),
         SettingSpec(
+            "military_spouse_license_status",
+            "incoming",
+            "New hires with a Military Spouse license and no prior induction are",
+            "The district's choice: beginning, incoming, or needs a decision. Newer than 004 (2015); the holder "
+            "is licensed in another state, as a Temporary license holder, whom 004 counts as incoming.",
+        ),
+        SettingSpec(
             "refresher_past_due",
             "flag",
             "A mentor whose training refresher is past due is",

@@ -83,7 +83,8 @@ def _refresher_choices() -> tuple[str, ...]:
 
 
 # Text settings that take one of a few values, listed by the service that owns the rule.
-_CHOICES = {"emergency_license_status": _emergency_choices, "refresher_past_due": _refresher_choices}
+_CHOICES = {"emergency_license_status": _emergency_choices, "military_spouse_license_status": _emergency_choices,
+            "refresher_past_due": _refresher_choices}
 
 
 def _email_problem(text: str) -> str | None:

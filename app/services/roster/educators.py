@@ -53,10 +53,11 @@ ROSTER_FIELDS = (
 # "Definitions": "Beginning educator refers to an individual entering into teaching or administration
 # with a Provisional or Initial license"; "Incoming educator refers to someone who has experience in
 # teaching or administration, but is new to the district or his or her role".
-# Military Spouse and Emergency licenses are newer than the 2015 guidelines. A Military Spouse license
-# is held by an educator licensed elsewhere, as a Temporary one is: incoming. An Emergency license
-# holder who has not done induction is the district's choice (setting `emergency_license_status`,
-# default beginning: 7.12(1) requires induction in every teacher's first year of practice).
+# Military Spouse and Emergency licenses are newer than the 2015 guidelines, so a holder without prior
+# induction is the district's choice (DOMAIN.md, "Induction status by license"), editable in Settings:
+# Military Spouse (`military_spouse_license_status`, default incoming: held by an educator licensed
+# elsewhere, as a Temporary one is); Emergency (`emergency_license_status`, default beginning: 7.12(1)
+# requires induction in every teacher's first year of practice).
 DISTRICT_CHOICE = "district's choice"
 UNDECIDED = "needs a decision"  # a new hire whose status the table cannot give: shown on the dashboard
 INDUCTION_TABLE: dict[str, tuple[str, str]] = {  # license -> (no prior induction, prior induction)
@@ -64,14 +65,17 @@ INDUCTION_TABLE: dict[str, tuple[str, str]] = {  # license -> (no prior inductio
     "Initial": ("beginning", "incoming"),
     "Professional": ("incoming", "incoming"),
     "Temporary": ("incoming", "incoming"),
-    "Military Spouse": ("incoming", "incoming"),
+    "Military Spouse": (DISTRICT_CHOICE, "incoming"),
     "Emergency": (DISTRICT_CHOICE, "incoming"),
 }
-EMERGENCY_CHOICES = ("beginning", "incoming", UNDECIDED)
+EMERGENCY_CHOICES = ("beginning", "incoming", UNDECIDED)  # the values a district may choose
+CHOICE_SETTINGS = {"Emergency": "emergency_license_status", "Military Spouse": "military_spouse_license_status"}
+DEFAULT_CHOICES = {"Emergency": "beginning", "Military Spouse": "incoming"}
 
 
 def _rule_text() -> str:
-    rows = "; ".join(f"{lic}: {none} / {prior}" for lic, (none, prior) in INDUCTION_TABLE.items())
+    rows = "; ".join(f"{lic}: {none}" + (f" (default {DEFAULT_CHOICES[lic]})" if none == DISTRICT_CHOICE else "")
+                     + f" / {prior}" for lic, (none, prior) in INDUCTION_TABLE.items())
     return (
         "When induction status is blank it is derived for the school year, for people hired within it "
         "(July 1 to June 30); others are none. By license type, without / with prior induction: "
@@ -237,9 +241,10 @@ def prior_induction(record: EducatorRecord) -> bool:
     return (record.years_experience or 0) > 0
 
 
-def derive_induction_status(record: EducatorRecord, year: SchoolYear, *, emergency: str = "beginning") -> str:
+def derive_induction_status(record: EducatorRecord, year: SchoolYear, *,
+                            choices: Mapping[str, str] | None = None) -> str:
     """See DERIVATION_RULE: beginning, incoming, none, or UNDECIDED. An explicit status in the record
-    wins. `emergency` is the district's choice for an Emergency license without prior induction."""
+    wins. `choices`: the district's status by license for the DISTRICT_CHOICE cells (district_choices)."""
     if record.induction_status:
         return record.induction_status
     hired_in_year = record.hire_date is not None and year.window_start <= record.hire_date <= year.window_end
@@ -249,15 +254,20 @@ def derive_induction_status(record: EducatorRecord, year: SchoolYear, *, emergen
     if row is None:
         return UNDECIDED
     status = row[1] if prior_induction(record) else row[0]
-    return emergency if status == DISTRICT_CHOICE else status
+    if status != DISTRICT_CHOICE:
+        return status
+    return (choices or DEFAULT_CHOICES).get(record.license_type or "", UNDECIDED)
 
 
-def emergency_choice(session: Session) -> str:
-    """The district's status for an Emergency license without prior induction (Settings)."""
+def district_choices(session: Session) -> dict[str, str]:
+    """The district's status by license for a holder without prior induction (Settings)."""
     from app.services import settings
 
-    value = settings.get(session, "emergency_license_status")
-    return value if value in EMERGENCY_CHOICES else "beginning"
+    out = {}
+    for license_type, key in CHOICE_SETTINGS.items():
+        value = settings.get(session, key)
+        out[license_type] = value if value in EMERGENCY_CHOICES else DEFAULT_CHOICES[license_type]
+    return out
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -304,10 +314,10 @@ def new_educator(record: EducatorRecord, school: School | None) -> Educator:
 
 
 def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear, *,
-                      emergency: str = "beginning") -> dict[str, object] | None:
+                      choices: Mapping[str, str] | None = None) -> dict[str, object] | None:
     """A new educator's induction enrollment for the year, or None when the status is none or
     undecided (an undecided new hire is listed on the dashboard, `roster.induction`)."""
-    status = derive_induction_status(record, year, emergency=emergency)
+    status = derive_induction_status(record, year, choices=choices)
     if status not in ("beginning", "incoming"):
         return None
     return {"id": derived_id("enrollment", f"{record.employee_id}:{year.label}"), "educator_id": educator_id,
@@ -336,18 +346,18 @@ def apply_record(educator: Educator, record: EducatorRecord, school: School | No
 
 
 def apply_induction(session: Session, educator: Educator, record: EducatorRecord, year: SchoolYear,
-                    existing: InductionEnrollment | None, *, emergency: str | None = None) -> bool:
+                    existing: InductionEnrollment | None, *, choices: Mapping[str, str] | None = None) -> bool:
     """Set the educator's induction status for the year. A derived 'none' (or undecided) leaves a
     status that a coordinator set by hand; an explicit 'none' in the file removes it."""
-    choice = emergency if emergency is not None else emergency_choice(session)
-    status = derive_induction_status(record, year, emergency=choice)
+    choice = choices if choices is not None else district_choices(session)
+    status = derive_induction_status(record, year, choices=choice)
     if status not in ("beginning", "incoming"):
         if record.induction_status == "none" and existing is not None:
             existing.tombstone()
             return True
         return False
     if existing is None:
-        fields = enrollment_fields(record, educator.id, year, emergency=choice)
+        fields = enrollment_fields(record, educator.id, year, choices=choice)
         session.add(InductionEnrollment(**fields))  # type: ignore[arg-type]
         return True
     if existing.status != status:

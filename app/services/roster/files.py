@@ -23,7 +23,7 @@ from app.services.roster.educators import (
     clean_educator,
     derive_induction_status,
     educator_fields,
-    emergency_choice,
+    district_choices,
     enrollment_fields,
     enrollments_for,
     record_of,
@@ -88,7 +88,7 @@ def import_roster(
     inducted_before = set(session.scalars(  # 004: "participated in an induction program" (here, in a year before)
         select(InductionEnrollment.educator_id).join(SchoolYear, SchoolYear.id == InductionEnrollment.school_year_id)
         .where(SchoolYear.label < year.label)))
-    emergency = emergency_choice(session)  # the district's choice, read once for the whole file
+    choices = district_choices(session)  # the district's choice, read once for the whole file
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
     present = set(table.mapping)  # columns the file has; the others are left as they are
@@ -120,7 +120,7 @@ def import_roster(
             if record.prior_induction is None and educator.id in inducted_before:
                 record = dataclasses.replace(record, prior_induction=True)
             changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id),
-                                       emergency=emergency)
+                                       choices=choices)
             if changed:
                 report.changed += 1
             else:
@@ -129,12 +129,12 @@ def import_roster(
         if progress and (done % 500 == 0 or done == total):
             progress(done, total, f"checked {done} of {total} rows")
     if not dry_run and not (strict and report.rejected):
-        _insert_new(session, fresh, year, emergency)
+        _insert_new(session, fresh, year, choices)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
 
 
 def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear,
-                emergency: str) -> None:
+                choices: dict[str, str]) -> None:
     """New educators and their enrollments as ORM bulk inserts (the sync change log records these
     too): one by one through the unit of work costs about 0.4 ms a row, most of a large import."""
     if not fresh:
@@ -143,7 +143,7 @@ def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | Non
     stamp = {"created_at": utcnow(), "updated_at": utcnow(), "version": 1, "updated_by": session.info.get("actor")}
     people = [{**educator_fields(record, school), **stamp} for record, school in fresh]
     enrolled = [{**row, **stamp} for (record, _), person in zip(fresh, people)
-                if (row := enrollment_fields(record, person["id"], year, emergency=emergency)) is not None]  # type: ignore[arg-type]
+                if (row := enrollment_fields(record, person["id"], year, choices=choices)) is not None]  # type: ignore[arg-type]
     for model, rows in ((Educator, people), (InductionEnrollment, enrolled)):
         # render_nulls: without it a None leaves its column out of the INSERT, so rows with blanks in
         # different places become hundreds of small statements (none of these columns has a default).
@@ -156,13 +156,13 @@ def roster_rows(session: Session, year_label: str | None = None) -> list[dict[st
     """Every educator in the public format, with induction status for the year."""
     year, _ = ensure_year(session, year_label or current_label())
     enrollments = enrollments_for(session, year)
-    emergency = emergency_choice(session)
+    choices = district_choices(session)
     educators = session.scalars(select(Educator).order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
     rows = []
     for educator in educators:
         enrollment = enrollments.get(educator.id)
         status = enrollment.status if enrollment else "none"
-        if enrollment is None and derive_induction_status(record_of(educator), year, emergency=emergency) == UNDECIDED:
+        if enrollment is None and derive_induction_status(record_of(educator), year, choices=choices) == UNDECIDED:
             status = ""  # needs a decision: left blank, so the file imported again derives it again
         rows.append(record_to_strings(record_of(educator, status or None)))
     return rows

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, SchoolYear
-from app.services.roster.educators import UNDECIDED, derive_induction_status, emergency_choice, record_of
+from app.services.roster.educators import UNDECIDED, derive_induction_status, district_choices, record_of
 
 CITE_NEW_HIRES = "603 CMR 7.12(1), 7.13(1); 004, \"Induction Programs for Teachers\""
 
@@ -35,12 +35,14 @@ def undecided(session: Session, year: SchoolYear) -> list[Undecided]:
         select(Educator).where(Educator.hire_date >= year.window_start, Educator.hire_date <= year.window_end,
                                Educator.id.not_in(enrolled))
         .order_by(Educator.last_name, Educator.first_name))
-    emergency = emergency_choice(session)
+    choices = district_choices(session)
     out = []
     for educator in hired:
-        if derive_induction_status(record_of(educator), year, emergency=emergency) != UNDECIDED:
+        if derive_induction_status(record_of(educator), year, choices=choices) != UNDECIDED:
             continue
-        why = ("an Emergency license: the district decides each case (Settings)" if educator.license_type
+        license_type = educator.license_type
+        article = "an" if license_type and license_type[0] in "AEIOU" else "a"
+        why = (f"{article} {license_type} license: the district decides each case (Settings)" if license_type
                else "no license type")
         out.append(Undecided(educator.id, educator.full_name, educator.school.name if educator.school else "",
                              why))
