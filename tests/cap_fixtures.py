@@ -43,7 +43,7 @@ def qualify(session, educator, year_label: str = YEAR, *, training: bool = True)
 
 
 def make_candidate(session, org, sp, *, first="Ana", last="Silva", field="Elementary", grades="1-6",  # type: ignore[no-untyped-def]
-                   edition=None, year_label=YEAR, start=START, end=END, number="C-001"):
+                   edition=None, year_label=YEAR, start=START, end=END, number="C-001", edition_reason=None):
     candidate = cap.add_candidate(session, organization=org, first_name=first, last_name=last,
                                   program="Elementary Education (Initial)", license_field=field,
                                   license_grades=grades, practicum_start=start, practicum_end=end,
@@ -51,7 +51,8 @@ def make_candidate(session, org, sp, *, first="Ana", last="Silva", field="Elemen
     if year_label != YEAR:
         qualify(session, sp, year_label, training=False)  # the year's recommendation and interest
     placement = cap.add_placement(session, candidate, sp=sp, ps_name="Dr. Helen Park", ps_email="hpark@csu.edu",
-                                  grade="3", subject="All subjects", edition=edition, year_label=year_label)
+                                  grade="3", subject="All subjects", edition=edition, year_label=year_label,
+                                  edition_reason=edition_reason)
     return candidate, placement
 
 

@@ -112,7 +112,8 @@ def test_rating_levels_come_from_the_edition_file(session, tmp_path, monkeypatch
     text = " ".join(page.extract_text() for page in PdfReader(str(summary)).pages)
     assert "D / D / NI" in text and "D Developing" in text
     # the 2019 edition (not edited) still refuses the new level
-    _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019")
+    _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019",
+                                edition_reason="last year's cohort finishing under the 2019 guidelines")
     with pytest.raises(ValidationError, match="CAP 2019 edition"):
         cap.set_rating(session, older.id, stage="formative", rater="joint", element_code="1.A.1",
                        quality="Developing", scope=NI, consistency=NI)
@@ -211,8 +212,10 @@ def test_three_way_meetings_close_steps_2_4_5_only(session):
     _school, sp, _other, org = make_world(session)
     _c, placement = make_candidate(session, org, sp)
     s = cap.summary(session, placement.id)
-    # weeks 3, 7, 8, 8 and 16 of the practicum; never after its last day
-    assert [st.due_on for st in s.steps] == [START + dt.timedelta(weeks=w) for w in (3, 7, 8, 8)] + [END]
+    # DOMAIN.md, "CAP in detail": "Typical timing in a 15-16 week practicum: weeks 1-3, 3-7, 7/8, 15/16":
+    # the end of weeks 3, 3, 8 and 8 of this 15.6-week practicum, and its last day (tests/test_cap_cycle.py)
+    week_end = [START + dt.timedelta(days=7 * w - 1) for w in (3, 3, 8, 8)]
+    assert [st.due_on for st in s.steps] == week_end + [END]
     assert s.next_due.startswith("Step 1 Self-assessment")
     cap.complete_step(session, placement.id, 1, dt.date(2026, 2, 5))
     with pytest.raises(ValidationError):

@@ -33,7 +33,7 @@ def _pages(path) -> list[tuple[str, int, int]]:
 
 
 def test_every_schools_pages_number_from_one_with_the_school_in_the_header(session, tmp_path, monkeypatch):
-    monkeypatch.setattr(principal_roster, "roster_lines", lambda _s, _y, _school=None: {
+    monkeypatch.setattr(principal_roster, "roster_lines", lambda _s, _y, _school=None, **_kw: {
         "Adams Elementary": _lines(70), "Brook Middle": _lines(3), "Cole High": _lines(2)})
     path = principal_roster.write_roster_pdf(session, YEAR, tmp_path / "all.pdf")
     pages = _pages(path)
@@ -46,7 +46,7 @@ def test_every_schools_pages_number_from_one_with_the_school_in_the_header(sessi
 
 
 def test_one_schools_roster_is_numbered_as_one_document(session, tmp_path, monkeypatch):
-    monkeypatch.setattr(principal_roster, "roster_lines", lambda _s, _y, _school=None: {
+    monkeypatch.setattr(principal_roster, "roster_lines", lambda _s, _y, _school=None, **_kw: {
         "Adams Elementary": _lines(70)})
     path = principal_roster.write_roster_pdf(session, YEAR, tmp_path / "adams.pdf", school="Adams Elementary")
     pages = _pages(path)

@@ -113,8 +113,9 @@ def test_reimport_restores_a_tombstoned_person_and_leaves_the_others_untouched(t
 @pytest.mark.parametrize(("license_", "years", "hire", "status"), [
     ("Initial", "0", "2025-08-20", "beginning"),
     ("Provisional", "", "2026-01-05", "beginning"),
-    ("Temporary", "0", "2025-07-01", "beginning"),
-    ("Professional", "0", "2025-08-20", None),  # a Professional license is not a first year of practice
+    # 004, "Induction Programs for Teachers": an incoming teacher "holds a Professional or a Temporary license"
+    ("Temporary", "0", "2025-07-01", "incoming"),
+    ("Professional", "0", "2025-08-20", "incoming"),
     ("Initial", "4", "2025-08-20", "incoming"),
     ("Initial", "0", "2025-06-30", None),  # hired in the previous year
 ])

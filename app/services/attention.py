@@ -38,11 +38,14 @@ class AttentionCard:
 
 # Registered providers, in the order the dashboard shows them.
 PROVIDERS: tuple[str, ...] = (
+    "app.services.roster.new_hires:needs_decision_card",  # 603 CMR 7.12(1), 7.13(1): no new hire left without a status
     "app.services.matching.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
+    "app.services.matching.refreshers:refresher_card",  # 004, Mentor Training: a refresher component
     "app.services.timelogs.logs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
     "app.services.scheduling:orientation_card",  # 603 CMR 7.12(2)(a); 7.13: orientation by the first day
     "app.services.scheduling:team_meeting_card",  # 004: the support team meets the beginning teacher first
-    "app.services.scheduling:team_complete_card",  # 603 CMR 7.12(2)(c): mentor + administrator who evaluates
+    "app.services.scheduling:team_complete_card",
+    "app.services.reports.due_date:state_report_due_card",  # 004, Reporting: by July 31, shown from June 1  # 603 CMR 7.12(2)(c): mentor + administrator who evaluates
 )
 
 

@@ -36,6 +36,21 @@ SPECS: dict[str, SettingSpec] = {
             "Mentors with training pending may be assigned (flagged)",
             "603 CMR 7.02: trained, or will complete district training.",
         ),
+        SettingSpec(
+            "military_spouse_license_status",
+            "incoming",
+            "New hires with a Military Spouse license and no prior induction are",
+            "The district's choice: beginning, incoming, or needs a decision. Newer than 004 (2015); the holder "
+            "is licensed in another state, as a Temporary license holder, whom 004 counts as incoming.",
+        ),
+        SettingSpec(
+            "refresher_past_due",
+            "flag",
+            "A mentor whose training refresher is past due is",
+            "flag: still assignable, flagged in the pool, in proposals and on the dashboard; block: not "
+            "assignable until the refresher is recorded (004, Mentor Training: \"a refresher component "
+            "for experienced mentors\").",
+        ),
         SettingSpec("match_incoming", False, "Match incoming educators too", "Recommended, not required (004)."),
         SettingSpec("default_mentor_capacity", 1, "Default mentees per mentor"),
         SettingSpec(
@@ -55,6 +70,22 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("backup_keep", 10, "Backups kept",
                     "The newest backups of the database kept in its backups folder; one a month is also "
                     "kept for a year. Older ones are deleted: they hold the same confidential data."),
+        SettingSpec(
+            "emergency_license_status",
+            "beginning",
+            "New hires with an Emergency license and no prior induction are",
+            "The district's choice: beginning, incoming, or needs a decision (listed on the dashboard). "
+            "The Emergency license is newer than 004 (2015), whose table covers Provisional, Initial, "
+            "Professional and Temporary; 004 says \"induction is required in the first year of "
+            "employment (regardless of license type)\", hence beginning by default.",
+        ),
+        SettingSpec(
+            "state_report_submitted",
+            None,
+            "State report submitted (by school year)",
+            "The day each year's induction and mentoring report went to DESE, e.g. {\"2025-2026\": "
+            "\"2026-07-20\"}; until then the dashboard counts down to July 31 from June 1 (004, Reporting).",
+        ),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

@@ -34,6 +34,7 @@ from app.services.cap.placements import (
     complete_step,
     day_text,
     edition_of,
+    edition_override,
     ensure_organization,
     find_placements,
     hours_requirements,

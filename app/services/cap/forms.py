@@ -30,7 +30,26 @@ def _district(session: Session) -> str:
     return str(settings.get(session, "district_name") or "")
 
 
-def _header(doc: PdfDocument, s: cap.CandidateSummary) -> None:
+def _edition_text(session: Session, s: cap.CandidateSummary) -> str:
+    """The edition, and why it was used outside its years when it was (placements.add_placement)."""
+    text = s.edition_title or s.edition
+    override = cap.edition_override(session, s.placement_id)
+    if override:
+        text += f" (used in {override['year']}, outside its years: {override['reason']})"
+    return text
+
+
+def _unconfirmed(doc: PdfDocument, s: cap.CandidateSummary, depends_on: str) -> None:
+    """The edition's points the state's pages did not settle (Edition.unconfirmed), printed under every
+    figure that depends on them, so nobody reads "Ready to teach" without the threshold's source."""
+    points = cap_rubrics.get(s.edition).unconfirmed
+    if points:
+        doc.paragraph(f"Not confirmed by the state for the CAP {s.edition} edition, and used for the {depends_on} "
+                      "on this form: " + "; ".join(points) + ". The values are MentorDesk's, editable in "
+                      "resources/cap.", "note")
+
+
+def _header(doc: PdfDocument, s: cap.CandidateSummary, session: Session) -> None:
     doc.key_values([
         ("Candidate", f"{s.candidate}" + (f" ({s.candidate_number})" if s.candidate_number else "")),
         ("Sponsoring organization / program", f"{s.organization} - {s.program}"),
@@ -39,7 +58,7 @@ def _header(doc: PdfDocument, s: cap.CandidateSummary) -> None:
         ("School, grade, subject", ", ".join(x for x in (s.school, s.grade and f"grade {s.grade}", s.subject) if x)),
         ("Supervising practitioner", f"{s.sp_name} ({s.sp_employee_id})"),
         ("Program supervisor", s.program_supervisor),
-        ("CAP edition", f"{s.edition_title or s.edition}"),
+        ("CAP edition", _edition_text(session, s)),
     ])
 
 
@@ -70,7 +89,7 @@ def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path
     s = cap.summary(session, placement_id)
     doc = PdfDocument(out, title="Candidate Assessment of Performance: CAP form", district=_district(session),
                       subtitle=f"{s.candidate} - {s.year}")
-    _header(doc, s)
+    _header(doc, s, session)
     _sp_criteria(doc, s)
     doc.heading("The 5-step cycle")
     doc.table(["Step", "Status", "Due", "Completed", "Three-way meeting"],
@@ -85,6 +104,7 @@ def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path
     _observation_table(doc, s)
     doc.heading("Still owed")
     doc.paragraph("; ".join(s.missing) if s.missing else "Nothing: the cycle is complete.")
+    _unconfirmed(doc, s, "observation minimums and readiness")
     doc.signature_lines(SIGN_OFF)
     return doc.save()
 
@@ -118,7 +138,7 @@ def observation_form(session: Session, observation_id: uuid.UUID, out: str | Pat
     title = f"CAP observation form - {literacy.title}" if o.early_literacy else "CAP observation form"
     doc = PdfDocument(out, title=title, district=_district(session),
                       subtitle=f"{s.candidate} - {cap.day_text(o.observed_on)} {o.observed_on.year}")
-    _header(doc, s)
+    _header(doc, s, session)
     doc.heading("Observation")
     doc.key_values([("Date", o.observed_on.isoformat()), ("Type", o.kind.capitalize()),
                     ("Observer", o.observer_text), ("Duration", f"{o.minutes} minutes" if o.minutes else ""),
@@ -190,9 +210,10 @@ def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: 
     s = cap.summary(session, placement_id)
     doc = PdfDocument(out, title=f"CAP {stage} assessment form", district=_district(session),
                       subtitle=f"{s.candidate} - {s.year}", landscape=True)
-    _header(doc, s)
+    _header(doc, s, session)
     doc.heading(f"{stage.capitalize()} ratings (SP and PS together)")
     _rule(doc, s)
+    _unconfirmed(doc, s, "readiness thresholds")
     rows = []
     for e in s.elements:
         r = e.formative if stage == "formative" else e.summative
@@ -238,7 +259,7 @@ def student_feedback_form(session: Session, placement_id: uuid.UUID, out: str | 
     s = cap.summary(session, placement_id)
     doc = PdfDocument(out, title="CAP student feedback data", district=_district(session),
                       subtitle=f"{s.candidate} - {s.year}")
-    _header(doc, s)
+    _header(doc, s, session)
     for survey in s.surveys:
         doc.heading(f"{survey.instrument}, {survey.given_on.isoformat()} ({survey.respondents} students)")
         doc.table(["Item", "Result"], [[k, v] for k, v in survey.summary.items()], widths=[0.7, 0.3])
@@ -276,6 +297,7 @@ def candidate_summary(session: Session, placement_id: uuid.UUID, out: str | Path
                   "note")
     if s.owed:
         doc.paragraph("Still owed: " + "; ".join(s.owed[:6]), "note")
+    _unconfirmed(doc, s, "readiness and observation minimums")
     return doc.save()
 
 
@@ -363,4 +385,9 @@ def report_pdf(session: Session, year_label: str, out: str | Path, candidate: st
     for s in items:
         if s.missing:
             doc.paragraph(f"{s.candidate} - missing: " + "; ".join(s.missing), "note")
+    for edition in sorted({s.edition for s in items}):
+        points = cap_rubrics.get(edition).unconfirmed
+        if points:
+            doc.paragraph(f"Not confirmed by the state for the CAP {edition} edition, and used for readiness and "
+                          "observation minimums above: " + "; ".join(points) + ".", "note")
     return doc.save()

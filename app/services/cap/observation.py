@@ -46,9 +46,12 @@ def add_observation(session: Session, placement_id: uuid.UUID, *, kind: str, obs
                     minutes: int | None = None, focus: Iterable[str] = (), status: str = "planned",
                     pre_conference_on: dt.date | None = None, post_conference_on: dt.date | None = None,
                     early_literacy: bool = False, reinforcement: str | None = None,
-                    refinement: str | None = None, look_fors: Iterable[str] = ()) -> uuid.UUID:
+                    refinement: str | None = None, look_fors: Iterable[str] = (),
+                    today: dt.date | None = None) -> uuid.UUID:
     rubric = edition_of(session, placement_id)
     _check_observation(rubric, kind, observer, status, minutes, focus)
+    _check_dates(_placement(session, placement_id).start_date, status, observed_on, pre_conference_on,
+                 post_conference_on, today or dt.date.today())
     look_fors = _check_early_literacy(session, placement_id, early_literacy, look_fors)
     row = CapObservation(placement_id=placement_id, kind=kind, observer=observer, observed_on=observed_on,
                          minutes=minutes, focus_elements=list(focus), status=status,
@@ -111,6 +114,27 @@ def _check_observation(rubric: Edition, kind: str, observer: str, status: str, m
         raise ValidationError(problems)
 
 
+def _check_dates(practicum_start: dt.date, status: str, observed_on: dt.date, pre_on: dt.date | None,
+                 post_on: dt.date | None, today: dt.date) -> None:
+    """An observation's dates: none before the practicum starts; "held" (or feedback given) only once
+    its day has come; a pre-conference before (or on) the day observed, a post-conference after (or on) it.
+    DOMAIN.md, "CAP in detail": "Announced observations have a pre- and a post-observation conference."
+    """
+    problems = []
+    if observed_on < practicum_start:
+        problems.append(FieldProblem("observed_on", day_text(observed_on),
+                                     f"is before the practicum starts ({day_text(practicum_start)})"))
+    if status in HELD and observed_on > today:
+        problems.append(FieldProblem("status", status, f"cannot be held yet: the observation is on "
+                                                       f"{day_text(observed_on)}, after today; plan it instead"))
+    if pre_on is not None and pre_on > observed_on:
+        problems.append(FieldProblem("pre_conference_on", day_text(pre_on), "is after the observation"))
+    if post_on is not None and post_on < observed_on:
+        problems.append(FieldProblem("post_conference_on", day_text(post_on), "is before the observation"))
+    if problems:
+        raise ValidationError(problems)
+
+
 def _observation_what(session: Session, row: CapObservation, code: str | None = None) -> str:
     """How a stale save names the observation: "The observation of Ana Silva on 3 March"."""
     candidate = _placement(session, row.placement_id).candidate.name
@@ -133,7 +157,7 @@ def _observation(session: Session, observation_id: uuid.UUID, *, version: int | 
 
 
 def update_observation(session: Session, observation_id: uuid.UUID, *, version: int | None = None,
-                       overwrite: bool = False, **changes: object) -> None:
+                       overwrite: bool = False, today: dt.date | None = None, **changes: object) -> None:
     row = _observation(session, observation_id, version=version, overwrite=overwrite)
     allowed = {"kind", "observer", "observed_on", "minutes", "status", "pre_conference_on", "post_conference_on",
                "early_literacy", "reinforcement", "refinement", "focus_elements", "look_fors"}
@@ -144,6 +168,9 @@ def update_observation(session: Session, observation_id: uuid.UUID, *, version: 
     merged.update({k: v for k, v in changes.items() if k in merged})
     _check_observation(edition_of(session, row.placement_id), merged["kind"], merged["observer"],  # type: ignore[arg-type]
                        merged["status"], merged["minutes"], merged["focus_elements"])  # type: ignore[arg-type]
+    dated = {k: changes.get(k, getattr(row, k)) for k in ("observed_on", "pre_conference_on", "post_conference_on")}
+    _check_dates(_placement(session, row.placement_id).start_date, merged["status"], dated["observed_on"],  # type: ignore[arg-type]
+                 dated["pre_conference_on"], dated["post_conference_on"], today or dt.date.today())  # type: ignore[arg-type]
     if "early_literacy" in changes or "look_fors" in changes:
         early = bool(changes.get("early_literacy", row.early_literacy))
         kept = changes["look_fors"] if "look_fors" in changes else (row.look_fors or [])
@@ -435,11 +462,16 @@ def observation_counts(items: list[ObservationInfo]) -> ObservationCounts:
 
 
 def owed_conferences(rubric: Edition, items: list[ObservationInfo], today: dt.date) -> list[str]:
+    """Conferences the edition asks for (`pre_conference_for`, `post_conference_for`) and not recorded:
+    before a planned observation, after a held one; and an announced observation held without its
+    pre-conference is flagged (it can no longer be held first, but it must not pass as complete)."""
     owed = []
     for o in items:
-        if o.status == "planned" and o.kind in rubric.pre_conference_for and o.pre_conference_on is None \
-                and o.observed_on >= today:
-            owed.append(f"the pre-conference before the {day_text(o.observed_on)} observation")
+        if o.kind in rubric.pre_conference_for and o.pre_conference_on is None:
+            if o.status == "planned" and o.observed_on >= today:
+                owed.append(f"the pre-conference before the {day_text(o.observed_on)} observation")
+            elif o.status in HELD:
+                owed.append(f"the {day_text(o.observed_on)} {o.kind} observation was held without a pre-conference")
         if o.status in HELD and o.kind in rubric.post_conference_for and o.post_conference_on is None:
             owed.append(f"the post-conference of the {day_text(o.observed_on)} observation")
     return owed

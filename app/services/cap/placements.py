@@ -28,6 +28,7 @@ from app.models.cap import (
     CapSurvey,
 )
 from app.services.cap import rubrics as cap_rubrics
+from app.services.cap.cycle import due_dates
 from app.services.cap.rubrics import Edition
 from app.services.years import ensure_year, label_for
 
@@ -224,12 +225,14 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
                   ps_email: str | None = None, school: School | None = None, grade: str | None = None,
                   subject: str | None = None, start_date: dt.date | None = None, end_date: dt.date | None = None,
                   edition: str | None = None, year_label: str | None = None,
-                  sp_override_reason: str | None = None) -> CapPlacement:
-    """A placement with its five steps, each due at the edition's typical week of the practicum.
+                  sp_override_reason: str | None = None, edition_reason: str | None = None) -> CapPlacement:
+    """A placement with its five steps, each due at the edition's typical week scaled to this
+    practicum's length (cycle.due_dates: DOMAIN.md, "CAP in detail").
 
     The SP must meet every SP criterion (603 CMR 7.02; services/cap/supervisors.py) for the practicum's
     start, or the placement needs `sp_override_reason`, recorded on it with who gave it and when;
-    without one it is refused (ValidationError on `sp_id`)."""
+    without one it is refused (ValidationError on `sp_id`). An edition not in force for the practicum's
+    year needs `edition_reason`."""
     from app.services.cap import supervisors
 
     start = start_date or candidate.practicum_start
@@ -237,6 +240,12 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
     year_label = year_label or label_for(start)
     year, _ = ensure_year(session, year_label)
     rubric = cap_rubrics.get(edition) if edition else cap_rubrics.edition_for_year(year_label)
+    reason = (edition_reason or "").strip()
+    if not rubric.in_force(year_label) and not reason:
+        in_force = cap_rubrics.edition_for_year(year_label)
+        raise _problem("edition", rubric.edition,
+                       f"the CAP {rubric.edition} edition applies {rubric.years_text}, not in {year_label} "
+                       f"(the {in_force.edition} edition is in force); give a reason to use it anyway")
     if not ps_name.strip():
         raise _problem("program_supervisor", ps_name, "name the program supervisor")
     override = supervisors.require_override(supervisors.sp_status(session, sp, year, start), sp_override_reason)
@@ -247,12 +256,37 @@ def add_placement(session: Session, candidate: CapCandidate, *, sp: Educator, ps
     supervisors.record_override(session, placement, override)
     session.add(placement)
     session.flush()
+    if end < start:
+        raise _problem("end_date", day_text(end), f"is before the practicum starts ({day_text(start)})")
+    due_on = due_dates(start, end, rubric.steps)
     for step in rubric.steps:
-        due = min(end, start + dt.timedelta(weeks=int(step.get("week", 1))))
+        due = due_on[step["number"]]
         session.add(CapStep(id=derived_id("cap_step", f"{placement.id}:{step['number']}"), placement_id=placement.id,
                             number=step["number"], due_on=due, status="not_started"))
     session.flush()
+    if not rubric.in_force(year_label):
+        _record_edition_override(session, placement, year_label, reason)
     return placement
+
+
+EDITION_OVERRIDES = "cap_edition_overrides"  # settings key: placement id -> edition, year, reason
+
+
+def _record_edition_override(session: Session, placement: CapPlacement, year_label: str, reason: str) -> None:
+    """Keep why a placement follows an edition not in force for its year (no column for it in this
+    schema: the district's settings hold it, by placement id)."""
+    from app.services import settings
+
+    overrides = dict(settings.get(session, EDITION_OVERRIDES) or {})
+    overrides[str(placement.id)] = {"edition": placement.edition, "year": year_label, "reason": reason[:500]}
+    settings.set_value(session, EDITION_OVERRIDES, overrides)
+
+
+def edition_override(session: Session, placement_id: uuid.UUID) -> dict[str, str] | None:
+    """{"edition", "year", "reason"} when the placement's edition was chosen outside its years."""
+    from app.services import settings
+
+    return (settings.get(session, EDITION_OVERRIDES) or {}).get(str(placement_id))
 
 
 def _placement(session: Session, placement_id: uuid.UUID, *, lock: bool = False) -> CapPlacement:

@@ -268,6 +268,9 @@ def _next_due(steps: tuple[StepInfo, ...], owed: list[str], items: list[Observat
     if step.number in (3, 4) and owed:
         return owed[0].capitalize()[0] + owed[0][1:]
     due = f", due {day_text(step.due_on)}" if step.due_on else ""
+    if step.due_on and today > step.due_on:  # overdue from the day after its due date (cycle.due_dates)
+        late = (today - step.due_on).days
+        due += f" ({late} day{'s' if late != 1 else ''} overdue)"
     what = "three-way meeting" if step.three_way_meeting else "to do"
     return f"Step {step.number} {step.name}: {what}{due}"
 
@@ -364,5 +367,6 @@ def add_candidate_with_placement(session: Session, values: Mapping[str, object])
     placement = add_placement(session, candidate, sp=sp, ps_name=text("ps_name"), ps_email=text("ps_email") or None,
                               grade=text("grade") or None, subject=text("subject") or None,
                               edition=text("edition") or None, year_label=text("year") or None,
-                              sp_override_reason=text("sp_override_reason") or None)
+                              sp_override_reason=text("sp_override_reason") or None,
+                              edition_reason=text("edition_reason") or None)
     return placement.id

@@ -96,6 +96,15 @@ class Edition:
     def step(self, number: int) -> dict[str, Any]:
         return next(s for s in self.steps if s["number"] == number)
 
+    def in_force(self, year_label: str) -> bool:
+        """Whether the edition applies in a school year: from `applies_from` to `applies_until` (the
+        2019 edition ends with 2024-25; the 2024 guidelines apply from 2025-26: DOMAIN.md, CAP in detail)."""
+        return self.applies_from <= year_label and (self.applies_until is None or year_label <= self.applies_until)
+
+    @property
+    def years_text(self) -> str:
+        return f"from {self.applies_from}" + (f" to {self.applies_until}" if self.applies_until else "")
+
 
 def editions_dir() -> Path:
     return paths.resources_dir() / "cap"

@@ -92,6 +92,17 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
     current = cap_rubrics.edition_for_year(demo.year_label)
     older = max((e for e in cap_rubrics.editions().values() if e.applies_from < current.applies_from),
                 key=lambda e: e.applies_from, default=current)
+    # A few on the edition before, only while it may still be used: in force this year, or just ended
+    # (last year's cohort finishing under it, with the reason recorded). Never an edition two years gone
+    # (the 2019 edition ends with 2024-25: not in 2026-27).
+    previous_year = f"{start_year - 1}-{start_year}"
+    older_reason = None
+    if not older.in_force(demo.year_label):
+        if older.applies_until == previous_year:
+            older_reason = (f"the program's {previous_year} cohort finishes under the {older.edition} guidelines "
+                            f"(transition year)")
+        else:
+            older = current
     sps = list(session.scalars(select(Educator).where(
         Educator.role == "teacher", Educator.years_experience >= 3, Educator.license_type.in_(("Initial", "Professional")),
         Educator.last_rating.in_(("Proficient", "Exemplary")), Educator.exit_date.is_(None),
@@ -134,7 +145,8 @@ def extend_demo(session: Session, demo) -> None:  # type: ignore[no-untyped-def]
         placement = cap.add_placement(session, candidate, sp=sp, ps_name=supervisors[i % 3],
                                       ps_email=f"supervisor{i % 3 + 1}@csu.example.edu", grade=grade,
                                       subject=field, edition=edition, year_label=demo.year_label,
-                                      sp_override_reason=OVERRIDE)
+                                      sp_override_reason=OVERRIDE,
+                                      edition_reason=older_reason if edition != current.edition else None)
         _progress(session, placement.id, start, end, progress=progress, rng=rng, grade=grade, today=today)
     demo.counts["CAP candidates"] = count
 
@@ -179,7 +191,8 @@ def _progress(session: Session, placement_id, start: dt.date, end: dt.date, *, p
                                   post_conference_on=day + dt.timedelta(days=1) if status != "planned" else None,
                                   early_literacy=literacy_form, look_fors=look_fors,
                                   reinforcement="Warm, consistent routines." if status != "planned" else None,
-                                  refinement="Plan for early finishers." if status != "planned" else None)
+                                  refinement="Plan for early finishers." if status != "planned" else None,
+                                  today=today)  # the demo's today: nothing held after it
         if status != "planned":
             cap.save_observation_evidence(session, obs, {c: rng.choice(NOTES) for c in focus})
     if progress >= 3:

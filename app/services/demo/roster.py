@@ -171,9 +171,13 @@ def _career(rng: random.Random, status: str, start: int) -> tuple[int, str, dt.d
         late = rng.random() < 0.12  # hired after the first day (the two-week rule counts from hire)
         hire = _day(rng, dt.date(start, 10, 1), dt.date(start + 1, 1, 31)) if late else _day(
             rng, window_start, dt.date(start, 8, 25))
-        return 0, rng.choice(("Provisional", "Provisional", "Initial", "Temporary")), hire
+        # An Emergency license without prior induction: beginning, the district's default (educators.INDUCTION_TABLE)
+        return 0, rng.choice(("Provisional", "Provisional", "Initial", "Emergency")), hire
     if status == "incoming":
-        return rng.randint(2, 12), rng.choice(("Initial", "Professional")), _day(rng, window_start, dt.date(start, 8, 25))
+        years, license_ = rng.randint(2, 12), rng.choice(("Initial", "Professional"))
+        # A few licensed in another state: 004 counts a Temporary license holder as an incoming teacher
+        return years, "Temporary" if license_ == "Initial" and years % 2 == 0 else license_, _day(
+            rng, window_start, dt.date(start, 8, 25))
     years = min(35, int(rng.expovariate(1 / 9)) + 1)
     license_ = "Initial" if years < 5 and rng.random() < 0.6 else "Professional"
     hire = dt.date(start - min(years, 30), 8, 20) + dt.timedelta(days=rng.randint(0, 10))

@@ -65,7 +65,26 @@ def _problem(key: str, value: Any) -> str | None:
         return _time_zone_problem(text)
     if key == "coordinator_email":
         return _email_problem(text)
+    if key in _CHOICES and text not in (choices := _CHOICES[key]()):
+        return "must be one of: " + ", ".join(choices)
     return None
+
+
+def _emergency_choices() -> tuple[str, ...]:
+    from app.services.roster.educators import EMERGENCY_CHOICES
+
+    return EMERGENCY_CHOICES
+
+
+def _refresher_choices() -> tuple[str, ...]:
+    from app.services.matching.eligibility import REFRESHER_CHOICES
+
+    return REFRESHER_CHOICES
+
+
+# Text settings that take one of a few values, listed by the service that owns the rule.
+_CHOICES = {"emergency_license_status": _emergency_choices, "military_spouse_license_status": _emergency_choices,
+            "refresher_past_due": _refresher_choices}
 
 
 def _email_problem(text: str) -> str | None:
@@ -85,8 +104,28 @@ def _weights_problem(value: Any) -> str | None:
     return weights_problem(value)
 
 
+def _submitted_problem(value: Any) -> str | None:
+    """{"2025-2026": "2026-07-20"}: school years and the day their state report was submitted."""
+    import datetime as dt
+
+    from app.errors import UsageError
+    from app.services.years import parse_label
+
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return 'must be blank or JSON such as {"2025-2026": "2026-07-20"}'
+    for label, day in value.items():
+        try:
+            parse_label(str(label))
+            dt.date.fromisoformat(str(day))
+        except (ValueError, UsageError):
+            return f'{label}: {day} is not a school year and a date such as "2025-2026": "2026-07-20"'
+    return None
+
+
 # Settings whose JSON has rules of its own, checked by the service that owns them.
-_STRUCTURED_CHECKS = {"match_weights": _weights_problem}
+_STRUCTURED_CHECKS = {"match_weights": _weights_problem, "state_report_submitted": _submitted_problem}
 
 
 def _time_zone_problem(name: str) -> str | None:

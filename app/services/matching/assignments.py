@@ -1,7 +1,9 @@
 """Assignments: saving proposed pairs, ending and reassigning (hold-harmless), and the two-week rule.
 
 603 CMR 7.12(2)(b): every beginning teacher has a trained mentor within the first two weeks of the
-school year, or of the date of hire when hired later (7.13 likewise for administrators).
+school year, or of the date of hire when hired later. Administrators count from their own start:
+603 CMR 7.13 and 004, "Induction Programs for Administrators": "All beginning administrators assigned a
+mentor within the first two weeks of working (or, where applicable, date of hire)".
 """
 
 from __future__ import annotations
@@ -211,9 +213,19 @@ class TwoWeekStatus:
         return f"{self.name}{where}: {self.days} day{'s' if self.days != 1 else ''} left (due {self.deadline.isoformat()})"
 
 
+def counted_from(role: str, hire_date: dt.date | None, year: SchoolYear) -> dt.date:
+    """The day the two weeks start. Teachers: the first day of school, or the hire date if later
+    (603 CMR 7.12(2)(b); 004: "within the first two weeks of the school year (or, where applicable,
+    date of hire)"). Administrators: their first day of working (603 CMR 7.13; 004: "within the first
+    two weeks of working"), which is the hire date, or July 1 (the year's start) for someone hired
+    earlier who takes up the role this year; the first day of school when no hire date is known."""
+    if role == "administrator":
+        return max(year.window_start, hire_date) if hire_date else year.first_day
+    return max(year.first_day, hire_date) if hire_date else year.first_day
+
+
 def two_week_status(session: Session, year_label: str, today: dt.date | None = None) -> list[TwoWeekStatus]:
-    """Every beginning educator of the year against the two-week rule, counted from the school
-    year's first day or the hire date, whichever is later (603 CMR 7.12(2)(b))."""
+    """Every beginning educator of the year against the two-week rule, counted from `counted_from`."""
     from app.services.years import ensure_year
 
     year, _ = ensure_year(session, year_label)
@@ -230,7 +242,7 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
                              .where(Assignment.school_year_id == year.id)).all():
         by_mentee.setdefault(a.mentee_id, []).append(a)
     rows = session.execute(select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name,
-                                  Educator.hire_date, Educator.exit_date, School.name)
+                                  Educator.hire_date, Educator.exit_date, Educator.role, School.name)
                            .join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
                            .outerjoin(School, Educator.school_id == School.id)
                            .where(InductionEnrollment.school_year_id == year.id,
@@ -239,7 +251,7 @@ def two_week_status(session: Session, year_label: str, today: dt.date | None = N
     for e in rows:
         if not on_staff_at_start(e.exit_date, year):
             continue
-        start = max(year.first_day, e.hire_date) if e.hire_date else year.first_day
+        start = counted_from(e.role, e.hire_date, year)
         deadline = start + TWO_WEEKS
         in_place = []  # (since when a trained mentor was in place, whether still current, mentor name)
         for a in by_mentee.get(e.id, []):

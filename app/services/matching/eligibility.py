@@ -35,12 +35,16 @@ CITE_INDUCTION = "603 CMR 7.12 (a mentor is an experienced educator, not a begin
 CITE_EMPLOYED = "603 CMR 7.12(2)(b) (a mentor for the induction year)"
 CITE_EVALUATOR = "004 (the mentoring relationship is non-evaluative)"
 CITE_WILLING = "004 (mentors are interested and have time)"
+# 004, "Mentor Training": "Ongoing training opportunities. These may include a refresher component for
+# experienced mentors who have not recently served as a mentor or may need additional training".
+CITE_REFRESHER = "004, Mentor Training (a refresher component for experienced mentors)"
 
 LABELS = {
     "experience": "3 full years under an Initial or Professional license",
     "same_role": "Same role as the mentee",
     "rating": "Rated Proficient or Exemplary",
     "trained": "Mentor training",
+    "refresher": "Training refresher not past due",
     "not_in_induction": "Not in induction",
     "employed": "Employed through the assignment",
     "willing": "Willing this year",
@@ -60,6 +64,7 @@ class Check:
     citation: str
     required: bool = True  # False: a recommendation; not meeting it never makes anyone ineligible
     pending: bool = False  # the "training pending" state of the training check
+    flag: bool = False  # not met, yet assignable: the verdict is "flagged" (a refresher past due, setting)
 
     @property
     def label(self) -> str:
@@ -93,28 +98,46 @@ class Rules:
 
     rating_required: bool = True
     allow_training_pending: bool = True
+    refresher: str = "flag"  # a refresher past due: "flag" (assignable, flagged) or "block" (setting)
 
     @classmethod
     def of(cls, session: Session) -> "Rules":
         from app.services import settings
 
+        refresher = settings.get(session, "refresher_past_due")
         return cls(bool(settings.get(session, "mentor_rating_required")),
-                   bool(settings.get(session, "allow_training_pending")))
+                   bool(settings.get(session, "allow_training_pending")),
+                   refresher if refresher in REFRESHER_CHOICES else "flag")
+
+
+REFRESHER_CHOICES = ("flag", "block")
 
 
 @dataclass(frozen=True)
 class TrainingState:
     trained_on: dt.date | None = None  # the latest completed training (or the roster's date)
     pending: bool = False  # enrolled, or the pool marks them "training pending"
+    refresher_due: dt.date | None = None  # the latest completed training's refresher date, if any
 
 
 def training_state(educator: Educator, records: Iterable[MentorTraining] = (),
                    profile_status: str | None = None) -> TrainingState:
-    completed = [r.completed_on for r in records if r.completed_on is not None]
+    """The refresher that counts is the latest completed training's: a refresher done is itself a
+    training record, whose own refresher date (or none) replaces the old one. A later training date on
+    the roster than that record also counts as done."""
+    records = list(records)
+    done = [r for r in records if r.completed_on is not None]
+    completed = [r.completed_on for r in done]
     if educator.mentor_trained_on is not None:
         completed.append(educator.mentor_trained_on)
     enrolled = any(r.completed_on is None for r in records)
-    return TrainingState(max(completed) if completed else None, enrolled or profile_status == "training_pending")
+    latest = max(done, key=lambda r: r.completed_on) if done else None
+    refresher = getattr(latest, "refresher_due", None) if latest is not None else None
+    roster_date = educator.mentor_trained_on
+    if refresher is not None and roster_date is not None and latest is not None and roster_date > latest.completed_on:
+        refresher = None
+    return TrainingState(max(completed) if completed else None, enrolled or profile_status == "training_pending",
+                         refresher)
 
 
 # --- checks on one person ----------------------------------------------------------------------
@@ -153,6 +176,19 @@ def training_check(state: TrainingState) -> Check:
         return Check("trained", False, "training pending (will complete district training)", CITE_MENTOR,
                      pending=True)
     return Check("trained", False, "no mentor training recorded", CITE_MENTOR)
+
+
+def refresher_check(state: TrainingState, on: dt.date, rule: str) -> Check | None:
+    """Past due from the day after the refresher date, judged on the day the assignment would start.
+    None when there is no refresher date (nothing to check). `rule`: "flag" or "block" (setting)."""
+    due = state.refresher_due
+    if due is None or state.trained_on is None:
+        return None
+    if on <= due:
+        return Check("refresher", True, f"refresher due {_day(due)}", CITE_REFRESHER, required=False)
+    blocked = rule == "block"
+    return Check("refresher", False, f"training refresher past due since {_day(due)}", CITE_REFRESHER,
+                 required=blocked, flag=not blocked)
 
 
 def induction_check(enrollment_status: str | None) -> Check:
@@ -209,7 +245,7 @@ def mentor_checks(educator: Educator, year: SchoolYear, *, rules: Rules, trainin
                   start: dt.date | None = None) -> list[Check]:
     """Every criterion about the mentor alone (603 CMR 7.02; 004), for an assignment starting on
     `start` (by default the first day of school)."""
-    return [
+    checks = [
         experience_check(educator),
         rating_check(educator, required=rules.rating_required),
         training_check(training),
@@ -217,6 +253,10 @@ def mentor_checks(educator: Educator, year: SchoolYear, *, rules: Rules, trainin
         employment_check(educator, year, start),
         willing_check(profile),
     ]
+    refresher = refresher_check(training, start or year.first_day, rules.refresher)
+    if refresher is not None:
+        checks.insert(3, refresher)
+    return checks
 
 
 # --- checks on a pair ----------------------------------------------------------------------------
@@ -250,11 +290,21 @@ def verdict(checks: Iterable[Check], rules: Rules) -> Verdict:
         return Verdict("ineligible", tuple(c.reason for c in failing + pending), checks)
     if unknown:
         return Verdict("unknown", tuple(c.reason for c in unknown + pending), checks)
+    flagged = [c for c in checks if c.flag and c.met is False]
     if pending:
         if rules.allow_training_pending:
-            return Verdict("flagged", tuple(c.reason for c in pending), checks)
-        return Verdict("needs_training", tuple(c.reason for c in pending), checks)
+            return Verdict("flagged", tuple(c.reason for c in pending + flagged), checks)
+        return Verdict("needs_training", tuple(c.reason for c in pending + flagged), checks)
+    if flagged:
+        return Verdict("flagged", tuple(c.reason for c in flagged), checks)
     return Verdict("eligible", (), checks)
+
+
+def flag_words(v: Verdict) -> tuple[str, ...]:
+    """Short flags for a flagged verdict: "training pending", "refresher past due"."""
+    words = ("training pending",) if any(c.pending for c in v.checks) else ()
+    return words + (("refresher past due",) if any(c.key == "refresher" and c.met is False for c in v.checks)
+                    else ())
 
 
 # --- with a session -------------------------------------------------------------------------
@@ -408,6 +458,8 @@ class PoolRow:
 
     @property
     def status_text(self) -> str:
+        if self.status == "flagged":
+            return f"Eligible ({', '.join(flag_words(Verdict(self.status, self.reasons, self.checks)))})"
         return VERDICT_TEXT[self.status]
 
     @property

@@ -123,15 +123,17 @@ def _ordinal(k: int) -> str:
     return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
-def explain(f: Features) -> tuple[str, ...]:
+def explain(f: Features, role: str = "teacher") -> tuple[str, ...]:
+    """The pair's reasons; administrators are matched by position and school level (solver.match_keys)."""
     from app.services.vocabulary import format_grades
 
     reasons = []
     if f.subject:
-        reasons.append("same subject: " + ", ".join(f.subject))
+        reasons.append(("same position: " if role == "administrator" else "same subject: ") + ", ".join(f.subject))
     if f.grades:
-        span = format_grades(f.grades)
-        reasons.append(f"grade{'s' if len(f.grades) > 1 else ''} {span.replace(';', ', ')} overlap")
+        span = format_grades(f.grades).replace(';', ', ')
+        reasons.append(f"same school level: grades {span}" if role == "administrator"
+                       else f"grade{'s' if len(f.grades) > 1 else ''} {span} overlap")
     if f.building:
         reasons.append("same building")
     if f.periods:
@@ -235,7 +237,8 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     enrolled = dict(session.execute(select(InductionEnrollment.educator_id, InductionEnrollment.status).where(
         InductionEnrollment.school_year_id == year.id)).all())
     trainings: dict[uuid.UUID, list] = defaultdict(list)
-    for t in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on)).all():
+    for t in session.execute(select(MentorTraining.educator_id, MentorTraining.completed_on,
+                                         MentorTraining.refresher_due)).all():
         trainings[t.educator_id].append(t)
     profiles = _educators(session, MentorProfile.willing, MentorProfile.status, MentorProfile.capacity,
                           join=(MentorProfile, MentorProfile.educator_id == Educator.id),
@@ -259,10 +262,10 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         v = elig.verdict(checks, rules)
         if v.assignable:
             cap = profile.capacity if capacity is None else capacity
-            flags = ("training pending",) if v.status == "flagged" else ()
+            flags = elig.flag_words(v) if v.status == "flagged" else ()
             mentors.append(MentorInfo(educator.info(), cap, load.get(educator.id, 0), flags))
             mentor_rows.append(educator)
-        elif all(c.key == "trained" for c in checks if c.required and c.met is not True):
+        elif all(c.key in ("trained", "refresher") for c in checks if c.required and c.met is not True):
             after_training[educator.id] = educator  # training is the only criterion missing
         elif v.status == "unknown":
             needs_data[educator.id] = educator
@@ -430,7 +433,8 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
             flags.append(f"over capacity: {load_after[j]} of {mentor.capacity}")
         elif load_after[j] > 1:
             flags.append(f"group mentoring: {load_after[j]} of {mentor.capacity} mentees")
-        pairs.append(ProposedPair(mentor.person, inst.mentees[i], float(score), explain(f), locked, tuple(flags),
+        reasons = explain(f, inst.mentees[i].role)
+        pairs.append(ProposedPair(mentor.person, inst.mentees[i], float(score), reasons, locked, tuple(flags),
                                   int(load_after[j]), mentor.capacity))
     matched = {i for i, _ in solution.pairs}
     why = _Unmatched(c, load_after)
@@ -509,7 +513,8 @@ def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, propos
             else:
                 change = (change + "; " if change else "") + f"over capacity ({after} of {mentor.capacity})"
         score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items())
-        out.append(Alternative(mentor.person, float(score), explain(f), after, mentor.capacity, change, displaces))
+        out.append(Alternative(mentor.person, float(score), explain(f, inst.mentees[i].role), after, mentor.capacity,
+                               change, displaces))
     out.sort(key=lambda a: (a.load > a.capacity, bool(a.displaces), -a.score, a.load, a.mentor.employee_id))
     return out[:limit]
 

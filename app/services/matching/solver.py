@@ -156,8 +156,18 @@ def weights_problem(value: object) -> str | None:
     return None
 
 
+def match_keys(p: PersonInfo) -> tuple[str, ...]:
+    """What level 2 compares. Teachers: subjects (004: "The subject matter match should be the foremost
+    priority"). Administrators: their position (Principal, Assistant Principal...), 603 CMR 7.13 and 004,
+    "Induction Programs for Administrators": "prioritize matching mentors and mentees by similar school
+    characteristics and location"; their grades (the school's) then give the school level at level 3."""
+    if p.role == "administrator":
+        return (" ".join(p.position.split()).title(),) if p.position and p.position.strip() else ()
+    return p.subjects
+
+
 def features(mentee: PersonInfo, mentor: PersonInfo) -> Features:
-    subjects = tuple(sorted(set(mentee.subjects) & set(mentor.subjects)))
+    subjects = tuple(sorted(set(match_keys(mentee)) & set(match_keys(mentor))))
     grades = tuple(g for g in mentee.grades if g in set(mentor.grades))
     periods = tuple(p for p in mentee.periods if p in set(mentor.periods))
     building = mentee.school is not None and mentee.school == mentor.school
@@ -185,13 +195,16 @@ def feature_matrices(mentees: Sequence[PersonInfo], mentors: Sequence[PersonInfo
     two people share a subject (grade, period) when their bit sets intersect. Plain elementwise
     work on one core (a matrix product here started BLAS threads that only waited on a busy machine)."""
     out: dict[str, np.ndarray] = {}
+    def values(p: PersonInfo, attr: str) -> tuple[str, ...]:
+        return match_keys(p) if attr == "subjects" else getattr(p, attr)
+
     for level, attr in (("subject", "subjects"), ("grade", "grades"), ("planning", "periods")):
         vocab: dict[str, int] = {}
         for p in (*mentees, *mentors):
-            for item in getattr(p, attr):
+            for item in values(p, attr):
                 vocab.setdefault(item, len(vocab))
-        a = _bitmasks([getattr(p, attr) for p in mentees], vocab)
-        b = _bitmasks([getattr(p, attr) for p in mentors], vocab)
+        a = _bitmasks([values(p, attr) for p in mentees], vocab)
+        b = _bitmasks([values(p, attr) for p in mentors], vocab)
         shared = np.zeros((len(mentees), len(mentors)), dtype=bool)
         for a_word, b_word in zip(a, b):
             shared |= (a_word[:, None] & b_word[None, :]) != 0

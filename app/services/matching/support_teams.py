@@ -37,9 +37,14 @@ class TeamMember:
     role: str
     is_administrator: bool
     from_assignment: bool
+    staff_role: str = ""  # the member's role on the roster (teacher, administrator, specialist), if on staff
 
     @property
     def text(self) -> str:
+        # 004, "Support Team": "Other members of the team might include ... specialized instructional
+        # support personnel": a specialist on the roster is named so on the team, not as "other".
+        if self.role == "other" and self.staff_role == "specialist":
+            return f"{self.name} (specialized instructional support)"
         return f"{self.name} ({ROLE_LABELS[self.role].lower()})"
 
 
@@ -55,7 +60,8 @@ def _member(row: SupportTeamMember, people: dict[uuid.UUID, Educator]) -> TeamMe
     person = people.get(row.member_id) if row.member_id else None
     name = person.full_name if person else (row.outside_name or "(unnamed)")
     return TeamMember(row.id, row.mentee_id, row.member_id, name, row.role,
-                      bool(person and person.role == "administrator"), row.from_assignment)
+                      bool(person and person.role == "administrator"), row.from_assignment,
+                      person.role if person else "")
 
 
 def teams(session: Session, year_label: str, mentee_ids: list[uuid.UUID] | None = None

@@ -37,8 +37,9 @@ def school_names(session: Session) -> list[str]:
     return list(session.scalars(select(School.name).order_by(School.name)))
 
 
-def roster_lines(session: Session, year_label: str, school: str | None = None) -> dict[str, list[RosterLine]]:
-    """Lines by school name (one school when `school` is given)."""
+def roster_lines(session: Session, year_label: str, school: str | None = None, *,
+                 today: dt.date | None = None) -> dict[str, list[RosterLine]]:
+    """Lines by school name (one school when `school` is given), as they stand on `today`."""
     year, _ = ensure_year(session, year_label)
     query = (select(Educator, InductionEnrollment)
              .join(InductionEnrollment, InductionEnrollment.educator_id == Educator.id)
@@ -52,6 +53,7 @@ def roster_lines(session: Session, year_label: str, school: str | None = None) -
     ids = [e.id for e, _ in rows]
     mentors = _current_mentors(session, year, ids)
     extras = _extras(session, year, ids)
+    late = _late_assignments(session, year.label, today)
     by_school: dict[str, list[RosterLine]] = {}
     for educator, enrollment in sorted(rows, key=lambda r: (r[0].last_name, r[0].first_name)):
         assignment = mentors.get(educator.id)
@@ -61,6 +63,8 @@ def roster_lines(session: Session, year_label: str, school: str | None = None) -
             flags.insert(0, "no mentor (603 CMR 7.12(2))")
         elif assignment is not None and assignment.mentor.mentor_trained_on is None:
             flags.insert(0, "mentor not yet trained")
+        if educator.id in late:
+            flags.insert(0, late[educator.id])
         line = RosterLine(
             educator.id, educator.full_name, educator.employee_id, educator.position or "",
             enrollment.status, enrollment.induction_year,
@@ -69,6 +73,20 @@ def roster_lines(session: Session, year_label: str, school: str | None = None) -
         )
         by_school.setdefault(educator.school.name if educator.school else "(no school)", []).append(line)
     return dict(sorted(by_school.items()))
+
+
+def _late_assignments(session: Session, year_label: str, today: dt.date | None) -> dict[uuid.UUID, str]:
+    """"assigned N days late" for each beginning educator whose trained mentor came after the two-week
+    deadline (the dashboard's rule, matching.assignments.two_week_status): a printout must not say "ok"
+    for a pair that broke 603 CMR 7.12(2)(b) / 7.13, even once it is in place."""
+    from app.services.matching.assignments import two_week_status
+
+    out = {}
+    for s in two_week_status(session, year_label, today):
+        if s.state == "met late":
+            days = f"{s.days} day{'s' if s.days != 1 else ''}"
+            out[s.educator_id] = f"assigned {days} late (due {s.deadline:%m/%d/%Y})"
+    return out
 
 
 def _current_mentors(session: Session, year: SchoolYear, mentee_ids: list[uuid.UUID]) -> dict[uuid.UUID, Assignment]:
@@ -136,13 +154,14 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
     return extras
 
 
-def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, school: str | None = None) -> Path:
+def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, school: str | None = None,
+                     today: dt.date | None = None) -> Path:
     """One PDF; with every school, each school's part starts on a new page, numbered from 1 ("Page 1 of 2"
     of that school) with the school in the page header, so each principal can be handed their own pages."""
     from app.services import settings
     from app.services.pdf import PdfDocument
 
-    lines = roster_lines(session, year_label, school)
+    lines = roster_lines(session, year_label, school, today=today)
     title = f"Induction roster {year_label}" + (f": {school}" if school else "")
     doc = PdfDocument(out, title=title, district=settings.get(session, "district_name"), landscape=True,
                       subtitle="Beginning and incoming educators with their mentors and supports. "

@@ -43,15 +43,52 @@ ROSTER_FIELDS = (
     "room",
 )
 
-# Induction status derivation, shown to users in the import wizard and the detail pane.
-DERIVATION_RULE = (
-    "When induction status is blank it is derived for the school year: beginning = a Provisional, "
-    "Initial or Temporary license, hired within the year (July 1 to June 30) and no prior years of "
-    "experience (blank counts as none); incoming = hired within the year with prior experience; "
-    "otherwise none (603 CMR 7.12: induction for teachers in their first year of practice)."
-)
+# Induction status by license type and prior induction: the rule the importer, the People pane and
+# the dashboard share, shown to users in the import wizard and the detail pane (DERIVATION_RULE).
+# 004, "Induction Programs for Teachers": "Beginning teachers are individuals who hold a Provisional
+# or Initial license and have not participated in an induction program." ... "An incoming teacher may
+# be a teacher who either holds: a Provisional or Initial license and participated in an induction
+# program in another district, or holds a Professional or a Temporary license."
+# Administrators: 603 CMR 7.13(1) ("all administrators in their first year of practice") and 004,
+# "Definitions": "Beginning educator refers to an individual entering into teaching or administration
+# with a Provisional or Initial license"; "Incoming educator refers to someone who has experience in
+# teaching or administration, but is new to the district or his or her role".
+# Military Spouse and Emergency licenses are newer than the 2015 guidelines, so a holder without prior
+# induction is the district's choice (DOMAIN.md, "Induction status by license"), editable in Settings:
+# Military Spouse (`military_spouse_license_status`, default incoming: held by an educator licensed
+# elsewhere, as a Temporary one is); Emergency (`emergency_license_status`, default beginning: 7.12(1)
+# requires induction in every teacher's first year of practice).
+DISTRICT_CHOICE = "district's choice"
+UNDECIDED = "needs a decision"  # a new hire whose status the table cannot give: shown on the dashboard
+INDUCTION_TABLE: dict[str, tuple[str, str]] = {  # license -> (no prior induction, prior induction)
+    "Provisional": ("beginning", "incoming"),
+    "Initial": ("beginning", "incoming"),
+    "Professional": ("incoming", "incoming"),
+    "Temporary": ("incoming", "incoming"),
+    "Military Spouse": (DISTRICT_CHOICE, "incoming"),
+    "Emergency": (DISTRICT_CHOICE, "incoming"),
+}
+EMERGENCY_CHOICES = ("beginning", "incoming", UNDECIDED)  # the values a district may choose
+CHOICE_SETTINGS = {"Emergency": "emergency_license_status", "Military Spouse": "military_spouse_license_status"}
+DEFAULT_CHOICES = {"Emergency": "beginning", "Military Spouse": "incoming"}
 
-_BEGINNING_LICENSES = {"Provisional", "Initial", "Temporary"}
+
+def _rule_text() -> str:
+    rows = "; ".join(f"{lic}: {none}" + (f" (default {DEFAULT_CHOICES[lic]})" if none == DISTRICT_CHOICE else "")
+                     + f" / {prior}" for lic, (none, prior) in INDUCTION_TABLE.items())
+    return (
+        "When induction status is blank it is derived for the school year, for people hired within it "
+        "(July 1 to June 30); others are none. By license type, without / with prior induction: "
+        f"{rows}; no license type: {UNDECIDED} (shown on the dashboard). Prior induction: the file's "
+        "prior_induction column (yes/no) when given, or an induction year here before; otherwise presumed "
+        "from prior years of experience (every district gives induction in the first year of practice, "
+        "603 CMR 7.12(1), 7.13(1)); blank experience counts as none. Teachers: 004, \"Induction Programs for Teachers\"; "
+        "administrators: 603 CMR 7.13 and 004, \"Definitions\"."
+    )
+
+
+DERIVATION_RULE = _rule_text()
+
 _LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40}
 
 
@@ -79,6 +116,9 @@ class EducatorRecord:
     induction_status: str | None = None
     planning_periods: tuple[str, ...] = ()
     room: str | None = None
+    # Import only (no column of its own): the file's "prior induction" yes/no, which the derivation
+    # reads before presuming from experience; what it decides is kept as the year's induction status.
+    prior_induction: bool | None = None
 
     @property
     def full_name(self) -> str:
@@ -172,6 +212,12 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
         if field in values and not values[field]:
             problems.append(FieldProblem(field, "", "is required"))
     problems += _date_problems(values)
+    prior = raw.get("prior_induction")
+    if prior is not None and not (type(prior) is float and prior != prior) and v.text(prior):
+        try:
+            values["prior_induction"] = v.parse_yes_no(prior)
+        except ValueError as exc:
+            problems.append(FieldProblem("prior_induction", _shown(prior), str(exc)))
     hire, exit_ = values.get("hire_date"), values.get("exit_date")
     if isinstance(hire, dt.date) and isinstance(exit_, dt.date) and exit_ < hire:
         problems.append(FieldProblem("exit_date", exit_.isoformat(), f"is before the hire date {hire.isoformat()}"))
@@ -212,17 +258,45 @@ def on_staff_at_start(exit_date: dt.date | None, year: SchoolYear) -> bool:
     return exit_date is None or exit_date >= year.first_day
 
 
-def derive_induction_status(record: EducatorRecord, year: SchoolYear) -> str:
-    """See DERIVATION_RULE. An explicit status in the record wins."""
+def prior_induction(record: EducatorRecord) -> bool:
+    """Has this educator done induction before? The file's prior_induction column (or an enrollment in an
+    earlier year here, which the importer puts there) says so when given. Otherwise it is presumed from
+    experience: a year of practice means yes, as every district must
+    give induction in the first year of practice (603 CMR 7.12(1), 7.13(1); 004, "Alignment to Educator
+    Effectiveness Initiatives", "Educator Licensure": "induction is required in the first year of
+    employment (regardless of license type)")."""
+    if record.prior_induction is not None:
+        return record.prior_induction
+    return (record.years_experience or 0) > 0
+
+
+def derive_induction_status(record: EducatorRecord, year: SchoolYear, *,
+                            choices: Mapping[str, str] | None = None) -> str:
+    """See DERIVATION_RULE: beginning, incoming, none, or UNDECIDED. An explicit status in the record
+    wins. `choices`: the district's status by license for the DISTRICT_CHOICE cells (district_choices)."""
     if record.induction_status:
         return record.induction_status
     hired_in_year = record.hire_date is not None and year.window_start <= record.hire_date <= year.window_end
     if not hired_in_year:
         return "none"
-    experience = record.years_experience or 0
-    if experience == 0 and record.license_type in _BEGINNING_LICENSES:
-        return "beginning"
-    return "incoming" if experience > 0 else "none"
+    row = INDUCTION_TABLE.get(record.license_type or "")
+    if row is None:
+        return UNDECIDED
+    status = row[1] if prior_induction(record) else row[0]
+    if status != DISTRICT_CHOICE:
+        return status
+    return (choices or DEFAULT_CHOICES).get(record.license_type or "", UNDECIDED)
+
+
+def district_choices(session: Session) -> dict[str, str]:
+    """The district's status by license for a holder without prior induction (Settings)."""
+    from app.services import settings
+
+    out = {}
+    for license_type, key in CHOICE_SETTINGS.items():
+        value = settings.get(session, key)
+        out[license_type] = value if value in EMERGENCY_CHOICES else DEFAULT_CHOICES[license_type]
+    return out
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -268,10 +342,12 @@ def new_educator(record: EducatorRecord, school: School | None) -> Educator:
     return Educator(**educator_fields(record, school))
 
 
-def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear) -> dict[str, object] | None:
-    """A new educator's induction enrollment for the year, or None when the status is none."""
-    status = derive_induction_status(record, year)
-    if status == "none":
+def enrollment_fields(record: EducatorRecord, educator_id: uuid.UUID, year: SchoolYear, *,
+                      choices: Mapping[str, str] | None = None) -> dict[str, object] | None:
+    """A new educator's induction enrollment for the year, or None when the status is none or
+    undecided (an undecided new hire is listed on the dashboard, `roster.induction`)."""
+    status = derive_induction_status(record, year, choices=choices)
+    if status not in ("beginning", "incoming"):
         return None
     return {"id": derived_id("enrollment", f"{record.employee_id}:{year.label}"), "educator_id": educator_id,
             "school_year_id": year.id, "status": status, "induction_year": 1}
@@ -299,17 +375,19 @@ def apply_record(educator: Educator, record: EducatorRecord, school: School | No
 
 
 def apply_induction(session: Session, educator: Educator, record: EducatorRecord, year: SchoolYear,
-                    existing: InductionEnrollment | None) -> bool:
-    """Set the educator's induction status for the year. A derived 'none' leaves a status that a
-    coordinator set by hand; an explicit 'none' in the file removes it."""
-    status = derive_induction_status(record, year)
-    if status == "none":
+                    existing: InductionEnrollment | None, *, choices: Mapping[str, str] | None = None) -> bool:
+    """Set the educator's induction status for the year. A derived 'none' (or undecided) leaves a
+    status that a coordinator set by hand; an explicit 'none' in the file removes it."""
+    choice = choices if choices is not None else district_choices(session)
+    status = derive_induction_status(record, year, choices=choice)
+    if status not in ("beginning", "incoming"):
         if record.induction_status == "none" and existing is not None:
             existing.tombstone()
             return True
         return False
     if existing is None:
-        session.add(InductionEnrollment(**enrollment_fields(record, educator.id, year)))  # type: ignore[arg-type]
+        fields = enrollment_fields(record, educator.id, year, choices=choice)
+        session.add(InductionEnrollment(**fields))  # type: ignore[arg-type]
         return True
     if existing.status != status:
         existing.status = status

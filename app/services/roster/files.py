@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,11 @@ from app.services.roster.educators import (
     SchoolCache,
     apply_induction,
     apply_record,
+    UNDECIDED,
     clean_educator,
     derive_induction_status,
     educator_fields,
+    district_choices,
     enrollment_fields,
     enrollments_for,
     record_of,
@@ -51,6 +54,8 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "induction_status": ("Induction", "Induction Status", "Status"),
     "planning_periods": ("Planning", "Planning Periods", "Prep Periods", "Free Periods"),
     "room": ("Room", "Room Number", "Classroom"),
+    # Import only (educators.EducatorRecord.prior_induction): induction done before, in another district.
+    "prior_induction": ("Prior Induction", "Induction Elsewhere", "Completed Induction", "Prior Induction Program"),
 }
 
 
@@ -89,6 +94,10 @@ def import_roster(
     educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
     removed = _removed_enrollments(session, year)
+    inducted_before = set(session.scalars(  # 004: "participated in an induction program" (here, in a year before)
+        select(InductionEnrollment.educator_id).join(SchoolYear, SchoolYear.id == InductionEnrollment.school_year_id)
+        .where(SchoolYear.label < year.label)))
+    choices = district_choices(session)  # the district's choice, read once for the whole file
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
     present = set(table.mapping)  # columns the file has; the others are left as they are
@@ -118,14 +127,17 @@ def import_roster(
             if changed:  # even setting an unchanged value makes the row dirty for the flush to inspect
                 educator.deleted_at = None
             changed |= apply_record(educator, record, schools.get(record.school), present)
+            if record.prior_induction is None and educator.id in inducted_before:
+                record = dataclasses.replace(record, prior_induction=True)
             existing = enrollments.get(educator.id)
-            if existing is None and educator.id in removed and derive_induction_status(record, year) != "none":
+            if (existing is None and educator.id in removed
+                    and derive_induction_status(record, year, choices=choices) != "none"):
                 # An explicit "none" in an earlier file removed the year's enrollment; a status back revives
                 # that row (a new one would break the one-enrollment-a-year rule: found by the property test).
                 existing = removed.pop(educator.id)
                 existing.deleted_at = None
                 changed = True
-            changed |= apply_induction(session, educator, record, year, existing)
+            changed |= apply_induction(session, educator, record, year, existing, choices=choices)
             if changed:
                 report.changed += 1
             else:
@@ -136,7 +148,7 @@ def import_roster(
     if not (strict and report.rejected):
         # A dry run inserts too (finish() rolls it back): every check the database makes runs in both,
         # so a dry run and the import it previews cannot disagree (issue 19).
-        _insert_new(session, fresh, year)
+        _insert_new(session, fresh, year, choices)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
 
 
@@ -169,7 +181,8 @@ def _removed_enrollments(session: Session, year: SchoolYear) -> dict:  # type: i
     return {row.educator_id: row for row in rows}
 
 
-def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear) -> None:
+def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear,
+                choices: dict[str, str]) -> None:
     """New educators and their enrollments as ORM bulk inserts (the sync change log records these
     too): one by one through the unit of work costs about 0.4 ms a row, most of a large import."""
     if not fresh:
@@ -178,7 +191,7 @@ def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | Non
     stamp = {"created_at": utcnow(), "updated_at": utcnow(), "version": 1, "updated_by": session.info.get("actor")}
     people = [{**educator_fields(record, school), **stamp} for record, school in fresh]
     enrolled = [{**row, **stamp} for (record, _), person in zip(fresh, people)
-                if (row := enrollment_fields(record, person["id"], year)) is not None]  # type: ignore[arg-type]
+                if (row := enrollment_fields(record, person["id"], year, choices=choices)) is not None]  # type: ignore[arg-type]
     for model, rows in ((Educator, people), (InductionEnrollment, enrolled)):
         # render_nulls: without it a None leaves its column out of the INSERT, so rows with blanks in
         # different places become hundreds of small statements (none of these columns has a default).
@@ -191,11 +204,15 @@ def roster_rows(session: Session, year_label: str | None = None) -> list[dict[st
     """Every educator in the public format, with induction status for the year."""
     year, _ = ensure_year(session, year_label or current_label())
     enrollments = enrollments_for(session, year)
+    choices = district_choices(session)
     educators = session.scalars(select(Educator).order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
     rows = []
     for educator in educators:
         enrollment = enrollments.get(educator.id)
-        rows.append(record_to_strings(record_of(educator, enrollment.status if enrollment else "none")))
+        status = enrollment.status if enrollment else "none"
+        if enrollment is None and derive_induction_status(record_of(educator), year, choices=choices) == UNDECIDED:
+            status = ""  # needs a decision: left blank, so the file imported again derives it again
+        rows.append(record_to_strings(record_of(educator, status or None)))
     return rows
 
 
