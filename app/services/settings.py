@@ -52,6 +52,9 @@ SPECS: dict[str, SettingSpec] = {
                     "Names the organizer of calendar files (blank: the district's induction program)."),
         SettingSpec("coordinator_email", "", "Induction coordinator's email",
                     "The organizer of calendar files (RFC 5546); blank: calendar files name no organizer."),
+        SettingSpec("csv_plain_utf8", False, "CSV files in plain UTF-8 (no byte-order mark)",
+                    "Off: exported CSV files start with a UTF-8 byte-order mark, so Excel shows \"José\", not "
+                    "\"JosÃ©\". On: for tools that expect plain UTF-8."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

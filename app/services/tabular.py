@@ -205,41 +205,284 @@ def finish(session, report: ImportReport, *, strict: bool, dry_run: bool) -> Imp
     return report
 
 
-def write_errors(report: ImportReport, out: str | Path) -> Path:
-    """The errors file: line, field, value, reason, then the row's original columns."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+def write_errors(report: ImportReport, out: str | Path, *, plain_utf8: bool = False) -> Path:
+    """The errors file: line, field, value, reason, then the row's original columns (through the one
+    safe CSV writer below: a hostile cell in the imported file is not a formula in Excel)."""
     columns = report.columns or sorted({c for r in report.rejected for c in r.original})
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["line", "field", "value", "reason", *columns])
-        for row in report.rejected:
-            writer.writerow([
-                row.line,
-                "; ".join(p.field for p in row.problems),
-                "; ".join(p.value for p in row.problems),
-                "; ".join(p.reason for p in row.problems),
-                *(row.original.get(c, "") for c in columns),
-            ])
-    return out
+    rows = [[row.line, "; ".join(p.field for p in row.problems), "; ".join(p.value for p in row.problems),
+             "; ".join(p.reason for p in row.problems), *(row.original.get(c, "") for c in columns)]
+            for row in report.rejected]
+    return write_csv(out, [["line", "field", "value", "reason", *columns], *rows], plain_utf8=plain_utf8)
 
 
-def write_table(path: str | Path, columns: list[str], rows: Iterable[Mapping[str, object]], sheet: str = "Sheet1") -> Path:
-    """Write rows to CSV or XLSX by extension (the public export formats)."""
-    import pandas as pd
+# --- writing: the one CSV and XLSX writer every export uses (issue 20 item 2; issue 18 item 5) -------
+#
+# CSV and XLSX cells reach a spreadsheet, which runs a text cell beginning with =, +, -, @, tab or
+# carriage return as a formula ("CSV injection"; OWASP, "CSV Injection": prefix such cells with a
+# single quote). Every text cell below goes through `neutralize`, and no XLSX cell is ever a formula.
+# The importers undo the prefix with `restore`, so an exported roster imports back to the same values.
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+KINDS = ("auto", "text", "int", "number", "date", "rate")
+DATE_FORMAT = "m/d/yyyy"  # how Excel shows the date cells (US districts read M/D/YYYY)
+RATE_FORMAT = "0.0%"
+
+
+def neutralize(value: str) -> str:
+    """'=HYPERLINK(...)' -> "'=HYPERLINK(...)". A text already starting with quotes before a formula
+    character gets one more, so `restore` gives back exactly what was exported."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
+
+
+def restore(value: str) -> str:
+    """The importers' inverse of `neutralize`: one leading quote before =, +, -, @ (after any further
+    quotes) is removed; any other text is left as it is."""
+    if value.startswith("'") and value[1:].lstrip("'").startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: `key` in the rows, `title` in the header (the key when blank) and a
+    `kind` for the XLSX cell: text (never a number: employee IDs keep their zeros), int, number,
+    date (shown M/D/YYYY; ISO text in CSV), rate (a fraction shown as a percentage), or auto (by the
+    value's type: numbers as numbers, dates as dates, text as text)."""
+
+    key: str
+    title: str = ""
+    kind: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column kind must be one of {', '.join(KINDS)}")
+
+    @property
+    def header(self) -> str:
+        return self.title or self.key
+
+
+def _columns(columns: Iterable[str | Column]) -> list[Column]:
+    return [c if isinstance(c, Column) else Column(c) for c in columns]
+
+
+def _typed(value: object, kind: str) -> object:
+    """The value an XLSX cell holds: a number, a date, or neutralized text ('' for blank)."""
+    if value is None or (type(value) is float and value != value):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind == "text":
+        return neutralize(_cell_text(value)) if not isinstance(value, str) else neutralize(value)
+    if isinstance(value, str):
+        if value == "":
+            return None
+        if kind == "date":
+            parsed = _date_of(value)
+            if parsed is not None:
+                return parsed
+        elif kind in ("int", "number", "rate"):
+            number = _number_of(value)
+            if number is not None:
+                return number
+        return neutralize(value)
+    if isinstance(value, dt.datetime):
+        return value if value.time() != dt.time() else value.date()
+    if isinstance(value, (int, float, dt.date)):
+        return value
+    return neutralize(str(value))
+
+
+def _date_of(text: str) -> dt.date | None:
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _number_of(text: str) -> int | float | None:
+    stripped = text.strip()
+    if re.fullmatch(r"-?\d+", stripped):
+        return int(stripped)
+    if re.fullmatch(r"-?\d*\.\d+", stripped):
+        return float(stripped)
+    return None
+
+
+def _csv_text(value: object) -> object:
+    """A CSV cell: numbers as written, dates as ISO text (the public formats), text neutralized."""
+    if value is None or (type(value) is float and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _cell_text(value)
+    return neutralize(str(value))
+
+
+def write_csv(path: str | Path, rows: Iterable[Iterable[object]], *, plain_utf8: bool = False) -> Path:
+    """Rows (the header first) as an Excel-style CSV: comma, quotes where needed, CRLF line ends, UTF-8
+    with a byte-order mark so Excel on Windows shows "José", not "JosÃ©" (setting `csv_plain_utf8`:
+    no mark, for tools that do not expect one). Every text cell neutralized."""
     path = Path(path)
-    frame = pd.DataFrame(list(rows), columns=columns)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8" if plain_utf8 else "utf-8-sig") as handle:
+        writer = csv.writer(handle)  # the "excel" dialect
+        writer.writerows([_csv_text(cell) for cell in row] for row in rows)
+    return path
+
+
+class XlsxBook:
+    """The one XLSX writer: typed cells, never a formula.
+
+        book = XlsxBook()
+        book.table("Roster", [Column("employee_id", kind="text"), Column("hire_date", kind="date")], rows)
+        form = book.sheet("Teachers", widths=[48, 22])
+        form.row(["(b) Beginning teachers served", 2], bold=True)
+        book.save(path)
+
+    `streaming=True` writes rows as they come (openpyxl's write-only mode: a 10,000-row roster in
+    about a third of the time and memory) and allows tables only.
+    """
+
+    def __init__(self, *, streaming: bool = False) -> None:
+        from openpyxl import Workbook
+
+        self.streaming = streaming
+        self.book = Workbook(write_only=streaming)
+        self._fresh = not streaming  # the first sheet of a normal workbook is still empty and unnamed
+
+    def _new_sheet(self, name: str):  # type: ignore[no-untyped-def]
+        if self._fresh:
+            self._fresh = False
+            sheet = self.book.active
+            sheet.title = name
+            return sheet
+        return self.book.create_sheet(name)
+
+    def table(self, name: str, columns: Iterable[str | Column], rows: Iterable[Mapping[str, object]]) -> None:
+        """A sheet holding one table: bold header row, frozen, with filters; widths from the first
+        500 rows' values (8 to 50 characters)."""
+        import itertools
+
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        cols = _columns(columns)
+        kinds = [c.kind for c in cols]
+        sheet = self._new_sheet(name)
+        rows = iter(rows)
+        ahead = [[_typed(row.get(c.key), c.kind) for c in cols] for row in itertools.islice(rows, 500)]
+        widths = [max([len(c.header), *(_width(r[i]) for r in ahead)]) for i, c in enumerate(cols)]
+        _set_widths(sheet, [min(50, max(8, w + 2)) for w in widths])
+        sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for column in cols:
+            cell = WriteOnlyCell(sheet, value=_typed(column.header, "text"))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        count = 1
+        rest = ([_typed(row.get(c.key), c.kind) for c in cols] for row in rows)
+        for count, values in enumerate(itertools.chain(ahead, rest), 2):
+            sheet.append([_styled(WriteOnlyCell(sheet), value, kind)
+                          if isinstance(value, (dt.date, dt.datetime)) or kind == "rate" else value
+                          for value, kind in zip(values, kinds)])
+        if cols:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{count}"
+
+    def sheet(self, name: str, widths: Iterable[float] = ()) -> XlsxSheet:
+        """A sheet laid out row by row (a form such as the state report), cells typed as `table`'s."""
+        if self.streaming:
+            raise ValueError("a streaming workbook holds tables only")
+        sheet = self._new_sheet(name)
+        _set_widths(sheet, list(widths))
+        return XlsxSheet(sheet)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self._fresh or not self.book.worksheets:
+            self._new_sheet("Sheet1")
+        self.book.save(path)
+        return path
+
+
+class XlsxSheet:
+    """Rows written one after another; an empty `row()` leaves a blank line."""
+
+    def __init__(self, sheet) -> None:  # type: ignore[no-untyped-def]
+        self._sheet = sheet
+        self.line = 0  # the last line written
+
+    def row(self, values: Iterable[object] = (), *, bold: bool = False, size: float | None = None,
+            wrap: bool = False, kinds: Iterable[str] = ()) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self.line += 1
+        kinds = list(kinds)
+        font = Font(bold=bold, size=size) if bold or size else None
+        for index, value in enumerate(values, 1):
+            cell = self._sheet.cell(self.line, index)
+            _put(cell, value, kinds[index - 1] if index <= len(kinds) else "auto")
+            if font is not None:
+                cell.font = font
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _put(cell, value: object, kind: str) -> object:  # type: ignore[no-untyped-def]
+    typed = _typed(value, kind)
+    _styled(cell, typed, kind)
+    return typed
+
+
+def _styled(cell, typed: object, kind: str):  # type: ignore[no-untyped-def]
+    """Set an already typed value: text is text (openpyxl would read a text starting with "=" as a
+    formula: none does, and the type is set anyway), dates shown M/D/YYYY, rates as percentages."""
+    cell.value = typed
+    if isinstance(typed, str):
+        cell.data_type = "s"
+    elif isinstance(typed, (dt.date, dt.datetime)):
+        cell.number_format = DATE_FORMAT + (" h:mm" if isinstance(typed, dt.datetime) else "")
+    elif kind == "rate" and isinstance(typed, (int, float)):
+        cell.number_format = RATE_FORMAT
+    return cell
+
+
+def _width(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    return max((len(part) for part in str(value).split("\n")), default=0)
+
+
+def _set_widths(sheet, widths: list[float]) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def write_table(path: str | Path, columns: Iterable[str | Column], rows: Iterable[Mapping[str, object]],
+                sheet: str = "Sheet1", *, plain_utf8: bool = False) -> Path:
+    """Write rows to CSV or XLSX by extension (the public export formats), through the safe writers
+    above. `columns` are keys or `Column`s (a title and a kind for the XLSX cells)."""
+    path = Path(path)
+    cols = _columns(columns)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=sheet)
-            widths = {c: max([len(str(c))] + [len(str(v)) for v in frame[c].head(200)]) for c in columns}
-            for i, col in enumerate(columns):
-                letter = writer.sheets[sheet].cell(row=1, column=i + 1).column_letter
-                writer.sheets[sheet].column_dimensions[letter].width = min(40, widths[col] + 2)
-    else:
-        raise FileFormatError(f"{path.name}: export to .csv or .xlsx")
-    return path
+        body = ([row.get(c.key) for c in cols] for row in rows)
+        return write_csv(path, ([c.header for c in cols], *body), plain_utf8=plain_utf8)
+    if suffix == ".xlsx":
+        book = XlsxBook(streaming=True)
+        book.table(sheet, cols, rows)
+        return book.save(path)
+    raise FileFormatError(f"{path.name}: export to .csv or .xlsx")
