@@ -176,7 +176,7 @@ def write_xlsx(report: StateReport, out: Path) -> None:
     one safe XLSX writer (tabular.XlsxBook: numbers as numbers, text never a formula)."""
     from app.services import tabular
 
-    book = tabular.XlsxBook()
+    book = tabular.XlsxBook(out)
     for section in ("teachers", "administrators"):
         sheet = book.sheet(section.capitalize(), widths=(48, 22, 22, 22, 22))
         sheet.row([f"{report.district}: induction and mentoring report {report.school_year}"], bold=True, size=13)
@@ -195,7 +195,7 @@ def write_xlsx(report: StateReport, out: Path) -> None:
     sheet = book.sheet("Definitions", widths=(24, 120))
     for key, text in DEFINITIONS.items():
         sheet.row([key, text])
-    book.save(out)
+    book.save()
 
 
 def profile_rows(report: StateReport) -> list[tuple[str, str, str]]:
