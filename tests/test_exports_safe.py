@@ -205,3 +205,18 @@ def test_every_export_goes_through_the_one_writer():
     offenders = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                        if p.name != "tabular.py" and any(n in p.read_text(encoding="utf-8") for n in needles))
     assert offenders == []
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_time_log_and_assignment_exports_import_back_as_what_is_already_there(session, hostile, tmp_path, ext):
+    """The importers undo the quote too: hostile employee IDs and topics find the same people and entries."""
+    from app.services.matching.assignment_files import ASSIGNMENT_FIELDS, assignment_rows, import_assignments
+    from app.services.timelogs import logs as timelogs
+    from app.services.timelogs.imports import import_timelogs
+
+    logs = timelogs.export_entries(session, timelogs.EntryFilter("2025-2026"), tmp_path / f"logs.{ext}")
+    report = import_timelogs(session, logs, today=D(2026, 6, 1))
+    assert (report.new, report.skipped, report.rejected) == (0, 1, [])
+    pairs = tabular.write_table(tmp_path / f"assignments.{ext}", list(ASSIGNMENT_FIELDS), assignment_rows(session))
+    report = import_assignments(session, pairs)
+    assert (report.new, report.rejected) == (0, [])
