@@ -113,6 +113,7 @@ def test_runs_split_by_font_and_decomposed_input_is_composed(tmp_path):
     assert pdf.font_runs(decomposed) == [(pdf.FONT, "José Nguyễn")]
     assert pdf.font_runs("Wang 王芳 李 (Lee)") == [(pdf.FONT, "Wang "), (pdf.CJK_FONT, "王芳 李 "), (pdf.FONT, "(Lee)")]
     assert pdf.font_runs("김민준") == [(pdf.HANGUL_FONT, "김민준")]
+    assert pdf.font_runs("José\nProfessor") == [(pdf.FONT, "José\nProfessor")]  # a line break stays in its run
     assert pdf.markup("A & 王 <b>", pdf.FONT) == f'A &amp; <font name="{pdf.CJK_FONT}">王 </font>&lt;b&gt;'
     assert pdf.text_width("王芳", pdf.FONT, 10) > 15  # measured in the CJK font, not DejaVu's missing glyph
     doc = pdf.PdfDocument(tmp_path / "t.pdf", title="Record: 王芳", district="Worcester")

@@ -69,10 +69,10 @@ def font_runs(text: str, font: str = FONT) -> list[tuple[str, str]]:
         return [(font, text)] if text else []
     runs: list[tuple[str, str]] = []
     for char in text:
-        if ord(char) not in _covered:
+        if char.isspace() or not char.isprintable():
+            chosen = runs[-1][0] if runs else font  # a space (or line break) stays in the run it is in
+        elif ord(char) not in _covered:
             chosen = _fallback(char)
-        elif char == " " and runs:
-            chosen = runs[-1][0]  # a space between two CJK names stays in their run
         else:
             chosen = font
         if runs and runs[-1][0] == chosen:
@@ -94,7 +94,8 @@ def markup(text: object, font: str = FONT) -> str:
 def single_font(text: str) -> bool:
     """True when the embedded family draws every character of `text` (no CJK run)."""
     register_fonts()
-    return text.isascii() or all(ord(c) in _covered for c in unicodedata.normalize("NFC", text))
+    return text.isascii() or all(ord(c) in _covered or c.isspace() or not c.isprintable()
+                                 for c in unicodedata.normalize("NFC", text))
 
 
 def text_width(text: str, font: str, size: float) -> float:
