@@ -13,6 +13,7 @@ import pytest
 
 from app.models import Assignment, Educator, InductionEnrollment, School
 from app.services import pdf, settings
+from app.services.roster.people_list import name_sort_key
 from app.services.years import ensure_year
 
 NAMES = [  # (first, last)
@@ -20,6 +21,7 @@ NAMES = [  # (first, last)
     ("Łukasz", "Wróbel"),            # Polish
     ("Şükrü", "Ağaoğlu"),            # Turkish
     ("José", "Conceição"),           # Portuguese
+    ("Inés", "Ávila"),               # Spanish
     ("Wiselande", "Jean-Pòl Lamè"),  # Haitian Creole
     ("Γιώργος", "Παπαδόπουλος"),     # Greek
     ("Пётр", "Соколов"),             # Russian
@@ -60,6 +62,15 @@ def _embedded(path: Path) -> dict[str, bool]:
     return found
 
 
+DROID = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+
+
+@pytest.fixture(autouse=True)
+def no_system_cjk_font(monkeypatch):
+    """The CID fonts, whatever this computer has (the test below turns a system font on)."""
+    monkeypatch.setattr(pdf, "_system_cjk", frozenset())
+
+
 @pytest.fixture
 def multilingual(session):
     year, _ = ensure_year(session, "2025-2026")
@@ -92,6 +103,9 @@ def test_principal_roster_prints_every_name_and_embeds_its_font(session, multili
     fonts = _fonts(out)
     assert fonts == {"DejaVuSans", "DejaVuSans-Bold", pdf.CJK_FONT, pdf.HANGUL_FONT}  # no Helvetica
     assert _embedded(out) == {"DejaVuSans": True, "DejaVuSans-Bold": True}
+    # listed in the People order: accents folded, so Ávila is with the A's, not after Wróbel
+    order = [text.index(f"{first} {last}") for first, last in sorted(NAMES, key=lambda n: name_sort_key(n[1], n[0]))]
+    assert order == sorted(order) and text.index("Inés Ávila") < text.index("José Conceição")
 
 
 def test_state_report_and_record_of_hours_draw_in_the_embedded_family(session, multilingual, tmp_path):
@@ -129,3 +143,22 @@ def test_no_pdf_writer_imports_reportlab_text_outside_the_pdf_module():
     users = {str(p.relative_to(root)) for p in root.rglob("*.py") if "reportlab" in p.read_text(encoding="utf-8")}
     assert users == {"services/pdf.py", "services/reports/charts.py"}
     assert "FONT" in (root / "services/reports/charts.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path(DROID).is_file(), reason="needs a TrueType CJK font (Debian: fonts-droid-fallback)")
+def test_a_system_cjk_font_is_embedded_when_the_computer_has_one(monkeypatch, tmp_path):
+    """Embedded, the name prints in any reader, even one without Asian fonts."""
+    monkeypatch.setattr(pdf, "CJK_CANDIDATES", ("/nonexistent/msyh.ttc", DROID))
+    monkeypatch.setattr(pdf, "_system_cjk", None)
+    assert pdf.font_runs("Wang 王芳") == [(pdf.FONT, "Wang "), (pdf.SYSTEM_CJK_FONT, "王芳")]
+    doc = pdf.PdfDocument(tmp_path / "t.pdf", title="Roster", district="Quincy")
+    doc.table(["Name", "Mentor"], [["王芳", "김민준"], ["Łukasz Wróbel", "Пётр"]])
+    out = doc.save()
+    text = _text(out)
+    assert "王芳" in text and "김민준" in text and "Łukasz Wróbel" in text
+    embedded = _embedded(out)
+    assert embedded.pop("DejaVuSans") and embedded.pop("DejaVuSans-Bold")
+    assert list(embedded.values()) == [True] and "Droid" in next(iter(embedded))  # the CJK font, embedded
+    assert pdf.CJK_FONT not in _fonts(out)
+    # a character the system font lacks still gets its CID font (Droid Sans Fallback has no Hangul)
+    assert (pdf.HANGUL_FONT in _fonts(out)) == (ord("김") not in pdf._system_cjk)

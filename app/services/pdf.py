@@ -9,8 +9,10 @@ Vera licence beside them), embedded as a subset, so names in Vietnamese, Polish,
 Haitian Creole, Greek or Russian print as written, never as boxes. Characters DejaVu has no glyph for
 (Chinese, Japanese, Korean) are drawn in ReportLab's CID fonts (`STSong-Light`, Hangul in
 `HYSMyeongJo-Medium`): no font file is needed, the PDF names the font and the reader supplies it, and
-the text stays searchable. `markup()` and `draw_string()` split a text into runs by font; every
-paragraph, table cell, header and footer goes through them.
+the text stays searchable. When the computer has a TrueType CJK font (Microsoft YaHei on Windows, Arial
+Unicode on macOS, Droid Sans Fallback on Linux: CJK_CANDIDATES), that font is embedded instead, so the
+name prints even in a reader without Asian fonts. `markup()` and `draw_string()` split a text into runs
+by font; every paragraph, table cell, header and footer goes through them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ CJK_FONT = "STSong-Light"  # Adobe-GB1: Chinese (simplified and traditional), ka
 HANGUL_FONT = "HYSMyeongJo-Medium"  # Adobe-Korea1
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF))
 _covered: frozenset[int] = frozenset()
+SYSTEM_CJK_FONT = "MentorDesk-CJK"
+# TrueType CJK fonts an operating system may have, embedded (as a subset) when found, so a Chinese,
+# Japanese or Korean name prints even where the reader has no Asian fonts. ReportLab embeds TrueType
+# outlines only: Noto Sans CJK (CFF outlines) cannot be used, hence this list. None found: the CID fonts.
+CJK_CANDIDATES: tuple[str, ...] = (
+    "%WINDIR%/Fonts/msyh.ttc",  # Microsoft YaHei (Windows 7 and later)
+    "%WINDIR%/Fonts/simsun.ttc",
+    "%WINDIR%/Fonts/malgun.ttf",  # Malgun Gothic (Korean)
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",  # macOS
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # Debian/Ubuntu fonts-droid-fallback
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+_system_cjk: frozenset[int] | None = None  # the characters the system CJK font has; None: not looked yet
 
 
 def register_fonts() -> None:
@@ -55,8 +72,36 @@ def register_fonts() -> None:
     _covered = frozenset(faces[0].charToGlyph) & frozenset(faces[1].charToGlyph)
 
 
+def _system_cjk_font() -> frozenset[int]:
+    """Register the first usable TrueType CJK font of CJK_CANDIDATES (once; only when a text first
+    needs it, as loading one takes a moment) and return the characters it has (empty: none found)."""
+    global _system_cjk
+    if _system_cjk is None:
+        import os
+
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        _system_cjk = frozenset()
+        windows = os.environ.get("WINDIR", "C:/Windows")
+        for candidate in CJK_CANDIDATES:
+            path = Path(candidate.replace("%WINDIR%", windows))
+            if not path.is_file():
+                continue
+            try:
+                font = TTFont(SYSTEM_CJK_FONT, str(path), subfontIndex=0)
+            except Exception:  # noqa: BLE001 - CFF outlines, no embedding allowed, a damaged file: try the next
+                continue
+            pdfmetrics.registerFont(font)
+            _system_cjk = frozenset(font.face.charToGlyph)
+            break
+    return _system_cjk
+
+
 def _fallback(char: str) -> str:
     code = ord(char)
+    if code in _system_cjk_font():
+        return SYSTEM_CJK_FONT
     return HANGUL_FONT if any(lo <= code <= hi for lo, hi in _HANGUL) else CJK_FONT
 
 

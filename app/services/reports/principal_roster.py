@@ -53,7 +53,10 @@ def roster_lines(session: Session, year_label: str, school: str | None = None) -
     mentors = _current_mentors(session, year, ids)
     extras = _extras(session, year, ids)
     by_school: dict[str, list[RosterLine]] = {}
-    for educator, enrollment in sorted(rows, key=lambda r: (r[0].last_name, r[0].first_name)):
+    from app.services.roster.people_list import name_sort_key
+
+    # The People list's order: "Ávila" with the A's, "de la Cruz" with the C's, on every database.
+    for educator, enrollment in sorted(rows, key=lambda r: name_sort_key(r[0].last_name, r[0].first_name)):
         assignment = mentors.get(educator.id)
         extra = extras.get(educator.id, {})
         flags = list(extra.get("flags", ()))
