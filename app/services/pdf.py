@@ -201,12 +201,6 @@ class PdfDocument:
         if subtitle:
             self.story.append(self._p(subtitle, "body"))
 
-    @staticmethod
-    def escape(text: object) -> str:
-        from xml.sax.saxutils import escape
-
-        return escape("" if text is None else str(text))
-
     def _p(self, text: object, style: str) -> Any:
         from reportlab.platypus import Paragraph
 
