@@ -43,7 +43,8 @@ def qualify(session, educator, year_label: str = YEAR, *, training: bool = True)
 
 
 def make_candidate(session, org, sp, *, first="Ana", last="Silva", field="Elementary", grades="1-6",  # type: ignore[no-untyped-def]
-                   edition=None, year_label=YEAR, start=START, end=END, number="C-001", edition_reason=None):
+                   edition=None, year_label=YEAR, start=START, end=END, number="C-001", edition_reason=None,
+                   sp_override_reason=None):
     candidate = cap.add_candidate(session, organization=org, first_name=first, last_name=last,
                                   program="Elementary Education (Initial)", license_field=field,
                                   license_grades=grades, practicum_start=start, practicum_end=end,
@@ -52,7 +53,7 @@ def make_candidate(session, org, sp, *, first="Ana", last="Silva", field="Elemen
         qualify(session, sp, year_label, training=False)  # the year's recommendation and interest
     placement = cap.add_placement(session, candidate, sp=sp, ps_name="Dr. Helen Park", ps_email="hpark@csu.edu",
                                   grade="3", subject="All subjects", edition=edition, year_label=year_label,
-                                  edition_reason=edition_reason)
+                                  edition_reason=edition_reason, sp_override_reason=sp_override_reason)
     return candidate, placement
 
 

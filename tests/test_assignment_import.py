@@ -49,7 +49,7 @@ def test_each_rejection_names_line_field_and_rule(tmp_path, run_cli, database, r
     code, out, _ = run_cli("import", "assignments", write(tmp_path, "M1,B2,2025-2026,2025-08-27,,\n" + row + "\n"),
                            "--errors", errors)
     assert code == 1 and "1 new" in out and "1 rejected" in out
-    with errors.open(newline="") as f:
+    with errors.open(newline="", encoding="utf-8-sig") as f:
         (rejected,) = list(csv.DictReader(f))
     assert rejected["line"] == "3" and rejected["field"] == field and words in rejected["reason"]
     with database.read() as s:

@@ -142,7 +142,7 @@ def test_yearly_export(session, run_cli, tmp_path, suffix):
     code, _said, _err = run_cli("export", "cap", "--year", YEAR, "--out", out)
     assert code == 0
     if suffix == ".csv":
-        rows = list(csv.DictReader(out.read_text().splitlines()))
+        rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     else:
         from openpyxl import load_workbook
 

@@ -219,3 +219,83 @@ def test_any_series_expands_the_same_in_the_file(session, district, day, hour, m
         assert all(o.start.astimezone(NY).time() == dt.time(hour, minute) for o in shown)
     finally:
         nested.rollback()
+
+
+# --- the time zone as yearly rules (issue 20 item 3) --------------------------------------------------
+
+DST_EDGES = [  # (title, local wall-clock start): both sides of both changes of the 2026-2027 year
+    ("Before fall back", dt.datetime(2026, 10, 30, 15, 0)),   # Friday; EDT (-4)
+    ("Fall-back Sunday", dt.datetime(2026, 11, 1, 9, 0)),     # the change was at 2:00 that morning; EST
+    ("After fall back", dt.datetime(2026, 11, 2, 15, 0)),     # Monday; EST (-5)
+    ("Before spring forward", dt.datetime(2027, 3, 12, 15, 0)),  # Friday; EST
+    ("Spring-forward Sunday", dt.datetime(2027, 3, 14, 9, 0)),   # EDT since 3:00
+    ("After spring forward", dt.datetime(2027, 3, 15, 15, 0)),   # Monday; EDT
+]
+
+
+def _file_zone(raw: bytes):  # type: ignore[no-untyped-def]
+    """The VTIMEZONE as a calendar program reads it: dateutil's RFC 5545 parser, not the zone database."""
+    import io
+
+    from dateutil.tz import tzical
+
+    text = raw.decode().replace("\r\n ", "")
+    block = text[text.index("BEGIN:VTIMEZONE"):text.index("END:VTIMEZONE") + len("END:VTIMEZONE")]
+    return tzical(io.StringIO(block)).get("America/New_York")
+
+
+def test_time_zone_is_yearly_rules_and_events_keep_their_local_time_across_both_changes(session, district, tmp_path):
+    ids = {title: scheduling.save_event(session, YEAR, EventInput(
+        "peer_group", title, start, 60, school_id=district.school.id, educator_ids=[district.beginner.id])).event_id
+        for title, start in DST_EDGES}
+    session.commit()
+    path, _ = export_ics(session, YEAR, tmp_path / "year.ics")
+    raw = path.read_bytes()
+    cal = _parse(path)
+    (zone,) = cal.walk("VTIMEZONE")
+    parts = {c.name: c for c in zone.subcomponents}
+    assert set(parts) == {"STANDARD", "DAYLIGHT"} and b"RDATE" not in raw
+    daylight, standard = parts["DAYLIGHT"], parts["STANDARD"]
+    assert daylight["rrule"]["FREQ"] == ["YEARLY"] and daylight["rrule"]["BYMONTH"] == [3]
+    assert daylight["rrule"]["BYDAY"] == ["2SU"] and standard["rrule"]["BYDAY"] == ["1SU"]
+    assert standard["rrule"]["BYMONTH"] == [11]
+    assert daylight.decoded("dtstart").time() == dt.time(2, 0) == standard.decoded("dtstart").time()
+    assert (daylight["tzoffsetfrom"].td, daylight["tzoffsetto"].td) == (dt.timedelta(hours=-5), dt.timedelta(hours=-4))
+    assert (standard["tzoffsetfrom"].td, standard["tzoffsetto"].td) == (dt.timedelta(hours=-4), dt.timedelta(hours=-5))
+    # Each event read with the file's own zone: the wall-clock time it was made for, at the right instant.
+    file_zone = _file_zone(raw)
+    events = _events(cal)
+    for title, start in DST_EDGES:
+        wall = events[title]["dtstart"].dt.replace(tzinfo=None)
+        assert wall == start, title
+        instant = wall.replace(tzinfo=file_zone).astimezone(dt.timezone.utc)
+        assert instant == start.replace(tzinfo=NY).astimezone(dt.timezone.utc), title
+        assert instant == scheduling.get_event(session, ids[title]).starts_at, title
+    assert (events["Before fall back"].decoded("dtstart").utcoffset(),
+            events["After fall back"].decoded("dtstart").utcoffset()) == (dt.timedelta(hours=-4), dt.timedelta(hours=-5))
+    # The rules hold past the file's year (Outlook's trouble with RDATE lists was after November 1):
+    # a wall-clock time read with the file's zone is the zone database's instant, every half hour from
+    # the day before each change to the day after, to 2035 (the hour that does not exist in March
+    # and the hour that happens twice in November are no meeting times, and are left out).
+    for year in range(2024, 2036):
+        for month, day_range, skipped in ((3, range(8, 15), 2), (11, range(1, 8), 1)):
+            sunday = next(dt.date(year, month, d) for d in day_range if dt.date(year, month, d).weekday() == 6)
+            for half_hours in range(-48, 96):
+                wall = dt.datetime.combine(sunday, dt.time()) + dt.timedelta(minutes=30 * half_hours)
+                if wall.date() == sunday and wall.hour == skipped:
+                    continue
+                assert wall.replace(tzinfo=file_zone).utcoffset() == wall.replace(tzinfo=NY).utcoffset(), wall
+    # UIDs are the events' ids, the same in a second export.
+    again = _events(_parse(export_ics(session, YEAR, tmp_path / "again.ics")[0]))
+    assert {t: str(e["uid"]) for t, e in again.items()} == {t: str(e["uid"]) for t, e in events.items()}
+    assert str(events["Before fall back"]["uid"]) == f"{ids['Before fall back']}@mentordesk"
+
+
+def test_a_zone_without_daylight_saving_is_one_standard_part():
+    from app.services.scheduling.ics import vtimezone
+
+    zone = vtimezone(ZoneInfo("America/Phoenix"), dt.date(2026, 7, 1), dt.date(2027, 6, 30))
+    (part,) = zone.subcomponents
+    assert part.name == "STANDARD" and part["tzoffsetto"].td == dt.timedelta(hours=-7) and "rrule" not in part
+    berlin = {c.name: c for c in vtimezone(ZoneInfo("Europe/Berlin"), dt.date(2026, 7, 1), dt.date(2027, 6, 30)).subcomponents}
+    assert berlin["DAYLIGHT"]["rrule"]["BYDAY"] == ["-1SU"] and berlin["STANDARD"]["rrule"]["BYMONTH"] == [10]

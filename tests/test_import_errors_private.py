@@ -18,8 +18,8 @@ SECRET = "ZEBRA-4419"
 
 
 def _read(path) -> tuple[list[str], list[dict[str, str]], str]:  # type: ignore[no-untyped-def]
-    text = path.read_text(encoding="utf-8")
-    with path.open(newline="", encoding="utf-8") as handle:
+    text = path.read_text(encoding="utf-8-sig")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
     return list(reader.fieldnames or []), rows, text

@@ -26,7 +26,7 @@ def _pages(path) -> list[tuple[str, int, int]]:
     out = []
     for page in PdfReader(path).pages:
         text = page.extract_text()
-        school = re.search(r"Induction roster 2025-2026: ([A-Za-z ]+?)(?:\n|$)", text)
+        school = re.search(r"Induction roster 2025-2026: (Adams Elementary|Brook Middle|Cole High)", text)
         number = re.search(r"Page (\d+) of (\d+)", text)
         out.append((school.group(1).strip() if school else "", int(number.group(1)), int(number.group(2))))
     return out

@@ -45,7 +45,7 @@ def test_each_rejection_names_line_field_and_rule(tmp_path, run_cli, database, r
     code, out, _ = run_cli("import", "roster", path, "--year", "2025-2026", "--errors", errors)
     assert code == 1
     assert "1 new" in out and "1 rejected" in out
-    with errors.open(newline="", encoding="utf-8") as f:
+    with errors.open(newline="", encoding="utf-8-sig") as f:  # the BOM Excel needs
         rejected = list(csv.DictReader(f))
     assert len(rejected) == 1
     assert rejected[0]["line"] == "3" and rejected[0]["field"] == field

@@ -114,7 +114,7 @@ def test_every_format_reads_back(session, district, tmp_path):
     report = state_report.compute(session, "2025-2026")
     paths = {ext: state_report_files.write(report, tmp_path / f"state.{ext}") for ext in ("json", "csv", "xlsx", "pdf")}
     assert json.loads(paths["json"].read_text())["teachers"]["beginning_served"]["count"] == 2
-    with paths["csv"].open(newline="") as handle:
+    with paths["csv"].open(newline="", encoding="utf-8-sig") as handle:
         rows = {(r["section"], r["item"]): r["value"] for r in csv.DictReader(handle)}
     assert rows[("teachers", "retention_rate")] == "0.5"
     assert rows[("administrators", "teachers_by_school:North Elementary")] == "0.667"

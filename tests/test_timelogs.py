@@ -365,7 +365,7 @@ def test_cli_import_and_hours_report(run_cli, database, pairs, tmp_path):
     errors = tmp_path / "errors.csv"
     code, out, _ = run_cli("import", "timelogs", path, "--errors", errors)
     assert code == 1 and "2 new" in out and "1 rejected" in out
-    with errors.open(newline="") as handle:
+    with errors.open(newline="", encoding="utf-8-sig") as handle:  # the errors file carries the BOM Excel needs
         bad = list(csv.DictReader(handle))
     assert bad[0]["line"] == "4" and bad[0]["mentor_employee_id"] == "M9"
     code, out, _ = run_cli("import", "timelogs", path)

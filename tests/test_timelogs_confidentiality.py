@@ -89,7 +89,7 @@ def test_no_output_carries_a_note(session, secret_district, tmp_path):
     # The outputs do carry the time data itself (so the test reads real content).
     hours_json = json.loads((tmp_path / "hours.json").read_text())
     assert {e["employee_id"]: e["hours"] for e in hours_json["educators"]} == {"B1": 3.2, "B2": 0.8}
-    with (tmp_path / "timelogs.csv").open(newline="") as handle:
+    with (tmp_path / "timelogs.csv").open(newline="", encoding="utf-8-sig") as handle:
         exported = list(csv.DictReader(handle))
     assert len(exported) == 4 and "notes" not in exported[0]
     assert "3.2" in _text_of(tmp_path / "principal.pdf")
@@ -161,7 +161,7 @@ def test_an_import_errors_file_leaves_the_notes_out(run_cli, session, pairs, tmp
     assert (report.new, len(report.rejected)) == (1, 1)
     assert any("without their confidential notes (column 'notes')" in n for n in report.notes)
     out = write_errors(report, tmp_path / "errors.csv")  # what the page's "Save rejected rows" writes
-    with out.open(newline="") as handle:
+    with out.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert MARKER not in out.read_text() and "notes" not in rows[0]
     assert (rows[0]["line"], rows[0]["mentor_employee_id"], rows[0]["topics"]) == ("2", "M9", "Technology")

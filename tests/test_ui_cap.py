@@ -396,7 +396,7 @@ def test_reports_page_exports_cap_data_and_report_on_the_worker(qtbot, database,
             assert not page.cap_buttons["pdf"].isEnabled() or out.exists()  # buttons wait while it writes
             qtbot.waitUntil(lambda: out.exists() and page.cap_buttons["pdf"].isEnabled(), timeout=20000)
             assert page.status.text() == f"Wrote {out}"
-        rows = list(csv.DictReader((tmp_path / "cap.csv").read_text().splitlines()))
+        rows = list(csv.DictReader((tmp_path / "cap.csv").read_text(encoding="utf-8-sig").splitlines()))
         assert len(rows) == 14 and {r["candidate_name"] for r in rows} == {"Ana Silva", "Ben Hart"}
         ana = next(r for r in rows if r["candidate_name"] == "Ana Silva" and r["element_code"] == "I-A-1")
         assert ana["formative_quality"] == "Proficient" and ana["sp_employee_id"] == "SP1"

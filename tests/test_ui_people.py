@@ -224,7 +224,7 @@ def test_add_an_educator(people, database):
 def test_export_roster_round_trips(people, tmp_path):
     out = tmp_path / "out.csv"
     people.export_roster(str(out))
-    text = out.read_text()
+    text = out.read_text(encoding="utf-8-sig")  # with the BOM Excel needs
     assert text.splitlines()[0].startswith("employee_id,first_name,last_name")
     assert "Okafor" in text and "Wrote" in people.status.text()
 

@@ -26,10 +26,14 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services import settings
     from app.services.matching.assignment_files import ASSIGNMENT_FIELDS, assignment_rows
-    from app.services.tabular import write_table
+    from app.services.tabular import Column, write_table
 
+    kinds = {"start_date": "date", "end_date": "date"}  # XLSX: real dates; IDs and the year stay text
     with ctx.db.read() as session:
-        path = write_table(args.out, list(ASSIGNMENT_FIELDS), assignment_rows(session), sheet="Assignments")
+        path = write_table(args.out, [Column(f, kind=kinds.get(f, "text")) for f in ASSIGNMENT_FIELDS],
+                           assignment_rows(session), sheet="Assignments",
+                           plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
     ctx.say(f"wrote {path}")
     return 0

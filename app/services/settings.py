@@ -86,6 +86,9 @@ SPECS: dict[str, SettingSpec] = {
             "The day each year's induction and mentoring report went to DESE, e.g. {\"2025-2026\": "
             "\"2026-07-20\"}; until then the dashboard counts down to July 31 from June 1 (004, Reporting).",
         ),
+        SettingSpec("csv_plain_utf8", False, "CSV files in plain UTF-8 (no byte-order mark)",
+                    "Off: exported CSV files start with a UTF-8 byte-order mark, so Excel shows \"José\", not "
+                    "\"JosÃ©\". On: for tools that expect plain UTF-8."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
     )

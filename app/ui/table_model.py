@@ -66,11 +66,12 @@ class RowTableModel(QAbstractTableModel):
     """Rows + declared columns, with search, an optional row predicate, sorting and lazy fetching."""
 
     def __init__(self, columns: Sequence[Column], *, chunk: int = 200, extra_search: Callable[[Any], str] | None = None,
-                 parent: Any = None):
+                 fold: Callable[[str], str] = str.lower, parent: Any = None):
         super().__init__(parent)
         self.columns = tuple(columns)
         self.chunk = chunk
         self.extra_search = extra_search  # e.g. an email that is not a column but should be found
+        self.fold = fold  # how the rows' text and the typed words are compared (People: accents and case folded)
         self._rows: list[Any] = []
         self._cells: list[tuple[str, ...]] = []  # each row's cell text, made once per load, not per paint
         self._align = tuple(int(c.align) for c in self.columns)
@@ -98,10 +99,10 @@ class RowTableModel(QAbstractTableModel):
         parts = [text for text, c in zip(cells, self.columns) if c.searchable]
         if self.extra_search is not None:
             parts.append(self.extra_search(row))
-        return "\x1f".join(parts).lower()  # a separator no one types, so words never join across cells
+        return self.fold("\x1f".join(parts))  # a separator no one types, so words never join across cells
 
     def set_search(self, text: str) -> None:
-        needle = tuple(text.lower().split())
+        needle = tuple(self.fold(text).split())
         if needle == self._needle:
             return
         # Typing one more letter only narrows (each old word lies inside its new word): search

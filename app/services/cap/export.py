@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services import cap, settings
-from app.services.tabular import write_table
+from app.services.tabular import Column, write_table
 
 
 def _summaries(session: Session, year_label: str, candidate: str | None = None) -> list[cap.CandidateSummary]:
@@ -92,4 +92,6 @@ def year_rows(session: Session, year_label: str) -> list[dict[str, Any]]:
 
 
 def write_year_export(session: Session, year_label: str, out: str | Path) -> Path:
-    return write_table(out, EXPORT_COLUMNS, year_rows(session, year_label), sheet="CAP")
+    """Every cell text (IDs, codes, ratings): the safe writer neutralizes a leading =, +, -, @."""
+    return write_table(out, [Column(c, kind="text") for c in EXPORT_COLUMNS], year_rows(session, year_label),
+                       sheet="CAP", plain_utf8=bool(settings.get(session, "csv_plain_utf8")))

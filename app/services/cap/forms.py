@@ -20,7 +20,7 @@ from app import paths
 from app.services import cap, settings
 from app.services.cap import literacy as cap_literacy
 from app.services.cap import rubrics as cap_rubrics
-from app.services.pdf import PdfDocument
+from app.services.pdf import PdfDocument, text_width
 
 SIGN_OFF = ["Teacher candidate", "Supervising practitioner", "Program supervisor"]
 KEEP_YEARS = 3
@@ -350,12 +350,10 @@ def fitted_widths(doc: PdfDocument, header: list[str], weights: list[float],
     """Column widths (fractions of the text width) in which no word is broken ("Ste p") or runs into the
     next column: each column gets at least its longest header word (bold) and its longest word in the
     rows, and the rest of the width is shared by `weights`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     head, cell = doc.styles["head"], doc.styles["cell"]
 
-    def widest(texts: list[str], font: str, size: float) -> float:
-        return max((stringWidth(word, font, size) for text in texts for word in text.split()), default=0.0)
+    def widest(texts: list[str], font: str, size: float) -> float:  # CJK runs measured in their font
+        return max((text_width(word, font, size) for text in texts for word in text.split()), default=0.0)
 
     least = [max(widest([h], head.fontName, head.fontSize),
                  widest(["" if r[i] is None else str(r[i]) for r in rows], cell.fontName, cell.fontSize))

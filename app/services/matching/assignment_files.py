@@ -86,7 +86,7 @@ def _clean(values: dict[str, object], people: dict[str, Educator]) -> tuple[Assi
 
 
 def _person(raw: object, people: dict[str, Educator]) -> Educator:
-    key = v.text(raw)
+    key = tabular.restore(v.text(raw))  # the quote our exports put before a leading = + - @
     if not key:
         raise ValueError("is missing")
     person = people.get(key)

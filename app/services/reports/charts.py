@@ -12,6 +12,9 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], width: float, *, h
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
 
+    from app.services.pdf import FONT, register_fonts
+
+    register_fonts()  # labels (school names) in the embedded family, as the rest of the page
     top = value_max if value_max is not None else max(max(values, default=0) * 1.15, 1)
     if horizontal:
         height = 30 + 14 * len(values)
@@ -27,6 +30,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], width: float, *, h
         chart.categoryAxis.labels.fontSize = 7
         chart.categoryAxis.labels.angle = 30
         chart.categoryAxis.labels.boxAnchor = "ne"
+    for labels_ in (chart.categoryAxis.labels, chart.valueAxis.labels, chart.barLabels):
+        labels_.fontName = FONT
     chart.data = [list(values)]
     chart.categoryAxis.categoryNames = list(labels)
     chart.valueAxis.valueMin = 0
@@ -36,6 +41,6 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], width: float, *, h
     chart.barLabelFormat = "%.1f" if value_label != "rate" else "%.2f"
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 7
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=FONT)
     drawing.add(chart)
     return drawing

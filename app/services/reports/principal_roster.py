@@ -55,7 +55,10 @@ def roster_lines(session: Session, year_label: str, school: str | None = None, *
     extras = _extras(session, year, ids)
     late = _late_assignments(session, year.label, today)
     by_school: dict[str, list[RosterLine]] = {}
-    for educator, enrollment in sorted(rows, key=lambda r: (r[0].last_name, r[0].first_name)):
+    from app.services.roster.people_list import name_sort_key
+
+    # The People list's order: "Ávila" with the A's, "de la Cruz" with the C's, on every database.
+    for educator, enrollment in sorted(rows, key=lambda r: name_sort_key(r[0].last_name, r[0].first_name)):
         assignment = mentors.get(educator.id)
         extra = extras.get(educator.id, {})
         flags = list(extra.get("flags", ()))
@@ -171,7 +174,7 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
     for index, (name, rows) in enumerate(lines.items()):
         if index:
             doc.page_break()
-        doc.add(_school_marker(name))
+        doc.section(name)
         doc.heading(f"{name}: {len(rows)} educator{'s' if len(rows) != 1 else ''}")
         doc.table(
             ("Educator", "Status", "Mentor (since)", "Support team", "Orientation", "Hours", "Flags"),
@@ -182,59 +185,4 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
              for r in rows],
             widths=(0.18, 0.11, 0.17, 0.18, 0.1, 0.06, 0.2),
         )
-    if school or len(lines) < 2:
-        return doc.save()
-    return _save_numbered_by_school(doc)
-
-
-def _school_marker(name: str):  # type: ignore[no-untyped-def]
-    """A flowable that draws nothing and tells the canvas the pages from here on are this school's."""
-    from reportlab.platypus import Flowable
-
-    class SchoolStarts(Flowable):
-        def __init__(self, name: str):
-            super().__init__()
-            self.name = name
-            self.width = self.height = 0
-
-        def draw(self) -> None:
-            self.canv._md_school = self.name  # kept in each page's saved state by the numbering canvas
-
-    return SchoolStarts(name)
-
-
-def _save_numbered_by_school(doc) -> Path:  # type: ignore[no-untyped-def]
-    """PdfDocument.save with a canvas that numbers each school's pages from 1 and puts the school in
-    the header (app/services/pdf.py numbers the whole file; its page state is reused as it is)."""
-    from collections import Counter
-
-    from reportlab.lib.units import inch
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import SimpleDocTemplate
-
-    from app.services.pdf import _numbered_canvas
-
-    base_title = doc.title
-
-    class BySchool(_numbered_canvas(doc)):  # type: ignore[misc]
-        def save(self) -> None:
-            schools = [state.get("_md_school", "") for state in self._pages]
-            totals, seen = Counter(schools), Counter()
-            for state, name in zip(self._pages, schools):
-                self.__dict__.update(state)
-                seen[name] += 1
-                page = self._pageNumber
-                self._pageNumber = seen[name]
-                doc.title = f"{base_title}: {name}" if name else base_title
-                self._decorate(totals[name])
-                self._pageNumber = page
-                Canvas.showPage(self)
-            doc.title = base_title
-            Canvas.save(self)
-
-    doc.path.parent.mkdir(parents=True, exist_ok=True)
-    template = SimpleDocTemplate(str(doc.path), pagesize=doc.pagesize, title=doc.title,
-                                 author=doc.district or "MentorDesk", leftMargin=0.75 * inch,
-                                 rightMargin=0.75 * inch, topMargin=0.8 * inch, bottomMargin=0.75 * inch)
-    template.build(doc.story, canvasmaker=BySchool)
-    return doc.path
+    return doc.save(by_section=not school and len(lines) > 1)

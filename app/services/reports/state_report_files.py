@@ -3,7 +3,6 @@ built from `state_report.compute` (so every format shows the same figures)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -134,14 +133,20 @@ def export(session: Session, year_label: str, out: str | Path) -> Path:
     """Compute the report and write it (`mentordesk report state`, the Reports page's export)."""
     out = Path(out)
     _writer(out)  # an unknown extension is refused before any work
-    return write(compute(session, year_label, printed=out.suffix.lower() in PRINTED), out)
+    from app.services import settings
+
+    report = compute(session, year_label, printed=out.suffix.lower() in PRINTED)
+    return write(report, out, plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
 
 
-def write(report: StateReport, out: str | Path) -> Path:
+def write(report: StateReport, out: str | Path, *, plain_utf8: bool = False) -> Path:
     out = Path(out)
     writer = _writer(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    writer(report, out)
+    if writer is write_csv:
+        write_csv(report, out, plain_utf8=plain_utf8)
+    else:
+        writer(report, out)
     return out
 
 
@@ -157,57 +162,40 @@ def write_json(report: StateReport, out: Path) -> None:
     out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
 
 
-def write_csv(report: StateReport, out: Path) -> None:
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["section", "item", "value"])
-        writer.writerow(["report", "school_year", report.school_year])
-        for item in items(report):
-            for name, value in item.csv_values:
-                writer.writerow([item.section, name, "" if value is None else value])
+def write_csv(report: StateReport, out: Path, *, plain_utf8: bool = False) -> None:
+    """Through the one safe CSV writer (tabular.write_csv: UTF-8 with a byte-order mark, no formula)."""
+    from app.services import tabular
+
+    rows: list[list[Any]] = [["section", "item", "value"], ["report", "school_year", report.school_year]]
+    rows += [[item.section, name, value] for item in items(report) for name, value in item.csv_values]
+    tabular.write_csv(out, rows, plain_utf8=plain_utf8)
 
 
 def write_xlsx(report: StateReport, out: Path) -> None:
-    """A sheet per section laid out like the state's form, then the definitions."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """A sheet per section laid out like the state's form, then the definitions; every cell through the
+    one safe XLSX writer (tabular.XlsxBook: numbers as numbers, text never a formula)."""
+    from app.services import tabular
 
-    book = Workbook()
-    bold = Font(bold=True)
-    for index, section in enumerate(("teachers", "administrators")):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = section.capitalize()
-        sheet.append([f"{report.district}: induction and mentoring report {report.school_year}"])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([CITATIONS[section]])
+    book = tabular.XlsxBook(out)
+    for section in ("teachers", "administrators"):
+        sheet = book.sheet(section.capitalize(), widths=(48, 22, 22, 22, 22))
+        sheet.row([f"{report.district}: induction and mentoring report {report.school_year}"], bold=True, size=13)
+        sheet.row([CITATIONS[section]])
         for item in (i for i in items(report) if i.section == section):
-            sheet.append([])
-            sheet.append([f"({item.letter}) {item.title}", item.value])
-            sheet.cell(sheet.max_row, 1).font = bold
+            sheet.row()
+            sheet.row([f"({item.letter}) {item.title}", item.value], bold=True)
             if item.header:
-                sheet.append(list(item.header))
-                for cell in sheet[sheet.max_row]:
-                    cell.font = bold
+                sheet.row(item.header, bold=True)
                 for row in item.rows:
-                    sheet.append(list(row))
-        sheet.column_dimensions["A"].width = 48
-        for letter in "BCDE":
-            sheet.column_dimensions[letter].width = 22
-    profile = book.create_sheet("Program profile")
-    profile.append(["Question", "Answer", "From the data"])
+                    sheet.row(row)
+    profile = book.sheet("Program profile", widths=(40, 70, 70))
+    profile.row(["Question", "Answer", "From the data"])
     for question, answer, fact in profile_rows(report):
-        profile.append([question, answer, fact])
-    for column, width in zip("ABC", (40, 70, 70)):
-        profile.column_dimensions[column].width = width
-    for row in profile.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet = book.create_sheet("Definitions")
+        profile.row([question, answer, fact], wrap=True)
+    sheet = book.sheet("Definitions", widths=(24, 120))
     for key, text in DEFINITIONS.items():
-        sheet.append([key, text])
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 120
-    book.save(out)
+        sheet.row([key, text])
+    book.save()
 
 
 def profile_rows(report: StateReport) -> list[tuple[str, str, str]]:

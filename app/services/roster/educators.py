@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import Educator, InductionEnrollment, School, SchoolYear, derived_id
 from app.models.vocab import INDUCTION_STATUSES, ROLES
 from app.services import vocabulary as v
+from app.services.tabular import restore
 from app.errors import FieldProblem, StaleRecordError, ValidationError
 
 # The public roster columns, in export order (DESIGN.md, "Public import formats").
@@ -194,6 +195,8 @@ def clean_educator(raw: Mapping[str, object]) -> tuple[EducatorRecord | None, li
         cell = raw.get(field)
         if cell is None or (type(cell) is float and cell != cell):
             cell = ""  # a missing column or an empty spreadsheet cell (NaN) reads as blank text does
+        elif type(cell) is str and cell.startswith("'"):
+            cell = restore(cell)  # the quote our exports put before a leading = + - @ (OWASP)
         try:
             if parser is None:
                 value = v.text(cell) or None

@@ -216,6 +216,17 @@ def roster_rows(session: Session, year_label: str | None = None) -> list[dict[st
     return rows
 
 
+# The cells' kinds in XLSX (CSV holds the same text either way): IDs stay text (MEPIDs keep their
+# leading zeros), dates are dates, counts are numbers; everything else is text.
+EXPORT_KINDS = {"employee_id": "text", "mepid": "text", "years_experience": "int", "hire_date": "date",
+                "exit_date": "date", "rating_year": "int", "mentor_trained_on": "date"}
+EXPORT_COLUMNS = [tabular.Column(f, kind=EXPORT_KINDS.get(f, "text")) for f in ROSTER_FIELDS]
+
+
 def export_roster(session: Session, out: str | Path, year_label: str | None = None) -> Path:
-    """Write the roster as CSV or XLSX in the import format, so it round-trips."""
-    return tabular.write_table(out, list(ROSTER_FIELDS), roster_rows(session, year_label), sheet="Roster")
+    """Write the roster as CSV or XLSX in the import format, so it round-trips (the importer undoes
+    the quote the writer puts before a leading =, +, -, @: tabular.restore)."""
+    from app.services import settings
+
+    return tabular.write_table(out, EXPORT_COLUMNS, roster_rows(session, year_label), sheet="Roster",
+                               plain_utf8=bool(settings.get(session, "csv_plain_utf8")))

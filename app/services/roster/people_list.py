@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,47 @@ class PersonRow:
     def name(self) -> str:
         return f"{self.last_name}, {self.first_name}"
 
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (*name_sort_key(self.last_name, self.first_name), self.employee_id)
+
+
+# --- names as people look for them (issue 20 item 6) ------------------------------------------------
+
+# Letters NFKD leaves whole (letters of their own, not a letter and a mark), folded as a reader would.
+_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th",
+                          "ħ": "h", "ŀ": "l", "ŧ": "t"})
+# Lowercase particles before a family name: "de la Cruz" is filed under C (issue 20; the usual filing
+# of Spanish, Portuguese, Dutch and German names). A capitalised particle ("De La Cruz",
+# "Van Buren") is part of the name as written and is sorted with it.
+_PARTICLES = ("de la ", "de las ", "de los ", "van der ", "van den ", "van de ", "von der ", "de ", "del ",
+              "della ", "di ", "da ", "das ", "dos ", "do ", "du ", "van ", "von ", "ter ", "ten ", "d'")
+
+
+def fold(text: str) -> str:
+    """Text for matching: Unicode case folding, then compatibility decomposition (NFKD) without the
+    combining marks, then the few letters that do not decompose ("Łukasz Đặng" -> "lukasz dang")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+
+
+@functools.lru_cache(maxsize=16384)
+def name_sort_key(last: str, first: str = "") -> tuple[str, str, str]:
+    """The order of names in lists, the same on SQLite and PostgreSQL (sorted here, not by the
+    database's collation): accents and case folded ("Ávila" with the A's), lowercase particles set
+    aside ("de la Cruz" with the C's), then the first name, then the name as written."""
+    core = last.strip()
+    stripped = True
+    while stripped:
+        stripped = False
+        for particle in _PARTICLES:
+            if core.startswith(particle) and core[len(particle):].strip():
+                core, stripped = core[len(particle):].lstrip(), True
+                break
+    return fold(core), fold(first.strip()), last
+
 
 def list_people(session: Session, year_label: str) -> list[PersonRow]:
     """Every educator with the induction status for the year, in one query."""
@@ -67,14 +109,14 @@ def list_people(session: Session, year_label: str) -> list[PersonRow]:
         .outerjoin(School, and_(School.id == Educator.school_id, School.deleted_at.is_(None)))
         .outerjoin(InductionEnrollment, enrollment)
         .where(Educator.deleted_at.is_(None))
-        .order_by(Educator.last_name, Educator.first_name)
     )
-    return [
+    rows = [
         PersonRow(eid, emp, first, last, email or "", school or "", role, position or "", _as_tuple(subject_text),
                   _as_tuple(grade_text), license_type or "", years, status or "none", rating or "")
         for (eid, emp, first, last, email, school, role, position, subject_text, grade_text, license_type, years,
              status, rating) in session.execute(query)
     ]
+    return sorted(rows, key=lambda r: r.sort_key)  # by name_sort_key: one order on every database
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:

@@ -20,8 +20,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,8 +119,7 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", tz.key)
     first = min((e.starts_at.date() for e in events), default=year.window_start)
-    cal.add_component(icalendar.Timezone.from_tzid(tz.key, first_date=min(first, year.window_start) - dt.timedelta(days=366),
-                                                   last_date=year.window_end + dt.timedelta(days=366)))
+    cal.add_component(vtimezone(tz, min(first, year.window_start), year.window_end))
     for info in events:
         local = info.starts_at.astimezone(tz)
         vevent = icalendar.Event()
@@ -159,6 +161,118 @@ def build_calendar(session: Session, year_label: str, *, school: str | None = No
                 vevent.add("exdate", skipped)
         cal.add_component(vevent)
     return cal
+
+
+# --- the time zone: yearly rules, as Outlook expects --------------------------------------------
+#
+# Outlook desktop is reported to mishandle a VTIMEZONE that lists each change (RDATE) once past the
+# last listed date; the zone is written as the yearly rules it follows (RFC 5545 3.6.5, its own
+# example is America/New_York): DAYLIGHT from the second Sunday of March at 2:00, STANDARD from the
+# first Sunday of November at 2:00 (US Energy Policy Act of 2005, in force since 2007). The rules are
+# read from the zone database for the years around the export, so any district zone works; a zone
+# whose changes follow no yearly rule gets one component per change instead.
+
+
+def _offset(tz: ZoneInfo, moment: dt.datetime) -> dt.timedelta:
+    return moment.astimezone(tz).utcoffset() or dt.timedelta(0)
+
+
+@functools.lru_cache(maxsize=256)  # a zone's changes in a year never change while the app runs
+def _transitions(tz: ZoneInfo, year: int) -> tuple[tuple[dt.datetime, dt.timedelta, dt.timedelta], ...]:
+    """(instant in UTC, offset before, offset after) of each change of offset in `year`."""
+    found: list[tuple[dt.datetime, dt.timedelta, dt.timedelta]] = []
+    day = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    before = _offset(tz, day)
+    while day.year == year:
+        nxt = day + dt.timedelta(days=1)
+        after = _offset(tz, nxt)
+        if after != before:
+            low, high = 0, 24 * 60  # minutes into the day: the change is at the first minute after `before`
+            while high - low > 1:
+                mid = (low + high) // 2
+                low, high = (mid, high) if _offset(tz, day + dt.timedelta(minutes=mid)) == before else (low, mid)
+            found.append((day + dt.timedelta(minutes=high), before, after))
+            before = after
+        day = nxt
+    return tuple(found)
+
+
+def _rule_of(local: dt.datetime, last: bool) -> tuple[int, int, int, dt.time]:
+    """(month, weekday, n-th weekday of the month or -1 for the last, wall-clock time)."""
+    return local.month, local.weekday(), -1 if last else (local.day - 1) // 7 + 1, local.time()
+
+
+def _is_last(local: dt.datetime) -> bool:
+    return (local + dt.timedelta(days=7)).month != local.month
+
+
+def _by_kind(tz: ZoneInfo, changes: Iterable[tuple[dt.datetime, dt.timedelta, dt.timedelta]]
+             ) -> dict[bool, list[tuple[dt.datetime, dt.timedelta, dt.timedelta, str]]]:
+    """Changes by daylight (True) or standard (False): the wall clock just before each change, the
+    offsets before and after it, and the name after it."""
+    by_kind: dict[bool, list[tuple[dt.datetime, dt.timedelta, dt.timedelta, str]]] = {}
+    for instant, before, after in changes:
+        local = instant.astimezone(tz)
+        by_kind.setdefault(bool(local.dst()), []).append(
+            ((instant + before).replace(tzinfo=None), before, after, local.tzname() or ""))
+    return by_kind
+
+
+def _follows(item: tuple[dt.datetime, dt.timedelta, dt.timedelta, str],
+             rule: tuple[bool, tuple[int, int, int, dt.time]]) -> bool:
+    last_weekday, candidate = rule
+    return _rule_of(item[0], last_weekday) == candidate and (not last_weekday or _is_last(item[0]))
+
+
+def vtimezone(tz: ZoneInfo, first: dt.date, last: dt.date):  # type: ignore[no-untyped-def]
+    """A VTIMEZONE for `tz` that holds from a year before `first` to a year after `last`."""
+    import icalendar
+
+    years = range(first.year - 1, last.year + 2)
+    changes = {year: _transitions(tz, year) for year in years}
+    zone = icalendar.Timezone()
+    zone.add("tzid", tz.key)
+    start = dt.datetime(years[0], 1, 1, tzinfo=dt.timezone.utc)
+    if not any(changes.values()):  # no daylight saving time: one STANDARD part
+        part = icalendar.TimezoneStandard()
+        offset = _offset(tz, start)
+        part.add("dtstart", dt.datetime(1970, 1, 1))
+        part.add("tzoffsetfrom", offset)
+        part.add("tzoffsetto", offset)
+        part.add("tzname", start.astimezone(tz).tzname())
+        zone.add_component(part)
+        return zone
+    by_kind = _by_kind(tz, [c for year in years for c in changes[year]])
+    rules: dict[bool, tuple[bool, tuple[int, int, int, dt.time]]] = {}
+    for daylight, items in by_kind.items():
+        for last_weekday in ((True, False) if _rule_of(items[0][0], False)[2] >= 4 else (False, True)):
+            candidate = (last_weekday, _rule_of(items[0][0], last_weekday))
+            if len(items) == len(years) and all(_follows(item, candidate) for item in items):
+                rules[daylight] = candidate
+                break
+    regular = len(rules) == len(by_kind) and all(
+        len({(b, a, n) for _, b, a, n in items}) == 1 for items in by_kind.values())
+    if regular:  # start the rules as far back as the zone has followed them (New York: 2007)
+        for year in range(years[0] - 1, 1969, -1):
+            earlier = _by_kind(tz, _transitions(tz, year))
+            if earlier.keys() != by_kind.keys() or any(
+                    len(earlier[k]) != 1 or not _follows(earlier[k][0], rules[k])
+                    or earlier[k][0][1:] != by_kind[k][0][1:] for k in by_kind):
+                break
+            by_kind = {k: earlier[k] + by_kind[k] for k in by_kind}
+    for daylight, items in sorted(by_kind.items()):
+        for local, before, after, name in (items[:1] if regular else items):
+            part = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
+            part.add("dtstart", local)
+            part.add("tzoffsetfrom", before)
+            part.add("tzoffsetto", after)
+            part.add("tzname", name)
+            if regular:
+                month, _weekday, nth, _at = rules[daylight][1]
+                day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[local.weekday()]
+                part.add("rrule", {"freq": ["YEARLY"], "bymonth": [month], "byday": [f"{nth}{day}"]})
+            zone.add_component(part)
+    return zone
 
 
 def export_ics(session: Session, year_label: str, out: str | Path, *, school: str | None = None,

@@ -315,7 +315,6 @@ def hours_report(session: Session, year_label: str) -> dict[str, object]:
 
 def write_hours_report(session: Session, year_label: str, out: str | Path) -> Path:
     """`.json`, `.csv` or `.pdf` by extension. No notes: this reads minutes, dates and activities only."""
-    import csv
     import json
 
     out = Path(out)
@@ -327,12 +326,11 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
     if suffix == ".json":
         out.write_text(json.dumps({"educators": [h.as_json() for h in rows]}, indent=2), encoding="utf-8")
     elif suffix == ".csv":
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["employee_id", "name", "school", "hours", "observations", "hours_toward_50"])
-            for h in rows:
-                writer.writerow([h.employee_id, h.name, h.school, h.hours, h.observations,
-                                 "" if h.hours_toward_50 is None else h.hours_toward_50])
+        from app.services import settings, tabular
+
+        tabular.write_csv(out, [["employee_id", "name", "school", "hours", "observations", "hours_toward_50"],
+                                *([h.employee_id, h.name, h.school, h.hours, h.observations, h.hours_toward_50]
+                                  for h in rows)], plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
     else:
         from app.services import settings
         from app.services.pdf import PdfDocument

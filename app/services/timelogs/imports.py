@@ -220,7 +220,7 @@ class _People:
                     self.other[key].append(e)
 
     def find(self, value: object) -> tuple[Educator | None, str]:
-        raw = " ".join(text(value).split()).lower()
+        raw = " ".join(tabular.restore(text(value)).split()).lower()  # our exports' quote before "-7" undone
         if not raw:
             return None, "is blank"
         if raw in self.by_id:
@@ -385,6 +385,6 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
 
 def _split_topics(raw: str) -> list[str]:
     """Topics separated by `;` (the public format) or by `,` (a Forms checkbox answer)."""
-    raw = raw or ""
+    raw = tabular.restore(raw or "")  # the quote our exports put before a leading = + - @
     parts = raw.split(";") if ";" in raw else raw.split(",")
     return [p.strip() for p in parts if p.strip()]

@@ -485,10 +485,13 @@ def export_entries(session: Session, flt: EntryFilter, out: str | Path) -> Path:
                TimeLog.release_time)
         .join(_m, _m.id == TimeLog.mentor_id).join(_e, _e.id == TimeLog.mentee_id)
         .where(where).order_by(TimeLog.date, _e.employee_id))
-    records = ({"mentor_employee_id": r[0], "mentee_employee_id": r[1], "date": r[2].isoformat(), "minutes": r[3],
+    records = ({"mentor_employee_id": r[0], "mentee_employee_id": r[1], "date": r[2], "minutes": r[3],
                 "activity": r[4], "topics": ";".join(r[5] or ()), "release_time": "yes" if r[6] else "no"}
                for r in rows)
-    return tabular.write_table(out, list(EXPORT_FIELDS), records, sheet="Time logs")
+    kinds = {"date": "date", "minutes": "int"}  # XLSX cells: a real date, a number; IDs stay text
+    columns = [tabular.Column(f, kind=kinds.get(f, "text")) for f in EXPORT_FIELDS]
+    return tabular.write_table(out, columns, records, sheet="Time logs",
+                               plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
 
 
 # --- the dashboard card ------------------------------------------------------------------------

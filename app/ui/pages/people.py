@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.vocab import INDUCTION_STATUSES, ROLES
-from app.services.roster.people_list import PersonRow
+from app.services.roster.people_list import PersonRow, fold
 from app.services.vocabulary import format_grades
 from app.ui.educator_detail import EducatorDetail
 from app.ui.pages.base import Page
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
 PEOPLE_COLUMNS = (
-    Column("Name", lambda r: r.name),
+    Column("Name", lambda r: r.name, sort_key=lambda r: r.sort_key),  # "Ávila" under A, "de la Cruz" under C
     Column("Employee ID", lambda r: r.employee_id),
     Column("School", lambda r: r.school),
     Column("Role", lambda r: r.role),
@@ -63,7 +63,8 @@ def _rating_key(rating: str) -> tuple[int, int]:
 
 def people_model(parent: Any = None) -> RowTableModel:
     # Email is searchable without taking a column.
-    return RowTableModel(PEOPLE_COLUMNS, extra_search=lambda r: r.email, parent=parent)
+    # Accents and case folded: "jose" finds "José", "lukasz" finds "Łukasz".
+    return RowTableModel(PEOPLE_COLUMNS, extra_search=lambda r: r.email, fold=fold, parent=parent)
 
 
 def people_table(model: RowTableModel) -> QTableView:
