@@ -45,7 +45,7 @@ def placements(database) -> int:  # type: ignore[no-untyped-def]
 
 
 def rejected_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as f:
+    with path.open(newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 

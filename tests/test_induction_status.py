@@ -67,7 +67,7 @@ def test_each_license_type_derives_its_status_on_import_and_in_export(tmp_path, 
         assert got.get(f"E{i}") == status, (lic, years)
     out = tmp_path / "export.csv"
     assert run_cli("export", "roster", "--out", out, "--year", YEAR)[0] == 0
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         exported = {row["employee_id"]: row for row in csv.DictReader(f)}
     for i, (lic, _, status) in enumerate(NEW_HIRES):
         assert exported[f"E{i}"]["license_type"] == lic
