@@ -414,3 +414,20 @@ def test_overlapping_events_of_a_day_are_drawn_side_by_side(starts_and_lengths):
             overlap = spans[i][0] < spans[j][1] and spans[j][0] < spans[i][1]
             if overlap:
                 assert placed[j][0] != lane and placed[j][1] == lanes
+
+
+def test_a_meeting_on_a_holiday_is_saved_with_a_note(window, qtbot):
+    # Columbus Day (a Massachusetts legal holiday): a coordinator may still meet then; the page says so.
+    page = _page(window, qtbot)
+    dialog = page.make_dialog()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.title, "Mentor lunch")
+    dialog.date.setDate(QDate(2026, 10, 12))
+    dialog.time.setTime(QTime(12, 0))
+    dialog.minutes.setValue(30)
+    dialog.check_person(window.ids["maria"])
+    page.save(dialog.event_input())
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved."))
+    assert page.status.text() == "Saved. Note: No school on Mon 10/12/2026 (Columbus Day)."
+    page.go_to(dt.date(2026, 10, 12))
+    qtbot.waitUntil(lambda: "Mentor lunch" in [t for t, _ in _titles(page)])

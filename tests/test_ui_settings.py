@@ -127,3 +127,19 @@ def test_the_coordinator_named_on_calendar_files_is_set_here(page, database):
     assert page.settings_message.text() == "Saved."
     with database.read() as s:
         assert organizer(s) == ("My District induction program", None)
+
+
+def test_no_school_days_are_typed_as_dates_and_labels(page, database):
+    editor = page.editors["no_school_days"]
+    editor.setText("11/25/2026-11/27/2026 Thanksgiving recess; 2/31/2027 Storm")
+    page.save_settings()
+    assert "entry 2: no such day" in page.errors["no_school_days"].text()
+    with database.read() as s:
+        assert settings.get(s, "no_school_days") is None
+    editor.setText("2027-03-12 PD day;11/25/2026 - 11/27/2026 Thanksgiving recess")
+    page.save_settings()
+    with database.read() as s:
+        assert settings.get(s, "no_school_days") == [
+            {"start": "2026-11-25", "end": "2026-11-27", "label": "Thanksgiving recess"},
+            {"start": "2027-03-12", "end": "2027-03-12", "label": "PD day"}]
+    assert editor.text() == "11/25/2026-11/27/2026 Thanksgiving recess; 3/12/2027 PD day"

@@ -1,4 +1,5 @@
-"""`mentordesk export ics`: meetings as a calendar file (RFC 5545)."""
+"""`mentordesk export ics`: meetings as a calendar file (RFC 5545); `mentordesk import no-school-days`:
+the district calendar's days without school."""
 
 from __future__ import annotations
 
@@ -20,6 +21,23 @@ def register(cli: Commands) -> None:
                              "saved setting coordinator_email); without one, attendees are listed in each "
                              "event's description instead of as invitees")
     parser.add_argument("--out", required=True, metavar="FILE.ics")
+    imports = cli.group("import", "import CSV or XLSX files")
+    parser = cli.add(imports, "no-school-days", _import_no_school_days,
+                     "the district's no-school days (vacations, PD days) from CSV/XLSX (date, or start and end, and "
+                     "label) or a calendar file (.ics) of all-day events; \"Propose times\" skips them")
+    parser.add_argument("file", metavar="FILE", help="CSV, XLSX or ICS file")
+    parser.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
+    parser.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
+    parser.add_argument("--errors", metavar="OUT.csv", help="write rejected rows here, to fix and import again")
+
+
+def _import_no_school_days(args: argparse.Namespace, ctx: Context) -> int:
+    from app.cli.roster import report_import
+    from app.services.scheduling.school_days import import_no_school_days
+
+    with ctx.db.unit_of_work() as session:
+        report = import_no_school_days(session, args.file, dry_run=args.dry_run, strict=args.strict)
+    return report_import(ctx, report, args.errors)
 
 
 def _export_ics(args: argparse.Namespace, ctx: Context) -> int:

@@ -91,6 +91,10 @@ SPECS: dict[str, SettingSpec] = {
                     "\"JosÃ©\". On: for tools that expect plain UTF-8."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
+        SettingSpec("no_school_days", None, "No-school days",
+                    "Vacations, PD and other days without school, e.g. \"11/25/2026-11/27/2026 Thanksgiving recess; "
+                    "3/12/2027 PD day\" (or `mentordesk import no-school-days FILE`). \"Propose times\" skips them "
+                    "and Massachusetts holidays; a meeting saved on one is flagged."),
     )
 }
 

@@ -22,6 +22,8 @@ def is_structured(key: str) -> bool:
 def as_text(key: str, value: Any) -> str:
     import json
 
+    if key in _TEXT_FORMATS:
+        return _TEXT_FORMATS[key][0](value)
     if is_structured(key):
         return "" if value is None else json.dumps(value)
     return "" if value is None else str(value)
@@ -34,6 +36,8 @@ def _parse(key: str, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
     if not value.strip():
         return None
+    if key in _TEXT_FORMATS:
+        return _TEXT_FORMATS[key][1](value)
     try:
         return json.loads(value)
     except ValueError:
@@ -126,6 +130,22 @@ def _submitted_problem(value: Any) -> str | None:
 
 # Settings whose JSON has rules of its own, checked by the service that owns them.
 _STRUCTURED_CHECKS = {"match_weights": _weights_problem, "state_report_submitted": _submitted_problem}
+
+
+def _no_school_text(value: Any) -> str:
+    from app.services.scheduling import school_days
+
+    return school_days.format_text(value)
+
+
+def _no_school_value(text: str) -> Any:
+    from app.services.scheduling import school_days
+
+    return school_days.as_setting(school_days.parse_text(text))  # ValueError names the entry
+
+
+# Structured settings typed as text of their own rather than JSON: (stored -> text, text -> stored).
+_TEXT_FORMATS = {"no_school_days": (_no_school_text, _no_school_value)}
 
 
 def _time_zone_problem(name: str) -> str | None:

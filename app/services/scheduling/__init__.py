@@ -29,6 +29,7 @@ from app.services.scheduling.events import (
     skip_occurrence,
     zone,
 )
+from app.services.scheduling.school_days import ClosedDay, closed_days, import_no_school_days
 from app.services.scheduling.times import bell_schedule, propose_times, set_bell_schedule
 from app.services.scheduling.calendar import (
     PICKER_LIMIT,

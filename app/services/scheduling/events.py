@@ -30,6 +30,7 @@ from app.services.scheduling.recurrence import (
     is_occurrence,
     local_starts,
 )
+from app.services.scheduling.school_days import ClosedDay, flag
 from app.services.years import ensure_year
 
 KIND_LABELS = {
@@ -382,14 +383,26 @@ def find_conflicts(session: Session, candidate: EventInfo, *, tz: ZoneInfo | Non
 class SaveResult:
     event_id: uuid.UUID
     conflicts: tuple[Conflict, ...] = ()
+    closed_days: tuple[ClosedDay, ...] = ()  # occurrences on a no-school day: a warning, not a refusal
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the coordinator is told after the save (double-bookings kept, days without school)."""
+        out = [c.text for c in self.conflicts]
+        if self.closed_days:
+            shown = ", ".join(d.text for d in self.closed_days[:3])
+            more = f" (and {len(self.closed_days) - 3} more)" if len(self.closed_days) > 3 else ""
+            out.append(shown[0].upper() + shown[1:] + more)
+        return out
 
 
 def save_event(session: Session, year_label: str, data: EventInput, *, event_id: uuid.UUID | None = None,
                expected_version: int | None = None, allow_conflicts: bool = False,
                detect: bool = True) -> SaveResult:
     """Create or update an event. Raises SchedulingConflict naming who is double-booked with what,
-    unless allow_conflicts (then the conflicts come back with the result). `detect=False` (bulk
-    loads such as the demo) skips the check and the flush."""
+    unless allow_conflicts (then the conflicts come back with the result). Occurrences on a day
+    without school come back as `closed_days` (school_days.py). `detect=False` (bulk loads such as
+    the demo) skips the checks and the flush."""
     from app.errors import StaleRecordError
 
     year, _ = ensure_year(session, year_label)
@@ -410,6 +423,8 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
     conflicts = find_conflicts(session, candidate, tz=tz) if detect or not allow_conflicts else []
     if conflicts and not allow_conflicts:
         raise SchedulingConflict(conflicts)
+    closed = flag(session, (o.date for o in occurrences_of(candidate, tz))) \
+        if detect and candidate.status != "cancelled" else ()
     if event is None:
         event = Event(id=candidate.id, school_year_id=year.id, sequence=0)
         session.add(event)
@@ -429,7 +444,7 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
     _set_attendees(session, event, attendee_ids(data), list(data.outsiders), new=event_id is None)
     if detect:  # bulk loads (detect=False) leave the flush to the caller
         session.flush()
-    return SaveResult(event.id, tuple(conflicts))
+    return SaveResult(event.id, tuple(conflicts), closed)
 
 
 def _set_attendees(session: Session, event: Event, educator_ids: list[uuid.UUID],
@@ -524,7 +539,7 @@ def restore_occurrence(session: Session, event_id: uuid.UUID, local_date: dt.dat
     event.exdates = sorted(days - {local_date.isoformat()})
     event.sequence = (event.sequence or 0) + 1
     session.flush()
-    return SaveResult(event.id, tuple(conflicts))
+    return SaveResult(event.id, tuple(conflicts), flag(session, [local_date]))
 
 
 def set_status(session: Session, event_id: uuid.UUID, status: str) -> None:

@@ -30,6 +30,7 @@ from app.services.scheduling.events import (
 from app.services.scheduling.recurrence import (
     local_starts,
 )
+from app.services.scheduling.school_days import closed_days
 from app.services.years import ensure_year
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +122,8 @@ def propose_times(session: Session, year_label: str, educator_ids: Sequence[uuid
                   step: int = 15, horizon_days: int = 60) -> list[Proposal]:
     """The next times when every attendee is free: within the planning periods of their school's
     bell schedule (or after school; before the first day of school, the working day), on school
-    days, and with no clash with their other events. At most one proposal per window per day."""
+    days (never on the district's no-school days nor a Massachusetts holiday: school_days.py), and
+    with no clash with their other events. At most one proposal per window per day."""
     year, _ = ensure_year(session, year_label)
     tz = zone(session)
     people = [e for e in session.scalars(select(Educator).where(Educator.id.in_(list(educator_ids))))]
@@ -133,10 +135,11 @@ def propose_times(session: Session, year_label: str, educator_ids: Sequence[uuid
     last = min(first + dt.timedelta(days=horizon_days), year.last_day)
     busy = find_busy(session, [p.id for p in people],
                      dt.datetime.combine(first, dt.time(0), tz), dt.datetime.combine(last, dt.time(23, 59), tz), tz)
+    closed = closed_days(session, first, last) if first <= last else {}
     out: list[Proposal] = []
     day = first
     while day <= last and len(out) < count:
-        if day.weekday() < 5 and day >= year.window_start:
+        if day.weekday() < 5 and day >= year.window_start and day not in closed:
             school_day = day >= year.first_day
             windows = None
             for person in people:

@@ -382,6 +382,8 @@ class SchedulePage(Page):
     def _saved(self, result: Any) -> None:
         self.last_message = self.tr("Saved.") if not result.conflicts else self.tr(
             "Saved, with a double-booking: ") + "; ".join(c.text for c in result.conflicts)
+        if result.closed_days:  # a meeting on a PD day is allowed: said, not refused
+            self.last_message += " " + self.tr("Note:") + " " + result.warnings[-1] + "."
         self.status.setText(self.last_message)
 
     def _save_failed(self, exc: BaseException, details: str, data: Any, event_id: Any, version: Any) -> None:

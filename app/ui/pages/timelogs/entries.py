@@ -77,8 +77,30 @@ def _item(value: object, key: float | None = None) -> QTableWidgetItem:
     return QTableWidgetItem(str(value)) if key is None else _SortItem(str(value), key)
 
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_USER = Qt.ItemDataRole.UserRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_HORIZONTAL = Qt.Orientation.Horizontal
+
+
+def display_cells(row: Any) -> tuple[str, ...]:
+    """An entry's eight cells as the list shows them, made once when its page is fetched: the view
+    asks for every visible cell at every paint, so data() only looks them up (issue 17, item 9)."""
+    return (f"{row.date.month:02d}/{row.date.day:02d}/{row.date.year}",
+            row.mentee + (" (group)" if row.group else ""),
+            row.mentor,
+            str(row.minutes),
+            row.activity.replace("_", " "),
+            "; ".join(row.topics),
+            "yes" if row.release_time else "",
+            row.entered_by)
+
+
 class EntriesModel(QAbstractTableModel):
-    """Entries fetched a page at a time (canFetchMore/fetchMore): holds only what was scrolled to."""
+    """Entries fetched a page at a time (canFetchMore/fetchMore): holds only what was scrolled to,
+    each row with its display text made when fetched (never the confidential notes: the service's rows
+    do not carry them)."""
 
     COLUMNS = ("Date", "Mentee", "Mentor", "Minutes", "Activity", "Topics", "Release time", "Entered by")
     SORT_KEYS = {0: "date", 3: "minutes", 4: "activity"}
@@ -88,6 +110,7 @@ class EntriesModel(QAbstractTableModel):
         self._fetch_page = fetch_page  # (after_row_or_None, limit, sort, descending) -> list[EntryRow]
         self._count = count  # () -> int
         self.rows: list[Any] = []
+        self._cells: list[tuple[str, ...]] = []
         self.total = 0
         self.sort_key, self.descending = "date", True
 
@@ -95,6 +118,7 @@ class EntriesModel(QAbstractTableModel):
         self.beginResetModel()
         self.total = self._count()
         self.rows = self._fetch_page(None, PAGE_SIZE, self.sort_key, self.descending) if self.total else []
+        self._cells = [display_cells(r) for r in self.rows]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -113,41 +137,29 @@ class EntriesModel(QAbstractTableModel):
         if not more:
             self.total = len(self.rows)
             return
+        cells = [display_cells(r) for r in more]
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
         self.rows.extend(more)
+        self._cells.extend(cells)
         self.endInsertRows()
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == _HORIZONTAL and 0 <= section < len(self.COLUMNS):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        column = index.column()
-        if column == 0:
-            return f"{row.date:%m/%d/%Y}"
-        if column == 1:
-            return row.mentee + (" (group)" if row.group else "")
-        if column == 2:
-            return row.mentor
-        if column == 3:
-            return str(row.minutes)
-        if column == 4:
-            return row.activity.replace("_", " ")
-        if column == 5:
-            return "; ".join(row.topics)
-        if column == 6:
-            return "yes" if row.release_time else ""
-        return row.entered_by
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        # The display role first and alone: the view asks for about eight roles of every visible cell
+        # at every paint, and only three of them have an answer here.
+        if role == _DISPLAY:
+            row = index.row()
+            return self._cells[row][index.column()] if 0 <= row < len(self._cells) else None
+        if role == _ALIGN:
+            return _RIGHT if index.column() == 3 and index.isValid() else None
+        if role == _USER:
+            row = index.row()
+            return self.rows[row] if 0 <= row < len(self.rows) else None
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.SORT_KEYS.get(column)
