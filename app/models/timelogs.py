@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Tracked, enum_column
 from app.models.people import Assignment
-from app.models.vocab import ACTIVITY_CODES
+from app.models.vocab import ACTIVITY_CODES, RELEASE_CODES
 
 MIN_MINUTES = 5
 MAX_MINUTES = 600
@@ -54,7 +54,9 @@ class TimeLog(Tracked, Base):
     minutes: Mapped[int] = mapped_column(Integer, nullable=False)  # 5 to 600 (services/timelogs/logs.py)
     activity: Mapped[str] = enum_column(ACTIVITY_CODES, "time_log_activity", nullable=False)
     topics: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    release_time: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False)
+    # Whom the session's release time freed: mentor, mentee or both; NULL for none (603 CMR 7.12(2)(d)).
+    # A yes/no flag before revision 0012 (a "yes" became "both").
+    release_time: Mapped[str | None] = enum_column(RELEASE_CODES, "time_log_release", nullable=True)
     # Private to the pair (000, 004: the relationship is confidential and non-evaluative): deferred
     # so no list loads it, marked so server logins other than the coordinator's cannot read it, and
     # never written to any export, printed roster or report.

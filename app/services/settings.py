@@ -57,6 +57,9 @@ SPECS: dict[str, SettingSpec] = {
                     "kept for a year. Older ones are deleted: they hold the same confidential data."),
         SettingSpec("orientation_grace_days", 14, "Days after a later hire date to attend orientation",
                     "603 CMR 7.12(2)(a): orientation before the first day; a later hire within this many days."),
+        SettingSpec("release_time_promised", True, "The district's policy promises release time to pairs",
+                    "603 CMR 7.12(2)(d): release time for mentor and beginning teacher. On, the dashboard lists "
+                    "active pairs with no release time logged this school year."),
     )
 }
 

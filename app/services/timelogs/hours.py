@@ -50,6 +50,9 @@ DEFINITIONS = {
                        "after the end of the educator's induction year (the first year enrolled as beginning) "
                        "up to June 30 of the year shown, across years and mentors; blank while still in the "
                        "induction year; an educator never enrolled as beginning here counts all logged hours.",
+    "release_hours": "Release hours (603 CMR 7.12(2)(d): release time for mentor and beginning teacher): minutes of "
+                     "the year's entries whose release time freed that person (mentor, mentee or both); a group "
+                     "session counts once for its mentor and in full for each mentee freed.",
 }
 
 
@@ -104,6 +107,7 @@ class EducatorHours:
     minutes_toward_50: int | None  # None while the educator is still in the induction year
     induction_year: str | None  # label of the induction year, None when not enrolled as beginning here
     license_type: str | None = None  # a Professional license most likely owes no 50 hours (004 footnote)
+    release_minutes: int = 0  # release time that freed this mentee (release_minutes_by_person)
 
     @property
     def hours(self) -> float:
@@ -120,9 +124,14 @@ class EducatorHours:
             return None
         return min(1.0, self.minutes_toward_50 / (HOURS_REQUIRED * 60))
 
+    @property
+    def release_hours(self) -> float:
+        return hours_of(self.release_minutes)
+
     def as_json(self) -> dict[str, object]:
         return {"employee_id": self.employee_id, "name": self.name, "school": self.school, "hours": self.hours,
-                "observations": self.observations, "hours_toward_50": self.hours_toward_50}
+                "observations": self.observations, "hours_toward_50": self.hours_toward_50,
+                "release_hours": self.release_hours}
 
 
 def _year(session: Session, year_label: str) -> SchoolYear:
@@ -258,6 +267,7 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
         return []
     small = len(people) < 500
     toward = minutes_toward_50(session, year.window_end, people if small else None)
+    released = release_minutes_by_person(session, year.window_start, year.window_end)[1]
     inductions = induction_years(session, people if small else None)
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
                     School.name, Educator.license_type).outerjoin(School, School.id == Educator.school_id))
@@ -271,9 +281,91 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
         out.append(((last.lower(), first.lower(), employee_id),
                     EducatorHours(educator_id, employee_id, f"{first} {last}", school or "", role, t.minutes,
                                   t.observations, t.entries, toward.get(educator_id, 0),
-                                  induction[0] if induction else None, license_type)))
+                                  induction[0] if induction else None, license_type,
+                                  released.get(educator_id, 0))))
     out.sort(key=lambda pair: pair[0])
     return [h for _key, h in out]
+
+
+# --- release time (603 CMR 7.12(2)(d): release time for mentor and beginning teacher, a required component) ---
+
+MENTOR_FREED = ("mentor", "both")
+MENTEE_FREED = ("mentee", "both")
+
+
+def release_minutes_by_person(session: Session, start: dt.date, end: dt.date
+                              ) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """Release minutes in start..end: (per mentor, per mentee). An entry whose release time freed the
+    mentor (mentor or both) adds its minutes to the mentor; one that freed the mentee (mentee or both) to
+    the mentee. A group session is one `time_log` row per mentee: it counts in full for each mentee freed
+    and once for the mentor (its longest row, as the rows of one session have the same minutes)."""
+    live = (_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
+    mentees = {m: int(n or 0) for m, n in session.execute(
+        select(TimeLog.mentee_id, func.sum(TimeLog.minutes))
+        .where(*live, TimeLog.release_time.in_(MENTEE_FREED)).group_by(TimeLog.mentee_id))}
+    mentors: dict[uuid.UUID, int] = defaultdict(int)
+    freed = (*live, TimeLog.release_time.in_(MENTOR_FREED))
+    for mentor, minutes in session.execute(select(TimeLog.mentor_id, func.sum(TimeLog.minutes))
+                                           .where(*freed, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
+        mentors[mentor] += int(minutes or 0)
+    for mentor, _group, minutes in session.execute(
+            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes))
+            .where(*freed, TimeLog.group_id.is_not(None)).group_by(TimeLog.mentor_id, TimeLog.group_id)):
+        mentors[mentor] += int(minutes or 0)
+    return dict(mentors), mentees
+
+
+def release_minutes_by_pair(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, int]:
+    """Minutes of entries with any release time in start..end, per assignment (the dashboard card's rule)."""
+    return {a: int(n or 0) for a, n in session.execute(
+        select(TimeLog.assignment_id, func.sum(TimeLog.minutes))
+        .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None), TimeLog.release_time.is_not(None))
+        .group_by(TimeLog.assignment_id))}
+
+
+@dataclass(frozen=True)
+class MentorRelease:
+    """One mentor's release time in a school year (every mentor with time logged in it)."""
+
+    educator_id: uuid.UUID
+    employee_id: str
+    name: str
+    school: str
+    minutes: int  # time logged with their mentees (a group session once)
+    release_minutes: int
+
+    @property
+    def release_hours(self) -> float:
+        return hours_of(self.release_minutes)
+
+    def as_json(self) -> dict[str, object]:
+        return {"employee_id": self.employee_id, "name": self.name, "school": self.school,
+                "release_hours": self.release_hours}
+
+
+def mentor_release(session: Session, year_label: str) -> list[MentorRelease]:
+    """Per mentor with time logged in the year: their release time, sorted by name."""
+    year = _year(session, year_label)
+    released = release_minutes_by_person(session, year.window_start, year.window_end)[0]
+    live = (_day() >= year.window_start, _day() <= year.window_end, TimeLog.deleted_at.is_(None))
+    logged: dict[uuid.UUID, int] = defaultdict(int)
+    for mentor, group, minutes in session.execute(
+            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes)).where(*live, TimeLog.group_id.is_not(None))
+            .group_by(TimeLog.mentor_id, TimeLog.group_id)):
+        logged[mentor] += int(minutes or 0)
+    for mentor, minutes in session.execute(select(TimeLog.mentor_id, func.sum(TimeLog.minutes))
+                                           .where(*live, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
+        logged[mentor] += int(minutes or 0)
+    if not logged:
+        return []
+    query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, School.name)
+             .outerjoin(School, School.id == Educator.school_id))
+    ordered = sorted(logged)
+    rows = [row for start in range(0, len(ordered), 500)
+            for row in session.execute(query.where(Educator.id.in_(ordered[start:start + 500])))]
+    rows.sort(key=lambda r: (r[3].lower(), r[2].lower(), r[1]))
+    return [MentorRelease(i, emp, f"{first} {last}", school or "", logged[i], released.get(i, 0))
+            for i, emp, first, last, school in rows]
 
 
 @dataclass(frozen=True)
@@ -310,7 +402,8 @@ def last_entry_by_assignment(session: Session) -> dict[uuid.UUID, dt.date]:
 
 def hours_report(session: Session, year_label: str) -> dict[str, object]:
     """The public JSON (`mentordesk report hours`): every mentee with time in the year's window."""
-    return {"educators": [h.as_json() for h in educator_hours(session, year_label)]}
+    return {"educators": [h.as_json() for h in educator_hours(session, year_label)],
+            "mentors": [m.as_json() for m in mentor_release(session, year_label)]}
 
 
 def write_hours_report(session: Session, year_label: str, out: str | Path) -> Path:
@@ -324,15 +417,21 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
         raise UsageError(f"{out.name}: the hours report is written as .json, .csv or .pdf")
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = educator_hours(session, year_label)
+    mentors = mentor_release(session, year_label)
     if suffix == ".json":
-        out.write_text(json.dumps({"educators": [h.as_json() for h in rows]}, indent=2), encoding="utf-8")
+        out.write_text(json.dumps({"educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
+                                  indent=2), encoding="utf-8")
     elif suffix == ".csv":
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["employee_id", "name", "school", "hours", "observations", "hours_toward_50"])
+            writer.writerow(["employee_id", "name", "school", "hours", "observations", "hours_toward_50",
+                             "release_hours", "role"])
             for h in rows:
                 writer.writerow([h.employee_id, h.name, h.school, h.hours, h.observations,
-                                 "" if h.hours_toward_50 is None else h.hours_toward_50])
+                                 "" if h.hours_toward_50 is None else h.hours_toward_50, h.release_hours, "mentee"])
+            for m in mentors:  # a mentor's hours: time logged with their mentees, a group session once
+                writer.writerow([m.employee_id, m.name, m.school, hours_of(m.minutes), "", "", m.release_hours,
+                                 "mentor"])
     else:
         from app.services import settings
         from app.services.pdf import PdfDocument
@@ -340,10 +439,15 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
         doc = PdfDocument(out, title=f"Mentoring hours {year_label}", district=settings.get(session, "district_name"),
                           subtitle="Hours and observations per mentee, July 1 to June 30. "
                                    "Confidential mentoring notes are never printed.")
-        doc.table(("Educator", "Employee ID", "School", "Hours", "Observations", "Toward 50 hours"),
+        doc.table(("Educator", "Employee ID", "School", "Hours", "Observations", "Toward 50 hours", "Release hours"),
                   [(h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations,
-                    "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50")
-                   for h in rows], widths=(0.22, 0.11, 0.25, 0.08, 0.14, 0.2), empty="No time logged this year.")
+                    "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50",
+                    f"{h.release_hours:.1f}")
+                   for h in rows], widths=(0.2, 0.1, 0.22, 0.08, 0.12, 0.16, 0.12), empty="No time logged this year.")
+        doc.heading("Mentors' release time", level=2)
+        doc.table(("Mentor", "Employee ID", "School", "Hours logged", "Release hours"),
+                  [(m.name, m.employee_id, m.school, f"{hours_of(m.minutes):.1f}", f"{m.release_hours:.1f}")
+                   for m in mentors], widths=(0.26, 0.14, 0.3, 0.15, 0.15), empty="No mentor logged time this year.")
         for text in DEFINITIONS.values():
             doc.paragraph(text, "note")
         doc.save()
