@@ -343,19 +343,40 @@ class MentorRelease:
                 "release_hours": self.release_hours}
 
 
+@dataclass(frozen=True)
+class MentorTime:
+    minutes: int
+    first: dt.date
+    last: dt.date
+
+
+def mentor_time(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, MentorTime]:
+    """Per mentor: minutes logged with their mentees in start..end, a group session once (its rows are one
+    session), with the first and last dates (the mentor's hours of mentoring, e.g. for PDPs)."""
+    live = (_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
+    found: dict[uuid.UUID, list] = {}
+
+    def add(mentor: uuid.UUID, minutes: int | None, first: dt.date, last: dt.date) -> None:
+        got = found.setdefault(mentor, [0, first, last])
+        got[0] += int(minutes or 0)
+        got[1], got[2] = min(got[1], first), max(got[2], last)
+
+    for mentor, _group, minutes, day in session.execute(
+            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes), func.min(TimeLog.date))
+            .where(*live, TimeLog.group_id.is_not(None)).group_by(TimeLog.mentor_id, TimeLog.group_id)):
+        add(mentor, minutes, day, day)
+    for mentor, minutes, first, last in session.execute(
+            select(TimeLog.mentor_id, func.sum(TimeLog.minutes), func.min(TimeLog.date), func.max(TimeLog.date))
+            .where(*live, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
+        add(mentor, minutes, first, last)
+    return {m: MentorTime(*v) for m, v in found.items()}
+
+
 def mentor_release(session: Session, year_label: str) -> list[MentorRelease]:
     """Per mentor with time logged in the year: their release time, sorted by name."""
     year = _year(session, year_label)
     released = release_minutes_by_person(session, year.window_start, year.window_end)[0]
-    live = (_day() >= year.window_start, _day() <= year.window_end, TimeLog.deleted_at.is_(None))
-    logged: dict[uuid.UUID, int] = defaultdict(int)
-    for mentor, group, minutes in session.execute(
-            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes)).where(*live, TimeLog.group_id.is_not(None))
-            .group_by(TimeLog.mentor_id, TimeLog.group_id)):
-        logged[mentor] += int(minutes or 0)
-    for mentor, minutes in session.execute(select(TimeLog.mentor_id, func.sum(TimeLog.minutes))
-                                           .where(*live, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
-        logged[mentor] += int(minutes or 0)
+    logged = {m: t.minutes for m, t in mentor_time(session, year.window_start, year.window_end).items()}
     if not logged:
         return []
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, School.name)
