@@ -179,6 +179,9 @@ def test_certificates_read_back(run_cli, database, records, tmp_path):
     assert "Supervising practitioner training" not in text and "12/31/2025" not in text  # earned nothing: not printed
     code, _out, err = run_cli("report", "pdp", "--year", YEAR, "--out", tmp_path / "pdp.docx")
     assert code == 2 and ".json" in err
+    code, _out, err = run_cli("report", "pdp", "--year", "2030-2031", "--out", tmp_path / "later.json")
+    assert code == 1 and "no school year 2030-2031" in err  # the command line's rule for every report
+    assert not (tmp_path / "later.json").exists()
 
 
 def test_file_names_are_never_empty(records):

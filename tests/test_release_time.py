@@ -93,20 +93,20 @@ def test_editing_whom_release_time_freed(session, logged):
 
 
 def test_import_accepts_yes_no_and_whom(session, pairs, tmp_path):
-    values = ["yes", "no", "mentor", "Mentee", "BOTH", "", "sometimes"]
+    values = ["yes", "no", "mentor", "Mentee", "BOTH", "", "sometimes", "none"]
     path = _write_csv(tmp_path / "logs.csv", PUBLIC, [
         ["M1", "B2", f"2025-10-{day:02d}", "30", "planning", "", value, ""] for day, value in enumerate(values, 1)])
     report = import_timelogs(session, path, today=TODAY)
     session.commit()
-    assert report.new == 6 and len(report.rejected) == 1
+    assert report.new == 7 and len(report.rejected) == 1
     assert report.rejected[0].problems[0].field == "release_time"
     assert "mentor, mentee or both" in report.rejected[0].problems[0].reason
     got = {log.date.day: log.release_time for log in session.scalars(select(TimeLog))}
-    assert got == {1: "both", 2: None, 3: "mentor", 4: "mentee", 5: "both", 6: None}
+    assert got == {1: "both", 2: None, 3: "mentor", 4: "mentee", 5: "both", 6: None, 8: None}
     out = timelogs.export_entries(session, timelogs.EntryFilter(year_label="2025-2026"), tmp_path / "out.csv")
     with out.open(newline="", encoding="utf-8") as handle:
         exported = [r["release_time"] for r in csv.DictReader(handle)]
-    assert exported == ["both", "no", "mentor", "mentee", "both", "no"]  # imports back the same
+    assert exported == ["both", "no", "mentor", "mentee", "both", "no", "no"]  # imports back the same
 
 
 def test_hours_report_json_csv_pdf(run_cli, database, logged, tmp_path):

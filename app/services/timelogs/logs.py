@@ -184,6 +184,8 @@ def release_code(value: bool | str | None) -> str | None:
         raw = value.strip().lower()
         if raw in RELEASE_CODES:
             return raw
+        if raw == "none":
+            return None
         return "both" if parse_yes_no(raw) else None
     return "both" if value else None
 
