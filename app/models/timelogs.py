@@ -41,7 +41,10 @@ class TimeLog(Tracked, Base):
     # Covering indexes for the hours totals (services/timelogs/hours.py): a year's totals for every mentee
     # read only the index, never the table (200,000 entries; see benchmarks/timelogs.py).
     __table_args__ = (
-        Index("ix_time_log_mentee_totals", "mentee_id", "deleted_at", "date", "minutes", "activity"),
+        # release_time last (revision 0012): the release totals per mentee read the same index, and per mentor
+        # the mentor totals index (group_id: a group session counts once for its mentor).
+        Index("ix_time_log_mentee_totals", "mentee_id", "deleted_at", "date", "minutes", "activity", "release_time"),
+        Index("ix_time_log_mentor_totals", "mentor_id", "group_id", "deleted_at", "date", "minutes", "release_time"),
         Index("ix_time_log_assignment_totals", "assignment_id", "deleted_at", "date", "minutes", "activity"),
         Index("ix_time_log_date_deleted_at", "date", "deleted_at"),
     )

@@ -8,7 +8,8 @@ Create Date: 2026-12-07
 an induction program, so the two are counted apart. `time_log.release_time` was a yes/no flag that did not
 say whose time it was; it becomes a short enum (mentor | mentee | both, NULL for none). Existing `true`
 rows become "both" (the flag was ticked for the session, which both people attended); `false` rows NULL.
-Downgrade turns any value back into `true` and NULL into `false`.
+The mentee totals index gains release_time and a mentor totals index is added, so the release totals read
+indexes only. Downgrade turns any value back into `true` and NULL into `false`, and restores the indexes.
 """
 from __future__ import annotations
 
@@ -40,9 +41,20 @@ def upgrade() -> None:
     with op.batch_alter_table("time_log") as batch_op:
         # The model's enum check (app/models/base.py writes it as comparisons on SQLite).
         batch_op.create_check_constraint(op.f("ck_time_log_time_log_release"), sa.column("release_time").in_(CODES))
+    # The release totals read covering indexes, as the hours totals do (app/models/timelogs.py): a year of the
+    # large demo's 196,000 entries took 0.3-0.4 s per side with them, 1-1.5 s without (2-core machine, loaded).
+    op.drop_index("ix_time_log_mentee_totals", table_name="time_log")
+    op.create_index("ix_time_log_mentee_totals", "time_log",
+                    ["mentee_id", "deleted_at", "date", "minutes", "activity", "release_time"], unique=False)
+    op.create_index("ix_time_log_mentor_totals", "time_log",
+                    ["mentor_id", "group_id", "deleted_at", "date", "minutes", "release_time"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_time_log_mentor_totals", table_name="time_log")
+    op.drop_index("ix_time_log_mentee_totals", table_name="time_log")
+    op.create_index("ix_time_log_mentee_totals", "time_log", ["mentee_id", "deleted_at", "date", "minutes", "activity"],
+                    unique=False)
     with op.batch_alter_table("time_log") as batch_op:
         batch_op.drop_constraint(op.f("ck_time_log_time_log_release"), type_="check")
         batch_op.add_column(sa.Column("release_flag", sa.Boolean(), nullable=False, server_default=sa.false()))

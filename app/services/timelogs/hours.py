@@ -40,6 +40,8 @@ from app.services.years import find_year
 
 HOURS_REQUIRED = 50  # 603 CMR 7.04(2)(c)(4)
 OBSERVED = "observed_mentee"
+MENTOR_FREED = ("mentor", "both")  # release time (603 CMR 7.12(2)(d)): whom an entry's release time freed
+MENTEE_FREED = ("mentee", "both")
 
 DEFINITIONS = {
     "hours": "Hours: minutes of every time-log entry with the educator as mentee, dated July 1 to June 30, "
@@ -86,6 +88,7 @@ class Totals:
     minutes: int = 0
     observations: int = 0
     entries: int = 0
+    release_minutes: int = 0  # of entries whose release time freed the mentee (MENTEE_FREED)
 
     @property
     def hours(self) -> float:
@@ -144,11 +147,12 @@ def _year(session: Session, year_label: str) -> SchoolYear:
 def totals_by_mentee(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, Totals]:
     """Minutes, observations and entry counts per mentee for entries dated start..end (one query)."""
     query = (select(TimeLog.mentee_id, func.sum(TimeLog.minutes),
-                    func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count())
+                    func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count(),
+                    func.sum(case((TimeLog.release_time.in_(MENTEE_FREED), TimeLog.minutes), else_=0)))
              .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
              .group_by(TimeLog.mentee_id))
-    return {mentee: Totals(int(minutes or 0), int(observed or 0), int(count))
-            for mentee, minutes, observed, count in session.execute(query)}
+    return {mentee: Totals(int(minutes or 0), int(observed or 0), int(count), int(released or 0))
+            for mentee, minutes, observed, count, released in session.execute(query)}
 
 
 def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Iterable[uuid.UUID]) -> Totals:
@@ -159,7 +163,8 @@ def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Itera
 def sum_totals(per_mentee: dict[uuid.UUID, Totals], mentee_ids: Iterable[uuid.UUID]) -> Totals:
     """Add up `totals_by_mentee` over a set of mentees (one query serves several sets)."""
     picked = [per_mentee[m] for m in set(mentee_ids) if m in per_mentee]
-    return Totals(sum(t.minutes for t in picked), sum(t.observations for t in picked), sum(t.entries for t in picked))
+    return Totals(sum(t.minutes for t in picked), sum(t.observations for t in picked), sum(t.entries for t in picked),
+                  sum(t.release_minutes for t in picked))
 
 
 def any_entries(session: Session, start: dt.date, end: dt.date) -> bool:
@@ -267,7 +272,6 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
         return []
     small = len(people) < 500
     toward = minutes_toward_50(session, year.window_end, people if small else None)
-    released = release_minutes_by_person(session, year.window_start, year.window_end)[1]
     inductions = induction_years(session, people if small else None)
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
                     School.name, Educator.license_type).outerjoin(School, School.id == Educator.school_id))
@@ -282,15 +286,12 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
                     EducatorHours(educator_id, employee_id, f"{first} {last}", school or "", role, t.minutes,
                                   t.observations, t.entries, toward.get(educator_id, 0),
                                   induction[0] if induction else None, license_type,
-                                  released.get(educator_id, 0))))
+                                  t.release_minutes)))
     out.sort(key=lambda pair: pair[0])
     return [h for _key, h in out]
 
 
 # --- release time (603 CMR 7.12(2)(d): release time for mentor and beginning teacher, a required component) ---
-
-MENTOR_FREED = ("mentor", "both")
-MENTEE_FREED = ("mentee", "both")
 
 
 def release_minutes_by_person(session: Session, start: dt.date, end: dt.date
@@ -299,20 +300,9 @@ def release_minutes_by_person(session: Session, start: dt.date, end: dt.date
     mentor (mentor or both) adds its minutes to the mentor; one that freed the mentee (mentee or both) to
     the mentee. A group session is one `time_log` row per mentee: it counts in full for each mentee freed
     and once for the mentor (its longest row, as the rows of one session have the same minutes)."""
-    live = (_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
-    mentees = {m: int(n or 0) for m, n in session.execute(
-        select(TimeLog.mentee_id, func.sum(TimeLog.minutes))
-        .where(*live, TimeLog.release_time.in_(MENTEE_FREED)).group_by(TimeLog.mentee_id))}
-    mentors: dict[uuid.UUID, int] = defaultdict(int)
-    freed = (*live, TimeLog.release_time.in_(MENTOR_FREED))
-    for mentor, minutes in session.execute(select(TimeLog.mentor_id, func.sum(TimeLog.minutes))
-                                           .where(*freed, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
-        mentors[mentor] += int(minutes or 0)
-    for mentor, _group, minutes in session.execute(
-            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes))
-            .where(*freed, TimeLog.group_id.is_not(None)).group_by(TimeLog.mentor_id, TimeLog.group_id)):
-        mentors[mentor] += int(minutes or 0)
-    return dict(mentors), mentees
+    mentees = {m: t.release_minutes for m, t in totals_by_mentee(session, start, end).items() if t.release_minutes}
+    mentors = {m: t.release_minutes for m, t in mentor_time(session, start, end).items() if t.release_minutes}
+    return mentors, mentees
 
 
 def release_minutes_by_pair(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, int]:
@@ -348,35 +338,35 @@ class MentorTime:
     minutes: int
     first: dt.date
     last: dt.date
+    release_minutes: int = 0  # of entries whose release time freed the mentor (MENTOR_FREED)
 
 
 def mentor_time(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, MentorTime]:
     """Per mentor: minutes logged with their mentees in start..end, a group session once (its rows are one
     session), with the first and last dates (the mentor's hours of mentoring, e.g. for PDPs)."""
+    # One scan of the covering index ix_time_log_mentor_totals (app/models/timelogs.py), grouped by mentor and
+    # group session: the rows without a group (NULL) add up, a group session's rows count once (their longest).
     live = (_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
+    freed = case((TimeLog.release_time.in_(MENTOR_FREED), TimeLog.minutes), else_=0)
     found: dict[uuid.UUID, list] = {}
-
-    def add(mentor: uuid.UUID, minutes: int | None, first: dt.date, last: dt.date) -> None:
-        got = found.setdefault(mentor, [0, first, last])
+    for mentor, group, total, longest, first, last, freed_total, freed_longest in session.execute(
+            select(TimeLog.mentor_id, TimeLog.group_id, func.sum(TimeLog.minutes), func.max(TimeLog.minutes),
+                   func.min(TimeLog.date), func.max(TimeLog.date), func.sum(freed), func.max(freed))
+            .where(*live).group_by(TimeLog.mentor_id, TimeLog.group_id)):
+        minutes, released = (total, freed_total) if group is None else (longest, freed_longest)
+        got = found.setdefault(mentor, [0, first, last, 0])
         got[0] += int(minutes or 0)
         got[1], got[2] = min(got[1], first), max(got[2], last)
-
-    for mentor, _group, minutes, day in session.execute(
-            select(TimeLog.mentor_id, TimeLog.group_id, func.max(TimeLog.minutes), func.min(TimeLog.date))
-            .where(*live, TimeLog.group_id.is_not(None)).group_by(TimeLog.mentor_id, TimeLog.group_id)):
-        add(mentor, minutes, day, day)
-    for mentor, minutes, first, last in session.execute(
-            select(TimeLog.mentor_id, func.sum(TimeLog.minutes), func.min(TimeLog.date), func.max(TimeLog.date))
-            .where(*live, TimeLog.group_id.is_(None)).group_by(TimeLog.mentor_id)):
-        add(mentor, minutes, first, last)
+        got[3] += int(released or 0)
     return {m: MentorTime(*v) for m, v in found.items()}
 
 
 def mentor_release(session: Session, year_label: str) -> list[MentorRelease]:
     """Per mentor with time logged in the year: their release time, sorted by name."""
     year = _year(session, year_label)
-    released = release_minutes_by_person(session, year.window_start, year.window_end)[0]
-    logged = {m: t.minutes for m, t in mentor_time(session, year.window_start, year.window_end).items()}
+    times = mentor_time(session, year.window_start, year.window_end)
+    logged = {m: t.minutes for m, t in times.items()}
+    released = {m: t.release_minutes for m, t in times.items()}
     if not logged:
         return []
     query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, School.name)
