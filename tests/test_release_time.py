@@ -18,9 +18,11 @@ from app.services.timelogs import hours
 from app.services.timelogs import logs as timelogs
 from app.services.timelogs.imports import import_timelogs
 from app.services.timelogs.logs import EntryInput
-from tests.test_timelogs import PUBLIC, TODAY, _add, _write_csv, pairs  # noqa: F401 (pairs is a fixture)
+from tests import test_timelogs
+from tests.test_timelogs import PUBLIC, TODAY, _add, _write_csv
 
 D = dt.date
+pairs = test_timelogs.pairs  # the fixture: B1, B2, I1 with their mentors M1 and M2 (tests/test_timelogs.py)
 
 
 def _plain_totals(session, start, end):

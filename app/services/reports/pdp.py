@@ -54,14 +54,17 @@ TOPIC_AREAS = {"content": "content", "pedagogy": "pedagogy", "ell": "ELL",
                "elective": "elective"}  # 603 CMR 44.04: the renewal's topic areas
 # (title, citation printed on the certificate); DOMAIN.md "PDPs" sums up the sources.
 ACTIVITIES = {
-    "mentoring": ("Mentoring a beginning educator", "603 CMR 44 (license renewal): 1 clock hour = 1 PDP, at least "
-                  "10 hours in a topic; mentoring is a job-embedded activity"),
-    "mentor_training": ("Mentor training", "603 CMR 44 (license renewal): 1 clock hour = 1 PDP, at least 10 hours "
-                        "in a topic"),
-    "sp_supervision": ("Serving as supervising practitioner", "DESE memo to sponsoring organizations, December "
-                       "2015: up to 20 PDPs a calendar year for serving as SP; a split practicum does not split them"),
-    "sp_training": ("Supervising practitioner training", "DESE memo to sponsoring organizations, December 2015: up "
-                    "to 10 PDPs a calendar year for SP training of at least 6 hours"),
+    "mentoring": ("Mentoring a beginning educator",
+                  ("603 CMR 44 (license renewal): 1 clock hour = 1 PDP, at least 10 hours in a topic; mentoring is a "
+                   "job-embedded activity")),
+    "mentor_training": ("Mentor training",
+                        "603 CMR 44 (license renewal): 1 clock hour = 1 PDP, at least 10 hours in a topic"),
+    "sp_supervision": ("Serving as supervising practitioner",
+                       ("DESE memo to sponsoring organizations, December 2015: up to 20 PDPs a calendar year for "
+                        "serving as SP; a split practicum does not split them")),
+    "sp_training": ("Supervising practitioner training",
+                    ("DESE memo to sponsoring organizations, December 2015: up to 10 PDPs a calendar year for SP "
+                     "training of at least 6 hours")),
 }
 
 
