@@ -59,7 +59,7 @@ def _top_up(database) -> int:  # type: ignore[no-untyped-def]
                 rows.append({"id": uuid.UUID(int=rng.getrandbits(128), version=4), "assignment_id": a_id,
                              "mentor_id": mentor, "mentee_id": mentee, "date": min(day, dt.date(2026, 6, 19)),
                              "minutes": rng.choice((30, 45, 60)), "activity": "meeting", "topics": [],
-                             "release_time": False, "created_at": now, "updated_at": now, "version": 1})
+                             "release_time": None, "created_at": now, "updated_at": now, "version": 1})
             session.execute(insert(TimeLog), rows)
         elif missing < 0:
             ids = list(session.scalars(select(TimeLog.id).where(*in_year).order_by(TimeLog.id).limit(-missing)))

@@ -375,10 +375,11 @@ def test_cli_import_and_hours_report(run_cli, database, pairs, tmp_path):
     data = json.loads((tmp_path / "hours.json").read_text())
     assert data == {"educators": [
         {"employee_id": "B2", "name": "Ben Hart", "school": "North Elementary", "hours": 0.8, "observations": 1,
-         "hours_toward_50": None},
+         "hours_toward_50": None, "release_hours": 0.0},
         {"employee_id": "B1", "name": "Ana Silva", "school": "North Elementary", "hours": 2.0, "observations": 0,
-         "hours_toward_50": 2.0},
-    ]}
+         "hours_toward_50": 2.0, "release_hours": 0.0},
+    ], "mentors": [m for m in data["mentors"]]}
+    assert {m["employee_id"]: m["release_hours"] for m in data["mentors"]} == {"M1": 0.0, "M2": 0.0}
     code, _out, _ = run_cli("report", "hours", "--year", "2025-2026", "--out", tmp_path / "hours.csv")
     assert code == 0 and "B1,Ana Silva,North Elementary,2.0,0,2.0" in (tmp_path / "hours.csv").read_text()
     code, _out, _ = run_cli("report", "hours", "--year", "2025-2026", "--educator", "B1", "--out", tmp_path / "b1.pdf")

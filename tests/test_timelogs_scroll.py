@@ -49,7 +49,7 @@ def entries(database):
                          "mentor_id": pair.mentor_id, "mentee_id": pair.mentee_id,
                          "date": dt.date(2025, 10, 1) + dt.timedelta(days=rng.randrange(12)),
                          "minutes": rng.choice((15, 30, 45, 60, 90)), "activity": "meeting", "topics": ["planning"],
-                         "release_time": rng.random() < 0.3, "notes": SECRET, "created_at": now, "updated_at": now,
+                         "release_time": "both" if rng.random() < 0.3 else None, "notes": SECRET, "created_at": now, "updated_at": now,
                          "version": 1})
         s.execute(insert(TimeLog), rows)
         names = {pair.mentee_id: ("Ana Silva" if pair.mentee_id == people["B1"].id else "Ben Hart") for pair in pairs}

@@ -1,4 +1,4 @@
-"""`mentordesk report state`, `mentordesk report roster`, `mentordesk import survey`."""
+"""`mentordesk report state`, `mentordesk report roster`, `mentordesk report pdp`, `mentordesk import survey`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def register(cli: Commands) -> None:
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
     parser.add_argument("--school", metavar="NAME", help="one school (default: every school)")
     parser.add_argument("--out", required=True, metavar="FILE.pdf")
+    parser = cli.add(reports, "pdp", _pdp, "PDP certificates for mentors and supervising practitioners (a folder of "
+                                           ".pdf, or FILE.json)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--out", required=True, metavar="DIR|FILE.json")
     imports = cli.group("import", "import CSV or XLSX files")
     parser = cli.add(imports, "survey", _survey, "participant survey responses (a Forms export: role + Likert questions)")
     add_import_options(parser)
@@ -54,4 +58,16 @@ def _roster(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.unit_of_work() as session:
         path = write_roster_pdf(session, args.year, args.out, school=args.school)
     ctx.say(f"wrote {path}")
+    return 0
+
+
+def _pdp(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.reports import pdp
+
+    with ctx.db.unit_of_work() as session:
+        path, count = pdp.write(session, args.year, args.out)
+    if path.suffix.lower() == ".json":
+        ctx.say(f"wrote {path} ({count} educator{'s' if count != 1 else ''})")
+    else:
+        ctx.say(f"wrote {count} certificate{'s' if count != 1 else ''} to {path}")
     return 0

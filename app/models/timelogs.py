@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Tracked, enum_column
 from app.models.people import Assignment
-from app.models.vocab import ACTIVITY_CODES
+from app.models.vocab import ACTIVITY_CODES, RELEASE_CODES
 
 MIN_MINUTES = 5
 MAX_MINUTES = 600
@@ -41,7 +41,10 @@ class TimeLog(Tracked, Base):
     # Covering indexes for the hours totals (services/timelogs/hours.py): a year's totals for every mentee
     # read only the index, never the table (200,000 entries; see benchmarks/timelogs.py).
     __table_args__ = (
-        Index("ix_time_log_mentee_totals", "mentee_id", "deleted_at", "date", "minutes", "activity"),
+        # release_time last (revision 0012): the release totals per mentee read the same index, and per mentor
+        # the mentor totals index (group_id: a group session counts once for its mentor).
+        Index("ix_time_log_mentee_totals", "mentee_id", "deleted_at", "date", "minutes", "activity", "release_time"),
+        Index("ix_time_log_mentor_totals", "mentor_id", "group_id", "deleted_at", "date", "minutes", "release_time"),
         Index("ix_time_log_assignment_totals", "assignment_id", "deleted_at", "date", "minutes", "activity"),
         Index("ix_time_log_date_deleted_at", "date", "deleted_at"),
     )
@@ -54,7 +57,9 @@ class TimeLog(Tracked, Base):
     minutes: Mapped[int] = mapped_column(Integer, nullable=False)  # 5 to 600 (services/timelogs/logs.py)
     activity: Mapped[str] = enum_column(ACTIVITY_CODES, "time_log_activity", nullable=False)
     topics: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    release_time: Mapped[bool] = mapped_column(Boolean(), nullable=False, default=False)
+    # Whom the session's release time freed: mentor, mentee or both; NULL for none (603 CMR 7.12(2)(d)).
+    # A yes/no flag before revision 0012 (a "yes" became "both").
+    release_time: Mapped[str | None] = enum_column(RELEASE_CODES, "time_log_release", nullable=True)
     # Private to the pair (000, 004: the relationship is confidential and non-evaluative): deferred
     # so no list loads it, marked so server logins other than the coordinator's cannot read it, and
     # never written to any export, printed roster or report.

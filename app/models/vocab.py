@@ -32,6 +32,10 @@ ASSIGNMENT_END_REASONS = (
 
 MENTOR_STATUSES = ("active", "training_pending", "inactive")
 
+# Whom a time log's release time freed (603 CMR 7.12(2)(d): "release time for mentor and beginning teacher"
+# is a required component of an induction program). No release time is NULL.
+RELEASE_CODES = ("mentor", "mentee", "both")
+
 # Public activity codes for time logs (DESIGN.md).
 ACTIVITY_CODES = (
     "observed_mentee",

@@ -42,6 +42,7 @@ PROVIDERS: tuple[str, ...] = (
     "app.services.matching.assignments:two_week_card",  # 603 CMR 7.12(2)(b): a trained mentor within two weeks
     "app.services.matching.refreshers:refresher_card",  # 004, Mentor Training: a refresher component
     "app.services.timelogs.logs:attention_card",  # pairs with no time logged in `stale_pair_weeks` weeks
+    "app.services.timelogs.release:release_card",  # 603 CMR 7.12(2)(d): release time, when the district promises it
     "app.services.scheduling:orientation_card",  # 603 CMR 7.12(2)(a); 7.13: orientation by the first day
     "app.services.scheduling:team_meeting_card",  # 004: the support team meets the beginning teacher first
     "app.services.scheduling:team_complete_card",

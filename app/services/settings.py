@@ -19,6 +19,9 @@ class SettingSpec:
     help: str = ""
 
 
+TOPIC_HELP = ("603 CMR 44: content, pedagogy, ELL, students with disabilities or elective; printed on the PDP "
+              "certificates (mentordesk report pdp).")
+
 SPECS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
@@ -95,6 +98,19 @@ SPECS: dict[str, SettingSpec] = {
                     "Vacations, PD and other days without school, e.g. \"11/25/2026-11/27/2026 Thanksgiving recess; "
                     "3/12/2027 PD day\" (or `mentordesk import no-school-days FILE`). \"Propose times\" skips them "
                     "and Massachusetts holidays; a meeting saved on one is flagged."),
+        SettingSpec("release_time_promised", True, "The district's policy promises release time to pairs",
+                    "603 CMR 7.12(2)(d): release time for mentor and beginning teacher. On, the dashboard lists "
+                    "active pairs with no release time logged this school year."),
+        SettingSpec("pdp_min_hours", 10, "Minimum hours in a topic for mentors' PDPs",
+                    "603 CMR 44: 1 clock hour = 1 PDP, an activity must total at least 10 hours in a topic "
+                    "(mentoring; mentor training)."),
+        SettingSpec("mentor_pdp_cap", 0, "Most PDPs a mentor earns in a school year (0: no cap)",
+                    "The district's policy; supervising practitioners follow DESE's caps (20 for serving, 10 for "
+                    "training, a calendar year)."),
+        *(SettingSpec(f"pdp_topic_{kind}", "pedagogy", f"PDP topic area: {label}", TOPIC_HELP)
+          for kind, label in (("mentoring", "mentoring"), ("mentor_training", "mentor training"),
+                              ("sp_supervision", "serving as supervising practitioner"),
+                              ("sp_training", "supervising practitioner training"))),
     )
 }
 

@@ -102,9 +102,17 @@ def _row(a: Assignment, day: dt.date, minutes: int, activity: str, rng, actor: s
     topics = rng.sample(DEFAULT_TOPICS, rng.choice((0, 1, 1, 2)))
     return {"id": uuid.UUID(int=rng.getrandbits(128), version=4), "assignment_id": a.id, "group_id": None,
             "mentor_id": a.mentor_id, "mentee_id": a.mentee_id, "date": day, "minutes": minutes,
-            "activity": activity, "topics": topics, "release_time": rng.random() < 0.3,
+            "activity": activity, "topics": topics, "release_time": _release(rng.random()),
             "notes": rng.choice(NOTES) if rng.random() < 0.15 else None, "entered_by": actor, "computer": computer,
             "created_at": now, "updated_at": now, "version": 1, "updated_by": actor}
+
+
+def _release(draw: float) -> str | None:
+    """About 3 in 10 sessions use release time (one draw, as before whom it freed was recorded): half for
+    both, the rest for the mentor or the mentee alone (603 CMR 7.12(2)(d))."""
+    if draw >= 0.3:
+        return None
+    return "both" if draw < 0.15 else "mentor" if draw < 0.22 else "mentee"
 
 
 def extend_past_induction(session: Session, demo) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ class RosterLine:
     orientation: str = ""
     hours: float | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
+    release_hours: float = 0.0  # release time that freed the mentee this year (603 CMR 7.12(2)(d))
 
 
 def school_names(session: Session) -> list[str]:
@@ -73,6 +74,7 @@ def roster_lines(session: Session, year_label: str, school: str | None = None, *
             enrollment.status, enrollment.induction_year,
             assignment.mentor.full_name if assignment else "", assignment.start_date if assignment else None,
             extra.get("support_team", ""), extra.get("orientation", ""), extra.get("hours"), tuple(flags),
+            release_hours=extra.get("release_hours", 0.0),
         )
         by_school.setdefault(educator.school.name if educator.school else "(no school)", []).append(line)
     return dict(sorted(by_school.items()))
@@ -147,7 +149,8 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
     from app.services.timelogs import hours
     from app.services.timelogs.logs import stale_pairs, weeks_text
 
-    extras = {h.educator_id: {"hours": h.hours} for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
+    extras = {h.educator_id: {"hours": h.hours, "release_hours": h.release_hours}
+              for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
     weeks = int(settings.get(session, "stale_pair_weeks") or 3)
     wanted = set(ids)
     for pair, last in stale_pairs(session, year.label, weeks=weeks):
@@ -181,8 +184,16 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
             [(f"{r.name}\n{r.position}".strip(), f"{r.status}, year {r.induction_year}",
               f"{r.mentor} ({r.mentor_since:%m/%d/%Y})" if r.mentor else "none",
               r.support_team or "not recorded", r.orientation or "not recorded",
-              "no data" if r.hours is None else f"{r.hours:.1f}", "; ".join(r.flags) or "ok")
+              _hours_cell(r), "; ".join(r.flags) or "ok")
              for r in rows],
-            widths=(0.18, 0.11, 0.17, 0.18, 0.1, 0.06, 0.2),
+            widths=(0.18, 0.11, 0.17, 0.17, 0.1, 0.08, 0.19),  # Hours holds "12.5 release" on one line
         )
     return doc.save(by_section=not school and len(lines) > 1)
+
+
+def _hours_cell(line: RosterLine) -> str:
+    """Hours this year, and under them the mentee's release hours (603 CMR 7.12(2)(d)), both from
+    services/timelogs/hours.py."""
+    if line.hours is None:
+        return "no data"
+    return f"{line.hours:.1f}\n{line.release_hours:.1f} release"

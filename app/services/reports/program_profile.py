@@ -104,7 +104,7 @@ def _extra_facts(session: Session, year: SchoolYear) -> dict[str, Any]:
 
     facts: dict[str, Any] = {}
     facts.update(profile_facts(session, year.label))
-    compensation = _compensation_fact(session, year)
+    compensation = " ".join(f for f in (_compensation_fact(session, year), _release_fact(session, year)) if f)
     if compensation:
         facts["mentor_compensation"] = compensation
     return facts
@@ -125,3 +125,19 @@ def _compensation_fact(session: Session, year: SchoolYear) -> str | None:
         return None
     return (f"From the mentor incentives recorded for {mentors} mentors: stipends totalling ${cents / 100:,.0f}, "
             f"{pdps} PDPs and {minutes / 60:.1f} hours of release time.")
+
+
+def _release_fact(session: Session, year: SchoolYear) -> str | None:
+    """Release time logged this year for mentors and for mentees (603 CMR 7.12(2)(d)), from the time logs'
+    one computation (services/timelogs/hours.py); None when no entry used release time."""
+    from app.services.timelogs.hours import release_minutes_by_person
+    from app.services.vocabulary import hours_of
+
+    mentors, mentees = release_minutes_by_person(session, year.window_start, year.window_end)
+    mentors = {k: v for k, v in mentors.items() if v}
+    mentees = {k: v for k, v in mentees.items() if v}
+    if not mentors and not mentees:
+        return None
+    return (f"From the time logs (603 CMR 7.12(2)(d)): {hours_of(sum(mentors.values())):.1f} hours of release time "
+            f"for {len(mentors)} mentor{'s' if len(mentors) != 1 else ''} and {hours_of(sum(mentees.values())):.1f} "
+            f"hours for {len(mentees)} beginning educator{'s' if len(mentees) != 1 else ''}.")

@@ -40,6 +40,8 @@ from app.services.years import find_year
 
 HOURS_REQUIRED = 50  # 603 CMR 7.04(2)(c)(4)
 OBSERVED = "observed_mentee"
+MENTOR_FREED = ("mentor", "both")  # release time (603 CMR 7.12(2)(d)): whom an entry's release time freed
+MENTEE_FREED = ("mentee", "both")
 
 DEFINITIONS = {
     "hours": "Hours: minutes of every time-log entry with the educator as mentee, dated July 1 to June 30, "
@@ -50,6 +52,9 @@ DEFINITIONS = {
                        "after the end of the educator's induction year (the first year enrolled as beginning) "
                        "up to June 30 of the year shown, across years and mentors; blank while still in the "
                        "induction year; an educator never enrolled as beginning here counts all logged hours.",
+    "release_hours": "Release hours (603 CMR 7.12(2)(d): release time for mentor and beginning teacher): minutes of "
+                     "the year's entries whose release time freed that person (mentor, mentee or both); a group "
+                     "session counts once for its mentor and in full for each mentee freed.",
 }
 
 
@@ -83,6 +88,7 @@ class Totals:
     minutes: int = 0
     observations: int = 0
     entries: int = 0
+    release_minutes: int = 0  # of entries whose release time freed the mentee (MENTEE_FREED)
 
     @property
     def hours(self) -> float:
@@ -104,6 +110,7 @@ class EducatorHours:
     minutes_toward_50: int | None  # None while the educator is still in the induction year
     induction_year: str | None  # label of the induction year, None when not enrolled as beginning here
     license_type: str | None = None  # a Professional license most likely owes no 50 hours (004 footnote)
+    release_minutes: int = 0  # release time that freed this mentee (release_minutes_by_person)
 
     @property
     def hours(self) -> float:
@@ -120,9 +127,14 @@ class EducatorHours:
             return None
         return min(1.0, self.minutes_toward_50 / (HOURS_REQUIRED * 60))
 
+    @property
+    def release_hours(self) -> float:
+        return hours_of(self.release_minutes)
+
     def as_json(self) -> dict[str, object]:
         return {"employee_id": self.employee_id, "name": self.name, "school": self.school, "hours": self.hours,
-                "observations": self.observations, "hours_toward_50": self.hours_toward_50}
+                "observations": self.observations, "hours_toward_50": self.hours_toward_50,
+                "release_hours": self.release_hours}
 
 
 def _year(session: Session, year_label: str) -> SchoolYear:
@@ -135,11 +147,12 @@ def _year(session: Session, year_label: str) -> SchoolYear:
 def totals_by_mentee(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, Totals]:
     """Minutes, observations and entry counts per mentee for entries dated start..end (one query)."""
     query = (select(TimeLog.mentee_id, func.sum(TimeLog.minutes),
-                    func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count())
+                    func.sum(case((TimeLog.activity == OBSERVED, 1), else_=0)), func.count(),
+                    func.sum(case((TimeLog.release_time.in_(MENTEE_FREED), TimeLog.minutes), else_=0)))
              .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
              .group_by(TimeLog.mentee_id))
-    return {mentee: Totals(int(minutes or 0), int(observed or 0), int(count))
-            for mentee, minutes, observed, count in session.execute(query)}
+    return {mentee: Totals(int(minutes or 0), int(observed or 0), int(count), int(released or 0))
+            for mentee, minutes, observed, count, released in session.execute(query)}
 
 
 def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Iterable[uuid.UUID]) -> Totals:
@@ -150,7 +163,8 @@ def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Itera
 def sum_totals(per_mentee: dict[uuid.UUID, Totals], mentee_ids: Iterable[uuid.UUID]) -> Totals:
     """Add up `totals_by_mentee` over a set of mentees (one query serves several sets)."""
     picked = [per_mentee[m] for m in set(mentee_ids) if m in per_mentee]
-    return Totals(sum(t.minutes for t in picked), sum(t.observations for t in picked), sum(t.entries for t in picked))
+    return Totals(sum(t.minutes for t in picked), sum(t.observations for t in picked), sum(t.entries for t in picked),
+                  sum(t.release_minutes for t in picked))
 
 
 def any_entries(session: Session, start: dt.date, end: dt.date) -> bool:
@@ -271,9 +285,98 @@ def educator_hours(session: Session, year_label: str, educator_ids: Iterable[uui
         out.append(((last.lower(), first.lower(), employee_id),
                     EducatorHours(educator_id, employee_id, f"{first} {last}", school or "", role, t.minutes,
                                   t.observations, t.entries, toward.get(educator_id, 0),
-                                  induction[0] if induction else None, license_type)))
+                                  induction[0] if induction else None, license_type,
+                                  t.release_minutes)))
     out.sort(key=lambda pair: pair[0])
     return [h for _key, h in out]
+
+
+# --- release time (603 CMR 7.12(2)(d): release time for mentor and beginning teacher, a required component) ---
+
+
+def release_minutes_by_person(session: Session, start: dt.date, end: dt.date
+                              ) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """Release minutes in start..end: (per mentor, per mentee). An entry whose release time freed the
+    mentor (mentor or both) adds its minutes to the mentor; one that freed the mentee (mentee or both) to
+    the mentee. A group session is one `time_log` row per mentee: it counts in full for each mentee freed
+    and once for the mentor (its longest row, as the rows of one session have the same minutes)."""
+    mentees = {m: t.release_minutes for m, t in totals_by_mentee(session, start, end).items() if t.release_minutes}
+    mentors = {m: t.release_minutes for m, t in mentor_time(session, start, end).items() if t.release_minutes}
+    return mentors, mentees
+
+
+def release_minutes_by_pair(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, int]:
+    """Minutes of entries with any release time in start..end, per assignment (the dashboard card's rule)."""
+    return {a: int(n or 0) for a, n in session.execute(
+        select(TimeLog.assignment_id, func.sum(TimeLog.minutes))
+        .where(_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None), TimeLog.release_time.is_not(None))
+        .group_by(TimeLog.assignment_id))}
+
+
+@dataclass(frozen=True)
+class MentorRelease:
+    """One mentor's release time in a school year (every mentor with time logged in it)."""
+
+    educator_id: uuid.UUID
+    employee_id: str
+    name: str
+    school: str
+    minutes: int  # time logged with their mentees (a group session once)
+    release_minutes: int
+
+    @property
+    def release_hours(self) -> float:
+        return hours_of(self.release_minutes)
+
+    def as_json(self) -> dict[str, object]:
+        return {"employee_id": self.employee_id, "name": self.name, "school": self.school,
+                "release_hours": self.release_hours}
+
+
+@dataclass(frozen=True)
+class MentorTime:
+    minutes: int
+    first: dt.date
+    last: dt.date
+    release_minutes: int = 0  # of entries whose release time freed the mentor (MENTOR_FREED)
+
+
+def mentor_time(session: Session, start: dt.date, end: dt.date) -> dict[uuid.UUID, MentorTime]:
+    """Per mentor: minutes logged with their mentees in start..end, a group session once (its rows are one
+    session), with the first and last dates (the mentor's hours of mentoring, e.g. for PDPs)."""
+    # One scan of the covering index ix_time_log_mentor_totals (app/models/timelogs.py), grouped by mentor and
+    # group session: the rows without a group (NULL) add up, a group session's rows count once (their longest).
+    live = (_day() >= start, _day() <= end, TimeLog.deleted_at.is_(None))
+    freed = case((TimeLog.release_time.in_(MENTOR_FREED), TimeLog.minutes), else_=0)
+    found: dict[uuid.UUID, list] = {}
+    for mentor, group, total, longest, first, last, freed_total, freed_longest in session.execute(
+            select(TimeLog.mentor_id, TimeLog.group_id, func.sum(TimeLog.minutes), func.max(TimeLog.minutes),
+                   func.min(TimeLog.date), func.max(TimeLog.date), func.sum(freed), func.max(freed))
+            .where(*live).group_by(TimeLog.mentor_id, TimeLog.group_id)):
+        minutes, released = (total, freed_total) if group is None else (longest, freed_longest)
+        got = found.setdefault(mentor, [0, first, last, 0])
+        got[0] += int(minutes or 0)
+        got[1], got[2] = min(got[1], first), max(got[2], last)
+        got[3] += int(released or 0)
+    return {m: MentorTime(*v) for m, v in found.items()}
+
+
+def mentor_release(session: Session, year_label: str) -> list[MentorRelease]:
+    """Per mentor with time logged in the year: their release time, sorted by name."""
+    year = _year(session, year_label)
+    times = mentor_time(session, year.window_start, year.window_end)
+    logged = {m: t.minutes for m, t in times.items()}
+    released = {m: t.release_minutes for m, t in times.items()}
+    if not logged:
+        return []
+    query = (select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, School.name)
+             .outerjoin(School, School.id == Educator.school_id))
+    ordered = sorted(logged)
+    rows = [row for start in range(0, len(ordered), 500)
+            for row in session.execute(query.where(Educator.id.in_(ordered[start:start + 500])))]
+    rows.sort(key=lambda r: (r[3].lower(), r[2].lower(), r[1]))
+    return [MentorRelease(i, emp, f"{first} {last}", school or "", logged[i], released.get(i, 0))
+            for i, emp, first, last, school in rows]
 
 
 @dataclass(frozen=True)
@@ -310,7 +413,8 @@ def last_entry_by_assignment(session: Session) -> dict[uuid.UUID, dt.date]:
 
 def hours_report(session: Session, year_label: str) -> dict[str, object]:
     """The public JSON (`mentordesk report hours`): every mentee with time in the year's window."""
-    return {"educators": [h.as_json() for h in educator_hours(session, year_label)]}
+    return {"educators": [h.as_json() for h in educator_hours(session, year_label)],
+            "mentors": [m.as_json() for m in mentor_release(session, year_label)]}
 
 
 def write_hours_report(session: Session, year_label: str, out: str | Path) -> Path:
@@ -323,14 +427,20 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
         raise UsageError(f"{out.name}: the hours report is written as .json, .csv or .pdf")
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = educator_hours(session, year_label)
+    mentors = mentor_release(session, year_label)
     if suffix == ".json":
-        out.write_text(json.dumps({"educators": [h.as_json() for h in rows]}, indent=2), encoding="utf-8")
+        out.write_text(json.dumps({"educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
+                                  indent=2), encoding="utf-8")
     elif suffix == ".csv":
         from app.services import settings, tabular
 
-        tabular.write_csv(out, [["employee_id", "name", "school", "hours", "observations", "hours_toward_50"],
-                                *([h.employee_id, h.name, h.school, h.hours, h.observations, h.hours_toward_50]
-                                  for h in rows)], plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
+        header = ["employee_id", "name", "school", "hours", "observations", "hours_toward_50", "release_hours", "role"]
+        body = [[h.employee_id, h.name, h.school, h.hours, h.observations,
+                 "" if h.hours_toward_50 is None else h.hours_toward_50, h.release_hours, "mentee"] for h in rows]
+        # a mentor's hours: time logged with their mentees, a group session once
+        body += [[m.employee_id, m.name, m.school, hours_of(m.minutes), "", "", m.release_hours, "mentor"]
+                 for m in mentors]
+        tabular.write_csv(out, [header, *body], plain_utf8=bool(settings.get(session, "csv_plain_utf8")))
     else:
         from app.services import settings
         from app.services.pdf import PdfDocument
@@ -338,10 +448,15 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
         doc = PdfDocument(out, title=f"Mentoring hours {year_label}", district=settings.get(session, "district_name"),
                           subtitle="Hours and observations per mentee, July 1 to June 30. "
                                    "Confidential mentoring notes are never printed.")
-        doc.table(("Educator", "Employee ID", "School", "Hours", "Observations", "Toward 50 hours"),
+        doc.table(("Educator", "Employee ID", "School", "Hours", "Observations", "Toward 50 hours", "Release hours"),
                   [(h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations,
-                    "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50")
-                   for h in rows], widths=(0.22, 0.11, 0.25, 0.08, 0.14, 0.2), empty="No time logged this year.")
+                    "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50",
+                    f"{h.release_hours:.1f}")
+                   for h in rows], widths=(0.2, 0.1, 0.22, 0.08, 0.12, 0.16, 0.12), empty="No time logged this year.")
+        doc.heading("Mentors' release time", level=2)
+        doc.table(("Mentor", "Employee ID", "School", "Hours logged", "Release hours"),
+                  [(m.name, m.employee_id, m.school, f"{hours_of(m.minutes):.1f}", f"{m.release_hours:.1f}")
+                   for m in mentors], widths=(0.26, 0.14, 0.3, 0.15, 0.15), empty="No mentor logged time this year.")
         for text in DEFINITIONS.values():
             doc.paragraph(text, "note")
         doc.save()

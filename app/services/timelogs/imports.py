@@ -33,8 +33,9 @@ from app.models.vocab import ACTIVITY_CODES
 from app.services import settings, tabular
 from app.errors import FieldProblem, UsageError
 from app.services.tabular import ImportReport, Progress, RejectedRow, header_key
-from app.services.timelogs.logs import ACTIVITY_LABELS, EntryInput, _new_log, check_entry, topics
-from app.services.vocabulary import is_blank, parse_choice, parse_date, parse_yes_no, text
+from app.services.timelogs.logs import (ACTIVITY_LABELS, RELEASE_PROBLEM, EntryInput, _new_log, check_entry,
+                                       release_code, topics)
+from app.services.vocabulary import is_blank, parse_choice, parse_date, text
 
 FIELDS = ("mentor_employee_id", "mentee_employee_id", "date", "minutes", "hours", "activity", "topics",
           "release_time", "notes")
@@ -340,11 +341,11 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
                 raise ValueError("is blank")
         except ValueError as exc:
             problems.append(FieldProblem("activity", cells.get("activity", ""), str(exc)))
-        release = False
-        try:
-            release = parse_yes_no(raw_cells.get("release_time"))
-        except ValueError as exc:
-            problems.append(FieldProblem("release_time", cells.get("release_time", ""), str(exc)))
+        release = None
+        try:  # yes/no (yes: both) or whom it freed: mentor, mentee, both (603 CMR 7.12(2)(d))
+            release = release_code(text(raw_cells.get("release_time")))
+        except ValueError:
+            problems.append(FieldProblem("release_time", cells.get("release_time", ""), RELEASE_PROBLEM))
         assignment = None
         if mentor is not None and mentee is not None and day is not None:
             assignment = pairs.covering(mentor.id, mentee.id, day)

@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import Assignment, Educator, SchoolYear
 from app.models.timelogs import MAX_MINUTES, MIN_MINUTES, TimeLog, TimeLogGroup
-from app.models.vocab import ACTIVITY_CODES
+from app.models.vocab import ACTIVITY_CODES, RELEASE_CODES
 from app.services.timelogs import hours as hours_service
 from app.services import settings
 from app.errors import FieldProblem, MentorDeskError, ValidationError
+from app.services.vocabulary import parse_yes_no
 from app.services.years import ensure_year
 
 ACTIVITY_LABELS: dict[str, str] = {
@@ -169,8 +170,24 @@ class EntryInput:
     minutes: int
     activity: str
     topics: list[str] = field(default_factory=list)
-    release_time: bool = False
+    release_time: bool | str | None = False  # True (a ticked box) or "both", "mentor", "mentee"; see release_code
     notes: str | None = None
+
+
+RELEASE_PROBLEM = "must be yes, no, mentor, mentee or both"
+
+
+def release_code(value: bool | str | None) -> str | None:
+    """Whom a log's release time freed (603 CMR 7.12(2)(d)): "mentor", "mentee", "both", or None.
+    A plain yes (a ticked box, a yes/no column) means both: the session freed the two of them."""
+    if isinstance(value, str):
+        raw = value.strip().lower()
+        if raw in RELEASE_CODES:
+            return raw
+        if raw == "none":
+            return None
+        return "both" if parse_yes_no(raw) else None
+    return "both" if value else None
 
 
 @dataclass(frozen=True)
@@ -189,6 +206,7 @@ class EntryRow:
     release_time: bool
     group: bool
     entered_by: str
+    release_for: str | None = None  # mentor | mentee | both (603 CMR 7.12(2)(d)); None without release time
 
     @property
     def hours(self) -> float:
@@ -211,6 +229,10 @@ def check_entry(session: Session, entry: EntryInput, *, today: dt.date | None = 
         return [FieldProblem("pair", str(entry.assignment_id), "no such mentor-mentee assignment")]
     if entry.activity not in ACTIVITY_CODES:
         problems.append(FieldProblem("activity", str(entry.activity), f"must be one of {', '.join(ACTIVITY_CODES)}"))
+    try:
+        release_code(entry.release_time)
+    except ValueError:
+        problems.append(FieldProblem("release_time", str(entry.release_time), RELEASE_PROBLEM))
     if not isinstance(entry.minutes, int) or not MIN_MINUTES <= entry.minutes <= MAX_MINUTES:
         problems.append(FieldProblem("minutes", str(entry.minutes),
                                      f"must be {MIN_MINUTES} to {MAX_MINUTES} minutes for one entry"))
@@ -237,7 +259,7 @@ def _new_log(session: Session, a: Assignment, entry: EntryInput, group: TimeLogG
              known_topics: Sequence[str] | None = None) -> TimeLog:
     log = TimeLog(id=uuid.uuid4(), assignment_id=a.id, group=group, mentor_id=a.mentor_id, mentee_id=a.mentee_id,
                   date=entry.date, minutes=entry.minutes, activity=entry.activity,
-                  topics=normalize_topics(session, entry.topics, known_topics), release_time=bool(entry.release_time),
+                  topics=normalize_topics(session, entry.topics, known_topics), release_time=release_code(entry.release_time),
                   notes=(entry.notes or "").strip() or None, entered_by=session.info.get("actor"),
                   computer=computer or computer_name())
     session.add(log)
@@ -356,7 +378,7 @@ def update_entry(session: Session, entry_id: uuid.UUID, entry: EntryInput, *, lo
     if "topics" in changed:
         log.topics = normalize_topics(session, merged.topics)
     if "release_time" in changed:
-        log.release_time = bool(merged.release_time)
+        log.release_time = release_code(merged.release_time)
     if "notes" in changed:
         log.notes = (merged.notes or "").strip() or None
     session.flush()
@@ -472,7 +494,7 @@ def list_entries(session: Session, flt: EntryFilter, *, offset: int = 0, limit: 
              .outerjoin(School, School.id == _MENTEE.school_id)
              .order_by(*((by.desc(), tie.desc()) if descending else (by.asc(), tie.asc()))))
     return [EntryRow(r[0], r[1], r[2], f"{r[3]} {r[4]}", f"{r[5]} {r[6]}", r[7] or "", r[8], r[9],
-                     tuple(r[10] or ()), bool(r[11]), bool(r[12]), r[13] or "")
+                     tuple(r[10] or ()), bool(r[11]), bool(r[12]), r[13] or "", r[11])
             for r in session.execute(query)]
 
 
@@ -503,7 +525,7 @@ def export_entries(session: Session, flt: EntryFilter, out: str | Path) -> Path:
         .join(_m, _m.id == TimeLog.mentor_id).join(_e, _e.id == TimeLog.mentee_id)
         .where(where).order_by(TimeLog.date, _e.employee_id))
     records = ({"mentor_employee_id": r[0], "mentee_employee_id": r[1], "date": r[2], "minutes": r[3],
-                "activity": r[4], "topics": ";".join(r[5] or ()), "release_time": "yes" if r[6] else "no"}
+                "activity": r[4], "topics": ";".join(r[5] or ()), "release_time": r[6] or "no"}
                for r in rows)
     kinds = {"date": "date", "minutes": "int"}  # XLSX cells: a real date, a number; IDs stay text
     columns = [tabular.Column(f, kind=kinds.get(f, "text")) for f in EXPORT_FIELDS]
