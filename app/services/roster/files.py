@@ -19,6 +19,7 @@ from app.services.roster.educators import (
     apply_induction,
     apply_record,
     clean_educator,
+    derive_induction_status,
     educator_fields,
     enrollment_fields,
     enrollments_for,
@@ -79,6 +80,7 @@ def import_roster(
         report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
     educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
+    removed = _removed_enrollments(session, year)
     schools = SchoolCache(session)
     seen: dict[str, int] = {}
     present = set(table.mapping)  # columns the file has; the others are left as they are
@@ -107,7 +109,14 @@ def import_roster(
             if changed:  # even setting an unchanged value makes the row dirty for the flush to inspect
                 educator.deleted_at = None
             changed |= apply_record(educator, record, schools.get(record.school), present)
-            changed |= apply_induction(session, educator, record, year, enrollments.get(educator.id))
+            existing = enrollments.get(educator.id)
+            if existing is None and educator.id in removed and derive_induction_status(record, year) != "none":
+                # An explicit "none" in an earlier file removed the year's enrollment; a status back revives
+                # that row (a new one would break the one-enrollment-a-year rule: found by the property test).
+                existing = removed.pop(educator.id)
+                existing.deleted_at = None
+                changed = True
+            changed |= apply_induction(session, educator, record, year, existing)
             if changed:
                 report.changed += 1
             else:
@@ -118,6 +127,14 @@ def import_roster(
     if not dry_run and not (strict and report.rejected):
         _insert_new(session, fresh, year)
     return tabular.finish(session, report, strict=strict, dry_run=dry_run)
+
+
+def _removed_enrollments(session: Session, year: SchoolYear) -> dict:  # type: ignore[type-arg]
+    """The year's enrollments removed by an explicit "none", by educator."""
+    rows = session.scalars(select(InductionEnrollment).where(
+        InductionEnrollment.school_year_id == year.id, InductionEnrollment.deleted_at.is_not(None))
+        .execution_options(include_deleted=True))
+    return {row.educator_id: row for row in rows}
 
 
 def _insert_new(session: Session, fresh: list[tuple[EducatorRecord, School | None]], year: SchoolYear) -> None:
