@@ -4,6 +4,8 @@
 "ci" (selected when the CI variable is set, as .ci/run is; or HYPOTHESIS_PROFILE=ci): derandomized, so a
 run on the same code tries the same examples and a red CI can be reproduced; and more of them.
 
+"mutation" (`make mutate`): derandomized, with the dev counts, so each mutant meets the same examples.
+
 A test whose examples cost a database sets its own count with `budget(dev, ci)`; the profile's other
 settings (derandomize, deadline) still apply, since `settings(...)` starts from the loaded profile.
 Every bug a property test has found is kept as an `@example` on that test, so it runs in every profile.
