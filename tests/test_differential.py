@@ -189,7 +189,7 @@ EDGE_DISTRICT = dict(
 )
 
 
-@settings(max_examples=budget(30, 150), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=budget(30, 100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=districts())
 @example(spec=EDGE_DISTRICT)
 def test_the_state_report_and_hours_agree_with_a_plain_computation(database, spec):

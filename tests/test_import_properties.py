@@ -20,7 +20,7 @@ from app.services.roster.files import import_roster
 
 from tests.properties import budget
 
-PROPERTY = settings(max_examples=budget(40, 150), suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=budget(40, 100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Plausible and implausible cell values, mixed: real-looking values make rows pass sometimes.
 cell = st.one_of(

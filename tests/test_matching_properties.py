@@ -272,7 +272,7 @@ CAPACITY_OVERRIDE = _district([_VET, _NEW, _NEW, _NEW], capacity=2)
 LOCK_TAKES_THE_PLACE = _district([_VET, dict(_VET, subjects=["Biology"]), _NEW, _NEW], locks=[(0, 3)])
 
 
-@settings(max_examples=budget(25, 80), suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=budget(25, 60), suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                HealthCheck.too_slow])
 @given(spec=districts())
 @example(spec=CAPACITY_FULL)
