@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench dist icons clean
+.PHONY: run test bench mutate dist icons clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
+
+# Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml; docs/testing.md). Not in CI: it takes
+# hours. Results are cached in mutants/, so a second run retries only what changed; the score goes to
+# benchmarks/results.json ("mutation").
+mutate: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,mutation]"
+	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=mutation $(PY) -m mutmut run --max-children 2
+	$(PY) -m benchmarks.mutation_score
 
 dist: $(STAMP)
 	$(PY) installer/build.py

@@ -15,8 +15,22 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.properties import PROFILE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Hypothesis profiles (tests/properties.py): "dev" locally, "ci" when CI is set. CI's are derandomized
+# (the same examples on the same code, so a red run reproduces) with more examples; both have no
+# deadline (a real database's first query varies with the machine's load).
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=200, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+# "mutation" (make mutate): derandomized too, so a mutant is killed or not the same way every run; dev's counts.
+settings.register_profile("mutation", deadline=None, derandomize=True, max_examples=50, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(PROFILE)
 
 PG_ADMIN_URL = os.environ.get("MENTORDESK_TEST_PG_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])

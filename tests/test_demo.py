@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 
-from app.models import Educator, InductionEnrollment, MentorProfile, School
+from app.models import Educator, InductionEnrollment, MentorProfile, School, SchoolYear
 from app.services.demo.roster import demo_roster
 
 
@@ -14,8 +16,8 @@ def test_district_demo_has_the_promised_shape(run_cli, database):
     with database.read() as s:
         assert s.scalar(select(func.count(School.id))) == 12
         assert s.scalar(select(func.count(Educator.id))) == 900
-        beginning = s.scalar(select(func.count(InductionEnrollment.id)).join(Educator).where(
-            InductionEnrollment.status == "beginning", Educator.role == "teacher"))
+        beginning = s.scalar(select(func.count(InductionEnrollment.id)).join(Educator).join(SchoolYear).where(
+            InductionEnrollment.status == "beginning", Educator.role == "teacher", SchoolYear.label == "2025-2026"))
         trained = s.scalar(select(func.count(Educator.id)).where(Educator.mentor_trained_on.is_not(None)))
         assert 55 <= beginning <= 90, beginning  # the issue: about 70 beginning teachers
         assert 120 <= trained <= 190, trained  # about 150 trained mentors
@@ -23,6 +25,12 @@ def test_district_demo_has_the_promised_shape(run_cli, database):
         # Every school has its principal, and every beginning teacher was hired in the year.
         principals = s.scalars(select(Educator).where(Educator.position == "Principal")).all()
         assert {p.school_id for p in principals} == set(s.scalars(select(School.id)))
+        assert len(principals) == 12
+        # (earlier years' enrollments, the teachers past induction, were beginning in their own hire year)
+        hires = s.scalars(select(Educator.hire_date).join(InductionEnrollment).join(SchoolYear).where(
+            InductionEnrollment.status == "beginning", SchoolYear.label == "2025-2026")).all()
+        outside = [h for h in hires if h is None or not dt.date(2025, 7, 1) <= h <= dt.date(2026, 6, 30)]
+        assert len(hires) >= beginning and not outside, outside
 
 
 def test_same_seed_same_district_other_seed_other_district():

@@ -236,3 +236,20 @@ def test_an_import_pauses_the_cycle_collector_only_while_it_runs():
         assert not gc.isenabled()
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+def test_a_status_back_after_an_explicit_none_revives_the_enrollment(tmp_path, run_cli, database):
+    """beginning, then "none" (removes the year's enrollment), then beginning again: the third import
+    used to fail with a UNIQUE error on induction_enrollment (found by the import property test)."""
+    path = tmp_path / "roster.csv"
+    for status in ("beginning", "none", "beginning"):
+        path.write_text(f"employee_id,first_name,last_name,induction_status\nE1,Ana,Silva,{status}\n", encoding="utf-8")
+        code, out, err = run_cli("import", "roster", path, "--year", "2025-2026")
+        assert code == 0, err
+        with database.read() as s:
+            statuses = s.scalars(select(InductionEnrollment.status)).all()
+        assert statuses == ([] if status == "none" else ["beginning"])
+    with database.read() as s:  # one row for the year, tombstoned or not
+        rows = s.execute(select(InductionEnrollment.status, InductionEnrollment.deleted_at)
+                         .execution_options(include_deleted=True)).all()
+    assert rows == [("beginning", None)]

@@ -534,26 +534,35 @@ def test_the_sample_files_import_cleanly(run_cli, database):
 
 
 def test_principal_roster_shows_hours_and_flags_a_quiet_pair(session, database):
+    """"today" pinned (it used to be the real date, and the quiet pair was checked only when the pair had
+    started 3 weeks before: nothing was asserted in a school year's first three weeks). The stale rule
+    (setting stale_pair_weeks, 3): a pair started on or before today minus 3 weeks with nothing logged
+    since is flagged; one started a day later is not yet."""
     from app.services.reports.principal_roster import roster_lines
-    from app.services.years import current_label
 
-    label = current_label()
+    label = "2025-2026"
+    today = D(2025, 11, 3)
     year, _ = ensure_year(session, label)
     school = School(name="Lincoln Elementary")
     m = _person(session, "PM", school, "Pat", "Mentor")
-    busy, quiet = _person(session, "PB", school, "Bea", "Busy"), _person(session, "PQ", school, "Quin", "Quiet")
-    start = dt.date.today() - dt.timedelta(weeks=8)
+    starts = {"PB": today - dt.timedelta(weeks=8), "PQ": today - dt.timedelta(weeks=3),
+              "PN": today - dt.timedelta(weeks=3) + dt.timedelta(days=1)}
     pairs_ = {}
-    for e in (busy, quiet):
+    for code, name in (("PB", "Busy"), ("PQ", "Quiet"), ("PN", "New")):
+        e = _person(session, code, school, name[0] + "ea", name)
         session.add(InductionEnrollment(educator=e, school_year=year, status="beginning"))
-        a = Assignment(mentor=m, mentee=e, school_year=year, start_date=max(start, year.window_start))
+        a = Assignment(mentor=m, mentee=e, school_year=year, start_date=starts[code])
         session.add(a)
-        pairs_[e.employee_id] = a
+        pairs_[code] = a
     session.flush()
-    today = dt.date.today()
     timelogs.add_entry(session, EntryInput(pairs_["PB"].id, today, 90, "planning"), today=today)
     session.commit()
-    lines = {line.employee_id: line for line in roster_lines(session, label)["Lincoln Elementary"]}
+    lines = {line.employee_id: line for line in roster_lines(session, label, today=today)["Lincoln Elementary"]}
     assert lines["PB"].hours == 1.5 and not any("no time logged" in f for f in lines["PB"].flags)
-    if pairs_["PQ"].start_date <= today - dt.timedelta(weeks=3):
-        assert lines["PQ"].hours == 0.0 and "no time logged in 3 weeks" in lines["PQ"].flags
+    assert lines["PQ"].hours == 0.0 and "no time logged in 3 weeks" in lines["PQ"].flags
+    assert lines["PN"].hours == 0.0 and not any("no time logged" in f for f in lines["PN"].flags)
+    # The day after, the busy pair's entry is still within 3 weeks; the new pair is now due.
+    later = {line.employee_id: line for line in roster_lines(session, label, today=today + dt.timedelta(days=1))[
+        "Lincoln Elementary"]}
+    assert not any("no time logged" in f for f in later["PB"].flags)
+    assert "no time logged in 3 weeks" in later["PN"].flags

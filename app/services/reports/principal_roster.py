@@ -53,7 +53,7 @@ def roster_lines(session: Session, year_label: str, school: str | None = None, *
     rows = session.execute(query).all()
     ids = [e.id for e, _ in rows]
     mentors = _current_mentors(session, year, ids)
-    extras = _extras(session, year, ids)
+    extras = _extras(session, year, ids, today)
     late = _late_assignments(session, year.label, today)
     by_school: dict[str, list[RosterLine]] = {}
     from app.services.roster.people_list import name_sort_key
@@ -105,10 +105,10 @@ def _current_mentors(session: Session, year: SchoolYear, mentee_ids: list[uuid.U
     return found
 
 
-def _extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+def _extras(session: Session, year: SchoolYear, ids: list[uuid.UUID], today: dt.date | None) -> dict[uuid.UUID, dict]:
     """Support team, orientation, hours and their flags, from the scheduling and time-log services."""
     extras: dict[uuid.UUID, dict] = {educator_id: {} for educator_id in ids}
-    for part in (_time_log_extras(session, year, ids), _schedule_extras(session, year, ids)):
+    for part in (_time_log_extras(session, year, ids, today), _schedule_extras(session, year, ids)):
         for educator_id, fields in part.items():
             target = extras.setdefault(educator_id, {})
             flags = (*target.get("flags", ()), *fields.get("flags", ()))  # each service adds its own flags
@@ -142,7 +142,8 @@ def _schedule_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
     return out
 
 
-def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID],
+                     today: dt.date | None) -> dict[uuid.UUID, dict]:
     """Hours to date this year, from the time logs' one computation (services/timelogs/hours.py), and a flag
     for a pair with no time logged in `stale_pair_weeks` weeks (the dashboard card's rule)."""
     from app.services import settings
@@ -153,7 +154,7 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
               for h in hours.educator_hours(session, year.label, ids, include_idle=True)}
     weeks = int(settings.get(session, "stale_pair_weeks") or 3)
     wanted = set(ids)
-    for pair, last in stale_pairs(session, year.label, weeks=weeks):
+    for pair, last in stale_pairs(session, year.label, weeks=weeks, today=today):
         if pair.mentee_id in wanted:
             flag = f"no time logged in {weeks_text(weeks)}" + (f" (last {last:%m/%d/%Y})" if last else "")
             extras.setdefault(pair.mentee_id, {}).setdefault("flags", []).append(flag)

@@ -1,0 +1,179 @@
+"""The merge rules as stated (app/services/sync/merge.py, docs and README "Merging laptops"), each pinned by
+its outcome, not only by the laptops agreeing: with clocks skewed by minutes, the highest stamp (wall,
+counter, then replica id) wins a field and the conflict lists every value, the winner first; the same
+row deleted on two laptops is no conflict; a delete after seeing an edit is no conflict; an edit the
+deleter had not seen is an edit-versus-delete conflict and the row stays deleted until restored.
+
+Real SQLite files exchanging real bundle files (tests/test_sync_support.Replica), and the merge
+functions on hand-made operations for the tie-breaks a clock cannot be made to produce on purpose.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from app.services.sync import merge as sync_merge
+from app.services.sync.tables import ROW
+from tests.test_sync_support import Replica
+
+AHEAD, BEHIND = 600.0, -600.0  # seconds: one laptop's clock ten minutes fast, the other's ten slow
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, migrated_template: Path):  # type: ignore[no-untyped-def]
+    """A (clock ahead) made educator E1; B (clock behind) has it too."""
+    a = Replica(tmp_path, "a", AHEAD, migrated_template)
+    b = Replica(tmp_path, "b", BEHIND, migrated_template)
+    row = a.add_educator("E1", first_name="Ann", last_name="Lee")
+    b.import_(a.export(tmp_path / "seed.mdsync"))
+    yield a, b, row
+    a.close()
+    b.close()
+
+
+_bundles = iter(range(1_000_000))
+
+
+def exchange(tmp_path: Path, *replicas: Replica) -> None:
+    """Every laptop sends its bundle to every other (twice round, so what was relayed arrives too)."""
+    for _ in range(2):
+        for sender in replicas:
+            path = sender.export(tmp_path / f"{sender.name}-{next(_bundles)}.mdsync", always=True)
+            for receiver in replicas:
+                if receiver is not sender and path is not None:
+                    receiver.import_(path)
+
+
+def _values(conflict: tuple) -> list[str]:  # type: ignore[type-arg]
+    return [value for _op, value in conflict[4]]
+
+
+def test_highest_stamp_wins_even_when_it_was_typed_first(tmp_path, laptops):
+    """A (ten minutes fast) types Bea; B (ten minutes slow) types Cal a moment later, not having seen Bea.
+    A's stamp is higher: Bea wins on both laptops, and the conflict lists Bea first, then Cal."""
+    a, b, row = laptops
+    a.edit(row, first_name="Bea")
+    b.edit(row, first_name="Cal")
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Bea"
+    for laptop in (a, b):
+        (conflict,) = laptop.conflicts()
+        assert conflict[2:4] == ("first_name", "field")
+        assert _values(conflict) == ["'Bea'", "'Cal'"]  # the winner first: the highest stamp, not the oldest edit
+
+
+def test_an_edit_made_after_seeing_another_wins_whatever_its_clock(tmp_path, laptops):
+    """B (slow clock) receives A's edit, then changes it: B's edit saw A's, so it wins with no conflict,
+    although its stamp's wall time is lower than A's was (the clock observes what it received)."""
+    a, b, row = laptops
+    a.edit(row, first_name="Bea")
+    b.import_(a.export(tmp_path / "a1.mdsync"))
+    b.edit(row, first_name="Cal")
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Cal"
+    assert a.conflicts() == b.conflicts() == set()
+
+
+def test_the_same_row_deleted_on_two_laptops_is_no_conflict(tmp_path, laptops):
+    a, b, row = laptops
+    a.delete(row)
+    b.delete(row)
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[4] is True and b.educator(row)[4] is True
+    assert a.conflicts() == b.conflicts() == set()
+
+
+def test_a_delete_after_seeing_the_edit_is_no_conflict(tmp_path, laptops):
+    a, b, row = laptops
+    a.edit(row, first_name="Bea")
+    b.import_(a.export(tmp_path / "a1.mdsync"))
+    b.delete(row)
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[4] is True and b.educator(row)[4] is True
+    assert a.conflicts() == b.conflicts() == set()
+
+
+@pytest.mark.parametrize("deleter_clock_is", ["ahead", "behind"])
+def test_an_edit_the_deleter_had_not_seen_is_an_edit_versus_delete_conflict(tmp_path, migrated_template,
+                                                                              deleter_clock_is):
+    """Whichever stamp is higher, the row stays deleted on both laptops and the conflict lists the delete
+    and the edit (column and value), so a coordinator can restore it."""
+    skews = (AHEAD, BEHIND) if deleter_clock_is == "ahead" else (BEHIND, AHEAD)
+    deleter, editor = Replica(tmp_path, "d", skews[0], migrated_template), Replica(tmp_path, "e", skews[1],
+                                                                                    migrated_template)
+    try:
+        row = deleter.add_educator("E1", first_name="Ann")
+        editor.import_(deleter.export(tmp_path / "seed.mdsync"))
+        editor.edit(row, room="204")
+        deleter.delete(row)
+        exchange(tmp_path, deleter, editor)
+        for laptop in (deleter, editor):
+            assert laptop.educator(row)[4] is True  # still deleted
+            (conflict,) = laptop.conflicts()
+            assert conflict[2:4] == ("deleted_at", "edit_delete")
+            assert "'204'" in _values(conflict)
+    finally:
+        deleter.close()
+        editor.close()
+
+
+def test_an_edit_after_a_delete_was_received_is_still_listed_against_it(tmp_path, laptops):
+    """Edit after delete: B received the delete, then an older edit of B's own arrives at A; order of
+    arrival does not matter: both laptops end deleted with one edit-versus-delete conflict."""
+    a, b, row = laptops
+    b.edit(row, room="204")  # B edits, has not sent it
+    a.delete(row)
+    b.import_(a.export(tmp_path / "a1.mdsync"))  # B receives the delete after its edit
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[4] is True and b.educator(row)[4] is True
+    assert a.conflicts() == b.conflicts() and len(a.conflicts()) == 1
+    assert next(iter(a.conflicts()))[3] == "edit_delete"
+
+
+# --- the tie-breaks, on hand-made operations ---------------------------------------------------------
+
+
+ROW_ID = uuid.UUID(int=7)
+
+
+def _op(replica: str, seq: int, wall: int, counter: int, value: object, seen=(), column: str = "first_name"):  # type: ignore[no-untyped-def]
+    return sync_merge.Op(replica, seq, wall, counter, "educator", ROW_ID, column, value, tuple(seen))
+
+
+BASE = sync_merge.Op("r0", 1, 1_000, 0, "educator", ROW_ID, ROW, {"first_name": "Ann", "deleted_at": None}, ())
+
+
+@pytest.mark.parametrize("x, y, winner", [
+    ((5_000, 0, "Bea"), (4_999, 9, "Cal"), "Bea"),  # the wall decides first
+    ((5_000, 1, "Bea"), (5_000, 2, "Cal"), "Cal"),  # same wall: the counter
+    ((5_000, 2, "Bea"), (5_000, 2, "Cal"), "Cal"),  # same stamp: the higher replica id ("rb" > "ra")
+])
+def test_the_provisional_winner_is_the_highest_stamp_then_replica(x, y, winner):
+    ops = [BASE, _op("ra", 1, x[0], x[1], x[2], seen=["r0:1"]), _op("rb", 1, y[0], y[1], y[2], seen=["r0:1"])]
+    for order in (ops, ops[::-1]):
+        field = sync_merge.merge_row(list(order))["first_name"]
+        assert field.value == winner and field.conflicted
+        (conflict,) = sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row(list(order)))
+        assert [v["value"] for v in conflict["values"]][0] == winner
+
+
+def test_a_later_edit_that_saw_the_other_wins_with_a_lower_stamp():
+    ops = [BASE, _op("ra", 1, 9_000, 0, "Bea", seen=["r0:1"]), _op("rb", 1, 2_000, 0, "Cal", seen=["r0:1", "ra:1"])]
+    field = sync_merge.merge_row(ops)["first_name"]
+    assert field.value == "Cal" and not field.conflicted
+    assert sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row(ops)) == []
+
+
+def test_two_deletes_agree_and_a_seen_edit_is_not_listed_an_unseen_one_is():
+    delete_a = _op("ra", 1, 5_000, 0, "2026-01-01T10:00:00", seen=["r0:1"], column="deleted_at")
+    delete_b = _op("rb", 1, 6_000, 0, "2026-01-01T10:05:00", seen=["r0:1"], column="deleted_at")
+    assert sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row([BASE, delete_a, delete_b])) == []
+    edit = _op("rc", 1, 4_000, 0, "Bea", seen=["r0:1"])
+    seen_delete = delete_a._replace(seen=("r0:1", "rc:1"))
+    assert sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row([BASE, edit, seen_delete])) == []
+    (conflict,) = sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row([BASE, edit, delete_a]))
+    assert conflict["kind"] == "edit_delete" and conflict["column"] == "deleted_at"
+    assert {"edited": "first_name", "value": "Bea"}.items() <= conflict["values"][-1].items()
