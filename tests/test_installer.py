@@ -336,3 +336,10 @@ def test_readme_still_opens_with_the_two_commands_and_then_the_install_section()
     guide = (ROOT / "docs" / "it-guide.md").read_text()
     for switch in ("/VERYSILENT", "/SUPPRESSMSGBOXES", "/CURRENTUSER", "/ALLUSERS"):
         assert switch in guide
+
+
+def test_the_spec_bundles_every_resource_folder_the_app_reads():
+    """A folder left out of the frozen build fails only there (the fonts did: every PDF embeds DejaVu)."""
+    spec = (ROOT / "installer" / "mentordesk.spec").read_text(encoding="utf-8")
+    needed = sorted(p.name for p in (ROOT / "resources").iterdir() if p.is_dir() and p.name != "screenshots")
+    assert needed and [name for name in needed if f'ROOT / "resources" / "{name}"' not in spec] == []
