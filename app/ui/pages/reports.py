@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit, us_date, us_dates_in
 from app.ui.pages.base import Page
 
 
@@ -50,7 +50,8 @@ def percent(value: str) -> str:
 
 
 def on_screen(text: str) -> str:
-    """A figure's text with its rates as percentages."""
+    """A figure's text with its rates as percentages and its dates M/D/YYYY."""
+    text = us_dates_in(text)
     return _RATE_IN_TEXT.sub(lambda m: m.group(1) + percent(m.group(2)), text).replace(
         "Rates are fractions with three decimals", "Rates are shown here as percentages; the state's files "
         "carry them as fractions with three decimals")
@@ -214,7 +215,7 @@ class ReportsPage(Page):
         if not problems:
             self.readiness.addItem(self.tr("Nothing to fix: every check passes."))
         for card, attention in problems[:200]:
-            entry = QListWidgetItem(f"{card.title}: {attention.text}")
+            entry = QListWidgetItem(f"{card.title}: {us_dates_in(attention.text)}")
             entry.setData(Qt.ItemDataRole.UserRole, card.area)
             entry.setToolTip(card.citation)
             self.readiness.addItem(entry)
@@ -440,7 +441,7 @@ class PartnershipsEditor(QWidget):
         self.kind.addItems(list(PARTNER_KINDS))
         self.purpose = QLineEdit()
         self.purpose.setAccessibleName(self.tr("Purpose"))
-        self.since = QDateEdit(dt.date.today())
+        self.since = DateEdit(dt.date.today())
         self.since.setCalendarPopup(True)
         self.since.setAccessibleName(self.tr("Partner since"))
         form.addRow(self.tr("Partner"), self.name)
@@ -471,7 +472,7 @@ class PartnershipsEditor(QWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, p in enumerate(rows):
-            for c, value in enumerate((p.name, p.kind, p.purpose, p.since.isoformat() if p.since else "")):
+            for c, value in enumerate((p.name, p.kind, p.purpose, us_date(p.since))):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
     def _pick(self) -> None:

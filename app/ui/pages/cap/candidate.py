@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.services import cap
 from app.services.cap import rubrics as cap_rubrics
+from app.ui.dates import us_date
 from app.ui.pages.cap.cycle_panel import CyclePanel
 from app.ui.pages.cap.drafted import (
     STATUS_MARK,
@@ -120,8 +121,8 @@ class CandidateView(QWidget):
                             f"SP {escape(s.sp_name)} &middot; PS {escape(s.program_supervisor)} &middot; "
                             f"CAP {s.edition} edition")
         for label, st in zip(self.steps, s.steps):
-            when = f"met {st.meeting_on}" if st.meeting_on else (f"done {st.completed_on}" if st.completed_on
-                                                                  else f"due {st.due_on}")
+            when = (f"met {us_date(st.meeting_on)}" if st.meeting_on else
+                    (f"done {us_date(st.completed_on)}" if st.completed_on else f"due {us_date(st.due_on)}"))
             current = st.number == s.current_step
             text = f"{STATUS_MARK[st.status]} {st.number}. {st.name}\n{when}"
             label.setText(text)
