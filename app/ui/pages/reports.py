@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.dates import DateEdit, us_date, us_dates_in
 from app.ui.pages.base import Page
+from app.ui.saving import offer_open_folder, save_path
 
 
 # The state's files carry rates as fractions with three decimals (state_report.DEFINITIONS["rates"]); on
@@ -246,8 +247,7 @@ class ReportsPage(Page):
     def export_state(self, ext: str, path: str | None = None) -> None:
         year = self.ctx.year_label
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the state report"),
-                                                  f"induction-report-{year}.{ext}", f"*.{ext}")
+            path = save_path(self, self.tr("Export the state report"), f"induction-report-{year}.{ext}", f"*.{ext}")
             if not path:
                 return
         self._run_export(lambda s: _write_state(s, year, path), path)
@@ -274,8 +274,7 @@ class ReportsPage(Page):
             school = box.currentText() if box.currentIndex() > 0 else ""
         if path is None:
             stem = (school or "all-schools").replace(" ", "-").lower()
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the principal roster"),
-                                                  f"roster-{stem}-{year}.pdf", "*.pdf")
+            path = save_path(self, self.tr("Save the principal roster"), f"roster-{stem}-{year}.pdf", "*.pdf")
             if not path:
                 return
         self._run_export(lambda s: _write_roster(s, year, school or None, path), path)
@@ -286,7 +285,7 @@ class ReportsPage(Page):
         if path is None:
             stem = f"cap-report-{year}" if ext == "pdf" else f"cap-data-{year}"
             title = self.tr("Print the CAP report") if ext == "pdf" else self.tr("Export the CAP data")
-            path, _ = QFileDialog.getSaveFileName(self, title, f"{stem}.{ext}", f"*.{ext}")
+            path = save_path(self, title, f"{stem}.{ext}", f"*.{ext}")
             if not path:
                 return
         writer = _write_cap_report if ext == "pdf" else _write_cap_data
@@ -303,6 +302,7 @@ class ReportsPage(Page):
         def done(result: Any) -> None:
             self._enable()
             self.status.setText(self.tr("Wrote %1").replace("%1", str(result)))
+            offer_open_folder(self, path)
 
         def failed(exc: BaseException, details: str) -> None:
             from app.ui.errors import show_error

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from app.ui.pages.cap.drafted import (
 from app.ui.pages.cap.evidence import EvidencePanel
 from app.ui.pages.cap.observation_form import ObservationForm
 from app.ui.pages.cap.ratings import RatingsPanel
+from app.ui.saving import folder_path, offer_open_folder
 
 if TYPE_CHECKING:
     from app.ui.pages.cap.page import CapPage
@@ -146,16 +146,16 @@ class CandidateView(QWidget):
         from app.services.cap import forms as cap_forms
 
         placement_id = self.summary.placement_id
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the forms"),
-                                                  str(cap_forms.forms_folder(self.summary.year))) \
+        folder = folder_path(self, self.tr("Folder for the forms")) \
             if not self.page.ctx.tasks.synchronous else str(cap_forms.forms_folder(self.summary.year))
         if not folder:
             return
         from pathlib import Path
 
         self.page.ctx.tasks.run(lambda s: cap_forms.print_all(s, placement_id, Path(folder)),
-                                on_success=lambda made: self.printed.setText(
+                                on_success=lambda made: (self.printed.setText(
                                     self.tr("Printed ") + str(len(made)) + self.tr(" forms to ") + folder),
+                                    offer_open_folder(self, Path(folder))),
                                 write=False)
 
 
