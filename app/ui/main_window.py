@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if isinstance(page, Page):
             page.activate()
+        from app.ui.tooltips import explain_buttons
+
+        explain_buttons(page, AREAS[row].key)  # again on each visit: some buttons are made as data arrives
         self.ctx.settings.setValue("window/area", AREAS[row].key)
 
     def _restore_state(self) -> None:
