@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6 import QtCore  # Qt read at use: importing it builds ~100 enums before the first paint
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit, QWidget
 
@@ -69,6 +70,7 @@ class DateEdit(QDateEdit):
             self.setDate(date if isinstance(date, QDate) else QDate(date.year, date.month, date.day))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        Qt = QtCore.Qt  # noqa: N806 - Qt's name
         text = event.text()
         if text and text in "0123456789/-." and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self._typed = (self._typed or "") + text
