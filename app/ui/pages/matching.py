@@ -228,6 +228,21 @@ class MatchingPage(Page):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Proposal summary"))
         layout.addWidget(self.summary)
+        # Trained teachers left out of the pool are said, with one click to add them (then proposed again).
+        self.outside_row = QWidget()
+        outside = QHBoxLayout(self.outside_row)
+        outside.setContentsMargins(0, 0, 0, 0)
+        self.outside_pool = QLabel()
+        self.outside_pool.setWordWrap(True)
+        self.outside_pool.setAccessibleName(self.tr("Trained teachers not in the mentor pool"))
+        outside.addWidget(self.outside_pool, 1)
+        self.add_outside_button = QPushButton(self.tr("Add them to the pool"))
+        self.add_outside_button.setToolTip(self.tr("Put these trained teachers in this year's mentor pool "
+                                                   "(willing, the default capacity), then propose again"))
+        self.add_outside_button.clicked.connect(lambda _=False: self.add_outside_pool())
+        outside.addWidget(self.add_outside_button)
+        self.outside_row.hide()
+        layout.addWidget(self.outside_row)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._proposals_tab(), self.tr("Proposals"))
         self.tabs.addTab(self._assignments_tab(), self.tr("Assignments"))
@@ -345,11 +360,35 @@ class MatchingPage(Page):
         self.summary.setText(self.tr("Proposing…"))
         self._set_busy(True)
 
-        def work(s: Any) -> tuple[Any, list[Any], list[Any], dict[Any, Any]]:
+        from app.services.matching.next_steps import next_steps
+
+        def work(s: Any) -> tuple[Any, list[Any], list[Any], dict[Any, Any], Any]:
             status = {st.educator_id: st for st in two_week_status(s, year)}
-            return propose(s, year, capacity=capacity), list_assignments(s, year), list_rules(s, year), status
+            return (propose(s, year, capacity=capacity), list_assignments(s, year), list_rules(s, year), status,
+                    next_steps(s, year))
 
         self.ctx.tasks.run(work, on_success=self._loaded, on_error=self._propose_failed, write=False)
+
+    def _show_outside(self, steps: Any) -> None:
+        names = [name for _id, name in steps.outside_pool]
+        self.outside_row.setVisible(bool(names))
+        if names:
+            text = (self.tr("1 trained teacher is not in the mentor pool, so no one is proposed to them: %1.")
+                    if len(names) == 1 else
+                    self.tr("%2 trained teachers are not in the mentor pool, so no one is proposed to them: %1."))
+            shown = ", ".join(names[:8]) + ("…" if len(names) > 8 else "")
+            self.outside_pool.setText(text.replace("%2", str(len(names))).replace("%1", shown))
+
+    def add_outside_pool(self) -> None:
+        from app.services.matching.eligibility import fill_pool
+
+        year = self.ctx.year_label
+
+        def added(count: int) -> None:
+            self.status.setText(self.tr("Added %1 to the mentor pool.").replace("%1", str(count)))
+            self.propose()
+
+        self.ctx.tasks.run(lambda s: fill_pool(s, year), on_success=added, on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         """While a proposal runs: the bar moves, and Propose and Apply all wait for it."""
@@ -363,9 +402,10 @@ class MatchingPage(Page):
         self.summary.setText(self.tr("No proposal."))
         self._failed(exc, details)
 
-    def _loaded(self, result: tuple[Any, list[Any], list[Any], dict[Any, Any]]) -> None:
+    def _loaded(self, result: tuple[Any, list[Any], list[Any], dict[Any, Any], Any]) -> None:
         self._set_busy(False)
-        self.proposal, self.assignments, self.rules, status = result
+        self.proposal, self.assignments, self.rules, status, steps = result
+        self._show_outside(steps)
         p = self.proposal
         self.model.set_rows(p.pairs)
         rows = [(u.mentee.name, u.mentee.school, u.reason) for u in p.unmatched]
