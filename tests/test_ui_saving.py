@@ -19,7 +19,7 @@ def _offer():
 
 
 def test_exports_start_in_documents_remember_the_folder_and_offer_to_open_it(qtbot, demo_window, monkeypatch,
-                                                                             tmp_path):
+                                                                             tmp_path):  # noqa: F811
     from app.ui.saving import documents_folder
 
     asked: list[str] = []
