@@ -18,8 +18,8 @@ def _offer():
     return boxes[-1] if boxes else None
 
 
-def test_exports_start_in_documents_remember_the_folder_and_offer_to_open_it(qtbot, demo_window, monkeypatch,
-                                                                             tmp_path):  # noqa: F811
+def test_exports_start_in_documents_remember_the_folder_and_offer_to_open_it(qtbot, demo_window, monkeypatch,  # noqa: F811
+                                                                             tmp_path):
     from app.ui.saving import documents_folder
 
     asked: list[str] = []
