@@ -57,9 +57,14 @@ class NextStepsLabel(QLabel):
         if link == MATCHING:
             if self.on_matching is not None:
                 self.on_matching()
-            from PySide6.QtWidgets import QApplication
+            window = self.parentWidget()  # up through the wizard to the page that opened it, and its window
+            while window is not None and not hasattr(window, "show_area"):
+                window = window.parentWidget()
+            if window is None:
+                from PySide6.QtWidgets import QApplication
 
-            window = next((w for w in QApplication.topLevelWidgets() if hasattr(w, "show_area")), None)
+                window = next((w for w in QApplication.topLevelWidgets()
+                               if hasattr(w, "show_area") and w.isVisible()), None)
             if window is not None:
                 window.show_area("matching")
         elif link == ADD and self.steps is not None:
