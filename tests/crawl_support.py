@@ -53,6 +53,10 @@ class Crawl:
     where: str = ""
     qtbot: Any = None  # set: the buttons inside each modal dialog are clicked too, before it is cancelled
     in_dialog: bool = False
+    accept: bool = False  # the second pass: dialogs accepted with their defaults where that is safe
+    folder: Any = None  # the second pass: where a save dialog's file goes (a temporary folder)
+    accepted: list[str] = field(default_factory=list)  # dialogs the second pass accepted
+    saved: list[str] = field(default_factory=list)  # paths the second pass gave a save dialog
 
     def dialog(self, widget: QWidget, title: str = "") -> None:
         hint = widget.minimumSizeHint() if widget is not None else None
@@ -73,6 +77,8 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
 
     def rejected(self: QDialog) -> int:
         crawl.dialog(self)
+        if crawl.accept:
+            return accept_dialog(self, crawl)
         if crawl.qtbot is not None and not crawl.in_dialog and not isinstance(self, _STANDARD):
             crawl.in_dialog = True
             try:
@@ -92,7 +98,12 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
                 crawl.errors.append(f"{crawl.where}: critical box {title!r}: {text}")
             elif kind == "warning":
                 crawl.messages.append(f"{crawl.where}: {text}")
-            return QMessageBox.StandardButton.Cancel if kind == "question" else QMessageBox.StandardButton.Ok
+            if kind == "question":
+                if crawl.accept and not DESTRUCTIVE.search(f"{title} {text}"):
+                    crawl.accepted.append(f"{crawl.where}: question {title!r}")
+                    return QMessageBox.StandardButton.Yes
+                return QMessageBox.StandardButton.Cancel
+            return QMessageBox.StandardButton.Ok
         return staticmethod(ask)
 
     for kind in ("question", "warning", "information", "critical", "about"):
@@ -102,13 +113,46 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
         crawl.dialogs.append((crawl.where, "file dialog", 0, 0))
         return "", ""
 
+    def save_path(parent: Any = None, caption: str = "", directory: str = "", filt: str = "",
+                  *_a: Any, **k: Any) -> tuple[str, str]:
+        """The second pass: the file the dialog suggests, in the temporary folder."""
+        crawl.dialogs.append((crawl.where, f"save dialog {caption}", 0, 0))
+        if not crawl.accept:
+            return "", ""
+        from pathlib import Path
+
+        name = Path(k.get("dir", directory) or "saved").name or "saved"
+        path = Path(crawl.folder) / f"{len(crawl.saved):03d}-{name}"
+        crawl.saved.append(str(path))
+        return str(path), filt
+
+    def folder_path(*_a: Any, **_k: Any) -> str:
+        crawl.dialogs.append((crawl.where, "folder dialog", 0, 0))
+        if not crawl.accept:
+            return ""
+        from pathlib import Path
+
+        path = Path(crawl.folder) / f"{len(crawl.saved):03d}-folder"
+        path.mkdir(parents=True, exist_ok=True)
+        crawl.saved.append(str(path))
+        return str(path)
+
+    def item(parent: Any, title: str, label: str, items: Any = (), current: int = 0, *_a: Any, **_k: Any) -> Any:
+        crawl.dialogs.append((crawl.where, "input getItem", 0, 0))
+        items = list(items)
+        if crawl.accept and items:
+            crawl.accepted.append(f"{crawl.where}: item {title!r}")
+            return items[min(max(current, 0), len(items) - 1)], True
+        return "", False
+
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: crawl.dialogs.append((crawl.where, f"opened {url}", 0, 0)) or True))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(no_path))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([], "")))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(no_path))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: no_path()[0]))
-    for name, empty in (("getText", ""), ("getItem", ""), ("getInt", 0), ("getDouble", 0.0),
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_path))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(folder_path))
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(item))
+    for name, empty in (("getText", ""), ("getInt", 0), ("getDouble", 0.0),
                         ("getMultiLineText", "")):
         monkeypatch.setattr(QInputDialog, name,
                             staticmethod(lambda *a, _e=empty, _n=name, **k: (
@@ -116,6 +160,46 @@ def patch_dialogs(monkeypatch: Any, crawl: Crawl) -> None:
 
 
 _STANDARD = (QMessageBox, QInputDialog, QFileDialog)
+
+# Questions the second pass does not answer "Yes": each would throw away data the rest of the crawl uses.
+DESTRUCTIVE = re.compile(r"delet|remov|discard|erase|restore|overwrite|replace|quit|withdraw|reset", re.IGNORECASE)
+
+
+def accept_dialog(dialog: QDialog, crawl: Crawl) -> int:
+    """The second pass: a modal dialog shown and its OK/Save button clicked with what it shows by default.
+    A message box answers its default button (Yes only when the question is not destructive). The result is
+    what the dialog itself decided (its own checks may keep it open: then it counts as cancelled)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    if isinstance(dialog, QMessageBox):
+        default = dialog.defaultButton()
+        if default is not None and not DESTRUCTIVE.search(dialog.text() + dialog.windowTitle()):
+            crawl.accepted.append(f"{crawl.where}: message {dialog.windowTitle()!r}")
+            return int(dialog.standardButton(default))
+        return int(QMessageBox.StandardButton.Cancel)
+    if isinstance(dialog, _STANDARD):
+        return int(QDialog.DialogCode.Rejected)
+    dialog.setResult(int(QDialog.DialogCode.Rejected))
+    dialog.show()
+    QApplication.processEvents()
+    for box in dialog.findChildren(QDialogButtonBox):
+        for button in box.buttons():
+            role = box.buttonRole(button)
+            if role in (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole) \
+                    and button.isEnabled() and button.isVisible():
+                crawl.accepted.append(f"{crawl.where}: dialog {dialog.windowTitle()!r} > {_label(button)!r}")
+                crawl.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+                QApplication.processEvents()
+                error_text_on_screen(dialog, crawl) if _alive(dialog) else None
+                break
+        else:
+            continue
+        break
+    if not _alive(dialog):
+        return int(QDialog.DialogCode.Accepted)
+    result = dialog.result()
+    dialog.hide()
+    return int(result)
 
 
 def inside_dialog(dialog: QDialog, crawl: Crawl) -> None:
@@ -176,6 +260,10 @@ def close_other_windows(window: QWidget, crawl: Crawl) -> None:
             widget.close()
             continue
         crawl.dialog(widget)
+        if crawl.accept and isinstance(widget, QDialog) and not isinstance(widget, _STANDARD):
+            accept_dialog(widget, crawl)
+        if not _alive(widget):
+            continue
         if isinstance(widget, QDialog):
             widget.reject()
         widget.close()

@@ -25,13 +25,26 @@ def cell(page, row, title):
     return page.model.index(row, column).data()
 
 
-def test_propose_lock_and_apply(window, qtbot, database):
+def answer(monkeypatch, reply):
+    """QMessageBox.question answered `reply`; what it asked is recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return reply
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_propose_lock_and_apply(window, qtbot, database, monkeypatch):
     page = window.show_area("matching")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
     assert "3 of 3 mentees without a mentor get one" in page.summary.text()
     row = page.select_mentee("B1")
     assert cell(page, row, "Mentor") == "FCHEM LCHEM"
-    assert cell(page, row, "Reasons") == "same subject: Chemistry; grades 10-11 overlap; same building; both free period 3"
+    assert cell(page, row, "Why this mentor") == "same subject: Chemistry; grades 10-11 overlap; same building; both free period 3"
     assert cell(page, row, "Mentee teaches") == "Chemistry · 10-11"
     assert cell(page, row, "Mentor teaches") == "Chemistry · 10-12"
     assert "Mentee: FB1 LB1" in page.pair_detail.text() and "planning period 3, 5" in page.pair_detail.text()
@@ -51,9 +64,20 @@ def test_propose_lock_and_apply(window, qtbot, database):
     assert "locked by the coordinator" in cell(page, row, "Notes")
     assert "Moved FB1 LB1 to FBIO LBIO (loses: same subject" in page.status.text()
     assert page.rule_table.rowCount() == 1 and page.rule_table.item(0, 0).text() == "locked"
-    page.apply_all()
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Save all 3 proposed pairs as assignments?"]
+    assert page.assignment_table.rowCount() == 0 and page.model.rowCount() == 3  # cancelled: nothing saved
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.assignment_table.rowCount() == 3)
     assert page.model.rowCount() == 0 and "Saved 3 assignments." in page.status.text()
+    # The empty proposals table says what would appear and how to get it, not a bare column header.
+    assert page.empty_note.isVisible() and "already has a mentor" in page.empty_note.text()
+    assert not page.unmatched.isVisible()
     with database.read() as s:
         pairs = {(a.mentor.employee_id, a.mentee.employee_id) for a in s.query(Assignment)}
         assert ("BIO", "B1") in pairs and len(pairs) == 3
@@ -93,9 +117,12 @@ def test_accept_one_and_exclude_one(window, qtbot, database):
     assert cell(page, row, "Mentor") != "FCHEM LCHEM"
 
 
-def test_reassign_is_hold_harmless(window, qtbot, database):
+def test_reassign_is_hold_harmless(window, qtbot, database, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
     page = window.show_area("matching")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
     page.apply_all()
     qtbot.waitUntil(lambda: page.assignment_table.rowCount() == 3)
     row = next(r for r in range(3) if page.assignment_table.item(r, 0).text() == "FB1 LB1")

@@ -194,8 +194,8 @@ def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world
     cycle.on.setDate(QDate(2026, 3, 1))
     cycle.table.selectRow(1)
     cycle.meeting.click()
-    qtbot.waitUntil(lambda: cycle.table.item(1, 1).text() == "complete")
-    assert cycle.table.item(1, 4).text() == "2026-03-01"
+    qtbot.waitUntil(lambda: cycle.table.item(1, 1).text() == "Complete")
+    assert cycle.table.item(1, 4).text() == "3/1/2026"
     cycle.practice_goal.setPlainText("Check for understanding in every lesson")
     cycle.save_goals.click()
     cycle.hours.setValue(6.5)
@@ -211,7 +211,7 @@ def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world
     cycle.observations.selectRow(0)
     cycle.on.setDate(QDate(2026, 3, 4))
     cycle.post.click()
-    qtbot.waitUntil(lambda: cycle.observations.item(0, 4).text() == "feedback given")
+    qtbot.waitUntil(lambda: cycle.observations.item(0, 4).text() == "Feedback given")
     assert "post-conference" not in page.view.owed.text()
     with database.read() as s:
         assert cap.goals(s, world["placement"])[0] == "Check for understanding in every lesson"
@@ -544,9 +544,9 @@ def test_cycle_goals_hours_and_steps_saved_after_someone_else_changed_them(qtbot
     cycle.meeting.click()  # the table still said "not yet"
     assert "Step 2 of Ana Silva's CAP was changed by alice at" in cycle.stale_box.text()
     cycle.stale_box.reload_button.click()
-    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "2026-03-01")  # hers, shown
+    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "3/1/2026")  # hers, shown
     cycle.meeting.click()  # now knowingly: a plain save
-    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "2026-03-02")
+    qtbot.waitUntil(lambda: cycle.table.item(1, 4).text() == "3/2/2026")
 
 
 def test_evidence_edited_after_someone_else_changed_it(qtbot, database, db_url, world):

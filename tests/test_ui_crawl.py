@@ -35,14 +35,10 @@ def demo_window(qtbot, database):
     return window
 
 
-@pytest.mark.slow
-def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot, demo_window, monkeypatch):
+def crawl_all(qtbot, window, monkeypatch, crawl):
     from app.ui.main_window import AREAS
 
-    crawl = Crawl(qtbot=qtbot)
     patch_dialogs(monkeypatch, crawl)
-    window = demo_window
-    started = time.monotonic()
     timer = safety_timer(crawl)
     done: set[int] = set()
     try:
@@ -55,6 +51,14 @@ def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot
         trigger_menus(window, crawl)
     finally:
         timer.stop()
+
+
+@pytest.mark.slow
+def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot, demo_window, monkeypatch):
+    crawl = Crawl(qtbot=qtbot)
+    window = demo_window
+    started = time.monotonic()
+    crawl_all(qtbot, window, monkeypatch, crawl)
     elapsed = time.monotonic() - started
     assert not crawl.errors, "\n\n".join(crawl.errors)
     assert not crawl.too_big, "\n".join(crawl.too_big)
@@ -66,3 +70,39 @@ def test_every_button_on_every_page_and_tab_works_and_fits_a_laptop_screen(qtbot
     hint = window.minimumSizeHint()
     assert hint.width() <= SCREEN_W and hint.height() <= SCREEN_H, hint
     print(f"crawl: {len(crawl.clicked)} buttons, {len(crawl.dialogs)} dialogs, {elapsed:.1f} s")
+
+
+@pytest.mark.slow
+def test_second_pass_accepts_every_dialog_with_its_defaults_without_an_error(qtbot, demo_window, monkeypatch,
+                                                                              tmp_path):
+    """The same crawl, but each dialog is accepted as it opens (OK with its defaults, a save dialog given a
+    file in a temporary folder, a non-destructive question answered Yes): every export really writes."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    # in_dialog: the buttons inside dialogs were the first pass's job
+    crawl = Crawl(qtbot=qtbot, in_dialog=True, accept=True, folder=folder)
+    started = time.monotonic()
+    crawl_all(qtbot, demo_window, monkeypatch, crawl)
+    elapsed = time.monotonic() - started
+    assert not crawl.errors, "\n\n".join(crawl.errors)
+    assert not crawl.too_big, "\n".join(crawl.too_big)
+    assert len(crawl.accepted) >= 6, crawl.accepted  # Add training, Reassign, New event, Principal roster...
+    assert any("Principal roster" in a for a in crawl.accepted), crawl.accepted
+    written = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_size > 0]
+    assert len(written) >= 10, (crawl.saved, written)  # the exports and prints really wrote their files
+    suffixes = {p.suffix for p in written}
+    assert {".pdf", ".csv", ".xlsx", ".ics"} <= suffixes, suffixes
+    import csv
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    for path in written:
+        if path.suffix == ".pdf":
+            assert len(PdfReader(path).pages) >= 1, path.name
+        elif path.suffix == ".xlsx":
+            assert load_workbook(path, read_only=True).sheetnames, path.name
+        elif path.suffix == ".csv":
+            with path.open(newline="", encoding="utf-8-sig") as f:
+                assert len(list(csv.reader(f))) >= 2, path.name
+    print(f"second pass: {len(crawl.accepted)} accepted, {len(written)} files, {elapsed:.1f} s")

@@ -66,7 +66,7 @@ def test_cards_show_summary_citation_count_and_go_to_the_area(make_window, datab
     texts = " | ".join(label.text() for label in card.findChildren(QLabel))
     assert "7 of 9 beginning teachers in 2025-2026 have no mentor" in texts
     assert "603 CMR 7.12(2)(b)" in texts
-    assert "Overdue" in texts and "7 item(s)" in texts and "…and 2 more" in texts
+    assert "Overdue" in texts and "7 to look at" in texts and "…and 2 more" in texts
     person = card.findChildren(QLabel)[3]
     assert person.text().startswith("• <a href=")
     person.linkActivated.emit(person.text().split("'")[1])

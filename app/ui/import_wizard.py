@@ -214,6 +214,11 @@ class ImportPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Import summary"))
         layout.addWidget(self.summary)
+        from app.ui.next_steps import NextStepsLabel
+
+        # What is left to do, with links: Matching (the wizard closes) and Add (to the mentor pool).
+        self.next_steps = NextStepsLabel(wizard.ctx, on_matching=lambda: self.wizard_.accept())
+        layout.addWidget(self.next_steps)
         buttons = QHBoxLayout()
         self.cancel_button = QPushButton(self.tr("Cancel the import"))
         self.cancel_button.setAccessibleName(self.tr("Cancel the import; nothing is written"))
@@ -233,6 +238,7 @@ class ImportPage(QWizardPage):
         self.running = True
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.summary.setText(self.tr("Importing… the window stays usable."))
+        self.next_steps.hide()
         self.cancel_button.setVisible(True)
         self.errors_button.setVisible(False)
         w = self.wizard_
@@ -267,6 +273,8 @@ class ImportPage(QWizardPage):
         self.summary.setText("\n".join(lines))
         self.cancel_button.setVisible(False)
         self.errors_button.setVisible(self.errors_file is not None)
+        if not cancelled:
+            self.next_steps.load()
         self.completeChanged.emit()
 
     def _failed(self, exc: BaseException, details: str) -> None:

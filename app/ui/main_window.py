@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QTimer  # not Qt: importing it builds ~100 enums (~50 ms) before the first paint
+from PySide6.QtCore import QByteArray, QSize, QTimer  # not Qt: importing it builds ~100 enums (~50 ms) before the first paint
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -83,11 +83,18 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Areas"))
-        for area in AREAS:
+        icons = resources_dir() / "icons" / "sidebar"  # drawn for MentorDesk: resources/icons/sidebar/<key>.svg
+        for number, area in enumerate(AREAS, start=1):
             item = QListWidgetItem(self.tr(area.title))  # row i is AREAS[i]
+            if (icons / f"{area.key}.svg").is_file():
+                item.setIcon(QIcon(str(icons / f"{area.key}.svg")))
+            shortcut = f"Ctrl+{number % 10}" if number <= 10 else ""
+            tip = self.tr(area.title) + (f" ({shortcut})" if shortcut else "")
             if not area_is_built(area):
-                item.setToolTip(self.tr("Coming: ") + area.coming)
+                tip += "\n" + self.tr("Coming: ") + area.coming
+            item.setToolTip(tip)
             self.sidebar.addItem(item)
+        self.sidebar.setIconSize(QSize(20, 20))
         self.year_box = QComboBox()
         self.year_box.setAccessibleName(self.tr("School year"))
         self.year_box.addItems(years)
@@ -169,6 +176,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if isinstance(page, Page):
             page.activate()
+        from app.ui.tooltips import explain_buttons
+
+        explain_buttons(page, AREAS[row].key)  # again on each visit: some buttons are made as data arrives
         self.ctx.settings.setValue("window/area", AREAS[row].key)
 
     def _restore_state(self) -> None:

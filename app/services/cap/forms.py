@@ -215,9 +215,20 @@ def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: 
     _rule(doc, s)
     _unconfirmed(doc, s, "readiness thresholds")
     rows = []
+    # No joint rating yet for an element: the SP's and the PS's own ratings are printed, each labelled
+    # (the SP "calibrates ratings with the program supervisor": seeds 000, SP responsibilities; DOMAIN.md,
+    # "Student teaching and CAP"; issue 17).
+    own = {r.code: r for r in cap.calibration(session, placement_id, stage)}
+    separate = 0
     for e in s.elements:
         r = e.formative if stage == "formative" else e.summative
         row = [f"{e.code} {e.name}", r["quality"] or "", r["scope"] or "", r["consistency"] or ""]
+        mine = own.get(e.code)
+        if not any(r.get(d) for d in ("quality", "scope", "consistency")) and mine is not None:
+            labelled = [_own_ratings(mine.sp.get(d), mine.ps.get(d)) for d in ("quality", "scope", "consistency")]
+            if any(labelled):
+                row[1:4] = labelled
+                separate += 1
         if stage == "summative":
             t = e.threshold
             row += [f"{t['quality']} / {t['scope']} / {t['consistency']}",
@@ -229,6 +240,9 @@ def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: 
         header += ["Threshold (Q / S / C)", "Readiness"]
         widths = [0.26, 0.12, 0.12, 0.12, 0.26, 0.12]
     doc.table(header, rows, widths=widths)
+    if separate:
+        doc.paragraph(f"{separate} element{'s' if separate != 1 else ''} not yet rated jointly: the SP's and the "
+                      "PS's own ratings are shown, each labelled.", "note")
     evidence_counts = cap.evidence_by_category(session, placement_id)
     categories = cap_rubrics.get(s.edition).categories
     doc.heading("Evidence collected (pieces per category)")
@@ -311,6 +325,54 @@ def forms_folder(year_label: str) -> Path:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def _own_ratings(sp: str | None, ps: str | None) -> str:
+    return "; ".join(f"{who}: {value}" for who, value in (("SP", sp), ("PS", ps)) if value)
+
+
+# One form of the cycle (issue 17: print one observation, the form of one step, or all). A step's form:
+# steps 1-3 are recorded on the CAP form (self-assessment, goals and plan, implementation), step 4 on the
+# formative assessment form, step 5 on the summative one.
+STEP_FORMS = {1: "cap", 2: "cap", 3: "cap", 4: "formative", 5: "summative"}
+
+
+def form_choices(s: cap.CandidateSummary) -> list[tuple[str, str]]:
+    """What can be printed for one placement, as (key, label): every form, each step's form, each
+    observation, the student feedback and the summary."""
+    names = {st.number: st.name for st in s.steps}
+    out = [("all", "Every form")]
+    out += [(f"step:{n}", f"Step {n}. {names.get(n, '')}: "
+             + {"cap": "CAP form", "formative": "formative assessment form",
+                "summative": "summative assessment form"}[form]) for n, form in STEP_FORMS.items()]
+    out += [(f"observation:{o.id}", f"Observation of {o.observed_on.month}/{o.observed_on.day}/"
+             f"{o.observed_on.year} ({o.kind}, {o.observer_text})") for o in s.observations]
+    out += [("feedback", "Student feedback"), ("summary", "One-page summary")]
+    return out
+
+
+def print_form(session: Session, placement_id: uuid.UUID, key: str, folder: Path) -> list[Path]:
+    """The form `key` names (see form_choices) into folder; "all" is print_all."""
+    if key == "all":
+        return print_all(session, placement_id, folder)
+    s = cap.summary(session, placement_id)
+    base = f"{_slug(s.candidate)}-{s.year}"
+    if key.startswith("observation:"):
+        wanted = uuid.UUID(key.split(":", 1)[1])
+        o = next((o for o in s.observations if o.id == wanted), None)
+        if o is None:
+            raise ValueError("that observation is not this candidate's")
+        return [observation_form(session, o.id, folder / observation_file_name(s, o))]
+    if key.startswith("step:"):
+        form = STEP_FORMS[int(key.split(":", 1)[1])]
+        if form == "cap":
+            return [cap_form(session, placement_id, folder / f"{base}-cap-form.pdf")]
+        return [assessment_form(session, placement_id, form, folder / f"{base}-{form}.pdf")]
+    if key == "feedback":
+        return [student_feedback_form(session, placement_id, folder / f"{base}-student-feedback.pdf")]
+    if key == "summary":
+        return [candidate_summary(session, placement_id, folder / f"{base}-summary.pdf")]
+    raise ValueError(f"unknown form {key!r}")
 
 
 def print_all(session: Session, placement_id: uuid.UUID, folder: Path | None = None) -> list[Path]:

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6 import QtCore  # Qt read at use: importing it builds ~100 enums (~50 ms) before the first paint
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from app.ui.dates import us_dates_in
 from app.ui.pages.base import Page
 from app.ui.widgets import quiet
 
@@ -118,7 +119,8 @@ class DashboardPage(Page):
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<b>{html.escape(card.title)}</b>"), 1)
         top.addWidget(QLabel(f"<span style='color:{color}'>{self.tr(status)}</span> · "
-                             + self.tr("%n item(s)", "", len(card.items))))
+                             + (self.tr("%n to look at", "", len(card.items)).replace("%n", str(len(card.items)))
+                                if card.items else self.tr("nothing to do"))))
         box.addLayout(top)
         if card.summary:
             summary = QLabel(card.summary)
@@ -139,8 +141,8 @@ class DashboardPage(Page):
     def _item_label(self, item: Any) -> QLabel:
         """An item about one person links to that person in People."""
         if item.educator_id is None:
-            return QLabel("• " + html.escape(item.text))
-        label = QLabel(f"• <a href='{item.educator_id}'>{html.escape(item.text)}</a>")
+            return QLabel("• " + html.escape(us_dates_in(item.text)))
+        label = QLabel(f"• <a href='{item.educator_id}'>{html.escape(us_dates_in(item.text))}</a>")
         label.setAccessibleName(self.tr("Open %1 in People").replace("%1", item.text))
         label.linkActivated.connect(lambda link: self.open_person(uuid.UUID(link)))
         return label

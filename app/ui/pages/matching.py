@@ -13,15 +13,15 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
+    QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit, us_date
 from app.ui.pages.base import Page
-from app.ui.table_model import RIGHT, Column, RowTableModel
+from app.ui.table_model import Column, RowTableModel
 
 
 def _grades(grades: tuple[str, ...]) -> str:
@@ -57,12 +58,12 @@ PAIR_COLUMNS = (
     Column("Mentor", lambda p: p.mentor.name),
     Column("Mentor school", lambda p: p.mentor.school),
     Column("Mentor teaches", lambda p: _teaches(p.mentor)),
-    Column("Score", lambda p: f"{p.score:g}", sort_key=lambda p: p.score, align=RIGHT,
-           tooltip="8 same subject + 4 grade overlap + 2 same building + 1 shared planning period"),
+    # The reasons, not the score (issue 17): sorting this column still ranks by the score behind them.
+    Column("Why this mentor", lambda p: "; ".join(p.reasons), sort_key=lambda p: p.score,
+           tooltip="Best first: same subject, then grade overlap, same building, shared planning period"),
     Column("Notes", lambda p: "; ".join(p.flags)),
-    Column("Reasons", lambda p: "; ".join(p.reasons)),
 )
-PAIR_WIDTHS = (130, 150, 130, 130, 150, 130, 45, 120)
+PAIR_WIDTHS = (130, 150, 130, 130, 150, 130, 330)
 
 
 def _person_html(title: str, p: Any) -> str:
@@ -102,10 +103,10 @@ class MoveDialog(QDialog):
         self.setWindowTitle(self.tr("Move %1 to another mentor").replace("%1", mentee_name))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("Choosing a mentor locks the pair and proposes the rest again.")))
-        self.table = _table([self.tr("Mentor"), self.tr("School"), self.tr("Score"), self.tr("Mentees after"),
-                             self.tr("What changes"), self.tr("Reasons")], self.tr("Other mentors"))
-        _fill(self.table, [(a.mentor.name, a.mentor.school, f"{a.score:g}", f"{a.load} of {a.capacity}", a.change,
-                            "; ".join(a.reasons)) for a in alternatives])
+        self.table = _table([self.tr("Mentor"), self.tr("School"), self.tr("Why this mentor"),
+                             self.tr("Mentees after"), self.tr("What changes")], self.tr("Other mentors"))
+        _fill(self.table, [(a.mentor.name, a.mentor.school, "; ".join(a.reasons), f"{a.load} of {a.capacity}",
+                            a.change) for a in alternatives])
         self.table.doubleClicked.connect(lambda _index: self.accept())
         layout.addWidget(self.table)
         self.consequence = QLabel()  # who makes room when the chosen mentor is full
@@ -173,7 +174,7 @@ class ReassignDialog(QDialog):
         self.reason.setMaximumHeight(80)
         form.addRow(self.tr("Reason (private)"), self.reason)
         today = dt.date.today()
-        self.on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.on = DateEdit(QDate(today.year, today.month, today.day))
         self.on.setCalendarPopup(True)
         self.on.setAccessibleName(self.tr("Last day with the current mentor"))
         form.addRow(self.tr("Last day with current mentor"), self.on)
@@ -227,6 +228,21 @@ class MatchingPage(Page):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Proposal summary"))
         layout.addWidget(self.summary)
+        # Trained teachers left out of the pool are said, with one click to add them (then proposed again).
+        self.outside_row = QWidget()
+        outside = QHBoxLayout(self.outside_row)
+        outside.setContentsMargins(0, 0, 0, 0)
+        self.outside_pool = QLabel()
+        self.outside_pool.setWordWrap(True)
+        self.outside_pool.setAccessibleName(self.tr("Trained teachers not in the mentor pool"))
+        outside.addWidget(self.outside_pool, 1)
+        self.add_outside_button = QPushButton(self.tr("Add them to the pool"))
+        self.add_outside_button.setToolTip(self.tr("Put these trained teachers in this year's mentor pool "
+                                                   "(willing, the default capacity), then propose again"))
+        self.add_outside_button.clicked.connect(lambda _=False: self.add_outside_pool())
+        outside.addWidget(self.add_outside_button)
+        self.outside_row.hide()
+        layout.addWidget(self.outside_row)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._proposals_tab(), self.tr("Proposals"))
         self.tabs.addTab(self._assignments_tab(), self.tr("Assignments"))
@@ -269,6 +285,15 @@ class MatchingPage(Page):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        # The empty state says what would appear and how to get it (issue 17), not a bare header.
+        self.empty_note = QLabel(self.tr(
+            "No proposed pairs. Beginning educators without a mentor appear here, each with the best trained "
+            "mentor and why. To get them: import the staff roster (People), make sure trained teachers are in "
+            "the mentor pool (Mentors), then press Propose again."))
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAccessibleName(self.tr("No proposals"))
+        self.empty_note.hide()
+        top_layout.addWidget(self.empty_note)
         top_layout.addWidget(self.table, 1)
         self.pair_detail = QLabel(self.tr("Choose a pair to see both people side by side."))
         self.pair_detail.setWordWrap(True)
@@ -335,11 +360,35 @@ class MatchingPage(Page):
         self.summary.setText(self.tr("Proposing…"))
         self._set_busy(True)
 
-        def work(s: Any) -> tuple[Any, list[Any], list[Any], dict[Any, Any]]:
+        from app.services.matching.next_steps import next_steps
+
+        def work(s: Any) -> tuple[Any, list[Any], list[Any], dict[Any, Any], Any]:
             status = {st.educator_id: st for st in two_week_status(s, year)}
-            return propose(s, year, capacity=capacity), list_assignments(s, year), list_rules(s, year), status
+            return (propose(s, year, capacity=capacity), list_assignments(s, year), list_rules(s, year), status,
+                    next_steps(s, year))
 
         self.ctx.tasks.run(work, on_success=self._loaded, on_error=self._propose_failed, write=False)
+
+    def _show_outside(self, steps: Any) -> None:
+        names = [name for _id, name in steps.outside_pool]
+        self.outside_row.setVisible(bool(names))
+        if names:
+            text = (self.tr("1 trained teacher is not in the mentor pool, so no one is proposed to them: %1.")
+                    if len(names) == 1 else
+                    self.tr("%2 trained teachers are not in the mentor pool, so no one is proposed to them: %1."))
+            shown = ", ".join(names[:8]) + ("…" if len(names) > 8 else "")
+            self.outside_pool.setText(text.replace("%2", str(len(names))).replace("%1", shown))
+
+    def add_outside_pool(self) -> None:
+        from app.services.matching.eligibility import fill_pool
+
+        year = self.ctx.year_label
+
+        def added(count: int) -> None:
+            self.status.setText(self.tr("Added %1 to the mentor pool.").replace("%1", str(count)))
+            self.propose()
+
+        self.ctx.tasks.run(lambda s: fill_pool(s, year), on_success=added, on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         """While a proposal runs: the bar moves, and Propose and Apply all wait for it."""
@@ -353,16 +402,23 @@ class MatchingPage(Page):
         self.summary.setText(self.tr("No proposal."))
         self._failed(exc, details)
 
-    def _loaded(self, result: tuple[Any, list[Any], list[Any], dict[Any, Any]]) -> None:
+    def _loaded(self, result: tuple[Any, list[Any], list[Any], dict[Any, Any], Any]) -> None:
         self._set_busy(False)
-        self.proposal, self.assignments, self.rules, status = result
+        self.proposal, self.assignments, self.rules, status, steps = result
+        self._show_outside(steps)
         p = self.proposal
         self.model.set_rows(p.pairs)
         rows = [(u.mentee.name, u.mentee.school, u.reason) for u in p.unmatched]
         _fill(self.unmatched, rows)
         self.unmatched.setHorizontalHeaderLabels([
-            self.tr("Unmatched mentee (%n)", "", len(rows)) if rows else self.tr("Every mentee has a proposed mentor"),
-            self.tr("School"), self.tr("Why")])
+            self.tr("Mentees with no proposed mentor: %1").replace("%1", str(len(rows))), self.tr("School"),
+            self.tr("Why")])
+        self.unmatched.setVisible(bool(rows))
+        self.empty_note.setVisible(not p.pairs)
+        if not p.pairs and not p.unmatched:
+            self.empty_note.setText(self.tr(
+                "No proposed pairs: every beginning educator this year already has a mentor (see Assignments). "
+                "New beginning educators appear here after they are added in People or a roster import."))
         for r in range(self.unmatched.rowCount()):
             self.unmatched.item(r, 2).setForeground(QColor("#b00020"))
         t = p.totals
@@ -382,7 +438,7 @@ class MatchingPage(Page):
             "due": lambda s: self.tr("no trained mentor yet: %1 days left").replace("%1", str(s.days)),
         }
         _fill(self.assignment_table, [
-            (a.mentee_name, a.school, a.mentor_name, a.start_date.isoformat(),
+            (a.mentee_name, a.school, a.mentor_name, us_date(a.start_date),
              two_week[status[a.mentee_id].state](status[a.mentee_id]) if a.mentee_id in status else "")
             for a in self.assignments])
         _fill(self.rule_table, [
@@ -484,6 +540,14 @@ class MatchingPage(Page):
         from app.services.matching.assignments import apply_proposal
 
         proposal = self.proposal
+        count = len(proposal.pairs)
+        answer = QMessageBox.question(
+            self, self.tr("Apply all"),
+            self.tr("Save all %1 proposed pairs as assignments?").replace("%1", str(count)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status.setText(self.tr("Nothing saved."))
+            return
         self.ctx.tasks.run(lambda s: apply_proposal(s, proposal), on_error=self._failed,
                            on_success=lambda saved: self.status.setText(
                                self.tr("Saved %1 assignments.").replace("%1", str(len(saved)))))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit, us_date
 from app.ui.pages.base import Page
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
@@ -48,8 +48,8 @@ POOL_COLUMNS = (
     Column("Subjects", lambda r: r.subjects),
     Column("Role", lambda r: r.role),
     Column("Employee ID", lambda r: r.employee_id),
-    Column("Trained", lambda r: r.trained_on.isoformat() if r.trained_on else ""),
-    Column("Refresher due", lambda r: r.refresher_due.isoformat() if r.refresher_due else ""),
+    Column("Trained", lambda r: us_date(r.trained_on), sort_key=lambda r: r.trained_on or dt.date.min),
+    Column("Refresher due", lambda r: us_date(r.refresher_due), sort_key=lambda r: r.refresher_due or dt.date.min),
     Column("Incentives", lambda r: r.incentive.text, searchable=False),
 )
 
@@ -86,7 +86,7 @@ class TrainingDialog(QDialog):
         self.completed = QCheckBox(self.tr("Completed"))
         self.completed.setChecked(True)
         self.completed.setAccessibleName(self.tr("Training completed"))
-        self.date = QDateEdit(QDate.currentDate())
+        self.date = DateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setAccessibleName(self.tr("Completed on"))
         self.completed.toggled.connect(self.date.setEnabled)
@@ -97,7 +97,7 @@ class TrainingDialog(QDialog):
         self.hours.setDecimals(1)
         self.hours.setValue(15)
         self.hours.setAccessibleName(self.tr("Hours"))
-        self.refresher = QDateEdit(QDate.currentDate().addYears(5))
+        self.refresher = DateEdit(QDate.currentDate().addYears(5))
         self.refresher.setCalendarPopup(True)
         self.refresher.setAccessibleName(self.tr("Refresher due"))
         form.addRow(self.completed, self.date)
@@ -233,9 +233,9 @@ class MentorDetail(QWidget):
         self._training_ids = [t.id for t in records]
         self.trainings.setRowCount(len(records))
         for r, t in enumerate(records):
-            values = (t.completed_on.isoformat() if t.completed_on else self.tr("pending"), t.provider or "",
+            values = (us_date(t.completed_on) if t.completed_on else self.tr("pending"), t.provider or "",
                       f"{t.hours:.1f}" if t.hours is not None else "",
-                      t.refresher_due.isoformat() if t.refresher_due else "")
+                      us_date(t.refresher_due))
             for c, text in enumerate(values):
                 self.trainings.setItem(r, c, QTableWidgetItem(text))
 

@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from app.services.roster.people_list import PersonRow, fold
 from app.services.vocabulary import format_grades
 from app.ui.educator_detail import EducatorDetail
 from app.ui.pages.base import Page
+from app.ui.saving import offer_open_folder, save_path
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
 PEOPLE_COLUMNS = (
@@ -278,14 +278,15 @@ class PeoplePage(Page):
     def export_roster(self, path: str | None = None) -> None:
         year = self.ctx.year_label
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the staff roster"), f"roster-{year}.xlsx",
-                                                  self.tr("Excel (*.xlsx);;CSV (*.csv)"))
+            path = save_path(self, self.tr("Export the staff roster"), f"roster-{year}.xlsx",
+                             self.tr("Excel (*.xlsx);;CSV (*.csv)"))
             if not path:
                 return
         from app.services.roster.files import export_roster
 
         def done(written: Any) -> None:
             self.status.setText(self.tr("Wrote %1").replace("%1", str(written)))
+            offer_open_folder(self, path, self.tr("Roster exported"))
 
         self.ctx.tasks.run(lambda s: export_roster(s, path, year), on_success=done, write=False)
 

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit, us_date, us_dates_in
 from app.ui.pages.base import Page
+from app.ui.saving import offer_open_folder, save_path
 
 
 # The state's files carry rates as fractions with three decimals (state_report.DEFINITIONS["rates"]); on
@@ -50,7 +51,8 @@ def percent(value: str) -> str:
 
 
 def on_screen(text: str) -> str:
-    """A figure's text with its rates as percentages."""
+    """A figure's text with its rates as percentages and its dates M/D/YYYY."""
+    text = us_dates_in(text)
     return _RATE_IN_TEXT.sub(lambda m: m.group(1) + percent(m.group(2)), text).replace(
         "Rates are fractions with three decimals", "Rates are shown here as percentages; the state's files "
         "carry them as fractions with three decimals")
@@ -214,7 +216,7 @@ class ReportsPage(Page):
         if not problems:
             self.readiness.addItem(self.tr("Nothing to fix: every check passes."))
         for card, attention in problems[:200]:
-            entry = QListWidgetItem(f"{card.title}: {attention.text}")
+            entry = QListWidgetItem(f"{card.title}: {us_dates_in(attention.text)}")
             entry.setData(Qt.ItemDataRole.UserRole, card.area)
             entry.setToolTip(card.citation)
             self.readiness.addItem(entry)
@@ -245,8 +247,7 @@ class ReportsPage(Page):
     def export_state(self, ext: str, path: str | None = None) -> None:
         year = self.ctx.year_label
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the state report"),
-                                                  f"induction-report-{year}.{ext}", f"*.{ext}")
+            path = save_path(self, self.tr("Export the state report"), f"induction-report-{year}.{ext}", f"*.{ext}")
             if not path:
                 return
         self._run_export(lambda s: _write_state(s, year, path), path)
@@ -273,8 +274,7 @@ class ReportsPage(Page):
             school = box.currentText() if box.currentIndex() > 0 else ""
         if path is None:
             stem = (school or "all-schools").replace(" ", "-").lower()
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the principal roster"),
-                                                  f"roster-{stem}-{year}.pdf", "*.pdf")
+            path = save_path(self, self.tr("Save the principal roster"), f"roster-{stem}-{year}.pdf", "*.pdf")
             if not path:
                 return
         self._run_export(lambda s: _write_roster(s, year, school or None, path), path)
@@ -285,7 +285,7 @@ class ReportsPage(Page):
         if path is None:
             stem = f"cap-report-{year}" if ext == "pdf" else f"cap-data-{year}"
             title = self.tr("Print the CAP report") if ext == "pdf" else self.tr("Export the CAP data")
-            path, _ = QFileDialog.getSaveFileName(self, title, f"{stem}.{ext}", f"*.{ext}")
+            path = save_path(self, title, f"{stem}.{ext}", f"*.{ext}")
             if not path:
                 return
         writer = _write_cap_report if ext == "pdf" else _write_cap_data
@@ -302,6 +302,7 @@ class ReportsPage(Page):
         def done(result: Any) -> None:
             self._enable()
             self.status.setText(self.tr("Wrote %1").replace("%1", str(result)))
+            offer_open_folder(self, path)
 
         def failed(exc: BaseException, details: str) -> None:
             from app.ui.errors import show_error
@@ -440,7 +441,7 @@ class PartnershipsEditor(QWidget):
         self.kind.addItems(list(PARTNER_KINDS))
         self.purpose = QLineEdit()
         self.purpose.setAccessibleName(self.tr("Purpose"))
-        self.since = QDateEdit(dt.date.today())
+        self.since = DateEdit(dt.date.today())
         self.since.setCalendarPopup(True)
         self.since.setAccessibleName(self.tr("Partner since"))
         form.addRow(self.tr("Partner"), self.name)
@@ -471,7 +472,7 @@ class PartnershipsEditor(QWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, p in enumerate(rows):
-            for c, value in enumerate((p.name, p.kind, p.purpose, p.since.isoformat() if p.since else "")):
+            for c, value in enumerate((p.name, p.kind, p.purpose, us_date(p.since))):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
     def _pick(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ValidationError
+from app.ui.dates import DateEdit
 from app.ui.educator_detail import quiet
 from app.ui.pages.base import Page
 from app.ui.widgets import wrapped
@@ -47,10 +47,9 @@ def _show(labels: dict[str, QLabel], reasons: dict[str, str]) -> None:
         label.setVisible(key in reasons)
 
 
-def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
+def _date_edit(name: str) -> DateEdit:
+    edit = DateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
     edit.setAccessibleName(name)
     edit.setMaximumWidth(180)
     return edit

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.pages.base import Page
+from app.ui.saving import offer_open_folder, save_path
 
 FOLDER_KEY = "sync/shared_folder"
 
@@ -240,11 +241,11 @@ class SyncPage(Page):
     def _export_by_hand(self) -> None:
         from app.services.sync.bundles import export_bundle
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "changes.mdsync",
-                                              self.tr("Sync bundles (*.mdsync)"))
+        path = save_path(self, self.tr("Export bundle"), "changes.mdsync", self.tr("Sync bundles (*.mdsync)"))
         if path:
             self.ctx.tasks.run(lambda s: export_bundle(s, path, even_if_empty=True),
-                               on_success=lambda e: self.message.setText(f"Wrote {e.path} ({e.ops} changes)."))
+                               on_success=lambda e: (self.message.setText(f"Wrote {e.path} ({e.ops} changes)."),
+                                                     offer_open_folder(self, e.path)))
 
     def _import_by_hand(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "", self.tr("Sync bundles (*.mdsync)"))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services import cap
 from app.services.cap import rubrics as cap_rubrics
+from app.ui.dates import us_date
 from app.ui.pages.cap.cycle_panel import CyclePanel
 from app.ui.pages.cap.drafted import (
     STATUS_MARK,
@@ -34,6 +34,7 @@ from app.ui.pages.cap.drafted import (
 from app.ui.pages.cap.evidence import EvidencePanel
 from app.ui.pages.cap.observation_form import ObservationForm
 from app.ui.pages.cap.ratings import RatingsPanel
+from app.ui.saving import folder_path, offer_open_folder
 
 if TYPE_CHECKING:
     from app.ui.pages.cap.page import CapPage
@@ -76,7 +77,12 @@ class CandidateView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        self.tabs.addTab(scroll, self.tr("Quick &observation"))
+        observation_tab = QWidget()
+        observation_layout = QVBoxLayout(observation_tab)
+        observation_layout.setContentsMargins(0, 0, 0, 0)
+        observation_layout.addWidget(scroll, 1)
+        observation_layout.addWidget(self.form.save_bar)  # below the scrolling form: always in view
+        self.tabs.addTab(observation_tab, self.tr("Quick &observation"))
         self.evidence = EvidencePanel(page)
         evidence_scroll = QScrollArea()
         evidence_scroll.setWidgetResizable(True)
@@ -105,6 +111,16 @@ class CandidateView(QWidget):
         what.setWordWrap(True)  # unwrapped, it held the window 1,560 px wide (issue 17)
         forms_layout.addWidget(what)
         forms_layout.addWidget(self.print_button)
+        one = QHBoxLayout()
+        self.form_choice = QComboBox()
+        self.form_choice.setAccessibleName(self.tr("Form to print"))
+        one.addWidget(self.form_choice, 1)
+        self.print_one_button = QPushButton(self.tr("Print this form (PDF)…"))
+        self.print_one_button.setToolTip(self.tr("Print only the form chosen beside it: one observation, the "
+                                                 "form of one step, the student feedback or the summary"))
+        self.print_one_button.clicked.connect(lambda _=False: self.print_chosen())
+        one.addWidget(self.print_one_button)
+        forms_layout.addLayout(one)
         forms_layout.addWidget(self.printed)
         forms_layout.addStretch(1)
         self.tabs.addTab(forms, self.tr("&Forms"))
@@ -120,8 +136,8 @@ class CandidateView(QWidget):
                             f"SP {escape(s.sp_name)} &middot; PS {escape(s.program_supervisor)} &middot; "
                             f"CAP {s.edition} edition")
         for label, st in zip(self.steps, s.steps):
-            when = f"met {st.meeting_on}" if st.meeting_on else (f"done {st.completed_on}" if st.completed_on
-                                                                  else f"due {st.due_on}")
+            when = (f"met {us_date(st.meeting_on)}" if st.meeting_on else
+                    (f"done {us_date(st.completed_on)}" if st.completed_on else f"due {us_date(st.due_on)}"))
             current = st.number == s.current_step
             text = f"{STATUS_MARK[st.status]} {st.number}. {st.name}\n{when}"
             label.setText(text)
@@ -138,6 +154,39 @@ class CandidateView(QWidget):
         self.evidence.show_summary(s, evidence or [])
         self.cycle.show_summary(s, goals)
         self.ratings.show_summary(s, calibration)
+        from app.services.cap.forms import form_choices
+
+        chosen = self.form_choice.currentData()
+        self.form_choice.clear()
+        for key, label in form_choices(s):
+            self.form_choice.addItem(label, key)
+        if chosen is not None and self.form_choice.findData(chosen) >= 0:
+            self.form_choice.setCurrentIndex(self.form_choice.findData(chosen))
+
+    def choose_observation(self, observation_id: uuid.UUID) -> None:
+        """The Forms tab set to print that one observation."""
+        index = self.form_choice.findData(f"observation:{observation_id}")
+        if index >= 0:
+            self.form_choice.setCurrentIndex(index)
+
+    def print_chosen(self, folder: str | None = None) -> None:
+        if self.summary is None or self.form_choice.currentData() is None:
+            return
+        from pathlib import Path
+
+        from app.services.cap import forms as cap_forms
+
+        placement_id, key = self.summary.placement_id, self.form_choice.currentData()
+        if folder is None:
+            folder = folder_path(self, self.tr("Folder for the form"))
+        if not folder:
+            return
+        label = self.form_choice.currentText()
+        self.page.ctx.tasks.run(lambda s: cap_forms.print_form(s, placement_id, key, Path(folder)),
+                                on_success=lambda made: (self.printed.setText(
+                                    self.tr("Printed %1 to %2").replace("%1", label).replace("%2", folder)),
+                                    offer_open_folder(self, made[0] if len(made) == 1 else Path(folder))),
+                                write=False)
 
     def print_forms(self) -> None:
         if self.summary is None:
@@ -145,16 +194,16 @@ class CandidateView(QWidget):
         from app.services.cap import forms as cap_forms
 
         placement_id = self.summary.placement_id
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the forms"),
-                                                  str(cap_forms.forms_folder(self.summary.year))) \
+        folder = folder_path(self, self.tr("Folder for the forms")) \
             if not self.page.ctx.tasks.synchronous else str(cap_forms.forms_folder(self.summary.year))
         if not folder:
             return
         from pathlib import Path
 
         self.page.ctx.tasks.run(lambda s: cap_forms.print_all(s, placement_id, Path(folder)),
-                                on_success=lambda made: self.printed.setText(
+                                on_success=lambda made: (self.printed.setText(
                                     self.tr("Printed ") + str(len(made)) + self.tr(" forms to ") + folder),
+                                    offer_open_folder(self, Path(folder))),
                                 write=False)
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import StaleRecordError
 from app.services import cap
+from app.ui.dates import us_date
 from app.ui.errors import ask_stale, show_error
 from app.ui.pages.cap.drafted import (
     DateField,
@@ -174,8 +175,8 @@ class CyclePanel(QWidget):
             self.message.setText("")
         self.table.setRowCount(len(s.steps))
         for r, st in enumerate(s.steps):
-            cells = [f"{st.number}. {st.name}", st.status.replace("_", " "), str(st.due_on or ""),
-                     str(st.completed_on or ""), (str(st.meeting_on or "not yet") if st.three_way_meeting else "-")]
+            cells = [f"{st.number}. {st.name}", st.status.replace("_", " ").capitalize(), us_date(st.due_on),
+                     us_date(st.completed_on), ((us_date(st.meeting_on) or "not yet") if st.three_way_meeting else "-")]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         if changed or self.table.currentRow() < 0:
@@ -183,8 +184,8 @@ class CyclePanel(QWidget):
         self.observation_ids = [o.id for o in s.observations]
         self.observations.setRowCount(len(s.observations))
         for r, o in enumerate(s.observations):
-            cells = [f"{o.observed_on} {o.kind}", o.observer_text, str(o.pre_conference_on or ""),
-                     str(o.post_conference_on or ""), o.status.replace("_", " ")]
+            cells = [f"{us_date(o.observed_on)} {o.kind}", o.observer_text, us_date(o.pre_conference_on),
+                     us_date(o.post_conference_on), o.status.replace("_", " ").capitalize()]
             for c, text in enumerate(cells):
                 self.observations.setItem(r, c, QTableWidgetItem(text))
         if changed:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import StaleRecordError
 from app.services import cap
 from app.services.cap import drafts as cap_drafts
+from app.ui.dates import DateEdit
 from app.ui.errors import ask_stale
 
 if TYPE_CHECKING:
@@ -48,17 +48,12 @@ class ClickLabel(QLabel):
         self.box.setFocus()
 
 
-class DateField(QDateEdit):
-    """A date field that Tab leaves (QDateEdit's Tab walks year, month, day first); Left/Right move
-    between the parts, the digits type over them."""
+class DateField(DateEdit):
+    """A date field that Tab leaves (QDateEdit's Tab walks month, day, year first), showing M/D/YYYY and
+    taking a whole typed date (12/4/2026, 12/4/26, ISO); Left/Right move between the parts."""
 
     def __init__(self) -> None:
-        super().__init__(QDate.currentDate())
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
+        super().__init__(QDate.currentDate(), leave_on_tab=True)
 
 
 # --- data for the page (runs on the database worker; returns plain data) ----------------------------

@@ -28,6 +28,7 @@ from app.errors import StaleRecordError
 from app.services import cap
 from app.services.cap import drafts as cap_drafts
 from app.services.cap import rubrics as cap_rubrics
+from app.ui.dates import us_date
 from app.ui.errors import ask_stale
 from app.ui.pages.cap.drafted import (
     DateField,
@@ -219,7 +220,7 @@ class EvidencePanel(DraftedForm):
             return
         self.flush()
         self.evidence_id = item.id
-        self._set_mode(f"{item.element_code}, {item.collected_on}")
+        self._set_mode(f"{item.element_code}, {us_date(item.collected_on)}")
         self._show_loaded(item.loaded())
         self.draft_label.setText("")
         self.restore_draft()  # its own draft, if typing was left unsaved

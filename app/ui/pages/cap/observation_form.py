@@ -114,7 +114,12 @@ class ObservationForm(DraftedForm):
         self.discard_button = QPushButton(self.tr("Discard draft"))
         self.discard_button.setAccessibleName(self.tr("Discard draft"))
         self.discard_button.clicked.connect(self.discard)
-        outer.addLayout(self._action_row(self.tr("observation"), self.discard_button))
+        # The Save bar lives outside the form's scroll area (the CAP page puts it under it), so it stays in
+        # view on a long form (issue 17: it was 45 wheel notches down).
+        self.save_bar = QWidget(self)
+        self.save_bar.setObjectName("observation_save_bar")
+        self.save_bar.setLayout(self._action_row(self.tr("observation"), self.discard_button))
+        outer.addWidget(self.save_bar)
         for widget in (self.kind, self.observer, self.status):
             widget.currentIndexChanged.connect(self.changed)
         self.date.dateChanged.connect(self.changed)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit
 from app.ui.pages.schedule.pickers import PersonPicker, local_search
 from app.ui.pages.schedule.week_view import _kind_labels, find_data
 
@@ -63,7 +63,7 @@ class EventDialog(QDialog):
         self.title = QLineEdit()
         self.title.setAccessibleName(self.tr("Title"))
         self.title.setMaxLength(200)
-        self.date = QDateEdit()
+        self.date = DateEdit()
         self.date.setCalendarPopup(True)
         self.date.setAccessibleName(self.tr("Date"))
         self.time = QTimeEdit()
@@ -96,7 +96,7 @@ class EventDialog(QDialog):
         self.recurrence.setAccessibleName(self.tr("Repeats"))
         for key, label in RECURRENCE_LABELS.items():
             self.recurrence.addItem(label, key)
-        self.until = QDateEdit()
+        self.until = DateEdit()
         self.until.setCalendarPopup(True)
         self.until.setAccessibleName(self.tr("Repeat until"))
         self.status = QComboBox()
@@ -122,7 +122,7 @@ class EventDialog(QDialog):
         self.restore = QPushButton(self.tr("Restore date"))
         self.restore.setAccessibleName(self.tr("Restore the selected skipped date"))
         self.restore.clicked.connect(self._restore_selected)
-        self.skip_date = QDateEdit()
+        self.skip_date = DateEdit()
         self.skip_date.setCalendarPopup(True)
         self.skip_date.setAccessibleName(self.tr("Date to skip"))
         self.skip = QPushButton(self.tr("Skip date"))

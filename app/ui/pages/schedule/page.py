@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +39,7 @@ from app.ui.pages.base import Page
 from app.ui.pages.schedule.dialogs import AttendanceDialog, BellScheduleDialog, CalendarFileDialog, SupportTeamDialog
 from app.ui.pages.schedule.event_dialog import EventDialog
 from app.ui.pages.schedule.week_view import Loaded, WeekView, _kind_labels
+from app.ui.saving import offer_open_folder, save_path
 from app.ui.table_model import Column, RowTableModel
 
 
@@ -485,8 +485,8 @@ class SchedulePage(Page):
             self.record_attendance(occ.event_id, occ.date, *dialog.marks())
 
     def _print(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Printable schedule"),
-                                              f"schedule-{self.ctx.year_label}.pdf", self.tr("PDF files (*.pdf)"))
+        path = save_path(self, self.tr("Printable schedule"), f"schedule-{self.ctx.year_label}.pdf",
+                         self.tr("PDF files (*.pdf)"))
         if path:
             self.print_to(path)
 
@@ -499,8 +499,8 @@ class SchedulePage(Page):
 
             return write_schedule_pdf(session, year, path, start=start, end=end, school=school)
 
-        self.ctx.tasks.run(work, write=False, on_success=lambda p: self.status.setText(
-            self.tr("Wrote %1").replace("%1", str(p))))
+        self.ctx.tasks.run(work, write=False, on_success=lambda p: (
+            self.status.setText(self.tr("Wrote %1").replace("%1", str(p))), offer_open_folder(self, path)))
 
     def make_export_dialog(self) -> CalendarFileDialog:
         from app.services import settings
@@ -515,8 +515,8 @@ class SchedulePage(Page):
         dialog = self.make_export_dialog()
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
-                                              self.tr("Calendar files (*.ics)"))
+        path = save_path(self, self.tr("Calendar file"), f"schedule-{self.ctx.year_label}.ics",
+                         self.tr("Calendar files (*.ics)"))
         if path:
             self.export_to(path, person_id=dialog.person_id(), organizer_email=dialog.organizer_email(),
                            remember_organizer=True)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.errors import said
+from app.ui.saving import offer_open_folder, save_path
 
 if TYPE_CHECKING:
     from app.ui.pages.timelogs.page import TimeLogsPage
@@ -152,11 +152,11 @@ class ImportDialog(QDialog):
         if self.report is None:
             return
         if out is None:
-            out, _ = QFileDialog.getSaveFileName(self, self.tr("Save rejected rows"), "timelog-errors.csv",
-                                                 self.tr("CSV (*.csv)"))
+            out = save_path(self, self.tr("Save rejected rows"), "timelog-errors.csv", self.tr("CSV (*.csv)"))
             if not out:
                 return
         write_errors(self.report, out)
+        offer_open_folder(self, out)
 
 
 class TopicsDialog(QDialog):

@@ -50,6 +50,7 @@ from app.ui.pages.timelogs.entries import (
     _load_totals,
 )
 from app.ui.pages.timelogs.quick_entry import QuickEntry
+from app.ui.saving import offer_open_folder, save_path
 
 
 class TimeLogsPage(Page):
@@ -388,14 +389,14 @@ class TimeLogsPage(Page):
         from app.services.timelogs.logs import export_entries
 
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export time logs"), f"timelogs-{self.ctx.year_label}.csv",
-                                                  self.tr("CSV (*.csv);;Excel (*.xlsx)"))
+            path = save_path(self, self.tr("Export time logs"), f"timelogs-{self.ctx.year_label}.csv",
+                             self.tr("CSV (*.csv);;Excel (*.xlsx)"))
             if not path:
                 return
         flt = self._filter()
         self.ctx.tasks.run(lambda s: export_entries(s, flt, path), write=False,
-                           on_success=lambda p: self.status.setText(self.tr("Wrote %1 (notes are never exported)")
-                                                                    .replace("%1", str(p))))
+                           on_success=lambda p: self._wrote(self.tr("Wrote %1 (notes are never exported)")
+                                                            .replace("%1", str(p)), path))
 
     def import_file(self, path: str | None = None) -> ImportDialog | None:
         if path is None:
@@ -426,13 +427,13 @@ class TimeLogsPage(Page):
         from app.services.timelogs.hours import write_hours_report
 
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Hours report"), f"hours-{self.ctx.year_label}.pdf",
-                                                  self.tr("PDF (*.pdf);;CSV (*.csv);;JSON (*.json)"))
+            path = save_path(self, self.tr("Hours report"), f"hours-{self.ctx.year_label}.pdf",
+                             self.tr("PDF (*.pdf);;CSV (*.csv);;JSON (*.json)"))
             if not path:
                 return
         year = self.ctx.year_label
         self.ctx.tasks.run(lambda s: write_hours_report(s, year, path), write=False,
-                           on_success=lambda p: self.status.setText(self.tr("Wrote %1").replace("%1", str(p))))
+                           on_success=lambda p: self._wrote(self.tr("Wrote %1").replace("%1", str(p)), path))
 
     def print_record(self, path: str | None = None) -> None:
         """The selected educator's "Record of mentoring hours" (603 CMR 7.04(2)(c)(4)), as a PDF."""
@@ -445,8 +446,8 @@ class TimeLogsPage(Page):
             return
         educator_id, name = item.data(Qt.ItemDataRole.UserRole), item.text()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Record of mentoring hours"),
-                                                  f"mentoring-hours-{name.replace(' ', '-')}.pdf", self.tr("PDF (*.pdf)"))
+            path = save_path(self, self.tr("Record of mentoring hours"),
+                             f"mentoring-hours-{name.replace(' ', '-')}.pdf", self.tr("PDF (*.pdf)"))
             if not path:
                 return
         year = self.ctx.year_label
@@ -454,4 +455,8 @@ class TimeLogsPage(Page):
 
         as_of = dt.date(parse_label(year) + 1, 6, 30)
         self.ctx.tasks.run(lambda s: write_hours_record(s, educator_id, path, as_of=as_of), write=False,
-                           on_success=lambda p: self.status.setText(self.tr("Wrote %1").replace("%1", str(p))))
+                           on_success=lambda p: self._wrote(self.tr("Wrote %1").replace("%1", str(p)), path))
+
+    def _wrote(self, text: str, path: str) -> None:
+        self.status.setText(text)
+        offer_open_folder(self, path)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import DateEdit
 from app.ui.pages.timelogs.entries import (
     PRESETS,
     GroupChoice,
@@ -37,13 +37,13 @@ if TYPE_CHECKING:
     from app.ui.pages.timelogs.page import TimeLogsPage
 
 
-class QuickDateEdit(QDateEdit):
+class QuickDateEdit(DateEdit):
     """A date field that one Tab leaves (a QDateEdit tabs through its month, day and year first):
-    the quick entry's "Tab, the date is today, Tab". Arrows, typing and "/" still move between and
-    edit the sections."""
+    the quick entry's "Tab, the date is today, Tab". A whole date can be typed (12/4/2026, 12/4/26, ISO);
+    arrows still move between and edit the parts."""
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
-        return QWidget.focusNextPrevChild(self, next)
+    def __init__(self) -> None:
+        super().__init__(leave_on_tab=True)
 
 
 class QuickEntry(QGroupBox):
@@ -68,8 +68,6 @@ class QuickEntry(QGroupBox):
 
         self.date = QuickDateEdit()
         self.date.setAccessibleName(self.tr("Date"))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("MM/dd/yyyy")
         self.date.setDate(QDate.currentDate())
         self.date.setMaximumDate(QDate.currentDate())
 
@@ -223,6 +221,8 @@ class QuickEntry(QGroupBox):
         self.notes.clear()
         self.release.setChecked(False)
         self.duration.setCurrentIndex(PRESETS.index("30 min"))
+        self.date.setMaximumDate(QDate.currentDate())  # the app may have stayed open past midnight
+        self.date.setDate(QDate.currentDate())  # the next session is today's unless another date is typed
         self.pair.setFocus()
 
     def duplicate(self, key: tuple[Any, ...], text: str) -> None:
