@@ -18,17 +18,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-import nacl.encoding
-import nacl.exceptions
-import nacl.hash
-import nacl.pwhash
-import nacl.secret
-import nacl.utils
+from typing import TYPE_CHECKING, Any
 
 from app import paths
 from app.errors import DatabaseError
+
+if TYPE_CHECKING:
+    import nacl.secret
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECAR_SUFFIX = ".keys"
@@ -37,7 +33,9 @@ PASSPHRASE_ENV = "MENTORDESK_PASSPHRASE_FILE"
 KEYRING_SERVICE = "MentorDesk database"
 # Argon2id at libsodium's "moderate" limits (3 passes, 256 MiB: about a second on a school laptop),
 # paid once per unlock, not per connection: connections get the raw data key (`PRAGMA key = "x'..'"`).
-KDF_LIMITS = (nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE)
+# (libsodium's argon2id OPSLIMIT_MODERATE and MEMLIMIT_MODERATE; PyNaCl is imported only to unlock,
+# not to open the window on a plain file.)
+KDF_LIMITS = (3, 256 * 1024 * 1024)
 MIN_PASSPHRASE = 8
 
 _passphrase_file: Path | None = None  # the command line's --passphrase-file
@@ -75,18 +73,35 @@ def forget() -> None:
 
 
 def _box(key: bytes) -> nacl.secret.SecretBox:
+    import nacl.secret
+
     return nacl.secret.SecretBox(key)
 
 
+def _random(size: int) -> bytes:
+    import nacl.utils
+
+    return nacl.utils.random(size)
+
+
+def _blake2b(data: bytes, person: bytes) -> bytes:
+    import nacl.encoding
+    import nacl.hash
+
+    return nacl.hash.blake2b(data, digest_size=32, person=person, encoder=nacl.encoding.RawEncoder)
+
+
 def _derive(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
-    return nacl.pwhash.argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt,
+    import nacl.pwhash
+
+    return nacl.pwhash.argon2id.kdf(32, passphrase.encode("utf-8"), salt,
                                     opslimit=ops, memlimit=mem)
 
 
 def _recovery_wrapping_key(recovery: str) -> bytes:
     """The recovery key has 200 random bits: a plain hash suffices, no Argon2 cost."""
     raw = base64.b32decode(recovery.replace("-", "").replace(" ", "").upper())
-    return nacl.hash.blake2b(raw, digest_size=32, person=b"mdesk-recovery", encoder=nacl.encoding.RawEncoder)
+    return _blake2b(raw, b"mdesk-recovery")
 
 
 def looks_like_recovery_key(text: str) -> bool:
@@ -101,18 +116,18 @@ def looks_like_recovery_key(text: str) -> bool:
 
 
 def new_recovery_key() -> str:
-    text = base64.b32encode(nacl.utils.random(25)).decode()
+    text = base64.b32encode(_random(25)).decode()
     return "-".join(text[i:i + 5] for i in range(0, 40, 5))
 
 
 def _key_id(data_key: bytes) -> str:
-    return nacl.hash.blake2b(data_key, digest_size=8, person=b"mdesk-keyid").decode()
+    return _blake2b(data_key, b"mdesk-keyid")[:8].hex()
 
 
 def new_keys(passphrase: str) -> tuple[bytes, dict[str, Any], str]:
     """A new data key, its sidecar content and the recovery key (to show once)."""
     check_passphrase(passphrase)
-    data_key = nacl.utils.random(32)
+    data_key = _random(32)
     recovery = new_recovery_key()
     doc = {"format": FORMAT, "version": 1, "cipher": "sqlcipher4", "key_id": _key_id(data_key),
            "recovery": _box(_recovery_wrapping_key(recovery)).encrypt(data_key).hex()}
@@ -124,7 +139,7 @@ def rewrap(doc: dict[str, Any], data_key: bytes, passphrase: str) -> None:
     """Wrap the same data key with a new passphrase (a new salt); the recovery wrap stays."""
     check_passphrase(passphrase)
     ops, mem = KDF_LIMITS
-    salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
+    salt = _random(16)  # argon2id SALTBYTES
     doc["kdf"] = {"alg": "argon2id", "salt": salt.hex(), "opslimit": ops, "memlimit": mem}
     doc["passphrase"] = _box(_derive(passphrase, salt, ops, mem)).encrypt(data_key).hex()
 
@@ -160,6 +175,8 @@ def write_sidecar(db_path: Path, doc: dict[str, Any]) -> None:
 
 
 def _unwrap(doc: dict[str, Any], field: str, wrapping_key: bytes) -> bytes | None:
+    import nacl.exceptions
+
     try:
         return _box(wrapping_key).decrypt(bytes.fromhex(doc[field]))
     except (nacl.exceptions.CryptoError, KeyError, ValueError, TypeError):
