@@ -224,3 +224,24 @@ def test_a_damaged_key_file_or_a_second_encrypt_is_refused_plainly(district, tmp
 def test_new_keys_use_moderate_argon2id_limits_by_default(monkeypatch):
     monkeypatch.undo()  # the module's real limits
     assert dbkeys.KDF_LIMITS == (nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE)
+
+
+def test_an_encrypted_backup_restores_encrypted_and_the_file_kept_aside_keeps_its_key(district, tmp_path, capsys):
+    encrypt(district, tmp_path, capsys)
+    dbkeys.set_passphrase_file(tmp_path / "pass.txt")
+    database = Database.open(str(district))
+    backup = db.backup_sqlite(database.engine, "manual")
+    with database.unit_of_work() as session:
+        session.add(Educator(id=derived_id("educator", "E-NEW"), employee_id="E-NEW", first_name="Later", last_name="Added"))
+    database.dispose()
+    dbkeys.forget()
+    code, out, err = cli("db", "restore", backup, "--db", district, "--passphrase-file", tmp_path / "pass.txt",
+                         capsys=capsys)
+    assert (code, err) == (0, "") and f"restored {district}" in out
+    aside = district.with_name(district.name + ".before-restore")
+    assert not file_is_plain_sqlite(district) and not file_is_plain_sqlite(aside)
+    dbkeys.forget()
+    for file, people in ((district, 120), (aside, 121)):  # each opens with the passphrase, with its own rows
+        conn = dbfiles.connect(file)
+        assert conn.execute("SELECT count(*) FROM educator").fetchone()[0] == people
+        conn.close()
