@@ -88,10 +88,10 @@ def refuse_foreign(path: Path, own_tables: Callable[[], set[str]]) -> None:
                             f"{', '.join(sorted(tables)[:5])}); it was left as it is.")
 
 
-def quick_check(path: Path) -> list[str]:
+def quick_check(path: Path, key: bytes | None = None) -> list[str]:
     """`PRAGMA quick_check` (structure of every page; a few hundred ms on the large district): [] when sound."""
     try:
-        conn = connect(path)
+        conn = connect(path, key=key)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         finally:
@@ -290,7 +290,7 @@ def encrypted_copy(src: Path, dest: Path, data_key: bytes, doc: dict[str, Any]) 
     except DB_ERRORS as exc:
         _remove(dest)
         raise DatabaseError(f"could not encrypt {src.name}: {exc}") from exc
-    problems = quick_check(dest)
+    problems = quick_check(dest, key=data_key)
     if problems:
         _remove(dest)
         raise DatabaseError(f"the encrypted copy of {src.name} failed its check ({problems[0]}); it was deleted")

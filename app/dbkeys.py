@@ -242,6 +242,27 @@ def data_key(db_path: Path, *, ask: bool = True) -> bytes:
     return found
 
 
+def needs_secret(db_path: Path) -> bool:
+    """An encrypted database that no passphrase file, keyring or earlier unlock opens: the window asks."""
+    if not is_encrypted(db_path):
+        return False
+    try:
+        data_key(db_path, ask=False)
+    except LockedError:
+        return True
+    return False
+
+
+def unlock(db_path: Path, secret: str) -> bool:
+    """Try a passphrase or recovery key typed in the window; True when it opened the database."""
+    doc = read_sidecar(db_path)
+    opened = open_with_secret(doc, secret) if secret else None
+    if opened is None:
+        return False
+    remember(doc, *opened)
+    return True
+
+
 def remember(doc: dict[str, Any], data_key_: bytes, wrapping: bytes | None = None) -> None:
     _unlocked[doc["key_id"]] = data_key_
     if wrapping is not None:
