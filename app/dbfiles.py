@@ -45,8 +45,8 @@ def file_problem(path: Path, *, create: bool) -> str | None:
     if not head:
         return f"{path} is an empty file (0 bytes), not a MentorDesk database; it was left as it is. " + restore_hint(path)
     if head != SQLITE_MAGIC and not dbkeys.sidecar(path).is_file():
-        return (f"{path} is not a SQLite database (it may be another kind of file); it was left as it is. "
-                + restore_hint(path))
+        return (f"{path} is not a SQLite database (it may be another kind of file, or an encrypted database "
+                f"whose key file {dbkeys.sidecar(path).name} is missing); it was left as it is. " + restore_hint(path))
     return None
 
 

@@ -219,6 +219,9 @@ def test_a_damaged_key_file_or_a_second_encrypt_is_refused_plainly(district, tmp
     dbkeys.sidecar(district).write_text("{not json", encoding="utf-8")
     code, _, err = cli("db", "check", "--db", district, "--passphrase-file", tmp_path / "pass.txt", capsys=capsys)
     assert code == 1 and err.count("\n") == 1 and "cannot be read" in err
+    dbkeys.sidecar(district).unlink()
+    code, _, err = cli("db", "check", "--db", district, "--passphrase-file", tmp_path / "pass.txt", capsys=capsys)
+    assert code == 1 and err.count("\n") == 1 and "key file district.sqlite3.keys is missing" in err
 
 
 def test_new_keys_use_moderate_argon2id_limits_by_default(monkeypatch):
