@@ -248,3 +248,25 @@ def test_an_encrypted_backup_restores_encrypted_and_the_file_kept_aside_keeps_it
         conn = dbfiles.connect(file)
         assert conn.execute("SELECT count(*) FROM educator").fetchone()[0] == people
         conn.close()
+
+
+def test_an_encrypted_file_of_the_first_schema_upgrades_on_open_with_an_encrypted_backup(tmp_path):
+    """Migrations run on the SQLCipher connection (in one transaction, as for a plain file); the backup
+    taken first is encrypted with the same key."""
+    path = tmp_path / "district.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "schema-0001.sqlite3", path)
+    dbfiles.encrypt_in_place(path, PASSPHRASE)
+    dbkeys.forget()
+    dbkeys.set_passphrase_file(secret_file(tmp_path, "pass.txt", PASSPHRASE))
+    database = Database.open(str(path))
+    try:
+        assert db.current_revision(database.engine) == db.head_revision()
+        with database.read() as session:
+            assert "Rosa Pereira" in {e.full_name for e in session.scalars(select(Educator))}
+    finally:
+        database.dispose()
+    backups = list(paths.backup_dir().glob("district-before-upgrade-*.sqlite3"))
+    assert len(backups) == 1 and not file_is_plain_sqlite(backups[0])
+    assert not found_in(backups[0].read_bytes(), ["Rosa Pereira", "Pereira", "hold-harmless note"])
+    assert db.current_revision(db.make_engine(str(backups[0]))) == "0001_foundation"
+    assert not file_is_plain_sqlite(path)
