@@ -48,27 +48,27 @@ def migrations_dir() -> Path:
     return Path(frozen_root) / "migrations" if frozen_root else MIGRATIONS_DIR
 
 
-def _keyed(data_key: bytes):  # type: ignore[no-untyped-def]
+def _keyed(pragmas: list[str]):  # type: ignore[no-untyped-def]
     """A connect hook that gives SQLCipher the data key before anything reads the file (raw key:
     no key derivation per connection)."""
-    pragma = dbkeys.pragma_key(data_key)
 
     def _key(dbapi_conn: Any, _record: object) -> None:
-        dbapi_conn.execute("PRAGMA cipher_log_level = NONE")
-        dbapi_conn.execute(pragma)
+        for pragma in pragmas:
+            dbapi_conn.execute(pragma)
 
     return _key
 
 
-def _cipher_options(url: str) -> tuple[dict[str, Any], bytes | None]:
-    """For an encrypted SQLite file (app/dbkeys.py): SQLCipher as the DB-API module, and its data key."""
+def _cipher_options(url: str) -> tuple[dict[str, Any], list[str] | None]:
+    """For an encrypted SQLite file (app/dbkeys.py): SQLCipher as the DB-API module, and the pragmas
+    that give each connection the data key."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return {}, None
     path = Path(database)
     if not dbkeys.is_encrypted(path):
         return {}, None
-    return {"module": dbfiles.sqlcipher}, dbkeys.data_key(path)
+    return {"module": dbfiles.sqlcipher}, dbkeys.key_pragmas(dbkeys.data_key(path), dbkeys.page_size(path))
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -98,10 +98,10 @@ def make_engine(url: str | None = None) -> Engine:
     # hide_parameters: an error's message (which reaches logs and tracebacks) never carries row values.
     json_options["hide_parameters"] = True
     if url.startswith("sqlite"):
-        cipher, data_key = _cipher_options(url)
+        cipher, key_pragmas = _cipher_options(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **cipher, **json_options)
-        if data_key is not None:
-            event.listen(engine, "connect", _keyed(data_key))  # first: nothing reads before the key
+        if key_pragmas is not None:
+            event.listen(engine, "connect", _keyed(key_pragmas))  # first: nothing reads before the key
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_sqlite_file)  # before SQLite makes the file
     else:
@@ -407,12 +407,12 @@ def _migration_engine(engine: Engine) -> Engine:
     Savepoints / Transactional DDL" for pysqlite) turns the driver's transaction handling off and
     emits BEGIN itself. Foreign keys are off for the whole run (batch operations drop parent tables;
     the pragma is a no-op inside a transaction) and migrations/env.py checks every reference after."""
-    cipher, data_key = _cipher_options(engine.url.render_as_string(hide_password=False))
+    cipher, key_pragmas = _cipher_options(engine.url.render_as_string(hide_password=False))
     migrating = create_engine(engine.url, hide_parameters=True, poolclass=NullPool, json_serializer=json_text,
                               json_deserializer=json_value, connect_args={"check_same_thread": False, "timeout": 60},
                               **cipher)
-    if data_key is not None:
-        event.listen(migrating, "connect", _keyed(data_key))
+    if key_pragmas is not None:
+        event.listen(migrating, "connect", _keyed(key_pragmas))
 
     @event.listens_for(migrating, "connect")
     def _connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:

@@ -68,8 +68,8 @@ def connect(path: Path, *, key: bytes | None = None, read_only: bool = False) ->
     if key is None:
         return sqlite3.connect(target, uri=uri)
     conn = sqlcipher.connect(target, uri=uri)
-    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our one line, not SQLCipher's stderr log
-    conn.execute(dbkeys.pragma_key(key))
+    for pragma in dbkeys.key_pragmas(key, dbkeys.page_size(path)):
+        conn.execute(pragma)
     return conn
 
 
@@ -263,12 +263,14 @@ def _checkpoint(path: Path) -> None:
 # --- encryption at rest (issue 18): SQLCipher's sqlcipher_export between a plain and an encrypted file ---
 
 
-def _export(src: Any, dest: Path, dest_key: str) -> None:
+def _export(src: Any, dest: Path, dest_key: str, page_size: int | None = None) -> None:
     """Copy every table, index and trigger of the open connection `src` into a new file `dest`
     (`dest_key`: SQLCipher's raw key form, or '' for a plain file), with the schema's user_version."""
     version = int(src.execute("PRAGMA user_version").fetchone()[0])
     src.execute("ATTACH DATABASE ? AS exported KEY ?", (str(dest), dest_key))
     try:
+        if page_size:
+            src.execute(f"PRAGMA exported.cipher_page_size = {int(page_size)}")
         src.execute("SELECT sqlcipher_export('exported')")
         src.execute(f"PRAGMA exported.user_version = {version}")
     finally:
@@ -284,7 +286,7 @@ def encrypted_copy(src: Path, dest: Path, data_key: bytes, doc: dict[str, Any]) 
     try:
         conn = sqlcipher.connect(str(src))  # no key: reads the plain file
         try:
-            _export(conn, dest, f"x'{data_key.hex()}'")
+            _export(conn, dest, f"x'{data_key.hex()}'", int(doc.get("page_size", dbkeys.DEFAULT_PAGE_SIZE)))
         finally:
             conn.close()
     except DB_ERRORS as exc:
