@@ -131,7 +131,7 @@ def test_the_file_its_wal_and_its_backups_hold_no_name_or_note(district, tmp_pat
     assert (district.stat().st_mode & 0o777, dbkeys.sidecar(district).stat().st_mode & 0o777) == (0o600, 0o600)
     assert PASSPHRASE not in dbkeys.sidecar(district).read_text()
     conn = dbfiles.connect(district)  # 16 KiB pages (the key file says so): less decryption per byte read
-    assert conn.execute("PRAGMA page_size").fetchone()[0] == dbkeys.PAGE_SIZE == 16384
+    assert int(conn.execute("PRAGMA page_size").fetchone()[0]) == dbkeys.PAGE_SIZE == 16384
     conn.close()
 
 
