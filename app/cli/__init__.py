@@ -128,9 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     import logging
     import time
 
-    from app.logs import enable_faulthandler, setup_logging
-
     from app import dbkeys
+    from app.logs import enable_faulthandler, setup_logging
 
     parser = build_parser()
     args = parser.parse_args(argv)  # a usage error exits 2 here (argparse)
