@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker, with_loader_criteria
 from sqlalchemy.pool import NullPool
 
-from app import dbfiles, paths
+from app import dbfiles, dbkeys, paths
 from app.models import Base, Tracked, load_all
 from app.errors import DatabaseError
 
@@ -37,6 +37,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # attribute lookups, 1 us a value on this class of laptop: a third of binding a row of a roster
 # or a sync bundle). An adapter registered for None takes the fast path to the same NULL.
 sqlite3.register_adapter(type(None), lambda _none: None)
+dbfiles.sqlcipher.register_adapter(type(None), lambda _none: None)  # the same for encrypted files
 
 
 def migrations_dir() -> Path:
@@ -45,6 +46,29 @@ def migrations_dir() -> Path:
 
     frozen_root = getattr(sys, "_MEIPASS", None)
     return Path(frozen_root) / "migrations" if frozen_root else MIGRATIONS_DIR
+
+
+def _keyed(pragmas: list[str]):  # type: ignore[no-untyped-def]
+    """A connect hook that gives SQLCipher the data key before anything reads the file (raw key:
+    no key derivation per connection)."""
+
+    def _key(dbapi_conn: Any, _record: object) -> None:
+        for pragma in pragmas:
+            dbapi_conn.execute(pragma)
+
+    return _key
+
+
+def _cipher_options(url: str) -> tuple[dict[str, Any], list[str] | None]:
+    """For an encrypted SQLite file (app/dbkeys.py): SQLCipher as the DB-API module, and the pragmas
+    that give each connection the data key."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return {}, None
+    path = Path(database)
+    if not dbkeys.is_encrypted(path):
+        return {}, None
+    return {"module": dbfiles.sqlcipher}, dbkeys.key_pragmas(dbkeys.data_key(path), dbkeys.page_size(path))
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -74,7 +98,10 @@ def make_engine(url: str | None = None) -> Engine:
     # hide_parameters: an error's message (which reaches logs and tracebacks) never carries row values.
     json_options["hide_parameters"] = True
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **json_options)
+        cipher, key_pragmas = _cipher_options(url)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **cipher, **json_options)
+        if key_pragmas is not None:
+            event.listen(engine, "connect", _keyed(key_pragmas))  # first: nothing reads before the key
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_sqlite_file)  # before SQLite makes the file
     else:
@@ -311,7 +338,7 @@ def backup_sqlite(engine: Engine, reason: str, now: dt.datetime | None = None) -
     dest = paths.backup_dir() / f"{src.stem}-{reason}-{now:%Y%m%d-%H%M%S-%f}{src.suffix}"
     paths.create_private_file(dest)
     dbfiles.online_backup(src, dest)
-    with contextlib.closing(sqlite3.connect(dest)) as copy:
+    with contextlib.closing(dbfiles.connect(dest)) as copy:
         keep = _backup_keep(copy)
     prune_backups(dest.parent, src.stem, src.suffix, keep=keep, now=now)
     return dest
@@ -323,7 +350,7 @@ def _backup_keep(conn: sqlite3.Connection) -> int:
         row = conn.execute("SELECT value FROM setting WHERE key = 'backup_keep' AND deleted_at IS NULL").fetchone()
         value = json_value(row[0]) if row and row[0] is not None else BACKUPS_KEPT
         return max(1, int(value))
-    except (sqlite3.Error, ValueError, TypeError):  # an older schema, or a value the form would refuse
+    except (*dbfiles.ANY_DB_ERROR, ValueError, TypeError):  # an older schema, or a value the form would refuse
         return BACKUPS_KEPT
 
 
@@ -353,6 +380,7 @@ def prune_backups(folder: Path, stem: str, suffix: str, *, keep: int = BACKUPS_K
     deleted = [path for _when, path in dated if path not in kept]
     for path in deleted:
         path.unlink(missing_ok=True)
+        dbkeys.sidecar(path).unlink(missing_ok=True)  # an encrypted backup's key file
     return deleted
 
 
@@ -379,8 +407,12 @@ def _migration_engine(engine: Engine) -> Engine:
     Savepoints / Transactional DDL" for pysqlite) turns the driver's transaction handling off and
     emits BEGIN itself. Foreign keys are off for the whole run (batch operations drop parent tables;
     the pragma is a no-op inside a transaction) and migrations/env.py checks every reference after."""
+    cipher, key_pragmas = _cipher_options(engine.url.render_as_string(hide_password=False))
     migrating = create_engine(engine.url, hide_parameters=True, poolclass=NullPool, json_serializer=json_text,
-                              json_deserializer=json_value, connect_args={"check_same_thread": False, "timeout": 60})
+                              json_deserializer=json_value, connect_args={"check_same_thread": False, "timeout": 60},
+                              **cipher)
+    if key_pragmas is not None:
+        event.listen(migrating, "connect", _keyed(key_pragmas))
 
     @event.listens_for(migrating, "connect")
     def _connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:

@@ -2,7 +2,9 @@
 
 SQLite only (a server database has none of this). Nothing here creates a database: a refused file
 is left exactly as it was, and every message about a damaged file names the most recent backup
-that passes `quick_check` and the command that restores it.
+that passes `quick_check` and the command that restores it. An encrypted file (SQLCipher, its key in
+the `<db>.keys` sidecar: app/dbkeys.py) is opened with its key by `connect`; its backups are
+encrypted with the same key.
 """
 
 from __future__ import annotations
@@ -10,15 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from app import paths
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from app import dbkeys, paths
 from app.errors import DatabaseError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MAGIC = dbkeys.SQLITE_MAGIC
+DB_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
+ANY_DB_ERROR = (sqlite3.Error, sqlcipher.Error)
 SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY = 11, 26, 5
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 _BACKUP_NAME = re.compile(r"-(?P<reason>[a-z][a-z-]*)-(?P<stamp>\d{8}-\d{6}-\d{6})$")
@@ -36,9 +44,9 @@ def file_problem(path: Path, *, create: bool) -> str | None:
         head = handle.read(len(SQLITE_MAGIC))
     if not head:
         return f"{path} is an empty file (0 bytes), not a MentorDesk database; it was left as it is. " + restore_hint(path)
-    if head != SQLITE_MAGIC:
-        return (f"{path} is not a SQLite database (it may be another kind of file); it was left as it is. "
-                + restore_hint(path))
+    if head != SQLITE_MAGIC and not dbkeys.sidecar(path).is_file():
+        return (f"{path} is not a SQLite database (it may be another kind of file, or an encrypted database "
+                f"whose key file {dbkeys.sidecar(path).name} is missing); it was left as it is. " + restore_hint(path))
     return None
 
 
@@ -50,11 +58,26 @@ def missing_message(path: Path) -> str:
             "`mentordesk demo`, `mentordesk import roster` and `mentordesk db upgrade` create a new one.")
 
 
+def connect(path: Path, *, key: bytes | None = None, read_only: bool = False) -> Any:
+    """A plain DB-API connection (no pragmas) to `path`: SQLCipher with the data key when the file is
+    encrypted (or `key` is given: a new encrypted file), else the standard sqlite3 module. An encrypted
+    file whose key cannot be had raises dbkeys.LockedError (one plain line)."""
+    if key is None and dbkeys.is_encrypted(path):
+        key = dbkeys.data_key(path)
+    target, uri = (f"file:{path}?mode=ro", True) if read_only else (str(path), False)
+    if key is None:
+        return sqlite3.connect(target, uri=uri)
+    conn = sqlcipher.connect(target, uri=uri)
+    for pragma in dbkeys.key_pragmas(key, dbkeys.page_size(path)):
+        conn.execute(pragma)
+    return conn
+
+
 def refuse_foreign(path: Path, own_tables: Callable[[], set[str]]) -> None:
     """A SQLite file with tables but neither Alembic's version table nor one of ours is someone
     else's. Read with a plain connection (no pragmas: opening must not change a foreign file); a
     damaged file raises sqlite3.DatabaseError here, before anything writes to it."""
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
@@ -65,29 +88,39 @@ def refuse_foreign(path: Path, own_tables: Callable[[], set[str]]) -> None:
                             f"{', '.join(sorted(tables)[:5])}); it was left as it is.")
 
 
-def quick_check(path: Path) -> list[str]:
+def quick_check(path: Path, key: bytes | None = None) -> list[str]:
     """`PRAGMA quick_check` (structure of every page; a few hundred ms on the large district): [] when sound."""
     try:
-        conn = sqlite3.connect(path)
+        conn = connect(path, key=key)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         return [str(exc)]
+    except dbkeys.LockedError:
+        return ["encrypted, and its key was not given"]
     return [] if rows == ["ok"] else rows
 
 
 def online_backup(src: Path, dest: Path) -> None:
     """Copy with SQLite's online backup API (consistent while others write; WAL included), as one
-    self-contained file (rollback journal), then check the copy; a copy that fails is deleted."""
+    self-contained file (rollback journal), then check the copy; a copy that fails is deleted. The copy
+    of an encrypted file is encrypted with the same key, with a copy of its key file."""
+    key = dbkeys.data_key(src) if dbkeys.is_encrypted(src) else None
+    if key is not None:
+        paths.create_private_file(dbkeys.sidecar(dest))
+        shutil.copyfile(dbkeys.sidecar(src), dbkeys.sidecar(dest))
     try:
-        with sqlite3.connect(src) as source, sqlite3.connect(dest) as target:
+        source, target = connect(src, key=key), connect(dest, key=key)
+        try:
             source.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")
-        source.close()
-        target.close()
-    except sqlite3.DatabaseError as exc:
+            target.commit()
+        finally:
+            source.close()
+            target.close()
+    except DB_ERRORS as exc:
         _remove(dest)
         raise DatabaseError(f"could not copy {src.name}: {exc}") from exc
     problems = quick_check(dest)
@@ -97,7 +130,7 @@ def online_backup(src: Path, dest: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    for extra in ("", "-journal", "-wal", "-shm"):
+    for extra in ("", "-journal", "-wal", "-shm", dbkeys.SIDECAR_SUFFIX):
         Path(str(path) + extra).unlink(missing_ok=True)
 
 
@@ -128,12 +161,12 @@ def backups(db_path: Path) -> list[Backup]:
 
 def _revision(path: Path) -> str | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect(path, read_only=True)
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except (*DB_ERRORS, dbkeys.LockedError):
         return None
     return row[0] if row else None
 
@@ -164,7 +197,7 @@ def plain_problem(exc: BaseException, db_path: Path | None) -> str | None:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         code = getattr(current, "sqlite_errorcode", None)
-        if isinstance(current, sqlite3.Error) and code is not None:
+        if isinstance(current, ANY_DB_ERROR) and code is not None:
             primary = code & 0xFF
             if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) and db_path is not None:
                 return damaged_message(db_path, str(current))
@@ -202,19 +235,136 @@ def restore(db_path: Path, backup: str | Path) -> tuple[Path, Path | None]:
         for extra in ("-wal", "-shm"):
             if Path(str(db_path) + extra).exists():
                 os.replace(str(db_path) + extra, str(aside) + extra)
+        if dbkeys.sidecar(db_path).exists():  # the file kept aside keeps its key file
+            shutil.copyfile(dbkeys.sidecar(db_path), dbkeys.sidecar(aside))
+            paths.private_file(dbkeys.sidecar(aside))
     os.replace(staged, db_path)
+    if dbkeys.sidecar(staged).exists():
+        os.replace(dbkeys.sidecar(staged), dbkeys.sidecar(db_path))
+    else:
+        dbkeys.sidecar(db_path).unlink(missing_ok=True)
     return source, aside
 
 
 def _checkpoint(path: Path) -> None:
     """Fold the WAL into the file so the file kept aside is whole (best effort: it may be damaged)."""
     try:
-        conn = sqlite3.connect(path)
+        conn = connect(path)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except DB_ERRORS:
         pass
 
 
+
+
+# --- encryption at rest (issue 18): SQLCipher's sqlcipher_export between a plain and an encrypted file ---
+
+
+def _export(src: Any, dest: Path, dest_key: str, page_size: int | None = None) -> None:
+    """Copy every table, index and trigger of the open connection `src` into a new file `dest`
+    (`dest_key`: SQLCipher's raw key form, or '' for a plain file), with the schema's user_version."""
+    version = int(src.execute("PRAGMA user_version").fetchone()[0])
+    src.execute("ATTACH DATABASE ? AS exported KEY ?", (str(dest), dest_key))
+    try:
+        if page_size:
+            src.execute(f"PRAGMA exported.cipher_page_size = {int(page_size)}")
+        src.execute("SELECT sqlcipher_export('exported')")
+        src.execute(f"PRAGMA exported.user_version = {version}")
+    finally:
+        src.execute("DETACH DATABASE exported")
+
+
+def encrypted_copy(src: Path, dest: Path, data_key: bytes, doc: dict[str, Any]) -> None:
+    """A plain SQLite file `src` copied into a new encrypted file `dest` (0600) with its key file;
+    the copy is checked, and deleted when it fails."""
+    _remove(dest)
+    paths.create_private_file(dest)
+    dbkeys.write_sidecar(dest, doc)
+    try:
+        conn = sqlcipher.connect(str(src))  # no key: reads the plain file
+        try:
+            _export(conn, dest, f"x'{data_key.hex()}'", int(doc.get("page_size", dbkeys.DEFAULT_PAGE_SIZE)))
+        finally:
+            conn.close()
+    except DB_ERRORS as exc:
+        _remove(dest)
+        raise DatabaseError(f"could not encrypt {src.name}: {exc}") from exc
+    problems = quick_check(dest, key=data_key)
+    if problems:
+        _remove(dest)
+        raise DatabaseError(f"the encrypted copy of {src.name} failed its check ({problems[0]}); it was deleted")
+
+
+def plain_copy(src: Path, dest: Path) -> None:
+    """An encrypted database written out as a plain SQLite file `dest` (0600; must not exist)."""
+    if dest.exists():
+        raise DatabaseError(f"{dest} exists already; choose a new file name (nothing was written)")
+    if not dbkeys.is_encrypted(src):
+        raise DatabaseError(f"{src} is not encrypted; copy it, or use `mentordesk db backups`")
+    paths.create_private_file(dest)
+    try:
+        conn = connect(src)
+        try:
+            _export(conn, dest, "")
+        finally:
+            conn.close()
+    except DB_ERRORS as exc:
+        _remove(dest)
+        raise DatabaseError(f"could not decrypt {src.name}: {exc}") from exc
+
+
+def _plain_copies(db_path: Path) -> list[Path]:
+    """The plain copies of a database MentorDesk keeps: its backups and files kept aside by a restore."""
+    found = [b.path for b in backups(db_path)]
+    found += [p for p in db_path.parent.glob(f"{db_path.name}.before-restore*") if p.suffix != dbkeys.SIDECAR_SUFFIX]
+    return [p for p in found if p.is_file() and not dbkeys.is_encrypted(p)]
+
+
+def encrypt_in_place(db_path: Path, passphrase: str) -> tuple[str, int]:
+    """Encrypt a plain database: an encrypted copy is swapped in atomically, the plain file's -wal and
+    -shm are removed, and every plain backup of it is re-encrypted with the same key. Returns the
+    recovery key (to show once) and how many backups were re-encrypted."""
+    if dbkeys.is_encrypted(db_path):
+        raise DatabaseError(f"{db_path} is encrypted already; `mentordesk db rekey` changes its passphrase")
+    data_key, doc, recovery = dbkeys.new_keys(passphrase)
+    _checkpoint(db_path)
+    staged = db_path.with_name(db_path.name + ".encrypting")
+    encrypted_copy(db_path, staged, data_key, doc)
+    os.replace(dbkeys.sidecar(staged), dbkeys.sidecar(db_path))
+    os.replace(staged, db_path)  # from here the file is encrypted; the plain bytes are gone from the folder
+    for extra in ("-wal", "-shm", "-journal"):
+        Path(str(db_path) + extra).unlink(missing_ok=True)
+    dbkeys.remember(doc, data_key)
+    copies = _plain_copies(db_path)
+    for copy in copies:
+        _checkpoint(copy)
+        staged = copy.with_name(copy.name + ".encrypting")
+        encrypted_copy(copy, staged, data_key, doc)
+        os.replace(dbkeys.sidecar(staged), dbkeys.sidecar(copy))
+        os.replace(staged, copy)
+        for extra in ("-wal", "-shm", "-journal"):
+            Path(str(copy) + extra).unlink(missing_ok=True)
+    return recovery, len(copies)
+
+
+def rekey(db_path: Path, new_passphrase: str) -> int:
+    """A new passphrase: the data key stays, only its wrapping changes, in the database's key file and
+    in those of its encrypted backups (the old passphrase then opens none of them). Returns how many
+    backups' key files were rewritten."""
+    if not dbkeys.is_encrypted(db_path):
+        raise DatabaseError(f"{db_path} is not encrypted; `mentordesk db encrypt` encrypts it")
+    data_key = dbkeys.data_key(db_path)
+    doc = dbkeys.read_sidecar(db_path)
+    dbkeys.rewrap(doc, data_key, new_passphrase)
+    dbkeys.write_sidecar(db_path, doc)
+    count = 0
+    for backup in backups(db_path):
+        side = dbkeys.sidecar(backup.path)
+        if side.is_file() and dbkeys.read_sidecar(backup.path).get("key_id") == doc["key_id"]:
+            dbkeys.write_sidecar(backup.path, doc)
+            count += 1
+    dbkeys.remember(doc, data_key)
+    return count

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ALL = ("roster_import", "startup", "people_filter", "matching", "timelogs", "scheduling", "state_report", "postgres",
-       "sync")
+       "sync", "encryption")
 RESULTS = Path(__file__).with_name("results.json")
 
 

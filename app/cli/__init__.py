@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_db_option(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--db", metavar="PATH_OR_URL", default=default,
                         help="database file or SQLAlchemy URL (default: MENTORDESK_DB, else the user data folder)")
+    parser.add_argument("--passphrase-file", metavar="FILE", default=default,
+                        help="a file whose first line is the passphrase (or recovery key) of an encrypted "
+                             "database (default: MENTORDESK_PASSPHRASE_FILE, else the OS keyring, else asked)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,10 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     import logging
     import time
 
+    from app import dbkeys
     from app.logs import enable_faulthandler, setup_logging
 
     parser = build_parser()
     args = parser.parse_args(argv)  # a usage error exits 2 here (argparse)
+    dbkeys.set_passphrase_file(args.passphrase_file)
     if args.selftest:
         from app.cli.selftest import selftest
 

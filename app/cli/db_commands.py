@@ -1,4 +1,5 @@
-"""`mentordesk db upgrade|check|backups|restore` (and the server's `grants` and `login`)."""
+"""`mentordesk db upgrade|check|backups|restore`, encryption at rest (`encrypt|decrypt|rekey`), and the
+server's `grants` and `login`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def register(cli: Commands) -> None:
     parser = cli.add(group, "restore", _restore, "put a backup in place of the database (the current file is kept "
                      "aside as *.before-restore)")
     parser.add_argument("backup", metavar="BACKUP", help="a backup file, or its name as `db backups` lists it")
+    cli.add(group, "encrypt", _encrypt, "encrypt this database file and its backups (SQLCipher) with a new "
+            "passphrase; prints a recovery key once")
+    parser = cli.add(group, "decrypt", _decrypt, "write a plain (unencrypted) copy of an encrypted database")
+    parser.add_argument("--out", required=True, metavar="PLAIN_FILE", help="the new plain file (must not exist)")
+    parser = cli.add(group, "rekey", _rekey, "change an encrypted database's passphrase (the data key stays)")
+    parser.add_argument("--new-passphrase-file", metavar="FILE",
+                        help="a file whose first line is the new passphrase (else asked twice)")
     cli.add(group, "grants", _grants, "PostgreSQL: create the app's roles and grant each what it may read and write")
     parser = cli.add(group, "login", _login, "PostgreSQL: create or update one person's login in an app role")
     parser.add_argument("name", help="login name (lower-case letters, digits, underscores)")
@@ -86,6 +94,69 @@ def _restore(args: argparse.Namespace, ctx: Context) -> int:
     ctx.say(f"restored {path} from {used}")
     if aside is not None:
         ctx.say(f"the file it replaced is kept as {aside}")
+    return 0
+
+
+def _new_passphrase(source: str | None) -> str:
+    """From a file (first line), else asked twice at a terminal."""
+    import getpass
+    import sys
+    from pathlib import Path
+
+    from app.errors import UsageError
+
+    if source:
+        lines = Path(source).expanduser().read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError("give the new passphrase with --passphrase-file FILE (not at a terminal to be asked)")
+    first = getpass.getpass("New passphrase: ")
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise UsageError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def _encrypt(args: argparse.Namespace, ctx: Context) -> int:
+    import os
+
+    from app import dbfiles, dbkeys
+
+    path = _sqlite_file(ctx)
+    if dbkeys.is_encrypted(path):
+        ctx.say(f"{path} is encrypted already; `mentordesk db rekey` changes its passphrase")
+        return 1
+    ctx.db.dispose()  # refuses a missing, foreign or damaged file; brings the schema to head first
+    source = args.passphrase_file or os.environ.get(dbkeys.PASSPHRASE_ENV)
+    recovery, copies = dbfiles.encrypt_in_place(path, _new_passphrase(source))
+    ctx.say(f"encrypted {path}" + (f" and re-encrypted {copies} backups of it" if copies else ""))
+    ctx.say(f"recovery key: {recovery}")
+    ctx.say("Print the recovery key and keep it somewhere safe: it opens the database when the passphrase is "
+            "lost, and it is shown only this once.")
+    return 0
+
+
+def _decrypt(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
+    from app import dbfiles
+
+    path = _sqlite_file(ctx)
+    ctx.db.dispose()  # unlocks (one line and exit 1 without the key) and brings the schema to head
+    out = Path(args.out).expanduser()
+    dbfiles.plain_copy(path, out)
+    ctx.say(f"wrote a plain copy of {path.name} to {out}: anyone who can read that file reads every note "
+            "and rating in it; delete it when done")
+    return 0
+
+
+def _rekey(args: argparse.Namespace, ctx: Context) -> int:
+    from app import dbfiles
+
+    path = _sqlite_file(ctx)
+    ctx.db.dispose()  # unlocks with the current passphrase or the recovery key
+    count = dbfiles.rekey(path, _new_passphrase(args.new_passphrase_file))
+    ctx.say(f"changed the passphrase of {path}" + (f" and of its {count} encrypted backups" if count else "")
+            + "; the recovery key is unchanged")
     return 0
 
 

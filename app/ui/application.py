@@ -123,6 +123,11 @@ def run(db_url: str | None = None) -> int:
     enable_faulthandler()
     install_excepthook()
     try:
+        from app import db
+        from app.ui.unlock import unlock_at_start
+
+        if not unlock_at_start(db.plain_path(db_url)):  # an encrypted file: its passphrase first (issue 18)
+            return 1
         database = Database.open(db_url)
     except MentorDeskError as exc:
         QMessageBox.critical(None, "MentorDesk", str(exc))

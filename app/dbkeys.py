@@ -1,0 +1,325 @@
+"""Encryption at rest: the data key of a SQLCipher database, and how it is unlocked (issue 18).
+
+A database is encrypted with a random 32-byte data key. The key is never stored in the clear: a
+small sidecar file next to the database (`<db>.keys`, JSON, 0600) keeps it twice, wrapped (NaCl
+SecretBox) by a key derived from the passphrase with Argon2id, and by a recovery key shown once to
+print and keep. The OS keyring (the `keyring` package, when installed and working) may remember the
+passphrase-derived wrapping key; a machine without one asks (`--passphrase-file F`,
+MENTORDESK_PASSPHRASE_FILE, or a prompt at a terminal). A file is encrypted when it has a sidecar and
+does not start with SQLite's header. Nothing here logs or prints a secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app import paths
+from app.errors import DatabaseError
+
+if TYPE_CHECKING:
+    import nacl.secret
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SIDECAR_SUFFIX = ".keys"
+FORMAT = "mentordesk-keys"
+PASSPHRASE_ENV = "MENTORDESK_PASSPHRASE_FILE"
+KEYRING_SERVICE = "MentorDesk database"
+# Argon2id at libsodium's "moderate" limits (3 passes, 256 MiB: about a second on a school laptop),
+# paid once per unlock, not per connection: connections get the raw data key (`PRAGMA key = "x'..'"`).
+# (libsodium's argon2id OPSLIMIT_MODERATE and MEMLIMIT_MODERATE; PyNaCl is imported only to unlock,
+# not to open the window on a plain file.)
+KDF_LIMITS = (3, 256 * 1024 * 1024)
+MIN_PASSPHRASE = 8
+# SQLCipher pages of 16 KiB for new files (SQLCipher's default is 4 KiB): every page read is decrypted and
+# its HMAC checked, and larger pages cost less per byte (the large district's state report: 1.14x the
+# plain file's processor time instead of 1.43x; benchmarks/encryption.py). Recorded in the key file.
+PAGE_SIZE = 16384
+DEFAULT_PAGE_SIZE = 4096  # a key file that names none
+
+_passphrase_file: Path | None = None  # the command line's --passphrase-file
+_unlocked: dict[str, bytes] = {}  # sidecar key_id -> data key, for this process only
+
+
+class LockedError(DatabaseError):
+    """The database is encrypted and no passphrase (or a wrong one) was given."""
+
+
+def sidecar(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
+
+
+def is_encrypted(db_path: Path) -> bool:
+    """A file with a sidecar whose first bytes are not SQLite's header (SQLCipher's are random)."""
+    if not sidecar(db_path).is_file() or not db_path.is_file():
+        return False
+    with open(db_path, "rb") as handle:
+        head = handle.read(len(SQLITE_MAGIC))
+    return bool(head) and head != SQLITE_MAGIC
+
+
+def set_passphrase_file(path: str | Path | None) -> None:
+    global _passphrase_file
+    _passphrase_file = Path(path).expanduser() if path else None
+
+
+def forget() -> None:
+    """Drop the data keys this process unlocked (tests; a window that locks)."""
+    _unlocked.clear()
+
+
+# --- the sidecar ---------------------------------------------------------------------------
+
+
+def _box(key: bytes) -> nacl.secret.SecretBox:
+    import nacl.secret
+
+    return nacl.secret.SecretBox(key)
+
+
+def _random(size: int) -> bytes:
+    import nacl.utils
+
+    return nacl.utils.random(size)
+
+
+def _blake2b(data: bytes, person: bytes) -> bytes:
+    import nacl.encoding
+    import nacl.hash
+
+    return nacl.hash.blake2b(data, digest_size=32, person=person, encoder=nacl.encoding.RawEncoder)
+
+
+def _derive(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
+    import nacl.pwhash
+
+    return nacl.pwhash.argon2id.kdf(32, passphrase.encode("utf-8"), salt,
+                                    opslimit=ops, memlimit=mem)
+
+
+def _recovery_wrapping_key(recovery: str) -> bytes:
+    """The recovery key has 200 random bits: a plain hash suffices, no Argon2 cost."""
+    raw = base64.b32decode(recovery.replace("-", "").replace(" ", "").upper())
+    return _blake2b(raw, b"mdesk-recovery")
+
+
+def looks_like_recovery_key(text: str) -> bool:
+    compact = text.replace("-", "").replace(" ", "").upper()
+    if len(compact) != 40:
+        return False
+    try:
+        base64.b32decode(compact)
+    except ValueError:
+        return False
+    return True
+
+
+def new_recovery_key() -> str:
+    text = base64.b32encode(_random(25)).decode()
+    return "-".join(text[i:i + 5] for i in range(0, 40, 5))
+
+
+def _key_id(data_key: bytes) -> str:
+    return _blake2b(data_key, b"mdesk-keyid")[:8].hex()
+
+
+def new_keys(passphrase: str) -> tuple[bytes, dict[str, Any], str]:
+    """A new data key, its sidecar content and the recovery key (to show once)."""
+    check_passphrase(passphrase)
+    data_key = _random(32)
+    recovery = new_recovery_key()
+    doc = {"format": FORMAT, "version": 1, "cipher": "sqlcipher4", "page_size": PAGE_SIZE, "key_id": _key_id(data_key),
+           "recovery": _box(_recovery_wrapping_key(recovery)).encrypt(data_key).hex()}
+    rewrap(doc, data_key, passphrase)
+    return data_key, doc, recovery
+
+
+def rewrap(doc: dict[str, Any], data_key: bytes, passphrase: str) -> None:
+    """Wrap the same data key with a new passphrase (a new salt); the recovery wrap stays."""
+    check_passphrase(passphrase)
+    ops, mem = KDF_LIMITS
+    salt = _random(16)  # argon2id SALTBYTES
+    doc["kdf"] = {"alg": "argon2id", "salt": salt.hex(), "opslimit": ops, "memlimit": mem}
+    doc["passphrase"] = _box(_derive(passphrase, salt, ops, mem)).encrypt(data_key).hex()
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise DatabaseError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+
+
+def read_sidecar(db_path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(sidecar(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatabaseError(f"the key file {sidecar(db_path)} cannot be read ({type(exc).__name__}); "
+                            "the database cannot be opened without it") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise DatabaseError(f"{sidecar(db_path)} is not a MentorDesk key file")
+    return doc
+
+
+def write_sidecar(db_path: Path, doc: dict[str, Any]) -> None:
+    """Atomically, 0600."""
+    target = sidecar(db_path)
+    staged = target.with_name(target.name + ".new")
+    staged.unlink(missing_ok=True)
+    paths.create_private_file(staged)
+    staged.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    os.replace(staged, target)
+    paths.private_file(target)
+
+
+# --- unlocking -----------------------------------------------------------------------------
+
+
+def _unwrap(doc: dict[str, Any], field: str, wrapping_key: bytes) -> bytes | None:
+    import nacl.exceptions
+
+    try:
+        return _box(wrapping_key).decrypt(bytes.fromhex(doc[field]))
+    except (nacl.exceptions.CryptoError, KeyError, ValueError, TypeError):
+        return None
+
+
+def passphrase_key(doc: dict[str, Any], passphrase: str) -> bytes:
+    kdf = doc["kdf"]
+    return _derive(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["opslimit"]), int(kdf["memlimit"]))
+
+
+def open_with_secret(doc: dict[str, Any], secret: str) -> tuple[bytes, bytes | None] | None:
+    """(data key, passphrase wrapping key or None when the recovery key opened it), or None."""
+    if looks_like_recovery_key(secret):
+        data_key = _unwrap(doc, "recovery", _recovery_wrapping_key(secret))
+        if data_key is not None:
+            return data_key, None
+    wrapping = passphrase_key(doc, secret)
+    data_key = _unwrap(doc, "passphrase", wrapping)
+    return (data_key, wrapping) if data_key is not None else None
+
+
+def given_secret() -> str | None:
+    """The passphrase (or recovery key) a script gave: --passphrase-file, else MENTORDESK_PASSPHRASE_FILE."""
+    source = _passphrase_file or (Path(os.environ[PASSPHRASE_ENV]).expanduser()
+                                  if os.environ.get(PASSPHRASE_ENV) else None)
+    if source is None:
+        return None
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LockedError(f"the passphrase file {source} cannot be read ({exc.strerror or type(exc).__name__})") from None
+    return text.splitlines()[0] if text.strip() else ""
+
+
+def data_key(db_path: Path, *, ask: bool = True) -> bytes:
+    """The data key of an encrypted database: remembered in this process, else from a passphrase
+    file, the OS keyring or a prompt at a terminal. Raises LockedError with one plain line."""
+    doc = read_sidecar(db_path)
+    key_id = doc.get("key_id", "")
+    if key_id in _unlocked:
+        return _unlocked[key_id]
+    secret = given_secret()
+    if secret is None:
+        remembered = _keyring_get(doc)
+        if remembered is not None:
+            found = _unwrap(doc, "passphrase", remembered)
+            if found is not None:
+                _unlocked[key_id] = found
+                return found
+        if ask and sys.stdin is not None and sys.stdin.isatty():
+            secret = getpass.getpass(f"Passphrase (or recovery key) for {db_path.name}: ")
+    if secret is None:
+        raise LockedError(f"{db_path} is encrypted; give its passphrase with --passphrase-file FILE "
+                          f"(or {PASSPHRASE_ENV}), or run the command at a terminal to be asked")
+    opened = open_with_secret(doc, secret)
+    if opened is None:
+        raise LockedError(f"wrong passphrase or recovery key for {db_path}; nothing was opened")
+    found, wrapping = opened
+    _unlocked[key_id] = found
+    if wrapping is not None:
+        _keyring_set(doc, wrapping)
+    return found
+
+
+def needs_secret(db_path: Path) -> bool:
+    """An encrypted database that no passphrase file, keyring or earlier unlock opens: the window asks."""
+    if not is_encrypted(db_path):
+        return False
+    try:
+        data_key(db_path, ask=False)
+    except LockedError:
+        return True
+    return False
+
+
+def unlock(db_path: Path, secret: str) -> bool:
+    """Try a passphrase or recovery key typed in the window; True when it opened the database."""
+    doc = read_sidecar(db_path)
+    opened = open_with_secret(doc, secret) if secret else None
+    if opened is None:
+        return False
+    remember(doc, *opened)
+    return True
+
+
+def remember(doc: dict[str, Any], data_key_: bytes, wrapping: bytes | None = None) -> None:
+    _unlocked[doc["key_id"]] = data_key_
+    if wrapping is not None:
+        _keyring_set(doc, wrapping)
+
+
+def pragma_key(data_key_: bytes) -> str:
+    """SQLCipher's raw-key form: no key derivation on each connection."""
+    return f"PRAGMA key = \"x'{data_key_.hex()}'\""
+
+
+def key_pragmas(data_key_: bytes, page_size: int) -> list[str]:
+    """What a new connection runs before anything reads the file. SQLCipher's own log stays quiet: a
+    wrong key is our one line, not its stderr."""
+    return ["PRAGMA cipher_log_level = NONE", pragma_key(data_key_), f"PRAGMA cipher_page_size = {int(page_size)}"]
+
+
+def page_size(db_path: Path) -> int:
+    """The SQLCipher page size an encrypted file was made with (its key file says)."""
+    return int(read_sidecar(db_path).get("page_size", DEFAULT_PAGE_SIZE))
+
+
+# --- the OS keyring (optional) ---------------------------------------------------------------
+
+
+def _keyring_name(doc: dict[str, Any]) -> str:
+    return f"{doc['key_id']}:{doc['kdf']['salt'][:16]}"  # a new passphrase (new salt) is a new entry
+
+
+def _keyring() -> Any:
+    if os.environ.get("MENTORDESK_NO_KEYRING"):
+        return None
+    try:
+        import keyring  # optional: Windows Credential Manager, macOS Keychain, Secret Service
+    except ImportError:
+        return None
+    return keyring
+
+
+def _keyring_get(doc: dict[str, Any]) -> bytes | None:
+    ring = _keyring()
+    if ring is None:
+        return None
+    with contextlib.suppress(Exception):  # no backend on a headless machine: ask instead
+        stored = ring.get_password(KEYRING_SERVICE, _keyring_name(doc))
+        return bytes.fromhex(stored) if stored else None
+    return None
+
+
+def _keyring_set(doc: dict[str, Any], wrapping: bytes) -> None:
+    ring = _keyring()
+    if ring is None:
+        return
+    with contextlib.suppress(Exception):
+        ring.set_password(KEYRING_SERVICE, _keyring_name(doc), wrapping.hex())
