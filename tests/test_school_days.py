@@ -198,7 +198,7 @@ def test_cli_import_dry_run_strict_and_errors_file(run_cli, tmp_path, database):
         assert settings.get(s, "no_school_days") is None
     code, out, _err = run_cli("import", "no-school-days", path, "--errors", errors)
     assert code == 1 and out.startswith("3 new")
-    with errors.open(newline="", encoding="utf-8") as handle:
+    with errors.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["line"] for r in rows] == ["4", "5", "6", "7", "8", "11"]
     assert rows[0]["Label"] == "Bad month"

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButto
 from tests.test_ui_crawl import demo_window  # noqa: F401 - the fixture
 
 
-def _offer():
+def _offer(window):
+    """The visible "Open folder" offer of this window (an earlier test's window may still hold its own)."""
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
-             and w.findChild(QPushButton, "open_folder") is not None]
+             and w.findChild(QPushButton, "open_folder") is not None
+             and w.parentWidget() is not None and w.parentWidget().window() is window]
     return boxes[-1] if boxes else None
 
 
@@ -37,8 +39,8 @@ def test_exports_start_in_documents_remember_the_folder_and_offer_to_open_it(qtb
     qtbot.mouseClick(page.exports["csv"], Qt.MouseButton.LeftButton)
     assert Path(asked[0]).parent == documents_folder()  # not a hidden app-data folder
     assert Path(asked[0]).name.endswith(".csv")
-    qtbot.waitUntil(lambda: _offer() is not None)
-    box = _offer()
+    qtbot.waitUntil(lambda: _offer(demo_window) is not None)
+    box = _offer(demo_window)
     written = chosen / Path(asked[0]).name
     assert written.stat().st_size > 0 and written.name in box.text()
     qtbot.mouseClick(box.findChild(QPushButton, "open_folder"), Qt.MouseButton.LeftButton)
@@ -49,5 +51,5 @@ def test_exports_start_in_documents_remember_the_folder_and_offer_to_open_it(qtb
     page = demo_window.show_area("timelogs")
     qtbot.mouseClick(page.hours_button, Qt.MouseButton.LeftButton)
     assert Path(asked[1]).parent == chosen
-    qtbot.waitUntil(lambda: _offer() is not None)
+    qtbot.waitUntil(lambda: _offer(demo_window) is not None)
     assert (chosen / Path(asked[1]).name).stat().st_size > 0

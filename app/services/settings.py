@@ -87,7 +87,8 @@ SPECS: dict[str, SettingSpec] = {
             None,
             "State report submitted (by school year)",
             "The day each year's induction and mentoring report went to DESE, e.g. {\"2025-2026\": "
-            "\"2026-07-20\"}; until then the dashboard counts down to July 31 from June 1 (004, Reporting).",
+            "\"YYYY-MM-DD\"} (the day as year-month-day); until then the dashboard counts down to July 31 "
+            "from June 1 (004, Reporting).",
         ),
         SettingSpec("csv_plain_utf8", False, "CSV files in plain UTF-8 (no byte-order mark)",
                     "Off: exported CSV files start with a UTF-8 byte-order mark, so Excel shows \"José\", not "

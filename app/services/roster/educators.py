@@ -81,7 +81,7 @@ def _rule_text() -> str:
         "When induction status is blank it is derived for the school year, for people hired within it "
         "(July 1 to June 30); others are none. By license type, without / with prior induction: "
         f"{rows}; no license type: {UNDECIDED} (shown on the dashboard). Prior induction: the file's "
-        "prior_induction column (yes/no) when given, or an induction year here before; otherwise presumed "
+        "\"Prior induction\" column (yes/no) when given, or an induction year here before; otherwise presumed "
         "from prior years of experience (every district gives induction in the first year of practice, "
         "603 CMR 7.12(1), 7.13(1)); blank experience counts as none. Teachers: 004, \"Induction Programs for Teachers\"; "
         "administrators: 603 CMR 7.13 and 004, \"Definitions\"."
