@@ -20,7 +20,7 @@ def selftest() -> int:
     with tempfile.TemporaryDirectory(prefix="mentordesk-selftest-") as folder:
         os.environ["MENTORDESK_HOME"] = folder
         try:
-            for step in (_database, _pdf, _text, _window):
+            for step in (_database, _pdf, _text, _holidays, _window):
                 print(f"selftest: {step(Path(folder))}")
         except Exception as exc:  # noqa: BLE001 - report any failure as the exit code
             print(f"selftest FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -72,6 +72,18 @@ def _text(folder: Path) -> str:
     if upper != "STRASSE \u00c9COLE":
         raise RuntimeError(f"Qt upper-cased text as {upper!r}")
     return "text sorted and upper-cased by Qt (ICU)"
+
+
+def _holidays(_folder: Path) -> str:
+    """Massachusetts holidays: the `holidays` package loads its countries by name, which a frozen build must keep."""
+    import datetime as dt
+
+    from app.services.scheduling.school_days import state_holidays
+
+    found = state_holidays(dt.date(2027, 4, 1), dt.date(2027, 4, 30))
+    if dt.date(2027, 4, 19) not in found:  # Patriots' Day: the third Monday of April
+        raise RuntimeError("no Patriots' Day among the Massachusetts holidays")
+    return "Massachusetts holidays found (Patriots' Day)"
 
 
 def _window(folder: Path) -> str:
