@@ -1,7 +1,7 @@
 """`mentordesk --selftest`: prove a frozen build is whole (DESIGN.md, public command line).
 
 Uses a temporary folder for everything, migrates a fresh database with the bundled migrations,
-writes a small demo district, renders a PDF and checks the file is whole, sorts and upper-cases text through Qt
+writes a small demo district, renders a PDF and checks the file is whole, hashes and encrypts a few bytes, sorts and upper-cases text through Qt
 (the bundled ICU data, which the Linux build trims to English), and opens the main window with the bundled Qt
 plugins (offscreen when there is no screen). Prints each step; exit 0 when all pass.
 """
@@ -20,7 +20,7 @@ def selftest() -> int:
     with tempfile.TemporaryDirectory(prefix="mentordesk-selftest-") as folder:
         os.environ["MENTORDESK_HOME"] = folder
         try:
-            for step in (_database, _pdf, _text, _holidays, _window):
+            for step in (_database, _pdf, _text, _holidays, _hashes, _window):
                 print(f"selftest: {step(Path(folder))}")
         except Exception as exc:  # noqa: BLE001 - report any failure as the exit code
             print(f"selftest FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -72,6 +72,23 @@ def _text(folder: Path) -> str:
     if upper != "STRASSE \u00c9COLE":
         raise RuntimeError(f"Qt upper-cased text as {upper!r}")
     return "text sorted and upper-cased by Qt (ICU)"
+
+
+def _hashes(_folder: Path) -> str:
+    """SHA-1 and SHA-256 (sync bundles, import fingerprints) and libsodium (keys): a build without OpenSSL's
+    `_hashlib` must fall back to Python's own hashes."""
+    import hashlib
+
+    import nacl.hash
+    import nacl.secret
+    import nacl.utils
+
+    if hashlib.sha256(b"abc").hexdigest()[:16] != "ba7816bf8f01cfea" or hashlib.sha1(b"abc").hexdigest()[:8] != "a9993e36":
+        raise RuntimeError("SHA-1 or SHA-256 gave a wrong digest")
+    box = nacl.secret.SecretBox(nacl.utils.random(32))
+    if box.decrypt(box.encrypt(b"selftest")) != b"selftest" or len(nacl.hash.blake2b(b"x")) != 64:
+        raise RuntimeError("libsodium did not round-trip")
+    return "hashes and libsodium work"
 
 
 def _holidays(_folder: Path) -> str:
