@@ -50,6 +50,16 @@ class SpIncentives:
                                                                             f"the {self.offered_by}")
         return f"Offered by {who}: " + "; ".join(i.text for i in self.items) + "."
 
+    @property
+    def short_text(self) -> str:
+        """The same on one short line: the names, with a stipend's amount and a voucher's words."""
+        if not self.items:
+            return "none recorded (Settings)"
+        parts = [i.detail if i.name == "stipend" else i.text if i.name in ("course_voucher", "other") else i.label
+                 for i in self.items]
+        who = "district and sponsoring organization" if self.offered_by == "both" else self.offered_by
+        return "; ".join(parts) + f" (from the {who})"
+
     def as_json(self) -> dict[str, Any]:
         return {"offered_by": self.offered_by, "citation": CITATION,
                 "items": [{"name": i.name, "label": i.label, "detail": i.detail} for i in self.items]}
