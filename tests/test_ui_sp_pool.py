@@ -98,3 +98,35 @@ def test_sp_pool_tab(qtbot, database, monkeypatch, tmp_path):  # type: ignore[no
     qtbot.waitUntil(lambda: "not interested this year" in panel.table.item(row, 2).text())
     with database.unit_of_work() as s:
         assert [e.interested for e in s.query(SpPoolEntry) if not e.interested] == [False]
+
+
+def test_add_candidate_shows_what_sps_are_offered(qtbot, database):  # type: ignore[no-untyped-def]
+    """Where an SP is chosen for a candidate, the incentives policy (000) is beside the choice."""
+    window = open_window(qtbot, database, YEAR)
+    page = window.show_area("cap")
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.add_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert "$600 per candidate" in dialog.incentives.text() and "PDPs" in dialog.incentives.text()
+    dialog.reject()
+
+
+def test_settings_page_saves_the_incentives(qtbot, database):  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, database, YEAR)
+    page = window.show_area("settings")
+    qtbot.waitUntil(lambda: page.editors["sp_stipend"].value() == 600)
+    page.editors["sp_stipend"].setValue(750)
+    page.editors["sp_release_time"].setChecked(True)
+    page.editors["sp_incentives_from"].setText("both")
+    QTest.mouseClick(page.save_settings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.settings_message.text() == "Saved.")
+    from app.services.cap.incentives import sp_incentives
+
+    with database.unit_of_work() as s:
+        policy = sp_incentives(s)
+    assert [i.name for i in policy.items] == ["stipend", "pdps", "course_voucher", "release_time"]
+    assert policy.text.startswith("Offered by the district and the sponsoring organization: Stipend: $750")
+    page.editors["sp_incentives_from"].setText("the PTA")
+    QTest.mouseClick(page.save_settings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.errors["sp_incentives_from"].isVisibleTo(page))
+    assert "district, sponsoring organization, both" in page.errors["sp_incentives_from"].text()
