@@ -112,15 +112,15 @@ SPECS: dict[str, SettingSpec] = {
         # "Incentives and Opportunities for Supervising Practitioners and Mentors" (stipends, PDPs, graduate
         # course vouchers, release time, public recognition...). Shown where SPs are chosen and in the reports
         # (services/cap/incentives.py).
-        SettingSpec("sp_incentives_from", "sponsoring organization", "Supervising practitioners' incentives come from",
+        SettingSpec("sp_incentives_from", "sponsoring organization", "SP incentives come from",
                     "district, sponsoring organization, or both. 000: \"Ed prep programs often provide incentives "
                     "including PDPs or vouchers for graduate courses (varies by program)\"."),
-        SettingSpec("sp_stipend", 0, "Stipend for a supervising practitioner, per candidate ($; 0: none)",
+        SettingSpec("sp_stipend", 0, "SP stipend per candidate ($; 0: none)",
                     "000, Additional Rewards: \"Stipends/monetary compensation\"."),
         SettingSpec("sp_pdps", True, "Supervising practitioners earn PDPs",
                     "DESE memo to sponsoring organizations, December 2015: up to 20 PDPs a calendar year for "
                     "serving and up to 10 for SP training of at least 6 hours (mentordesk report pdp)."),
-        SettingSpec("sp_course_voucher", "", "Graduate course voucher for supervising practitioners (blank: none)",
+        SettingSpec("sp_course_voucher", "", "SP graduate course voucher (blank: none)",
                     "000, Ongoing Learning Opportunities: \"Voucher for graduate courses\", e.g. \"one 3-credit "
                     "course at the partner university\"."),
         SettingSpec("sp_release_time", False, "Supervising practitioners get release time",
@@ -128,7 +128,7 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("sp_recognition", False, "Supervising practitioners are publicly recognized",
                     "000, Additional Rewards: \"Public recognition\"; 003: \"formal leadership opportunities and "
                     "recognition for individuals who serve as Supervising Practitioners\"."),
-        SettingSpec("sp_other_incentives", "", "Other incentives for supervising practitioners (blank: none)",
+        SettingSpec("sp_other_incentives", "", "Other SP incentives (blank: none)",
                     "000 lists more: an extra personal day, credits toward salary steps, university library or "
                     "parking access, advisory councils, free conference attendance."),
         SettingSpec("pipeline_projections", None, "Projected openings (pipeline needs)",

@@ -232,6 +232,7 @@ class Pipeline:
     programs: list[ProgramRow]
     candidates: list[CandidateRow]
     by_school: list[dict[str, Any]]
+    hired_in_year: list[CandidateRow]  # candidates of any year hired in this year's July-June window
 
 
 def _year(session: Session, label: str) -> SchoolYear:
@@ -286,7 +287,27 @@ def pipeline(session: Session, year_label: str, *, as_of: dt.date | None = None)
         rows.append(CandidateRow(c.id, c.name, org, c.program, c.license_sought, school, c.id in placed_ids,
                                  c.id in completed, hire))
     by_school = [{"school": s or None, "program": p, "hosted": n} for (s, p), n in sorted(hosted.items())]
-    return Pipeline(year.label, sorted(programs.values(), key=lambda r: (r.organization, r.program)), rows, by_school)
+    return Pipeline(year.label, sorted(programs.values(), key=lambda r: (r.organization, r.program)), rows, by_school,
+                    hired_in_year(session, year, orgs))
+
+
+def hired_in_year(session: Session, year: SchoolYear, orgs: dict[uuid.UUID, str]) -> list[CandidateRow]:
+    """Former candidates (a practicum in any year) hired with a hire date in the year's window: the year's
+    completers hired (001, "Where are my teachers coming from?")."""
+    hired = {e.mepid: e for e in session.scalars(select(Educator).where(
+        Educator.hire_date.between(year.window_start, year.window_end), Educator.mepid.is_not(None)))}
+    if not hired:
+        return []
+    out = []
+    for c in session.scalars(select(CapCandidate).where(CapCandidate.mepid.in_(list(hired)))
+                             .order_by(CapCandidate.last_name, CapCandidate.first_name)):
+        e = hired[c.mepid]
+        if not is_pipeline_hire(e.hire_date, c.practicum_start):
+            continue
+        out.append(CandidateRow(c.id, c.name, orgs.get(c.organization_id, ""), c.program, c.license_sought,
+                                e.school.name if e.school else None, False, False,
+                                Hire(e.id, e.employee_id, e.hire_date, e.exit_date, True)))
+    return out
 
 
 # --- the needs sheet ------------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ CANDIDATE_COLUMNS = [Column("name", "Candidate", "text"), Column("organization",
                      Column("school", "School", "text"), Column("placed", "Placed", "text"),
                      Column("completed_cap", "Completed CAP", "text"), Column("hired", "Hired", "text"),
                      Column("employee_id", "Employee ID", "text"), Column("hire_date", "Hire date", "date")]
+HIRED_COLUMNS = [Column("name", "Former candidate", "text"), Column("organization", "Sponsoring organization", "text"),
+                 Column("program", "Program", "text"), Column("license_sought", "License sought", "text"),
+                 Column("school", "Hired at", "text"), Column("employee_id", "Employee ID", "text"),
+                 Column("hire_date", "Hire date", "date")]
 SCHOOL_COLUMNS = [Column("school", "School", "text"), Column("program", "Program", "text"),
                   Column("hosted", "Candidates hosted", "int")]
 
@@ -47,6 +51,8 @@ def report(session: Session, year_label: str, *, today: dt.date | None = None) -
             "programs": [p.as_json() for p in data.programs],
             "candidates": [c.as_json() for c in data.candidates],
             "by_school": data.by_school,
+            "hired_in_year": [{k: v for k, v in c.as_json().items() if k not in ("placed", "completed_cap")}
+                              for c in data.hired_in_year],
             "needs": [n.as_json() for n in rules.needs(session, year_label, today=today)],
             "sp_incentives": sp_incentives(session).as_json()}
 
@@ -99,5 +105,8 @@ def write(session: Session, year_label: str, out: str | Path, *, needs_only: boo
     book.table("Programs", PROGRAM_COLUMNS, program_rows(data))
     book.table("Candidates", CANDIDATE_COLUMNS, candidate_rows(data))
     book.table("By school", SCHOOL_COLUMNS, [{**r, "school": r["school"] or ""} for r in data["by_school"]])
+    book.table("Hired this year", HIRED_COLUMNS,
+               [{**c, "hire_date": dt.date.fromisoformat(c["hire_date"]) if c["hire_date"] else None}
+                for c in data["hired_in_year"]])
     book.table("Needs", need_columns(year_label), need_rows(data))
     return book.save()
