@@ -199,6 +199,6 @@ def test_report_pipeline_json_csv_xlsx(run_cli, session, records, tmp_path):
 def test_hired_in_year_lists_former_candidates_by_hire_date(session, records):
     """C1 was hired 8/25/2026: in 2026-2027's list, not in 2025-2026's; C2 (hired on the practicum's first day,
     9/2/2025) is in 2025-2026's; C3 (hired the day before) never, being already on staff."""
-    names = lambda label: [c.name for c in pipeline.pipeline(session, label).hired_in_year]  # noqa: E731
+    names = lambda label: [c.name for c in pipeline.pipeline(session, label).hired_in_year]
     assert names(YEAR) == ["Cand C2"]
     assert names("2026-2027") == ["Cand C1"]
