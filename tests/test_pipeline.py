@@ -202,3 +202,21 @@ def test_hired_in_year_lists_former_candidates_by_hire_date(session, records):
     names = lambda label: [c.name for c in pipeline.pipeline(session, label).hired_in_year]
     assert names(YEAR) == ["Cand C2"]
     assert names("2026-2027") == ["Cand C1"]
+
+
+def test_roster_import_reads_the_preparation_program(session, tmp_path):
+    """The roster's optional "Preparation Program" column (001: "Where are my teachers coming from?");
+    a file without the column leaves what the district knows."""
+    from app.services.roster.files import import_roster
+
+    ensure_year(session, YEAR)
+    path = tmp_path / "roster.csv"
+    path.write_text("Employee ID,First Name,Last Name,Preparation Program\nE1,Ann,Lee,Smith College MAT\n"
+                    "E2,Bo,Kim,\n", encoding="utf-8")
+    report = import_roster(session, path, year_label=YEAR)
+    assert not report.rejected
+    got = {e.employee_id: e.preparation_program for e in session.query(Educator)}
+    assert got == {"E1": "Smith College MAT", "E2": None}
+    path.write_text("Employee ID,First Name,Last Name\nE1,Ann,Lee\n", encoding="utf-8")
+    import_roster(session, path, year_label=YEAR)
+    assert session.query(Educator).filter_by(employee_id="E1").one().preparation_program == "Smith College MAT"

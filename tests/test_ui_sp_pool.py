@@ -5,6 +5,7 @@ override is taken back and given again, and interest is recorded, all by clickin
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -64,6 +65,9 @@ def test_sp_pool_tab(qtbot, database, monkeypatch, tmp_path):  # type: ignore[no
     QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     rules = {panel.checks.item(r, 0).text(): panel.checks.item(r, 1).text() for r in range(panel.checks.rowCount())}
     assert rules["SP training"] == "pending" and rules["Principal's recommendation"] == "met"
+    reasons = " ".join(panel.checks.item(r, 2).text() for r in range(panel.checks.rowCount()))
+    assert re.search(r"recommended by .+ on \d{1,2}/\d{1,2}/\d{4}", reasons)  # US dates on screen
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", reasons)
     window.grab().save(str(tmp_path / "sp.png"))
     shutil.copy(tmp_path / "sp.png", "/tmp/wt21b_sp_pool.png")
 
@@ -124,7 +128,7 @@ def test_settings_page_saves_the_incentives(qtbot, database):  # type: ignore[no
 
     with database.unit_of_work() as s:
         policy = sp_incentives(s)
-    assert [i.name for i in policy.items] == ["stipend", "pdps", "course_voucher", "release_time"]
+    assert [i.name for i in policy.items] == ["stipend", "pdps", "course_voucher", "release_time", "recognition"]
     assert policy.text.startswith("Offered by the district and the sponsoring organization: Stipend: $750")
     page.editors["sp_incentives_from"].setText("the PTA")
     QTest.mouseClick(page.save_settings_button, Qt.MouseButton.LeftButton)

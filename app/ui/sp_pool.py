@@ -9,6 +9,7 @@ Buttons record what the checks read: the educator's interest this year, the prin
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -37,6 +38,13 @@ from app.ui.context import AppContext
 from app.ui.dates import DateEdit, us_date
 
 STATUS_COLORS = {"met": "#1b7f3b", "not met": "#b00020", "unknown": "#8a6d00", "pending": "#8a6d00"}
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def us_dates(text: str) -> str:
+    """A check's reason for the screen: its ISO days as M/D/YYYY (the services' texts are also logged and
+    exported, where ISO stays)."""
+    return _ISO_DAY.sub(lambda m: f"{int(m[2])}/{int(m[3])}/{m[1]}", text)
 
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
@@ -168,8 +176,8 @@ class SpPoolPanel(QWidget):
         self.count.setAccessibleName(self.tr("SP pool members and how many are eligible"))
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Last action"))
-        bottom.addWidget(self.count)
-        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.status, 2)
         layout.addLayout(bottom)
 
     # --- loading -----------------------------------------------------------------------------------------
@@ -191,7 +199,7 @@ class SpPoolPanel(QWidget):
                                                                   "Opportunities for Supervising Practitioners)"))
         self.table.setRowCount(len(view.rows))
         for r, row in enumerate(view.rows):
-            values = (row.name, self.tr("Yes") if row.eligible else self.tr("No"), why_not(row),
+            values = (row.name, self.tr("Yes") if row.eligible else self.tr("No"), us_dates(why_not(row)),
                       str(row.placements), row.school or "", row.employee_id)
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -217,7 +225,7 @@ class SpPoolPanel(QWidget):
         self.placements_label.setText(
             self.tr("<b>Placements with an SP who fails a check</b> (603 CMR 7.02): %1, %2 without an override")
             .replace("%1", str(len(view.placements))).replace("%2", str(view.without_override)))
-        self.count.setText(self.tr("%1 in the pool · %2 eligible ·").replace("%1", str(len(view.rows)))
+        self.count.setText(self.tr("%1 in the pool · %2 eligible").replace("%1", str(len(view.rows)))
                             .replace("%2", str(view.eligible)))
         if keep is not None:
             self.select(keep)
@@ -243,7 +251,7 @@ class SpPoolPanel(QWidget):
 
         self.checks.setRowCount(len(checks))
         for r, check in enumerate(checks):
-            for c, text in enumerate((label(check.key), check.status, check.reason, check.citation)):
+            for c, text in enumerate((label(check.key), check.status, us_dates(check.reason), check.citation)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 if c == 1:
