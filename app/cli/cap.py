@@ -1,4 +1,5 @@
-"""`mentordesk report cap` (public: JSON or PDF), `mentordesk export cap` (the yearly CAP data) and
+"""`mentordesk report cap` (public: JSON or PDF), `mentordesk report pipeline` (candidates to hires; the
+needs sheet), `mentordesk export cap` (the yearly CAP data) and
 `mentordesk import cap-candidates` (candidates and placements from the sponsoring organization's file)."""
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ def register(cli: Commands) -> None:
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
     parser.add_argument("--candidate", metavar="NAME_OR_ID", help="one candidate (name, part of it, or id)")
     parser.add_argument("--out", required=True, metavar="FILE.json|FILE.pdf")
+    parser = cli.add(reports, "pipeline", _pipeline, "the student-teaching pipeline: candidates by program, placed, "
+                                                     "completed CAP, hired; the pipeline-needs sheet (.json .csv .xlsx)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--out", metavar="FILE.json|FILE.csv|FILE.xlsx")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--needs", action="store_true", help="with --out FILE.csv: the needs sheet, not the programs")
     exports = cli.group("export", "export data files")
     parser = cli.add(exports, "cap", _export, "the year's CAP data for the state and the program (.csv .xlsx)")
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
@@ -64,6 +71,26 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
             count = len(_summaries(session, args.year, args.candidate))
             report_pdf(session, args.year, out, args.candidate)
     ctx.say(f"wrote {out} ({count} candidate{'s' if count != 1 else ''})")
+    return 0
+
+
+def _pipeline(args: argparse.Namespace, ctx: Context) -> int:
+    from app.errors import UsageError
+    from app.services.reports import pipeline
+    from app.services.years import parse_label
+
+    parse_label(args.year)
+    if not args.out and not args.json:
+        raise UsageError("report pipeline needs --out FILE.json|FILE.csv|FILE.xlsx or --json")
+    with ctx.db.unit_of_work() as session:
+        if not args.json:  # stdout is the JSON alone
+            _say_if_created(ctx, session, args.year)
+        if args.json:
+            print(json.dumps(pipeline.report(session, args.year), indent=2))
+        if args.out:
+            path = pipeline.write(session, args.year, args.out, needs_only=args.needs)
+            if not args.json:
+                ctx.say(f"wrote {path}")
     return 0
 
 

@@ -45,6 +45,8 @@ class Educator(Tracked, Base):
     mentor_trained_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     planning_periods: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     room: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The educator preparation program that trained them (001: "Where are my teachers coming from?").
+    preparation_program: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     school: Mapped[School | None] = relationship(lazy="joined")
 

@@ -108,6 +108,34 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("mentor_pdp_cap", 0, "Most PDPs a mentor earns in a school year (0: no cap)",
                     "The district's policy; supervising practitioners follow DESE's caps (20 for serving, 10 for "
                     "training, a calendar year)."),
+        # What the district (or the sponsoring organization) offers supervising practitioners: 000,
+        # "Incentives and Opportunities for Supervising Practitioners and Mentors" (stipends, PDPs, graduate
+        # course vouchers, release time, public recognition...). Shown where SPs are chosen and in the reports
+        # (services/cap/incentives.py).
+        SettingSpec("sp_incentives_from", "sponsoring organization", "SP incentives come from",
+                    "district, sponsoring organization, or both. 000: \"Ed prep programs often provide incentives "
+                    "including PDPs or vouchers for graduate courses (varies by program)\"."),
+        SettingSpec("sp_stipend", 0, "SP stipend per candidate ($; 0: none)",
+                    "000, Additional Rewards: \"Stipends/monetary compensation\"."),
+        SettingSpec("sp_pdps", True, "Supervising practitioners earn PDPs",
+                    "DESE memo to sponsoring organizations, December 2015: up to 20 PDPs a calendar year for "
+                    "serving and up to 10 for SP training of at least 6 hours (mentordesk report pdp)."),
+        SettingSpec("sp_course_voucher", "", "SP graduate course voucher (blank: none)",
+                    "000, Ongoing Learning Opportunities: \"Voucher for graduate courses\", e.g. \"one 3-credit "
+                    "course at the partner university\"."),
+        SettingSpec("sp_release_time", False, "Supervising practitioners get release time",
+                    "000, Additional Rewards: \"Release time\"; \"Release from school duty schedule\"."),
+        SettingSpec("sp_recognition", False, "Supervising practitioners are publicly recognized",
+                    "000, Additional Rewards: \"Public recognition\"; 003: \"formal leadership opportunities and "
+                    "recognition for individuals who serve as Supervising Practitioners\"."),
+        SettingSpec("sp_other_incentives", "", "Other SP incentives (blank: none)",
+                    "000 lists more: an extra personal day, credits toward salary steps, university library or "
+                    "parking access, advisory councils, free conference attendance."),
+        SettingSpec("pipeline_projections", None, "Projected openings (pipeline needs)",
+                    "001, Defining Pipeline Needs Activity: \"How many teachers are needed, in which grade-levels/"
+                    "subject areas?\" Typed as \"2027-2028 Mathematics 9-12: 2; 2028-2029 Elementary 1-6: 1\" "
+                    "(school year, subject, grades, openings); planned exits on the roster are added "
+                    "(mentordesk report pipeline)."),
         *(SettingSpec(f"pdp_topic_{kind}", "pedagogy", f"PDP topic area: {label}", TOPIC_HELP)
           for kind, label in (("mentoring", "mentoring"), ("mentor_training", "mentor training"),
                               ("sp_supervision", "serving as supervising practitioner"),

@@ -36,6 +36,7 @@ LABELS = {
     "hire_date": "Hire date", "exit_date": "Exit date", "last_rating": "Last rating", "rating_year": "Rating year",
     "mentor_trained_on": "Mentor trained on", "induction_status": "Induction status",
     "planning_periods": "Planning periods", "room": "Room",
+    "preparation_program": "Preparation program",
 }
 CHOICES = {
     "role": ROLES,

@@ -55,7 +55,10 @@ def candidate_entry(s: cap.CandidateSummary) -> dict[str, Any]:
 
 
 def report(session: Session, year_label: str, candidate: str | None = None) -> dict[str, Any]:
-    return {"candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)]}
+    from app.services.cap.incentives import sp_incentives
+
+    return {"candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)],
+            "sp_incentives": sp_incentives(session).as_json()}  # what SPs are offered (000)
 
 
 EXPORT_COLUMNS = ["program", "sponsoring_organization", "practicum_district", "practicum_school", "school_year",

@@ -32,6 +32,7 @@ EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.demo.cap", "extend_demo"),  # CAP: a sponsoring organization and its candidates
     ("app.services.demo.meetings", "extend_demo"),  # support teams, orientation, meetings, peer groups
     ("app.services.demo.time_logs", "extend_past_induction"),  # teachers past the induction year (50 hours)
+    ("app.services.demo.pipeline", "extend_demo"),  # SP incentives, preparation programs, former candidates hired
 )
 
 

@@ -10,7 +10,8 @@ from app.services import settings
 from app.errors import FieldProblem, ValidationError
 
 _MIN_INT = {"default_mentor_capacity": 1, "stale_pair_weeks": 1, "backup_keep": 1}
-_OPTIONAL_TEXT = {"coordinator_name", "coordinator_email"}  # blank: not given
+_OPTIONAL_TEXT = {"coordinator_name", "coordinator_email",  # blank: not given
+                  "sp_course_voucher", "sp_other_incentives"}
 
 
 def is_structured(key: str) -> bool:
@@ -86,9 +87,15 @@ def _refresher_choices() -> tuple[str, ...]:
     return REFRESHER_CHOICES
 
 
+def _incentive_sources() -> tuple[str, ...]:
+    from app.services.cap.incentives import SOURCES
+
+    return SOURCES
+
+
 # Text settings that take one of a few values, listed by the service that owns the rule.
 _CHOICES = {"emergency_license_status": _emergency_choices, "military_spouse_license_status": _emergency_choices,
-            "refresher_past_due": _refresher_choices}
+            "refresher_past_due": _refresher_choices, "sp_incentives_from": _incentive_sources}
 
 
 def _email_problem(text: str) -> str | None:
@@ -144,8 +151,21 @@ def _no_school_value(text: str) -> Any:
     return school_days.as_setting(school_days.parse_text(text))  # ValueError names the entry
 
 
+def _projections_text(value: Any) -> str:
+    from app.services.cap import pipeline
+
+    return pipeline.format_text(value)
+
+
+def _projections_value(text: str) -> Any:
+    from app.services.cap import pipeline
+
+    return pipeline.as_setting(pipeline.parse_projections(text))  # ValueError names the entry
+
+
 # Structured settings typed as text of their own rather than JSON: (stored -> text, text -> stored).
-_TEXT_FORMATS = {"no_school_days": (_no_school_text, _no_school_value)}
+_TEXT_FORMATS = {"no_school_days": (_no_school_text, _no_school_value),
+                 "pipeline_projections": (_projections_text, _projections_value)}
 
 
 def _time_zone_problem(name: str) -> str | None:

@@ -298,8 +298,12 @@ def write(session: Session, year_label: str, out: str | Path) -> tuple[Path, int
     people = compute(session, year_label)
     if out.suffix.lower() == ".json":
         out.parent.mkdir(parents=True, exist_ok=True)
+        from app.services.cap.incentives import sp_incentives
+
         out.write_text(json.dumps({"schema": SCHEMA, "school_year": year_label,
-                                   "educators": [p.as_json() for p in people]}, indent=2), encoding="utf-8")
+                                   "educators": [p.as_json() for p in people],
+                                   "sp_incentives": sp_incentives(session).as_json()},  # 000
+                                  indent=2), encoding="utf-8")
         return out, len(people)
     if out.suffix:
         raise UsageError(f"{out.name}: PDPs are written as a .json file or into a folder of certificates")

@@ -42,6 +42,7 @@ ROSTER_FIELDS = (
     "induction_status",
     "planning_periods",
     "room",
+    "preparation_program",
 )
 
 # Induction status by license type and prior induction: the rule the importer, the People pane and
@@ -90,7 +91,8 @@ def _rule_text() -> str:
 
 DERIVATION_RULE = _rule_text()
 
-_LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40}
+_LIMITS = {"employee_id": 40, "first_name": 100, "last_name": 100, "email": 200, "school": 200, "position": 120, "room": 40,
+           "preparation_program": 200}
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class EducatorRecord:
     induction_status: str | None = None
     planning_periods: tuple[str, ...] = ()
     room: str | None = None
+    # The educator preparation program that trained them (001, Partnership Data Roadmap: "Where are my
+    # teachers coming from?"); a hired CAP candidate's program when blank (services/cap/pipeline.py).
+    preparation_program: str | None = None
     # Import only (no column of its own): the file's "prior induction" yes/no, which the derivation
     # reads before presuming from experience; what it decides is kept as the year's induction status.
     prior_induction: bool | None = None

@@ -54,6 +54,8 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "induction_status": ("Induction", "Induction Status", "Status"),
     "planning_periods": ("Planning", "Planning Periods", "Prep Periods", "Free Periods"),
     "room": ("Room", "Room Number", "Classroom"),
+    "preparation_program": ("Preparation Program", "Prep Program", "Educator Preparation Program",
+                            "Preparation Provider"),
     # Import only (educators.EducatorRecord.prior_induction): induction done before, in another district.
     "prior_induction": ("Prior Induction", "Induction Elsewhere", "Completed Induction", "Prior Induction Program"),
 }

@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui.dates import DateEdit, us_date
 from app.ui.pages.base import Page
+from app.ui.sp_pool import SpPoolPanel
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
 POOL_COLUMNS = (
@@ -326,7 +328,11 @@ class MentorsPage(Page):
     def __init__(self, ctx, parent: QWidget | None = None):  # type: ignore[no-untyped-def]
         super().__init__(ctx, parent)
         self.model = RowTableModel(POOL_COLUMNS, extra_search=lambda r: " ".join(r.grades), parent=self)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()  # the mentor pool, and beside it the SP pool (app/ui/sp_pool.py)
+        mentor_tab = QWidget()
+        layout = QVBoxLayout(mentor_tab)
         header = QHBoxLayout()
         self.heading = QLabel()
         header.addWidget(self.heading, 1)
@@ -380,10 +386,18 @@ class MentorsPage(Page):
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Last action"))
         layout.addWidget(self.status)
+        self.tabs.addTab(mentor_tab, self.tr("Mentor pool"))
+        self.sp_pool = SpPoolPanel(ctx)
+        self.tabs.addTab(self.sp_pool, self.tr("Supervising practitioners"))
+        self.tabs.currentChanged.connect(lambda _index: self.refresh())
+        outer.addWidget(self.tabs)
 
     def refresh(self) -> None:
         from app.services.matching.eligibility import mentor_pool
 
+        if self.tabs.currentWidget() is self.sp_pool:
+            self.sp_pool.refresh()
+            return
         year = self.ctx.year_label
         self.heading.setText(f"<h2>{self.tr('Mentor pool')} {year}</h2>")
         self.ctx.tasks.run(lambda s: mentor_pool(s, year), on_success=self._loaded, write=False)

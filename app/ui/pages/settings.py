@@ -119,7 +119,7 @@ class SettingsPage(Page):
             return QCheckBox(self.tr(SPECS[key].label))
         if isinstance(default, int):
             spin = QSpinBox()
-            spin.setRange(-1000, 1000)  # the service says what is allowed, next to the field
+            spin.setRange(-1000, 100000)  # ($ for a stipend) the service says what is allowed, next to the field
             spin.setMaximumWidth(120)
             return spin
         if key == "time_zone":

@@ -211,7 +211,7 @@ class AddCandidateDialog(QDialog):
     """A candidate and their placement: program, license sought, practicum dates, SP, PS, edition."""
 
     def __init__(self, parent: QWidget, year: str, organizations: list[str],
-                 educators: list[tuple[uuid.UUID, str]]):
+                 educators: list[tuple[uuid.UUID, str]], incentives: str = ""):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add a CAP candidate"))
         self.year = year
@@ -247,6 +247,11 @@ class AddCandidateDialog(QDialog):
                 self.fields[key] = widget
             widget.setAccessibleName(self.tr(name))
             form.addRow(self.tr(name), widget)
+            if widget is self.sp and incentives:  # what the SP is offered (000; Settings)
+                self.incentives = QLabel(self.tr("SP incentives: ") + incentives)
+                self.incentives.setWordWrap(True)
+                self.incentives.setAccessibleName(self.tr("Incentives for supervising practitioners"))
+                form.addRow("", self.incentives)
         self.edition.setAccessibleName(self.tr("CAP edition"))
         form.addRow(self.tr("CAP edition"), self.edition)
         self.problem = QLabel("")

@@ -149,7 +149,10 @@ class CapPage(Page):
             self.view.show_summary(s, calibration, goals, evidence)
 
     def add_candidate(self) -> None:
-        lists = self.ctx.tasks.call(lambda s: (cap.organization_names(s), cap.educator_choices(s)))
+        from app.services.cap.incentives import sp_incentives
+
+        lists = self.ctx.tasks.call(lambda s: (cap.organization_names(s), cap.educator_choices(s),
+                                               sp_incentives(s).short_text))
         dialog = AddCandidateDialog(self, self.ctx.year_label, *lists)
         dialog.accepted.connect(lambda: self._add_candidate(dialog))
         self.add_dialog = dialog

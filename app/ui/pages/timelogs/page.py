@@ -50,6 +50,7 @@ from app.ui.pages.timelogs.entries import (
     _load_totals,
 )
 from app.ui.pages.timelogs.quick_entry import QuickEntry
+from app.ui.pages.timelogs.release_totals import ReleaseTotals
 from app.ui.saving import offer_open_folder, save_path
 
 
@@ -96,6 +97,8 @@ class TimeLogsPage(Page):
         self.record_button.clicked.connect(lambda: self.print_record())
         educators_layout.addWidget(self.record_button)
         self.tabs.addTab(educators_tab, self.tr("Per educator"))
+        self.release_totals = ReleaseTotals(ctx)  # release time per mentor and mentee; reloads itself
+        self.tabs.addTab(self.release_totals, self.tr("Release time"))
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         self.totals_label = QLabel()
