@@ -54,7 +54,15 @@ AREAS = (
     Area("sync", "Sync", "sync", "SyncPage",
          "merging work between laptops through a shared folder, USB stick or email."),
     Area("settings", "Settings", "settings", "SettingsPage", "district settings."),
+    # After Settings so the ten areas before it keep their Ctrl+number (tests and people rely on them).
+    Area("partnership", "Partnership", "partnership", "PartnershipPage",
+         "the student-teaching partnership toolkit: partners, agreements, assessments, goals, the five criteria."),
 )
+
+
+def area_shortcut(index: int) -> str:
+    """Ctrl+1 ... Ctrl+9, Ctrl+0 for the first ten areas; Ctrl+Shift+1 ... for the ones after them."""
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else f"Ctrl+Shift+{index - 9}"
 
 
 TITLE_BAR = 32  # what a window manager adds above the window's own height (Windows 10: 31 px at 100%)
@@ -88,7 +96,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.tr(area.title))  # row i is AREAS[i]
             if (icons / f"{area.key}.svg").is_file():
                 item.setIcon(QIcon(str(icons / f"{area.key}.svg")))
-            shortcut = f"Ctrl+{number % 10}" if number <= 10 else ""
+            shortcut = area_shortcut(number - 1)
             tip = self.tr(area.title) + (f" ({shortcut})" if shortcut else "")
             if not area_is_built(area):
                 tip += "\n" + self.tr("Coming: ") + area.coming
@@ -128,7 +136,7 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._show_row)
         from app.ui.menus import build_menus
 
-        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0; Ctrl+L logs time from any page
+        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0, Ctrl+Shift+1; Ctrl+L logs time from any page
         icon = resources_dir() / "icons" / "mentordesk.svg"
         if icon.is_file():
             self.setWindowIcon(QIcon(str(icon)))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # What the keyboard does where; the Help menu shows it. Page-level keys are defined by the pages.
 PAGE_KEYS = (
-    ("Anywhere", "Ctrl+1 … Ctrl+9, Ctrl+0", "go to a page (the Go menu lists them)"),
+    ("Anywhere", "Ctrl+1 … Ctrl+9, Ctrl+0, Ctrl+Shift+1", "go to a page (the Go menu lists them)"),
     ("Anywhere", "Ctrl+L", "log a mentoring session (Time Logs, quick entry)"),
     ("Anywhere", "Ctrl+Q", "quit"),
     ("People", "Ctrl+I / Ctrl+E / Ctrl+N", "import the roster / export it / add an educator"),
@@ -77,11 +77,12 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     actions["quit"] = _action(file, tr("&Quit"), window.close, "Ctrl+Q")
     actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
 
+    from app.ui.main_window import area_shortcut
+
     go = bar.addMenu(tr("&Go"))
     for index, area in enumerate(areas):
-        number = (index + 1) % 10
         actions[f"go_{area.key}"] = _action(go, f"{tr(area.title)}", lambda k=area.key: window.show_area(k),
-                                            f"Ctrl+{number}" if index < 10 else "")
+                                            area_shortcut(index))
     go.addSeparator()
     actions["log_time"] = _action(go, tr("&Log time"), window.log_time, "Ctrl+L",
                                   tip=tr("Log a mentoring session (Time Logs, quick entry)"))
