@@ -5,6 +5,7 @@ through the services); dates are typed M/D/YYYY or left blank."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -158,7 +159,8 @@ class AgreementDialog(FormDialog):
                  agreement: Any = None, parent: QWidget | None = None):
         super().__init__("Edit agreement" if agreement else "Add agreement", parent)
         a = agreement
-        self.partner = _combo([(p.id, p.name) for p in partners], a.partnership_id if a else None, "Partner")
+        self.partner = _combo([(str(p.id), p.name) for p in partners], str(a.partnership_id) if a else None,
+                              "Partner")
         self.kind = _combo(list(kinds.items()), a.kind if a else "compact", "Kind of agreement")
         self.title = _text(a.title if a else "", "Agreement title")
         self.starts = OptionalDate(a.starts_on if a else None, "Starts on")
@@ -209,7 +211,7 @@ class AgreementDialog(FormDialog):
         checked = [self.elements.item(i).text() for i in range(self.elements.count())
                    if self.elements.item(i).checkState() == Qt.CheckState.Checked]
         extra = [e.strip() for e in _get(self.other).split(";") if e.strip()]
-        return {"partnership_id": self.partner.currentData(), "kind": self.kind.currentData(),
+        return {"partnership_id": uuid.UUID(self.partner.currentData()), "kind": self.kind.currentData(),
                 "title": _get(self.title), "starts_on": self.starts.value(), "ends_on": self.ends.value(),
                 "signed_by": _get(self.signed_by), "signed_on": self.signed_on.value(),
                 "parties": _get(self.parties), "data_elements": tuple(checked + extra),
@@ -239,12 +241,13 @@ class ResponseDialog(FormDialog):
             box.setToolTip(question)
             text = QLabel(f"{label}. {question}" if kind == "self_assessment" else f"{label}: {question}")
             text.setWordWrap(True)
-            text.setMinimumWidth(440)
+            text.setMinimumWidth(560)
+            text.setMinimumHeight(text.heightForWidth(560) + 2)  # a wrapped statement is never clipped
             self.form.addRow(text, box)
             self.answers[key] = box
         self.comments = _text(r.comments if r else "", "Comments", height=40)
         self.form.addRow("Comments", self.comments)
-        self.resize(720, 0)
+        self.resize(860, 0)
 
     def problem(self) -> str:
         if not _get(self.respondent):
@@ -273,8 +276,8 @@ class GoalDialog(FormDialog):
         g = goal
         self.step_statuses, self.impact_labels = step_statuses, impact
         self.goal = _text(g.goal if g else "", "SMART goal", height=46)
-        self.partner = _combo([(None, "(all partners)")] + [(p.id, p.name) for p in partners],
-                              g.partnership_id if g else None, "Partner")
+        self.partner = _combo([("", "(no particular partner)")] + [(str(p.id), p.name) for p in partners],
+                              str(g.partnership_id) if g and g.partnership_id else "", "Partner")
         self.due = OptionalDate(g.due_on if g else None, "Completion date")
         self.status = _combo(list(statuses.items()), g.status if g else "active", "Goal status")
         row = QHBoxLayout()
@@ -300,6 +303,9 @@ class GoalDialog(FormDialog):
         self.steps.horizontalHeader().setStretchLastSection(False)
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.steps.setMinimumHeight(150)
+        self.steps.setWordWrap(True)
+        for column, width in enumerate((230, 95, 110, 110, 100, 100, 90, 95, 95)):
+            self.steps.setColumnWidth(column, width)
         self._step_ids: list[Any] = []
         for step in (g.steps if g else ()):
             self.add_step(step)
@@ -362,7 +368,9 @@ class GoalDialog(FormDialog):
         return self._dates_problem(self.due)
 
     def values(self) -> dict[str, Any]:
-        return {"goal": _get(self.goal), "partnership_id": self.partner.currentData(), "due_on": self.due.value(),
+        partner = self.partner.currentData()
+        return {"goal": _get(self.goal), "partnership_id": uuid.UUID(partner) if partner else None,
+                "due_on": self.due.value(),
                 "status": self.status.currentData(), "smart": {k: _get(e) for k, e in self.smart.items()},
                 "steps": self.step_values()}
 

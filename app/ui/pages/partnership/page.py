@@ -77,6 +77,11 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
+def _widths(table: QTableWidget, widths: list[int]) -> None:
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+
+
 def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
     keep = table.currentRow()
     table.setRowCount(len(rows))
@@ -203,7 +208,7 @@ class PartnershipPage(Page):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         self.responses = _table([self.tr("Respondent"), self.tr("Role"), self.tr("Assessment"), self.tr("Taken"),
-                                 self.tr("Answered")], self.tr("Responses this year"))
+                                 self.tr("Rated")], self.tr("Responses this year"))
         lv.addWidget(self.responses)
         lv.addLayout(_row(_button(self.tr("Add self-assessment…"), self.tr("Record one respondent's ratings of "
                                                                            "the ten statements"),
@@ -216,16 +221,16 @@ class PartnershipPage(Page):
                           _button(self.tr("Delete response"), self.tr("Delete the selected response"),
                                   self.delete_response)))
         results = QTabWidget()
-        self.self_results = _table([self.tr("Statement"), self.tr("Strongly agree"), self.tr("Agree"),
-                                    self.tr("Disagree"), self.tr("Strongly disagree"), self.tr("Agree %"),
-                                    self.tr("Last year")], self.tr("Self-assessment results"))
+        self.self_results = _table([self.tr("Statement"), self.tr("Strongly\nagree"), self.tr("Agree"),
+                                    self.tr("Disagree"), self.tr("Strongly\ndisagree"), self.tr("Agree %"),
+                                    self.tr("Last\nyear")], self.tr("Self-assessment results"))
         self.vision_results = _table([self.tr("Criterion"), self.tr("Ratings"), self.tr("Mean (1-5)"),
                                       self.tr("Last year")], self.tr("Vision assessment results"))
         results.addTab(self.self_results, self.tr("Self-assessment results"))
         results.addTab(self.vision_results, self.tr("Vision results"))
         split.addWidget(left)
         split.addWidget(results)
-        split.setSizes([420, 640])
+        split.setSizes([380, 720])
         layout.addWidget(split, 1)
         return tab
 
@@ -285,7 +290,8 @@ class PartnershipPage(Page):
         for c in data["contacts"]:
             counts[c.partnership_id] = counts.get(c.partnership_id, 0) + 1
         _fill(self.partners, [[p.name, p.kind, us_date(p.since), counts.get(p.id, 0)] for p in data["partners"]])
-        self.partners.setColumnWidth(0, 220)
+        _widths(self.partners, [230, 210, 80])
+        _widths(self.agreements, [200, 160, 240, 85, 85, 230])
         self._show_contacts()
         rows = []
         for a in data["agreements"]:
@@ -305,10 +311,11 @@ class PartnershipPage(Page):
         self.adopted.setText(us_date(data["adopted"]))
         _fill(self.responses, [[r.respondent, r.role, "Self-assessment" if r.kind == "self_assessment" else "Vision",
                                 us_date(r.taken_on), len(r.answers or {})] for r in data["responses"]])
+        _widths(self.responses, [150, 95, 110, 80])
         self._fill_results(data)
         _fill(self.goals, [[g.goal, g.partner, us_date(g.due_on), GOAL_LABELS.get(g.status, g.status),
                             f"{g.steps_done} of {g.steps_counted}"] for g in data["goals"]])
-        self.goals.setColumnWidth(0, 520)
+        _widths(self.goals, [620, 200, 85, 80])
         self._show_goal()
         _fill(self.criteria, [[f"{c['number']}. {c['criterion']}", "\n".join(c["evidence"]), c["status_label"],
                                c["note"]] for c in data["criteria"]])
@@ -328,14 +335,14 @@ class PartnershipPage(Page):
                                    s["counts"]["agree"], s["counts"]["disagree"], s["counts"]["strongly_disagree"],
                                    pct(s["percent_agree"]), pct(before.get(s["number"], {}).get("percent_agree"))]
                                   for s in sa["statements"]])
-        self.self_results.setColumnWidth(0, 330)
+        _widths(self.self_results, [300, 70, 55, 70, 75, 65])
         self.self_results.resizeRowsToContents()
         va = data["vision_results"]
         vb = {c["key"]: c for c in (va["previous"] or {}).get("criteria", [])}
         mean = lambda v: "" if v is None else f"{v:.1f}"  # noqa: E731
         _fill(self.vision_results, [[c["criterion"], c["ratings"], mean(c["mean"]),
                                      mean(vb.get(c["key"], {}).get("mean"))] for c in va["criteria"]])
-        self.vision_results.setColumnWidth(0, 200)
+        _widths(self.vision_results, [220, 70, 90])
 
     def _selected(self, table: QTableWidget, items: list[Any]) -> Any:
         row = table.currentRow()
@@ -360,9 +367,11 @@ class PartnershipPage(Page):
         goal = self._goal()
         _fill(self.steps, [[s.step, s.timeframe, s.responsible, s.impact or "", s.lift or "",
                             STEP_LABELS.get(s.status, s.status)] for s in (goal.steps if goal else ())])
-        self.steps.setColumnWidth(0, 260)
+        _widths(self.steps, [280, 110, 140, 55, 45])
         _fill(self.reviews, [[us_date(r.reviewed_on), r.progress, GOAL_LABELS.get(r.status, r.status)]
                              for r in (goal.reviews if goal else ())])
+        _widths(self.reviews, [85, 220])
+        self.reviews.resizeRowsToContents()
 
     # --- saving ---------------------------------------------------------------------------------
 
@@ -438,7 +447,7 @@ class PartnershipPage(Page):
             agreement_partner = None
         dialog = dialogs.AgreementDialog(partners, AGREEMENT_LABELS, DATA_ELEMENTS, agreement, self)
         if agreement_partner is not None:
-            dialog.partner.setCurrentIndex(max(dialog.partner.findData(agreement_partner), 0))
+            dialog.partner.setCurrentIndex(max(dialog.partner.findData(str(agreement_partner)), 0))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         data = AgreementData(agreement.id if agreement else None, **dialog.values())
