@@ -12,7 +12,8 @@ def test_every_area_has_its_own_valid_monochrome_icon_and_its_shortcut(qtbot, da
     from PySide6.QtSvg import QSvgRenderer
 
     from app.paths import resources_dir
-    from app.ui.main_window import AREAS, area_shortcut
+    from app.ui.main_window import AREAS
+    from app.ui.menus import area_shortcut
 
     window = open_window(qtbot, database)
     folder = resources_dir() / "icons" / "sidebar"

@@ -44,7 +44,8 @@ def _press(qtbot, window, key, modifier=Qt.KeyboardModifier.ControlModifier) -> 
 
 
 def test_the_menu_bar_has_file_go_and_help_with_every_page_and_its_shortcut(window):
-    from app.ui.main_window import AREAS, area_shortcut
+    from app.ui.main_window import AREAS
+    from app.ui.menus import area_shortcut
 
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Go", "Help"]

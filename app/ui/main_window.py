@@ -60,10 +60,6 @@ AREAS = (
 )
 
 
-def area_shortcut(index: int) -> str:
-    """Ctrl+1 ... Ctrl+9, Ctrl+0 for the first ten areas; Ctrl+Shift+1 ... for the ones after them."""
-    return f"Ctrl+{(index + 1) % 10}" if index < 10 else f"Ctrl+Shift+{index - 9}"
-
 
 TITLE_BAR = 32  # what a window manager adds above the window's own height (Windows 10: 31 px at 100%)
 
@@ -91,6 +87,8 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Areas"))
+        from app.ui.menus import area_shortcut
+
         icons = resources_dir() / "icons" / "sidebar"  # drawn for MentorDesk: resources/icons/sidebar/<key>.svg
         for number, area in enumerate(AREAS, start=1):
             item = QListWidgetItem(self.tr(area.title))  # row i is AREAS[i]

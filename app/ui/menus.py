@@ -58,6 +58,11 @@ def open_folder(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+def area_shortcut(index: int) -> str:
+    """Ctrl+1 ... Ctrl+9, Ctrl+0 for the first ten areas; Ctrl+Shift+1 ... for the ones after them."""
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else f"Ctrl+Shift+{index - 9}"
+
+
 def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     """The window's menu bar; `areas` are the sidebar's (main_window.AREAS). Returns the actions by a
     short key (for tests)."""
@@ -76,8 +81,6 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     file.addSeparator()
     actions["quit"] = _action(file, tr("&Quit"), window.close, "Ctrl+Q")
     actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-
-    from app.ui.main_window import area_shortcut
 
     go = bar.addMenu(tr("&Go"))
     for index, area in enumerate(areas):
