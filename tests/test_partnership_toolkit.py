@@ -251,3 +251,34 @@ def test_report_partnership_json_pdf_and_xlsx(session, partner, run_cli, tmp_pat
 def test_summary_counts_candidates_hosted_by_partner_name(session, partner):
     data = summary.build(session, YEAR, D(2026, 3, 1))
     assert data["partners"][0]["candidates_hosted"] == 0
+
+
+def test_the_demo_district_has_the_toolkit_and_the_figures_match_a_plain_count(session):
+    from sqlalchemy import select
+
+    from app.models.cap import CapCandidate, CapOrganization, CapPlacement
+    from app.models.district import SchoolYear
+    from app.services.demo.district import build_demo
+    from app.services.reports.state_report import compute
+
+    build_demo(session, size="small", seed=1, year_label=YEAR)
+    session.commit()
+    data = summary.build(session, YEAR, D(2025, 12, 7))
+    year = session.scalar(select(SchoolYear).where(SchoolYear.label == YEAR))
+    plain = {p.candidate_id for p, c, o in session.execute(
+        select(CapPlacement, CapCandidate, CapOrganization).join(CapCandidate, CapPlacement.candidate_id == CapCandidate.id)
+        .join(CapOrganization, CapCandidate.organization_id == CapOrganization.id))
+        if p.school_year_id == year.id and p.deleted_at is None and o.name == "Commonwealth State University"}
+    partners = {p["name"]: p for p in data["partners"]}
+    assert partners["Commonwealth State University"]["candidates_hosted"] == len(plain) > 0
+    assert len(data["partners"]) == 2 and len(data["agreements"]) == 3
+    # the residency compact ends on December 31 of the school year: 24 days after 12/7
+    assert [(a["title"], a["days_left"]) for a in data["agreements"] if a["needs_renewal"]] == [
+        ("Residency pilot compact", 24)]
+    assert data["self_assessment"]["respondents"] == 5 and data["vision"]["respondents"] == 3
+    assert data["goals_progress"] == {"goals": 2, "met": 0, "steps": 4, "steps_done": 1}
+    assert [c["status"] for c in data["criteria"]] == ["not_assessed", "met", "not_assessed", "not_assessed",
+                                                       "partly_met"]
+    # the state report's partnerships item lists the partners from these records (004 item (h); 001)
+    report = compute(session, YEAR, printed=False)
+    assert {p["name"] for p in report.partnerships} == set(partners)
