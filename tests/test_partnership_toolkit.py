@@ -189,7 +189,7 @@ def test_goals_with_action_plans_and_reviews(session, partner):
     [g] = goals.list_goals(session, YEAR)
     assert g.partner == partner.name and g.status == "met"  # the latest review's status
     assert (g.steps_done, g.steps_counted) == (1, 2)  # a dropped step does not count
-    assert [s.step for s in g.steps][0] == "Jointly select and train SPs"
+    assert g.steps[0].step == "Jointly select and train SPs"
     with pytest.raises(ValidationError) as err:
         goals.save_goal(session, YEAR, GoalData(None, "x", steps=(StepData(None, "s", impact=4),)))
     assert [p.field for p in err.value.problems] == ["step 1 impact"]
@@ -226,7 +226,7 @@ def test_report_partnership_json_pdf_and_xlsx(session, partner, run_cli, tmp_pat
     for name, role, answers in ANSWERS:
         assessments.save_response(session, YEAR, ResponseData(None, "self_assessment", name, role, None, answers))
     session.commit()
-    code, out, err = run_cli("report", "partnership", "--year", YEAR, "--out", tmp_path / "p.json")
+    code, _out, err = run_cli("report", "partnership", "--year", YEAR, "--out", tmp_path / "p.json")
     assert code == 0, err
     data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert data["schema"] == "mentordesk.partnership/1"

@@ -11,8 +11,9 @@ downgrade drops the tables (and the toolkit records with them).
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
 import app.models.base
 
 revision = "0013_partnership_toolkit"

@@ -28,7 +28,12 @@ from app.models.partnership import (
 )
 from app.models.reporting import Partnership
 from app.services.partnership.assessments import year_row
-from app.services.partnership.toolkit import GOAL_LABELS, IMPACT_LIFT, SMART_KEYS, STEP_LABELS
+from app.services.partnership.toolkit import (
+    GOAL_LABELS,
+    IMPACT_LIFT,
+    SMART_KEYS,
+    STEP_LABELS,
+)
 
 
 @dataclass(frozen=True)

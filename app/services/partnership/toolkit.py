@@ -24,8 +24,8 @@ AGREEMENT_SOURCE = "001 Partnership Toolkit, Partnership Compact and Data Sharin
 SELF_STATEMENTS: tuple[str, ...] = (
     "Our district understands the talent pipeline and discusses these needs with our educator preparation program.",
     "In our partnership, we have set a vision and goals together, with a focus on relationship-building and trust.",
-    "We have a shared understanding of the key expectations (Professional Standards for Teachers, as assessed "
-    "through CAP) for program graduates.",
+    ("We have a shared understanding of the key expectations (Professional Standards for Teachers, as assessed "
+     "through CAP) for program graduates."),
     "In our partnership, we share and look at data together to make decisions and drive action.",
     "We jointly select and train supervising practitioners and strategically place candidates.",
     "We ensure coursework matches the clinical experiences and district language.",
@@ -49,11 +49,11 @@ VISION_CRITERIA: tuple[tuple[str, str, str], ...] = (
      "Does the vision define what success looks like? Does it state the focus area of the partnership?"),
     ("data_based", "Data Based", "Is our vision inclusive of using data to drive the partnership?"),
     ("relationships_trust", "Relationships and Trust",
-     "Does our vision have a focus on relationship building and trust? Does it explicitly discuss expectation "
-     "for a strong working relationship?"),
+     ("Does our vision have a focus on relationship building and trust? Does it explicitly discuss expectation "
+      "for a strong working relationship?")),
     ("clear", "Clear", "Is our vision clear? When you read it or hear it, can you picture it?"),
-    ("shared", "Shared", "Is our vision shared by the entire team, including any individuals playing a key role "
-                         "in the implementation of the plan?"),
+    ("shared", "Shared", ("Is our vision shared by the entire team, including any individuals playing a key "
+                          "role in the implementation of the plan?")),
     ("audacious", "Audacious", "How bold is our vision?"),
 )
 VISION_KEYS = tuple(key for key, _, _ in VISION_CRITERIA)
@@ -76,8 +76,8 @@ CRITERIA: tuple[str, ...] = (
     "PK-12 partners make contributions that inform Sponsoring Organization's continuous improvement efforts.",
     "Partnerships improve experience for preparation candidates.",
     "Partnerships positively impact the outcomes of PK-12 students.",
-    "Sponsoring Organization evaluates partnerships on an ongoing basis, sustains those that are effective, and "
-    "takes steps to improve those that are not.",
+    ("Sponsoring Organization evaluates partnerships on an ongoing basis, sustains those that are effective, and "
+     "takes steps to improve those that are not."),
 )
 
 AGREEMENT_LABELS = {"compact": "Partnership compact", "data_sharing": "Data sharing agreement", "other": "Other"}

@@ -339,7 +339,9 @@ class PartnershipPage(Page):
         self.self_results.resizeRowsToContents()
         va = data["vision_results"]
         vb = {c["key"]: c for c in (va["previous"] or {}).get("criteria", [])}
-        mean = lambda v: "" if v is None else f"{v:.1f}"  # noqa: E731
+        def mean(value: Any) -> str:
+            return "" if value is None else f"{value:.1f}"
+
         _fill(self.vision_results, [[c["criterion"], c["ratings"], mean(c["mean"]),
                                      mean(vb.get(c["key"], {}).get("mean"))] for c in va["criteria"]])
         _widths(self.vision_results, [220, 70, 90])
@@ -476,7 +478,11 @@ class PartnershipPage(Page):
 
     def add_response(self, kind: str, response: Any = None) -> None:
         from app.services.partnership.assessments import ResponseData, save_response
-        from app.services.partnership.toolkit import AGREE_SCALE, SELF_STATEMENTS, VISION_CRITERIA
+        from app.services.partnership.toolkit import (
+            AGREE_SCALE,
+            SELF_STATEMENTS,
+            VISION_CRITERIA,
+        )
 
         if kind == "self_assessment":
             questions = [(str(n), str(n), text) for n, text in enumerate(SELF_STATEMENTS, start=1)]
@@ -505,7 +511,12 @@ class PartnershipPage(Page):
 
     def add_goal(self, goal: Any = None) -> None:
         from app.services.partnership.goals import GoalData, StepData, save_goal
-        from app.services.partnership.toolkit import GOAL_LABELS, IMPACT_LIFT, SMART_PROMPTS, STEP_LABELS
+        from app.services.partnership.toolkit import (
+            GOAL_LABELS,
+            IMPACT_LIFT,
+            SMART_PROMPTS,
+            STEP_LABELS,
+        )
 
         dialog = dialogs.GoalDialog(self.data.get("partners", []), GOAL_LABELS, STEP_LABELS, SMART_PROMPTS,
                                     IMPACT_LIFT, goal, self)
