@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import FieldProblem, ValidationError
+from app.errors import FieldProblem, UsageError, ValidationError
 from app.models.cap import CapPlacement
 from app.models.partnership import CRITERION_STATUSES, PartnershipCriterion
 from app.services.partnership import agreements as agreement_records
@@ -49,7 +49,7 @@ def evidence(session: Session, year_label: str, today: dt.date) -> list[list[str
     try:
         self_before = len(assessments.list_responses(session, assessments.previous_label(year_label),
                                                      "self_assessment"))
-    except Exception:  # noqa: BLE001 - the previous year is not in the database
+    except UsageError:  # the previous year is not in the database
         self_before = None
     candidates, sps = hosted(session, year_label)
     in_force = [a for a in agreement_records.list_agreements(session) if a.state(today) in ("in force", "no end date")]

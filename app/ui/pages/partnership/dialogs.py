@@ -304,7 +304,7 @@ class GoalDialog(FormDialog):
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.steps.setMinimumHeight(150)
         self.steps.setWordWrap(True)
-        for column, width in enumerate((230, 95, 110, 110, 100, 100, 90, 95, 95)):
+        for column, width in enumerate((210, 85, 100, 100, 90, 95, 80, 95, 95)):
             self.steps.setColumnWidth(column, width)
         self._step_ids: list[Any] = []
         for step in (g.steps if g else ()):
@@ -323,7 +323,7 @@ class GoalDialog(FormDialog):
         buttons.addWidget(self.remove_step_button)
         buttons.addStretch(1)
         self.outer.insertLayout(3, buttons)
-        self.resize(1000, 640)
+        self.resize(1080, 640)
 
     def add_step(self, step: Any = None) -> None:
         row = self.steps.rowCount()
