@@ -71,7 +71,7 @@ def write_pdf(data: dict[str, Any], out: Path, district: str) -> Path:
 
     year = data["school_year"]
     previous = (data["self_assessment"]["previous"] or {}).get("school_year", "previous year")
-    doc = PdfDocument(out, title=f"Student teaching partnership {year}", district=district,
+    doc = PdfDocument(out, title=f"Student teaching partnership {year}", district=district, landscape=True,
                       subtitle=f"Partners, agreements, self-assessment, vision, goals and the five Partnerships "
                                f"criteria, as of {_us(data['as_of'])}. Sources: 001 Partnership Toolkit; "
                                f"{CRITERIA_SOURCE}.")
