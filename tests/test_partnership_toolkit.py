@@ -243,6 +243,14 @@ def test_report_partnership_json_pdf_and_xlsx(session, partner, run_cli, tmp_pat
     assert "67%" in text and "Grow the pipeline" in text
     assert "06/30/2030" in text and "five Partnerships criteria" in text
     assert run_cli("report", "partnership", "--year", YEAR, "--out", tmp_path / "p.xlsx")[0] == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx", read_only=True)
+    partners = list(book["Partners"].iter_rows(values_only=True))
+    assert partners[1][0] == "Commonwealth State University" and partners[1][4] == 1  # one agreement
+    statements = list(book["Self-assessment"].iter_rows(values_only=True))
+    assert statements[1][1:6] == (1, 1, 1, 0, "67%")  # statement 1: SA, A, D, SD, agree (the JSON's figures)
+    book.close()
     assert run_cli("report", "partnership", "--year", YEAR, "--out", tmp_path / "p.doc")[0] != 0
     code, _out, err = run_cli("report", "partnership", "--year", "1999-2000", "--out", tmp_path / "x.json")
     assert code != 0 and "1999-2000" in err
