@@ -13,6 +13,7 @@ def test_every_area_has_its_own_valid_monochrome_icon_and_its_shortcut(qtbot, da
 
     from app.paths import resources_dir
     from app.ui.main_window import AREAS
+    from app.ui.menus import area_shortcut
 
     window = open_window(qtbot, database)
     folder = resources_dir() / "icons" / "sidebar"
@@ -26,5 +27,5 @@ def test_every_area_has_its_own_valid_monochrome_icon_and_its_shortcut(qtbot, da
         drawn.add(text)
         item = window.sidebar.item(row)
         assert not item.icon().isNull() and not item.icon().pixmap(20, 20).isNull(), area.key
-        assert f"(Ctrl+{(row + 1) % 10})" in item.toolTip(), item.toolTip()
+        assert f"({area_shortcut(row)})" in item.toolTip(), item.toolTip()
     assert len(drawn) == len(AREAS)  # no two areas share a picture

@@ -45,13 +45,15 @@ def _press(qtbot, window, key, modifier=Qt.KeyboardModifier.ControlModifier) -> 
 
 def test_the_menu_bar_has_file_go_and_help_with_every_page_and_its_shortcut(window):
     from app.ui.main_window import AREAS
+    from app.ui.menus import area_shortcut
 
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Go", "Help"]
     assert [text for text, _ in _menu(window, "File")] == ["Import roster…", "Export roster…", "Open the data folder",
                                                             "Quit"]
     go = _menu(window, "Go")
-    assert go[:len(AREAS)] == [(a.title, f"Ctrl+{(i + 1) % 10}") for i, a in enumerate(AREAS)]
+    assert go[:len(AREAS)] == [(a.title, area_shortcut(i)) for i, a in enumerate(AREAS)]
+    assert area_shortcut(2) == "Ctrl+3" and area_shortcut(9) == "Ctrl+0" and area_shortcut(10) == "Ctrl+Shift+1"
     assert ("Log time", "Ctrl+L") in go
     assert [text for text, _ in _menu(window, "Help")] == ["Keyboard shortcuts", "Open the log folder",
                                                             "About MentorDesk"]

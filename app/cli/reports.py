@@ -1,4 +1,4 @@
-"""`mentordesk report state`, `mentordesk report roster`, `mentordesk report pdp`, `mentordesk import survey`."""
+"""`mentordesk report state`, `report roster`, `report pdp`, `report partnership`, `mentordesk import survey`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def register(cli: Commands) -> None:
                                            ".pdf, or FILE.json)")
     parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
     parser.add_argument("--out", required=True, metavar="DIR|FILE.json")
+    parser = cli.add(reports, "partnership", _partnership, "the partnership toolkit's records and results: partners, "
+                                                           "agreements, assessments, goals, the five criteria "
+                                                           "(.json .pdf .xlsx)")
+    parser.add_argument("--year", required=True, metavar="YYYY-YYYY")
+    parser.add_argument("--out", required=True, metavar="FILE")
     imports = cli.group("import", "import CSV or XLSX files")
     parser = cli.add(imports, "survey", _survey, "participant survey responses (a Forms export: role + Likert questions)")
     add_import_options(parser)
@@ -70,4 +75,13 @@ def _pdp(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(f"wrote {path} ({count} educator{'s' if count != 1 else ''})")
     else:
         ctx.say(f"wrote {count} certificate{'s' if count != 1 else ''} to {path}")
+    return 0
+
+
+def _partnership(args: argparse.Namespace, ctx: Context) -> int:
+    from app.services.reports import partnership
+
+    with ctx.db.unit_of_work() as session:
+        path = partnership.write(session, args.year, args.out)
+    ctx.say(f"wrote {path}")
     return 0

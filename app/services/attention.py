@@ -46,6 +46,7 @@ PROVIDERS: tuple[str, ...] = (
     "app.services.scheduling:orientation_card",  # 603 CMR 7.12(2)(a); 7.13: orientation by the first day
     "app.services.scheduling:team_meeting_card",  # 004: the support team meets the beginning teacher first
     "app.services.scheduling:team_complete_card",
+    "app.services.partnership.agreements:expiry_card",  # 001: the compact and data sharing agreement kept current
     "app.services.reports.due_date:state_report_due_card",  # 004, Reporting: by July 31, shown from June 1  # 603 CMR 7.12(2)(c): mentor + administrator who evaluates
 )
 

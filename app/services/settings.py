@@ -102,6 +102,9 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("release_time_promised", True, "The district's policy promises release time to pairs",
                     "603 CMR 7.12(2)(d): release time for mentor and beginning teacher. On, the dashboard lists "
                     "active pairs with no release time logged this school year."),
+        SettingSpec("agreement_reminder_days", 60, "Remind this many days before a partnership agreement ends",
+                    "001 Partnership Toolkit (the compact, the data sharing agreement): the dashboard lists "
+                    "agreements whose last day is this near, and ended ones not yet renewed."),
         SettingSpec("pdp_min_hours", 10, "Minimum hours in a topic for mentors' PDPs",
                     "603 CMR 44: 1 clock hour = 1 PDP, an activity must total at least 10 hours in a topic "
                     "(mentoring; mentor training)."),

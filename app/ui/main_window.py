@@ -54,7 +54,11 @@ AREAS = (
     Area("sync", "Sync", "sync", "SyncPage",
          "merging work between laptops through a shared folder, USB stick or email."),
     Area("settings", "Settings", "settings", "SettingsPage", "district settings."),
+    # After Settings so the ten areas before it keep their Ctrl+number (tests and people rely on them).
+    Area("partnership", "Partnership", "partnership", "PartnershipPage",
+         "the student-teaching partnership toolkit: partners, agreements, assessments, goals, the five criteria."),
 )
+
 
 
 TITLE_BAR = 32  # what a window manager adds above the window's own height (Windows 10: 31 px at 100%)
@@ -83,12 +87,14 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Areas"))
+        from app.ui.menus import area_shortcut
+
         icons = resources_dir() / "icons" / "sidebar"  # drawn for MentorDesk: resources/icons/sidebar/<key>.svg
         for number, area in enumerate(AREAS, start=1):
             item = QListWidgetItem(self.tr(area.title))  # row i is AREAS[i]
             if (icons / f"{area.key}.svg").is_file():
                 item.setIcon(QIcon(str(icons / f"{area.key}.svg")))
-            shortcut = f"Ctrl+{number % 10}" if number <= 10 else ""
+            shortcut = area_shortcut(number - 1)
             tip = self.tr(area.title) + (f" ({shortcut})" if shortcut else "")
             if not area_is_built(area):
                 tip += "\n" + self.tr("Coming: ") + area.coming
@@ -128,7 +134,7 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._show_row)
         from app.ui.menus import build_menus
 
-        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0; Ctrl+L logs time from any page
+        self.actions = build_menus(self, AREAS)  # Go: Ctrl+1..9, Ctrl+0, Ctrl+Shift+1; Ctrl+L logs time from any page
         icon = resources_dir() / "icons" / "mentordesk.svg"
         if icon.is_file():
             self.setWindowIcon(QIcon(str(icon)))

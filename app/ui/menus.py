@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # What the keyboard does where; the Help menu shows it. Page-level keys are defined by the pages.
 PAGE_KEYS = (
-    ("Anywhere", "Ctrl+1 … Ctrl+9, Ctrl+0", "go to a page (the Go menu lists them)"),
+    ("Anywhere", "Ctrl+1 … Ctrl+9, Ctrl+0, Ctrl+Shift+1", "go to a page (the Go menu lists them)"),
     ("Anywhere", "Ctrl+L", "log a mentoring session (Time Logs, quick entry)"),
     ("Anywhere", "Ctrl+Q", "quit"),
     ("People", "Ctrl+I / Ctrl+E / Ctrl+N", "import the roster / export it / add an educator"),
@@ -58,6 +58,11 @@ def open_folder(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+def area_shortcut(index: int) -> str:
+    """Ctrl+1 ... Ctrl+9, Ctrl+0 for the first ten areas; Ctrl+Shift+1 ... for the ones after them."""
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else f"Ctrl+Shift+{index - 9}"
+
+
 def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     """The window's menu bar; `areas` are the sidebar's (main_window.AREAS). Returns the actions by a
     short key (for tests)."""
@@ -79,9 +84,8 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
 
     go = bar.addMenu(tr("&Go"))
     for index, area in enumerate(areas):
-        number = (index + 1) % 10
         actions[f"go_{area.key}"] = _action(go, f"{tr(area.title)}", lambda k=area.key: window.show_area(k),
-                                            f"Ctrl+{number}" if index < 10 else "")
+                                            area_shortcut(index))
     go.addSeparator()
     actions["log_time"] = _action(go, tr("&Log time"), window.log_time, "Ctrl+L",
                                   tip=tr("Log a mentoring session (Time Logs, quick entry)"))

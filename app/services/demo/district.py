@@ -30,6 +30,7 @@ EXTENSIONS: tuple[tuple[str, str], ...] = (
     ("app.services.demo.pairs", "extend_demo"),  # training, incentives, assignments (first: others use them)
     ("app.services.demo.time_logs", "extend_demo"),  # time logs for those assignments
     ("app.services.demo.cap", "extend_demo"),  # CAP: a sponsoring organization and its candidates
+    ("app.services.demo.partnership", "extend_demo"),  # the partnership toolkit (001, 002)
     ("app.services.demo.meetings", "extend_demo"),  # support teams, orientation, meetings, peer groups
     ("app.services.demo.time_logs", "extend_past_induction"),  # teachers past the induction year (50 hours)
     ("app.services.demo.pipeline", "extend_demo"),  # SP incentives, preparation programs, former candidates hired

@@ -94,6 +94,15 @@ TABLE_ACCESS: dict[str, Access] = {
     # the state report
     "survey_response": Access("survey responses"),
     "partnership": Access("partnerships"),
+    # the partnership toolkit (001, 002): contacts, agreements, assessments, vision, goals, the five criteria
+    "partner_contact": Access("partner contacts"),
+    "partnership_agreement": Access("partnership agreements"),
+    "partnership_response": Access("partnership assessments"),
+    "partnership_vision": Access("the partnership vision"),
+    "partnership_goal": Access("partnership goals"),
+    "partnership_action_step": Access("partnership action plans"),
+    "partnership_goal_review": Access("partnership goal reviews"),
+    "partnership_criterion": Access("the Partnerships criteria"),
     "program_profile": Access("the program profile"),
     # CAP reference data (preparation programs; practicum hours per license, shown in Settings)
     "cap_organization": Access("preparation programs"),
