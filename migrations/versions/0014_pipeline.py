@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0014_pipeline"
-down_revision = "0012_release_time"
+down_revision = "0013_partnership_toolkit"
 branch_labels = None
 depends_on = None
 
