@@ -27,7 +27,7 @@ from app.errors import DatabaseError
 SQLITE_MAGIC = dbkeys.SQLITE_MAGIC
 DB_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 ANY_DB_ERROR = (sqlite3.Error, sqlcipher.Error)
-SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY = 11, 26, 5
+SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY, SQLITE_LOCKED = 11, 26, 5, 6
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 _BACKUP_NAME = re.compile(r"-(?P<reason>[a-z][a-z-]*)-(?P<stamp>\d{8}-\d{6}-\d{6})$")
 
@@ -206,6 +206,22 @@ def plain_problem(exc: BaseException, db_path: Path | None) -> str | None:
                         "Try again when it has finished.")
         current = current.__cause__ or current.__context__
     return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is SQLite's "database is locked": another connection holds
+    the write lock (SQLITE_BUSY, SQLITE_LOCKED and their extended codes, e.g. a stale WAL snapshot)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(current, ANY_DB_ERROR) and (
+                (code is not None and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED))
+                or (code is None and "database is locked" in str(current))):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def restore(db_path: Path, backup: str | Path) -> tuple[Path, Path | None]:

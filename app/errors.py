@@ -13,6 +13,10 @@ class DatabaseError(MentorDeskError):
     """The database cannot be opened or migrated as asked."""
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another window or command held the database's write lock for longer than a save waits (issue 19)."""
+
+
 class UsageError(MentorDeskError):
     """A command was called the wrong way (exit code 2)."""
 

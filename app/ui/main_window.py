@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(QLabel(ctx.tasks.database.url.split("///")[-1]))
         ctx.tasks.busy_changed.connect(self.progress.setVisible)
+        ctx.tasks.waiting.connect(self._show_waiting)  # a save behind another process's lock (issue 19)
 
         self.sidebar.currentRowChanged.connect(self._show_row)
         from app.ui.menus import build_menus
@@ -238,6 +239,12 @@ class MainWindow(QMainWindow):
         from app.ui import wheel
 
         wheel.arm()
+
+    def _show_waiting(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        elif self.statusBar().currentMessage() == self.ctx.tasks.tr("Another MentorDesk window is saving… retrying"):
+            self.statusBar().clearMessage()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
