@@ -49,7 +49,7 @@ def test_the_menu_bar_has_file_go_and_help_with_every_page_and_its_shortcut(wind
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Go", "Help"]
     assert [text for text, _ in _menu(window, "File")] == ["Import roster…", "Export roster…", "Open the data folder",
-                                                            "Quit"]
+                                                            "Restore from backup…", "Quit"]
     go = _menu(window, "Go")
     assert go[:len(AREAS)] == [(a.title, f"Ctrl+{(i + 1) % 10}") for i, a in enumerate(AREAS)]
     assert ("Log time", "Ctrl+L") in go
