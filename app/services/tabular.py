@@ -117,8 +117,24 @@ def _read_frame(path: Path) -> tuple[Any, str, str]:
     except FileFormatError as exc:
         raise FileFormatError(f"{path.name}: {exc}") from None
     except Exception as exc:  # pandas raises many types for malformed files
-        raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({exc})") from None
+        raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({_reader_said(exc)})") from None
     raise FileFormatError(f"{path.name}: use a .csv or .xlsx file")
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _reader_said(exc: Exception) -> str:
+    """What a reader's error says, as one short line (pandas' own messages end in a newline and can
+    quote a whole line of the file)."""
+    text = " ".join(str(exc).split())
+    found = _FIELDS.search(text)
+    if found:
+        header, line, seen = found.groups()
+        return (f"line {line} has {seen} cells but the header has {header}; check the separator and the quotes "
+                "on that line")
+    text = text or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 # Invisible characters that make look-alike names ("Sumner\u200b Middle School"): format characters
