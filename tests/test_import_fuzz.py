@@ -194,3 +194,25 @@ def test_thousands_of_hostile_rows_import_or_refuse_in_one_piece(name, database,
                                            .replace("\r", " ").replace('"', "'") for _ in header)
                                   for _ in range(1500)]
     _run(database, db_path, tmp_path, name, ".csv", "\n".join(lines).encode("utf-8"))
+
+
+CLI_EXTRA = {"roster": ["--year", YEAR], "survey": ["--year", YEAR]}
+NASTY = {
+    "utf16-cut.csv": b"\xff\xfe" + "a,b\nc".encode("utf-16-le")[:-1],
+    "ragged.csv": b'""\n"",""\n"x","y","z"\n',
+    "cut.xlsx": _xlsx(["employee_id", "first_name"], [["E1", "=1+1"]])[:300],
+}
+
+
+@pytest.mark.parametrize("name", list(IMPORTERS))
+def test_the_command_line_says_one_line_and_exit_0_or_1_for_hostile_files(name, run_cli, tmp_path):
+    """As a person sees it: `mentordesk import NAME FILE` prints no traceback and exits 0 (imported) or
+    1 (refused), never 3 (an unexpected problem)."""
+    for file_name, raw in NASTY.items():
+        path = tmp_path / file_name
+        path.write_bytes(raw)
+        code, out, err = run_cli("import", name, path, *CLI_EXTRA.get(name, []))
+        assert code in (0, 1), (file_name, code, err[-500:])
+        assert "Traceback" not in out + err and "unexpected problem" not in err, (file_name, err[-500:])
+        if code == 1:
+            assert len([line for line in err.splitlines() if line.strip()]) <= 1, (file_name, err)  # rows rejected: the report
