@@ -30,7 +30,10 @@ YEAR = "2025-2026"
 def _importers() -> dict[str, tuple[list[str], Callable]]:
     from app.services.cap.candidate_import import ALIASES as CAP_ALIASES
     from app.services.cap.candidate_import import import_candidates
-    from app.services.matching.assignment_files import ASSIGNMENT_ALIASES, import_assignments
+    from app.services.matching.assignment_files import (
+        ASSIGNMENT_ALIASES,
+        import_assignments,
+    )
     from app.services.reports.survey import import_survey
     from app.services.roster.files import ROSTER_ALIASES, import_roster
     from app.services.scheduling.school_days import ALIASES as DAY_ALIASES

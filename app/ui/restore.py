@@ -152,7 +152,7 @@ def restore_and_reopen(window: MainWindow, backup: Path) -> str:
     """Put `backup` in place of the window's database, bring it to this version, and reload the window.
     Returns what to tell the user."""
     from app import db
-    from app.ui.application import _start_facts
+    from app.services.district.overview import start_info
 
     tasks = window.ctx.tasks
     database = tasks.database
@@ -164,7 +164,7 @@ def restore_and_reopen(window: MainWindow, backup: Path) -> str:
     with database._write_lock:
         used, aside = dbfiles.restore(path, backup)
         db.upgrade_on_open(database.engine)  # an older backup is brought to this version (itself backed up first)
-    _empty, years, _current = tasks.call(_start_facts, write=True)
+    _empty, years, _current = tasks.call(start_info, write=True)
     window.set_years(years)
     tasks.data_changed.emit()  # every page reloads from the restored file
     made = next((b.when for b in dbfiles.backups(path) if b.path == used), None)
