@@ -110,6 +110,7 @@ def quick_check(path: Path, key: bytes | None = None) -> list[str]:
 # process id, says who is alive (a pid is reused, and testing one on Windows would end that process).
 
 _open_markers: dict[str, Any] = {}  # this process's markers: path -> open handle (its lock held)
+_open_counts: dict[str, int] = {}  # path -> how many of this process's Databases have it open
 
 
 def _try_lock(handle: Any) -> bool:
@@ -163,7 +164,8 @@ def mark_open(db_path: Path) -> Path | None:
     """This process has `db_path` open: its marker, created and locked (best effort: a folder that
     refuses it only loses the check after a crash)."""
     marker = Path(f"{db_path}.open-{os.getpid()}")
-    if str(marker) in _open_markers:
+    if str(marker) in _open_markers:  # opened twice in this process: removed when both have closed
+        _open_counts[str(marker)] += 1
         return marker
     try:
         handle = open(marker, "a+b")  # noqa: SIM115 - kept open: the lock lives as long as the handle
@@ -173,6 +175,7 @@ def mark_open(db_path: Path) -> Path | None:
         handle.close()
         return None
     _open_markers[str(marker)] = handle
+    _open_counts[str(marker)] = 1
     for other in _markers(db_path):  # the file has been checked (or was not in doubt): old markers go
         if other != marker and _stale(other):
             other.unlink(missing_ok=True)
@@ -183,6 +186,10 @@ def mark_closed(marker: Path | None) -> None:
     """A clean close: the marker's lock released and the marker removed."""
     if marker is None:
         return
+    _open_counts[str(marker)] = _open_counts.get(str(marker), 1) - 1
+    if _open_counts[str(marker)] > 0:
+        return
+    _open_counts.pop(str(marker), None)
     handle = _open_markers.pop(str(marker), None)
     if handle is not None:
         handle.close()
@@ -191,6 +198,7 @@ def mark_closed(marker: Path | None) -> None:
 
 def _close_markers_at_exit() -> None:
     for marker in list(_open_markers):
+        _open_counts[marker] = 1
         mark_closed(Path(marker))
 
 

@@ -115,8 +115,12 @@ def test_a_file_in_use_by_a_live_process_is_not_taken_for_a_crash(db_path, check
 
             s.add(School(name="Open elsewhere"))
         assert not dbfiles.unclean_shutdown(db_path)
+        second = Database.open(str(db_path))  # opened twice in one process: one marker, kept until both close
+        second.dispose()
+        assert list(db_path.parent.glob("mentordesk.sqlite3.open-*"))
     finally:
         other.dispose()
+    assert not list(db_path.parent.glob("mentordesk.sqlite3.open-*"))
 
 
 def _damage(path) -> None:

@@ -160,7 +160,7 @@ def restore_and_reopen(window: MainWindow, backup: Path) -> str:
     if path is None:
         raise DatabaseError("This database is on a server, which keeps its own backups.")
     tasks.wait()  # nothing of the window is writing while the file is swapped
-    database.dispose()
+    database.engine.dispose()  # its connections closed (the window still has the file open: its marker stays)
     with database._write_lock:
         used, aside = dbfiles.restore(path, backup)
         db.upgrade_on_open(database.engine)  # an older backup is brought to this version (itself backed up first)
