@@ -138,3 +138,21 @@ def test_when_the_lock_is_held_past_the_wait_one_line_says_so_and_nothing_typed_
     qtbot.mouseClick(quick.save_button, Qt.MouseButton.LeftButton)  # the same typing, saved on the next try
     qtbot.waitUntil(lambda: "Saved: Ana Silva" in quick.message.text(), timeout=15000)
     assert _entries(db_path) == 1
+
+
+def test_closing_the_window_stops_a_save_waiting_for_the_lock(window, qtbot, db_path):
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 1)
+    window.ctx.tasks.synchronous = False
+    _type_a_session(qtbot, quick)  # the real 60 s wait
+    holder = LockHolder(db_path)
+    try:
+        qtbot.mouseClick(quick.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == WAITING, timeout=10000)
+        started = time.monotonic()
+        window.close()
+        assert time.monotonic() - started < 10  # not the minute
+        assert _entries(db_path) == 0
+    finally:
+        holder.release()

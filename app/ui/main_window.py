@@ -249,5 +249,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.tasks.stop_waiting()  # a save behind another process's lock gives up (nothing written)
         self.ctx.tasks.wait()
         super().closeEvent(event)

@@ -77,6 +77,7 @@ class TaskRunner(QObject):
         self.database = database
         self.synchronous = synchronous  # tests may run calls inline
         self.busy_wait = busy_wait  # how long a write keeps trying behind another process's lock (tests shorten it)
+        self._closing = threading.Event()  # the window is closing: a write waiting for the lock stops trying
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one database worker: writes go one at a time
         self._live: set[_Signals] = set()
@@ -189,7 +190,7 @@ class TaskRunner(QObject):
                     if not dbfiles.is_busy(exc):
                         raise
                     left = deadline - time.monotonic()
-                    if left <= 0 or task.cancel_event.is_set():
+                    if left <= 0 or task.cancel_event.is_set() or self._closing.is_set():
                         raise DatabaseBusyError(self.tr(
                             "Not saved: another MentorDesk window or command kept the database busy for %1 "
                             "seconds. What you typed is still here; try again in a moment.")
@@ -235,6 +236,11 @@ class TaskRunner(QObject):
         signals.deleteLater()
         if not self._live:
             self.busy_changed.emit(False)
+
+    def stop_waiting(self) -> None:
+        """The window is closing: a save waiting for another process's lock gives up at its next try
+        (it has written nothing) instead of holding the close for up to a minute."""
+        self._closing.set()
 
     def wait(self, msecs: int = 30000) -> bool:
         self.release()  # waiting for held jobs would never end
