@@ -28,7 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from app import dbfiles, dbkeys, paths
 from app.models import Base, Tracked, load_all
-from app.errors import DatabaseError
+from app.errors import DamagedDatabaseError, DatabaseError
 
 log = logging.getLogger("mentordesk.db")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -178,6 +178,7 @@ class Database:
     """
 
     created = False  # this open made a new database file
+    marker: Path | None = None  # this process's "open" marker beside the file (dbfiles.mark_open)
     read_only = False  # set by read-only commands: unit_of_work rolls back instead of committing
 
     def __init__(self, engine: Engine, actor: str | None = None):
@@ -202,19 +203,28 @@ class Database:
         try:
             if path is not None and not created:
                 dbfiles.refuse_foreign(path, _own_tables)
-                problems = dbfiles.quick_check(path) if check else []
+                unclean = not check and dbfiles.unclean_shutdown(path)
+                if unclean:  # killed, a power cut or a crash last time: the cheap check before anything writes
+                    log.info("the database was not closed properly last time; checking it (quick_check)")
+                problems = dbfiles.quick_check(path) if check or unclean else []
                 if problems:
-                    raise DatabaseError(dbfiles.damaged_message(path, problems[0]))
+                    raise DamagedDatabaseError(dbfiles.damaged_message(path, problems[0]), path, problems[0])
             if migrate:
                 upgrade_on_open(engine)
         except BaseException as exc:
             engine.dispose()  # a refused or failed open leaves no connection behind
+            if isinstance(exc, DamagedDatabaseError):
+                raise
             plain = plain_problem(exc, str(path)) if path is not None else None
+            detail = dbfiles.damage_detail(exc) if path is not None else None
+            if plain and detail:
+                raise DamagedDatabaseError(plain, path, detail) from exc
             if plain:
                 raise DatabaseError(plain) from exc
             raise
         database = cls(engine, actor)
         database.created = created
+        database.marker = dbfiles.mark_open(path) if path is not None else None  # removed on a clean close
         if created:
             log.info("created a new database")
         return database
@@ -250,7 +260,10 @@ class Database:
             session.rollback()
 
     def dispose(self) -> None:
+        """Close every connection: a clean close (the file is not checked on the next open)."""
         self.engine.dispose()
+        dbfiles.mark_closed(self.marker)
+        self.marker = None
 
 
 # --- migrations -------------------------------------------------------------------------

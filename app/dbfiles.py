@@ -27,7 +27,7 @@ from app.errors import DatabaseError
 SQLITE_MAGIC = dbkeys.SQLITE_MAGIC
 DB_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 ANY_DB_ERROR = (sqlite3.Error, sqlcipher.Error)
-SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY = 11, 26, 5
+SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_BUSY, SQLITE_LOCKED = 11, 26, 5, 6
 DB_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 _BACKUP_NAME = re.compile(r"-(?P<reason>[a-z][a-z-]*)-(?P<stamp>\d{8}-\d{6}-\d{6})$")
 
@@ -101,6 +101,110 @@ def quick_check(path: Path, key: bytes | None = None) -> list[str]:
     except dbkeys.LockedError:
         return ["encrypted, and its key was not given"]
     return [] if rows == ["ok"] else rows
+
+
+# --- unclean shutdowns: a marker per process that has the file open, locked while it lives ---------
+# `<db>.open-<pid>`, beside the file (as SQLite's -wal and -shm), held with an exclusive OS lock. The
+# lock goes with the process, however it ends; a marker nobody holds was left by one that ended without
+# closing (killed, a power cut, a crash), so the file is checked on the next open. The lock, not the
+# process id, says who is alive (a pid is reused, and testing one on Windows would end that process).
+
+_open_markers: dict[str, Any] = {}  # this process's markers: path -> open handle (its lock held)
+_open_counts: dict[str, int] = {}  # path -> how many of this process's Databases have it open
+
+
+def _try_lock(handle: Any) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _markers(db_path: Path) -> list[Path]:
+    import glob
+
+    return [Path(p) for p in glob.glob(glob.escape(str(db_path)) + ".open-*")]
+
+
+def _stale(marker: Path) -> bool:
+    """No process holds this marker's lock (its own process's markers are held)."""
+    if str(marker) in _open_markers:
+        return False
+    try:
+        handle = open(marker, "a+b")  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    try:
+        return _try_lock(handle)
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def unclean_shutdown(db_path: Path) -> bool:
+    """Whether a process that had `db_path` open ended without closing it: a marker nobody holds, or a
+    -wal file left with no MentorDesk process holding the file open. Looks only."""
+    markers = _markers(db_path)
+    stale = [m for m in markers if _stale(m)]
+    if stale:
+        return True
+    wal = Path(str(db_path) + "-wal")
+    return not markers and wal.exists() and wal.stat().st_size > 0
+
+
+def mark_open(db_path: Path) -> Path | None:
+    """This process has `db_path` open: its marker, created and locked (best effort: a folder that
+    refuses it only loses the check after a crash)."""
+    marker = Path(f"{db_path}.open-{os.getpid()}")
+    if str(marker) in _open_markers:  # opened twice in this process: removed when both have closed
+        _open_counts[str(marker)] += 1
+        return marker
+    try:
+        handle = open(marker, "a+b")  # noqa: SIM115 - kept open: the lock lives as long as the handle
+    except OSError:
+        return None
+    if not _try_lock(handle):
+        handle.close()
+        return None
+    _open_markers[str(marker)] = handle
+    _open_counts[str(marker)] = 1
+    for other in _markers(db_path):  # the file has been checked (or was not in doubt): old markers go
+        if other != marker and _stale(other):
+            other.unlink(missing_ok=True)
+    return marker
+
+
+def mark_closed(marker: Path | None) -> None:
+    """A clean close: the marker's lock released and the marker removed."""
+    if marker is None:
+        return
+    _open_counts[str(marker)] = _open_counts.get(str(marker), 1) - 1
+    if _open_counts[str(marker)] > 0:
+        return
+    _open_counts.pop(str(marker), None)
+    handle = _open_markers.pop(str(marker), None)
+    if handle is not None:
+        handle.close()
+    marker.unlink(missing_ok=True)
+
+
+def _close_markers_at_exit() -> None:
+    for marker in list(_open_markers):
+        _open_counts[marker] = 1
+        mark_closed(Path(marker))
+
+
+import atexit  # noqa: E402 - beside what it registers
+
+atexit.register(_close_markers_at_exit)
 
 
 def online_backup(src: Path, dest: Path) -> None:
@@ -206,6 +310,35 @@ def plain_problem(exc: BaseException, db_path: Path | None) -> str | None:
                         "Try again when it has finished.")
         current = current.__cause__ or current.__context__
     return None
+
+
+def damage_detail(exc: BaseException) -> str | None:
+    """SQLite's words when `exc` (or what caused it) says the file is damaged or not a database, else None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(current, ANY_DB_ERROR) and code is not None and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return str(current)
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is SQLite's "database is locked": another connection holds
+    the write lock (SQLITE_BUSY, SQLITE_LOCKED and their extended codes, e.g. a stale WAL snapshot)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(current, ANY_DB_ERROR) and (
+                (code is not None and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED))
+                or (code is None and "database is locked" in str(current))):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def restore(db_path: Path, backup: str | Path) -> tuple[Path, Path | None]:

@@ -13,6 +13,20 @@ class DatabaseError(MentorDeskError):
     """The database cannot be opened or migrated as asked."""
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The database file fails SQLite's check; `path` and `detail` say which and how (the window offers
+    its newest good backup)."""
+
+    def __init__(self, message: str, path: object = None, detail: str = ""):
+        super().__init__(message)
+        self.path = path
+        self.detail = detail
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another window or command held the database's write lock for longer than a save waits (issue 19)."""
+
+
 class UsageError(MentorDeskError):
     """A command was called the wrong way (exit code 2)."""
 

@@ -25,6 +25,18 @@ class FileFormatError(MentorDeskError):
     """The file as a whole cannot be read as an import (not the rows: the file)."""
 
 
+def shown_columns(columns: Iterable[object], limit: int = 12) -> str:
+    """A file's headers for a one-line message: each on one line and at most 40 characters, the first
+    `limit` of them ("no columns" when there are none)."""
+    names = list(columns)
+    shown = []
+    for name in names[:limit]:
+        text = " ".join(str(name).split())
+        shown.append(text if len(text) <= 40 else text[:39] + "…")
+    more = f", and {len(names) - limit} more" if len(names) > limit else ""
+    return (", ".join(shown) + more) if shown else "no columns"
+
+
 def header_key(name: object) -> str:
     """Headers match ignoring case, spaces, underscores and punctuation ('Emp #' -> 'emp')."""
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
@@ -117,8 +129,24 @@ def _read_frame(path: Path) -> tuple[Any, str, str]:
     except FileFormatError as exc:
         raise FileFormatError(f"{path.name}: {exc}") from None
     except Exception as exc:  # pandas raises many types for malformed files
-        raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({exc})") from None
+        raise FileFormatError(f"{path.name}: cannot be read as a {suffix or 'CSV'} table ({_reader_said(exc)})") from None
     raise FileFormatError(f"{path.name}: use a .csv or .xlsx file")
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _reader_said(exc: Exception) -> str:
+    """What a reader's error says, as one short line (pandas' own messages end in a newline and can
+    quote a whole line of the file)."""
+    text = " ".join(str(exc).split())
+    found = _FIELDS.search(text)
+    if found:
+        header, line, seen = found.groups()
+        return (f"line {line} has {seen} cells but the header has {header}; check the separator and the quotes "
+                "on that line")
+    text = text or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 # Invisible characters that make look-alike names ("Sumner\u200b Middle School"): format characters
@@ -177,8 +205,8 @@ def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required:
             continue
         if public in mapping:
             if header_key(mapping[public]) == header_key(column):  # one header twice: which is meant is not ours to guess
-                raise FileFormatError(f"{path.name}: the header repeats a column: {mapping[public]!r} (column "
-                                      f"{columns.index(mapping[public]) + 1}) and {column!r} (column "
+                raise FileFormatError(f"{path.name}: the header repeats a column: {shown_columns([mapping[public]])!r} "
+                                      f"(column {columns.index(mapping[public]) + 1}) and {shown_columns([column])!r} (column "
                                       f"{columns.index(column, columns.index(mapping[public]) + 1) + 1}) both give "
                                       f"{public}; remove or rename one of them")
             continue  # two different spellings (Mentor Name, Mentor Email): the first, as a mapping can change
@@ -186,8 +214,7 @@ def read_table(path: str | Path, aliases: Mapping[str, Iterable[str]], required:
     mapping.update(chosen)
     missing = [f for f in required if f not in mapping]
     if missing:
-        found = ", ".join(columns[:12]) or "no columns"
-        raise FileFormatError(f"{path.name}: no column for {', '.join(missing)} (found: {found})")
+        raise FileFormatError(f"{path.name}: no column for {', '.join(missing)} (found: {shown_columns(columns)})")
     rows: list[Row] = []
     column_names = tuple(columns)
     positions = {public: columns.index(column) for public, column in mapping.items()}

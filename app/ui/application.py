@@ -113,6 +113,29 @@ def offer_demo(window) -> None:  # type: ignore[no-untyped-def]
                              on_success=lambda msg: window.statusBar().showMessage(msg, 10000))
 
 
+def open_at_start(db_url: str | None = None) -> Database | None:
+    """The database the window opens, or None (said in a message box). A file found damaged (it is
+    checked when the last session ended without closing it) offers its newest good backup."""
+    from app import db
+    from app.errors import DamagedDatabaseError
+    from app.ui.unlock import unlock_at_start
+
+    try:
+        if not unlock_at_start(db.plain_path(db_url)):  # an encrypted file: its passphrase first (issue 18)
+            return None
+        try:
+            return Database.open(db_url)
+        except DamagedDatabaseError as exc:
+            from app.ui.restore import offer_restore_at_start
+
+            if exc.path is None or offer_restore_at_start(None, exc.path, exc.detail) is None:
+                return None
+            return Database.open(db_url)
+    except MentorDeskError as exc:
+        QMessageBox.critical(None, "MentorDesk", str(exc))
+        return None
+
+
 def run(db_url: str | None = None) -> int:
     from app.ui.errors import install_excepthook, setup_logging
 
@@ -122,15 +145,8 @@ def run(db_url: str | None = None) -> int:
 
     enable_faulthandler()
     install_excepthook()
-    try:
-        from app import db
-        from app.ui.unlock import unlock_at_start
-
-        if not unlock_at_start(db.plain_path(db_url)):  # an encrypted file: its passphrase first (issue 18)
-            return 1
-        database = Database.open(db_url)
-    except MentorDeskError as exc:
-        QMessageBox.critical(None, "MentorDesk", str(exc))
+    database = open_at_start(db_url)
+    if database is None:
         return 1
     window, _ = build_window(database, on_empty=offer_demo)
     window.show()

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(QLabel(ctx.tasks.database.url.split("///")[-1]))
         ctx.tasks.busy_changed.connect(self.progress.setVisible)
+        ctx.tasks.waiting.connect(self._show_waiting)  # a save behind another process's lock (issue 19)
 
         self.sidebar.currentRowChanged.connect(self._show_row)
         from app.ui.menus import build_menus
@@ -245,8 +246,15 @@ class MainWindow(QMainWindow):
 
         wheel.arm()
 
+    def _show_waiting(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        elif self.statusBar().currentMessage() == self.ctx.tasks.tr("Another MentorDesk window is saving… retrying"):
+            self.statusBar().clearMessage()
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.tasks.stop_waiting()  # a save behind another process's lock gives up (nothing written)
         self.ctx.tasks.wait()
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""The menu bar: File (import and export the roster, open the data folder, quit), Go (every page with
+"""The menu bar: File (import and export the roster, open the data folder, restore a backup, quit), Go (every page with
 its Ctrl+number, and Ctrl+L to log time from anywhere), Help (keyboard shortcuts, about, the log folder).
 Every action is connected through a lambda that takes no `checked` argument (issue 17)."""
 
@@ -78,6 +78,8 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     file.addSeparator()
     actions["data_folder"] = _action(file, tr("Open the &data folder"), lambda: open_folder(data_folder(window)),
                                      tip=tr("Show the folder that holds the database in the file manager"))
+    actions["restore"] = _action(file, tr("&Restore from backup…"), lambda: open_restore(window),
+                                 tip=tr("Put a backup in place of the database (the current one is kept aside)"))
     file.addSeparator()
     actions["quit"] = _action(file, tr("&Quit"), window.close, "Ctrl+Q")
     actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
@@ -98,6 +100,16 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
     actions["about"] = _action(help_menu, tr("&About MentorDesk"), lambda: show_about(window))
     actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
     return actions
+
+
+def open_restore(window: MainWindow) -> Any:
+    """File > Restore from backup…: the list of backups (app/ui/restore.py), opened beside the window."""
+    from app.ui.restore import RestoreDialog
+
+    dialog = RestoreDialog(window)
+    window.restore_dialog = dialog  # type: ignore[attr-defined]  # for tests, and so it is not collected
+    dialog.open()
+    return dialog
 
 
 def shortcuts_html() -> str:

@@ -243,13 +243,13 @@ def import_no_school_days(session: Session, path: str | Path, *, dry_run: bool =
 
 
 def _read_table(path: Path) -> tuple[list[_Parsed], list[tuple[int, str]], list[str]]:
-    from app.services.tabular import FileFormatError, read_table
+    from app.services.tabular import FileFormatError, read_table, shown_columns
     from app.services.vocabulary import parse_date
 
     table = read_table(path, ALIASES)
     if "date" not in table.mapping and "start" not in table.mapping:
         raise FileFormatError(f"{path.name}: no column for date (or start and end) (found: "
-                              f"{', '.join(table.columns[:12]) or 'no columns'})")
+                              f"{shown_columns(table.columns)})")
     out = []
     for row in table.rows:
         problems: list[FieldProblem] = []

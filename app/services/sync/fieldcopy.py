@@ -148,7 +148,7 @@ def _minimize(path: Path, sp_id: uuid.UUID) -> None:
     from app.services.sync.capture import synced_tables
     from app.services.sync.owners import FOREIGN_KEPT, field_copy_rows
 
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)  # no row value in an error (as app/db.py)
     try:
         with Session(engine) as session, session.begin():
             keep = field_copy_rows(session, sp_id)

@@ -283,7 +283,7 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
         missing.append("minutes (or hours)")
     if missing:
         raise tabular.FileFormatError(
-            f"{path.name}: no column for {', '.join(missing)} (found: {', '.join(columns)}). "
+            f"{path.name}: no column for {', '.join(missing)} (found: {tabular.shown_columns(columns, limit=30)}). "
             "Map them with --map FIELD=COLUMN (e.g. --map minutes=\"How long was the session?\"); "
             "the mapping is remembered for files with these headers.")
     notes_column = used.get("notes")

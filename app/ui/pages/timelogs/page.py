@@ -76,6 +76,7 @@ class TimeLogsPage(Page):
         layout.addLayout(header)
         self.quick = QuickEntry(self)
         layout.addWidget(self.quick)
+        ctx.tasks.waiting.connect(self._waiting)  # a save behind another window's lock says so beside the form
         # Ctrl+L (to the quick entry) is the window's, in its Go menu: it works from every page.
 
         self.tabs = QTabWidget()
@@ -256,9 +257,13 @@ class TimeLogsPage(Page):
 
     # --- actions ------------------------------------------------------------------------------------
 
+    def _waiting(self, text: str) -> None:
+        if text:
+            self.quick.message.setText(text)
+
     def save_entry(self, pair: Any, day: dt.date, minutes: int, activity: str, topics: list[str], release: bool,
                    notes: str, *, allow_duplicate: bool = False) -> None:
-        from app.errors import ValidationError
+        from app.errors import DatabaseBusyError, ValidationError
         from app.services.timelogs.logs import DuplicateEntryError, EntryInput, add_entry
 
         entry = EntryInput(pair.assignment_id, day, minutes, activity, topics, release, notes or None)
@@ -269,6 +274,8 @@ class TimeLogsPage(Page):
                 self.quick.duplicate(key, str(exc))
             elif isinstance(exc, ValidationError):
                 self.quick.failed("; ".join(f"{p.field}: {p.reason}" for p in exc.problems))
+            elif isinstance(exc, DatabaseBusyError):  # the form keeps what was typed (issue 19)
+                self.quick.failed(str(exc))
             else:
                 from app.ui.errors import show_error
 
@@ -285,7 +292,7 @@ class TimeLogsPage(Page):
                    release: bool, notes: str, *, allow_duplicate: bool = False) -> None:
         """One session with several mentees of a mentor: the time counts for each of them. A session
         any of them already has (same date, minutes, activity) is a duplicate: warned, as for one pair."""
-        from app.errors import ValidationError
+        from app.errors import DatabaseBusyError, ValidationError
         from app.services.timelogs.logs import DuplicateEntryError, EntryInput, add_group_session
 
         ids = [p.assignment_id for p in group.pairs]
@@ -297,6 +304,8 @@ class TimeLogsPage(Page):
                 self.quick.duplicate(key, str(exc))
             elif isinstance(exc, ValidationError):
                 self.quick.failed("; ".join(f"{p.field}: {p.reason}" for p in exc.problems))
+            elif isinstance(exc, DatabaseBusyError):  # the form keeps what was typed (issue 19)
+                self.quick.failed(str(exc))
             else:
                 from app.ui.errors import show_error
 
