@@ -86,9 +86,15 @@ def _refresher_choices() -> tuple[str, ...]:
     return REFRESHER_CHOICES
 
 
+def _room_choices() -> tuple[str, ...]:
+    from app.services.matching.proximity import ROOM_RULES
+
+    return ROOM_RULES
+
+
 # Text settings that take one of a few values, listed by the service that owns the rule.
 _CHOICES = {"emergency_license_status": _emergency_choices, "military_spouse_license_status": _emergency_choices,
-            "refresher_past_due": _refresher_choices}
+            "refresher_past_due": _refresher_choices, "room_proximity": _room_choices}
 
 
 def _email_problem(text: str) -> str | None:

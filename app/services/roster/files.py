@@ -54,6 +54,9 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "induction_status": ("Induction", "Induction Status", "Status"),
     "planning_periods": ("Planning", "Planning Periods", "Prep Periods", "Free Periods"),
     "room": ("Room", "Room Number", "Classroom"),
+    "external": ("External", "External Mentor", "Retired or External", "Not District Staff", "Mentor Source"),
+    "focus": ("Focus", "Focus Areas", "Needs", "Mentee Needs", "Support Needs"),
+    "strengths": ("Strengths", "Mentor Strengths", "Areas of Strength", "Expertise"),
     # Import only (educators.EducatorRecord.prior_induction): induction done before, in another district.
     "prior_induction": ("Prior Induction", "Induction Elsewhere", "Completed Induction", "Prior Induction Program"),
 }
