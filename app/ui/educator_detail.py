@@ -36,7 +36,7 @@ LABELS = {
     "hire_date": "Hire date", "exit_date": "Exit date", "last_rating": "Last rating", "rating_year": "Rating year",
     "mentor_trained_on": "Mentor trained on", "induction_status": "Induction status",
     "planning_periods": "Planning periods", "room": "Room",
-    "external": "Not district staff (mentor)", "focus": "Focus areas (mentee)", "strengths": "Strengths (mentor)",
+    "external": "External mentor", "focus": "Focus areas", "strengths": "Strengths",
 }
 CHOICES = {
     "role": ROLES,
@@ -51,8 +51,8 @@ HINTS = {
     "hire_date": _DATE_HINT, "exit_date": _DATE_HINT, "mentor_trained_on": _DATE_HINT,
     "planning_periods": "e.g. 2;5", "years_experience": "full years under an Initial or Professional license",
     "mepid": "8 digits",
-    "focus": "e.g. classroom management; ELL (004: individual needs)",
-    "strengths": "e.g. formative assessment; technology",
+    "focus": "a mentee's needs, e.g. classroom management; ELL",
+    "strengths": "a mentor's, e.g. formative assessment; technology",
 }
 ERROR_STYLE = "color: #b00020;"
 
