@@ -210,7 +210,8 @@ def test_weights_setting_is_checked():
     from app.services.matching.solver import weights_problem
 
     assert weights_problem(None) is None and weights_problem({"subject": 3, "load": 0.5}) is None
-    assert weights_problem({"colour": 1}) == "unknown criteria colour; use subject, grade, building, proximity, planning, focus, load"
+    assert weights_problem({"colour": 1}) == ("unknown criteria colour; use subject, grade, building, proximity, "
+                                              "planning, focus, load")
     assert weights_problem({"subject": -1}) == "weights cannot be negative"
     assert weights_problem({"subject": "a lot"}) == "weights must be numbers"
     assert weights_problem([1, 2]).startswith("must be blank or an object")

@@ -152,9 +152,10 @@ def lexicographic_weights(pairs: int, max_capacity: int, reach: dict[str, int] |
 
     If the largest cost times the mentees (`rows`, for the sums the solver forms) would pass
     EXACT_LIMIT, the lowest levels are merged, one at a time from the bottom, into a tie-breaker whose
-    per-pair weights keep their order within a pair (proximity 4 places of load... as below) and whose
-    whole range is still below the weight of the lowest strict level: they can never swamp the levels
-    above, they only stop being strictly ordered among themselves. `merged` names them.
+    per-pair weights keep their order within one pair (each merged level weighs more than the load and
+    the merged levels below it can add in that pair) and whose whole range is still below the weight of
+    the lowest strict level: they can never swamp the levels above, they only stop being strictly
+    ordered among themselves across pairs. `merged` names them, highest first.
     """
     cap = max(max_capacity, 1)
     rows = pairs if rows is None else rows

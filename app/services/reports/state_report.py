@@ -34,7 +34,8 @@ DEFINITIONS: dict[str, str] = {
                               "observed_mentee whose mentee is a beginning teacher served.",
     "mentoring_hours": "Mentoring hours: minutes of all time-log entries dated in the window whose mentee is a "
                        "beginning teacher served, summed, in hours with one decimal.",
-    "hired": "Hired: teachers on the district's staff with a hire date in the window; beginning hired: those of them who are beginning; "
+    "hired": "Hired: teachers on the district's staff with a hire date in the window; beginning hired: those of them "
+             "who are beginning; "
              "hiring rate = beginning hired / hired.",
     "retained": "Retained: beginning teachers served with no exit date on or before June 30; "
                 "retention rate = retained / beginning teachers served.",

@@ -185,7 +185,8 @@ _PARSERS = {
 # is remembered, which makes checking a 10,000-row file about twice as fast. Parsers are pure and
 # return immutable values; a value that fails is not remembered (it raises again, same message).
 _REPEATING = {"role", "subjects", "grades", "license_type", "years_experience", "hire_date", "exit_date",
-              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods", "external", "focus", "strengths"}
+              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods",
+              "external", "focus", "strengths"}
 _TEXT_PARSERS = {field: functools.lru_cache(maxsize=4096)(parser) if field in _REPEATING else parser
                  for field, parser in _PARSERS.items()}
 _CHECKS = tuple((field, _PARSERS.get(field), _TEXT_PARSERS.get(field), _LIMITS.get(field)) for field in ROSTER_FIELDS)
@@ -333,7 +334,8 @@ class SchoolCache:
 
 
 _MODEL_FIELDS = tuple(f for f in ROSTER_FIELDS if f not in ("school", "induction_status", "employee_id"))
-_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods", "focus", "strengths"})  # tuples in a record, JSON lists in a row
+# Tuples in a record, JSON lists in a row.
+_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods", "focus", "strengths"})
 
 
 def _model_value(record: EducatorRecord, field: str) -> object:
