@@ -37,6 +37,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("focus", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
         batch_op.add_column(sa.Column("strengths", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
     with op.batch_alter_table("educator") as batch_op:
+        # The existing rows have their empty lists; the model gives new rows theirs (no server default left).
+        batch_op.alter_column("focus", existing_type=sa.JSON(), existing_nullable=False, server_default=None)
+        batch_op.alter_column("strengths", existing_type=sa.JSON(), existing_nullable=False, server_default=None)
         # The model's enum check (app/models/base.py writes it as comparisons on SQLite).
         batch_op.create_check_constraint(op.f("ck_educator_educator_external"), sa.column("external").in_(KINDS))
 
