@@ -97,13 +97,14 @@ def _reference(instance, weights) -> tuple[float, float]:  # type: ignore[no-unt
     slot_index = np.concatenate([np.arange(p) for p in places]) + np.repeat([m.load for m in instance.mentors], places)
     started = time.perf_counter()
     f = feature_matrices(instance.mentees, [m.person for m in instance.mentors])
-    score = (weights.subject * f["subject"] + weights.grade * f["grade"] + weights.building * f["building"]
-             + weights.planning * f["planning"])
+    from app.services.matching.solver import PAIR_LEVELS
+
+    score = sum(getattr(weights, level) * f[level] for level in PAIR_LEVELS)  # every level, proximity and focus too
     allowed = instance.allowed[:, slot_mentor]
     k = int((maximum_bipartite_matching(csr_matrix(allowed), perm_type="column") >= 0).sum())
     # Shift costs to be positive (the sparse solver treats stored zeros as edges but needs a
     # structural nonzero): cost = big - score + load.
-    big = weights.subject * 2 + 1.0
+    big = sum(getattr(weights, level) for level in PAIR_LEVELS) + 1.0
     cost = np.where(allowed, big - score[:, slot_mentor] + weights.load * slot_index[None, :], 0.0)
     dummies = len(instance.mentees) - k
     if dummies:

@@ -71,7 +71,8 @@ def test_proposal_pairs_reasons_and_unmatched(session, district):
     assert by_mentee["B3"].mentor.employee_id == "PEND"  # training pending may be assigned, flagged
     assert "training pending" in by_mentee["B3"].flags
     assert p.unmatched == []
-    assert p.totals == {"matched": 3, "subject": 2, "grade": 2, "building": 2, "planning": 1}
+    assert p.totals == {"matched": 3, "subject": 2, "grade": 2, "building": 2, "proximity": 0, "planning": 1,
+                        "focus": 0}
 
 
 def test_unmatched_mentee_says_why(session, district):
@@ -138,7 +139,8 @@ def test_every_candidate_appears_once_in_the_json(session, district, run_cli):
     listed = [p["mentee_employee_id"] for p in data["pairs"]] + [u["mentee_employee_id"] for u in data["unmatched"]]
     assert sorted(listed) == ["B1", "B2", "B3"]
     pair = next(p for p in data["pairs"] if p["mentee_employee_id"] == "B1")
-    assert pair == {"mentor_employee_id": "CHEM", "mentee_employee_id": "B1", "score": 15.0, "locked": False,
+    # 58 = subject 32 + grade 16 + building 8 + planning 2 (solver.DISPLAY_POINTS: proximity 4 and focus 1 between).
+    assert pair == {"mentor_employee_id": "CHEM", "mentee_employee_id": "B1", "score": 58.0, "locked": False,
                     "reasons": ["same subject: Chemistry", "grades 10-11 overlap", "same building",
                                 "both free period 3"]}
 

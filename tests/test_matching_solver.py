@@ -210,14 +210,18 @@ def test_weights_setting_is_checked():
     from app.services.matching.solver import weights_problem
 
     assert weights_problem(None) is None and weights_problem({"subject": 3, "load": 0.5}) is None
-    assert weights_problem({"colour": 1}) == "unknown criteria colour; use subject, grade, building, planning, load"
+    assert weights_problem({"colour": 1}) == ("unknown criteria colour; use subject, grade, building, proximity, "
+                                              "planning, focus, load")
     assert weights_problem({"subject": -1}) == "weights cannot be negative"
     assert weights_problem({"subject": "a lot"}) == "weights must be numbers"
     assert weights_problem([1, 2]).startswith("must be blank or an object")
 
 
 def test_lexicographic_weights_dominate():
-    w = lexicographic_weights(pairs=1000, max_capacity=3)
+    # A district whose rooms and focus areas say nothing: the four levels of old, strictly ordered (the
+    # six levels at full reach are tests/test_matching_proximity.py's).
+    w = lexicographic_weights(pairs=1000, max_capacity=3, reach={"proximity": 0, "focus": 0})
+    assert not w.merged
     assert w.planning > 1000 * 2 * w.load
     assert w.building > 1000 * w.planning + 2000 * w.load
     assert w.subject > 1000 * (w.grade + w.building + w.planning) + 2000
@@ -261,5 +265,5 @@ def test_feature_matrices_agree_with_features_for_any_vocabulary(size, data):
     f = feature_matrices(mentees, mentors)
     for i, e in enumerate(mentees):
         for j, m in enumerate(mentors):
-            assert {k: int(f[k][i, j]) for k in ("subject", "grade", "building", "planning")} == \
-                features(e, m).vector()
+            assert {k: int(f[k][i, j]) for k in ("subject", "grade", "building", "proximity", "planning",
+                                                 "focus")} == features(e, m).vector()

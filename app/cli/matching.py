@@ -44,7 +44,8 @@ def _match(args: argparse.Namespace, ctx: Context) -> int:
     t = proposal.totals
     ctx.say(f"{args.year}: {t['matched']} of {t['matched'] + len(proposal.unmatched)} mentees matched "
             f"(mentor pool {proposal.mentor_pool}; {t['subject']} same subject, {t['grade']} grade overlap, "
-            f"{t['building']} same building, {t['planning']} shared planning period)")
+            f"{t['building']} same building, {t['proximity']} classrooms near one another, "
+            f"{t['planning']} shared planning period, {t['focus']} mentee focus among the mentor's strengths)")
     for p in proposal.pairs:
         extra = f" [{'; '.join(p.flags)}]" if p.flags else ""
         ctx.say(f"  {p.mentee.name} ({p.mentee.employee_id}) <- {p.mentor.name} ({p.mentor.employee_id}): "

@@ -12,6 +12,7 @@ from app.models.base import Base, Tracked, enum_column
 from app.models.district import School, SchoolYear
 from app.models.vocab import (
     ASSIGNMENT_END_REASONS,
+    EXTERNAL_KINDS,
     LICENSE_TYPES,
     MENTOR_STATUSES,
     RATINGS,
@@ -47,6 +48,12 @@ class Educator(Tracked, Base):
     room: Mapped[str | None] = mapped_column(String(40), nullable=True)
     # The educator preparation program that trained them (001: "Where are my teachers coming from?").
     preparation_program: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Not current district staff: "retired" or "other_district" (vocab.EXTERNAL_KINDS); NULL: on staff.
+    external: Mapped[str | None] = enum_column(EXTERNAL_KINDS, "educator_external", nullable=True)
+    # A mentee's needs (004: "The match to the mentor should take into account individual needs of the
+    # beginning teacher") and a mentor's strengths, as sorted lists of areas (vocabulary.parse_focus).
+    focus: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    strengths: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
 
     school: Mapped[School | None] = relationship(lazy="joined")
 

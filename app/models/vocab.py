@@ -32,6 +32,13 @@ ASSIGNMENT_END_REASONS = (
 
 MENTOR_STATUSES = ("active", "training_pending", "inactive")
 
+# Mentors who are not the district's current staff (004, "Mentor Selection": "recruiting recently retired
+# effective teachers who meet the above criteria"; "Induction Programs for Administrators": "hiring
+# retired administrators to serve as mentors"; "Mentor Assignment and Compensation": "Smaller districts
+# may consider partnering with neighboring districts to share mentoring resources"). NULL: district staff.
+EXTERNAL_KINDS = ("retired", "other_district")
+EXTERNAL_LABELS = {"retired": "Retired educator", "other_district": "Another district's staff"}
+
 # Whom a time log's release time freed (603 CMR 7.12(2)(d): "release time for mentor and beginning teacher"
 # is a required component of an induction program). No release time is NULL.
 RELEASE_CODES = ("mentor", "mentee", "both")

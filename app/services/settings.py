@@ -54,16 +54,26 @@ SPECS: dict[str, SettingSpec] = {
             "assignable until the refresher is recorded (004, Mentor Training: \"a refresher component "
             "for experienced mentors\").",
         ),
+        SettingSpec(
+            "room_proximity",
+            "floor",
+            "Classrooms near one another: rooms are numbered by",
+            "floor: the room number's hundreds are the floor (214 is on floor 2); wing: the letters before the "
+            "number are the wing (B-214 is in wing B); wing and floor: both; off: rooms say nothing. Matching "
+            "prefers a mentor on the mentee's floor or wing of the same building, after subject, grade and "
+            "building (004, Mentor Assignment: \"classrooms located near one another\").",
+        ),
         SettingSpec("match_incoming", False, "Match incoming educators too", "Recommended, not required (004)."),
         SettingSpec("default_mentor_capacity", 1, "Default mentees per mentor"),
         SettingSpec(
             "match_weights",
             None,
             "Matching weights (blank: the regulations' order)",
-            "Blank matches by subject, then grade, then building, then planning period, then balanced load, each "
+            "Blank matches by subject, then grade, then building, then the same floor or wing, then planning "
+            "period, then the mentee's focus areas among the mentor's strengths, then balanced load, each "
             "strictly before the next (004). A district may give weights instead, e.g. {\"subject\": 3, "
-            "\"grade\": 2, \"building\": 4, \"planning\": 1, \"load\": 1}; matching as many mentees as "
-            "possible always comes first.",
+            "\"grade\": 2, \"building\": 4, \"proximity\": 1, \"planning\": 1, \"focus\": 1, \"load\": 1} "
+            "(a criterion left out weighs nothing); matching as many mentees as possible always comes first.",
         ),
         SettingSpec("stale_pair_weeks", 3, "Flag pairs with no log entry for this many weeks"),
         SettingSpec("coordinator_name", "", "Induction coordinator's name",

@@ -132,6 +132,49 @@ def parse_periods(value: object) -> list[str]:
     return sorted({p.strip() for p in re.split(r"[;,]", raw) if p.strip()}, key=lambda p: (len(p), p))
 
 
+# The areas 004 names for mentoring ("Core Mentoring Activities"; the time logs' DEFAULT_TOPICS), each with
+# the words a coordinator may type for it. A mentee's focus and a mentor's strengths are matched on these
+# names; anything else typed is kept as written (capitalised) and matches the same words only.
+FOCUS_AREAS: dict[str, tuple[str, ...]] = {
+    "Classroom management": ("classroom management", "behavior", "behaviour", "behavior management",
+                             "classroom routines"),
+    "Curriculum frameworks": ("curriculum frameworks", "curriculum", "frameworks", "ma curriculum frameworks"),
+    "Differentiated instruction": ("differentiated instruction", "differentiation", "diverse learners",
+                                   "meeting diverse needs"),
+    "Educator evaluation": ("educator evaluation", "evaluation", "model rubric", "evaluation and the model rubric",
+                            "educator evaluation and the model rubric"),
+    "Formative assessment": ("formative assessment", "assessment", "checking for understanding"),
+    "SEI/ELL": ("sei/ell", "sei", "ell", "esl", "english learners", "english language learners", "sheltered english"),
+    "Standards-based instruction": ("standards-based instruction", "standards based instruction", "standards"),
+    "Technology": ("technology", "instructional technology", "edtech"),
+    "Time management": ("time management", "planning time", "organization", "organisation"),
+    "School culture and procedures": ("school culture and procedures", "school culture", "procedures"),
+    "Family engagement": ("family engagement", "family and community engagement", "parents", "families",
+                          "parent communication"),
+    "Special education": ("special education", "students with disabilities", "iep", "ieps", "inclusion"),
+}
+_FOCUS_WORDS = {re.sub(r"[^a-z0-9]+", " ", word).strip(): name for name, words in FOCUS_AREAS.items()
+                for word in (*words, name.lower())}
+
+
+def parse_focus(value: object) -> list[str]:
+    """A mentee's focus areas or a mentor's strengths, typed as free text ("behavior; ELL, assessment"):
+    each part, split on ; or , or a new line, mapped to its 004 area (FOCUS_AREAS) or kept as typed; sorted,
+    no repeats. Lists (from the database or a form) are read part by part."""
+    if isinstance(value, (list, tuple)):
+        raw = ";".join(str(x) for x in value)
+    else:
+        raw = text(value)
+    out = set()
+    for part in re.split(r"[;,\n]", raw):
+        words = re.sub(r"\s+", " ", part).strip(" .-")
+        if not words:
+            continue
+        key = re.sub(r"[^a-z0-9]+", " ", words.lower()).strip()
+        out.add(_FOCUS_WORDS.get(key) or (words[:1].upper() + words[1:])[:60])
+    return sorted(out)
+
+
 def _key(value: str) -> str:
     return re.sub(r"[^a-z0-9]", "", value.lower())
 
@@ -162,6 +205,21 @@ def parse_choice(value: object, allowed: Iterable[str], aliases: Mapping[str, st
 
 def parse_license(value: object) -> str | None:
     return parse_choice(value, LICENSE_TYPES, LICENSE_ALIASES)
+
+
+def parse_external(value: object) -> str | None:
+    """Blank (district staff), "retired" or "other_district" (also "Retired educator", "another district")."""
+    from app.models.vocab import EXTERNAL_KINDS, EXTERNAL_LABELS
+
+    aliases = {label: kind for kind, label in EXTERNAL_LABELS.items()}
+    aliases.update({"retiree": "retired", "retired teacher": "retired", "retired administrator": "retired",
+                    "other district": "other_district", "another district": "other_district",
+                    "shared": "other_district", "neighboring district": "other_district",
+                    "staff": "", "district": "", "district staff": "", "no": ""})
+    raw = text(value)
+    if _key(raw) in {_key(k) for k, kind in aliases.items() if kind == ""}:
+        return None
+    return parse_choice(value, EXTERNAL_KINDS, {k: kind for k, kind in aliases.items() if kind})
 
 
 def parse_rating(value: object) -> str | None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.vocab import INDUCTION_STATUSES, LICENSE_TYPES, RATINGS, ROLES
+from app.models.vocab import EXTERNAL_LABELS, INDUCTION_STATUSES, LICENSE_TYPES, RATINGS, ROLES
 from app.services.roster.educators import DERIVATION_RULE, ROSTER_FIELDS, EducatorForm
 from app.errors import StaleRecordError, ValidationError
 from app.ui.context import AppContext
@@ -37,12 +37,14 @@ LABELS = {
     "mentor_trained_on": "Mentor trained on", "induction_status": "Induction status",
     "planning_periods": "Planning periods", "room": "Room",
     "preparation_program": "Preparation program",
+    "external": "External mentor", "focus": "Focus areas", "strengths": "Strengths",
 }
 CHOICES = {
     "role": ROLES,
     "license_type": ("", *LICENSE_TYPES),
     "last_rating": ("", *RATINGS),
     "induction_status": INDUCTION_STATUSES,
+    "external": ("", *EXTERNAL_LABELS.values()),  # blank: on the district's staff
 }
 _DATE_HINT = "YYYY-MM-DD or M/D/YYYY"
 HINTS = {
@@ -50,6 +52,8 @@ HINTS = {
     "hire_date": _DATE_HINT, "exit_date": _DATE_HINT, "mentor_trained_on": _DATE_HINT,
     "planning_periods": "e.g. 2;5", "years_experience": "full years under an Initial or Professional license",
     "mepid": "8 digits",
+    "focus": "a mentee's needs, e.g. classroom management; ELL",
+    "strengths": "a mentor's, e.g. formative assessment; technology",
 }
 ERROR_STYLE = "color: #b00020;"
 
@@ -194,6 +198,7 @@ class EducatorDetail(QWidget):
         for field, editor in self.editors.items():
             value = fields.get(field, "")
             if isinstance(editor, QComboBox):
+                value = EXTERNAL_LABELS.get(value, value) if field == "external" else value
                 editor.setCurrentIndex(max(0, editor.findText(value)))
             else:
                 editor.setText(value)

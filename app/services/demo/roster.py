@@ -104,7 +104,23 @@ def demo_roster(size: str, seed: int, year_label: str) -> list[dict[str, str]]:
     for school in demo_schools(size, seed):
         for slot in range(school.staff):
             rows.append(_person(rng, school, slot, len(rows) + 1, start))
+    _needs_and_strengths(rows, seed)
     return rows
+
+
+_AREAS = ("Classroom management", "Differentiated instruction", "Formative assessment", "SEI/ELL", "Technology",
+          "Time management", "Family engagement")
+
+
+def _needs_and_strengths(rows: list[dict[str, str]], seed: int) -> None:
+    """Beginning educators' focus areas and trained mentors' strengths (004: "individual needs"), from their
+    own random stream so that every other demo value stays as it was."""
+    rng = random.Random(f"focus:{seed}")
+    for row in rows:
+        if row["induction_status"] == "beginning":
+            row["focus"] = ";".join(rng.sample(_AREAS, rng.randint(1, 2)))
+        elif row["mentor_trained_on"]:
+            row["strengths"] = ";".join(rng.sample(_AREAS, 2))
 
 
 def _person(rng: random.Random, school: DemoSchool, slot: int, number: int, start: int) -> dict[str, str]:

@@ -93,9 +93,16 @@ def _incentive_sources() -> tuple[str, ...]:
     return SOURCES
 
 
+def _room_choices() -> tuple[str, ...]:
+    from app.services.matching.proximity import ROOM_RULES
+
+    return ROOM_RULES
+
+
 # Text settings that take one of a few values, listed by the service that owns the rule.
 _CHOICES = {"emergency_license_status": _emergency_choices, "military_spouse_license_status": _emergency_choices,
-            "refresher_past_due": _refresher_choices, "sp_incentives_from": _incentive_sources}
+            "refresher_past_due": _refresher_choices, "sp_incentives_from": _incentive_sources,
+            "room_proximity": _room_choices}
 
 
 def _email_problem(text: str) -> str | None:

@@ -35,6 +35,10 @@ CITE_INDUCTION = "603 CMR 7.12 (a mentor is an experienced educator, not a begin
 CITE_EMPLOYED = "603 CMR 7.12(2)(b) (a mentor for the induction year)"
 CITE_EVALUATOR = "004 (the mentoring relationship is non-evaluative)"
 CITE_WILLING = "004 (mentors are interested and have time)"
+# 004, "Mentor Selection": "recruiting recently retired effective teachers who meet the above criteria";
+# "Induction Programs for Administrators": "hiring retired administrators to serve as mentors"; "Mentor
+# Assignment and Compensation": "partnering with neighboring districts to share mentoring resources".
+CITE_EXTERNAL = "004 (Mentor Selection: recently retired educators who meet the criteria; neighboring districts)"
 # 004, "Mentor Training": "Ongoing training opportunities. These may include a refresher component for
 # experienced mentors who have not recently served as a mentor or may need additional training".
 CITE_REFRESHER = "004, Mentor Training (a refresher component for experienced mentors)"
@@ -47,6 +51,7 @@ LABELS = {
     "refresher": "Training refresher not past due",
     "not_in_induction": "Not in induction",
     "employed": "Employed through the assignment",
+    "external": "Not district staff: retired or from another district",
     "willing": "Willing this year",
     "not_evaluator": "Not the mentee's evaluator",
     "not_self": "Not the mentee",
@@ -231,6 +236,19 @@ def employment_check(educator: Educator, year: SchoolYear, start: dt.date | None
                  CITE_EMPLOYED)
 
 
+def external_check(educator: Educator) -> Check | None:
+    """For a mentor who is not the district's staff (Educator.external): the district's hire and exit dates do
+    not apply (a retiree's exit date is their retirement); license, experience, rating and training still do
+    ("who meet the above criteria", 004). None for district staff (employment_check applies)."""
+    from app.models.vocab import EXTERNAL_LABELS
+
+    kind = getattr(educator, "external", None)
+    if not kind:
+        return None
+    return Check("external", True, f"{EXTERNAL_LABELS.get(kind, kind).lower()}: not on the district's staff, so "
+                                   "hire and exit dates do not apply", CITE_EXTERNAL)
+
+
 def willing_check(profile: MentorProfile | None) -> Check:
     if profile is None:
         return Check("willing", None, "not in the mentor pool for this year", CITE_WILLING)
@@ -250,7 +268,7 @@ def mentor_checks(educator: Educator, year: SchoolYear, *, rules: Rules, trainin
         rating_check(educator, required=rules.rating_required),
         training_check(training),
         induction_check(enrollment_status),
-        employment_check(educator, year, start),
+        external_check(educator) or employment_check(educator, year, start),
         willing_check(profile),
     ]
     refresher = refresher_check(training, start or year.first_day, rules.refresher)
@@ -455,6 +473,7 @@ class PoolRow:
     trained_on: dt.date | None
     refresher_due: dt.date | None
     incentive: IncentiveInfo
+    external: str | None = None  # "retired" or "other_district" (not district staff), else None
 
     @property
     def status_text(self) -> str:
@@ -507,7 +526,7 @@ def mentor_pool(session: Session, year_label: str, today: dt.date | None = None)
         rows.append(PoolRow(e.id, e.employee_id, e.full_name, e.school.name if e.school else None, e.role,
                             tuple(e.subjects or ()), tuple(e.grades or ()), e.years_experience, e.license_type,
                             e.last_rating, profile.willing, profile.capacity, load.get(e.id, 0), v.status, v.reasons,
-                            v.checks, state.trained_on, max(dues) if dues else None, incentive))
+                            v.checks, state.trained_on, max(dues) if dues else None, incentive, e.external))
     rows.sort(key=lambda r: (r.name.split()[-1].lower(), r.name.lower()))
     return rows
 
@@ -675,8 +694,10 @@ def pool_from_roster(session: Session, year: SchoolYear) -> list[uuid.UUID]:
         InductionEnrollment.school_year_id == year.id)))
     pooled = set(session.scalars(select(MentorProfile.educator_id).where(MentorProfile.school_year_id == year.id)))
     out = []
-    for educator_id, exit_date in session.execute(select(Educator.id, Educator.exit_date)).all():
-        if educator_id in trained and educator_id not in inducted and educator_id not in pooled and on_staff_at_start(exit_date, year):
+    for educator_id, exit_date, external in session.execute(select(Educator.id, Educator.exit_date,
+                                                                   Educator.external)).all():
+        staff = external is not None or on_staff_at_start(exit_date, year)  # a retiree's exit date: CITE_EXTERNAL
+        if educator_id in trained and educator_id not in inducted and educator_id not in pooled and staff:
             out.append(educator_id)
     return out
 

@@ -23,6 +23,7 @@ from app.services.batch import cycle_collector_paused
 from app.services.matching import eligibility as elig
 from app.services.matching.solver import (
     DISPLAY_POINTS,
+    PAIR_LEVELS,
     Features,
     Instance,
     MentorInfo,
@@ -31,6 +32,7 @@ from app.services.matching.solver import (
     features,
     solve,
 )
+from app.services.matching.proximity import room_area
 from app.services.roster.educators import on_staff_at_start
 
 # --- from the database -----------------------------------------------------------------------
@@ -74,6 +76,7 @@ class Proposal:
     capacity_override: int | None = None
     exact: bool = True  # see Solution.exact
     implicit_pool: int = 0  # see Candidates.implicit_pool
+    merged: tuple[str, ...] = ()  # see Weights.merged
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -83,8 +86,15 @@ class Proposal:
                        "roster stand in (default capacity); applying adds them to the pool, where capacity and "
                        "willingness can be changed (Mentors).")
         if not self.exact:
-            out.append("This instance is too large for exact tie-breaking on balanced load; the higher priorities "
-                       "are unaffected.")
+            merged = [_NAMES.get(level, level) for level in self.merged]
+            strict = [_NAMES[level] for level in PAIR_LEVELS if level not in self.merged]
+            if merged:
+                out.append(f"With this many mentees, {', '.join(merged)} and balanced load are weighed together as "
+                           f"one tie-breaker (in that order within a pair), after {', '.join(strict)}, which keep "
+                           "their strict order.")
+            else:
+                out.append("This instance is too large for exact tie-breaking on balanced load; the higher "
+                           "priorities are unaffected.")
         return tuple(out)
 
     def as_json(self) -> dict[str, object]:
@@ -136,11 +146,22 @@ def explain(f: Features, role: str = "teacher") -> tuple[str, ...]:
                        else f"grade{'s' if len(f.grades) > 1 else ''} {span} overlap")
     if f.building:
         reasons.append("same building")
+    if f.area:
+        reasons.append(f"classrooms near one another: {f.area}")  # 004: "classrooms located near one another"
     if f.periods:
         reasons.append(f"both free period{'s' if len(f.periods) > 1 else ''} {', '.join(f.periods)}")
+    if f.focus:  # 004: "The match to the mentor should take into account individual needs"
+        reasons.append("mentee's focus among the mentor's strengths: " + ", ".join(f.focus))
     if not reasons:
         reasons.append("eligible, but no shared subject, grades, building or planning period")
     return tuple(reasons)
+
+
+def external_flag(p: PersonInfo) -> tuple[str, ...]:
+    """How a mentor who is not district staff shows in proposals (004, Mentor Selection)."""
+    from app.models.vocab import EXTERNAL_LABELS
+
+    return (f"{EXTERNAL_LABELS[p.external].lower()} (not district staff)",) if p.external in EXTERNAL_LABELS else ()
 
 
 def active_assignments(session: Session, year: SchoolYear, on: dt.date | None = None) -> list[Assignment]:
@@ -178,21 +199,28 @@ class _Ed:
     last_rating: str | None
     rating_year: int | None
     mentor_trained_on: dt.date | None
+    room: str | None = None
+    focus: list[str] | None = None
+    strengths: list[str] | None = None
+    external: str | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    def info(self) -> PersonInfo:
+    def info(self, room_rule: str = "off") -> PersonInfo:
         return PersonInfo(self.id, self.employee_id, self.full_name, self.role, self.school,
                           tuple(self.subjects or ()), tuple(self.grades or ()), tuple(self.planning_periods or ()),
-                          self.position, self.license_type, self.years_experience, self.hire_date)
+                          self.position, self.license_type, self.years_experience, self.hire_date, self.room,
+                          tuple(self.focus or ()), tuple(self.strengths or ()), self.external,
+                          room_area(self.room, room_rule))
 
 
 _ED_COLUMNS = (Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,
                School.name, Educator.subjects, Educator.grades, Educator.planning_periods, Educator.position,
                Educator.license_type, Educator.years_experience, Educator.hire_date, Educator.exit_date,
-               Educator.last_rating, Educator.rating_year, Educator.mentor_trained_on)
+               Educator.last_rating, Educator.rating_year, Educator.mentor_trained_on, Educator.room,
+               Educator.focus, Educator.strengths, Educator.external)
 
 
 def _educators(session: Session, *extra, join=None, where=()):  # type: ignore[no-untyped-def]
@@ -227,6 +255,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
     for a in active:
         load[a.mentor_id] += 1
     include_incoming = bool(settings.get(session, "match_incoming"))
+    room_rule = str(settings.get(session, "room_proximity") or "off")
     statuses = ("beginning", "incoming") if include_incoming else ("beginning",)
     mentees = [e for (e,) in _educators(session, join=(InductionEnrollment, InductionEnrollment.educator_id == Educator.id),
                                         where=(InductionEnrollment.school_year_id == year.id,
@@ -263,7 +292,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         if v.assignable:
             cap = profile.capacity if capacity is None else capacity
             flags = elig.flag_words(v) if v.status == "flagged" else ()
-            mentors.append(MentorInfo(educator.info(), cap, load.get(educator.id, 0), flags))
+            mentors.append(MentorInfo(educator.info(room_rule), cap, load.get(educator.id, 0), flags))
             mentor_rows.append(educator)
         elif all(c.key in ("trained", "refresher") for c in checks if c.required and c.met is not True):
             after_training[educator.id] = educator  # training is the only criterion missing
@@ -273,7 +302,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
         (MatchRule.school_year_id == year.id) | (MatchRule.school_year_id.is_(None)))).all()
     excluded = {(r.mentor_id, r.mentee_id) for r in rules_rows if r.kind == "exclude"}
     evaluators = elig.evaluator_pairs(session, year)
-    mentee_info = [e.info() for e in mentees]
+    mentee_info = [e.info(room_rule) for e in mentees]
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     if mentees and mentors:
         # Same role (eligibility.role_check), evaluated for every pair at once on role numbers:
@@ -307,7 +336,7 @@ def load_candidates(session: Session, year_label: str, *, capacity: int | None =
                 continue
             profile = next((p for p, e in profiles if e.id == educator.id), None)
             cap = (profile.capacity if profile else 1) if capacity is None else capacity
-            extra_mentors.append(MentorInfo(PersonInfo.of(educator), cap, load.get(educator.id, 0),
+            extra_mentors.append(MentorInfo(PersonInfo.of(educator).with_area(room_rule), cap, load.get(educator.id, 0),
                                             ("not in the eligible pool",)))
             mentor_rows.append(educator)
             j = len(mentors) + len(extra_mentors) - 1
@@ -415,7 +444,7 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
         load_after[j] += 1
     w = solution.weights
     pairs = []
-    counts = {"matched": len(solution.pairs), "subject": 0, "grade": 0, "building": 0, "planning": 0}  # = totals()
+    counts = {"matched": len(solution.pairs), **{level: 0 for level in PAIR_LEVELS}}  # = totals()
     for i, j in sorted(solution.pairs, key=lambda p: inst.mentees[p[0]].employee_id):
         mentor = inst.mentors[j]
         f = features(inst.mentees[i], mentor.person)
@@ -423,7 +452,7 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
         for level, value in vec.items():
             counts[level] += value
         score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items()) if w.lexicographic else w.pair_score(vec)
-        flags = list(mentor.flags)
+        flags = list(mentor.flags) + list(external_flag(mentor.person))
         locked = (i, j) in solution.locked
         if locked:
             flags.insert(0, "locked by the coordinator")
@@ -443,7 +472,7 @@ def build_proposal(c: Candidates, solution: Solution, year_label: str, capacity:
     return Proposal(year_label, pairs, unmatched, counts, solution.maximum,
                     "lexicographic" if w.lexicographic else "district weights", seconds,
                     sum(1 for mi in inst.mentors if "not in the eligible pool" not in mi.flags), capacity,
-                    solution.exact, c.implicit_pool)
+                    solution.exact, c.implicit_pool, w.merged)
 
 
 # --- what a move costs --------------------------------------------------------------------------
@@ -513,14 +542,16 @@ def alternatives(session: Session, year_label: str, mentee_id: uuid.UUID, propos
             else:
                 change = (change + "; " if change else "") + f"over capacity ({after} of {mentor.capacity})"
         score = sum(DISPLAY_POINTS[k] * v for k, v in vec.items())
-        out.append(Alternative(mentor.person, float(score), explain(f, inst.mentees[i].role), after, mentor.capacity,
+        out.append(Alternative(mentor.person, float(score), explain(f, inst.mentees[i].role)
+                               + external_flag(mentor.person), after, mentor.capacity,
                                change, displaces))
     out.sort(key=lambda a: (a.load > a.capacity, bool(a.displaces), -a.score, a.load, a.mentor.employee_id))
     return out[:limit]
 
 
 _NAMES = {"subject": "same subject", "grade": "grade overlap", "building": "same building",
-          "planning": "shared planning period"}
+          "proximity": "classrooms near one another", "planning": "shared planning period",
+          "focus": "focus among the mentor's strengths"}
 
 
 def _change(base: dict[str, int] | None, vec: dict[str, int]) -> str:

@@ -4,8 +4,11 @@ The default policy follows the regulations' priorities lexicographically (004, M
 and Compensation; 603 CMR 7.12):
   1. match as many mentees as possible with eligible mentors within capacity;
   2. then as many subject matches as possible (the pair shares a subject);
-  3. then grade-level overlap; 4. then the same building; 5. then a shared planning period;
-  6. then balanced load (a mentor's k-th mentee costs k, so load spreads before it piles up).
+  3. then grade-level overlap; 4. then the same building; 5. then classrooms near one another (the
+  same floor or wing of that building, from the `room` field by the district's `room_proximity`
+  setting: proximity.py); 6. then a shared planning period; 7. then the mentee's focus areas met by
+  the mentor's strengths (004: "The match to the mentor should take into account individual needs");
+  8. then balanced load (a mentor's k-th mentee costs k, so load spreads before it piles up).
 
 How it is solved (exactly, not greedily): each mentor becomes one column per free place
 (capacity expansion), each mentee a row. Level 1 is structural: a maximum bipartite matching
@@ -13,10 +16,15 @@ How it is solved (exactly, not greedily): each mentor becomes one column per fre
 problem gets only (mentees - K) "unmatched" columns, so every feasible solution matches exactly
 K. (When every mentee can be matched, K is all of them: the assignment problem is tried with no
 "unmatched" column first, and the maximum matching is computed only if that is infeasible.)
-Levels 2-6 are integer weights, each larger than the whole range of the levels below (weight of
-a level = (K + 1) x weight of the next), so the minimum-cost assignment (scipy's
-linear_sum_assignment) is the lexicographic optimum. A district may set its own
-weights (setting `match_weights`); level 1 always stays first.
+Levels 2-8 are integer weights, each larger than the whole range of the levels below (the weight of
+a level = 1 + the largest total of everything below it; a level's total is at most the number of
+mentees who have an allowed mentor sharing it), so the minimum-cost assignment (scipy's
+linear_sum_assignment) is the lexicographic optimum. Floating point holds integers exactly only up
+to 2^53: when the weights would pass that (a large district where every level can be met, e.g. 1,000
+mentees), the lowest levels are weighed together as one tie-breaker, each pair's own order kept
+(proximity before planning before focus before load), and never more than the levels above them
+can outweigh (see `lexicographic_weights`); the proposal says so. A district may set its own weights
+(setting `match_weights`); level 1 always stays first.
 
 The solver works on plain data (`Instance`), so it is tested on random districts against brute
 force and a maximum flow, without a database.
@@ -34,10 +42,14 @@ import numpy as np
 from app.errors import FieldProblem, ValidationError
 from app.models import Educator
 
-LEVELS = ("subject", "grade", "building", "planning", "load")
+LEVELS = ("subject", "grade", "building", "proximity", "planning", "focus", "load")
+PAIR_LEVELS = LEVELS[:-1]  # each a 0/1 feature of a pair; "load" is per place
 # Points shown as a pair's score under the default policy (same order as the priorities).
-DISPLAY_POINTS = {"subject": 8, "grade": 4, "building": 2, "planning": 1}
-CITATION = "603 CMR 7.12(2)(b); 004 (Mentor Assignment: subject, then grade, then building, then schedule)"
+DISPLAY_POINTS = {"subject": 32, "grade": 16, "building": 8, "proximity": 4, "planning": 2, "focus": 1}
+CITATION = ("603 CMR 7.12(2)(b); 004 (Mentor Assignment: subject, then grade, then building, then schedules and "
+            "classrooms located near one another; individual needs)")
+# Floating point is exact for integers below 2^53: the solver's costs and their sums stay under it.
+EXACT_LIMIT = 2 ** 53
 
 
 @dataclass(frozen=True)
@@ -56,12 +68,25 @@ class PersonInfo:
     license_type: str | None = None
     years_experience: int | None = None
     hire_date: dt.date | None = None
+    room: str | None = None
+    focus: tuple[str, ...] = ()  # a mentee's needs (004: "individual needs of the beginning teacher")
+    strengths: tuple[str, ...] = ()  # a mentor's strengths
+    external: str | None = None  # "retired" or "other_district": not district staff (004)
+    area: str | None = None  # where the classroom is within the school ("floor 2", "wing B"): proximity.py
 
     @classmethod
     def of(cls, e: Educator) -> "PersonInfo":
         return cls(e.id, e.employee_id, e.full_name, e.role, e.school.name if e.school else None,
                    tuple(e.subjects or ()), tuple(e.grades or ()), tuple(e.planning_periods or ()),
-                   e.position, e.license_type, e.years_experience, e.hire_date)
+                   e.position, e.license_type, e.years_experience, e.hire_date, e.room, tuple(e.focus or ()),
+                   tuple(e.strengths or ()), e.external)
+
+    def with_area(self, rule: str) -> "PersonInfo":
+        from dataclasses import replace
+
+        from app.services.matching.proximity import room_area
+
+        return replace(self, area=room_area(self.room, rule))
 
 
 @dataclass(frozen=True)
@@ -88,15 +113,18 @@ class Features:
     grades: tuple[str, ...]
     building: bool
     periods: tuple[str, ...]
+    area: str | None = None  # the floor or wing both classrooms are on (same building only)
+    focus: tuple[str, ...] = ()  # the mentee's focus areas among the mentor's strengths
 
     def vector(self) -> dict[str, int]:
         return {"subject": int(bool(self.subject)), "grade": int(bool(self.grades)),
-                "building": int(self.building), "planning": int(bool(self.periods))}
+                "building": int(self.building), "proximity": int(self.area is not None),
+                "planning": int(bool(self.periods)), "focus": int(bool(self.focus))}
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Per-pair weights for levels 2-5 and the per-place load weight (level 6)."""
+    """Per-pair weights for levels 2-7 and the per-place load weight (level 8)."""
 
     subject: float
     grade: float
@@ -104,29 +132,60 @@ class Weights:
     planning: float
     load: float
     lexicographic: bool = True
+    proximity: float = 0.0
+    focus: float = 0.0
+    # The lowest levels weighed together as one tie-breaker (when strict order would pass EXACT_LIMIT).
+    merged: tuple[str, ...] = ()
 
     def pair_score(self, f: dict[str, int]) -> float:
-        return self.subject * f["subject"] + self.grade * f["grade"] + self.building * f["building"] + \
-            self.planning * f["planning"]
+        return sum(getattr(self, level) * f.get(level, 0) for level in PAIR_LEVELS)
 
 
-def lexicographic_weights(pairs: int, max_capacity: int) -> Weights:
+def lexicographic_weights(pairs: int, max_capacity: int, reach: dict[str, int] | None = None,
+                          rows: int | None = None) -> Weights:
     """Weights under which a weighted sum orders solutions exactly as the priorities do.
 
-    With at most `pairs` pairs, a level's total ranges over 0..pairs, and the load total (sum of
-    each pair's place index) over 0..pairs*(max_capacity-1); each weight exceeds the range of
-    everything below it.
+    With at most `pairs` pairs, a level's total ranges over 0..reach (at most `pairs`: the mentees
+    who have an allowed mentor sharing that level; `reach`), and the load total (sum of each pair's
+    place index) over 0..pairs*(max_capacity-1); each weight is one more than the largest total of
+    everything below it, so no amount of a lower level outweighs one of a higher.
+
+    If the largest cost times the mentees (`rows`, for the sums the solver forms) would pass
+    EXACT_LIMIT, the lowest levels are merged, one at a time from the bottom, into a tie-breaker whose
+    per-pair weights keep their order within one pair (each merged level weighs more than the load and
+    the merged levels below it can add in that pair) and whose whole range is still below the weight of
+    the lowest strict level: they can never swamp the levels above, they only stop being strictly
+    ordered among themselves across pairs. `merged` names them, highest first.
     """
-    load_range = max(0, pairs * (max(max_capacity, 1) - 1))
-    planning = load_range + 1
-    building = (pairs + 1) * planning
-    grade = (pairs + 1) * building
-    subject = (pairs + 1) * grade
-    return Weights(float(subject), float(grade), float(building), float(planning), 1.0, True)
+    cap = max(max_capacity, 1)
+    rows = pairs if rows is None else rows
+    bound = {level: min(pairs, (reach or {}).get(level, pairs)) for level in PAIR_LEVELS}
+    load_range = max(0, pairs * (cap - 1))
+    ladder = ["load", *reversed(PAIR_LEVELS)]  # bottom up
+    best: dict[str, int] = {}
+    for merge in range(1, len(ladder) + 1):
+        w: dict[str, int] = {"load": 1}
+        per_pair = cap - 1  # the largest cost within one pair of the merged levels so far
+        for level in ladder[1:merge]:  # within a pair, each merged level outweighs those below it
+            w[level] = per_pair + 1
+            per_pair += w[level]
+        span = load_range + sum(w[level] * bound[level] for level in ladder[1:merge])
+        for level in ladder[merge:]:  # strictly before everything below
+            w[level] = span + 1
+            span += w[level] * bound[level]
+        largest = sum(w.values()) + cap  # one pair's largest cost
+        best = w
+        if largest * (rows + 1) < EXACT_LIMIT:
+            break
+    merged = tuple(level for level in reversed(ladder[:merge]) if level != "load") if merge > 1 else ()
+    return Weights(float(best["subject"]), float(best["grade"]), float(best["building"]), float(best["planning"]),
+                   1.0, True, float(best["proximity"]), float(best["focus"]), merged)
 
 
-def weights_from_setting(value: object, pairs: int, max_capacity: int) -> Weights:
-    """The district's weights (setting `match_weights`: a dict of the LEVELS), else lexicographic."""
+def weights_from_setting(value: object, pairs: int, max_capacity: int, reach: dict[str, int] | None = None,
+                         rows: int | None = None) -> Weights:
+    """The district's weights (setting `match_weights`: a dict of the LEVELS; a level left out weighs 0),
+    else lexicographic."""
     if isinstance(value, dict) and value:
         try:
             w = {k: float(value.get(k, 0) or 0) for k in LEVELS}
@@ -136,8 +195,9 @@ def weights_from_setting(value: object, pairs: int, max_capacity: int) -> Weight
             raise ValidationError([FieldProblem("match_weights", str(value), "weights must be numbers")]) from None
         if any(x < 0 for x in w.values()):
             raise ValidationError([FieldProblem("match_weights", str(value), "weights cannot be negative")])
-        return Weights(w["subject"], w["grade"], w["building"], w["planning"], w["load"], False)
-    return lexicographic_weights(pairs, max_capacity)
+        return Weights(w["subject"], w["grade"], w["building"], w["planning"], w["load"], False,
+                       w["proximity"], w["focus"])
+    return lexicographic_weights(pairs, max_capacity, reach, rows)
 
 
 def weights_problem(value: object) -> str | None:
@@ -171,7 +231,9 @@ def features(mentee: PersonInfo, mentor: PersonInfo) -> Features:
     grades = tuple(g for g in mentee.grades if g in set(mentor.grades))
     periods = tuple(p for p in mentee.periods if p in set(mentor.periods))
     building = mentee.school is not None and mentee.school == mentor.school
-    return Features(subjects, grades, building, periods)
+    area = mentee.area if building and mentee.area is not None and mentee.area == mentor.area else None
+    focus = tuple(sorted(set(mentee.focus) & set(mentor.strengths)))
+    return Features(subjects, grades, building, periods, area, focus)
 
 
 def _bitmasks(values: Sequence[Sequence[str]], vocab: dict[str, int]) -> list[np.ndarray]:
@@ -198,13 +260,17 @@ def feature_matrices(mentees: Sequence[PersonInfo], mentors: Sequence[PersonInfo
     def values(p: PersonInfo, attr: str) -> tuple[str, ...]:
         return match_keys(p) if attr == "subjects" else getattr(p, attr)
 
-    for level, attr in (("subject", "subjects"), ("grade", "grades"), ("planning", "periods")):
+    for level, attr, other in (("subject", "subjects", "subjects"), ("grade", "grades", "grades"),
+                               ("planning", "periods", "periods"), ("focus", "focus", "strengths")):
         vocab: dict[str, int] = {}
-        for p in (*mentees, *mentors):
+        for p in mentees:
             for item in values(p, attr):
                 vocab.setdefault(item, len(vocab))
+        for p in mentors:
+            for item in values(p, other):
+                vocab.setdefault(item, len(vocab))
         a = _bitmasks([values(p, attr) for p in mentees], vocab)
-        b = _bitmasks([values(p, attr) for p in mentors], vocab)
+        b = _bitmasks([values(p, other) for p in mentors], vocab)
         shared = np.zeros((len(mentees), len(mentors)), dtype=bool)
         for a_word, b_word in zip(a, b):
             shared |= (a_word[:, None] & b_word[None, :]) != 0
@@ -213,6 +279,10 @@ def feature_matrices(mentees: Sequence[PersonInfo], mentors: Sequence[PersonInfo
     ea = np.array([schools.setdefault(p.school, len(schools)) if p.school else -1 for p in mentees])
     ma = np.array([schools.setdefault(p.school, len(schools)) if p.school else -2 for p in mentors])
     out["building"] = ea[:, None] == ma[None, :]
+    areas: dict[tuple[str, str], int] = {}  # (school, area): the same floor or wing of the same building
+    ea = np.array([areas.setdefault((p.school, p.area), len(areas)) if p.school and p.area else -1 for p in mentees])
+    ma = np.array([areas.setdefault((p.school, p.area), len(areas)) if p.school and p.area else -2 for p in mentors])
+    out["proximity"] = ea[:, None] == ma[None, :]
     return out
 
 
@@ -267,18 +337,22 @@ def solve(instance: Instance, weights: Weights | None = None, *, setting: object
         return Solution(pairs, locked, w, len(pairs))
     slot_allowed = allowed[:, slot_mentor]
     f = feature_matrices([instance.mentees[i] for i in rows], [mi.person for mi in instance.mentors])
-    # Each pair's levels 2-5 as four bits (subject 8, grade 4, building 2, planning 1): the pair's
-    # score is then one lookup in a 16-entry table, for a million pairs without large temporaries.
-    code = f["planning"].view(np.uint8) | (f["building"].view(np.uint8) << 1) | (f["grade"].view(np.uint8) << 2) \
-        | (f["subject"].view(np.uint8) << 3)
+    # Each pair's levels 2-7 as six bits (subject 32 ... focus 1, as DISPLAY_POINTS): the pair's
+    # score is then one lookup in a 64-entry table, for a million pairs without large temporaries.
+    code = np.zeros((len(rows), m), dtype=np.uint8)
+    for bit, level in enumerate(reversed(PAIR_LEVELS)):
+        code |= f[level].view(np.uint8) << bit
+    # How far each level can reach: the mentees with an allowed mentor (with a free place) sharing it.
+    reachable = np.bitwise_or.reduce(np.where(allowed & (places > 0)[None, :], code, 0).astype(np.uint8), axis=1)
+    reach = {level: int(((reachable >> bit) & 1).sum()) for bit, level in enumerate(reversed(PAIR_LEVELS))}
     slot_code = code[:, slot_mentor]
 
     def assignment(k: int) -> tuple[Weights, np.ndarray, np.ndarray]:
         """The minimum-cost assignment when exactly k of the rows are matched (the rest take one of
         the len(rows) - k "unmatched" columns); raises ValueError if k cannot be matched."""
-        w = weights or weights_from_setting(setting, k, max_capacity)
-        table = np.array([w.pair_score({"subject": b >> 3 & 1, "grade": b >> 2 & 1, "building": b >> 1 & 1,
-                                        "planning": b & 1}) for b in range(16)], dtype=np.float64)
+        w = weights or weights_from_setting(setting, k, max_capacity, reach, len(rows))
+        table = np.array([w.pair_score({level: b >> bit & 1 for bit, level in enumerate(reversed(PAIR_LEVELS))})
+                          for b in range(64)], dtype=np.float64)
         cost = table[slot_code]
         np.negative(cost, out=cost)
         cost += w.load * slot_index[None, :]
@@ -308,8 +382,9 @@ def solve(instance: Instance, weights: Weights | None = None, *, setting: object
     for r, c in zip(row_ind, col_ind):
         if c < len(slot_mentor):
             pairs.append((int(rows[r]), int(slot_mentor[c])))
-    largest = (w.subject + w.grade + w.building + w.planning + w.load * max_capacity) * (len(rows) + 1)
-    return Solution(pairs, locked, w, k + len(locked), exact=not w.lexicographic or largest < 2 ** 53)
+    largest = (sum(getattr(w, level) for level in PAIR_LEVELS) + w.load * max_capacity) * (len(rows) + 1)
+    exact = not w.lexicographic or (largest < EXACT_LIMIT and not w.merged)
+    return Solution(pairs, locked, w, k + len(locked), exact=exact)
 
 
 def greedy_first_fit(instance: Instance) -> list[tuple[int, int]]:
@@ -327,8 +402,9 @@ def greedy_first_fit(instance: Instance) -> list[tuple[int, int]]:
 
 
 def totals(instance: Instance, pairs: Sequence[tuple[int, int]]) -> dict[str, int]:
-    """How many pairs, and how many share a subject, grades, a building, a planning period."""
-    out = {"matched": len(pairs), "subject": 0, "grade": 0, "building": 0, "planning": 0}
+    """How many pairs, and how many share a subject, grades, a building, a floor or wing, a planning
+    period, a focus area."""
+    out = {"matched": len(pairs), **{level: 0 for level in PAIR_LEVELS}}
     for i, j in pairs:
         for level, value in features(instance.mentees[i], instance.mentors[j].person).vector().items():
             out[level] += value

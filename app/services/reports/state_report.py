@@ -21,16 +21,21 @@ from app.errors import UsageError
 from app.services.years import find_year
 
 DEFINITIONS: dict[str, str] = {
-    "employed": "Employed in the year: hired on or before June 30 (or no hire date recorded) and not exited before July 1.",
+    "employed": "Employed in the year: on the district's staff (not a retired educator or another district's mentor), "
+                "hired on or before June 30 (or no hire date recorded) and not exited before July 1.",
     "beginning_served": "Beginning teachers served: role teacher, induction status beginning for the year, employed in the year.",
     "mentors_serving": "Mentors serving: distinct mentors with an assignment overlapping July 1 to June 30 to a teacher "
                        "mentee whose induction status is beginning or incoming.",
-    "trained_mentors": "Trained mentors: mentors serving whose mentor-training date is on or before June 30.",
+    "trained_mentors": "Trained mentors: mentors serving whose mentor-training date is on or before June 30. Mentors "
+                       "who are not district staff (retired educators, another district's staff: 004, Mentor "
+                       "Selection) serve and count here, marked as such; they never count among the district's "
+                       "teachers or administrators (hired, retained, teachers by school).",
     "classroom_observations": "Classroom observations: time-log entries dated in the window with activity "
                               "observed_mentee whose mentee is a beginning teacher served.",
     "mentoring_hours": "Mentoring hours: minutes of all time-log entries dated in the window whose mentee is a "
                        "beginning teacher served, summed, in hours with one decimal.",
-    "hired": "Hired: teachers with a hire date in the window; beginning hired: those of them who are beginning; "
+    "hired": "Hired: teachers on the district's staff with a hire date in the window; beginning hired: those of them "
+             "who are beginning; "
              "hiring rate = beginning hired / hired.",
     "retained": "Retained: beginning teachers served with no exit date on or before June 30; "
                 "retention rate = retained / beginning teachers served.",
@@ -56,13 +61,28 @@ class PersonRef:
     employee_id: str
     name: str
     school: str
+    external: str | None = None  # a mentor who is not district staff: "retired" or "other_district"
 
     def as_json(self) -> dict[str, str]:
-        return {"employee_id": self.employee_id, "name": self.name, "school": self.school}
+        out = {"employee_id": self.employee_id, "name": self.name, "school": self.school}
+        if self.external:
+            out["external"] = self.external
+        return out
+
+    @property
+    def school_text(self) -> str:
+        """The school, or for a mentor who is not district staff what they are (004, Mentor Selection)."""
+        from app.models.vocab import EXTERNAL_LABELS
+
+        if not self.external:
+            return self.school
+        label = EXTERNAL_LABELS.get(self.external, self.external)
+        return f"{label} ({self.school})" if self.school else label
 
 
 def _ref(row: Any) -> PersonRef:
-    return PersonRef(row.employee_id, f"{row.first_name} {row.last_name}", row.school_name or "")
+    return PersonRef(row.employee_id, f"{row.first_name} {row.last_name}", row.school_name or "",
+                     getattr(row, "external", None))
 
 
 def _by_name(rows: Any) -> list[Any]:
@@ -171,13 +191,15 @@ class StateReport:
 
 def _employed(year: SchoolYear) -> Any:
     """DEFINITIONS["employed"]."""
-    return and_(or_(Educator.hire_date.is_(None), Educator.hire_date <= year.window_end),
+    return and_(Educator.external.is_(None),
+                or_(Educator.hire_date.is_(None), Educator.hire_date <= year.window_end),
                 or_(Educator.exit_date.is_(None), Educator.exit_date >= year.window_start))
 
 
 def _hired(year: SchoolYear) -> Any:
     """A hire date in the window (DEFINITIONS["hired"])."""
-    return and_(Educator.hire_date >= year.window_start, Educator.hire_date <= year.window_end)
+    return and_(Educator.external.is_(None), Educator.hire_date >= year.window_start,
+                Educator.hire_date <= year.window_end)
 
 
 def _stayed(year: SchoolYear) -> Any:
@@ -226,7 +248,7 @@ def _mentors_serving(session: Session, year: SchoolYear) -> list[tuple[str, Any]
     """(mentee role, mentor row) for DEFINITIONS["mentors_serving"]: each mentor once per role."""
     mentor, mentee = aliased(Educator), aliased(Educator)
     query = (select(mentee.role, mentor.employee_id, mentor.first_name, mentor.last_name,
-                    School.name.label("school_name"), mentor.mentor_trained_on).distinct()
+                    School.name.label("school_name"), mentor.mentor_trained_on, mentor.external).distinct()
              .select_from(Assignment)
              .join(mentee, mentee.id == Assignment.mentee_id)
              .join(mentor, mentor.id == Assignment.mentor_id)

@@ -39,7 +39,7 @@ def _shown(value: Any, suffix: str = "") -> str:
 
 
 def _people(refs: list) -> tuple[tuple[str, str, str], ...]:  # type: ignore[type-arg]
-    return tuple((p.name, p.employee_id, p.school) for p in refs)
+    return tuple((p.name, p.employee_id, p.school_text) for p in refs)  # a retired mentor says so
 
 
 def _common_items(report: StateReport, section: str) -> list[ReportItem]:

@@ -43,6 +43,9 @@ ROSTER_FIELDS = (
     "planning_periods",
     "room",
     "preparation_program",
+    "external",
+    "focus",
+    "strengths",
 )
 
 # Induction status by license type and prior induction: the rule the importer, the People pane and
@@ -122,6 +125,9 @@ class EducatorRecord:
     # The educator preparation program that trained them (001, Partnership Data Roadmap: "Where are my
     # teachers coming from?"); a hired CAP candidate's program when blank (services/cap/pipeline.py).
     preparation_program: str | None = None
+    external: str | None = None  # "retired" or "other_district" (004; vocab.EXTERNAL_KINDS); None: on staff
+    focus: tuple[str, ...] = ()  # a mentee's needs (004, Mentor Assignment: "individual needs")
+    strengths: tuple[str, ...] = ()  # a mentor's strengths, matched against a mentee's focus
     # Import only (no column of its own): the file's "prior induction" yes/no, which the derivation
     # reads before presuming from experience; what it decides is kept as the year's induction status.
     prior_induction: bool | None = None
@@ -174,6 +180,9 @@ _PARSERS = {
     "mentor_trained_on": v.parse_date,
     "induction_status": lambda x: v.parse_choice(x, INDUCTION_STATUSES),
     "planning_periods": lambda x: tuple(v.parse_periods(x)),
+    "external": v.parse_external,
+    "focus": lambda x: tuple(v.parse_focus(x)),
+    "strengths": lambda x: tuple(v.parse_focus(x)),
 }
 
 
@@ -181,7 +190,8 @@ _PARSERS = {
 # is remembered, which makes checking a 10,000-row file about twice as fast. Parsers are pure and
 # return immutable values; a value that fails is not remembered (it raises again, same message).
 _REPEATING = {"role", "subjects", "grades", "license_type", "years_experience", "hire_date", "exit_date",
-              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods"}
+              "last_rating", "rating_year", "mentor_trained_on", "induction_status", "planning_periods",
+              "external", "focus", "strengths"}
 _TEXT_PARSERS = {field: functools.lru_cache(maxsize=4096)(parser) if field in _REPEATING else parser
                  for field, parser in _PARSERS.items()}
 _CHECKS = tuple((field, _PARSERS.get(field), _TEXT_PARSERS.get(field), _LIMITS.get(field)) for field in ROSTER_FIELDS)
@@ -329,7 +339,8 @@ class SchoolCache:
 
 
 _MODEL_FIELDS = tuple(f for f in ROSTER_FIELDS if f not in ("school", "induction_status", "employee_id"))
-_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods"})  # tuples in a record, JSON lists in a row
+# Tuples in a record, JSON lists in a row.
+_LIST_FIELDS = frozenset({"subjects", "grades", "planning_periods", "focus", "strengths"})
 
 
 def _model_value(record: EducatorRecord, field: str) -> object:
@@ -406,7 +417,7 @@ def apply_induction(session: Session, educator: Educator, record: EducatorRecord
 def record_of(educator: Educator, status: str | None = None) -> EducatorRecord:
     """The row as a record, in the public field names (for export and the detail pane)."""
     values = {f: getattr(educator, f) for f in _MODEL_FIELDS}
-    for f in ("subjects", "grades", "planning_periods"):
+    for f in _LIST_FIELDS:
         values[f] = tuple(values[f] or ())
     return EducatorRecord(employee_id=educator.employee_id, school=educator.school.name if educator.school else None,
                           induction_status=status, **values)

@@ -56,6 +56,9 @@ ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "room": ("Room", "Room Number", "Classroom"),
     "preparation_program": ("Preparation Program", "Prep Program", "Educator Preparation Program",
                             "Preparation Provider"),
+    "external": ("External", "External Mentor", "Retired or External", "Not District Staff", "Mentor Source"),
+    "focus": ("Focus", "Focus Areas", "Needs", "Mentee Needs", "Support Needs"),
+    "strengths": ("Strengths", "Mentor Strengths", "Areas of Strength", "Expertise"),
     # Import only (educators.EducatorRecord.prior_induction): induction done before, in another district.
     "prior_induction": ("Prior Induction", "Induction Elsewhere", "Completed Induction", "Prior Induction Program"),
 }

@@ -60,17 +60,25 @@ PAIR_COLUMNS = (
     Column("Mentor teaches", lambda p: _teaches(p.mentor)),
     # The reasons, not the score (issue 17): sorting this column still ranks by the score behind them.
     Column("Why this mentor", lambda p: "; ".join(p.reasons), sort_key=lambda p: p.score,
-           tooltip="Best first: same subject, then grade overlap, same building, shared planning period"),
+           tooltip="Best first: same subject, then grade overlap, same building, classrooms near one another, "
+                   "shared planning period, the mentee's focus among the mentor's strengths"),
     Column("Notes", lambda p: "; ".join(p.flags)),
 )
 PAIR_WIDTHS = (130, 150, 130, 130, 150, 130, 330)
+
+
+_EXTERNAL = {"retired": "retired educator, not district staff", "other_district": "from another district"}
 
 
 def _person_html(title: str, p: Any) -> str:
     facts = [p.position or p.role, p.school or "", _teaches(p),
              f"{p.license_type} license" if p.license_type else "",
              f"{p.years_experience} years" if p.years_experience is not None else "",
-             f"planning period {', '.join(p.periods)}" if p.periods else ""]
+             f"planning period {', '.join(p.periods)}" if p.periods else "",
+             f"room {p.room}" if getattr(p, "room", None) else "",
+             f"focus: {', '.join(p.focus)}" if getattr(p, "focus", ()) else "",
+             f"strengths: {', '.join(p.strengths)}" if getattr(p, "strengths", ()) else "",
+             _EXTERNAL.get(getattr(p, "external", None) or "", "")]
     return f"<b>{title}: {p.name}</b> ({p.employee_id})<br>" + " · ".join(f for f in facts if f)
 
 
@@ -426,7 +434,9 @@ class MatchingPage(Page):
         policy = self.tr("the regulations' order") if p.policy == "lexicographic" else self.tr("the district's weights")
         self.summary.setText(
             self.tr("%1 of %2 mentees without a mentor get one (the most possible); %3 same subject, %4 grade "
-                    "overlap, %5 same building, %6 shared planning period. Optimal by %7; mentor pool %8.")
+                    "overlap, %5 same building, %9 classrooms near one another, %6 shared planning period, %10 "
+                    "focus among the mentor's strengths. Optimal by %7; mentor pool %8.")
+            .replace("%10", str(t["focus"])).replace("%9", str(t["proximity"]))
             .replace("%1", str(t["matched"])).replace("%2", str(candidates)).replace("%3", str(t["subject"]))
             .replace("%4", str(t["grade"])).replace("%5", str(t["building"])).replace("%6", str(t["planning"]))
             .replace("%7", policy).replace("%8", str(p.mentor_pool))

@@ -46,7 +46,10 @@ POOL_COLUMNS = (
     Column("Why", lambda r: r.why, tooltip="What is not met, or missing"),
     Column("Mentees", lambda r: f"{r.load} of {r.capacity}" if r.willing else "not available",
            sort_key=lambda r: (r.capacity - r.load), align=RIGHT),
-    Column("School", lambda r: r.school),
+    # A mentor who is not district staff says so where the school would be (004, Mentor Selection).
+    Column("School", lambda r: ({"retired": "Retired educator", "other_district": "Another district's staff"}
+                                .get(r.external or "", "") + (f" ({r.school})" if r.external and r.school else "")
+                                if r.external else r.school)),
     Column("Subjects", lambda r: r.subjects),
     Column("Role", lambda r: r.role),
     Column("Employee ID", lambda r: r.employee_id),

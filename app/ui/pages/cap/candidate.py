@@ -40,6 +40,16 @@ if TYPE_CHECKING:
     from app.ui.pages.cap.page import CapPage
 
 
+def unconfirmed_points(edition: str) -> tuple[str, ...]:
+    """The edition's unconfirmed points (Edition.unconfirmed), or none for an edition not on file."""
+    from app.errors import UsageError
+
+    try:
+        return tuple(cap_rubrics.get(edition).unconfirmed)
+    except UsageError:
+        return ()
+
+
 class CandidateView(QWidget):
     """One candidate: header, the cycle as a timeline, the next thing due, and the tabs."""
 
@@ -52,6 +62,17 @@ class CandidateView(QWidget):
         self.header.setWordWrap(True)
         self.header.setAccessibleName(self.tr("Candidate"))
         layout.addWidget(self.header)
+        # The edition's points the state's pages did not settle (Edition.unconfirmed; issue 22, point 2):
+        # said on screen, beside the verdict that depends on them, as the printed forms say it.
+        self.unconfirmed = QLabel("")
+        self.unconfirmed.setWordWrap(True)
+        self.unconfirmed.setTextFormat(Qt.TextFormat.RichText)
+        self.unconfirmed.setObjectName("cap_unconfirmed")
+        self.unconfirmed.setAccessibleName(self.tr("Not confirmed for this edition"))
+        self.unconfirmed.setStyleSheet("background: #fff4ce; color: #4a3b00; border: 1px solid #c9a400; "
+                                       "padding: 4px;")
+        self.unconfirmed.setVisible(False)
+        layout.addWidget(self.unconfirmed)
         timeline = QHBoxLayout()
         self.steps: list[QLabel] = []
         for _ in range(5):
@@ -145,7 +166,15 @@ class CandidateView(QWidget):
             label.setStyleSheet("font-weight: bold;" if current else ("color: palette(mid);"
                                                                        if st.status == "not_started" else ""))
         self.next_due.setText(self.tr("<b>Next:</b> ") + escape(s.next_due))
+        points = unconfirmed_points(s.edition)
+        self.unconfirmed.setVisible(bool(points))
+        self.unconfirmed.setText(
+            self.tr("<b>Not confirmed by the state for the CAP %1 edition</b> (MentorDesk's values are used, "
+                    "editable in resources/cap): ").replace("%1", escape(s.edition))
+            + escape("; ".join(points)) + "." if points else "")
         ready = {True: self.tr("ready to teach"), False: self.tr("not ready to teach"), None: ""}[s.ready]
+        if ready and points:
+            ready += self.tr(" (threshold not confirmed: see above)")
         owed = escape("; ".join(s.owed)) if s.owed else self.tr("no observations owed")
         own = self.tr(" (this candidate's own requirement)") if s.hours_overridden else ""
         self.owed.setText(self.tr("Still owed: ") + owed + (f" &middot; <b>{ready}</b>" if ready else "")

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from app.services import cap
 from app.ui.pages.base import Page
-from app.ui.pages.cap.candidate import AddCandidateDialog, CandidateView
+from app.ui.pages.cap.candidate import AddCandidateDialog, CandidateView, unconfirmed_points
 from app.ui.pages.cap.drafted import (
     _load_candidate,
     _load_list,
@@ -78,6 +78,11 @@ class CapPage(Page):
         self.table.setAccessibleName(self.tr("My candidates"))
         self.table.itemSelectionChanged.connect(self._selected)
         left_layout.addWidget(self.table, 1)
+        self.unconfirmed_note = QLabel("")  # the editions behind a "ready" whose threshold is not confirmed
+        self.unconfirmed_note.setWordWrap(True)
+        self.unconfirmed_note.setAccessibleName(self.tr("Editions with points not confirmed"))
+        self.unconfirmed_note.setVisible(False)
+        left_layout.addWidget(self.unconfirmed_note)
         self.add_button = QPushButton(self.tr("Add candidate..."))
         self.add_button.setAccessibleName(self.tr("Add a CAP candidate"))
         self.add_button.clicked.connect(self.add_candidate)
@@ -116,11 +121,24 @@ class CapPage(Page):
         self.rows = rows
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
+        unsure: set[str] = set()
         for r, row in enumerate(rows):
             ready = {True: " \u2713 ready", False: " \u2717 not ready", None: ""}[row.ready]
+            points = unconfirmed_points(row.edition) if ready else ()
+            if points:
+                ready += "*"  # the verdict's threshold is not confirmed for this edition (note below the list)
+                unsure.add(row.edition)
             step = "done" if row.step > 5 else f"{row.step} of 5"
             for c, text in enumerate((row.candidate, step + ready, row.next_due)):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if c == 1 and points:
+                    item.setToolTip(self.tr("Not confirmed for the CAP %1 edition: ").replace("%1", row.edition)
+                                    + "; ".join(points))
+                self.table.setItem(r, c, item)
+        self.unconfirmed_note.setText(self.tr("* CAP %1: this verdict rests on points the state has not confirmed "
+                                              "(point at the step, or see the candidate's screen).")
+                                      .replace("%1", ", ".join(sorted(unsure))))
+        self.unconfirmed_note.setVisible(bool(unsure))
         self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         ids = [r.placement_id for r in rows]
