@@ -4,6 +4,7 @@ filter still hold after scrolling; the confidential notes are never in a cell (i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import uuid
@@ -104,8 +105,8 @@ def test_scrolling_lists_every_entry_once_in_order(qtbot, database, entries):
     # Each row shows its own entry, made when its page came (the last row of the last page too).
     for i in (0, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE + 1, COUNT - 1):
         want = expected[i]
-        assert _cells(model, i) == [f"{want['date']:%m/%d/%Y}", names[want["mentee_id"]], "Maria Lopez",
-                                    str(want["minutes"]), "meeting", "planning",
+        assert _cells(model, i) == [f"{want['date'].month}/{want['date'].day}/{want['date'].year}", names[want["mentee_id"]], "Maria Lopez",
+                                    str(want["minutes"]), "Meeting", "planning",
                                     "yes" if want["release_time"] else "", ""]
         assert model.index(i, 0).data(Qt.ItemDataRole.UserRole).id == want["id"]
     assert model.index(5, 3).data(Qt.ItemDataRole.TextAlignmentRole) == int(
@@ -131,3 +132,17 @@ def test_sort_and_filter_still_hold_after_scrolling(qtbot, database, entries):
                  reverse=True)
     assert len(ana) > PAGE_SIZE and [r.id for r in model.rows] == [r["id"] for r in ana]
     assert {model.index(i, 1).data() for i in range(model.rowCount())} == {"Ana Silva"}
+
+
+@pytest.mark.parametrize(("code", "label"), [("observed_mentee", "Observed the mentee teach"),
+                                             ("co_teaching", "Co-teaching"), ("meeting", "Meeting")])
+def test_a_row_shows_the_activity_label_and_a_us_date(code, label):
+    """The list shows what a person reads elsewhere: the activity's label (logs.ACTIVITY_LABELS), never
+    its code, and the date as M/D/YYYY without leading zeros (app/ui/dates.py); issue 17."""
+    from app.ui.pages.timelogs.entries import display_cells
+
+    row = logs.EntryRow(uuid.uuid4(), uuid.uuid4(), dt.date(2026, 3, 5), "Maria Lopez", "Ana Silva", "Lincoln", 45,
+                        code, ("planning",), True, False, "coordinator", "both")
+    cells = display_cells(row)
+    assert cells[0] == "3/5/2026" and cells[4] == label and "_" not in "".join(cells)
+    assert display_cells(dataclasses.replace(row, date=dt.date(2025, 12, 31)))[0] == "12/31/2025"

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from app.ui.dates import us_date
+
 PRESETS = ("15 min", "30 min", "45 min", "1 h", "1 h 30 min", "2 h")
 
 
@@ -87,11 +89,13 @@ _HORIZONTAL = Qt.Orientation.Horizontal
 def display_cells(row: Any) -> tuple[str, ...]:
     """An entry's eight cells as the list shows them, made once when its page is fetched: the view
     asks for every visible cell at every paint, so data() only looks them up (issue 17, item 9)."""
-    return (f"{row.date.month:02d}/{row.date.day:02d}/{row.date.year}",
+    from app.services.timelogs.logs import ACTIVITY_LABELS
+
+    return (us_date(row.date),  # M/D/YYYY, as every date on screen (app/ui/dates.py)
             row.mentee + (" (group)" if row.group else ""),
             row.mentor,
             str(row.minutes),
-            row.activity.replace("_", " "),
+            ACTIVITY_LABELS.get(row.activity, row.activity.replace("_", " ").capitalize()),
             "; ".join(row.topics),
             "yes" if row.release_time else "",
             row.entered_by)

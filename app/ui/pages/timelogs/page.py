@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_date
 from app.ui.pages.base import Page
 from app.ui.pages.timelogs.dialogs import EntryDialog, ImportDialog, TopicsDialog
 from app.ui.pages.timelogs.entries import (
@@ -223,7 +224,7 @@ class TimeLogsPage(Page):
         for r, s in enumerate(pairs):
             t = s.totals
             values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{t.hours:.1f}", t.observations, t.entries,
-                      f"{t.last_date:%m/%d/%Y}" if t.last_date else self.tr("nothing logged"))
+                      us_date(t.last_date) if t.last_date else self.tr("nothing logged"))
             for c, value in enumerate(values):
                 self.pairs_table.setItem(r, c, _item(value, (t.hours, t.observations, t.entries)[c - 3] if 3 <= c <= 5
                                                      else (t.last_date.toordinal() if c == 6 and t.last_date else None)))
@@ -273,7 +274,7 @@ class TimeLogsPage(Page):
 
         def done(_entry_id: uuid.UUID) -> None:
             self.quick.saved(self.tr("Saved: %1, %2 minutes on %3.").replace("%1", pair.label)
-                             .replace("%2", str(minutes)).replace("%3", f"{day:%m/%d/%Y}"))
+                             .replace("%2", str(minutes)).replace("%3", us_date(day)))
 
         self.ctx.tasks.run(lambda s: add_entry(s, entry, allow_duplicate=allow_duplicate), on_success=done,
                            on_error=failed)
@@ -304,7 +305,7 @@ class TimeLogsPage(Page):
                            on_success=lambda _ids: self.quick.saved(
                                self.tr("Saved: %1, %2 minutes on %3 (counts for each mentee).")
                                .replace("%1", group.label).replace("%2", str(minutes))
-                               .replace("%3", f"{day:%m/%d/%Y}")))
+                               .replace("%3", us_date(day))))
 
     def open_entry(self, row: int) -> EntryDialog | None:
         """The entry's own detail view, with its confidential notes."""
