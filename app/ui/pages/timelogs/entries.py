@@ -14,10 +14,13 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
+    QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionProgressBar,
+    QTableView,
     QTableWidgetItem,
 )
 
@@ -99,6 +102,17 @@ def display_cells(row: Any) -> tuple[str, ...]:
             "; ".join(row.topics),
             "yes" if row.release_time else "",
             row.entered_by)
+
+
+def setup_entries_view(view: QTableView) -> None:
+    """The entries view's settings (the page's list and benchmarks/timelogs_scroll.py share them)."""
+    view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
 
 
 class EntriesModel(QAbstractTableModel):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -49,6 +48,7 @@ from app.ui.pages.timelogs.entries import (
     _item,
     _load_form,
     _load_totals,
+    setup_entries_view,
 )
 from app.ui.pages.timelogs.quick_entry import QuickEntry
 from app.ui.saving import offer_open_folder, save_path
@@ -162,13 +162,7 @@ class TimeLogsPage(Page):
         self.view = QTableView()
         self.view.setAccessibleName(self.tr("Time-log entries"))
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(22)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        setup_entries_view(self.view)
         self.view.doubleClicked.connect(lambda index: self.open_entry(index.row()))
         layout.addWidget(self.view)
         self.entries_label = QLabel()
