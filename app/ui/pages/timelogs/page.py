@@ -49,6 +49,7 @@ from app.ui.pages.timelogs.entries import (
     _load_form,
     _load_totals,
     setup_entries_view,
+    with_cells,
 )
 from app.ui.pages.timelogs.quick_entry import QuickEntry
 from app.ui.saving import offer_open_folder, save_path
@@ -158,7 +159,7 @@ class TimeLogsPage(Page):
         filters.addWidget(self.all_pairs_button)
         filters.addWidget(self.export_button)
         layout.addLayout(filters)
-        self.model = EntriesModel(self._fetch_page, self._count, self)
+        self.model = EntriesModel(self._fetch_page, self._count, self, fetch_ahead=self._fetch_ahead)
         self.view = QTableView()
         self.view.setAccessibleName(self.tr("Time-log entries"))
         self.view.setModel(self.model)
@@ -185,6 +186,15 @@ class TimeLogsPage(Page):
         flt = self._filter()
         return self.ctx.tasks.call(lambda s: list_entries(s, flt, after=after, limit=limit, sort=sort,
                                                           descending=descending))
+
+    def _fetch_ahead(self, after: Any, limit: int, sort: str, descending: bool, done: Any) -> None:
+        """The next page read on the database worker while the person scrolls (EntriesModel)."""
+        from app.services.timelogs.logs import list_entries
+
+        flt = self._filter()
+        self.ctx.tasks.run(lambda s: with_cells(list_entries(s, flt, after=after, limit=limit, sort=sort,
+                                                             descending=descending)),
+                           on_success=done, on_error=lambda _exc, _details: None, write=False, quiet=True)
 
     def _count(self) -> int:
         from app.services.timelogs.logs import count_entries
