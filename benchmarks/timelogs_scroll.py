@@ -73,6 +73,9 @@ def build(path: str) -> None:
     database.dispose()
 
 
+_TASKS = None
+
+
 def _pct(values: list[float], q: float) -> float:
     return round(sorted(values)[min(len(values) - 1, int(len(values) * q))] * 1000, 1)
 
@@ -99,7 +102,11 @@ def measure(path: str) -> dict:
         with database.read() as s:
             return logs.count_entries(s, flt)
 
-    tasks = TaskRunner(database)
+    global _TASKS
+    if _TASKS is None:  # one runner for every round: a runner deleted with its jobs' signals aborts PySide
+        _TASKS = TaskRunner(database)
+    tasks = _TASKS
+    tasks.database = database
 
     def fetch_ahead(after, limit, sort, descending, done):  # type: ignore[no-untyped-def]
         """As the page does: the next page read on the database worker (one thread)."""
