@@ -155,13 +155,13 @@ def test_observation_minimums_and_what_is_owed(session):
     s = cap.summary(session, placement.id, today)
     assert s.counts == cap.ObservationCounts(announced=2, unannounced=1, by_sp=3, by_ps=1, total=3)
     assert s.owed == ("1 unannounced observation by the SP", "1 announced observation by the PS",
-                      "the post-conference of the 3 March observation",
+                      "the post-conference of the 3/3/2026 observation",
                       "an Early Literacy Observation Form")  # Elementary 1-6 in 2025-26
     # a planned announced observation without its pre-conference
     cap.add_observation(session, placement.id, kind="announced", observer="ps", observed_on=dt.date(2026, 3, 27))
     s = cap.summary(session, placement.id, today)
-    assert "the pre-conference before the 27 March observation" in s.owed
-    assert s.next_due == "Announced observation by the PS on 27 March"
+    assert "the pre-conference before the 3/27/2026 observation" in s.owed
+    assert s.next_due == "Announced observation by the PS on 3/27/2026"
 
 
 def test_minimums_met_owe_nothing(session):

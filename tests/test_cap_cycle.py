@@ -72,9 +72,9 @@ def test_a_practicum_that_ends_before_it_starts_is_refused(session):
 
 
 @pytest.mark.parametrize(("today", "text"), [
-    (D(2025, 9, 20), "Step 1 Self-assessment: to do, due 21 September"),  # the day before
-    (D(2025, 9, 21), "Step 1 Self-assessment: to do, due 21 September"),  # on the due date
-    (D(2025, 9, 22), "Step 1 Self-assessment: to do, due 21 September (1 day overdue)"),  # the day after
+    (D(2025, 9, 20), "Step 1 Self-assessment: to do, due 9/21/2025"),  # the day before
+    (D(2025, 9, 21), "Step 1 Self-assessment: to do, due 9/21/2025"),  # on the due date
+    (D(2025, 9, 22), "Step 1 Self-assessment: to do, due 9/21/2025 (1 day overdue)"),  # the day after
 ])
 def test_the_next_step_says_when_it_is_overdue(session, today, text):
     _, sp, _, org = make_world(session)

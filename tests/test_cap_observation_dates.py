@@ -94,8 +94,8 @@ def test_a_held_announced_observation_without_a_pre_conference_is_flagged(sessio
     observe(session, placement, D(2026, 3, 3), "held", post_conference_on=D(2026, 3, 4))
     observe(session, placement, D(2026, 3, 5), "held", kind="unannounced", post_conference_on=D(2026, 3, 5))
     owed = cap.summary(session, placement.id, today=TODAY).owed
-    assert "the 3 March announced observation was held without a pre-conference" in owed
-    assert not any("5 March" in o for o in owed)  # an unannounced observation has no pre-conference
+    assert "the 3/3/2026 announced observation was held without a pre-conference" in owed
+    assert not any("3/5/2026" in o for o in owed)  # an unannounced observation has no pre-conference
 
 
 def test_post_conferences_follow_the_edition(session, placement):
@@ -105,4 +105,4 @@ def test_post_conferences_follow_the_edition(session, placement):
         assert set(rubrics.get(edition).post_conference_for) == {"announced", "unannounced"}
     observe(session, placement, D(2026, 3, 3), "held", kind="unannounced")
     owed = cap.summary(session, placement.id, today=TODAY).owed
-    assert "the post-conference of the 3 March observation" in owed
+    assert "the post-conference of the 3/3/2026 observation" in owed

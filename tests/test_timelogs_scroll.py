@@ -4,6 +4,7 @@ filter still hold after scrolling; the confidential notes are never in a cell (i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import uuid
@@ -18,7 +19,7 @@ from app.models.base import utcnow
 from app.models.timelogs import TimeLog
 from app.services.timelogs import logs
 from app.services.years import ensure_year
-from app.ui.pages.timelogs.entries import PAGE_SIZE, EntriesModel
+from app.ui.pages.timelogs.entries import PAGE_SIZE, EntriesModel, setup_entries_view, with_cells
 
 YEAR = "2025-2026"
 SECRET = "confidential: struggling with a parent"
@@ -104,8 +105,8 @@ def test_scrolling_lists_every_entry_once_in_order(qtbot, database, entries):
     # Each row shows its own entry, made when its page came (the last row of the last page too).
     for i in (0, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE + 1, COUNT - 1):
         want = expected[i]
-        assert _cells(model, i) == [f"{want['date']:%m/%d/%Y}", names[want["mentee_id"]], "Maria Lopez",
-                                    str(want["minutes"]), "meeting", "planning",
+        assert _cells(model, i) == [f"{want['date'].month}/{want['date'].day}/{want['date'].year}", names[want["mentee_id"]], "Maria Lopez",
+                                    str(want["minutes"]), "Meeting", "planning",
                                     "yes" if want["release_time"] else "", ""]
         assert model.index(i, 0).data(Qt.ItemDataRole.UserRole).id == want["id"]
     assert model.index(5, 3).data(Qt.ItemDataRole.TextAlignmentRole) == int(
@@ -131,3 +132,72 @@ def test_sort_and_filter_still_hold_after_scrolling(qtbot, database, entries):
                  reverse=True)
     assert len(ana) > PAGE_SIZE and [r.id for r in model.rows] == [r["id"] for r in ana]
     assert {model.index(i, 1).data() for i in range(model.rowCount())} == {"Ana Silva"}
+
+
+@pytest.mark.parametrize(("code", "label"), [("observed_mentee", "Observed the mentee teach"),
+                                             ("co_teaching", "Co-teaching"), ("meeting", "Meeting")])
+def test_a_row_shows_the_activity_label_and_a_us_date(code, label):
+    """The list shows what a person reads elsewhere: the activity's label (logs.ACTIVITY_LABELS), never
+    its code, and the date as M/D/YYYY without leading zeros (app/ui/dates.py); issue 17."""
+    from app.ui.pages.timelogs.entries import display_cells
+
+    row = logs.EntryRow(uuid.uuid4(), uuid.uuid4(), dt.date(2026, 3, 5), "Maria Lopez", "Ana Silva", "Lincoln", 45,
+                        code, ("planning",), True, False, "coordinator", "both")
+    cells = display_cells(row)
+    assert cells[0] == "3/5/2026" and cells[4] == label and "_" not in "".join(cells)
+    assert display_cells(dataclasses.replace(row, date=dt.date(2025, 12, 31)))[0] == "12/31/2025"
+
+
+def test_pages_read_ahead_are_the_pages_scrolled_to_and_a_reload_drops_a_late_one(qtbot, database, entries):
+    """The model asks for the next page as soon as the last one is in (the page runs it on the database
+    worker): scrolling then inserts that page, the same entries in the same order as fetching in the
+    step; a page that arrives after a reload or a new sort is never inserted (issue 17, item 9)."""
+    rows, _names = entries
+    flt = logs.EntryFilter(YEAR)
+    waiting = []  # the worker's jobs not yet run: (after, sort, descending, done)
+
+    def fetch(after, limit, sort, descending):  # type: ignore[no-untyped-def]
+        with database.read() as s:
+            return logs.list_entries(s, flt, after=after, limit=limit, sort=sort, descending=descending)
+
+    def count():  # type: ignore[no-untyped-def]
+        with database.read() as s:
+            return logs.count_entries(s, flt)
+
+    def ahead(after, limit, sort, descending, done):  # type: ignore[no-untyped-def]
+        waiting.append((after, limit, sort, descending, done))
+
+    def run_worker():
+        while waiting:
+            after, limit, sort, descending, done = waiting.pop(0)
+            done(with_cells(fetch(after, limit, sort, descending)))
+
+    model = EntriesModel(fetch, count, fetch_ahead=ahead)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.setModel(model)
+    setup_entries_view(view)
+    view.show()
+    model.reload()
+    assert waiting and waiting[-1][0] is model.rows[-1]  # the next page asked for at once
+    bar = view.verticalScrollBar()
+    while model.canFetchMore(view.rootIndex()):
+        run_worker()
+        bar.setValue(bar.maximum())
+        qtbot.wait(1)
+    assert model.pages_fetched_ahead >= 2  # the pages the view reached after the first layout: read ahead
+    expected = sorted(rows, key=lambda r: (r["date"], r["id"].hex), reverse=True)
+    assert [r.id for r in model.rows] == [r["id"] for r in expected]
+    assert [model.index(i, 0).data() for i in (0, COUNT - 1)] == [
+        f"{d.month}/{d.day}/{d.year}" for d in (expected[0]["date"], expected[-1]["date"])]
+    # A late page: asked for before a new sort, delivered after it; the view fetches its own.
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    late = waiting.pop(0)
+    model.sort(3, Qt.SortOrder.AscendingOrder)  # minutes, shortest first
+    late[4](with_cells(fetch(*late[:4])))
+    bar.setValue(bar.maximum())
+    qtbot.wait(1)
+    by_minutes = sorted(rows, key=lambda r: (r["minutes"], r["id"].hex))
+    assert [r.id for r in model.rows] == [r["id"] for r in by_minutes[:len(model.rows)]]
+    assert len(model.rows) > PAGE_SIZE

@@ -4,6 +4,7 @@ survives the window being closed, and a crash of the whole process."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import os
 import subprocess
 import sys
@@ -207,7 +208,13 @@ def test_coordinator_sees_every_candidate_and_calibration(qtbot, database, world
                             observed_on=dt.date(2026, 3, 3), status="held")
     page.refresh()
     qtbot.waitUntil(lambda: cycle.observations.rowCount() == 1)
-    assert "the post-conference of the 3 March observation" in page.view.owed.text()
+    assert "the post-conference of the 3/3/2026 observation" in page.view.owed.text()
+    # "Next" in the list says the date with its year (issue 17: it said "3 March").
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "Ana Silva")
+    shown = page.table.item(row, 2).text()
+    assert re.search(r"\b\d{1,2}/\d{1,2}/20\d\d\b", shown), shown
+    assert not re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
+                         r"|December)\b", shown), shown
     cycle.observations.selectRow(0)
     cycle.on.setDate(QDate(2026, 3, 4))
     cycle.post.click()

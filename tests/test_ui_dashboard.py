@@ -50,7 +50,7 @@ def test_welcome_counts_the_year(make_window, database, monkeypatch):
         build_demo(s, size="small", seed=1, year_label=YEAR)
     page = make_window().show_area("dashboard")
     assert "3 schools · 120 staff · 5 beginning and 5 incoming educators in 2025-2026" in page.counts.text()
-    assert "5 beginning teacher(s) in 2025-2026" in page.steps[0].text()
+    assert "5 beginning teachers in 2025-2026" in page.steps[0].text()
     assert page.go_buttons["step1"].text() == "Go to Settings"
 
 

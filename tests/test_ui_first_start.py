@@ -53,3 +53,22 @@ def test_every_area_opens_on_the_demo_district(qtbot, database):
         page = window.show_area(area.key)
         assert page.isVisible(), area.key
         assert window.stack.currentWidget() is page
+
+
+def test_the_status_bar_names_the_database_file_and_its_tooltip_the_path(qtbot, database):
+    """The status bar shows the file's name (the whole path pushed the window wider than the screen); the
+    path is in its tooltip (issue 17). A server database shows its name and host, never a password."""
+    from pathlib import Path
+
+    from app.ui.main_window import database_label
+    from tests.ui_support import open_window
+
+    window = open_window(qtbot, database)
+    path = Path(database.url.split("///", 1)[1])
+    label = window.database_label
+    assert label.text() == path.name and "/" not in label.text() and "\\" not in label.text()
+    assert label.toolTip() == str(path)
+    assert label in window.statusBar().findChildren(type(label))
+    assert database_label("postgresql+psycopg://coord:s3cret@db.district.org/mentordesk") == (
+        "mentordesk on db.district.org", "Server database mentordesk on db.district.org")
+    assert database_label("sqlite://")[0] == "In memory"

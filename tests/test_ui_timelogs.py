@@ -460,3 +460,24 @@ def test_the_demo_draws_the_50_hour_bar_for_teachers_past_the_induction_year(qtb
             assert (text, round(h.progress_50 * 1000), 1000) in style.bars, (text, style.bars)
     finally:
         table.setStyle(None)
+
+
+@pytest.mark.parametrize("typed", ["", "45"])
+def test_enter_right_after_tab_into_the_duration_saves(window, qtbot, typed):
+    """Tab into Duration (its text selected, nothing typed, or a number typed over it) and Enter at once:
+    the session is saved with the duration shown (the editable box's line edit used to keep the Enter)."""
+    page = window.show_area("timelogs")
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3)
+    _key(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _focused(quick) == "pair")
+    _type(qtbot, "Hart")
+    _key(qtbot, Qt.Key.Key_Tab)  # closes the list, to the date
+    _key(qtbot, Qt.Key.Key_Tab)  # to the duration
+    assert _focused(quick) == "duration"
+    _type(qtbot, typed)
+    _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    minutes = int(typed) if typed else 30
+    assert f"{minutes} minutes" in quick.message.text() and page.model.rows[0].minutes == minutes
+    assert _focused(quick) == "pair"

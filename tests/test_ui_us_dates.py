@@ -61,7 +61,7 @@ def test_a_typed_date_lands_in_the_date_and_one_tab_moves_on(window, qtbot, shap
     assert (row.mentee, row.date, row.minutes) == ("Ben Hart", day, 45)
     # After a save the date is today again: the next session is not silently logged on the last date.
     assert quick.date.date() == QDate.currentDate()
-    assert f"{day:%m/%d/%Y}" in quick.message.text()
+    assert f"on {day.month}/{day.day}/{day.year}." in quick.message.text()  # M/D/YYYY, as every date on screen
 
 
 def test_backspace_and_escape_while_typing_a_date(window, qtbot):  # noqa: F811
@@ -79,3 +79,25 @@ def test_backspace_and_escape_while_typing_a_date(window, qtbot):  # noqa: F811
     _type(qtbot, "1")
     _key(qtbot, Qt.Key.Key_Escape)  # gives up the typing: the field shows the date it holds
     assert quick.date.text() == f"{day.month}/{day.day}/{day.year}"
+
+
+def test_time_stamps_are_us_dates_with_a_12_hour_clock():
+    """Sync's last exchange and a CAP draft's "restored from" stamp (they were 2026-12-04 15:05)."""
+    from app.ui.dates import us_moment
+
+    local = dt.datetime.now().astimezone().tzinfo
+    at = [dt.datetime(2026, 12, 4, h, m, tzinfo=local) for h, m in ((0, 5), (11, 59), (12, 0), (15, 5))]
+    assert [us_moment(a) for a in at] == ["12/4/2026 12:05 AM", "12/4/2026 11:59 AM", "12/4/2026 12:00 PM",
+                                          "12/4/2026 3:05 PM"]
+
+
+@pytest.mark.parametrize(("beginning", "said"), [(1, "1 beginning teacher in"), (2, "2 beginning teachers in")])
+def test_the_dashboard_counts_in_plain_english(beginning, said):
+    """No "teacher(s)": one teacher, two teachers (issue 17)."""
+    from types import SimpleNamespace
+
+    from app.ui.pages.dashboard import next_steps
+
+    steps = next_steps(SimpleNamespace(staff=10, beginning=beginning), "2025-2026")
+    text = " ".join(t for t, _area in steps)
+    assert said in text and "(s)" not in text

@@ -26,6 +26,12 @@ def us_date(day: dt.date | None) -> str:
     return f"{day.month}/{day.day}/{day.year}" if day is not None else ""
 
 
+def us_moment(moment: dt.datetime) -> str:
+    """A time stamp as the window writes it, in local time: `12/4/2026 3:05 PM`."""
+    local = moment.astimezone()
+    return f"{us_date(local.date())} {local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+
+
 def us_dates_in(text: str) -> str:
     """A sentence from a service with its ISO dates written the US way (`due 2025-09-29` -> `due 9/29/2025`)."""
     def repl(m: re.Match[str]) -> str:

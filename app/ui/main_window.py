@@ -72,6 +72,23 @@ def area_is_built(area: Area) -> bool:
     return importlib.util.find_spec(_page_module(area)) is not None
 
 
+
+def database_label(url: str) -> tuple[str, str]:
+    """(what the status bar shows, its tooltip) for the open database: a file's name and its whole
+    path; a server's database and host, never the login or its password."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if not path or path == ":memory:":
+            return "In memory", "A database in memory (nothing is saved)"
+        return Path(path).name, str(Path(path))
+    where = f"{parsed.database} on {parsed.host}" if parsed.host else str(parsed.database or "")
+    return where, f"Server database {where}"
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, years: list[str]):
         super().__init__()
@@ -128,7 +145,11 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(QLabel(ctx.tasks.database.url.split("///")[-1]))
+        short, full = database_label(ctx.tasks.database.url)
+        self.database_label = QLabel(short)  # the file's name; its whole path in the tooltip (issue 17)
+        self.database_label.setToolTip(full)
+        self.database_label.setAccessibleName(self.tr("Database: ") + full)
+        self.statusBar().addPermanentWidget(self.database_label)
         ctx.tasks.busy_changed.connect(self.progress.setVisible)
         ctx.tasks.waiting.connect(self._show_waiting)  # a save behind another process's lock (issue 19)
 

@@ -106,9 +106,11 @@ class TaskRunner(QObject):
         write: bool = True,
         with_progress: bool = False,
         announce: bool = True,
+        quiet: bool = False,
     ) -> Task:
         """Call `fn(session)` (or `fn(session, progress, cancel)` with `with_progress`). A write
-        emits `data_changed` when done, unless `announce` is False (nothing shown depends on it)."""
+        emits `data_changed` when done, unless `announce` is False (nothing shown depends on it).
+        `quiet`: no busy indicator (a list reading its next page ahead while the person scrolls)."""
         task = Task()
         signals = _Signals(self)
         self._live.add(signals)
@@ -150,7 +152,8 @@ class TaskRunner(QObject):
         signals.failed.connect(failed)
         if on_progress is not None:
             signals.progressed.connect(on_progress)
-        self.busy_changed.emit(True)
+        if not quiet:
+            self.busy_changed.emit(True)
         job = _Job(work, signals)
         if self.synchronous:
             job.run()

@@ -35,6 +35,7 @@ from app.services.cap.placements import (
     edition_of,
     start_step,
     surveys,
+    us_day,
 )
 from app.services.cap.rubrics import Edition
 
@@ -469,11 +470,11 @@ def owed_conferences(rubric: Edition, items: list[ObservationInfo], today: dt.da
     for o in items:
         if o.kind in rubric.pre_conference_for and o.pre_conference_on is None:
             if o.status == "planned" and o.observed_on >= today:
-                owed.append(f"the pre-conference before the {day_text(o.observed_on)} observation")
+                owed.append(f"the pre-conference before the {us_day(o.observed_on)} observation")
             elif o.status in HELD:
-                owed.append(f"the {day_text(o.observed_on)} {o.kind} observation was held without a pre-conference")
+                owed.append(f"the {us_day(o.observed_on)} {o.kind} observation was held without a pre-conference")
         if o.status in HELD and o.kind in rubric.post_conference_for and o.post_conference_on is None:
-            owed.append(f"the post-conference of the {day_text(o.observed_on)} observation")
+            owed.append(f"the post-conference of the {us_day(o.observed_on)} observation")
     return owed
 
 @dataclass(frozen=True)

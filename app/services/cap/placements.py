@@ -42,6 +42,12 @@ def day_text(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B')}"
 
 
+def us_day(day: dt.date) -> str:
+    """'3/3/2026': a date with its year, the US way the window shows dates (issue 17: the CAP page's
+    "Next" and the conferences still owed said '3 March', without the year)."""
+    return f"{day.month}/{day.day}/{day.year}"
+
+
 def _problem(field_name: str, value: object, reason: str) -> ValidationError:
     return ValidationError([FieldProblem(field_name, "" if value is None else str(value), reason)])
 

@@ -27,7 +27,6 @@ from app.models.cap import (
 )
 from app.services.cap import literacy as cap_literacy
 from app.services.cap import rubrics as cap_rubrics
-from app.services.cap.supervisors import PlacementSp, placement_sp
 from app.services.cap.observation import (
     ObservationCounts,
     ObservationInfo,
@@ -45,9 +44,9 @@ from app.services.cap.placements import (
     _requirement,
     add_candidate,
     add_placement,
-    day_text,
     ensure_organization,
     find_placements,
+    us_day,
 )
 from app.services.cap.ratings import (
     ElementResult,
@@ -55,6 +54,7 @@ from app.services.cap.ratings import (
     element_results,
     ready_to_teach,
 )
+from app.services.cap.supervisors import PlacementSp, placement_sp
 from app.services.matching.eligibility import Check
 from app.services.vocabulary import hours_of
 
@@ -264,10 +264,10 @@ def _next_due(steps: tuple[StepInfo, ...], owed: list[str], items: list[Observat
     upcoming = [o for o in items if o.status == "planned" and o.observed_on >= today]
     if upcoming:
         o = upcoming[0]
-        return f"{o.kind.capitalize()} observation by the {o.observer_text} on {day_text(o.observed_on)}"
+        return f"{o.kind.capitalize()} observation by the {o.observer_text} on {us_day(o.observed_on)}"
     if step.number in (3, 4) and owed:
         return owed[0].capitalize()[0] + owed[0][1:]
-    due = f", due {day_text(step.due_on)}" if step.due_on else ""
+    due = f", due {us_day(step.due_on)}" if step.due_on else ""
     if step.due_on and today > step.due_on:  # overdue from the day after its due date (cycle.due_dates)
         late = (today - step.due_on).days
         due += f" ({late} day{'s' if late != 1 else ''} overdue)"

@@ -14,6 +14,7 @@ no list, export or report in this module or elsewhere reads them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import socket
 import uuid
@@ -465,8 +466,15 @@ def list_entries(session: Session, flt: EntryFilter, *, offset: int = 0, limit: 
     page costs what the first one does (the list's lazy model scrolls this way)."""
     from app.models import School
 
-    mentor, mentee, where = _filtered(session, flt)
     key = _SORTS.get(sort, TimeLog.date)
+    if after is not None and key is TimeLog.date:
+        # The date range itself starts at the previous page's last date: SQLite reads the date index
+        # from there. With the keyset's OR alone it walked the index from the end of the year down to
+        # that date, reading the table for every entry on the way (a page deep in the list cost ten
+        # times the first). The OR below still orders the entries of that date by id.
+        flt = (dataclasses.replace(flt, date_to=min(flt.date_to or after.date, after.date)) if descending
+               else dataclasses.replace(flt, date_from=max(flt.date_from or after.date, after.date)))
+    mentor, mentee, where = _filtered(session, flt)
     order = (key.desc(), TimeLog.id.desc()) if descending else (key.asc(), TimeLog.id.asc())
     if after is not None:
         value = getattr(after, sort if sort in _SORTS else "date")

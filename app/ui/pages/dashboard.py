@@ -40,7 +40,7 @@ def next_steps(summary: Any, year: str) -> list[tuple[str, str]]:
         steps.append((f"No beginning teachers are marked for {year}: check induction status in People, or "
                       f"import the roster for {year}.", "people"))
     else:
-        steps.append((f"{summary.beginning} beginning teacher(s) in {year}: each needs a trained mentor "
+        steps.append((f"{summary.beginning} beginning teacher{'s' if summary.beginning != 1 else ''} in {year}: each needs a trained mentor "
                       "(603 CMR 7.12). Check their details in People.", "people"))
     steps.append((f"Check the first day of school for {year} in Settings: deadlines count from it.", "settings"))
     return steps

@@ -464,4 +464,5 @@ class MentorsPage(Page):
 
         year = self.ctx.year_label
         self.ctx.tasks.run(lambda s: fill_pool(s, year), on_success=lambda n: self.status.setText(
-            self.tr("Added %1 trained educator(s) to the %2 pool.").replace("%1", str(n)).replace("%2", year)))
+            (self.tr("Added 1 trained educator to the %2 pool.") if n == 1 else
+             self.tr("Added %1 trained educators to the %2 pool.")).replace("%1", str(n)).replace("%2", year)))

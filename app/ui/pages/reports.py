@@ -91,7 +91,8 @@ class DrillDownDialog(QDialog):
         layout.addWidget(self.definition)
         if item.header:
             self.table = _table(item.header, item.rows, self.tr("Rows counted"))
-            layout.addWidget(QLabel(self.tr("%n row(s) counted:", "", len(item.rows))))
+            layout.addWidget(QLabel(self.tr("1 row counted:") if len(item.rows) == 1
+                                   else self.tr("%1 rows counted:").replace("%1", str(len(item.rows)))))
             layout.addWidget(self.table)
         else:
             self.table = None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_moment
 from app.ui.pages.base import Page
 from app.ui.saving import offer_open_folder, save_path
 
@@ -141,7 +142,7 @@ class SyncPage(Page):
         self.sync_button.setEnabled(status.set_up)
         self.partners.setRowCount(len(status.partners))
         for r, p in enumerate(status.partners):
-            when = p.last_exchange_at.astimezone().strftime("%Y-%m-%d %H:%M") if p.last_exchange_at else ""
+            when = us_moment(p.last_exchange_at) if p.last_exchange_at else ""
             for c, value in enumerate((p.name, when, str(p.has_of_ours))):
                 self.partners.setItem(r, c, QTableWidgetItem(value))
         self.conflicts = data["conflicts"]

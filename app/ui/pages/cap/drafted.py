@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import StaleRecordError
 from app.services import cap
 from app.services.cap import drafts as cap_drafts
-from app.ui.dates import DateEdit
+from app.ui.dates import DateEdit, us_moment
 from app.ui.errors import ask_stale
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class DraftedForm(QWidget):
             if base is not None and self.record_id is not None:
                 self.base = cap.Loaded.from_json(base)  # saved as changes to what it was typed over
             when = cap_drafts.saved_at(self.draft_key)
-            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+            stamp = us_moment(when) if when else ""
             self.draft_label.setText(self.tr(self.RESTORED) + stamp)
 
     def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name

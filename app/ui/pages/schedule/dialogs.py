@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_date
 from app.ui.pages.schedule.pickers import PersonPicker, local_search
 
 
@@ -223,7 +224,7 @@ class AttendanceDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, info: Any, day: dt.date, present: dict[uuid.UUID, bool]):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Attendance: ") + f"{info.title}, {day:%m/%d/%Y}")
+        self.setWindowTitle(self.tr("Attendance: ") + f"{info.title}, {us_date(day)}")
         layout = QVBoxLayout(self)
         self.people = QListWidget()
         self.people.setAccessibleName(self.tr("Who was there"))

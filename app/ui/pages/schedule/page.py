@@ -35,12 +35,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_date
 from app.ui.pages.base import Page
 from app.ui.pages.schedule.dialogs import AttendanceDialog, BellScheduleDialog, CalendarFileDialog, SupportTeamDialog
 from app.ui.pages.schedule.event_dialog import EventDialog
 from app.ui.pages.schedule.week_view import Loaded, WeekView, _kind_labels
 from app.ui.saving import offer_open_folder, save_path
 from app.ui.table_model import Column, RowTableModel
+
+
+def _day(moment: dt.datetime) -> str:
+    """'Tue 3/3/2026': the weekday and the US date the window writes everywhere (app/ui/dates.py)."""
+    return f"{moment:%a} {us_date(moment.date())}"
 
 
 class SchedulePage(Page):
@@ -107,7 +113,7 @@ class SchedulePage(Page):
         self.month.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.month.setWordWrap(True)
         self.agenda_model = RowTableModel([
-            Column("Date", lambda o: o.start.astimezone(self.tz).strftime("%a %m/%d/%Y"), lambda o: o.start),
+            Column("Date", lambda o: _day(o.start.astimezone(self.tz)), lambda o: o.start),
             Column("Time", lambda o: f"{o.start.astimezone(self.tz):%I:%M %p}-{o.end.astimezone(self.tz):%I:%M %p}"),
             Column("Type", lambda o: o.kind_label),
             Column("Title", lambda o: o.title),

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_date
 from app.ui.errors import said
 from app.ui.saving import offer_open_folder, save_path
 
@@ -29,12 +30,14 @@ class EntryDialog(QDialog):
     """One entry's own detail view: the only place its confidential notes are shown."""
 
     def __init__(self, row: Any, notes: str, parent: QWidget | None = None):
+        from app.services.timelogs.logs import ACTIVITY_LABELS
+
         super().__init__(parent)
         self.setWindowTitle(self.tr("Session of %1 with %2").replace("%1", row.mentee).replace("%2", row.mentor))
         layout = QFormLayout(self)
-        layout.addRow(self.tr("Date"), QLabel(f"{row.date:%m/%d/%Y}"))
+        layout.addRow(self.tr("Date"), QLabel(us_date(row.date)))
         layout.addRow(self.tr("Minutes"), QLabel(str(row.minutes)))
-        layout.addRow(self.tr("Activity"), QLabel(row.activity.replace("_", " ")))
+        layout.addRow(self.tr("Activity"), QLabel(ACTIVITY_LABELS.get(row.activity, row.activity)))
         layout.addRow(self.tr("Topics"), QLabel("; ".join(row.topics)))
         layout.addRow(self.tr("Entered by"), QLabel(row.entered_by))
         self.notes = QPlainTextEdit(notes)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.dates import us_date
 from app.ui.pages.base import Page
 from app.ui.pages.timelogs.dialogs import EntryDialog, ImportDialog, TopicsDialog
 from app.ui.pages.timelogs.entries import (
@@ -48,6 +48,8 @@ from app.ui.pages.timelogs.entries import (
     _item,
     _load_form,
     _load_totals,
+    setup_entries_view,
+    with_cells,
 )
 from app.ui.pages.timelogs.quick_entry import QuickEntry
 from app.ui.pages.timelogs.release_totals import ReleaseTotals
@@ -161,17 +163,11 @@ class TimeLogsPage(Page):
         filters.addWidget(self.all_pairs_button)
         filters.addWidget(self.export_button)
         layout.addLayout(filters)
-        self.model = EntriesModel(self._fetch_page, self._count, self)
+        self.model = EntriesModel(self._fetch_page, self._count, self, fetch_ahead=self._fetch_ahead)
         self.view = QTableView()
         self.view.setAccessibleName(self.tr("Time-log entries"))
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(22)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        setup_entries_view(self.view)
         self.view.doubleClicked.connect(lambda index: self.open_entry(index.row()))
         layout.addWidget(self.view)
         self.entries_label = QLabel()
@@ -194,6 +190,15 @@ class TimeLogsPage(Page):
         flt = self._filter()
         return self.ctx.tasks.call(lambda s: list_entries(s, flt, after=after, limit=limit, sort=sort,
                                                           descending=descending))
+
+    def _fetch_ahead(self, after: Any, limit: int, sort: str, descending: bool, done: Any) -> None:
+        """The next page read on the database worker while the person scrolls (EntriesModel)."""
+        from app.services.timelogs.logs import list_entries
+
+        flt = self._filter()
+        self.ctx.tasks.run(lambda s: with_cells(list_entries(s, flt, after=after, limit=limit, sort=sort,
+                                                             descending=descending)),
+                           on_success=done, on_error=lambda _exc, _details: None, write=False, quiet=True)
 
     def _count(self) -> int:
         from app.services.timelogs.logs import count_entries
@@ -227,7 +232,7 @@ class TimeLogsPage(Page):
         for r, s in enumerate(pairs):
             t = s.totals
             values = (s.pair.mentee, s.pair.mentor, s.pair.school, f"{t.hours:.1f}", t.observations, t.entries,
-                      f"{t.last_date:%m/%d/%Y}" if t.last_date else self.tr("nothing logged"))
+                      us_date(t.last_date) if t.last_date else self.tr("nothing logged"))
             for c, value in enumerate(values):
                 self.pairs_table.setItem(r, c, _item(value, (t.hours, t.observations, t.entries)[c - 3] if 3 <= c <= 5
                                                      else (t.last_date.toordinal() if c == 6 and t.last_date else None)))
@@ -283,7 +288,7 @@ class TimeLogsPage(Page):
 
         def done(_entry_id: uuid.UUID) -> None:
             self.quick.saved(self.tr("Saved: %1, %2 minutes on %3.").replace("%1", pair.label)
-                             .replace("%2", str(minutes)).replace("%3", f"{day:%m/%d/%Y}"))
+                             .replace("%2", str(minutes)).replace("%3", us_date(day)))
 
         self.ctx.tasks.run(lambda s: add_entry(s, entry, allow_duplicate=allow_duplicate), on_success=done,
                            on_error=failed)
@@ -316,7 +321,7 @@ class TimeLogsPage(Page):
                            on_success=lambda _ids: self.quick.saved(
                                self.tr("Saved: %1, %2 minutes on %3 (counts for each mentee).")
                                .replace("%1", group.label).replace("%2", str(minutes))
-                               .replace("%3", f"{day:%m/%d/%Y}")))
+                               .replace("%3", us_date(day))))
 
     def open_entry(self, row: int) -> EntryDialog | None:
         """The entry's own detail view, with its confidential notes."""

@@ -79,6 +79,11 @@ class QuickEntry(QGroupBox):
         self.duration.setAccessibleName(self.tr("Duration"))
         self.duration.setToolTip(self.tr("Minutes (45), hours and minutes (1:30) or hours (1.5 hours); "
                                          "5 to 600 minutes"))
+        # An editable box keeps Enter (QComboBox accepts it to commit the typed text), so Enter right after
+        # Tab into the duration never reached the form: this filter saves instead (issue 17). The box has
+        # the keyboard (its line edit's focus proxy); the line edit too, for keys sent to it.
+        self.duration.installEventFilter(self)
+        self.duration.lineEdit().installEventFilter(self)
 
         self.activity = QComboBox()
         self.activity.setAccessibleName(self.tr("Activity"))
@@ -142,11 +147,16 @@ class QuickEntry(QGroupBox):
         self.activity.setCurrentIndex(max(0, index))
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """Enter in the pair's completion list (where the keyboard goes while it is open) picks."""
-        if (event.type() == QEvent.Type.KeyPress and watched is self.pair.completer().popup()
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):  # type: ignore[attr-defined]
-            self.pick_pair()
-            return True
+        """Enter in the pair's completion list (where the keyboard goes while it is open) picks; Enter in
+        the duration's text saves, as Enter anywhere else in the form does."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (  # type: ignore[attr-defined]
+                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.pair.completer().popup():
+                self.pick_pair()
+                return True
+            if watched in (self.duration, self.duration.lineEdit()) and not self.duration.view().isVisible():
+                self.save()
+                return True
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
