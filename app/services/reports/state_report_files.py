@@ -275,8 +275,9 @@ def write_xlsx(report: StateReport, out: Path) -> None:
         book_sheet.row([CITATIONS[section]])
         for item in (i for i in all_items if i.section == section):
             book_sheet.row()
-            _xlsx_row(book_sheet, [f"({item.letter}) {item.title}", item.figure if item.figure is not None
-                                   else item.value, item.value if item.figure is not None else None], bold=True)
+            said = item.value if item.figure is not None and item.value != _shown(item.figure) else None
+            _xlsx_row(book_sheet, [f"({item.letter}) {item.title}",
+                                   item.value if item.figure is None else item.figure, said], bold=True)
             if item.header:
                 book_sheet.row(item.header, bold=True)
                 for row in item.rows:
