@@ -492,11 +492,12 @@ def record_lines(session: Session, educator_id: uuid.UUID, as_of: dt.date | None
 
 
 def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path, *,
-                       as_of: dt.date | None = None) -> Path:
+                       as_of: dt.date | None = None, today: dt.date | None = None) -> Path:
     """The printable "Record of mentoring hours" for the Professional license application
     (603 CMR 7.04(2)(c)(4)): years, mentors, hours by activity, total, signature lines; no notes.
 
-    Everything up to `as_of` (default today). Each line prints its exact time (`duration_text`), so the
+    Everything up to `as_of` (default today), never past today: a record printed in December of a
+    school year that runs to June 30 says "up to" December's date, "today" (issue 20). Each line prints its exact time (`duration_text`), so the
     lines add up to the totals; the totals also give the one-decimal hours of `hours_of`, the figure
     the page and the hours report show. Both totals are sums of the printed lines."""
     from app.services import settings
@@ -505,7 +506,10 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
     educator = session.get(Educator, educator_id)
     if educator is None:
         raise UsageError("no such educator")
-    as_of = as_of or dt.date.today()
+    from app.services.timelogs.logs import ACTIVITY_LABELS
+
+    today = today or dt.date.today()
+    as_of = min(as_of or today, today)
     lines = record_lines(session, educator_id, as_of)
     inductions = induction_years(session, [educator_id])
     in_induction = educator_id in inductions and inductions[educator_id][1] >= as_of
@@ -518,11 +522,12 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
         ("Educator", educator.full_name), ("Employee ID", educator.employee_id), ("MEPID", educator.mepid or ""),
         ("School", educator.school.name if educator.school else ""), ("License", educator.license_type or ""),
         ("Induction year", inductions[educator_id][0] if educator_id in inductions else "not recorded in this district"),
-        ("Time logged up to", f"{as_of:%m/%d/%Y}"),
+        ("Time logged up to", f"{as_of:%m/%d/%Y}" + (" (today, the date this record was printed)"
+                                                     if as_of == today else "")),
     ])
     doc.heading("Hours by year, mentor and activity", level=2)
     doc.table(("School year", "Mentor", "Activity", "Time", "Counts toward 50"),
-              [(r.year, r.mentor, r.activity.replace("_", " "), duration_text(r.minutes),
+              [(r.year, r.mentor, ACTIVITY_LABELS.get(r.activity, r.activity.replace("_", " ")), duration_text(r.minutes),
                 "yes" if r.counts_toward_50 else "no (induction year)") for r in lines],
               widths=(0.15, 0.28, 0.23, 0.14, 0.2), empty="No mentoring time logged.")
     doc.key_values([
