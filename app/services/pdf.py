@@ -163,6 +163,17 @@ def draw_string(canvas: Any, x: float, y: float, text: str, size: float, *, font
     canvas.drawText(line)
 
 
+def us_text(value: object) -> str:
+    """A cell's text; a date as MM/DD/YYYY and a moment as MM/DD/YYYY h:mm AM (STYLE.md: US dates on
+    everything a person reads), never ISO."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%m/%d/%Y} {value:%I:%M %p}".replace(" 0", " ", 1) if value.time() != dt.time() \
+            else f"{value:%m/%d/%Y}"
+    if isinstance(value, dt.date):
+        return f"{value:%m/%d/%Y}"
+    return str(value)
+
+
 _NUMBER = re.compile(r"-?[\d,]*\.?\d+%?( \(\d+ of \d+\))?")
 
 
@@ -288,7 +299,7 @@ class PdfDocument:
         otherwise (with its CJK runs in their font)."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        text = "" if value is None else str(value)
+        text = "" if value is None else us_text(value)
         style = self.styles["cell"]
         if "\n" not in text and single_font(text) \
                 and stringWidth(text, style.fontName, style.fontSize) <= width - 8:

@@ -46,7 +46,7 @@ MENTEE_FREED = ("mentee", "both")
 DEFINITIONS = {
     "hours": "Hours: minutes of every time-log entry with the educator as mentee, dated July 1 to June 30, "
              "across all mentors (a group session counts in full for each mentee), in hours with one decimal.",
-    "observations": "Observations: those entries with activity observed_mentee (classroom observations; "
+    "observations": "Observations: those entries with the activity \"Observed the mentee teach\" (classroom observations; "
                     "site visits for administrators).",
     "hours_toward_50": "Hours toward 50 (603 CMR 7.04(2)(c)(4)): every entry with the educator as mentee dated "
                        "after the end of the educator's induction year (the first year enrolled as beginning) "
