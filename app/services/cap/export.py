@@ -54,8 +54,12 @@ def candidate_entry(s: cap.CandidateSummary) -> dict[str, Any]:
     }
 
 
+SCHEMA = "mentordesk.cap/1"  # `report cap --out FILE.json` (docs/formats.md)
+
+
 def report(session: Session, year_label: str, candidate: str | None = None) -> dict[str, Any]:
-    return {"candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)]}
+    return {"schema": SCHEMA, "school_year": year_label,
+            "candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)]}
 
 
 EXPORT_COLUMNS = ["program", "sponsoring_organization", "practicum_district", "practicum_school", "school_year",

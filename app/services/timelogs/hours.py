@@ -43,6 +43,8 @@ OBSERVED = "observed_mentee"
 MENTOR_FREED = ("mentor", "both")  # release time (603 CMR 7.12(2)(d)): whom an entry's release time freed
 MENTEE_FREED = ("mentee", "both")
 
+SCHEMA = "mentordesk.hours/1"  # `report hours --out FILE.json` (docs/formats.md)
+
 DEFINITIONS = {
     "hours": "Hours: minutes of every time-log entry with the educator as mentee, dated July 1 to June 30, "
              "across all mentors (a group session counts in full for each mentee), in hours with one decimal.",
@@ -429,7 +431,8 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
     rows = educator_hours(session, year_label)
     mentors = mentor_release(session, year_label)
     if suffix == ".json":
-        out.write_text(json.dumps({"educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
+        out.write_text(json.dumps({"schema": SCHEMA, "school_year": year_label,
+                                   "educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
                                   indent=2), encoding="utf-8")
     elif suffix == ".csv":
         from app.services import settings, tabular
