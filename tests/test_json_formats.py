@@ -38,7 +38,7 @@ def test_every_kind_is_documented_with_a_parsable_example():
 def _check(kind: str, data: dict) -> None:
     example = documented()[kind]
     assert data["schema"] == kind
-    assert list(data)[0] == "schema"
+    assert next(iter(data)) == "schema"
     assert set(data) == set(example), (kind, set(data) ^ set(example))
     if "school_year" in example:
         assert data["school_year"] == "2025-2026"
@@ -46,7 +46,7 @@ def _check(kind: str, data: dict) -> None:
 
 def _written(run_cli, tmp_path, *args: str) -> dict:
     out = tmp_path / "out.json"
-    code, said, err = run_cli(*args, "--out", out)
+    code, _said, err = run_cli(*args, "--out", out)
     assert code == 0, err
     return json.loads(out.read_text(encoding="utf-8"))
 

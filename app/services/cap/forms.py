@@ -491,8 +491,8 @@ def report_pdf(session: Session, year_label: str, out: str | Path, candidate: st
               "Hours", "Elements met", "Ready", "Next"]
     rows: list[list[object]] = [
         [s.candidate, f"{s.program} ({s.edition})", s.sp_name, s.program_supervisor, f"{min(s.current_step, 5)} of 5",
-         f"{s.counts.total}: {s.counts.announced} announced, {s.counts.unannounced} unannounced; "
-         f"{s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS", s.three_way_meetings,
+         (f"{s.counts.total}: {s.counts.announced} announced, {s.counts.unannounced} unannounced; "
+          f"{s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS"), s.three_way_meetings,
          f"{s.hours:.1f}", f"{sum(e.met is True for e in s.elements)} of {len(s.elements)}",
          {True: "Yes", False: "No", None: "Not decided"}[s.ready], with_years(s.next_due, year_label)] for s in items]
     doc.table(header, rows, widths=fitted_widths(doc, header, [8, 8, 6, 6, 0, 14, 0, 0, 2, 0, 20], rows),

@@ -434,10 +434,11 @@ def _filtered(session: Session, flt: EntryFilter):  # type: ignore[no-untyped-de
     if flt.activity:
         conditions.append(TimeLog.activity == flt.activity)
     mentor, mentee = _MENTOR, _MENTEE
-    if flt.text.strip():
-        needle = f"%{flt.text.strip().lower()}%"
-        conditions.append(or_(func.lower(mentor.first_name + " " + mentor.last_name).like(needle),
-                              func.lower(mentee.first_name + " " + mentee.last_name).like(needle)))
+    if flt.text.strip():  # accents and case folded: "jose" finds José (roster.people_list.educators_matching)
+        from app.services.roster.people_list import educators_matching
+
+        ids = educators_matching(session, flt.text) or []
+        conditions.append(or_(TimeLog.mentor_id.in_(ids), TimeLog.mentee_id.in_(ids)))
     if flt.school:
         from app.models import School
 
