@@ -77,12 +77,13 @@ def save_profile(session: Session, year_label: str, answers: dict[str, str]) -> 
     return load_profile(session, year_label)
 
 
+REPORTED_ROLES = ("teacher", "administrator")  # state_report.REPORTED_ROLES (that module imports this one)
+
+
 def _serving_assignments(session: Session, year: SchoolYear) -> list[Assignment]:
     """The assignments behind the state report's "mentors serving" (state_report.DEFINITIONS): overlapping
     July 1 to June 30, to a teacher or administrator in induction (beginning or incoming) that year, so
     the profile counts the same mentors as item (c) of both sections (issue 20: "one mentor count")."""
-    from app.services.reports.state_report import REPORTED_ROLES
-
     mentee = aliased(Educator)
     query = (select(Assignment)
              .join(mentee, mentee.id == Assignment.mentee_id)

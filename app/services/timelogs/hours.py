@@ -509,7 +509,7 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
     educator = session.get(Educator, educator_id)
     if educator is None:
         raise UsageError("no such educator")
-    from app.services.timelogs.logs import ACTIVITY_LABELS
+    from app.services.timelogs.activities import ACTIVITY_LABELS
 
     today = today or dt.date.today()
     as_of = min(as_of or today, today)

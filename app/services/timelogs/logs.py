@@ -32,20 +32,7 @@ from app.services import settings
 from app.errors import FieldProblem, MentorDeskError, ValidationError
 from app.services.vocabulary import parse_yes_no
 from app.services.years import ensure_year
-
-ACTIVITY_LABELS: dict[str, str] = {
-    "observed_mentee": "Observed the mentee teach",
-    "mentee_observed": "Mentee observed a lesson",
-    "co_teaching": "Co-teaching",
-    "pre_conference": "Pre-observation conference",
-    "post_conference": "Post-observation conference",
-    "planning": "Planning lessons",
-    "data_analysis": "Analysing student data",
-    "video_analysis": "Video analysis",
-    "goal_setting": "Goal setting",
-    "meeting": "Meeting",
-    "other": "Other",
-}
+from app.services.timelogs.activities import ACTIVITY_LABELS  # kept importable from here
 
 # The topics 004 lists for mentoring (DOMAIN.md, "Mentoring activities and logs"); the district edits
 # the list in Settings (stored as the setting `timelog_topics`).
