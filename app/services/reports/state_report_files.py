@@ -47,7 +47,6 @@ class ReportItem:
     definitions: tuple[str, ...] = ()
     csv_values: tuple[tuple[str, Any], ...] = field(default_factory=tuple)  # (item, value) rows for CSV
     figure: Any = None  # the headline as a number for the XLSX cell (None: the printed value as text)
-    csv_labels: tuple[str, ...] = ()  # a human label for each csv_values row
     widths: tuple[float, ...] = ()  # the PDF table's column widths (fractions; equal when empty)
 
 
@@ -72,13 +71,13 @@ def _words(key: str) -> str:
 def _activity_item(report: StateReport, section: str) -> ReportItem:
     if report.activities is None:
         return ReportItem(section, "a", "activities", "Program activities", "no data",
-                          csv_values=(("activities", None),), csv_labels=("Program activities held",))
+                          csv_values=(("activities", None),))
     rows = tuple((a["label"], a["held"], a["attendance"], a["participants"]) for a in report.activities)
     held = sum(a["held"] for a in report.activities)
     return ReportItem(section, "a", "activities", "Program activities", f"{held} events held",
                       ("Activity", "Times held", "Attendance", "Different people"), rows,
                       csv_values=tuple((f"activities:{a['type']}", a["held"]) for a in report.activities),
-                      figure=held, csv_labels=tuple(f"Times held: {a['label']}" for a in report.activities))
+                      figure=held)
 
 
 def _section_items(report: StateReport, s: RoleSection, section: str) -> list[ReportItem]:
@@ -95,21 +94,19 @@ def _section_items(report: StateReport, s: RoleSection, section: str) -> list[Re
         _activity_item(report, section),
         ReportItem(section, "b", "beginning_served", served_title, str(len(s.beginning_served)), people,
                    _people(s.beginning_served), ("employed", "beginning_served" if teachers else "admin_served"),
-                   (("beginning_served", len(s.beginning_served)),), figure=len(s.beginning_served),
-                   csv_labels=(served_title,)),
+                   (("beginning_served", len(s.beginning_served)),), figure=len(s.beginning_served)),
         ReportItem(section, "c", "trained_mentors", "Trained mentors",
                    f"{len(s.trained_mentors)} of {len(s.mentors_serving)} mentors serving", people,
                    _people(s.trained_mentors),
                    ("mentors_serving", "trained_mentors") if teachers else ("admin_mentors_serving",),
                    (("mentors_serving", len(s.mentors_serving)), ("trained_mentors", len(s.trained_mentors))),
-                   figure=len(s.trained_mentors), csv_labels=("Mentors serving", "Trained mentors")),
+                   figure=len(s.trained_mentors)),
         ReportItem(section, "d", observed_key, observed, _shown(s.observations),
                    definitions=(observed_key,), csv_values=((observed_key, s.observations),),
-                   figure=s.observations, csv_labels=(observed,)),
+                   figure=s.observations),
         ReportItem(section, "e", "mentoring_hours", f"Hours mentors and {who} spent together",
                    _shown(s.mentoring_hours), definitions=("mentoring_hours" if teachers else "admin_hours",),
-                   csv_values=(("mentoring_hours", s.mentoring_hours),), figure=s.mentoring_hours,
-                   csv_labels=("Mentoring hours",)),
+                   csv_values=(("mentoring_hours", s.mentoring_hours),), figure=s.mentoring_hours),
         ReportItem(section, "f", "hiring_retention", f"Hiring and retention rates for {who}",
                    f"hiring {hiring}; retention {retention}",
                    ("Figure", "Value"),
@@ -119,8 +116,7 @@ def _section_items(report: StateReport, s: RoleSection, section: str) -> list[Re
                    ("hired", "retained", "rates") if teachers else ("admin_hired", "rates"),
                    (("hired", len(s.hired)), ("beginning_hired", len(s.beginning_hired)),
                     ("hiring_rate", s.hiring_rate), ("retained", len(s.retained)),
-                    ("retention_rate", s.retention_rate)),
-                   csv_labels=(hired_word, "Of them beginning", "Hiring rate", "Retained", "Retention rate")),
+                    ("retention_rate", s.retention_rate))),
     ]
 
 
@@ -128,22 +124,21 @@ def _satisfaction_item(report: StateReport, section: str, letter: str) -> Report
     sat = report.satisfaction
     if not sat.get("respondents"):
         return ReportItem(section, letter, "satisfaction", "Participant satisfaction", "no data",
-                          csv_values=(("satisfaction_respondents", 0),), csv_labels=("Survey respondents",))
+                          csv_values=(("satisfaction_respondents", 0),))
     raw = [(role, q, v["mean"], v["count"]) for role, r in sat["by_role"].items() for q, v in r["questions"].items()]
     rows = tuple((_words(role), _words(q), mean, count) for role, q, mean, count in raw)
     return ReportItem(section, letter, "satisfaction", "Participant satisfaction",
                       f"{sat['respondents']} respondents", ("Role", "Question", "Mean (1-5)", "Answers"), rows,
                       csv_values=(("satisfaction_respondents", sat["respondents"]),
                                   *((f"satisfaction:{r[0]}:{r[1]}", r[2]) for r in raw)),
-                      figure=sat["respondents"],
-                      csv_labels=("Survey respondents", *(f"Mean (1-5): {r[0]}, {r[1]}" for r in rows)))
+                      figure=sat["respondents"])
 
 
 def _partnership_item(report: StateReport, section: str, letter: str) -> ReportItem:
     rows = tuple((p["name"], _words(p["kind"]), p["purpose"], _us(p["since"])) for p in report.partnerships)
     return ReportItem(section, letter, "partnerships", "Partnerships", str(len(rows)),
                       ("Partner", "Kind", "Purpose", "Since"), rows,
-                      csv_values=(("partnerships", len(rows)),), figure=len(rows), csv_labels=("Partnerships",))
+                      csv_values=(("partnerships", len(rows)),), figure=len(rows))
 
 
 def _us(iso: str | None) -> str:
@@ -165,8 +160,6 @@ def _by_school_item(report: StateReport) -> ReportItem:
                       ("teachers_by_school", "rates"),
                       tuple((f"teachers_by_school:{s.school}", s.retention_rate) for s in schools)
                       + tuple((f"teachers_by_school_hiring:{s.school}", s.hiring_rate) for s in schools),
-                      csv_labels=tuple(f"Retention rate of teachers: {s.school}" for s in schools)
-                      + tuple(f"Hiring rate of teachers: {s.school}" for s in schools),
                       widths=(0.3, 0.1, 0.08, 0.2, 0.1, 0.22))
 
 
@@ -234,16 +227,12 @@ def write_json(report: StateReport, out: Path) -> None:
 
 def write_csv(report: StateReport, out: Path, *, plain_utf8: bool = False) -> None:
     """Through the one safe CSV writer (tabular.write_csv: UTF-8 with a byte-order mark, no formula).
-    `item` and `value` are for programs (rates as fractions); `label` says the row in words."""
+    The CSV is for programs: `section,item,value` rows with the JSON's keys, rates as fractions (the
+    PDF and XLSX are the human-readable forms; their labels and definitions say what each key counts)."""
     from app.services import tabular
 
-    rows: list[list[Any]] = [["section", "item", "value", "label"],
-                             ["report", "school_year", report.school_year, "School year"]]
-    for item in items(report):
-        labels = item.csv_labels or tuple("" for _ in item.csv_values)
-        for (name, value), label in zip(item.csv_values, labels):
-            section = "Teachers" if item.section == "teachers" else "Administrators"
-            rows.append([item.section, name, value, f"{section} ({item.letter}) {label}".strip()])
+    rows: list[list[Any]] = [["section", "item", "value"], ["report", "school_year", report.school_year]]
+    rows += [[item.section, name, value] for item in items(report) for name, value in item.csv_values]
     tabular.write_csv(out, rows, plain_utf8=plain_utf8)
 
 
