@@ -84,3 +84,25 @@ def test_cap_pdfs_spell_out_counts_and_ratings_and_date_every_day(session, tmp_p
     assert "03/03/2026" in form  # the observation's date with its year
     owed = form[form.index("Still owed"):]
     assert owed.count("\u2022") >= 1 and "; " not in owed.split("\n")[1]  # a list, not a wall of semicolons
+
+
+def test_form_file_names_keep_the_letters_of_the_name():
+    assert cap_forms._slug("José Conceição") == "josé-conceição"  # not "jos-concei-o"
+    assert cap_forms._slug("王芳") == "王芳"  # not empty
+    assert cap_forms._slug("Ana Silva") == "ana-silva"  # ASCII names as before
+    assert cap_forms._slug('a/b\\c:d*e?f"g<h>i|j') == "a-b-c-d-e-f-g-h-i-j"  # nothing Windows refuses
+    assert cap_forms._slug("  --  ", "c-101") == "c-101"  # never empty
+
+
+def test_two_candidates_whose_names_have_no_ascii_get_their_own_files(session, tmp_path):
+    from tests.cap_fixtures import make_candidate, make_world
+
+    _school, sp, other, org = make_world(session)
+    _c1, first = make_candidate(session, org, sp, first="芳", last="王", number="C-201")
+    _c2, second = make_candidate(session, org, other, first="José", last="Conceição", number="C-202")
+    session.commit()
+    one = cap_forms.print_form(session, first.id, "summary", tmp_path)
+    two = cap_forms.print_form(session, second.id, "summary", tmp_path)
+    assert [p.name for p in one] == ["芳-王-2025-2026-summary.pdf"]
+    assert [p.name for p in two] == ["josé-conceição-2025-2026-summary.pdf"]
+    assert all(p.exists() for p in one + two)

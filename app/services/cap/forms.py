@@ -377,8 +377,20 @@ def forms_folder(year_label: str) -> Path:
     return paths.private_dir(paths.private_dir(paths.data_dir() / "cap-forms") / year_label)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+def _slug(text: str, fallback: str = "candidate") -> str:
+    """A file-name part from a name with its letters kept ("José Conceição" -> "josé-conceição", "王芳" ->
+    "王芳"; issue 20: the ASCII-only slug made "jos-concei-o" and nothing of "王芳"): Unicode letters and
+    digits, every other run (spaces, punctuation, the characters Windows refuses) one hyphen; composed
+    (NFC) and case folded; `fallback` when nothing is left, so a file name is never empty."""
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[\W_]+", "-", composed).strip("-")[:80].strip("-") or fallback
+
+
+def _fallback(s: cap.CandidateSummary) -> str:
+    """The candidate's number, else the placement's id: the file name when the name gives no letters."""
+    return _slug(s.candidate_number or "", "") or f"candidate-{s.placement_id.hex[:8]}"
 
 
 def _own_ratings(sp: str | None, ps: str | None) -> str:
@@ -410,7 +422,7 @@ def print_form(session: Session, placement_id: uuid.UUID, key: str, folder: Path
     if key == "all":
         return print_all(session, placement_id, folder)
     s = cap.summary(session, placement_id)
-    base = f"{_slug(s.candidate)}-{s.year}"
+    base = f"{_slug(s.candidate, _fallback(s))}-{s.year}"
     if key.startswith("observation:"):
         wanted = uuid.UUID(key.split(":", 1)[1])
         o = next((o for o in s.observations if o.id == wanted), None)
@@ -433,7 +445,7 @@ def print_all(session: Session, placement_id: uuid.UUID, folder: Path | None = N
     """Every form for a placement into the year's forms folder (kept per year; see `retained_years`)."""
     s = cap.summary(session, placement_id)
     folder = folder or forms_folder(s.year)
-    base = f"{_slug(s.candidate)}-{s.year}"
+    base = f"{_slug(s.candidate, _fallback(s))}-{s.year}"
     made = [cap_form(session, placement_id, folder / f"{base}-cap-form.pdf"),
             assessment_form(session, placement_id, "formative", folder / f"{base}-formative.pdf"),
             assessment_form(session, placement_id, "summative", folder / f"{base}-summative.pdf"),
@@ -448,7 +460,7 @@ def observation_file_name(s: cap.CandidateSummary, o: cap.ObservationInfo) -> st
     """'ana-silva-2025-2026-observation-2026-03-03-sp-1a2b3c4d.pdf': the date, the observer and the first
     8 characters of the observation's id, so two observations on one day get two files, and printing
     again replaces the same file."""
-    return f"{_slug(s.candidate)}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
+    return f"{_slug(s.candidate, _fallback(s))}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
 
 
 def retained_years() -> list[str]:
