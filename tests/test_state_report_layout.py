@@ -117,3 +117,21 @@ def test_numbers_are_right_aligned_and_headings_keep_with_what_follows(tmp_path)
     assert numeric_columns([("North", 3, "66.7% (2 of 3)", "B1"), ("South", 2, "no data", "17")]) == [1, 2]
     doc = PdfDocument(tmp_path / "x.pdf", title="t")
     assert doc.styles["h1"].keepWithNext and doc.styles["h2"].keepWithNext
+
+
+def test_the_profile_counts_the_mentors_item_c_counts(session, district):  # noqa: F811
+    """One mentor count everywhere (issue 20: the profile said "5 of 65 mentors" while (c) counted 58):
+    the profile's mentors are those serving teachers plus those serving administrators."""
+    from app.models import Assignment, Educator
+
+    # a mentor of a veteran (no induction enrollment): not serving in the sense of item (c)
+    veteran = Educator(employee_id="V9", first_name="Vera", last_name="Veteran", role="teacher")
+    mentor = Educator(employee_id="M9", first_name="Max", last_name="Mentor", role="teacher")
+    session.add_all([veteran, mentor])
+    session.add(Assignment(mentor=mentor, mentee=veteran, school_year=district, start_date=dt.date(2025, 9, 1)))
+    session.commit()
+    report = state_report.compute(session, "2025-2026")
+    serving = {p.employee_id for p in report.teachers.mentors_serving} | {
+        p.employee_id for p in report.administrators.mentors_serving}
+    fact = report.profile["from_data"]["group_mentoring"]
+    assert fact.startswith(f"1 of {len(serving)} mentors") and len(serving) == 3  # M1, M2 and AM
