@@ -109,8 +109,9 @@ def test_rating_levels_come_from_the_edition_file(session, tmp_path, monkeypatch
     text = " ".join(page.extract_text() for page in PdfReader(str(form)).pages).replace("\n", " ")
     assert "Developing" in text and "Unsatisfactory, Developing, Needs Improvement, Proficient or Exemplary" in text
     summary = cap_forms.candidate_summary(session, placement.id, tmp_path / "summary.pdf")
-    text = " ".join(page.extract_text() for page in PdfReader(str(summary)).pages)
-    assert "D / D / NI" in text and "D Developing" in text
+    text = " ".join(page.extract_text() for page in PdfReader(str(summary)).pages).replace("\n", " ")
+    # spelled out, no codes (issue 20: "D / D / NI" was cryptic)
+    assert "Developing / Developing / Needs Improvement" in text and "D / D / NI" not in text
     # the 2019 edition (not edited) still refuses the new level
     _c2, older = make_candidate(session, org, sp, first="Ben", last="Hart", number="C-002", edition="2019",
                                 edition_reason="last year's cohort finishing under the 2019 guidelines")

@@ -345,5 +345,5 @@ def test_progress_pdf_headers_are_never_broken_mid_word(session, tmp_path):
             assert stringWidth(word, "Helvetica", 8.5) <= w * doc.width - cap_forms.CELL_PADDING
     out = cap_forms.report_pdf(session, YEAR, tmp_path / "progress.pdf")
     words = _text(out).split()
-    for word in ("Step", "Meetings", "Hours", "Ready", "Elements"):
+    for word in ("Step", "meetings", "Hours", "Ready", "Elements", "Observations"):
         assert word in words

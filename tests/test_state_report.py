@@ -124,7 +124,7 @@ def test_every_format_reads_back(session, district, tmp_path):
     assert "(b) Beginning teachers served" in cells and "LastB1" not in cells and "FirstB1 LastB1" in cells
     text = "\n".join(page.extract_text() for page in PdfReader(paths["pdf"]).pages)
     assert "(b) Beginning teachers served: 2" in text
-    assert "Hiring rate" in text and "0.667" in text
+    assert "Hiring rate" in text and "66.7% (2 of 3)" in text and "0.667" not in text
     assert "Page 1 of" in text and "603 CMR 7.12(3)" in text
 
 

@@ -79,7 +79,8 @@ def test_two_laptops_exchange_through_a_shared_folder_and_list_the_conflict(tmp_
     (settled,) = json.loads(out)["resolved"]
     assert (settled["field"], settled["kept"]["value"], settled["kept"]["by"]) == ("room", "404", "SP Rivera")
     assert {v["value"] for v in settled["values"]} == {"202", "303"}
-    assert json.loads(_cli(capsys, sp, "conflicts", "--json")[1]) == {"conflicts": []}
+    assert json.loads(_cli(capsys, sp, "conflicts", "--json")[1]) == {"schema": "mentordesk.conflicts/1",
+                                                                     "conflicts": []}
 
 
 def test_export_to_a_file_for_one_partner_and_import_it(tmp_path, laptops, capsys):

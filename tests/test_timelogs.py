@@ -373,7 +373,7 @@ def test_cli_import_and_hours_report(run_cli, database, pairs, tmp_path):
     code, out, _ = run_cli("report", "hours", "--year", "2025-2026", "--out", tmp_path / "hours.json")
     assert code == 0
     data = json.loads((tmp_path / "hours.json").read_text())
-    assert data == {"educators": [
+    assert data == {"schema": "mentordesk.hours/1", "school_year": "2025-2026", "educators": [
         {"employee_id": "B2", "name": "Ben Hart", "school": "North Elementary", "hours": 0.8, "observations": 1,
          "hours_toward_50": None, "release_hours": 0.0},
         {"employee_id": "B1", "name": "Ana Silva", "school": "North Elementary", "hours": 2.0, "observations": 0,

@@ -29,15 +29,16 @@ def test_rates_show_as_percentages_on_the_reports_page(qtbot, demo, tmp_path):
         page = window.show_area("reports")
         qtbot.waitUntil(lambda: page.figures.rowCount() > 0)
         cells = [page.figures.item(r, 2).text() for r in range(page.figures.rowCount())]
-        rates = next(text for text in cells if text.startswith("hiring rate"))
-        assert re.fullmatch(r"hiring rate (\d{1,3}\.\d%|no data); retention rate (\d{1,3}\.\d%|no data)", rates), rates
+        rates = next(text for text in cells if text.startswith("hiring "))
+        rate = r"(\d{1,3}\.\d% \(\d+ of \d+\)|no data)"  # "73.2% (41 of 56)": the rate with its counts
+        assert re.fullmatch(rf"hiring {rate}; retention {rate}", rates), rates
         assert "%" in rates  # the demo district has a rate to show
         assert not any(re.search(r"rate [01]\.\d{3}", text) for text in cells)
         by_school = next(i for i in page.items if i.header and i.header[-1] == "Retention rate")
         dialog = DrillDownDialog(by_school, "\n".join(by_school.definitions), page)
-        shown = [dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())]
-        assert shown and all(re.fullmatch(r"\d{1,3}\.\d%|no data", text) for text in shown), shown
-        assert any(text.endswith("%") for text in shown)
+        shown = [dialog.table.item(r, 5).text() for r in range(dialog.table.rowCount())]
+        assert shown and all(re.fullmatch(rate, text) for text in shown), shown
+        assert any("%" in text for text in shown)
     finally:
         database.dispose()
 

@@ -176,7 +176,9 @@ def _resolved(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.db.read() as session:
         settled = settled_conflicts(session)
     if args.json:
-        ctx.say(json.dumps({"resolved": [s.as_json() for s in settled]}, indent=2, default=str))
+        from app.services.sync.conflicts import resolved_json
+
+        ctx.say(json.dumps(resolved_json(settled), indent=2, default=str))
         return 0
     if not settled:
         ctx.say("no conflicts settled yet")

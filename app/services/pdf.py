@@ -18,6 +18,7 @@ by font; every paragraph, table cell, header and footer goes through them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -162,6 +163,42 @@ def draw_string(canvas: Any, x: float, y: float, text: str, size: float, *, font
     canvas.drawText(line)
 
 
+def us_text(value: object) -> str:
+    """A cell's text; a date as MM/DD/YYYY and a moment as MM/DD/YYYY h:mm AM (STYLE.md: US dates on
+    everything a person reads), never ISO."""
+    if isinstance(value, dt.datetime):
+        return f"{value:%m/%d/%Y} {value:%I:%M %p}".replace(" 0", " ", 1) if value.time() != dt.time() \
+            else f"{value:%m/%d/%Y}"
+    if isinstance(value, dt.date):
+        return f"{value:%m/%d/%Y}"
+    return str(value)
+
+
+_NUMBER = re.compile(r"-?[\d,]*\.?\d+%?( \(\d+ of \d+\))?")
+
+
+def _numeric(value: object) -> bool | None:
+    """True for a number (or a rate printed "73.2% (41 of 56)"), False for text, None for a blank."""
+    if value is None or value == "" or value == "no data":
+        return None
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return _NUMBER.fullmatch(str(value)) is not None
+
+
+def numeric_columns(rows: Sequence[Sequence[object]]) -> list[int]:
+    """The columns whose every filled cell is a number: drawn right-aligned, so digits line up."""
+    width = max((len(r) for r in rows), default=0)
+    found = []
+    for index in range(width):
+        kinds = {_numeric(row[index]) for row in rows if index < len(row)} - {None}
+        if kinds == {True}:
+            found.append(index)
+    return found
+
+
 class PdfDocument:
     """Collect flowables, then `save()`.
 
@@ -189,8 +226,11 @@ class PdfDocument:
         plain = {"fontName": FONT}
         self.styles = {  # every style in the embedded family: none falls back to Helvetica
             "title": ParagraphStyle("md-title", parent=styles["Title"], fontSize=18, spaceAfter=6, **bold),
-            "h1": ParagraphStyle("md-h1", parent=styles["Heading2"], spaceBefore=10, spaceAfter=4, **bold),
-            "h2": ParagraphStyle("md-h2", parent=styles["Heading3"], spaceBefore=8, spaceAfter=3, **bold),
+            # a heading is kept on the page of what follows it (never stranded at a page's foot)
+            "h1": ParagraphStyle("md-h1", parent=styles["Heading2"], spaceBefore=10, spaceAfter=4,
+                                 keepWithNext=1, **bold),
+            "h2": ParagraphStyle("md-h2", parent=styles["Heading3"], spaceBefore=8, spaceAfter=3,
+                                 keepWithNext=1, **bold),
             "body": ParagraphStyle("md-body", parent=styles["BodyText"], fontSize=9.5, leading=12, **plain),
             "cell": ParagraphStyle("md-cell", parent=styles["BodyText"], fontSize=8.5, leading=10, **plain),
             "head": ParagraphStyle("md-head", parent=styles["BodyText"], fontSize=8.5, leading=10, **bold),
@@ -249,6 +289,7 @@ class PdfDocument:
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f9fb")]),
+            *(("ALIGN", (i, 0), (i, -1), "RIGHT") for i in numeric_columns(rows)),
         ]))
         self.story.append(table)
 
@@ -258,7 +299,7 @@ class PdfDocument:
         otherwise (with its CJK runs in their font)."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        text = "" if value is None else str(value)
+        text = "" if value is None else us_text(value)
         style = self.styles["cell"]
         if "\n" not in text and single_font(text) \
                 and stringWidth(text, style.fontName, style.fontSize) <= width - 8:

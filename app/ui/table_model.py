@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app.services.roster.people_list import fold
+
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the column's sort key for that row
 
@@ -41,12 +43,14 @@ def _text(value: object) -> str:
 
 
 def _natural_key(value: object) -> tuple[int, Any]:
-    """Blanks sort last; numbers as numbers; text case-insensitively."""
+    """Blanks sort last; numbers as numbers; text with accents and case folded ("Ávila" with the A's,
+    roster.people_list.fold), then as written."""
     if value is None or value == "" or value == ():
         return (2, "")
     if isinstance(value, (int, float)):
         return (0, value)
-    return (1, _text(value).lower())
+    text = _text(value)
+    return (1, (fold(text), text))
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,13 @@ class RowTableModel(QAbstractTableModel):
     """Rows + declared columns, with search, an optional row predicate, sorting and lazy fetching."""
 
     def __init__(self, columns: Sequence[Column], *, chunk: int = 200, extra_search: Callable[[Any], str] | None = None,
-                 fold: Callable[[str], str] = str.lower, parent: Any = None):
+                 fold: Callable[[str], str] = fold, parent: Any = None):
         super().__init__(parent)
         self.columns = tuple(columns)
         self.chunk = chunk
         self.extra_search = extra_search  # e.g. an email that is not a column but should be found
-        self.fold = fold  # how the rows' text and the typed words are compared (People: accents and case folded)
+        self.fold = fold  # how the rows' text and the typed words are compared: accents and case folded
+        # on every page ("jose" finds "José"; issue 20), unless a page hands in another
         self._rows: list[Any] = []
         self._cells: list[tuple[str, ...]] = []  # each row's cell text, made once per load, not per paint
         self._align = tuple(int(c.align) for c in self.columns)

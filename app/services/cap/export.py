@@ -54,10 +54,14 @@ def candidate_entry(s: cap.CandidateSummary) -> dict[str, Any]:
     }
 
 
+SCHEMA = "mentordesk.cap/1"  # `report cap --out FILE.json` (docs/formats.md)
+
+
 def report(session: Session, year_label: str, candidate: str | None = None) -> dict[str, Any]:
     from app.services.cap.incentives import sp_incentives
 
-    return {"candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)],
+    return {"schema": SCHEMA, "school_year": year_label,
+            "candidates": [candidate_entry(s) for s in _summaries(session, year_label, candidate)],
             "sp_incentives": sp_incentives(session).as_json()}  # what SPs are offered (000)
 
 

@@ -10,8 +10,10 @@ the first characters of its id, so two observations on one day never overwrite e
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -24,6 +26,39 @@ from app.services.pdf import PdfDocument, text_width
 
 SIGN_OFF = ["Teacher candidate", "Supervising practitioner", "Program supervisor"]
 KEEP_YEARS = 3
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_DAY_MONTH = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r")\b(?! \d{4})")
+
+
+def _d(day: dt.date | None) -> str:
+    """A date as printed on every form: MM/DD/YYYY (STYLE.md; issue 20: "dates have no year")."""
+    return "" if day is None else f"{day:%m/%d/%Y}"
+
+
+def with_years(text: str, year_label: str) -> str:
+    """The cycle's sentences write '3 March' (cap.day_text, how supervisors say it); a printed form
+    needs the year: '3 March' in 2025-2026 is 03/03/2026 (July to December in the first calendar
+    year of the school year, January to June in the second; 603 CMR 7.12(3)'s July 1 to June 30)."""
+    from app.services.years import parse_label
+
+    first = parse_label(year_label)
+
+    def us(match: re.Match[str]) -> str:
+        month = MONTHS.index(match.group(2)) + 1
+        try:
+            return _d(dt.date(first if month >= 7 else first + 1, month, int(match.group(1))))
+        except ValueError:
+            return match.group(0)
+    return _DAY_MONTH.sub(us, text)
+
+
+def _bullets(doc: PdfDocument, items: Iterable[str], style: str = "body") -> None:
+    """What is still missing as a list, one item a line (not a wall of semicolons)."""
+    for item in items:
+        doc.paragraph(f"\u2022 {item[:1].upper()}{item[1:]}", style)
 
 
 def _district(session: Session) -> str:
@@ -54,7 +89,7 @@ def _header(doc: PdfDocument, s: cap.CandidateSummary, session: Session) -> None
         ("Candidate", f"{s.candidate}" + (f" ({s.candidate_number})" if s.candidate_number else "")),
         ("Sponsoring organization / program", f"{s.organization} - {s.program}"),
         ("License sought", s.license_sought),
-        ("School year / practicum", f"{s.year}: {s.start_date.isoformat()} to {s.end_date.isoformat()}"),
+        ("School year / practicum", f"{s.year}: {_d(s.start_date)} to {_d(s.end_date)}"),
         ("School, grade, subject", ", ".join(x for x in (s.school, s.grade and f"grade {s.grade}", s.subject) if x)),
         ("Supervising practitioner", f"{s.sp_name} ({s.sp_employee_id})"),
         ("Program supervisor", s.program_supervisor),
@@ -71,7 +106,7 @@ def _sp_criteria(doc: PdfDocument, s: cap.CandidateSummary) -> None:
     doc.heading("Supervising practitioner criteria (603 CMR 7.02)")
     doc.table(["Criterion", "Status"], [[label(c.key), c.status] for c in s.sp_checks], widths=[0.7, 0.3])
     if s.sp_override_reason:
-        given = ", ".join(x for x in (s.sp_override_by, s.sp_override_on.isoformat() if s.sp_override_on else "") if x)
+        given = ", ".join(x for x in (s.sp_override_by, _d(s.sp_override_on)) if x)
         doc.key_values([("Placed with an override", s.sp_override_reason), ("Override given by", given or "-")])
     elif not s.sp_eligible:
         doc.paragraph("Not every criterion is met and no override is recorded.", "note")
@@ -93,8 +128,8 @@ def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path
     _sp_criteria(doc, s)
     doc.heading("The 5-step cycle")
     doc.table(["Step", "Status", "Due", "Completed", "Three-way meeting"],
-              [[f"{st.number}. {st.name}", st.status.replace("_", " "), st.due_on or "", st.completed_on or "",
-                (st.meeting_on or "not yet") if st.three_way_meeting else "-"] for st in s.steps],
+              [[f"{st.number}. {st.name}", st.status.replace("_", " "), _d(st.due_on), _d(st.completed_on),
+                (_d(st.meeting_on) or "not yet") if st.three_way_meeting else "-"] for st in s.steps],
               widths=[0.36, 0.14, 0.14, 0.14, 0.22])
     goals = _goals(session, placement_id)
     doc.heading("Goals (step 2)")
@@ -103,7 +138,10 @@ def cap_form(session: Session, placement_id: uuid.UUID, out: str | Path) -> Path
     doc.heading("Observations")
     _observation_table(doc, s)
     doc.heading("Still owed")
-    doc.paragraph("; ".join(s.missing) if s.missing else "Nothing: the cycle is complete.")
+    if s.missing:
+        _bullets(doc, (with_years(m, s.year) for m in s.missing))
+    else:
+        doc.paragraph("Nothing: the cycle is complete.")
     _unconfirmed(doc, s, "observation minimums and readiness")
     doc.signature_lines(SIGN_OFF)
     return doc.save()
@@ -118,11 +156,15 @@ def _goals(session: Session, placement_id: uuid.UUID) -> tuple[str, str]:
 
 
 def _observation_table(doc: PdfDocument, s: cap.CandidateSummary) -> None:
-    doc.table(["Date", "Type", "Observer", "Minutes", "Focus", "Pre-conf.", "Post-conf.", "Status"],
-              [[o.observed_on, o.kind, o.observer_text, o.minutes or "", ", ".join(o.focus),
-                o.pre_conference_on or "", o.post_conference_on or "", o.status.replace("_", " ")]
-               for o in s.observations],
-              widths=[0.11, 0.12, 0.11, 0.08, 0.2, 0.11, 0.11, 0.16], empty="No observations yet.")
+    header = ["Date", "Type", "Observer", "Minutes", "Focus", "Pre-conference", "Post-conference", "Status"]
+    rows: list[list[object]] = [
+        [_d(o.observed_on), o.kind, o.observer_text, o.minutes or "", ", ".join(o.focus),
+         _d(o.pre_conference_on), _d(o.post_conference_on), o.status.replace("_", " ")] for o in s.observations]
+    try:
+        widths = fitted_widths(doc, header, [0, 0, 0, 0, 4, 0, 0, 2], rows)
+    except ValueError:  # a long word in a row: fixed widths, the cells wrap
+        widths = [0.13, 0.12, 0.11, 0.09, 0.14, 0.14, 0.14, 0.13]
+    doc.table(header, rows, widths=widths, empty="No observations yet.")
 
 
 def observation_form(session: Session, observation_id: uuid.UUID, out: str | Path) -> Path:
@@ -137,14 +179,14 @@ def observation_form(session: Session, observation_id: uuid.UUID, out: str | Pat
     literacy = cap_literacy.form()
     title = f"CAP observation form - {literacy.title}" if o.early_literacy else "CAP observation form"
     doc = PdfDocument(out, title=title, district=_district(session),
-                      subtitle=f"{s.candidate} - {cap.day_text(o.observed_on)} {o.observed_on.year}")
+                      subtitle=f"{s.candidate} - {_d(o.observed_on)}")
     _header(doc, s, session)
     doc.heading("Observation")
-    doc.key_values([("Date", o.observed_on.isoformat()), ("Type", o.kind.capitalize()),
+    doc.key_values([("Date", _d(o.observed_on)), ("Type", o.kind.capitalize()),
                     ("Observer", o.observer_text), ("Duration", f"{o.minutes} minutes" if o.minutes else ""),
-                    ("Pre-observation conference", o.pre_conference_on or ("not applicable" if o.kind == "unannounced"
-                                                                           else "not held")),
-                    ("Post-observation conference", o.post_conference_on or "not held"),
+                    ("Pre-observation conference", _d(o.pre_conference_on) or (
+                        "not applicable" if o.kind == "unannounced" else "not held")),
+                    ("Post-observation conference", _d(o.post_conference_on) or "not held"),
                     ("Status", o.status.replace("_", " "))])
     codes = list(o.focus) + [c for c in detail.evidence if c not in o.focus]
     if o.early_literacy:
@@ -264,7 +306,8 @@ def assessment_form(session: Session, placement_id: uuid.UUID, stage: str, out: 
                    None: "Not decided: the summative step is not complete"}[s.ready]
         doc.heading(f"Readiness decision: {verdict}")
         if s.missing:
-            doc.paragraph("Missing: " + "; ".join(s.missing))
+            doc.paragraph("Missing:")
+            _bullets(doc, (with_years(m, s.year) for m in s.missing))
     doc.signature_lines(SIGN_OFF)
     return doc.save()
 
@@ -275,7 +318,7 @@ def student_feedback_form(session: Session, placement_id: uuid.UUID, out: str | 
                       subtitle=f"{s.candidate} - {s.year}")
     _header(doc, s, session)
     for survey in s.surveys:
-        doc.heading(f"{survey.instrument}, {survey.given_on.isoformat()} ({survey.respondents} students)")
+        doc.heading(f"{survey.instrument}, {_d(survey.given_on)} ({survey.respondents} students)")
         doc.table(["Item", "Result"], [[k, v] for k, v in survey.summary.items()], widths=[0.7, 0.3])
     if not s.surveys:
         doc.paragraph("No student feedback recorded yet.")
@@ -294,37 +337,60 @@ def candidate_summary(session: Session, placement_id: uuid.UUID, out: str | Path
          "not all met; " + (f"override: {s.sp_override_reason}" if s.sp_override_reason else "no override recorded")),
         ("Cycle", " | ".join(f"{st.number} {'done' if st.status == 'complete' else st.status.replace('_', ' ')}"
                              for st in s.steps)),
-        ("Next", s.next_due),
-        ("Observations", f"{s.counts.total} held: {s.counts.announced} announced, {s.counts.unannounced} "
-                         f"unannounced; {s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS"),
+        ("Next", with_years(s.next_due, s.year)),
+        ("Observations", observations_text(s)),
         ("Three-way meetings", s.three_way_meetings),
         ("Practicum hours", f"{s.hours:.1f} of {s.hours_required}"
                             + (" (this candidate's own requirement)" if s.hours_overridden else "")),
         ("Ready to teach", {True: "Yes", False: "No", None: "Not decided yet"}[s.ready]),
     ])
     rubric = cap_rubrics.get(s.edition)
-    doc.table(["Element", "Formative Q/S/C", "Summative Q/S/C", "Met"],
+    doc.table(["Element", "Formative (quality / scope / consistency)", "Summative (quality / scope / consistency)",
+               "Ready in this element"],
               [[f"{e.code} {e.name}", _qsc(rubric, e.formative), _qsc(rubric, e.summative),
-                {True: "Yes", False: "No", None: "-"}[e.met]] for e in s.elements],
-              widths=[0.4, 0.22, 0.22, 0.16])
-    doc.paragraph("Levels: " + ", ".join(f"{rubric.short_level(level)} {level}" for level in rubric.rating_levels),
-                  "note")
+                {True: "Yes", False: "No", None: "Not rated yet"}[e.met]] for e in s.elements],
+              widths=[0.3, 0.27, 0.27, 0.16])
     if s.owed:
-        doc.paragraph("Still owed: " + "; ".join(s.owed[:6]), "note")
+        doc.paragraph("Still owed:", "body")
+        _bullets(doc, (with_years(o, s.year) for o in s.owed[:6]))
+        if len(s.owed) > 6:
+            doc.paragraph(f"and {len(s.owed) - 6} more (the CAP form lists them all).", "note")
     _unconfirmed(doc, s, "readiness and observation minimums")
     return doc.save()
 
 
 def _qsc(rubric: cap_rubrics.Edition, r: dict[str, str | None]) -> str:
-    return " / ".join(rubric.short_level(r[d]) for d in ("quality", "scope", "consistency"))
+    """The three ratings in words ("Proficient / Proficient / Needs improvement"), "not rated" when none."""
+    if not any(r.get(d) for d in ("quality", "scope", "consistency")):
+        return "not rated"
+    return " / ".join(r.get(d) or "not rated" for d in ("quality", "scope", "consistency"))
+
+
+def observations_text(s: cap.CandidateSummary) -> str:
+    """'3 held: 2 announced, 1 unannounced; 2 by the supervising practitioner, 1 by the program supervisor'."""
+    c = s.counts
+    return (f"{c.total} held: {c.announced} announced, {c.unannounced} unannounced; {c.by_sp} by the supervising "
+            f"practitioner, {c.by_ps} by the program supervisor")
 
 
 def forms_folder(year_label: str) -> Path:
     return paths.private_dir(paths.private_dir(paths.data_dir() / "cap-forms") / year_label)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+def _slug(text: str, fallback: str = "candidate") -> str:
+    """A file-name part from a name with its letters kept ("José Conceição" -> "josé-conceição", "王芳" ->
+    "王芳"; issue 20: the ASCII-only slug made "jos-concei-o" and nothing of "王芳"): Unicode letters and
+    digits, every other run (spaces, punctuation, the characters Windows refuses) one hyphen; composed
+    (NFC) and case folded; `fallback` when nothing is left, so a file name is never empty."""
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[\W_]+", "-", composed).strip("-")[:80].strip("-") or fallback
+
+
+def _fallback(s: cap.CandidateSummary) -> str:
+    """The candidate's number, else the placement's id: the file name when the name gives no letters."""
+    return _slug(s.candidate_number or "", "") or f"candidate-{s.placement_id.hex[:8]}"
 
 
 def _own_ratings(sp: str | None, ps: str | None) -> str:
@@ -356,7 +422,7 @@ def print_form(session: Session, placement_id: uuid.UUID, key: str, folder: Path
     if key == "all":
         return print_all(session, placement_id, folder)
     s = cap.summary(session, placement_id)
-    base = f"{_slug(s.candidate)}-{s.year}"
+    base = f"{_slug(s.candidate, _fallback(s))}-{s.year}"
     if key.startswith("observation:"):
         wanted = uuid.UUID(key.split(":", 1)[1])
         o = next((o for o in s.observations if o.id == wanted), None)
@@ -379,7 +445,7 @@ def print_all(session: Session, placement_id: uuid.UUID, folder: Path | None = N
     """Every form for a placement into the year's forms folder (kept per year; see `retained_years`)."""
     s = cap.summary(session, placement_id)
     folder = folder or forms_folder(s.year)
-    base = f"{_slug(s.candidate)}-{s.year}"
+    base = f"{_slug(s.candidate, _fallback(s))}-{s.year}"
     made = [cap_form(session, placement_id, folder / f"{base}-cap-form.pdf"),
             assessment_form(session, placement_id, "formative", folder / f"{base}-formative.pdf"),
             assessment_form(session, placement_id, "summative", folder / f"{base}-summative.pdf"),
@@ -394,7 +460,7 @@ def observation_file_name(s: cap.CandidateSummary, o: cap.ObservationInfo) -> st
     """'ana-silva-2025-2026-observation-2026-03-03-sp-1a2b3c4d.pdf': the date, the observer and the first
     8 characters of the observation's id, so two observations on one day get two files, and printing
     again replaces the same file."""
-    return f"{_slug(s.candidate)}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
+    return f"{_slug(s.candidate, _fallback(s))}-{s.year}-observation-{o.observed_on.isoformat()}-{o.observer}-{o.id.hex[:8]}.pdf"
 
 
 def retained_years() -> list[str]:
@@ -433,18 +499,21 @@ def report_pdf(session: Session, year_label: str, out: str | Path, candidate: st
 
     items = _summaries(session, year_label, candidate)
     doc = PdfDocument(out, title=f"CAP progress {year_label}", district=_district(session), landscape=True)
-    header = ["Candidate", "Program", "Ed.", "SP", "PS", "Step", "Obs. (A/U, SP/PS)", "Meetings", "Hours",
-              "Elements met", "Ready", "Next"]
+    header = ["Candidate", "Program (CAP edition)", "SP", "PS", "Step", "Observations", "Three-way meetings",
+              "Hours", "Elements met", "Ready", "Next"]
     rows: list[list[object]] = [
-        [s.candidate, s.program, s.edition, s.sp_name, s.program_supervisor, min(s.current_step, 5),
-         f"{s.counts.announced}/{s.counts.unannounced}, {s.counts.by_sp}/{s.counts.by_ps}", s.three_way_meetings,
+        [s.candidate, f"{s.program} ({s.edition})", s.sp_name, s.program_supervisor, f"{min(s.current_step, 5)} of 5",
+         (f"{s.counts.total}: {s.counts.announced} announced, {s.counts.unannounced} unannounced; "
+          f"{s.counts.by_sp} by the SP, {s.counts.by_ps} by the PS"), s.three_way_meetings,
          f"{s.hours:.1f}", f"{sum(e.met is True for e in s.elements)} of {len(s.elements)}",
-         {True: "Yes", False: "No", None: "-"}[s.ready], s.next_due] for s in items]
-    doc.table(header, rows, widths=fitted_widths(doc, header, [8, 10, 0, 8, 8, 0, 4, 0, 0, 2, 0, 30], rows),
+         {True: "Yes", False: "No", None: "Not decided"}[s.ready], with_years(s.next_due, year_label)] for s in items]
+    doc.table(header, rows, widths=fitted_widths(doc, header, [8, 8, 6, 6, 0, 14, 0, 0, 2, 0, 20], rows),
               empty="No CAP candidates this year.")
+    doc.paragraph("SP: supervising practitioner; PS: program supervisor.", "note")
     for s in items:
         if s.missing:
-            doc.paragraph(f"{s.candidate} - missing: " + "; ".join(s.missing), "note")
+            doc.heading(f"{s.candidate}: still missing", level=2)
+            _bullets(doc, (with_years(m, s.year) for m in s.missing), "note")
     for edition in sorted({s.edition for s in items}):
         points = cap_rubrics.get(edition).unconfirmed
         if points:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import FieldProblem, UsageError, ValidationError
@@ -337,16 +337,24 @@ def find_placements(session: Session, year_label: str, *, candidate: str | None 
              .join(SchoolYear, SchoolYear.id == CapPlacement.school_year_id).where(SchoolYear.label == year_label))
     if sp_id is not None:
         query = query.where(CapPlacement.sp_id == sp_id)
-    if candidate:
-        text = candidate.strip()
-        conditions = [func.lower(CapCandidate.first_name + " " + CapCandidate.last_name).contains(text.lower()),
-                      CapCandidate.candidate_number == text]
-        try:
-            conditions.append(CapCandidate.id == uuid.UUID(text))
-        except ValueError:
-            pass
-        query = query.where(or_(*conditions))
-    return list(session.scalars(query.order_by(CapCandidate.last_name, CapCandidate.first_name)))
+    from app.services.roster.people_list import fold, name_sort_key
+
+    rows = [(placement, first, last) for placement, first, last, number in session.execute(
+        query.add_columns(CapCandidate.first_name, CapCandidate.last_name, CapCandidate.candidate_number))
+        if not candidate or _is_candidate(candidate.strip(), fold, first, last, number, placement.candidate_id)]
+    # names in the People order, accents folded ("Ávila" with the A's), the same on both databases
+    return [placement for placement, first, last in sorted(rows, key=lambda r: name_sort_key(r[2], r[1]))]
+
+
+def _is_candidate(text: str, fold, first: str, last: str, number: str | None,  # type: ignore[no-untyped-def]
+                  candidate_id: uuid.UUID) -> bool:
+    """A name or part of one (accents and case folded: "jose" finds José), the candidate number, or the id."""
+    if fold(text) in fold(f"{first} {last}") or text == number:
+        return True
+    try:
+        return uuid.UUID(text) == candidate_id
+    except ValueError:
+        return False
 
 
 # ----------------------------------------------------------------------------------------------

@@ -474,6 +474,7 @@ class PoolRow:
     refresher_due: dt.date | None
     incentive: IncentiveInfo
     external: str | None = None  # "retired" or "other_district" (not district staff), else None
+    name_key: tuple[str, ...] = ()  # roster.people_list.name_sort_key: the Name column sorts as People does
 
     @property
     def status_text(self) -> str:
@@ -489,6 +490,8 @@ class PoolRow:
 def mentor_pool(session: Session, year_label: str, today: dt.date | None = None) -> list[PoolRow]:
     """The year's mentor pool, each member with every criterion met / not met / unknown and why."""
     from collections import defaultdict
+
+    from app.services.roster.people_list import name_sort_key
 
     from app.models import Assignment
     from app.models.matching import MentorIncentive
@@ -526,8 +529,9 @@ def mentor_pool(session: Session, year_label: str, today: dt.date | None = None)
         rows.append(PoolRow(e.id, e.employee_id, e.full_name, e.school.name if e.school else None, e.role,
                             tuple(e.subjects or ()), tuple(e.grades or ()), e.years_experience, e.license_type,
                             e.last_rating, profile.willing, profile.capacity, load.get(e.id, 0), v.status, v.reasons,
-                            v.checks, state.trained_on, max(dues) if dues else None, incentive, e.external))
-    rows.sort(key=lambda r: (r.name.split()[-1].lower(), r.name.lower()))
+                            v.checks, state.trained_on, max(dues) if dues else None, incentive, e.external,
+                            name_sort_key(e.last_name, e.first_name)))
+    rows.sort(key=lambda r: r.name_key)  # the People order: accents folded, "de la Cruz" with the C's
     return rows
 
 
@@ -651,20 +655,15 @@ def pool_candidates(session: Session, year_label: str, search: str = "", limit: 
     """Staff not yet in the year's pool, by name or employee id (to add a volunteer)."""
     year = _year(session, year_label)
     in_pool = set(session.scalars(select(MentorProfile.educator_id).where(MentorProfile.school_year_id == year.id)))
-    needle = search.strip().lower()
-    query = select(Educator).order_by(Educator.last_name, Educator.first_name)
-    if needle:
-        like = f"%{needle}%"
-        from sqlalchemy import func, or_
+    from app.services.roster.people_list import educators_matching, name_sort_key
 
-        query = query.where(or_(func.lower(Educator.last_name).like(like), func.lower(Educator.first_name).like(like),
-                                func.lower(Educator.employee_id).like(like)))
-    out = []
-    for e in session.scalars(query.limit(limit * 3)):
-        if e.id not in in_pool:
-            out.append((e.id, f"{e.full_name} ({e.employee_id})"))
-        if len(out) >= limit:
-            break
+    query = select(Educator.id, Educator.first_name, Educator.last_name, Educator.employee_id)
+    ids = educators_matching(session, search)  # accents and case folded ("jose" finds José)
+    if ids is not None:
+        query = query.where(Educator.id.in_(ids))
+    found = sorted((r for r in session.execute(query) if r.id not in in_pool),
+                   key=lambda r: name_sort_key(r.last_name, r.first_name))
+    out = [(r.id, f"{r.first_name} {r.last_name} ({r.employee_id})") for r in found[:limit]]
     return out
 
 

@@ -35,6 +35,8 @@ from app.services.matching.solver import (
 from app.services.matching.proximity import room_area
 from app.services.roster.educators import on_staff_at_start
 
+SCHEMA = "mentordesk.match/1"  # `match --json` (docs/formats.md)
+
 # --- from the database -----------------------------------------------------------------------
 
 
@@ -98,7 +100,9 @@ class Proposal:
         return tuple(out)
 
     def as_json(self) -> dict[str, object]:
-        return {"year": self.year_label, "pairs": [p.as_json() for p in self.pairs],
+        # "year" is kept beside "school_year" for scripts written before schema 1 (docs/formats.md)
+        return {"schema": SCHEMA, "school_year": self.year_label, "year": self.year_label,
+                "pairs": [p.as_json() for p in self.pairs],
                 "unmatched": [u.as_json() for u in self.unmatched], "totals": self.totals, "policy": self.policy,
                 "notes": list(self.notes)}
 

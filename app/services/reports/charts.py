@@ -38,7 +38,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], width: float, *, h
     chart.valueAxis.valueMax = top
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = colors.HexColor("#3b6ea5")
-    chart.barLabelFormat = "%.1f" if value_label != "rate" else "%.2f"
+    chart.barLabelFormat = {"rate": "%.2f", "percent": "%.1f%%"}.get(value_label, "%.1f")
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 7
     drawing = Drawing(width, height, initialFontName=FONT)

@@ -8,10 +8,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from app.models import Assignment, SchoolYear, derived_id
+from app.models import Assignment, Educator, InductionEnrollment, SchoolYear, derived_id
 from app.models.reporting import ProgramProfile
 from app.services import settings
 from app.services.years import ensure_year
@@ -77,11 +77,28 @@ def save_profile(session: Session, year_label: str, answers: dict[str, str]) -> 
     return load_profile(session, year_label)
 
 
+REPORTED_ROLES = ("teacher", "administrator")  # state_report.REPORTED_ROLES (that module imports this one)
+
+
+def _serving_assignments(session: Session, year: SchoolYear) -> list[Assignment]:
+    """The assignments behind the state report's "mentors serving" (state_report.DEFINITIONS): overlapping
+    July 1 to June 30, to a teacher or administrator in induction (beginning or incoming) that year, so
+    the profile counts the same mentors as item (c) of both sections (issue 20: "one mentor count")."""
+    mentee = aliased(Educator)
+    query = (select(Assignment)
+             .join(mentee, mentee.id == Assignment.mentee_id)
+             .join(InductionEnrollment, and_(InductionEnrollment.educator_id == Assignment.mentee_id,
+                                             InductionEnrollment.school_year_id == year.id))
+             .where(Assignment.start_date <= year.window_end,
+                    or_(Assignment.end_date.is_(None), Assignment.end_date >= year.window_start),
+                    InductionEnrollment.status.in_(("beginning", "incoming")), mentee.role.in_(REPORTED_ROLES)))
+    return list(session.scalars(query))
+
+
 def facts_from_data(session: Session, year: SchoolYear) -> dict[str, str]:
     """Sentences the data can state for the profile's questions."""
     facts: dict[str, str] = {}
-    assignments = [a for a in session.scalars(select(Assignment).where(Assignment.school_year_id == year.id))
-                   if a.end_date is None or a.end_date >= year.window_start]
+    assignments = _serving_assignments(session, year)
     load = Counter(a.mentor_id for a in assignments)
     group_mentors = [m for m, n in load.items() if n > 1]
     if assignments:

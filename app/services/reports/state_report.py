@@ -20,33 +20,53 @@ from app.services.batch import cycle_collector_paused
 from app.errors import UsageError
 from app.services.years import find_year
 
+# Each definition reads "Term: meaning" (the XLSX Definitions sheet splits it into two columns); no
+# internal code appears in them, DESE reads them (issue 20). The administrators' items have their own
+# definitions: 004 lists (d) site-based visits and (f) first-year administrators for 603 CMR 7.13.
 DEFINITIONS: dict[str, str] = {
-    "employed": "Employed in the year: on the district's staff (not a retired educator or another district's mentor), "
-                "hired on or before June 30 (or no hire date recorded) and not exited before July 1.",
-    "beginning_served": "Beginning teachers served: role teacher, induction status beginning for the year, employed in the year.",
-    "mentors_serving": "Mentors serving: distinct mentors with an assignment overlapping July 1 to June 30 to a teacher "
-                       "mentee whose induction status is beginning or incoming.",
-    "trained_mentors": "Trained mentors: mentors serving whose mentor-training date is on or before June 30. Mentors "
-                       "who are not district staff (retired educators, another district's staff: 004, Mentor "
-                       "Selection) serve and count here, marked as such; they never count among the district's "
-                       "teachers or administrators (hired, retained, teachers by school).",
-    "classroom_observations": "Classroom observations: time-log entries dated in the window with activity "
-                              "observed_mentee whose mentee is a beginning teacher served.",
-    "mentoring_hours": "Mentoring hours: minutes of all time-log entries dated in the window whose mentee is a "
-                       "beginning teacher served, summed, in hours with one decimal.",
-    "hired": "Hired: teachers on the district's staff with a hire date in the window; beginning hired: those of them "
-             "who are beginning; "
-             "hiring rate = beginning hired / hired.",
-    "retained": "Retained: beginning teachers served with no exit date on or before June 30; "
-                "retention rate = retained / beginning teachers served.",
-    "administrators": "Administrators: the same definitions with role administrator (first-year administrators = "
-                      "induction status beginning); site visits in place of classroom observations.",
-    "teachers_by_school": "Teachers by school: teachers employed in the year, hired in the window, retained (no exit "
-                          "on or before June 30); retention rate = retained / teachers.",
-    "rates": "Rates are fractions with three decimals; a rate with no denominator is reported as no data.",
+    "employed": "Employed in the year: on the district's staff (not a retired educator or another district's "
+                "mentor), hired on or before June 30 (or no hire date recorded) and not exited before July 1.",
+    "beginning_served": "Beginning teachers served: teachers in their first year of induction (induction status "
+                        "\"beginning\") for the school year, employed in the year.",
+    "mentors_serving": "Mentors serving: different mentors with an assignment overlapping July 1 to June 30 to a "
+                       "teacher mentee in induction (beginning or new to the district) that year; each mentor is "
+                       "counted once.",
+    "trained_mentors": "Trained mentors: mentors serving whose mentor training was completed on or before June 30. "
+                       "Mentors who are not district staff (retired educators, another district's staff: 004, "
+                       "Mentor Selection) serve and count here, marked as such; they never count among the "
+                       "district's teachers or administrators (hired, retained, teachers by school).",
+    "classroom_observations": "Classroom observations: time-log entries dated July 1 to June 30 with the activity "
+                              "\"Observed the mentee teach\" whose mentee is a beginning teacher served.",
+    "mentoring_hours": "Mentoring hours: all time-log entries dated July 1 to June 30 whose mentee is a beginning "
+                       "teacher served, summed and shown in hours with one decimal.",
+    "hired": "Hired: teachers with a hire date from July 1 to June 30; beginning hired: those of them in their "
+             "first year of induction; hiring rate = beginning hired as a percentage of hired.",
+    "retained": "Retained: beginning teachers served who had not left on or before June 30; retention rate = "
+                "retained as a percentage of beginning teachers served.",
+    "admin_served": "First-year administrators served: administrators in their first year of induction (induction "
+                    "status \"beginning\") for the school year, employed in the year (603 CMR 7.13).",
+    "admin_mentors_serving": "Mentors serving (administrators): different mentors with an assignment overlapping "
+                             "July 1 to June 30 to an administrator in induction that year; trained mentors: "
+                             "those whose mentor training was completed on or before June 30.",
+    "site_visits": "Site-based visits: time-log entries dated July 1 to June 30 with the activity \"Observed the "
+                   "mentee teach\" (for an administrator, a visit to the administrator's site) whose mentee is a "
+                   "first-year administrator served.",
+    "admin_hours": "Mentoring hours (administrators): all time-log entries dated July 1 to June 30 whose mentee is "
+                   "a first-year administrator served, summed and shown in hours with one decimal.",
+    "admin_hired": "Hiring and retention of first-year administrators: administrators with a hire date from July 1 "
+                   "to June 30 (hired), those of them in their first year of induction (beginning hired), and "
+                   "first-year administrators served who had not left on or before June 30 (retained).",
+    "teachers_by_school": "Teachers by school: teachers employed in the year at each school; hired: those with a "
+                          "hire date from July 1 to June 30 (hiring rate = hired as a percentage of the school's "
+                          "teachers); retained: those who had not left on or before June 30 (retention rate = "
+                          "retained as a percentage of the school's teachers).",
+    "rates": "Rates: a percentage with one decimal followed by its count, for example 73.2% (41 of 56); a rate "
+             "with nothing to count is shown as \"no data\". The JSON and CSV files also carry each rate as a "
+             "fraction with three decimals.",
 }
 
 REPORTED_ROLES = ("teacher", "administrator")
+SCHEMA = "mentordesk.state_report/1"  # docs/formats.md
 
 CITATIONS = {
     "teachers": "603 CMR 7.12(3); Guidelines for Induction & Mentoring Programs (2015), annual report items (a)-(h)",
@@ -134,6 +154,11 @@ class SchoolRetention:
     def retention_rate(self) -> float | None:
         return rate(self.retained, self.teachers)
 
+    @property
+    def hiring_rate(self) -> float | None:
+        """Hired in the window as a fraction of the school's teachers (004, administrators' item (g))."""
+        return rate(self.hired, self.teachers)
+
 
 @dataclass
 class StateReport:
@@ -152,6 +177,7 @@ class StateReport:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (`mentordesk report state --out FILE.json`)."""
         return {
+            "schema": SCHEMA,
             "school_year": self.school_year,
             "window": {"start": self.window_start.isoformat(), "end": self.window_end.isoformat()},
             "teachers": self._section_json(self.teachers, "classroom_observations"),

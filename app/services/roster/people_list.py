@@ -93,6 +93,23 @@ def name_sort_key(last: str, first: str = "") -> tuple[str, str, str]:
     return fold(core), fold(first.strip()), last
 
 
+def folded_words(text: str) -> list[str]:
+    """The words typed in a search box, folded as `fold` folds the names they are looked for in."""
+    return fold(text).split()
+
+
+def educators_matching(session: Session, text: str) -> list[uuid.UUID] | None:
+    """The educators whose name or employee id holds every word typed, accents and case folded ("jose"
+    finds "José", "lukasz" finds "Łukasz"): the same on SQLite and PostgreSQL, since the folding is
+    done here and not by the database's LIKE. None when nothing is typed (no filter)."""
+    words = folded_words(text)
+    if not words:
+        return None
+    rows = session.execute(select(Educator.id, Educator.first_name, Educator.last_name, Educator.employee_id))
+    return [r.id for r in rows
+            if all(w in fold(f"{r.first_name} {r.last_name}\x1f{r.employee_id}") for w in words)]
+
+
 def list_people(session: Session, year_label: str) -> list[PersonRow]:
     """Every educator with the induction status for the year, in one query."""
     year = find_year(session, year_label)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, SchoolYear
@@ -137,21 +137,22 @@ def educator_choices(session: Session, search: str = "", limit: int | None = 50,
                      ids: Iterable[uuid.UUID] | None = None) -> list[tuple[uuid.UUID, str]]:
     """(id, "Last, First (school)") for the attendee pickers: the first `limit` whose name or
     employee id contains every word typed, or (ids) exactly those people, however many."""
-    from sqlalchemy import func
+    from app.services.roster.people_list import educators_matching, name_sort_key
 
     query = select(Educator.id, Educator.first_name, Educator.last_name, School.name).outerjoin(
         School, School.id == Educator.school_id)
-    for word in search.lower().split():
-        like = f"%{word}%"
-        query = query.where(or_(func.lower(Educator.last_name).like(like), func.lower(Educator.first_name).like(like),
-                                func.lower(Educator.employee_id).like(like)))
-    query = query.order_by(Educator.last_name, Educator.first_name, Educator.employee_id)
+    if ids is None:
+        # accents and case folded, names in the People order ("Ávila" with the A's), on both databases
+        ids = educators_matching(session, search)
+    else:
+        limit = None
     if ids is not None:
         rows = [r for chunk in _chunks(list(dict.fromkeys(ids))) for r in session.execute(
             query.where(Educator.id.in_(chunk))).all()]
-        rows.sort(key=lambda r: (r.last_name, r.first_name))
     else:
-        rows = session.execute(query.limit(limit) if limit is not None else query).all()
+        rows = session.execute(query).all()
+    rows.sort(key=lambda r: name_sort_key(r.last_name, r.first_name))
+    rows = rows[:limit] if limit is not None else rows
     return [(r.id, f"{r.last_name}, {r.first_name}" + (f" ({r.name})" if r.name else "")) for r in rows]
 
 

@@ -111,7 +111,16 @@ def settled_conflicts(session: Session, limit: int = 200) -> list[Settled]:
 
 def conflicts_json(session: Session) -> dict[str, Any]:
     """`mentordesk conflicts --json`: {"conflicts": [{"table", "record", "field", "values": [...]}]}."""
-    return {"conflicts": [c.as_json() for c in list_conflicts(session)]}
+    return {"schema": SCHEMA, "conflicts": [c.as_json() for c in list_conflicts(session)]}
+
+
+SCHEMA = "mentordesk.conflicts/1"  # `conflicts --json` (docs/formats.md)
+RESOLVED_SCHEMA = "mentordesk.resolved_conflicts/1"  # `conflicts --resolved --json`
+
+
+def resolved_json(settled: list[Any]) -> dict[str, Any]:
+    """`mentordesk conflicts --resolved --json`: {"schema", "resolved": [...]}, latest first."""
+    return {"schema": RESOLVED_SCHEMA, "resolved": [s.as_json() for s in settled]}
 
 
 def _moment(wall_ms: int) -> str:

@@ -43,10 +43,12 @@ OBSERVED = "observed_mentee"
 MENTOR_FREED = ("mentor", "both")  # release time (603 CMR 7.12(2)(d)): whom an entry's release time freed
 MENTEE_FREED = ("mentee", "both")
 
+SCHEMA = "mentordesk.hours/1"  # `report hours --out FILE.json` (docs/formats.md)
+
 DEFINITIONS = {
     "hours": "Hours: minutes of every time-log entry with the educator as mentee, dated July 1 to June 30, "
              "across all mentors (a group session counts in full for each mentee), in hours with one decimal.",
-    "observations": "Observations: those entries with activity observed_mentee (classroom observations; "
+    "observations": "Observations: those entries with the activity \"Observed the mentee teach\" (classroom observations; "
                     "site visits for administrators).",
     "hours_toward_50": "Hours toward 50 (603 CMR 7.04(2)(c)(4)): every entry with the educator as mentee dated "
                        "after the end of the educator's induction year (the first year enrolled as beginning) "
@@ -429,7 +431,8 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
     rows = educator_hours(session, year_label)
     mentors = mentor_release(session, year_label)
     if suffix == ".json":
-        out.write_text(json.dumps({"educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
+        out.write_text(json.dumps({"schema": SCHEMA, "school_year": year_label,
+                                   "educators": [h.as_json() for h in rows], "mentors": [m.as_json() for m in mentors]},
                                   indent=2), encoding="utf-8")
     elif suffix == ".csv":
         from app.services import settings, tabular
@@ -492,11 +495,12 @@ def record_lines(session: Session, educator_id: uuid.UUID, as_of: dt.date | None
 
 
 def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path, *,
-                       as_of: dt.date | None = None) -> Path:
+                       as_of: dt.date | None = None, today: dt.date | None = None) -> Path:
     """The printable "Record of mentoring hours" for the Professional license application
     (603 CMR 7.04(2)(c)(4)): years, mentors, hours by activity, total, signature lines; no notes.
 
-    Everything up to `as_of` (default today). Each line prints its exact time (`duration_text`), so the
+    Everything up to `as_of` (default today), never past today: a record printed in December of a
+    school year that runs to June 30 says "up to" December's date, "today" (issue 20). Each line prints its exact time (`duration_text`), so the
     lines add up to the totals; the totals also give the one-decimal hours of `hours_of`, the figure
     the page and the hours report show. Both totals are sums of the printed lines."""
     from app.services import settings
@@ -505,7 +509,10 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
     educator = session.get(Educator, educator_id)
     if educator is None:
         raise UsageError("no such educator")
-    as_of = as_of or dt.date.today()
+    from app.services.timelogs.activities import ACTIVITY_LABELS
+
+    today = today or dt.date.today()
+    as_of = min(as_of or today, today)
     lines = record_lines(session, educator_id, as_of)
     inductions = induction_years(session, [educator_id])
     in_induction = educator_id in inductions and inductions[educator_id][1] >= as_of
@@ -518,11 +525,12 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
         ("Educator", educator.full_name), ("Employee ID", educator.employee_id), ("MEPID", educator.mepid or ""),
         ("School", educator.school.name if educator.school else ""), ("License", educator.license_type or ""),
         ("Induction year", inductions[educator_id][0] if educator_id in inductions else "not recorded in this district"),
-        ("Time logged up to", f"{as_of:%m/%d/%Y}"),
+        ("Time logged up to", f"{as_of:%m/%d/%Y}" + (" (today, the date this record was printed)"
+                                                     if as_of == today else "")),
     ])
     doc.heading("Hours by year, mentor and activity", level=2)
     doc.table(("School year", "Mentor", "Activity", "Time", "Counts toward 50"),
-              [(r.year, r.mentor, r.activity.replace("_", " "), duration_text(r.minutes),
+              [(r.year, r.mentor, ACTIVITY_LABELS.get(r.activity, r.activity.replace("_", " ")), duration_text(r.minutes),
                 "yes" if r.counts_toward_50 else "no (induction year)") for r in lines],
               widths=(0.15, 0.28, 0.23, 0.14, 0.2), empty="No mentoring time logged.")
     doc.key_values([

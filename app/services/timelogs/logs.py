@@ -33,20 +33,7 @@ from app.services import settings
 from app.errors import FieldProblem, MentorDeskError, ValidationError
 from app.services.vocabulary import parse_yes_no
 from app.services.years import ensure_year
-
-ACTIVITY_LABELS: dict[str, str] = {
-    "observed_mentee": "Observed the mentee teach",
-    "mentee_observed": "Mentee observed a lesson",
-    "co_teaching": "Co-teaching",
-    "pre_conference": "Pre-observation conference",
-    "post_conference": "Post-observation conference",
-    "planning": "Planning lessons",
-    "data_analysis": "Analysing student data",
-    "video_analysis": "Video analysis",
-    "goal_setting": "Goal setting",
-    "meeting": "Meeting",
-    "other": "Other",
-}
+from app.services.timelogs.activities import ACTIVITY_LABELS  # kept importable from here
 
 # The topics 004 lists for mentoring (DOMAIN.md, "Mentoring activities and logs"); the district edits
 # the list in Settings (stored as the setting `timelog_topics`).
@@ -435,10 +422,11 @@ def _filtered(session: Session, flt: EntryFilter):  # type: ignore[no-untyped-de
     if flt.activity:
         conditions.append(TimeLog.activity == flt.activity)
     mentor, mentee = _MENTOR, _MENTEE
-    if flt.text.strip():
-        needle = f"%{flt.text.strip().lower()}%"
-        conditions.append(or_(func.lower(mentor.first_name + " " + mentor.last_name).like(needle),
-                              func.lower(mentee.first_name + " " + mentee.last_name).like(needle)))
+    if flt.text.strip():  # accents and case folded: "jose" finds José (roster.people_list.educators_matching)
+        from app.services.roster.people_list import educators_matching
+
+        ids = educators_matching(session, flt.text) or []
+        conditions.append(or_(TimeLog.mentor_id.in_(ids), TimeLog.mentee_id.in_(ids)))
     if flt.school:
         from app.models import School
 

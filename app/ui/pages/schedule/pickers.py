@@ -15,13 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.roster.people_list import fold
+
 
 def local_search(people: list[tuple[uuid.UUID, str]]) -> Any:
     """A search over a given list (every word typed, anywhere in the name), for pickers that are
     handed their people rather than a service to ask."""
     def search(text: str) -> list[tuple[uuid.UUID, str]]:
-        words = text.lower().split()
-        return [(i, name) for i, name in people if all(w in name.lower() for w in words)]
+        words = fold(text).split()  # accents and case folded: "jose" finds José
+        return [(i, name) for i, name in people if all(w in fold(name) for w in words)]
 
     return search
 
@@ -60,9 +62,9 @@ class PersonPicker(QWidget):
 
     def refill(self) -> None:
         text = self.find.text()
-        words = text.lower().split()
-        shown = sorted(((i, label) for i, label in self._chosen.items() if all(w in label.lower() for w in words)),
-                       key=lambda pair: pair[1].lower())
+        words = fold(text).split()
+        shown = sorted(((i, label) for i, label in self._chosen.items() if all(w in fold(label) for w in words)),
+                       key=lambda pair: (fold(pair[1]), pair[1]))
         shown += [(i, label) for i, label in self._search(text) if i not in self._chosen]
         self._filling = True
         self.list.clear()
