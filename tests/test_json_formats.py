@@ -24,7 +24,7 @@ def documented() -> dict[str, dict]:
 
 
 KINDS = ["mentordesk.state_report/1", "mentordesk.hours/1", "mentordesk.cap/1", "mentordesk.pdp/1",
-         "mentordesk.match/1", "mentordesk.conflicts/1", "mentordesk.resolved_conflicts/1"]
+         "mentordesk.pipeline/1", "mentordesk.partnership/1", "mentordesk.match/1", "mentordesk.conflicts/1", "mentordesk.resolved_conflicts/1"]
 
 
 def test_every_kind_is_documented_with_a_parsable_example():
@@ -66,9 +66,13 @@ def test_state_report_json(session, district, run_cli, tmp_path):  # noqa: F811
     assert set(data["administrators"]["teachers_by_school"][0]) == set(example["administrators"]["teachers_by_school"][0])
 
 
-def test_hours_pdp_and_match_json(session, district, run_cli, tmp_path):  # noqa: F811
+def test_hours_pdp_pipeline_partnership_and_match_json(session, district, run_cli, tmp_path):  # noqa: F811
     _check("mentordesk.hours/1", _written(run_cli, tmp_path, "report", "hours", "--year", "2025-2026"))
     _check("mentordesk.pdp/1", _written(run_cli, tmp_path, "report", "pdp", "--year", "2025-2026"))
+    _check("mentordesk.pipeline/1", _written(run_cli, tmp_path, "report", "pipeline", "--year", "2025-2026"))
+    partnership = _written(run_cli, tmp_path, "report", "partnership", "--year", "2025-2026")
+    _check("mentordesk.partnership/1", partnership)
+    assert isinstance(partnership["pipeline"], list) and isinstance(partnership["pipeline_needs"], list)
     match = _printed(run_cli, "match", "--year", "2025-2026", "--json")
     _check("mentordesk.match/1", match)
     assert match["year"] == match["school_year"]  # the older key kept for old scripts

@@ -1,6 +1,6 @@
 """The other PDFs as their readers see them (issue 20, item 5): the record of hours is "up to" today
 while the year runs and names activities in words; CAP forms print observation counts and ratings in
-words, every date MM/DD/YYYY with its year (STYLE.md), and what is missing as a list."""
+words, every date M/D/YYYY with its year (STYLE.md), and what is missing as a list."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ def test_a_record_printed_while_the_year_runs_says_up_to_today(session, pairs, t
     text = _text(hours.write_hours_record(session, pairs["b1"], tmp_path / "dec.pdf", as_of=D(2026, 6, 30),
                                           today=D(2025, 12, 10)))
     flat = text.replace("\n", " ")
-    assert "Time logged up to 12/10/2025 (today" in flat and "06/30/2026" not in flat
+    assert "Time logged up to 12/10/2025 (today" in flat and "6/30/2026" not in flat
     assert "50 min" not in flat  # the February session is after the record's date
     # the day before, on and after the year's last day: never past today
-    for today, shown in ((D(2026, 6, 29), "06/29/2026 (today"), (D(2026, 6, 30), "06/30/2026 (today"),
-                         (D(2026, 7, 1), "06/30/2026")):
+    for today, shown in ((D(2026, 6, 29), "6/29/2026 (today"), (D(2026, 6, 30), "6/30/2026 (today"),
+                         (D(2026, 7, 1), "6/30/2026")):
         flat = _text(hours.write_hours_record(session, pairs["b1"], tmp_path / "r.pdf", as_of=D(2026, 6, 30),
                                               today=today)).replace("\n", " ")
         assert f"Time logged up to {shown}" in flat
@@ -48,21 +48,21 @@ def test_a_record_printed_while_the_year_runs_says_up_to_today(session, pairs, t
 
 
 def test_school_year_dates_get_their_year():
-    assert cap_forms.with_years("due 3 March", "2025-2026") == "due 03/03/2026"
-    assert cap_forms.with_years("on 30 June", "2025-2026") == "on 06/30/2026"  # the year's last day
-    assert cap_forms.with_years("on 1 July", "2025-2026") == "on 07/01/2025"  # its first day
-    assert cap_forms.with_years("on 31 December and 1 January", "2025-2026") == "on 12/31/2025 and 01/01/2026"
+    assert cap_forms.with_years("due 3 March", "2025-2026") == "due 3/3/2026"
+    assert cap_forms.with_years("on 30 June", "2025-2026") == "on 6/30/2026"  # the year's last day
+    assert cap_forms.with_years("on 1 July", "2025-2026") == "on 7/1/2025"  # its first day
+    assert cap_forms.with_years("on 31 December and 1 January", "2025-2026") == "on 12/31/2025 and 1/1/2026"
     assert cap_forms.with_years("3 March 2026 stays", "2025-2026") == "3 March 2026 stays"
     assert cap_forms.with_years("30 February", "2025-2026") == "30 February"  # not a date: left alone
 
 
 def test_cells_print_dates_in_us_format(tmp_path):
-    assert us_text(D(2026, 3, 3)) == "03/03/2026"
-    assert us_text(dt.datetime(2026, 3, 3, 14, 30)) == "03/03/2026 2:30 PM"
+    assert us_text(D(2026, 3, 3)) == "3/3/2026"
+    assert us_text(dt.datetime(2026, 3, 3, 14, 30)) == "3/3/2026 2:30 PM"
     doc = PdfDocument(tmp_path / "d.pdf", title="Dates")
     doc.table(["Day", "Count"], [[D(2026, 3, 3), 4]])
     text = _text(doc.save())
-    assert "03/03/2026" in text and "2026-03-03" not in text
+    assert "3/3/2026" in text and "2026-03-03" not in text
 
 
 def test_cap_pdfs_spell_out_counts_and_ratings_and_date_every_day(session, tmp_path):
@@ -81,7 +81,7 @@ def test_cap_pdfs_spell_out_counts_and_ratings_and_date_every_day(session, tmp_p
     progress = _text(tmp_path / "progress.pdf").replace("\n", " ")
     assert "Obs. (A/U" not in progress and "1 announced" in progress
     form = _text(next(p for p in files if p.name.endswith("-cap-form.pdf")))
-    assert "03/03/2026" in form  # the observation's date with its year
+    assert "3/3/2026" in form  # the observation's date with its year
     owed = form[form.index("Still owed"):]
     assert owed.count("\u2022") >= 1 and "; " not in owed.split("\n")[1]  # a list, not a wall of semicolons
 

@@ -30,9 +30,9 @@ def test_a_rate_prints_as_a_percentage_with_its_counts():
 def test_as_of_says_whether_the_year_is_still_running(session, district):  # noqa: F811
     report = state_report.compute(session, "2025-2026")
     before, on, after = dt.date(2026, 6, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1)
-    assert "Figures as of 06/29/2026 (the school year is still under way)" in _as_of(report, before)
-    assert "Figures as of 06/30/2026 (the school year is still under way)" in _as_of(report, on)
-    assert _as_of(report, after).startswith("Figures as of 07/01/2026;")
+    assert "Figures as of 6/29/2026 (the school year is still under way)" in _as_of(report, before)
+    assert "Figures as of 6/30/2026 (the school year is still under way)" in _as_of(report, on)
+    assert _as_of(report, after).startswith("Figures as of 7/1/2026;")
     assert "July 1, 2025 to June 30, 2026" in _as_of(report, after)
 
 
@@ -42,7 +42,7 @@ def test_page_one_summarizes_every_item(session, district, tmp_path):  # noqa: F
     first = pages[0]
     assert "Summary: Teachers (603 CMR 7.12)" in first and "Summary: Administrators (603 CMR 7.13)" in first
     assert "school year 2025-2026" in first and "Figures as of" in first
-    assert re.search(r"Figures as of \d{2}/\d{2}/\d{4}", first)
+    assert re.search(r"Figures as of \d{1,2}/\d{1,2}/\d{4}", first)
     for item in state_report_files.items(report):
         assert f"({item.letter}) {item.title}" in first.replace("\n", " ")
     # the figures by hand (tests/test_state_report.py's district): hiring 2 of 3 hired, retention 1 of 2 served

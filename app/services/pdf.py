@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.services.vocabulary import us_date, us_moment
 
 FONT = "MentorDesk-Sans"  # DejaVu Sans, registered under our own name
 FONT_BOLD = "MentorDesk-Sans-Bold"
@@ -164,13 +165,12 @@ def draw_string(canvas: Any, x: float, y: float, text: str, size: float, *, font
 
 
 def us_text(value: object) -> str:
-    """A cell's text; a date as MM/DD/YYYY and a moment as MM/DD/YYYY h:mm AM (STYLE.md: US dates on
+    """A cell's text; a date as M/D/YYYY and a moment as M/D/YYYY h:mm AM (STYLE.md: US dates on
     everything a person reads), never ISO."""
     if isinstance(value, dt.datetime):
-        return f"{value:%m/%d/%Y} {value:%I:%M %p}".replace(" 0", " ", 1) if value.time() != dt.time() \
-            else f"{value:%m/%d/%Y}"
+        return us_moment(value) if value.time() != dt.time() else us_date(value)
     if isinstance(value, dt.date):
-        return f"{value:%m/%d/%Y}"
+        return us_date(value)
     return str(value)
 
 

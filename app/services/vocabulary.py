@@ -16,6 +16,18 @@ _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 
 
+def us_date(day: dt.date | None) -> str:
+    """12/4/2026: the one way a date is written for people, on screen and in every PDF (issue 17: M/D/YYYY,
+    no leading zeros); "" for no date."""
+    return f"{day.month}/{day.day}/{day.year}" if day is not None else ""
+
+
+def us_moment(moment: dt.datetime) -> str:
+    """12/4/2026 3:05 PM: a date and a time of day the US way."""
+    hour = moment.hour % 12 or 12
+    return f"{us_date(moment.date())} {hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

@@ -14,6 +14,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit, QWidget
 
+from app.services import vocabulary
+from app.services.vocabulary import us_date
+
 DISPLAY_FORMAT = "M/d/yyyy"
 
 _US = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
@@ -21,15 +24,9 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def us_date(day: dt.date | None) -> str:
-    """12/4/2026 (no leading zeros), "" for no date."""
-    return f"{day.month}/{day.day}/{day.year}" if day is not None else ""
-
-
 def us_moment(moment: dt.datetime) -> str:
     """A time stamp as the window writes it, in local time: `12/4/2026 3:05 PM`."""
-    local = moment.astimezone()
-    return f"{us_date(local.date())} {local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+    return vocabulary.us_moment(moment.astimezone())
 
 
 def us_dates_in(text: str) -> str:

@@ -23,6 +23,7 @@ from app.services import cap, settings
 from app.services.cap import literacy as cap_literacy
 from app.services.cap import rubrics as cap_rubrics
 from app.services.pdf import PdfDocument, text_width
+from app.services.vocabulary import us_date
 
 SIGN_OFF = ["Teacher candidate", "Supervising practitioner", "Program supervisor"]
 KEEP_YEARS = 3
@@ -35,7 +36,7 @@ _DAY_MONTH = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r")\b(?! \d{4})")
 
 def _d(day: dt.date | None) -> str:
     """A date as printed on every form: MM/DD/YYYY (STYLE.md; issue 20: "dates have no year")."""
-    return "" if day is None else f"{day:%m/%d/%Y}"
+    return "" if day is None else f"{us_date(day)}"
 
 
 def with_years(text: str, year_label: str) -> str:

@@ -31,6 +31,7 @@ from app.services.cap import rubrics as cap_rubrics
 from app.services.cap.cycle import due_dates
 from app.services.cap.rubrics import Edition
 from app.services.years import ensure_year, label_for
+from app.services.vocabulary import us_date
 
 DEFAULT_HOURS = 300  # DOMAIN.md: commonly 300 hours, at least 100 in full responsibility (editable table)
 DEFAULT_FULL_RESPONSIBILITY = 100
@@ -45,7 +46,7 @@ def day_text(day: dt.date) -> str:
 def us_day(day: dt.date) -> str:
     """'3/3/2026': a date with its year, the US way the window shows dates (issue 17: the CAP page's
     "Next" and the conferences still owed said '3 March', without the year)."""
-    return f"{day.month}/{day.day}/{day.year}"
+    return us_date(day)
 
 
 def _problem(field_name: str, value: object, reason: str) -> ValidationError:

@@ -25,6 +25,7 @@ from app.errors import FieldProblem, UsageError
 from app.services.matching.support_teams import fill_from_assignments
 from app.services.tabular import ImportReport, RejectedRow, RowWarning
 from app.services.years import ensure_year, label_for, parse_label
+from app.services.vocabulary import us_date
 
 Progress = Callable[[int, int, str], None]
 
@@ -151,7 +152,7 @@ def import_assignments(
 def _year(session: Session, label: str, years: dict[str, SchoolYear], report: ImportReport) -> SchoolYear:
     year, created = ensure_year(session, label)
     if created:
-        report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
+        report.notes.append(f"created school year {label} (July 1 to June 30; first day {us_date(year.first_day)})")
     years[label] = year
     return year
 

@@ -21,6 +21,7 @@ from app.models.partnership import AGREEMENT_KINDS, PartnerContact, PartnershipA
 from app.models.reporting import Partnership
 from app.services import settings
 from app.services.partnership.toolkit import AGREEMENT_LABELS, AGREEMENT_SOURCE
+from app.services.vocabulary import us_date
 
 CITATION = AGREEMENT_SOURCE
 
@@ -210,7 +211,7 @@ def needing_renewal(agreements: list[AgreementData], today: dt.date, days: int) 
 
 def reminder_text(a: AgreementData, today: dt.date) -> str:
     left = a.days_left(today) or 0
-    when = a.ends_on.strftime("%m/%d/%Y") if a.ends_on else ""
+    when = us_date(a.ends_on) if a.ends_on else ""
     if left < 0:
         return f"{a.partner}: {a.kind_label.lower()} \"{a.title}\" ended on {when}"
     if left == 0:

@@ -24,6 +24,7 @@ from app.models.partnership import CRITERION_STATUSES, PartnershipCriterion
 from app.services.partnership import agreements as agreement_records
 from app.services.partnership import assessments, goals
 from app.services.partnership.toolkit import CRITERIA, CRITERIA_SOURCE, CRITERION_LABELS
+from app.services.vocabulary import us_date
 
 
 def hosted(session: Session, year_label: str) -> tuple[int, int]:
@@ -59,7 +60,7 @@ def evidence(session: Session, year_label: str, today: dt.date) -> list[list[str
     kinds = sorted({a.kind_label.lower() for a in in_force})
     return [
         [f"Candidates hosted this year: {candidates}", _statement(self_now, 1), _statement(self_now, 10)],
-        [f"Agreements in force on {today:%m/%d/%Y}: {len(in_force)}" + (f" ({', '.join(kinds)})" if kinds else ""),
+        [f"Agreements in force on {us_date(today)}: {len(in_force)}" + (f" ({', '.join(kinds)})" if kinds else ""),
          _statement(self_now, 4), _statement(self_now, 7)],
         [f"Candidates hosted this year: {candidates}, with {sps} supervising practitioner{'s' if sps != 1 else ''}",
          _statement(self_now, 3), _statement(self_now, 5), _statement(self_now, 6)],

@@ -4,7 +4,8 @@
 Candidates hosted per partner: CAP placements this year whose candidate's sponsoring organization has the
 partner's name (case and surrounding spaces ignored); partners and CAP organizations are kept apart
 (a partner may be a district or an association, 004's item (h)).
-`pipeline_needs` and `pipeline` are left null here: the pipeline (issue 21, item 4) fills them.
+`pipeline_needs` and `pipeline` are left null here: reports/partnership.py fills them from the pipeline report
+(this package may not import cap).
 """
 
 from __future__ import annotations

@@ -24,12 +24,13 @@ from app.services.partnership.toolkit import (
     STEP_LABELS,
     VISION_SOURCE,
 )
+from app.services.vocabulary import us_date
 
 FORMATS = (".json", ".pdf", ".xlsx")
 
 
 def _us(iso: str | None) -> str:
-    return dt.date.fromisoformat(iso).strftime("%m/%d/%Y") if iso else ""
+    return us_date(dt.date.fromisoformat(iso)) if iso else ""
 
 
 def _pct(value: int | None) -> str:
@@ -173,12 +174,24 @@ def write_xlsx(data: dict[str, Any], out: Path) -> Path:
     return book.save()
 
 
+def build(session: Session, year_label: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The toolkit's summary with the pipeline beside it (001, Data Roadmap: "Where are my teachers coming
+    from?"): the pipeline's programs and needs sheet are reports/pipeline.py's figures, computed once there."""
+    from app.services.reports import pipeline
+
+    data = summary.build(session, year_label, today)
+    figures = pipeline.report(session, year_label, today=today)
+    data["pipeline"] = figures["programs"]
+    data["pipeline_needs"] = figures["needs"]
+    return data
+
+
 def write(session: Session, year_label: str, out: str | Path, *, today: dt.date | None = None) -> Path:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise UsageError(f"{out.name}: the partnership report is written as .json, .pdf or .xlsx")
-    data = summary.build(session, year_label, today)
+    data = build(session, year_label, today)
     if suffix == ".json":
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -44,6 +44,7 @@ from app.models.matching import MentorTraining
 from app.services import settings
 from app.services.timelogs.hours import mentor_time
 from app.services.years import find_year
+from app.services.vocabulary import us_date
 
 SCHEMA = "mentordesk.pdp/1"
 SP_SUPERVISION_PDPS = 20  # a calendar year (DESE memo, December 2015)
@@ -282,7 +283,7 @@ def write_certificate(session: Session, person: EducatorPdps, year_label: str, o
                     ("PDPs", str(person.pdps))])
     doc.table(("Activity", "Provider", "Dates", "Hours", "PDPs", "Topic area"),
               [(a.title + (f"\n{a.detail}" if a.detail else ""), a.provider,
-                f"{a.start:%m/%d/%Y}" + (f" to {a.end:%m/%d/%Y}" if a.end != a.start else ""),
+                f"{us_date(a.start)}" + (f" to {us_date(a.end)}" if a.end != a.start else ""),
                 "" if a.hours is None else f"{a.hours:.1f}", a.pdps, a.topic_area) for a in earned],
               widths=(0.27, 0.2, 0.2, 0.08, 0.07, 0.18))
     for kind in dict.fromkeys(a.kind for a in earned):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.models import Assignment, Educator, InductionEnrollment, School, SchoolYear
 from app.errors import UsageError
 from app.services.years import ensure_year
+from app.services.vocabulary import us_date
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _late_assignments(session: Session, year_label: str, today: dt.date | None) 
     for s in two_week_status(session, year_label, today):
         if s.state == "met late":
             days = f"{s.days} day{'s' if s.days != 1 else ''}"
-            out[s.educator_id] = f"assigned {days} late (due {s.deadline:%m/%d/%Y})"
+            out[s.educator_id] = f"assigned {days} late (due {us_date(s.deadline)})"
     return out
 
 
@@ -135,7 +136,7 @@ def _schedule_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID]) -
             flags += [f"support team: {p}" for p in support_teams.problems(members)]
         fields = {"support_team": "; ".join(m.text for m in members), "flags": tuple(flags)}
         if status is not None and status.met_on is not None:
-            fields["orientation"] = status.met_on.strftime("%m/%d/%Y")
+            fields["orientation"] = us_date(status.met_on)
         elif status is not None and status.state == "overdue":
             fields["flags"] = (*flags, "no orientation (603 CMR 7.12(2)(a))")
         out[educator_id] = fields
@@ -156,7 +157,7 @@ def _time_log_extras(session: Session, year: SchoolYear, ids: list[uuid.UUID],
     wanted = set(ids)
     for pair, last in stale_pairs(session, year.label, weeks=weeks, today=today):
         if pair.mentee_id in wanted:
-            flag = f"no time logged in {weeks_text(weeks)}" + (f" (last {last:%m/%d/%Y})" if last else "")
+            flag = f"no time logged in {weeks_text(weeks)}" + (f" (last {us_date(last)})" if last else "")
             extras.setdefault(pair.mentee_id, {}).setdefault("flags", []).append(flag)
     return extras
 
@@ -183,7 +184,7 @@ def write_roster_pdf(session: Session, year_label: str, out: str | Path, *, scho
         doc.table(
             ("Educator", "Status", "Mentor (since)", "Support team", "Orientation", "Hours", "Flags"),
             [(f"{r.name}\n{r.position}".strip(), f"{r.status}, year {r.induction_year}",
-              f"{r.mentor} ({r.mentor_since:%m/%d/%Y})" if r.mentor else "none",
+              f"{r.mentor} ({us_date(r.mentor_since)})" if r.mentor else "none",
               r.support_team or "not recorded", r.orientation or "not recorded",
               _hours_cell(r), "; ".join(r.flags) or "ok")
              for r in rows],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UsageError
 from app.services.reports.state_report import CITATIONS, DEFINITIONS, RoleSection, StateReport, compute, rate
+from app.services.vocabulary import us_date
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _partnership_item(report: StateReport, section: str, letter: str) -> ReportI
 
 def _us(iso: str | None) -> str:
     """An ISO date as printed (MM/DD/YYYY, STYLE.md)."""
-    return dt.date.fromisoformat(iso).strftime("%m/%d/%Y") if iso else ""
+    return us_date(dt.date.fromisoformat(iso)) if iso else ""
 
 
 def _by_school_item(report: StateReport) -> ReportItem:
@@ -178,7 +179,7 @@ SECTION_TITLES = {"teachers": "Teachers (603 CMR 7.12)", "administrators": "Admi
 
 def _as_of(report: StateReport, today: dt.date) -> str:
     running = today <= report.window_end
-    return (f"Figures as of {today:%m/%d/%Y}" + (" (the school year is still under way)" if running else "")
+    return (f"Figures as of {us_date(today)}" + (" (the school year is still under way)" if running else "")
             + f"; reporting window {_long(report.window_start)} to {_long(report.window_end)}.")
 
 
@@ -305,7 +306,7 @@ def _summary_page(doc: Any, report: StateReport, all_items: list[ReportItem], to
     doc.paragraph(f"{report.district}: school year {report.school_year}. {_as_of(report, today)}")
     doc.paragraph("Submitted to the Department of Elementary and Secondary Education as required by "
                   "603 CMR 7.12(3) (teachers) and 603 CMR 7.13 (administrators). Prepared "
-                  f"{today:%m/%d/%Y} with MentorDesk. The pages after this summary give each item's list "
+                  f"{us_date(today)} with MentorDesk. The pages after this summary give each item's list "
                   "of people or table, with its definitions.", "note")
     for section in ("teachers", "administrators"):
         doc.heading(f"Summary: {SECTION_TITLES[section]}")

@@ -32,6 +32,7 @@ from app.services.roster.educators import (
 from app.errors import FieldProblem
 from app.services.tabular import ImportReport, Progress, RejectedRow
 from app.services.years import current_label, ensure_year
+from app.services.vocabulary import us_date
 
 ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("Employee ID", "Emp #", "Emp No", "Employee Number", "Local ID", "Staff ID", "SR02", "ID"),
@@ -95,7 +96,7 @@ def import_roster(
     label = year_label or current_label()
     year, created = ensure_year(session, label)
     if created:
-        report.notes.append(f"created school year {label} (July 1 to June 30; first day {year.first_day:%m/%d/%Y})")
+        report.notes.append(f"created school year {label} (July 1 to June 30; first day {us_date(year.first_day)})")
     educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
     removed = _removed_enrollments(session, year)

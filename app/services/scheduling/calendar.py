@@ -33,6 +33,7 @@ from app.services.scheduling.recurrence import (
     local_starts,
 )
 from app.services.years import ensure_year
+from app.services.vocabulary import us_date
 
 # ---------------------------------------------------------------------------------------------
 # Held occurrences: what compliance and the state report count
@@ -219,7 +220,7 @@ def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date
     for occ in occurrences:
         by_school.setdefault(occ.school or "District", []).append(occ)
     last = end - dt.timedelta(days=1)
-    doc = PdfDocument(Path(out), title=f"Schedule {start:%m/%d/%Y} to {last:%m/%d/%Y}" + (f": {school}" if school else ""),
+    doc = PdfDocument(Path(out), title=f"Schedule {us_date(start)} to {us_date(last)}" + (f": {school}" if school else ""),
                       district=settings.get(session, "district_name"), landscape=True,
                       subtitle=f"Orientation, support-team meetings, peer groups and mentor training ({year.label}). "
                                f"Times in {tz.key}.")
@@ -230,7 +231,7 @@ def write_schedule_pdf(session: Session, year_label: str, out, *, start: dt.date
             doc.page_break()
         doc.heading(f"{name}: {len(rows)} meeting{'s' if len(rows) != 1 else ''}")
         doc.table(("Date", "Time", "Type", "Title", "Location", "Attendees", "Status"),
-                  [(f"{o.start.astimezone(tz):%a %m/%d/%Y}",
+                  [(f"{o.start.astimezone(tz):%a} {us_date(o.start.astimezone(tz).date())}",
                     f"{_fmt_time(o.start.astimezone(tz))}-{_fmt_time(o.end.astimezone(tz))}", o.kind_label, o.title,
                     o.location or "", ", ".join(o.people), o.status) for o in rows],
                   widths=(0.11, 0.12, 0.12, 0.2, 0.12, 0.25, 0.08))

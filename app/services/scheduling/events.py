@@ -32,6 +32,7 @@ from app.services.scheduling.recurrence import (
 )
 from app.services.scheduling.school_days import ClosedDay, flag
 from app.services.years import ensure_year
+from app.services.vocabulary import us_moment
 
 KIND_LABELS = {
     "orientation": "Orientation",
@@ -418,7 +419,7 @@ def save_event(session: Session, year_label: str, data: EventInput, *, event_id:
             raise ValidationError([FieldProblem("event", str(event_id), "no such event (deleted?)")])
         if expected_version is not None and event.version != expected_version:
             raise StaleRecordError(f"Event \u201c{event.title}\u201d", event.updated_by,
-                                   event.updated_at.astimezone(tz).strftime("%m/%d/%Y %H:%M"))
+                                   us_moment(event.updated_at.astimezone(tz)))
     candidate = _candidate(data, year, tz, event_id or uuid.uuid4())
     conflicts = find_conflicts(session, candidate, tz=tz) if detect or not allow_conflicts else []
     if conflicts and not allow_conflicts:

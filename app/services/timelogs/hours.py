@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from app.errors import UsageError
 from app.models import Educator, InductionEnrollment, School, SchoolYear
 from app.models.timelogs import TimeLog
-from app.services.vocabulary import hours_of
+from app.services.vocabulary import hours_of, us_date
 from app.services.years import find_year
 
 HOURS_REQUIRED = 50  # 603 CMR 7.04(2)(c)(4)
@@ -525,7 +525,7 @@ def write_hours_record(session: Session, educator_id: uuid.UUID, out: str | Path
         ("Educator", educator.full_name), ("Employee ID", educator.employee_id), ("MEPID", educator.mepid or ""),
         ("School", educator.school.name if educator.school else ""), ("License", educator.license_type or ""),
         ("Induction year", inductions[educator_id][0] if educator_id in inductions else "not recorded in this district"),
-        ("Time logged up to", f"{as_of:%m/%d/%Y}" + (" (today, the date this record was printed)"
+        ("Time logged up to", f"{us_date(as_of)}" + (" (today, the date this record was printed)"
                                                      if as_of == today else "")),
     ])
     doc.heading("Hours by year, mentor and activity", level=2)

@@ -31,7 +31,7 @@ from app.models.vocab import ACTIVITY_CODES, RELEASE_CODES
 from app.services.timelogs import hours as hours_service
 from app.services import settings
 from app.errors import FieldProblem, MentorDeskError, ValidationError
-from app.services.vocabulary import parse_yes_no
+from app.services.vocabulary import parse_yes_no, us_date
 from app.services.years import ensure_year
 from app.services.timelogs.activities import ACTIVITY_LABELS  # kept importable from here
 
@@ -230,7 +230,7 @@ def check_entry(session: Session, entry: EntryInput, *, today: dt.date | None = 
         end = _assignment_end(session, a)
         if not a.start_date <= entry.date <= end:
             problems.append(FieldProblem("date", entry.date.isoformat(),
-                                         f"is outside the pair's assignment ({a.start_date:%m/%d/%Y} to {end:%m/%d/%Y})"))
+                                         f"is outside the pair's assignment ({us_date(a.start_date)} to {us_date(end)})"))
     if entry.notes and len(entry.notes) > 20000:
         problems.append(FieldProblem("notes", "", "is longer than 20,000 characters"))
     return problems
@@ -266,7 +266,7 @@ def add_entry(session: Session, entry: EntryInput, *, allow_duplicate: bool = Fa
         existing = find_duplicate(session, entry.assignment_id, entry.date, entry.minutes, entry.activity)
         if existing is not None:
             raise DuplicateEntryError(existing, f"This pair already has {entry.minutes} minutes of "
-                                                f"{ACTIVITY_LABELS[entry.activity].lower()} on {entry.date:%m/%d/%Y}.")
+                                                f"{ACTIVITY_LABELS[entry.activity].lower()} on {us_date(entry.date)}.")
     log = _new_log(session, a, entry, None, computer)
     session.flush()
     return log.id
@@ -299,7 +299,7 @@ def add_group_session(session: Session, assignment_ids: Sequence[uuid.UUID], ent
             names = ", ".join(sorted(session.get(Educator, a.mentee_id).full_name for a, _ in repeated))
             raise DuplicateEntryError(repeated[0][1], f"{names} already {'has' if len(repeated) == 1 else 'have'} "
                                                       f"{entry.minutes} minutes of "
-                                                      f"{ACTIVITY_LABELS[entry.activity].lower()} on {entry.date:%m/%d/%Y}.")
+                                                      f"{ACTIVITY_LABELS[entry.activity].lower()} on {us_date(entry.date)}.")
     group = TimeLogGroup(id=uuid.uuid4(), mentor_id=mentors.pop(), date=entry.date, title=(title or "").strip() or None)
     session.add(group)
     ids = [_new_log(session, a, entry, group, computer).id for a in assignments]
@@ -349,7 +349,7 @@ def update_entry(session: Session, entry_id: uuid.UUID, entry: EntryInput, *, lo
     if version is not None and log.version != version:
         mentee, mentor = session.get(Educator, log.mentee_id), session.get(Educator, log.mentor_id)
         refuse_if_changed(session, log, version, f"The time log of {mentee.full_name} with {mentor.full_name} "
-                                                 f"on {log.date:%m/%d/%Y}", overwrite=overwrite)
+                                                 f"on {us_date(log.date)}", overwrite=overwrite)
     if not changed:
         return log.version
     now = EntryInput(log.assignment_id, log.date, log.minutes, log.activity, list(log.topics or []), log.release_time)
@@ -578,7 +578,7 @@ def attention_card(session: Session, year_label: str, *, today: dt.date | None =
         return None  # no pair active this long today (none yet, or a past year): nothing to check
     period = weeks_text(weeks)
     items = [AttentionItem(f"{p.mentee} and {p.mentor}" + (f" ({p.school})" if p.school else "") + ": "
-                           + (f"last entry {when:%m/%d/%Y}" if when else "nothing logged yet"),
+                           + (f"last entry {us_date(when)}" if when else "nothing logged yet"),
                            p.mentee_id, overdue=when is None)
              for p, when in stale]
     summary = (f"{len(stale)} of {checked} active {'pair has' if checked == 1 else 'pairs have'} no time logged "
