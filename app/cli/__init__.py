@@ -29,7 +29,10 @@ Handler = Callable[[argparse.Namespace, "Context"], int]
 
 # Commands that only read: they never create a database file or a school year (issue 19).
 READ_ONLY = {("report", None), ("export", None), ("db", "check"), ("conflicts", None), ("sync", "status"),
-             ("match", None)}
+             ("match", None), ("audit", None)}
+# Files that carry confidential fields (issue 18): their audit entries say so. The CAP report and export
+# (ratings, evidence), the roster in the import format (the last evaluation rating).
+CONFIDENTIAL_OUTPUTS = {("report", "cap"), ("export", "cap"), ("export", "roster")}
 
 
 def is_read_only(args: argparse.Namespace) -> bool:
@@ -172,6 +175,7 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
             if ctx.read_only:
                 _require_year(args, ctx)
             code = handler(args, ctx)
+            _audit_output(args, ctx, code)
             out = None  # written: keep it
             return code
         finally:
@@ -197,6 +201,17 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
         log.error("unexpected error\n%s", safe_traceback(exc))
         print(f"MentorDesk hit an unexpected problem; details in {log_file}", file=sys.stderr)
         return 3
+
+
+def _audit_output(args: argparse.Namespace, ctx: Context, code: int) -> None:
+    """A report or export written: one audit entry (what, and whether it holds confidential fields)."""
+    if code != 0 or args.command not in ("report", "export") or ctx._db is None:
+        return
+    from app.services.audit import trail
+
+    what = (args.command, getattr(args, f"{args.command}_what", None))
+    trail.record(ctx._db, args.command, " ".join(p for p in what if p), count=0,
+                 confidential=what in CONFIDENTIAL_OUTPUTS)
 
 
 def _new_output(args: argparse.Namespace) -> Any:

@@ -144,9 +144,16 @@ def _decrypt(args: argparse.Namespace, ctx: Context) -> int:
     ctx.db.dispose()  # unlocks (one line and exit 1 without the key) and brings the schema to head
     out = Path(args.out).expanduser()
     dbfiles.plain_copy(path, out)
+    _audit(ctx, "decrypt")
     ctx.say(f"wrote a plain copy of {path.name} to {out}: anyone who can read that file reads every note "
             "and rating in it; delete it when done")
     return 0
+
+
+def _audit(ctx: Context, action: str) -> None:
+    from app.services.audit import trail
+
+    trail.record(ctx.db, action, "database", count=0)
 
 
 def _rekey(args: argparse.Namespace, ctx: Context) -> int:
@@ -155,6 +162,7 @@ def _rekey(args: argparse.Namespace, ctx: Context) -> int:
     path = _sqlite_file(ctx)
     ctx.db.dispose()  # unlocks with the current passphrase or the recovery key
     count = dbfiles.rekey(path, _new_passphrase(args.new_passphrase_file))
+    _audit(ctx, "rekey")
     ctx.say(f"changed the passphrase of {path}" + (f" and of its {count} encrypted backups" if count else "")
             + "; the recovery key is unchanged")
     return 0
