@@ -178,6 +178,7 @@ class Database:
     """
 
     created = False  # this open made a new database file
+    recovery_key: str | None = None  # a new encrypted file's recovery key: shown once, never stored
     read_only = False  # set by read-only commands: unit_of_work rolls back instead of committing
 
     def __init__(self, engine: Engine, actor: str | None = None):
@@ -188,19 +189,25 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None,
-             create: bool = True, check: bool = False) -> "Database":
+             create: bool = True, check: bool = False, encrypt: bool | None = None,
+             passphrase: str | None = None) -> "Database":
         """Open (and migrate) a database. A file that is empty, not SQLite, not MentorDesk's or
         damaged is refused and left as it is; a missing file is created only when `create`;
-        `check` runs `PRAGMA quick_check` first (before reports and exports)."""
+        `check` runs `PRAGMA quick_check` first (before reports and exports).
+
+        A new file is encrypted (issue 18) unless `encrypt` is False or MENTORDESK_UNENCRYPTED is set: its
+        key wrapped by `passphrase`, or kept by the OS keyring when none is given (`new_database_key`);
+        `recovery_key` then holds the recovery key to show once."""
+        recovery = _new_encrypted_file(url, create=create, encrypt=encrypt, passphrase=passphrase)
         engine = make_engine(url)
         path = _sqlite_path(engine)
         problem = paths.synced_folder_problem(path) or (dbfiles.file_problem(path, create=create) if path else None)
         if problem:  # SQLite corrupts in a cloud-synced folder (issue 6): refuse before writing anything
             engine.dispose()
             raise DatabaseError(problem)
-        created = path is not None and not path.exists()
+        created = (path is not None and not path.exists()) or recovery is not None
         try:
-            if path is not None and not created:
+            if path is not None and path.exists() and recovery is None:
                 dbfiles.refuse_foreign(path, _own_tables)
                 problems = dbfiles.quick_check(path) if check else []
                 if problems:
@@ -215,6 +222,7 @@ class Database:
             raise
         database = cls(engine, actor)
         database.created = created
+        database.recovery_key = recovery
         if created:
             log.info("created a new database")
         return database
@@ -251,6 +259,27 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _new_encrypted_file(url: str | None, *, create: bool, encrypt: bool | None, passphrase: str | None) -> str | None:
+    """Make a missing database file as an empty encrypted one, before the engine first connects; returns
+    its recovery key, or None when nothing was made (a server, an existing file, encryption not wanted)."""
+    path = _path_of(url)
+    wanted = dbkeys.encrypt_new_databases() if encrypt is None else encrypt
+    if path is None or path.exists() or not create or not wanted or not path.parent.is_dir():
+        return None
+    if paths.synced_folder_problem(path) or dbfiles.file_problem(path, create=create):
+        return None  # `open` says why, as it does for a plain file
+    return dbfiles.create_encrypted(path, passphrase)
+
+
+def new_database_key(url: str | None) -> str:
+    """How a new database here would keep its key: "none" (it exists, is on a server, or encryption is off),
+    "keyring" (the OS keyring keeps it) or "passphrase" (no keyring: someone must choose a passphrase)."""
+    path = _path_of(url)
+    if path is None or path.exists() or not dbkeys.encrypt_new_databases():
+        return "none"
+    return "keyring" if dbkeys.keyring_usable() else "passphrase"
 
 
 # --- migrations -------------------------------------------------------------------------

@@ -59,12 +59,23 @@ class Context:
     @property
     def db(self):  # type: ignore[no-untyped-def]
         if self._db is None:
-            from app.db import Database
+            from app.db import Database, new_database_key
 
-            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check)
+            passphrase = None
+            plan = "none" if self.read_only else new_database_key(self.db_url)
+            if plan != "none":
+                passphrase = _new_database_passphrase(keyring=plan == "keyring")
+            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check,
+                                     passphrase=passphrase)
             self._db.read_only = self.read_only
             if self._db.created:
-                self.say(f"created a new database at {self._db.path}")
+                self.say(f"created a new {'encrypted ' if self._db.recovery_key else ''}database at {self._db.path}")
+            if self._db.recovery_key:
+                self.say("its key is kept " + ("by your passphrase" if passphrase else "in this computer's keyring"))
+                self.say(f"recovery key: {self._db.recovery_key}")
+                self.say("Print the recovery key and keep it somewhere safe: it opens the database when the "
+                         + ("passphrase is lost" if passphrase else "keyring is lost (a new computer)")
+                         + ", and it is shown only this once.")
         return self._db
 
     def say(self, message: str = "") -> None:
@@ -73,6 +84,27 @@ class Context:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+def _new_database_passphrase(*, keyring: bool) -> str | None:
+    """The passphrase of a new encrypted database: --passphrase-file (or MENTORDESK_PASSPHRASE_FILE) when
+    given; else None when the OS keyring keeps the key; else asked twice at a terminal; else one line."""
+    import getpass
+
+    from app import dbkeys
+    from app.errors import UsageError
+
+    given = dbkeys.given_secret()
+    if given is not None or keyring:
+        return given
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageError("a new database is encrypted, and this computer has no OS keyring to keep its key: give a "
+                         f"passphrase with --passphrase-file FILE (or {dbkeys.PASSPHRASE_ENV}), or run the command at "
+                         f"a terminal to choose one ({dbkeys.PLAIN_ENV}=1 makes an unencrypted database)")
+    first = getpass.getpass("A passphrase for the new encrypted database: ")
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise UsageError("the two passphrases differ; no database was created")
+    return first
 
 
 @dataclass

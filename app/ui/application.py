@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 
 # SQLAlchemy and the models first: once PySide6 is loaded it routes every import through its own
 # __import__ hook (__feature_import__), which made importing app.db ~0.2 s (a third) slower.
@@ -124,11 +125,18 @@ def run(db_url: str | None = None) -> int:
     install_excepthook()
     try:
         from app import db
-        from app.ui.unlock import unlock_at_start
+        from app.ui.unlock import ask_new_passphrase, recovery_key_box, unlock_at_start
 
         if not unlock_at_start(db.plain_path(db_url)):  # an encrypted file: its passphrase first (issue 18)
             return 1
-        database = Database.open(db_url)
+        passphrase = None
+        if db.new_database_key(db_url) == "passphrase":  # a new database, no OS keyring: choose a passphrase
+            passphrase = ask_new_passphrase(db.plain_path(db_url) or Path("mentordesk.sqlite3"))
+            if passphrase is None:
+                return 1
+        database = Database.open(db_url, passphrase=passphrase)
+        if database.recovery_key:
+            recovery_key_box(database.recovery_key, "by your passphrase" if passphrase else "in this computer's keyring").exec()
     except MentorDeskError as exc:
         QMessageBox.critical(None, "MentorDesk", str(exc))
         return 1
