@@ -7,10 +7,10 @@ first start asks for a passphrase (typed twice). Either way the recovery key is 
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -66,6 +66,7 @@ class NewPassphraseDialog(QDialog):
     def __init__(self, db_path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Protect the new database")
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         text = QLabel(f"MentorDesk keeps {db_path.name} encrypted. This computer has no keyring to keep its key, "
                       f"so choose a passphrase (at least {dbkeys.MIN_PASSPHRASE} characters). You will type it "
@@ -111,9 +112,10 @@ def recovery_key_box(recovery: str, kept_by: str, parent: QWidget | None = None)
     box = QMessageBox(parent)
     box.setWindowTitle("Your recovery key")
     box.setIcon(QMessageBox.Icon.Information)
-    box.setText(f"Your new database is encrypted; its key is kept {kept_by}.\n\nRecovery key:\n{recovery}")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(f"<p>Your new database is encrypted; its key is kept {html.escape(kept_by)}.</p><p>Recovery key:</p>"
+                f"<p style='white-space: nowrap; font-family: monospace; font-size: large'><b>{html.escape(recovery)}</b></p>")
     box.setInformativeText("Print it or write it down and keep it somewhere safe: it opens the database if the "
                            "passphrase or this computer is lost. MentorDesk shows it only this once.")
-    box.setFont(QFont("monospace"))
     box.setTextInteractionFlags(box.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
     return box
