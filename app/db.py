@@ -105,8 +105,18 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_sqlite_file)  # before SQLite makes the file
     else:
-        engine = create_engine(url, pool_pre_ping=True, **json_options)
+        engine = create_engine(_with_keyring_password(url), pool_pre_ping=True, **json_options)
     return engine
+
+
+def _with_keyring_password(url: str) -> Any:
+    """A server URL without a password gets the one the OS keyring keeps for that login, if any (issue 18:
+    passwords never need to be in the URL); else libpq reads ~/.pgpass or the service file."""
+    parsed = make_url(url)
+    if parsed.password is not None or not parsed.username:
+        return url
+    password = dbkeys.server_password(parsed.username, parsed.host, parsed.port, parsed.database)
+    return parsed.set(password=password) if password else url
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -380,6 +380,25 @@ def _keyring_read(name: str) -> bytes | None:
     return None
 
 
+SERVER_SERVICE = "MentorDesk server"
+
+
+def server_account(username: str, host: str | None, port: int | None, database: str | None) -> str:
+    """The keyring entry name of a PostgreSQL login: `user@host:port/database`."""
+    return f"{username}@{host or 'localhost'}:{port or 5432}/{database or ''}"
+
+
+def server_password(username: str, host: str | None, port: int | None, database: str | None) -> str | None:
+    """A server login's password from the OS keyring (service "MentorDesk server"), else None: libpq then
+    looks in ~/.pgpass (%APPDATA%\\postgresql\\pgpass.conf) or the service file, as it always does."""
+    ring = _keyring()
+    if ring is None:
+        return None
+    with contextlib.suppress(Exception):
+        return ring.get_password(SERVER_SERVICE, server_account(username, host, port, database)) or None
+    return None
+
+
 def _keyring_get(doc: dict[str, Any]) -> bytes | None:
     return _keyring_read(_keyring_name(doc))
 

@@ -198,3 +198,26 @@ def test_the_first_start_without_a_keyring_asks_a_passphrase_twice(qtbot, no_key
     database.dispose()
     dbkeys.forget()
     assert dbkeys.needs_secret(path) and dbkeys.unlock(path, PASSPHRASE)
+
+
+def test_a_server_password_comes_from_the_keyring_not_the_url(ring):
+    from app.db import make_engine
+
+    ring.set_password(dbkeys.SERVER_SERVICE, "coord@db.district.org:5432/mentordesk", "s3cret-from-keyring")
+    engine = make_engine("postgresql+psycopg://coord@db.district.org/mentordesk?sslmode=verify-full")
+    assert engine.url.password == "s3cret-from-keyring" and engine.url.query["sslmode"] == "verify-full"
+    assert "s3cret" not in repr(engine) and "s3cret" not in engine.url.render_as_string(hide_password=True)
+    other = make_engine("postgresql+psycopg://someone@db.district.org/mentordesk")  # no entry: libpq's pgpass
+    assert other.url.password is None
+    given = make_engine("postgresql+psycopg://coord:typed@db.district.org/mentordesk")  # a URL's own wins
+    assert given.url.password == "typed"
+    for e in (engine, other, given):
+        e.dispose()
+
+
+def test_db_check_warns_when_the_url_holds_a_password():
+    from app.cli.db_commands import _password_in_url
+
+    assert _password_in_url("postgresql+psycopg://coord:typed@db/mentordesk")
+    assert not _password_in_url("postgresql+psycopg://coord@db/mentordesk")
+    assert not _password_in_url("/home/me/mentordesk.sqlite3")

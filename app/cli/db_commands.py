@@ -4,6 +4,7 @@ server's `grants` and `login`."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from app.cli import Commands, Context
 
@@ -55,11 +56,27 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
     result = db.check(engine)
     for line in result.lines():
         ctx.say(line)
+    if _password_in_url(ctx.db_url):
+        ctx.say("warning: the database URL holds a password; keep it in the OS keyring, ~/.pgpass or a service file "
+                "instead (docs/security.md, \"Server passwords and TLS\")")
     if not result.ok and ctx.db.path is not None:
         from app import dbfiles
 
         ctx.say(dbfiles.restore_hint(ctx.db.path))
     return 0 if result.ok else 1
+
+
+def _password_in_url(url: str | None) -> bool:
+    """Whether a server URL given on the command line or in MENTORDESK_DB carries a password."""
+    from sqlalchemy import make_url
+
+    text = url or os.environ.get("MENTORDESK_DB") or ""
+    if "://" not in text or text.startswith("sqlite"):
+        return False
+    try:
+        return make_url(text).password is not None
+    except Exception:  # noqa: BLE001 - a malformed URL is reported by the open, not here
+        return False
 
 
 def _sqlite_file(ctx: Context):  # type: ignore[no-untyped-def]
