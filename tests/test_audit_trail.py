@@ -153,3 +153,18 @@ def test_files_written_are_recorded_with_whether_they_hold_confidential_fields(d
     code, out, _ = run_cli("audit")
     assert "export export roster" in out and "report report roster (no confidential fields)" in out
     assert run_cli("audit", "--verify")[0] == 0
+
+
+def test_a_roster_import_records_the_ratings_it_brings_by_id(database, tmp_path):
+    """The import writes new educators with ORM bulk inserts (no flush): their ratings are recorded too."""
+    from app.services.roster.files import import_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Employee ID,First Name,Last Name,Role,Last Rating\n"
+                      "R1,Rae,Rated,teacher,Proficient\nU1,Una,Unrated,teacher,\n", encoding="utf-8")
+    with database.unit_of_work() as s:
+        import_roster(s, roster, year_label="2025-2026")
+    with database.read() as s:
+        rated = s.scalars(select(Educator.id).where(Educator.employee_id == "R1")).one()
+    found = [e for e in _entries(database) if e.what == "educator"]
+    assert [(e.action, json.loads(e.row_ids)) for e in found] == [("insert", [str(rated)])]

@@ -158,6 +158,25 @@ def _audit_flush(session: Session, _context: Any) -> None:
         append(session.connection(), events, session.info.get("actor") or _os_user())
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _audit_bulk_insert(state: Any) -> None:
+    """ORM bulk INSERTs (`session.execute(insert(Model), rows)`: the roster import's new educators, with
+    their ratings) bypass the flush: record the rows that carry a confidential value here, in the same
+    transaction, as the sync change log does."""
+    if not state.is_insert or state.bind_mapper is None:
+        return
+    cls = state.bind_mapper.class_
+    keys = _confidential_keys(cls)
+    params = state.parameters
+    if not keys or not params:
+        return
+    rows = params if isinstance(params, list) else [params]
+    ids = tuple(str(row.get("id", "?")) for row in rows if any(row.get(k) is not None for k in keys))
+    if ids:
+        append(state.session.connection(), [Event("insert", cls.__table__.name, ids)],
+               state.session.info.get("actor") or _os_user())
+
+
 # --- reading and verifying --------------------------------------------------------------------------
 
 
