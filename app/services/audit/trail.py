@@ -93,11 +93,20 @@ def record(database: Any, action: str, what: str, *, count: int | None = None, c
            ids: Iterable[str] = ()) -> None:
     """Record an action outside a unit of work (a file written, a decrypt, a rekey), committed at once:
     a read-only command's session is rolled back, its entry must not be."""
-    engine = database.engine
+    _commit(database.engine, Event(action, what, tuple(str(i) for i in ids), count, confidential), database.actor)
+
+
+def record_file(session: Session, what: str, *, confidential: bool) -> None:
+    """A file the window wrote (an export, a report, a printed form), from the task's session: committed on
+    its own connection at once, since the window's read-only tasks roll their session back."""
+    _commit(session.get_bind(), Event("export", what, (), 0, confidential), session.info.get("actor") or _os_user())
+
+
+def _commit(engine: Any, entry: Event, actor: str) -> None:
     if "audit_entry" not in inspect(engine).get_table_names():
         return  # a database not yet at this schema (a read-only command does not migrate it)
     with engine.begin() as conn:
-        append(conn, [Event(action, what, tuple(str(i) for i in ids), count, confidential)], database.actor)
+        append(conn, [entry], actor)
 
 
 # --- what a flush changed -------------------------------------------------------------------------

@@ -454,7 +454,14 @@ class TimeLogsPage(Page):
         from app.services.years import parse_label
 
         as_of = dt.date(parse_label(year) + 1, 6, 30)
-        self.ctx.tasks.run(lambda s: write_hours_record(s, educator_id, path, as_of=as_of), write=False,
+        def write(session: Any) -> Any:
+            from app.services.audit.trail import record_file
+
+            written = write_hours_record(session, educator_id, path, as_of=as_of)
+            record_file(session, "record of hours", confidential=False)  # hours and topics, no notes
+            return written
+
+        self.ctx.tasks.run(write, write=False,
                            on_success=lambda p: self._wrote(self.tr("Wrote %1").replace("%1", str(p)), path))
 
     def _wrote(self, text: str, path: str) -> None:
