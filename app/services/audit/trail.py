@@ -6,7 +6,8 @@ records confidential; the CAP records are FERPA-covered at the preparation progr
 conversations confidential). A write that sets, changes or clears such a column, and the removal of a row
 that has one, adds an entry in the same transaction (`after_flush`, like the sync change log), so the
 trail and the data commit or roll back together. Files written from such data, `db decrypt` and `db rekey`
-add entries through `record`.
+add entries through `record` (the command line) and `record_file` (the window); the window's openings of
+notes and CAP evidence through `record_read`.
 
 An entry holds ids, the table or file kind, the action, the app user, the OS user, the computer and the
 time: never a value. Its `hash` is SHA-256 over its fields and the previous entry's hash; `verify` walks
@@ -100,6 +101,14 @@ def record_file(session: Session, what: str, *, confidential: bool) -> None:
     """A file the window wrote (an export, a report, a printed form), from the task's session: committed on
     its own connection at once, since the window's read-only tasks roll their session back."""
     _commit(session.get_bind(), Event("export", what, (), 0, confidential), session.info.get("actor") or _os_user())
+
+
+def record_read(session: Session, table: str, ids: Iterable[Any]) -> None:
+    """Confidential rows the window opened (a time log's notes, a candidate's CAP evidence), by id: committed
+    on its own connection, as the reading task's session is rolled back."""
+    found = tuple(str(i) for i in ids)
+    if found:
+        _commit(session.get_bind(), Event("read", table, found), session.info.get("actor") or _os_user())
 
 
 def _commit(engine: Any, entry: Event, actor: str) -> None:

@@ -315,7 +315,7 @@ class TimeLogsPage(Page):
             return None
         entry = self.model.rows[row]
         try:
-            opened = self.ctx.tasks.call(lambda s: load_notes(s, entry.id))
+            opened = self.ctx.tasks.call(lambda s: _audited_notes(s, load_notes(s, entry.id), entry.id))
         except MentorDeskError as exc:  # e.g. a mentor's server login, to whom notes are write-only
             from app.ui.errors import show_error
 
@@ -467,3 +467,11 @@ class TimeLogsPage(Page):
     def _wrote(self, text: str, path: str) -> None:
         self.status.setText(text)
         offer_open_folder(self, path)
+
+
+def _audited_notes(session: Any, opened: Any, entry_id: uuid.UUID) -> Any:
+    """Opening an entry shows its confidential notes: the audit trail records it (issue 18)."""
+    from app.services.audit.trail import record_read
+
+    record_read(session, "time_log", [entry_id])
+    return opened
