@@ -105,8 +105,18 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "do_connect", _private_sqlite_file)  # before SQLite makes the file
     else:
-        engine = create_engine(url, pool_pre_ping=True, **json_options)
+        engine = create_engine(_with_keyring_password(url), pool_pre_ping=True, **json_options)
     return engine
+
+
+def _with_keyring_password(url: str) -> Any:
+    """A server URL without a password gets the one the OS keyring keeps for that login, if any (issue 18:
+    passwords never need to be in the URL); else libpq reads ~/.pgpass or the service file."""
+    parsed = make_url(url)
+    if parsed.password is not None or not parsed.username:
+        return url
+    password = dbkeys.server_password(parsed.username, parsed.host, parsed.port, parsed.database)
+    return parsed.set(password=password) if password else url
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -179,6 +189,7 @@ class Database:
 
     created = False  # this open made a new database file
     marker: Path | None = None  # this process's "open" marker beside the file (dbfiles.mark_open)
+    recovery_key: str | None = None  # a new encrypted file's recovery key: shown once, never stored
     read_only = False  # set by read-only commands: unit_of_work rolls back instead of committing
 
     def __init__(self, engine: Engine, actor: str | None = None):
@@ -189,19 +200,26 @@ class Database:
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True, actor: str | None = None,
-             create: bool = True, check: bool = False) -> "Database":
+             create: bool = True, check: bool = False, encrypt: bool = False,
+             passphrase: str | None = None) -> "Database":
         """Open (and migrate) a database. A file that is empty, not SQLite, not MentorDesk's or
         damaged is refused and left as it is; a missing file is created only when `create`;
-        `check` runs `PRAGMA quick_check` first (before reports and exports)."""
+        `check` runs `PRAGMA quick_check` first (before reports and exports).
+
+        A new file is encrypted when `encrypt` (the window asks for it: issue 18, "new databases made from the
+        window are encrypted by default"; a command when given a passphrase) unless MENTORDESK_UNENCRYPTED is
+        set: its key wrapped by `passphrase`, or kept by the OS keyring when none is given
+        (`new_database_key`); `recovery_key` then holds the recovery key to show once."""
+        recovery = _new_encrypted_file(url, create=create, encrypt=encrypt, passphrase=passphrase)
         engine = make_engine(url)
         path = _sqlite_path(engine)
         problem = paths.synced_folder_problem(path) or (dbfiles.file_problem(path, create=create) if path else None)
         if problem:  # SQLite corrupts in a cloud-synced folder (issue 6): refuse before writing anything
             engine.dispose()
             raise DatabaseError(problem)
-        created = path is not None and not path.exists()
+        created = (path is not None and not path.exists()) or recovery is not None
         try:
-            if path is not None and not created:
+            if path is not None and path.exists() and recovery is None:
                 dbfiles.refuse_foreign(path, _own_tables)
                 unclean = not check and dbfiles.unclean_shutdown(path)
                 if unclean:  # killed, a power cut or a crash last time: the cheap check before anything writes
@@ -225,6 +243,7 @@ class Database:
         database = cls(engine, actor)
         database.created = created
         database.marker = dbfiles.mark_open(path) if path is not None else None  # removed on a clean close
+        database.recovery_key = recovery
         if created:
             log.info("created a new database")
         return database
@@ -264,6 +283,27 @@ class Database:
         self.engine.dispose()
         dbfiles.mark_closed(self.marker)
         self.marker = None
+
+
+def _new_encrypted_file(url: str | None, *, create: bool, encrypt: bool, passphrase: str | None) -> str | None:
+    """Make a missing database file as an empty encrypted one, before the engine first connects; returns
+    its recovery key, or None when nothing was made (a server, an existing file, encryption not wanted)."""
+    path = _path_of(url)
+    wanted = encrypt and dbkeys.encrypt_new_databases()
+    if path is None or path.exists() or not create or not wanted or not path.parent.is_dir():
+        return None
+    if paths.synced_folder_problem(path) or dbfiles.file_problem(path, create=create):
+        return None  # `open` says why, as it does for a plain file
+    return dbfiles.create_encrypted(path, passphrase)
+
+
+def new_database_key(url: str | None) -> str:
+    """How a new database here would keep its key: "none" (it exists, is on a server, or encryption is off),
+    "keyring" (the OS keyring keeps it) or "passphrase" (no keyring: someone must choose a passphrase)."""
+    path = _path_of(url)
+    if path is None or path.exists() or not dbkeys.encrypt_new_databases():
+        return "none"
+    return "keyring" if dbkeys.keyring_usable() else "passphrase"
 
 
 # --- migrations -------------------------------------------------------------------------

@@ -431,6 +431,33 @@ def encrypted_copy(src: Path, dest: Path, data_key: bytes, doc: dict[str, Any]) 
         raise DatabaseError(f"the encrypted copy of {src.name} failed its check ({problems[0]}); it was deleted")
 
 
+def create_encrypted(path: Path, passphrase: str | None = None) -> str:
+    """A new, empty encrypted database file (0600) with its key file: the data key kept by the OS keyring
+    (`passphrase` None) or wrapped by a passphrase; either way also by a recovery key, returned to show
+    once. Raises dbkeys.LockedError when the keyring cannot keep the key (nothing is left behind)."""
+    if passphrase is None:
+        data_key, doc, recovery = dbkeys.new_device_keys()
+    else:
+        data_key, doc, recovery = dbkeys.new_keys(passphrase)
+    paths.create_private_file(path)
+    dbkeys.write_sidecar(path, doc)
+    try:
+        conn = sqlcipher.connect(str(path))
+        try:
+            for pragma in dbkeys.key_pragmas(data_key, int(doc["page_size"])):
+                conn.execute(pragma)
+            conn.execute("CREATE TABLE mentordesk_new (x)")  # writes the encrypted header and first page
+            conn.execute("DROP TABLE mentordesk_new")
+            conn.commit()
+        finally:
+            conn.close()
+    except DB_ERRORS as exc:
+        _remove(path)
+        raise DatabaseError(f"could not create the encrypted database {path.name}: {exc}") from exc
+    dbkeys.remember(doc, data_key)
+    return recovery
+
+
 def plain_copy(src: Path, dest: Path) -> None:
     """An encrypted database written out as a plain SQLite file `dest` (0600; must not exist)."""
     if dest.exists():

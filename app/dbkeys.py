@@ -30,6 +30,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECAR_SUFFIX = ".keys"
 FORMAT = "mentordesk-keys"
 PASSPHRASE_ENV = "MENTORDESK_PASSPHRASE_FILE"
+# A new database is encrypted unless this is set (the test suite's opt-out, and scripts that want a plain file
+# on purpose); a person making one from the window or the command line gets an encrypted file.
+PLAIN_ENV = "MENTORDESK_UNENCRYPTED"
 KEYRING_SERVICE = "MentorDesk database"
 # Argon2id at libsodium's "moderate" limits (3 passes, 256 MiB: about a second on a school laptop),
 # paid once per unlock, not per connection: connections get the raw data key (`PRAGMA key = "x'..'"`).
@@ -129,15 +132,61 @@ def _key_id(data_key: bytes) -> str:
     return _blake2b(data_key, b"mdesk-keyid")[:8].hex()
 
 
-def new_keys(passphrase: str) -> tuple[bytes, dict[str, Any], str]:
-    """A new data key, its sidecar content and the recovery key (to show once)."""
-    check_passphrase(passphrase)
+def _new_doc() -> tuple[bytes, dict[str, Any], str]:
     data_key = _random(32)
     recovery = new_recovery_key()
     doc = {"format": FORMAT, "version": 1, "cipher": "sqlcipher4", "page_size": PAGE_SIZE, "key_id": _key_id(data_key),
            "recovery": _box(_recovery_wrapping_key(recovery)).encrypt(data_key).hex()}
+    return data_key, doc, recovery
+
+
+def new_keys(passphrase: str) -> tuple[bytes, dict[str, Any], str]:
+    """A new data key, its sidecar content and the recovery key (to show once)."""
+    check_passphrase(passphrase)
+    data_key, doc, recovery = _new_doc()
     rewrap(doc, data_key, passphrase)
     return data_key, doc, recovery
+
+
+def new_device_keys() -> tuple[bytes, dict[str, Any], str]:
+    """A new data key kept by this computer's OS keyring, with no passphrase to type (as Signal Desktop
+    keeps its database key): a random device key, stored in the keyring, wraps the data key in the key file
+    (`device`); the recovery key wraps it too. Raises LockedError when the keyring cannot keep it."""
+    ring = _keyring()
+    if ring is None:
+        raise LockedError("this computer has no OS keyring to keep a database key")
+    data_key, doc, recovery = _new_doc()
+    device = _random(32)
+    doc["device"] = _box(device).encrypt(data_key).hex()
+    try:
+        ring.set_password(KEYRING_SERVICE, _device_name(doc), device.hex())
+        kept = ring.get_password(KEYRING_SERVICE, _device_name(doc)) == device.hex()
+    except Exception:  # noqa: BLE001 - any backend failure means: no keyring here
+        kept = False
+    if not kept:
+        raise LockedError("the OS keyring did not keep the database key")
+    return data_key, doc, recovery
+
+
+def encrypt_new_databases() -> bool:
+    """New databases are encrypted (issue 18) unless MENTORDESK_UNENCRYPTED is set."""
+    return not os.environ.get(PLAIN_ENV)
+
+
+def keyring_usable() -> bool:
+    """Whether an OS keyring answers here (Windows Credential Manager, macOS Keychain, Secret Service)."""
+    ring = _keyring()
+    if ring is None:
+        return False
+    try:
+        from keyring.backends import fail
+
+        if isinstance(ring.get_keyring(), fail.Keyring):
+            return False
+        ring.get_password(KEYRING_SERVICE, "probe")
+    except Exception:  # noqa: BLE001 - a locked or missing backend
+        return False
+    return True
 
 
 def rewrap(doc: dict[str, Any], data_key: bytes, passphrase: str) -> None:
@@ -199,6 +248,8 @@ def open_with_secret(doc: dict[str, Any], secret: str) -> tuple[bytes, bytes | N
         data_key = _unwrap(doc, "recovery", _recovery_wrapping_key(secret))
         if data_key is not None:
             return data_key, None
+    if "kdf" not in doc:  # kept by the OS keyring only: the recovery key is the one secret that opens it
+        return None
     wrapping = passphrase_key(doc, secret)
     data_key = _unwrap(doc, "passphrase", wrapping)
     return (data_key, wrapping) if data_key is not None else None
@@ -226,7 +277,12 @@ def data_key(db_path: Path, *, ask: bool = True) -> bytes:
         return _unlocked[key_id]
     secret = given_secret()
     if secret is None:
-        remembered = _keyring_get(doc)
+        device = _keyring_read(_device_name(doc)) if "device" in doc else None
+        found = _unwrap(doc, "device", device) if device is not None else None
+        if found is not None:
+            _unlocked[key_id] = found
+            return found
+        remembered = _keyring_get(doc) if "kdf" in doc else None
         if remembered is not None:
             found = _unwrap(doc, "passphrase", remembered)
             if found is not None:
@@ -234,6 +290,9 @@ def data_key(db_path: Path, *, ask: bool = True) -> bytes:
                 return found
         if ask and sys.stdin is not None and sys.stdin.isatty():
             secret = getpass.getpass(f"Passphrase (or recovery key) for {db_path.name}: ")
+    if secret is None and "kdf" not in doc:
+        raise LockedError(f"{db_path} is encrypted with a key kept in the OS keyring of the computer that made it, "
+                          "and this keyring does not have it; give the recovery key with --passphrase-file FILE")
     if secret is None:
         raise LockedError(f"{db_path} is encrypted; give its passphrase with --passphrase-file FILE "
                           f"(or {PASSPHRASE_ENV}), or run the command at a terminal to be asked")
@@ -307,14 +366,41 @@ def _keyring() -> Any:
     return keyring
 
 
-def _keyring_get(doc: dict[str, Any]) -> bytes | None:
+def _device_name(doc: dict[str, Any]) -> str:
+    return f"{doc['key_id']}:device"
+
+
+def _keyring_read(name: str) -> bytes | None:
     ring = _keyring()
     if ring is None:
         return None
     with contextlib.suppress(Exception):  # no backend on a headless machine: ask instead
-        stored = ring.get_password(KEYRING_SERVICE, _keyring_name(doc))
+        stored = ring.get_password(KEYRING_SERVICE, name)
         return bytes.fromhex(stored) if stored else None
     return None
+
+
+SERVER_SERVICE = "MentorDesk server"
+
+
+def server_account(username: str, host: str | None, port: int | None, database: str | None) -> str:
+    """The keyring entry name of a PostgreSQL login: `user@host:port/database`."""
+    return f"{username}@{host or 'localhost'}:{port or 5432}/{database or ''}"
+
+
+def server_password(username: str, host: str | None, port: int | None, database: str | None) -> str | None:
+    """A server login's password from the OS keyring (service "MentorDesk server"), else None: libpq then
+    looks in ~/.pgpass (%APPDATA%\\postgresql\\pgpass.conf) or the service file, as it always does."""
+    ring = _keyring()
+    if ring is None:
+        return None
+    with contextlib.suppress(Exception):
+        return ring.get_password(SERVER_SERVICE, server_account(username, host, port, database)) or None
+    return None
+
+
+def _keyring_get(doc: dict[str, Any]) -> bytes | None:
+    return _keyring_read(_keyring_name(doc))
 
 
 def _keyring_set(doc: dict[str, Any], wrapping: bytes) -> None:

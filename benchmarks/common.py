@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import statistics
 import tempfile
@@ -11,6 +12,9 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+# Scratch databases are plain unless a benchmark encrypts one itself (encryption.py): new databases are
+# encrypted by default (issue 18), and a benchmark run has no keyring or passphrase to give them.
+os.environ.setdefault("MENTORDESK_UNENCRYPTED", "1")
 SCRATCH = Path(tempfile.mkdtemp(prefix="mentordesk-bench-"))
 atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 

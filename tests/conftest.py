@@ -20,6 +20,9 @@ from hypothesis import HealthCheck, settings
 from tests.properties import PROFILE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# New databases are encrypted by default (issue 18); the suite's databases are plain unless a test says otherwise
+# (tests/test_new_databases_encrypted.py deletes this to test the default).
+os.environ.setdefault("MENTORDESK_UNENCRYPTED", "1")
 
 # Hypothesis profiles (tests/properties.py): "dev" locally, "ci" when CI is set. CI's are derandomized
 # (the same examples on the same code, so a red run reproduces) with more examples; both have no

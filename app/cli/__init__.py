@@ -29,7 +29,10 @@ Handler = Callable[[argparse.Namespace, "Context"], int]
 
 # Commands that only read: they never create a database file or a school year (issue 19).
 READ_ONLY = {("report", None), ("export", None), ("db", "check"), ("conflicts", None), ("sync", "status"),
-             ("match", None)}
+             ("match", None), ("audit", None)}
+# Files that carry confidential fields (issue 18): their audit entries say so. The CAP report and export
+# (ratings, evidence), the roster in the import format (the last evaluation rating).
+CONFIDENTIAL_OUTPUTS = {("report", "cap"), ("export", "cap"), ("export", "roster")}
 
 
 def is_read_only(args: argparse.Namespace) -> bool:
@@ -56,12 +59,25 @@ class Context:
     @property
     def db(self):  # type: ignore[no-untyped-def]
         if self._db is None:
-            from app.db import Database
+            from app.db import Database, new_database_key
 
-            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check)
+            from app import dbkeys
+
+            # A command makes a new database encrypted when it is given a passphrase (--passphrase-file or
+            # MENTORDESK_PASSPHRASE_FILE); else plain, as scripts expect (issue 18 makes the window's new
+            # databases encrypted by default; `db encrypt` converts a plain one).
+            passphrase = None if self.read_only or new_database_key(self.db_url) == "none" else dbkeys.given_secret()
+            self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check,
+                                     passphrase=passphrase, encrypt=passphrase is not None)
             self._db.read_only = self.read_only
             if self._db.created:
-                self.say(f"created a new database at {self._db.path}")
+                self.say(f"created a new {'encrypted ' if self._db.recovery_key else ''}database at {self._db.path}")
+            if self._db.recovery_key:
+                self.say("its key is kept " + ("by your passphrase" if passphrase else "in this computer's keyring"))
+                self.say(f"recovery key: {self._db.recovery_key}")
+                self.say("Print the recovery key and keep it somewhere safe: it opens the database when the "
+                         + ("passphrase is lost" if passphrase else "keyring is lost (a new computer)")
+                         + ", and it is shown only this once.")
         return self._db
 
     def say(self, message: str = "") -> None:
@@ -172,6 +188,7 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
             if ctx.read_only:
                 _require_year(args, ctx)
             code = handler(args, ctx)
+            _audit_output(args, ctx, code)
             out = None  # written: keep it
             return code
         finally:
@@ -197,6 +214,17 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
         log.error("unexpected error\n%s", safe_traceback(exc))
         print(f"MentorDesk hit an unexpected problem; details in {log_file}", file=sys.stderr)
         return 3
+
+
+def _audit_output(args: argparse.Namespace, ctx: Context, code: int) -> None:
+    """A report or export written: one audit entry (what, and whether it holds confidential fields)."""
+    if code != 0 or args.command not in ("report", "export") or ctx._db is None:
+        return
+    from app.services.audit import trail
+
+    what = (args.command, getattr(args, f"{args.command}_what", None))
+    trail.record(ctx._db, args.command, " ".join(p for p in what if p), count=0,
+                 confidential=what in CONFIDENTIAL_OUTPUTS)
 
 
 def _new_output(args: argparse.Namespace) -> Any:

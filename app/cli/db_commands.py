@@ -4,6 +4,7 @@ server's `grants` and `login`."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from app.cli import Commands, Context
 
@@ -55,11 +56,27 @@ def _check(args: argparse.Namespace, ctx: Context) -> int:
     result = db.check(engine)
     for line in result.lines():
         ctx.say(line)
+    if _password_in_url(ctx.db_url):
+        ctx.say("warning: the database URL holds a password; keep it in the OS keyring, ~/.pgpass or a service file "
+                "instead (docs/security.md, \"Server passwords and TLS\")")
     if not result.ok and ctx.db.path is not None:
         from app import dbfiles
 
         ctx.say(dbfiles.restore_hint(ctx.db.path))
     return 0 if result.ok else 1
+
+
+def _password_in_url(url: str | None) -> bool:
+    """Whether a server URL given on the command line or in MENTORDESK_DB carries a password."""
+    from sqlalchemy import make_url
+
+    text = url or os.environ.get("MENTORDESK_DB") or ""
+    if "://" not in text or text.startswith("sqlite"):
+        return False
+    try:
+        return make_url(text).password is not None
+    except Exception:  # noqa: BLE001 - a malformed URL is reported by the open, not here
+        return False
 
 
 def _sqlite_file(ctx: Context):  # type: ignore[no-untyped-def]
@@ -144,9 +161,16 @@ def _decrypt(args: argparse.Namespace, ctx: Context) -> int:
     ctx.db.dispose()  # unlocks (one line and exit 1 without the key) and brings the schema to head
     out = Path(args.out).expanduser()
     dbfiles.plain_copy(path, out)
+    _audit(ctx, "decrypt")
     ctx.say(f"wrote a plain copy of {path.name} to {out}: anyone who can read that file reads every note "
             "and rating in it; delete it when done")
     return 0
+
+
+def _audit(ctx: Context, action: str) -> None:
+    from app.services.audit import trail
+
+    trail.record(ctx.db, action, "database", count=0)
 
 
 def _rekey(args: argparse.Namespace, ctx: Context) -> int:
@@ -155,6 +179,7 @@ def _rekey(args: argparse.Namespace, ctx: Context) -> int:
     path = _sqlite_file(ctx)
     ctx.db.dispose()  # unlocks with the current passphrase or the recovery key
     count = dbfiles.rekey(path, _new_passphrase(args.new_passphrase_file))
+    _audit(ctx, "rekey")
     ctx.say(f"changed the passphrase of {path}" + (f" and of its {count} encrypted backups" if count else "")
             + "; the recovery key is unchanged")
     return 0

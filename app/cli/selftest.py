@@ -33,7 +33,7 @@ def _database(folder: Path) -> str:
     from app import db
     from app.services.demo.district import build_demo
 
-    database = db.Database.open(str(folder / "selftest.sqlite3"))
+    database = db.Database.open(str(folder / "selftest.sqlite3"), encrypt=False)  # a throwaway file; no keyring asked
     try:
         with database.unit_of_work() as session:
             summary = build_demo(session, size="small", seed=1)

@@ -41,7 +41,11 @@ class Educator(Tracked, Base):
     years_experience: Mapped[int | None] = mapped_column(Integer, nullable=True)
     hire_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     exit_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    last_rating: Mapped[str | None] = enum_column(RATINGS, "educator_last_rating", nullable=True)
+    # A teacher's summative evaluation rating is a confidential personnel record (603 CMR 35.11(6); G.L. c.71
+    # s.38): deferred like every confidential column, so a server login whose role may not read it (every role
+    # but the coordinator's) can still load the roster; the code that judges ratings loads it (undefer).
+    last_rating: Mapped[str | None] = enum_column(RATINGS, "educator_last_rating", nullable=True, deferred=True,
+                                                  info={"confidential": True})
     rating_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     mentor_trained_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     planning_periods: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 
 # SQLAlchemy and the models first: once PySide6 is loaded it routes every import through its own
 # __import__ hook (__feature_import__), which made importing app.db ~0.2 s (a third) slower.
@@ -116,15 +117,25 @@ def offer_demo(window) -> None:  # type: ignore[no-untyped-def]
 def open_at_start(db_url: str | None = None) -> Database | None:
     """The database the window opens, or None (said in a message box). A file found damaged (it is
     checked when the last session ended without closing it) offers its newest good backup."""
-    from app import db
+    from app import db, dbkeys
     from app.errors import DamagedDatabaseError
-    from app.ui.unlock import unlock_at_start
+    from app.ui.unlock import ask_new_passphrase, recovery_key_box, unlock_at_start
 
     try:
         if not unlock_at_start(db.plain_path(db_url)):  # an encrypted file: its passphrase first (issue 18)
             return None
+        passphrase = None
+        if db.new_database_key(db_url) == "passphrase":  # a new database, no OS keyring: choose a passphrase
+            passphrase = ask_new_passphrase(db.plain_path(db_url) or Path("mentordesk.sqlite3"))
+            if passphrase is None:
+                return None
         try:
-            return Database.open(db_url)
+            # New databases made from the window are encrypted by default (issue 18, item 3).
+            database = Database.open(db_url, passphrase=passphrase, encrypt=dbkeys.encrypt_new_databases())
+            if database.recovery_key:
+                kept_by = "by your passphrase" if passphrase else "in this computer's keyring"
+                recovery_key_box(database.recovery_key, kept_by).exec()
+            return database
         except DamagedDatabaseError as exc:
             from app.ui.restore import offer_restore_at_start
 

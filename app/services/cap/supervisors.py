@@ -31,6 +31,7 @@ from app.errors import FieldProblem, UsageError, ValidationError
 from app.models import Educator, SchoolYear, derived_id
 from app.models.cap import CapPlacement, SpPoolEntry, SpTraining
 from app.models.matching import PrincipalRecommendation
+from app.services.roster.educators import blank_rating, rating_column, with_ratings
 from app.services.matching.eligibility import (
     CITE_SP,
     Check,
@@ -203,7 +204,7 @@ def placement_sp(session: Session, placement_ids: Iterable[uuid.UUID]) -> dict[u
     rows = session.execute(select(
         CapPlacement.id, CapPlacement.start_date, CapPlacement.sp_override_reason, CapPlacement.sp_override_by,
         CapPlacement.sp_override_on, CapPlacement.sp_id, Educator.license_type, Educator.years_experience,
-        Educator.last_rating, Educator.rating_year, Educator.hire_date, Educator.exit_date, SchoolYear.first_day,
+        rating_column(session), Educator.rating_year, Educator.hire_date, Educator.exit_date, SchoolYear.first_day,
         SchoolYear.last_day, rec.id.label("rec_id"), rec.recommended_by, rec.recommended_on,
         pool.id.label("pool_id"), pool.interested, pool.recorded_on)
         .join(Educator, Educator.id == CapPlacement.sp_id)
@@ -352,7 +353,10 @@ def supervisor_pool(session: Session, year_label: str, today: dt.date | None = N
     for t in session.scalars(select(SpTraining).where(SpTraining.educator_id.in_(ids))):
         trainings.setdefault(t.educator_id, []).append(t)
     rows = []
-    for e in session.scalars(select(Educator).where(Educator.id.in_(ids))):
+    query, readable = with_ratings(session, select(Educator))
+    for e in session.scalars(query.where(Educator.id.in_(ids))):
+        if not readable:  # a server login that may not read ratings (access.py)
+            blank_rating(e)
         status = sp_checks_of(e, year, today, recommendation=recommendations.get(e.id), entry=entries.get(e.id),
                               trainings=trainings.get(e.id, ()))
         rows.append(SpPoolRow(e.id, e.employee_id, e.full_name, e.school.name if e.school else None, status,

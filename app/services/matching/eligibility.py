@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear, derived_id
 from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
-from app.services.roster.educators import on_staff_at_start
+from app.services.roster.educators import blank_rating, on_staff_at_start, with_ratings
 from app.errors import FieldProblem, ValidationError
 
 GOOD_RATINGS = ("Proficient", "Exemplary")
@@ -513,8 +513,11 @@ def mentor_pool(session: Session, year_label: str, today: dt.date | None = None)
         if end is None or end >= today:
             load[mentor_id] += 1
     rows = []
-    for profile, e in session.execute(select(MentorProfile, Educator).join(
+    query, readable = with_ratings(session, select(MentorProfile, Educator))
+    for profile, e in session.execute(query.join(
             Educator, MentorProfile.educator_id == Educator.id).where(MentorProfile.school_year_id == year.id)).all():
+        if not readable:  # a server login that may not read ratings (access.py)
+            blank_rating(e)
         records = trainings.get(e.id, [])
         state = training_state(e, records, profile.status)
         checks = mentor_checks(e, year, rules=rules, training=state, enrollment_status=enrolled.get(e.id),

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, literal, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, SchoolYear, derived_id
@@ -446,6 +446,38 @@ def enrollments_for(session: Session, year: SchoolYear) -> dict[uuid.UUID, Induc
     return {row.educator_id: row for row in rows}
 
 
+def rating_readable(session: Session) -> bool:
+    """Whether this login may read `educator.last_rating`. On a server it is the coordinator's only (a
+    confidential personnel record: 603 CMR 35.11(6), G.L. c.71 s.38; app/services/server/access.py); the
+    roster's other columns stay readable to every role. A SQLite file: always."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text("SELECT has_column_privilege('educator', 'last_rating', 'SELECT')")).scalar())
+
+
+def rating_column(session: Session):  # type: ignore[no-untyped-def]
+    """`Educator.last_rating` in a select list, or a NULL in its place for a login that may not read it."""
+    return Educator.last_rating if rating_readable(session) else literal(None, String).label("last_rating")
+
+
+def with_ratings(session: Session, query):  # type: ignore[no-untyped-def]
+    """(query, readable): an Educator query that loads the (deferred) rating with the rows when this login
+    may read it; when it may not (readable False), pass each loaded row to `blank_rating`."""
+    from sqlalchemy.orm import undefer
+
+    readable = rating_readable(session)
+    return (query.options(undefer(Educator.last_rating)) if readable else query), readable
+
+
+def blank_rating(educator: Educator) -> None:
+    """For a login that may not read ratings: the rating reads as none recorded, instead of a refused query."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    if "last_rating" in inspect(educator).unloaded:
+        set_committed_value(educator, "last_rating", None)
+
+
 def get_educator(session: Session, educator_id: uuid.UUID) -> Educator | None:
     return session.get(Educator, educator_id)
 
@@ -466,6 +498,8 @@ def load_form(session: Session, educator_id: uuid.UUID, year_label: str) -> Educ
     educator = session.get(Educator, educator_id)
     if educator is None:
         raise ValidationError([FieldProblem("employee_id", "", "this person no longer exists")])
+    if not rating_readable(session):  # shown blank rather than the whole record refused
+        blank_rating(educator)
     year = find_year(session, year_label)
     enrollment = enrollments_for(session, year).get(educator.id) if year else None
     record = record_of(educator, enrollment.status if enrollment else "none")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from app.models import Educator, InductionEnrollment, School, SchoolYear, utcnow
 from app.services import tabular
@@ -97,7 +97,8 @@ def import_roster(
     year, created = ensure_year(session, label)
     if created:
         report.notes.append(f"created school year {label} (July 1 to June 30; first day {us_date(year.first_day)})")
-    educators = {e.employee_id: e for e in session.scalars(select(Educator).execution_options(include_deleted=True))}
+    educators = {e.employee_id: e for e in session.scalars(
+        select(Educator).options(undefer(Educator.last_rating)).execution_options(include_deleted=True))}
     enrollments = enrollments_for(session, year)
     removed = _removed_enrollments(session, year)
     inducted_before = set(session.scalars(  # 004: "participated in an induction program" (here, in a year before)
@@ -211,7 +212,8 @@ def roster_rows(session: Session, year_label: str | None = None) -> list[dict[st
     year, _ = ensure_year(session, year_label or current_label())
     enrollments = enrollments_for(session, year)
     choices = district_choices(session)
-    educators = session.scalars(select(Educator).order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
+    educators = session.scalars(select(Educator).options(undefer(Educator.last_rating))
+                                .order_by(Educator.last_name, Educator.first_name, Educator.employee_id))
     rows = []
     for educator in educators:
         enrollment = enrollments.get(educator.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Educator, InductionEnrollment, School, derived_id
 from app.services.roster.educators import (
+    rating_column,
     EducatorForm,
     SchoolCache,
     apply_induction,
@@ -122,7 +123,7 @@ def list_people(session: Session, year_label: str) -> list[PersonRow]:
     query = (
         select(Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.email,
                School.name, Educator.role, Educator.position, subjects, grades,
-               Educator.license_type, Educator.years_experience, InductionEnrollment.status, Educator.last_rating)
+               Educator.license_type, Educator.years_experience, InductionEnrollment.status, rating_column(session))
         .outerjoin(School, and_(School.id == Educator.school_id, School.deleted_at.is_(None)))
         .outerjoin(InductionEnrollment, enrollment)
         .where(Educator.deleted_at.is_(None))

@@ -11,6 +11,8 @@ may read and write what (the coordinator may do everything):
 - the CAP records (candidates, placements and everything recorded about them) are personnel and
   student-education records: supervising practitioners and the coordinator only, never principals,
   mentors or viewers; the programs and the practicum hours table are reference data anyone may read;
+- a teacher's last summative evaluation rating (`educator.last_rating`) is a confidential personnel
+  record (603 CMR 35.11(6); G.L. c.71 s.38): the coordinator's only, like the notes;
 - the sync log, its conflicts and bundles copy every value written, notes included: the coordinator
   only. A write by another role records its operations through narrow privileges (`_capture_grants`;
   docs/postgresql.md, "The sync log and other roles' writes");
@@ -124,7 +126,13 @@ TABLE_ACCESS: dict[str, Access] = {
     "sync_foreign_row": COORDINATOR_ONLY,
     "sync_pending": COORDINATOR_ONLY,
     "sync_bundle": COORDINATOR_ONLY,
+    # the audit trail (issue 18): every role that writes or exports confidential data adds entries (and reads
+    # the newest entry's number and hash, to chain to it: AUDIT_CHAIN_COLUMNS); only the coordinator reads the
+    # trail, and nobody, the coordinator included, may change or remove an entry (`grant_statements`)
+    "audit_entry": Access("the audit trail", read=NOBODY, insert=EVERYONE),
 }
+AUDIT_CHAIN_COLUMNS = ("id", "hash")
+NOT_CAPTURED = frozenset({"audit_entry"})  # not a Tracked table: its inserts never reach the sync log
 
 
 def access_of(table: str) -> Access:
@@ -183,7 +191,8 @@ POLICY = "mentordesk_writes"
 
 def capture_tables(metadata: MetaData, app_role: str) -> tuple[list[str], list[str]]:
     """(tables whose operations the role may add to sync_op, tables whose operations it may read)."""
-    written = [t.name for t in metadata.sorted_tables if app_role in access_of(t.name).writers()]
+    written = [t.name for t in metadata.sorted_tables
+               if app_role in access_of(t.name).writers() and t.name not in NOT_CAPTURED]
     updates = any(app_role in access_of(name).write for name in written)
     whole = all(len(readable_columns(metadata.tables[n], app_role)) == len(metadata.tables[n].columns)
                 for n in written)
@@ -257,6 +266,10 @@ def grant_statements(metadata: MetaData) -> list[str]:
                 statements.append(f"GRANT INSERT, UPDATE ON {table.name} TO {db_role(role)}")
             elif role in rule.insert:
                 statements.append(f"GRANT INSERT ON {table.name} TO {db_role(role)}")
+    if "audit_entry" in metadata.tables:
+        others = ", ".join(db_role(r) for r in APP_ROLES[1:])
+        statements.append(f"GRANT SELECT ({_quoted(list(AUDIT_CHAIN_COLUMNS))}) ON audit_entry TO {others}")
+        statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM {db_role('coordinator')}")
     statements += _capture_grants(metadata)
     return statements
 

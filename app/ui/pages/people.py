@@ -288,7 +288,14 @@ class PeoplePage(Page):
             self.status.setText(self.tr("Wrote %1").replace("%1", str(written)))
             offer_open_folder(self, path, self.tr("Roster exported"))
 
-        self.ctx.tasks.run(lambda s: export_roster(s, path, year), on_success=done, write=False)
+        def write(session: Any) -> Any:
+            from app.services.audit.trail import record_file
+
+            written = export_roster(session, path, year)
+            record_file(session, "staff roster", confidential=True)  # it holds the ratings (issue 18)
+            return written
+
+        self.ctx.tasks.run(write, on_success=done, write=False)
 
     # --- remembered layout ---------------------------------------------------------------
 

@@ -251,7 +251,7 @@ class ReportsPage(Page):
             path = save_path(self, self.tr("Export the state report"), f"induction-report-{year}.{ext}", f"*.{ext}")
             if not path:
                 return
-        self._run_export(lambda s: _write_state(s, year, path), path)
+        self._run_export(lambda s: _write_state(s, year, path), path, "state report", confidential=False)
 
     def export_roster(self, school: str | None = None, path: str | None = None) -> None:
         year = self.ctx.year_label
@@ -278,7 +278,8 @@ class ReportsPage(Page):
             path = save_path(self, self.tr("Save the principal roster"), f"roster-{stem}-{year}.pdf", "*.pdf")
             if not path:
                 return
-        self._run_export(lambda s: _write_roster(s, year, school or None, path), path)
+        self._run_export(lambda s: _write_roster(s, year, school or None, path), path, "principal roster",
+                         confidential=False)
 
     def export_cap(self, ext: str, path: str | None = None) -> None:
         """The year's CAP data (.csv, .xlsx) or the CAP progress report (.pdf), on the worker."""
@@ -290,12 +291,15 @@ class ReportsPage(Page):
             if not path:
                 return
         writer = _write_cap_report if ext == "pdf" else _write_cap_data
-        self._run_export(lambda s: writer(s, year, path), path)
+        self._run_export(lambda s: writer(s, year, path), path, f"CAP {'report' if ext == 'pdf' else 'data'}",
+                         confidential=True)
 
     def _buttons(self) -> tuple[QPushButton, ...]:
         return (*self.exports.values(), self.roster_button, *self.cap_buttons.values())
 
-    def _run_export(self, fn: Any, path: str) -> None:
+    def _run_export(self, fn: Any, path: str, what: str, *, confidential: bool) -> None:
+        """Write a file on the worker; the audit trail records it (issue 18), whether it holds confidential
+        fields included."""
         for button in self._buttons():
             button.setEnabled(False)
         self.status.setText(self.tr("Writing %1…").replace("%1", Path(path).name))
@@ -312,7 +316,14 @@ class ReportsPage(Page):
             self.status.setText(self.tr("Export failed"))
             show_error(self, exc, details)
 
-        self.ctx.tasks.run(fn, on_success=done, on_error=failed, write=False)
+        def audited(session: Any) -> Any:
+            from app.services.audit.trail import record_file
+
+            result = fn(session)
+            record_file(session, what, confidential=confidential)
+            return result
+
+        self.ctx.tasks.run(audited, on_success=done, on_error=failed, write=False)
 
     def _enable(self) -> None:
         for button in self._buttons():

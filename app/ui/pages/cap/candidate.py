@@ -211,7 +211,7 @@ class CandidateView(QWidget):
         if not folder:
             return
         label = self.form_choice.currentText()
-        self.page.ctx.tasks.run(lambda s: cap_forms.print_form(s, placement_id, key, Path(folder)),
+        self.page.ctx.tasks.run(lambda s: _audited(s, "CAP form", cap_forms.print_form(s, placement_id, key, Path(folder))),
                                 on_success=lambda made: (self.printed.setText(
                                     self.tr("Printed %1 to %2").replace("%1", label).replace("%2", folder)),
                                     offer_open_folder(self, made[0] if len(made) == 1 else Path(folder))),
@@ -229,7 +229,7 @@ class CandidateView(QWidget):
             return
         from pathlib import Path
 
-        self.page.ctx.tasks.run(lambda s: cap_forms.print_all(s, placement_id, Path(folder)),
+        self.page.ctx.tasks.run(lambda s: _audited(s, "CAP forms", cap_forms.print_all(s, placement_id, Path(folder))),
                                 on_success=lambda made: (self.printed.setText(
                                     self.tr("Printed ") + str(len(made)) + self.tr(" forms to ") + folder),
                                     offer_open_folder(self, Path(folder))),
@@ -300,3 +300,11 @@ class AddCandidateDialog(QDialog):
         return values
 
 
+
+
+def _audited(session: Any, what: str, made: Any) -> Any:
+    """CAP forms hold evidence and ratings: the audit trail records each print (issue 18)."""
+    from app.services.audit.trail import record_file
+
+    record_file(session, what, confidential=True)
+    return made

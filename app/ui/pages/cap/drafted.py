@@ -70,7 +70,11 @@ def _load_candidate(placement_id: uuid.UUID):  # type: ignore[no-untyped-def]
     def fn(session):  # type: ignore[no-untyped-def]
         s = cap.summary(session, placement_id)
         calibration = {stage: cap.calibration(session, placement_id, stage) for stage in ("formative", "summative")}
-        return s, calibration, cap.load_goals(session, placement_id), cap.evidence(session, placement_id)
+        evidence = cap.evidence(session, placement_id)
+        from app.services.audit.trail import record_read
+
+        record_read(session, "cap_evidence", [e.id for e in evidence])  # the audit trail (issue 18)
+        return s, calibration, cap.load_goals(session, placement_id), evidence
     return fn
 
 

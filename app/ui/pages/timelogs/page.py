@@ -332,7 +332,7 @@ class TimeLogsPage(Page):
             return None
         entry = self.model.rows[row]
         try:
-            opened = self.ctx.tasks.call(lambda s: load_notes(s, entry.id))
+            opened = self.ctx.tasks.call(lambda s: _audited_notes(s, load_notes(s, entry.id), entry.id))
         except MentorDeskError as exc:  # e.g. a mentor's server login, to whom notes are write-only
             from app.ui.errors import show_error
 
@@ -471,9 +471,24 @@ class TimeLogsPage(Page):
         from app.services.years import parse_label
 
         as_of = dt.date(parse_label(year) + 1, 6, 30)
-        self.ctx.tasks.run(lambda s: write_hours_record(s, educator_id, path, as_of=as_of), write=False,
+        def write(session: Any) -> Any:
+            from app.services.audit.trail import record_file
+
+            written = write_hours_record(session, educator_id, path, as_of=as_of)
+            record_file(session, "record of hours", confidential=False)  # hours and topics, no notes
+            return written
+
+        self.ctx.tasks.run(write, write=False,
                            on_success=lambda p: self._wrote(self.tr("Wrote %1").replace("%1", str(p)), path))
 
     def _wrote(self, text: str, path: str) -> None:
         self.status.setText(text)
         offer_open_folder(self, path)
+
+
+def _audited_notes(session: Any, opened: Any, entry_id: uuid.UUID) -> Any:
+    """Opening an entry shows its confidential notes: the audit trail records it (issue 18)."""
+    from app.services.audit.trail import record_read
+
+    record_read(session, "time_log", [entry_id])
+    return opened
