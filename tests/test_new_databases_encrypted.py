@@ -1,5 +1,5 @@
-"""New databases are encrypted by default (issue 18, item 3: "New databases made from the window are
-encrypted by default"). The key is kept by the OS keyring when there is one (a device key there wraps the
+"""New databases made from the window are encrypted by default (issue 18, item 3); a command makes one
+encrypted when given a passphrase, else plain as scripts expect. The key is kept by the OS keyring when there is one (a device key there wraps the
 data key in the key file, as Signal Desktop keeps its key), else by a passphrase the person chooses; a
 recovery key is shown once either way. Tests use an in-memory keyring backend set with keyring.set_keyring
 (a real backend class: keyring calls it exactly as it calls Windows Credential Manager or the Keychain)."""
@@ -79,15 +79,26 @@ def _plain_bytes_anywhere(folder: Path, needle: bytes) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def test_a_new_database_from_the_command_line_is_encrypted_with_its_key_in_the_keyring(ring, tmp_path, capsys):
+def test_a_new_database_from_the_window_is_encrypted_with_its_key_in_the_keyring(ring, tmp_path, monkeypatch):
+    from app.ui import application, unlock
+
+    shown: list[tuple[str, str]] = []
+
+    class Box:  # the recovery key's message box, recorded instead of waiting for a click
+        def __init__(self, recovery: str, kept_by: str) -> None:
+            shown.append((recovery, kept_by))
+
+        def exec(self) -> int:
+            return 0
+
+    monkeypatch.setattr(unlock, "recovery_key_box", Box)
     path = tmp_path / "district.sqlite3"
     assert new_database_key(str(path)) == "keyring"
-    assert main(["db", "upgrade", "--db", str(path)]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"created a new encrypted database at {path}"
-    assert out[1] == "its key is kept in this computer's keyring"
-    recovery = out[2].removeprefix("recovery key: ")
-    assert dbkeys.looks_like_recovery_key(recovery) and "shown only this once" in out[3]
+    database = application.open_at_start(str(path))
+    assert database is not None and database.created
+    database.dispose()
+    [(recovery, kept_by)] = shown
+    assert kept_by == "in this computer's keyring" and dbkeys.looks_like_recovery_key(recovery)
     assert dbkeys.is_encrypted(path) and not path.read_bytes().startswith(dbkeys.SQLITE_MAGIC)
     doc = json.loads(dbkeys.sidecar(path).read_text())
     assert "device" in doc and "passphrase" not in doc  # no passphrase: the keyring keeps the device key
@@ -102,9 +113,27 @@ def test_a_new_database_from_the_command_line_is_encrypted_with_its_key_in_the_k
     assert _plain_bytes_anywhere(tmp_path, NOTE_NAME.encode()) == []
 
 
+def test_a_command_makes_a_plain_database_unless_given_a_passphrase(ring, tmp_path, capsys):
+    """Scripts keep working: a command with no passphrase makes a plain file, as before issue 18 (the
+    issue makes the window's new databases encrypted); given one, it makes an encrypted file."""
+    plain = tmp_path / "plain.sqlite3"
+    assert main(["db", "upgrade", "--db", str(plain)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"created a new database at {plain}"
+    assert plain.read_bytes().startswith(dbkeys.SQLITE_MAGIC) and not dbkeys.sidecar(plain).exists()
+    assert ring.secrets == {}
+    path = tmp_path / "district.sqlite3"
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    assert main(["db", "upgrade", "--db", str(path), "--passphrase-file", str(secret)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"created a new encrypted database at {path}" and out[1] == "its key is kept by your passphrase"
+    assert dbkeys.looks_like_recovery_key(out[2].removeprefix("recovery key: ")) and "shown only this once" in out[3]
+    assert dbkeys.is_encrypted(path)
+
+
 def test_without_the_keyring_entry_only_the_recovery_key_opens_it(ring, tmp_path, capsys):
     path = tmp_path / "district.sqlite3"
-    database = Database.open(str(path))
+    database = Database.open(str(path), encrypt=True)
     recovery = database.recovery_key
     database.dispose()
     assert recovery and database.created
@@ -121,7 +150,7 @@ def test_without_the_keyring_entry_only_the_recovery_key_opens_it(ring, tmp_path
 
 def test_rekey_adds_a_passphrase_to_a_keyring_database(ring, tmp_path, capsys):
     path = tmp_path / "district.sqlite3"
-    Database.open(str(path)).dispose()
+    Database.open(str(path), encrypt=True).dispose()
     new = tmp_path / "new.txt"
     new.write_text(PASSPHRASE + "\n")
     assert main(["db", "rekey", "--db", str(path), "--new-passphrase-file", str(new)]) == 0
@@ -133,12 +162,9 @@ def test_rekey_adds_a_passphrase_to_a_keyring_database(ring, tmp_path, capsys):
     assert [e["action"] for e in json.loads(capsys.readouterr().out)] == ["rekey"]
 
 
-def test_no_keyring_and_no_terminal_asks_for_a_passphrase_file_in_one_line(no_keyring, tmp_path, capsys):
+def test_no_keyring_a_passphrase_keeps_the_key(no_keyring, tmp_path, capsys):
     path = tmp_path / "district.sqlite3"
-    assert new_database_key(str(path)) == "passphrase"
-    assert main(["db", "upgrade", "--db", str(path)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--passphrase-file" in err[0] and not path.exists()
+    assert new_database_key(str(path)) == "passphrase"  # the window asks for one (the last test)
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE + "\n")
     assert main(["db", "upgrade", "--db", str(path), "--passphrase-file", str(secret)]) == 0
@@ -148,6 +174,9 @@ def test_no_keyring_and_no_terminal_asks_for_a_passphrase_file_in_one_line(no_ke
     dbkeys.forget()
     dbkeys.set_passphrase_file(None)
     assert dbkeys.needs_secret(path)  # no keyring remembers it: the window would ask
+    assert main(["db", "check", "--db", str(path)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--passphrase-file" in err[0]
     assert main(["db", "check", "--db", str(path), "--passphrase-file", str(secret)]) == 0
     assert _plain_bytes_anywhere(tmp_path, NOTE_NAME.encode()) == []
 
@@ -156,7 +185,7 @@ def test_the_opt_out_makes_a_plain_file(ring, tmp_path, monkeypatch):
     monkeypatch.setenv(dbkeys.PLAIN_ENV, "1")
     path = tmp_path / "plain.sqlite3"
     assert new_database_key(str(path)) == "none"
-    database = Database.open(str(path))
+    database = Database.open(str(path), encrypt=True)  # what the window asks for: the opt-out wins
     assert database.recovery_key is None and database.created
     database.dispose()
     assert path.read_bytes().startswith(dbkeys.SQLITE_MAGIC) and not dbkeys.sidecar(path).exists()
@@ -191,7 +220,7 @@ def test_the_first_start_without_a_keyring_asks_a_passphrase_twice(qtbot, no_key
     qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.passphrase() == PASSPHRASE
     path = tmp_path / "district.sqlite3"
-    database = Database.open(str(path), passphrase=dialog.passphrase())
+    database = Database.open(str(path), passphrase=dialog.passphrase(), encrypt=True)
     box = recovery_key_box(database.recovery_key or "", "by your passphrase")
     qtbot.addWidget(box)
     assert database.recovery_key and database.recovery_key in box.text() and "only this once" in box.informativeText()
