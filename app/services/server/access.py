@@ -115,6 +115,9 @@ TABLE_ACCESS: dict[str, Access] = {
     "sync_foreign_row": COORDINATOR_ONLY,
     "sync_pending": COORDINATOR_ONLY,
     "sync_bundle": COORDINATOR_ONLY,
+    "sync_group": COORDINATOR_ONLY,  # devices and their keys (issue 18)
+    "sync_device": COORDINATOR_ONLY,
+    "sync_invite": COORDINATOR_ONLY,
 }
 
 
