@@ -388,7 +388,13 @@ def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> 
     known = session.get(SyncBundle, bundle_id)
     if known is not None and known.status == "exported":
         return Imported(path, "own", known.ops, 0, known.sender)
+    if known is not None and not explicit:  # the shared folder still holds a bundle met before
+        return Imported(path, "duplicate", known.ops, 0, known.sender)
     opened = sealed.open_sealed(session, raw, me, path=path, explicit=explicit)
+    if isinstance(opened, tuple):  # a revoked sender's bundle met in a folder
+        session.add(SyncBundle(id=bundle_id, sender="", status="refused", ops=0, path=str(path),
+                               note=opened[1].removeprefix("refused: ")))
+        return Imported(path, "refused", note=opened[1].removeprefix("refused: "))
     if isinstance(opened, str):
         note = "waiting for a coordinator to accept this new device" if opened == "not-enrolled" else ""
         return Imported(path, opened, note=note)

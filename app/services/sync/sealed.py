@@ -187,8 +187,11 @@ def open_sealed(session: Session, raw: bytes, me: SyncReplica, *, path: Path, ex
         return "not-enrolled"
     devices.accept_roster(session, header.get("roster"))  # signed on its own: may revoke the sender
     if sender.revoked_at is not None:
-        raise SyncError(f"refused: {sender.name} was revoked on {sender.revoked_at:%m/%d/%Y}; its bundles are no "
-                        "longer accepted. Nothing was applied.")
+        message = (f"refused: {sender.name} was revoked on {sender.revoked_at:%m/%d/%Y}; its bundles are no "
+                   "longer accepted. Nothing was applied.")
+        if explicit:
+            raise SyncError(message)
+        return ("revoked", message)  # in a folder: recorded once, so later syncs skip it
     if sender.id == me.id:
         return "own"
     if header["bundle"] <= sender.last_bundle:
