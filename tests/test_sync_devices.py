@@ -414,3 +414,25 @@ def test_an_sp_copy_changing_a_teachers_rating_is_refused(group, capsys, monkeyp
     code, text = _cli(capsys, group.coordinator, "sync", "import", _newest(out))
     assert code == 1 and "refused" in text and "may not change" in text
     assert _rating(group.coordinator, "SP1") is None
+
+
+def test_a_laptop_enrolled_later_catches_up_on_what_was_sent_before_it_existed(group, capsys, migrated_template):
+    _edit(group.coordinator, "T1", room="105")
+    assert _cli(capsys, group.coordinator, "sync", "folder", group.shared)[0] == 0  # sealed before it exists
+    late = group.tmp / "late.sqlite3"
+    shutil.copy(migrated_template, late)
+    invitation = group.tmp / "invite-late.json"
+    code, out = _cli(capsys, group.coordinator, "sync", "invite", "--name", "Late laptop", "--role", "staff",
+                     "--out", invitation)
+    code_line = [x for x in out.splitlines() if x.startswith("code: ")][0]
+    assert _cli(capsys, late, "sync", "join", invitation, "--code", code_line[6:], "--name", "Late laptop")[0] == 0
+    code, out = _cli(capsys, late, "sync", "folder", group.shared)
+    assert code == 0, out  # the coordinator's bundles are not for it yet: skipped, not refused
+    assert _cli(capsys, group.coordinator, "sync", "folder", group.shared)[0] == 0
+    code, out = _cli(capsys, late, "sync", "folder", group.shared)
+    assert code == 0 and "applied" in out, out
+    assert _rating(late, "T1") == "Proficient"
+    code, out = _cli(capsys, group.staff, "sync", "folder", group.shared)  # the staff laptop learns of it
+    assert code == 0, out
+    code, out = _cli(capsys, group.staff, "sync", "devices")
+    assert "Late laptop: staff laptop" in out

@@ -17,7 +17,7 @@ def register(cli: Commands) -> None:
     parser.add_argument("--name", help="this laptop's name as the other devices see it (default: user@computer)")
     parser.add_argument("--group", metavar="NAME", help="the group's name (default: MentorDesk sync group)")
     parser.add_argument("--secret-file", metavar="FILE",
-                        help="old style: join a group that shares a district secret (see README to upgrade)")
+                        help="old style: join a group that shares a district secret (docs/security.md: moving an old group)")
     parser = cli.add(sync, "invite", _invite, "write a one-time invitation for a new device (coordinator only)")
     parser.add_argument("--name", required=True, help="the new device's name")
     parser.add_argument("--role", required=True, choices=("coordinator", "staff"), help="what the device may do")

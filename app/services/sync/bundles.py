@@ -112,8 +112,11 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
     for recipients, sp_id, tracked in sealed.plan(session, for_device):
         if tracked is None and for_device:
             since = dict(_partner(session, recipients[0].id).knows or {})
-        else:
-            since = dict(me.exported or {}) if tracked is None else dict(tracked.sent or {})
+        elif tracked is None:
+            since = dict(me.exported or {})
+        else:  # never sent to yet: what it said it has (a field copy: what it was made with)
+            since = dict(tracked.sent if tracked.sent is not None else devices.partner_replica(session, tracked).knows or {})
+            since.pop("roster", None)
         ops = _ops_since(session, since, only=me.id if me.acting_for else None)
         considered = ops
         if sp_id is not None:

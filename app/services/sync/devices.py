@@ -348,7 +348,7 @@ def setup_group(session: Session, name: str | None = None, group_name: str | Non
         if group(session) is not None:
             return existing, 0
         raise SyncError("This database already belongs to a sync group set up with a district secret; "
-                        "see the README (\"Upgrading a sync group\") to move it to enrolled devices.")
+                        "see docs/security.md (\"Moving an old group\") to move it to enrolled devices.")
     sign, box = SigningKey.generate(), PrivateKey.generate()
     me = _new_replica(session, name or default_name(), sign, box)
     device = SyncDevice(id=me.id, name=me.name, role="coordinator", sign_key=me.sign_key, box_key=me.box_key,

@@ -31,7 +31,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.sync import SyncBundle, SyncDevice, SyncReplica
@@ -95,9 +94,14 @@ def plan(session: Session, for_device: str | None) -> list[tuple[list[SyncDevice
             raise SyncError(f"{target.name} is not a live device of the group; nothing was written.")
         others = [target]
     full = [d for d in others if d.role in devices.FULL_ROLES]
+    # A full member never sent to yet (just enrolled) first gets a catch-up of its own: the bundles
+    # already in the shared folder were sealed before it existed.
+    new = [d for d in full if d.sent is None and not for_device]
+    full = [d for d in full if d not in new]
     out: list[tuple[list[SyncDevice], uuid.UUID | None, SyncDevice | None]] = []
     if full or not for_device:
         out.append((full, None, None))
+    out += [([d], None, d) for d in new]
     if own.role in devices.FULL_ROLES:  # an SP's copy sends its own changes to the full members only
         out += [([d], d.acting_for, d) for d in others if d.role == "sp" and d.acting_for is not None]
     return out
@@ -239,10 +243,6 @@ def _decrypt(session: Session, header: dict[str, Any], body: bytes, me: SyncRepl
     return decode_payload(payload, header)
 
 
-def import_kind(session: Session) -> str:
-    return "sealed" if in_device_group(session) else "group"
-
-
 def partner_for(session: Session, sender_id: str) -> SyncReplica:
     device = session.get(SyncDevice, sender_id)
     assert device is not None
@@ -251,11 +251,7 @@ def partner_for(session: Session, sender_id: str) -> SyncReplica:
 
 def legacy_refusal() -> SyncError:
     return SyncError("refused: this bundle was made with a district secret; this sync group uses enrolled devices "
-                     "(README, \"Upgrading a sync group\"). Nothing was applied.")
-
-
-def devices_of(session: Session) -> dict[str, SyncDevice]:
-    return {d.id: d for d in session.scalars(select(SyncDevice))}
+                     "(docs/security.md, \"Moving an old group\"). Nothing was applied.")
 
 
 __all__ = ["MAGIC", "encode", "is_sealed", "open_sealed", "plan", "reopen", "scoped"]
