@@ -140,6 +140,7 @@ def test_an_enrolled_staff_laptop_receives_the_district_and_both_list_the_device
     assert _rating(group.staff, "T1") == "Proficient"
     for db in (group.coordinator, group.staff):
         code, out = _cli(capsys, db, "sync", "devices", "--json")
+        assert code == 0, out
         listed = {d["name"]: d for d in json.loads(out)["devices"]}
         assert {n: d["role"] for n, d in listed.items()} == {"Coordinator": "coordinator", "Staff laptop": "staff"}
         assert not any(d["revoked"] for d in listed.values())
@@ -251,17 +252,24 @@ def test_a_replayed_bundle_is_refused_and_the_folder_only_skips_it(group, capsys
 def test_a_revoked_device_is_refused_and_cannot_read_new_bundles(group, capsys):
     code, out = _cli(capsys, group.coordinator, "sync", "revoke", "Staff laptop")
     assert code == 0 and "revoked Staff laptop" in out
-    _edit(group.coordinator, "T1", room="301")
+    _edit(group.staff, "T1", last_rating="Unsatisfactory")  # the lost laptop, in other hands
+    code, out = _cli(capsys, group.staff, "sync", "export", "--to", group.shared)
+    assert code == 0, out
+    from_staff = _newest(group.shared)
+    code, out = _cli(capsys, group.coordinator, "fieldcopy", "--for", "SP1", "--out", group.tmp / "sp1.sqlite3")
+    assert code == 0, out  # a live device besides the coordinator, so that a bundle is made
+    _edit(group.coordinator, "SP1", room="301")
     code, out = _cli(capsys, group.coordinator, "sync", "folder", group.shared)
-    assert code == 1 and "Staff laptop was revoked" in out  # its last bundle, not applied before
-    code, out = _cli(capsys, group.coordinator, "sync", "folder", group.shared)
-    assert code == 0 and "revoked" not in out  # recorded once: later syncs skip it
-    after_revocation = _newest(group.shared)
-    _edit(group.staff, "T1", last_rating="Unsatisfactory")
-    outbox = group.tmp / "staff-out"
-    assert _cli(capsys, group.staff, "sync", "export", "--to", outbox)[0] == 0
-    _refused(capsys, group.coordinator, _newest(outbox), "revoked")
+    assert code == 1 and "Staff laptop was revoked" in out, out
     assert _rating(group.coordinator, "T1") == "Proficient"
+    after_revocation = _newest(group.shared)
+    header, *_ = sealed._split(after_revocation.read_bytes())
+    with sqlite3.connect(group.staff) as conn:
+        (staff_id,) = conn.execute("SELECT id FROM sync_replica WHERE is_self").fetchone()
+    assert header["sender"] != staff_id and staff_id not in header["keys"]
+    code, out = _cli(capsys, group.coordinator, "sync", "folder", group.shared)
+    assert code == 0 and "revoked" not in out  # reported once, recorded: later syncs skip it
+    _refused(capsys, group.coordinator, from_staff, "revoked")  # named on its own, it is refused again
     _refused(capsys, group.staff, after_revocation, "sealed to other devices")  # re-keyed: not for it
     code, out = _cli(capsys, group.coordinator, "sync", "devices", "--json")
     (staff,) = [d for d in json.loads(out)["devices"] if d["name"] == "Staff laptop"]
@@ -424,7 +432,8 @@ def test_a_laptop_enrolled_later_catches_up_on_what_was_sent_before_it_existed(g
     invitation = group.tmp / "invite-late.json"
     code, out = _cli(capsys, group.coordinator, "sync", "invite", "--name", "Late laptop", "--role", "staff",
                      "--out", invitation)
-    code_line = [x for x in out.splitlines() if x.startswith("code: ")][0]
+    assert code == 0, out
+    code_line = next(x for x in out.splitlines() if x.startswith("code: "))
     assert _cli(capsys, late, "sync", "join", invitation, "--code", code_line[6:], "--name", "Late laptop")[0] == 0
     code, out = _cli(capsys, late, "sync", "folder", group.shared)
     assert code == 0, out  # the coordinator's bundles are not for it yet: skipped, not refused

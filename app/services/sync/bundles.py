@@ -121,10 +121,10 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
         considered = ops
         if sp_id is not None:
             ops = sealed.scoped(session, sp_id, ops, skip=tracked.id if tracked else "")
-        wanted = bool(ops) or for_device is not None or (tracked is None and (even_if_empty or roster_news))
-        if wanted and (recipients or ops):
+        wanted = bool(ops) or for_device is not None or even_if_empty or roster_news
+        if wanted and recipients:  # nobody to seal to (a coordinator alone): a laptop enrolled later catches up
             for number, part in enumerate(_parts(ops)):
-                raw = sealed.encode(session, me, part, recipients)
+                raw = sealed.encode(session, me, payload_of(session, me, part), recipients)
                 path = _destination(to, me.id, raw, len(paths) + number)
                 files.write_new_file(path, raw)
                 session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
@@ -394,13 +394,14 @@ def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> 
     if known is not None and not explicit:  # the shared folder still holds a bundle met before
         return Imported(path, "duplicate", known.ops, 0, known.sender)
     opened = sealed.open_sealed(session, raw, me, path=path, explicit=explicit)
-    if isinstance(opened, tuple):  # a revoked sender's bundle met in a folder
-        session.add(SyncBundle(id=bundle_id, sender="", status="refused", ops=0, path=str(path),
-                               note=opened[1].removeprefix("refused: ")))
-        return Imported(path, "refused", note=opened[1].removeprefix("refused: "))
     if isinstance(opened, str):
         note = "waiting for a coordinator to accept this new device" if opened == "not-enrolled" else ""
         return Imported(path, opened, note=note)
+    if opened[0] == "revoked":  # a revoked sender's bundle met in a folder
+        note = opened[1].decode().removeprefix("refused: ")
+        session.add(SyncBundle(id=bundle_id, sender="", status="refused", ops=0, path=str(path), note=note))
+        return Imported(path, "refused", note=note)
+    opened = decode_payload(opened[1], opened[0])
     sender = opened.header["sender"]
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=opened.manifest["ops"],
                         schema=opened.manifest.get("schema"), path=str(path), data=raw)
@@ -465,7 +466,8 @@ def _retry(session: Session, me: SyncReplica, bundle: SyncBundle) -> Imported:
     raw = bundle.data or b""
     partner = None
     if sealed.is_sealed(raw):
-        decoded = sealed.reopen(session, raw, me)
+        reopened = sealed.reopen(session, raw, me)
+        decoded = decode_payload(reopened[1], reopened[0]) if reopened is not None else None
         partner = sealed.partner_for(session, bundle.sender) if decoded is not None else None
     else:
         decoded = decode_bundle(raw, me)

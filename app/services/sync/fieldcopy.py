@@ -178,7 +178,7 @@ def _become_field_copy(path: Path, me: SyncReplica, replica: str, sp: Educator, 
 
 def _become_device(conn: sqlite3.Connection, replica: str, sp: Educator, sign, box, group) -> None:  # type: ignore[no-untyped-def]
     conn.execute("DELETE FROM sync_invite")
-    conn.execute("UPDATE sync_device SET secret = NULL, sent = NULL")
+    conn.execute("UPDATE sync_device SET secret = NULL, sent = '{}'")  # the copy has what they had: no catch-up
     conn.execute("INSERT INTO sync_device (id, name, role, sign_key, box_key, acting_for, enrolled_at, revoked_at,"
                  " last_bundle, sent, secret) VALUES (?, ?, 'sp', ?, ?, ?, datetime('now'), NULL, 0, NULL, ?)",
                  (replica, f"{sp.full_name} (field copy)", sign.verify_key.encode().hex(), box.public_key.encode().hex(),

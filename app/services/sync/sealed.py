@@ -34,8 +34,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.models.sync import SyncBundle, SyncDevice, SyncReplica
-from app.services.sync import devices, files
-from app.services.sync.identity import SyncError, require_self
+from app.services.sync import devices
+from app.services.sync.identity import SyncError
 
 MAGIC = b"MENTORDESK-SYNC 2\n"
 MAX_HEADER = 2**20  # a roster of a few hundred devices is a few hundred kilobytes at most
@@ -53,13 +53,11 @@ def in_device_group(session: Session) -> bool:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def encode(session: Session, me: SyncReplica, ops: list[tuple], recipients: list[SyncDevice]) -> bytes:
-    """A bundle of these operations sealed to these devices, signed by this one."""
+def encode(session: Session, me: SyncReplica, payload: bytes, recipients: list[SyncDevice]) -> bytes:
+    """A bundle of this payload (bundles.payload_of) sealed to these devices, signed by this one."""
     from nacl.public import PublicKey, SealedBox
     from nacl.secret import SecretBox
     from nacl.utils import random
-
-    from app.services.sync.bundles import payload_of
 
     own = devices.own_device(session)
     sign, _ = devices.device_keys(session, own)
@@ -67,7 +65,7 @@ def encode(session: Session, me: SyncReplica, ops: list[tuple], recipients: list
     assert g is not None
     own.last_bundle += 1  # on its own row: the number of the last bundle it wrote
     key = random(32)
-    body = bytes(SecretBox(key).encrypt(payload_of(session, me, ops)))
+    body = bytes(SecretBox(key).encrypt(payload))
     header: dict[str, Any] = {
         "group": g.id, "sender": me.id, "bundle": own.last_bundle, "nonce": random(16).hex(),
         "keys": {d.id: bytes(SealedBox(PublicKey(bytes.fromhex(d.box_key))).encrypt(key)).hex() for d in recipients},
@@ -182,7 +180,7 @@ def _sender(session: Session, header: dict[str, Any], signed: bytes, signature: 
 
 
 def open_sealed(session: Session, raw: bytes, me: SyncReplica, *, path: Path, explicit: bool) -> Any:
-    """Check and open a sealed bundle read from a file. Returns a `bundles.Decoded`, or a string
+    """Check and open a sealed bundle read from a file. Returns (header, payload), or a string
     status ("duplicate", "not-for-us", "not-enrolled") when there is nothing to apply. Raises
     SyncError (one line, nothing written) when it must be refused."""
     header, signed, signature, body = _split(raw)
@@ -195,7 +193,7 @@ def open_sealed(session: Session, raw: bytes, me: SyncReplica, *, path: Path, ex
                    "longer accepted. Nothing was applied.")
         if explicit:
             raise SyncError(message)
-        return ("revoked", message)  # in a folder: recorded once, so later syncs skip it
+        return ("revoked", message.encode())  # in a folder: recorded once, so later syncs skip it
     if sender.id == me.id:
         return "own"
     if header["bundle"] <= sender.last_bundle:
@@ -213,6 +211,32 @@ def open_sealed(session: Session, raw: bytes, me: SyncReplica, *, path: Path, ex
     return decoded
 
 
+def learn_rosters(session: Session, paths: list[Path]) -> int:
+    """Take the newest roster the sealed bundles in a folder carry (each checked against the devices
+    already trusted) before any is applied, so a device enrolled or revoked is known whatever order
+    the files come in. Reads only the headers. Returns how many rosters were taken."""
+    import os
+
+    taken = 0
+    for path in paths:
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            with open(path, "rb") as handle:
+                head = handle.read(len(MAGIC) + 4)
+                if not head.startswith(MAGIC) or len(head) < len(MAGIC) + 4:
+                    continue
+                (size,) = struct.unpack(">I", head[len(MAGIC):])
+                if size > MAX_HEADER or size > os.fstat(handle.fileno()).st_size:
+                    continue
+                header = json.loads(handle.read(size))
+        except (OSError, ValueError):
+            continue  # the file's own import reports it
+        if isinstance(header, dict) and devices.accept_roster(session, header.get("roster")):
+            taken += 1
+    return taken
+
+
 def reopen(session: Session, raw: bytes, me: SyncReplica) -> Any:
     """A kept (parked or waiting) sealed bundle, opened again: its signature is checked again, the
     replay check is not (it was counted when it arrived)."""
@@ -226,12 +250,10 @@ def reopen(session: Session, raw: bytes, me: SyncReplica) -> Any:
     return _decrypt(session, header, body, me)
 
 
-def _decrypt(session: Session, header: dict[str, Any], body: bytes, me: SyncReplica) -> Any:
+def _decrypt(session: Session, header: dict[str, Any], body: bytes, me: SyncReplica) -> tuple[dict[str, Any], bytes]:
     from nacl.exceptions import CryptoError
     from nacl.public import SealedBox
     from nacl.secret import SecretBox
-
-    from app.services.sync.bundles import decode_payload
 
     _, box = devices.device_keys(session, devices.own_device(session))
     try:
@@ -240,7 +262,7 @@ def _decrypt(session: Session, header: dict[str, Any], body: bytes, me: SyncRepl
     except (CryptoError, ValueError):
         raise SyncError("refused: this bundle cannot be opened with this device's key (altered, or sealed with a "
                         "key this device does not hold); nothing was applied.") from None
-    return decode_payload(payload, header)
+    return header, payload
 
 
 def partner_for(session: Session, sender_id: str) -> SyncReplica:
