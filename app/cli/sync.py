@@ -175,17 +175,14 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 def _import_all(ctx: Context, source: Path) -> int:
     from app.services.sync.bundles import bundle_files, import_bundle, retry_held
     from app.services.sync.identity import SyncError
-    from app.services.sync.sealed import in_device_group, learn_rosters
 
     if not source.exists():
         ctx.say(f"no such file or folder: {source}")
         return 1
     explicit = source.is_file()  # a file named on its own: a replay or a bundle for others is refused
     found = bundle_files(source)
-    with ctx.db.unit_of_work() as session:
-        if in_device_group(session) and not explicit:
-            learn_rosters(session, found)  # who is enrolled or revoked, before any bundle is applied
-        for done in retry_held(session):
+    with ctx.db.unit_of_work() as session:  # a folder's rosters first: who is enrolled or revoked
+        for done in retry_held(session, None if explicit else found):
             ctx.say(f"applied parked bundle from {done.sender}: {done.new} new changes")
     failed = unexpected = 0
     for path in found:  # one bad bundle is reported; the rest are still applied

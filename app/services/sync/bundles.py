@@ -527,14 +527,19 @@ def _ops_of(decoded: Decoded) -> list[dict[str, Any]] | None:
     return parse_ops(decoded.lines, m.get("schema"))
 
 
-def retry_held(session: Session) -> list[Imported]:
+def retry_held(session: Session, folder_files: list[Path] | None = None) -> list[Imported]:
     """Apply parked bundles this version can now read (after an update) and waiting ones whose
     records have come, and try again the rows held back for a missing parent or a duplicate key
-    (after someone renamed the other record)."""
+    (after someone renamed the other record). `folder_files`: the bundles of a shared folder about
+    to be imported, whose signed rosters are taken first in a device group (who is enrolled or
+    revoked does not depend on the order of the files)."""
     from app.models.sync import SyncPending
+    from app.services.sync import sealed
     from app.services.sync.merge import materialize
 
     me = require_self(session)
+    if folder_files and sealed.in_device_group(session):
+        sealed.learn_rosters(session, folder_files)
     parked = session.scalars(select(SyncBundle).where(SyncBundle.status == "parked")
                              .options(undefer(SyncBundle.data))).all()
     out = [done for bundle in parked if (done := _retry(session, me, bundle)).status == "applied"]
