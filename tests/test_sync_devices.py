@@ -6,6 +6,7 @@ own candidates' records, and its file opened without its key shows no name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -445,3 +446,45 @@ def test_a_laptop_enrolled_later_catches_up_on_what_was_sent_before_it_existed(g
     assert code == 0, out
     code, out = _cli(capsys, group.staff, "sync", "devices")
     assert "Late laptop: staff laptop" in out
+
+
+def test_a_principals_device_gets_nothing_confidential_and_may_change_nothing(group, capsys, migrated_template):
+    """docs/security.md "Who may see what": a principal sees no CAP record and no mentoring note or
+    private reason (columns marked confidential); and writes nothing."""
+    from app.models.cap import CapPlacement
+    from app.models.people import Assignment
+
+    database = Database.open(str(group.coordinator))
+    try:
+        with database.unit_of_work() as session:
+            session.add(Assignment(mentor_id=derived_id("educator", "SP1"), mentee_id=derived_id("educator", "T1"),
+                                   school_year_id=session.scalars(select(CapPlacement.school_year_id)).first(),
+                                   start_date=dt.date(2026, 9, 2), private_reason="a private reason"))
+    finally:
+        database.dispose()
+    principal = group.tmp / "principal.sqlite3"
+    shutil.copy(migrated_template, principal)
+    invitation = group.tmp / "invite-principal.json"
+    code, out = _cli(capsys, group.coordinator, "sync", "invite", "--name", "Principal Diaz", "--role", "principal",
+                     "--out", invitation)
+    assert code == 0, out
+    code_line = next(x for x in out.splitlines() if x.startswith("code: "))
+    assert _cli(capsys, principal, "sync", "join", invitation, "--code", code_line[6:], "--name", "Principal Diaz")[0] == 0
+    for db in (principal, group.coordinator, principal):
+        code, out = _cli(capsys, db, "sync", "folder", group.shared)
+        assert code == 0, out
+    assert _rating(principal, "T1") == "Proficient"  # the roster arrived
+    with sqlite3.connect(principal) as conn:
+        assert conn.execute("SELECT count(*) FROM cap_candidate").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM cap_placement").fetchone() == (0,)
+        assert conn.execute("SELECT count(*), count(private_reason) FROM assignment").fetchone() == (1, 0)
+        assert not conn.execute("SELECT count(*) FROM sync_op WHERE table_name LIKE 'cap_%'").fetchone()[0]
+    assert b"a private reason" not in principal.read_bytes()
+    with sqlite3.connect(group.coordinator) as conn:
+        assert conn.execute("SELECT count(*) FROM cap_candidate").fetchone()[0] == 2  # there to be sent
+    _edit(principal, "T1", last_rating="Unsatisfactory")
+    out_folder = group.tmp / "from-principal"
+    assert _cli(capsys, principal, "sync", "export", "--to", out_folder)[0] == 0
+    code, out = _cli(capsys, group.coordinator, "sync", "import", _newest(out_folder))
+    assert code == 1 and "principal's device may not change records" in out
+    assert _rating(group.coordinator, "T1") == "Proficient"

@@ -20,7 +20,8 @@ def register(cli: Commands) -> None:
                         help="old style: join a group that shares a district secret (docs/security.md: moving an old group)")
     parser = cli.add(sync, "invite", _invite, "write a one-time invitation for a new device (coordinator only)")
     parser.add_argument("--name", required=True, help="the new device's name")
-    parser.add_argument("--role", required=True, choices=("coordinator", "staff"), help="what the device may do")
+    parser.add_argument("--role", required=True, choices=("coordinator", "staff", "principal"),
+                        help="what the device may do (a principal's device gets nothing confidential, writes nothing)")
     parser.add_argument("--out", required=True, metavar="FILE", help="the invitation file to hand over")
     parser = cli.add(sync, "join", _join, "enrol this laptop in the group with an invitation and its code")
     parser.add_argument("file", metavar="FILE", help="the invitation file")

@@ -117,9 +117,11 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
         else:  # never sent to yet: what it said it has (a field copy: what it was made with)
             since = dict(tracked.sent if tracked.sent is not None else devices.partner_replica(session, tracked).knows or {})
             since.pop("roster", None)
-        ops = _ops_since(session, since, only=me.id if me.acting_for else None)
+        ops = _ops_since(session, since, only=me.id if me.acting_for or own.role == "principal" else None)
         considered = ops
-        if sp_id is not None:
+        if sp_id is sealed.PRINCIPAL_VIEW:
+            ops = sealed.principal_view(ops)
+        elif sp_id is not None:
             ops = sealed.scoped(session, sp_id, ops, skip=tracked.id if tracked else "")
         wanted = bool(ops) or for_device is not None or even_if_empty or roster_news
         if wanted and recipients:  # nobody to seal to (a coordinator alone): a laptop enrolled later catches up
@@ -405,6 +407,10 @@ def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> 
     sender = opened.header["sender"]
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=opened.manifest["ops"],
                         schema=opened.manifest.get("schema"), path=str(path), data=raw)
+    if opened.manifest["ops"] and sealed.sender_role(session, sender) == "principal":
+        bundle.status, bundle.note = "refused", "a principal's device may not change records"
+        session.add(bundle)
+        return Imported(path, "refused", bundle.ops, 0, sender, bundle.note)
     done = _apply(session, me, bundle, opened, sealed.partner_for(session, sender))
     session.add(bundle)
     if done.status == "applied":

@@ -36,10 +36,14 @@ from app.models.base import utcnow
 from app.models.sync import SyncDevice, SyncGroup, SyncInvite, SyncReplica
 from app.services.sync.identity import SyncError, default_name, self_replica
 
-ROLES = ("coordinator", "staff", "sp")
-INVITE_ROLES = ("coordinator", "staff")
+ROLES = ("coordinator", "staff", "principal", "sp")
+INVITE_ROLES = ("coordinator", "staff", "principal")
 FULL_ROLES = ("coordinator", "staff")  # read every record and may write every record (DESIGN: laptops)
-ROLE_LABELS = {"coordinator": "coordinator", "staff": "staff laptop", "sp": "SP field copy"}
+# A principal's device reads the district without anything confidential (no CAP records, no column
+# marked confidential: mentoring notes, private reasons; docs/security.md "Who may see what") and
+# writes nothing. An `sp` device is an SP's field copy (owners.py).
+ROLE_LABELS = {"coordinator": "coordinator", "staff": "staff laptop", "principal": "principal (nothing confidential)",
+               "sp": "SP field copy"}
 INVITE_FORMAT = "mentordesk-invite"
 INVITE_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I: 40 bits in 8

@@ -79,9 +79,12 @@ def encode(session: Session, me: SyncReplica, payload: bytes, recipients: list[S
     return signed + signature + body
 
 
-def plan(session: Session, for_device: str | None) -> list[tuple[list[SyncDevice], uuid.UUID | None, SyncDevice | None]]:
-    """The bundles a group export writes: (recipients, the SP whose records only they may get, the
-    device whose `sent` tracks it). The full members' bundle comes first."""
+PRINCIPAL_VIEW: Any = "principal"  # in place of an SP's id: the principal's view of the changes
+
+
+def plan(session: Session, for_device: str | None) -> list[tuple[list[SyncDevice], Any, SyncDevice | None]]:
+    """The bundles a group export writes: (recipients, the SP whose records only they may get or
+    PRINCIPAL_VIEW, the device whose `sent` tracks it). The full members' bundle comes first."""
     own = devices.own_device(session)
     if own.revoked_at is not None:
         raise SyncError("This device was revoked from the sync group; it can no longer send bundles.")
@@ -102,6 +105,29 @@ def plan(session: Session, for_device: str | None) -> list[tuple[list[SyncDevice
     out += [([d], None, d) for d in new]
     if own.role in devices.FULL_ROLES:  # an SP's copy sends its own changes to the full members only
         out += [([d], d.acting_for, d) for d in others if d.role == "sp" and d.acting_for is not None]
+        out += [([d], PRINCIPAL_VIEW, d) for d in others if d.role == "principal"]
+    return out
+
+
+def principal_view(ops: list[tuple]) -> list[tuple]:
+    """The operations a principal's device may receive: none of CAP's records, and no column marked
+    confidential (a new row's insert arrives without those fields)."""
+    from app.services.sync.capture import ROW, synced_tables
+
+    tables = synced_tables()
+    out = []
+    for op in ops:
+        table = tables.get(op[4])
+        if table is None or op[4].startswith("cap_"):
+            continue
+        secret = {c.name for c in table.cls.__table__.columns if c.info.get("confidential")}
+        if op[6] == ROW and secret:
+            value = json.loads(op[7]) if op[7] else None
+            if isinstance(value, dict):
+                op = (*op[:7], json.dumps({k: v for k, v in value.items() if k not in secret}), op[8])
+        elif op[6] in secret:
+            continue
+        out.append(op)
     return out
 
 
@@ -263,6 +289,11 @@ def _decrypt(session: Session, header: dict[str, Any], body: bytes, me: SyncRepl
         raise SyncError("refused: this bundle cannot be opened with this device's key (altered, or sealed with a "
                         "key this device does not hold); nothing was applied.") from None
     return header, payload
+
+
+def sender_role(session: Session, sender_id: str) -> str | None:
+    device = session.get(SyncDevice, sender_id)
+    return device.role if device is not None else None
 
 
 def partner_for(session: Session, sender_id: str) -> SyncReplica:
