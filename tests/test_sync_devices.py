@@ -297,7 +297,11 @@ def test_a_bundle_for_another_device_is_refused_when_named(group, capsys):
     code, out = _cli(capsys, group.coordinator, "fieldcopy", "--for", "SP1", "--out", group.tmp / "sp1.sqlite3")
     assert code == 0, out
     outbox = group.tmp / "for-sp"
-    assert _cli(capsys, group.coordinator, "sync", "export", "--to", outbox, "--for", "SamSP1 Practitioner (field copy)")[0] == 0
+    code, out = _cli(capsys, group.coordinator, "sync", "devices")
+    (line,) = [x for x in out.splitlines() if "SamSP1 Practitioner's" in x]  # the SP's name, shown where known
+    name = line.split(" (SamSP1")[0]
+    assert name.startswith("field copy ")  # the roster, seen by every device, names no one
+    assert _cli(capsys, group.coordinator, "sync", "export", "--to", outbox, "--for", name)[0] == 0
     _refused(capsys, group.staff, _newest(outbox), "sealed to other devices")
 
 
@@ -327,6 +331,8 @@ def _copy(group, capsys) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_a_stolen_field_copy_shows_no_name_without_its_key(group, capsys, monkeypatch):
+    code, out = _cli(capsys, group.coordinator, "fieldcopy", "--for", "SP2", "--out", group.tmp / "sp2.sqlite3")
+    assert code == 0, out  # another SP's copy, made first: the roster the next copy holds lists it
     copy = _copy(group, capsys)
     raw = copy.read_bytes()
     assert not raw.startswith(b"SQLite format 3")
@@ -344,6 +350,14 @@ def test_a_stolen_field_copy_shows_no_name_without_its_key(group, capsys, monkey
     finally:
         database.dispose()
     assert "SamSP1" in names and "SamSP2" not in names and "Terry" not in names
+    from app import dbfiles
+
+    plain = group.tmp / "decrypted.sqlite3"
+    dbfiles.plain_copy(copy, plain)  # everything the SP's copy holds, its sync tables included
+    everything = "\n".join(_dump(plain))
+    assert "SamSP1" in everything
+    for other in ("SamSP2", "Terry"):  # another SP (named nowhere, not even as a device), a teacher
+        assert other not in everything, other
 
 
 def test_an_sps_bundle_holds_only_its_own_records_and_is_sealed_to_it_alone(group, capsys, monkeypatch):

@@ -102,10 +102,20 @@ class DeviceLine:
 
 
 def list_devices(session: Session) -> list[DeviceLine]:
+    from app.models import Educator
+
     me = self_replica(session)
     rows = session.scalars(select(SyncDevice).order_by(SyncDevice.name)).all()
-    return [DeviceLine(d.id, d.name, d.role, _us_date(d.enrolled_at), _us_date(d.revoked_at) if d.revoked_at else None,
+    return [DeviceLine(d.id, _shown(session, d, Educator), d.role, _us_date(d.enrolled_at), _us_date(d.revoked_at) if d.revoked_at else None,
                        bool(me and d.id == me.id)) for d in rows]
+
+
+def _shown(session: Session, device: SyncDevice, educator_cls: Any) -> str:
+    """A field copy's roster name names no one; where its SP's record is here, the SP's name is added."""
+    if device.acting_for is None:
+        return device.name
+    sp = session.get(educator_cls, device.acting_for)
+    return f"{device.name} ({sp.full_name}'s)" if sp is not None else device.name
 
 
 def _us_date(moment: dt.datetime | None) -> str:

@@ -69,11 +69,14 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
     sign, box = SigningKey.generate(), PrivateKey.generate()
     replica = uuid.uuid4().hex
     have = received(session)
-    session.add(SyncReplica(id=replica, name=f"{sp.full_name} (field copy)", is_self=False,
+    # In a device group the name travels in the roster to every device, other SPs' copies included:
+    # it names no one (`sync devices` shows the SP's name where the SP's record is at hand).
+    name = f"field copy {replica[:8]}" if in_devices else f"{sp.full_name} (field copy)"
+    session.add(SyncReplica(id=replica, name=name, is_self=False,
                             sign_key=sign.verify_key.encode().hex(), box_key=box.public_key.encode().hex(),
                             next_seq=0, hlc_wall=0, hlc_counter=0, knows=have, acting_for=sp.id))
     if in_devices:
-        devices.enrol_field_copy(session, replica, f"{sp.full_name} (field copy)", sp.id,
+        devices.enrol_field_copy(session, replica, name, sp.id,
                                  sign.verify_key.encode().hex(), box.public_key.encode().hex())
     tmp = out.with_name(f".{out.name}.{replica[:8]}.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +92,7 @@ def make_field_copy(session: Session, engine: Engine, employee_id: str, out: str
                 source.backup(target)
         else:
             _copy_from_server(engine, tmp, sp.id)
-        _become_field_copy(tmp, me, replica, sp, sign, box, have, devices.group(session) if in_devices else None)
+        _become_field_copy(tmp, me, replica, name, sp, sign, box, have, devices.group(session) if in_devices else None)
         _minimize(tmp, sp.id)
         if passphrase is not None:
             from app import dbfiles
@@ -155,33 +158,33 @@ def _insert(conn, table, rows: list[dict]) -> None:  # type: ignore[no-untyped-d
         insert_rows(conn, table, rows)
 
 
-def _become_field_copy(path: Path, me: SyncReplica, replica: str, sp: Educator, sign, box, have: dict,  # type: ignore[no-untyped-def]
+def _become_field_copy(path: Path, me: SyncReplica, replica: str, name: str, sp: Educator, sign, box, have: dict,  # type: ignore[no-untyped-def]
                        group=None) -> None:
     """In the copy: the coordinator's row becomes a partner (no secrets), the SP's replica is self.
     In a device group the copy's keys are kept in its own device row (the copy is encrypted), the
     roster is the one that lists it, and no other device's keys or invitations are kept."""
     with closing(sqlite3.connect(path)) as conn, conn:
         if group is not None:
-            _become_device(conn, replica, sp, sign, box, group)
+            _become_device(conn, replica, name, sp, sign, box, group)
         conn.execute("UPDATE sync_replica SET is_self = 0, sign_secret = NULL, box_secret = NULL, group_key = NULL,"
                      " knows = ?, exported = NULL WHERE id = ?", (json.dumps(have), me.id))
         conn.execute(
             "INSERT INTO sync_replica (id, name, is_self, sign_key, box_key, sign_secret, box_secret, group_key,"
             " next_seq, hlc_wall, hlc_counter, knows, exported, acting_for, created_at)"
             " VALUES (?, ?, 1, ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?, ?, datetime('now'))",
-            (replica, f"{sp.full_name} (field copy)", sign.verify_key.encode().hex(), box.public_key.encode().hex(),
+            (replica, name, sign.verify_key.encode().hex(), box.public_key.encode().hex(),
              None if group is not None else sign.encode().hex(), None if group is not None else box.encode().hex(),
              me.group_key, me.hlc_wall, me.hlc_counter,
              json.dumps(have), sp.id.hex))
         conn.execute("DELETE FROM sync_bundle")
 
 
-def _become_device(conn: sqlite3.Connection, replica: str, sp: Educator, sign, box, group) -> None:  # type: ignore[no-untyped-def]
+def _become_device(conn: sqlite3.Connection, replica: str, name: str, sp: Educator, sign, box, group) -> None:  # type: ignore[no-untyped-def]
     conn.execute("DELETE FROM sync_invite")
     conn.execute("UPDATE sync_device SET secret = NULL, sent = '{}'")  # the copy has what they had: no catch-up
     conn.execute("INSERT INTO sync_device (id, name, role, sign_key, box_key, acting_for, enrolled_at, revoked_at,"
                  " last_bundle, sent, secret) VALUES (?, ?, 'sp', ?, ?, ?, datetime('now'), NULL, 0, NULL, ?)",
-                 (replica, f"{sp.full_name} (field copy)", sign.verify_key.encode().hex(), box.public_key.encode().hex(),
+                 (replica, name, sign.verify_key.encode().hex(), box.public_key.encode().hex(),
                   sp.id.hex, json.dumps({"method": "database", "keys": (sign.encode() + box.encode()).hex()})))
     conn.execute("UPDATE sync_group SET version = ?, roster = ? WHERE id = ?",
                  (group.version, json.dumps(group.roster), group.id))
