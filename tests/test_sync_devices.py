@@ -502,3 +502,58 @@ def test_a_principals_device_gets_nothing_confidential_and_may_change_nothing(gr
     code, out = _cli(capsys, group.coordinator, "sync", "import", _newest(out_folder))
     assert code == 1 and "principal's device may not change records" in out
     assert _rating(group.coordinator, "T1") == "Proficient"
+
+
+class _FakeKeyring:
+    """The OS keyring as the `keyring` package presents it (Credential Manager, Keychain, Secret Service)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, name: str, value: str) -> None:
+        self.stored[(service, name)] = value
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.stored.get((service, name))
+
+
+def test_with_an_os_keyring_the_keys_are_wrapped_by_a_key_kept_there(tmp_path, migrated_template, capsys, monkeypatch):
+    ring = _FakeKeyring()
+    monkeypatch.setattr(dbkeys, "_keyring", lambda: ring)
+    monkeypatch.delenv(dbkeys.PASSPHRASE_ENV)
+    db = tmp_path / "c.sqlite3"
+    shutil.copy(migrated_template, db)
+    code, out = _cli(capsys, db, "sync", "setup", "--name", "Coordinator")
+    assert code == 0, out
+    with sqlite3.connect(db) as conn:
+        (secret,) = conn.execute("SELECT secret FROM sync_device").fetchone()
+    assert json.loads(secret)["method"] == "keyring" and len(ring.stored) == 1
+    devices.forget()  # a new process: the keys come back through the keyring
+    code, out = _cli(capsys, db, "sync", "invite", "--name", "Lab", "--role", "staff", "--out", tmp_path / "i.json")
+    assert code == 0, out
+    code, out = _cli(capsys, db, "sync", "revoke", "Coordinator")
+    assert code == 1 and "cannot revoke the device it is working on" in out
+    ring.stored.clear()  # another user, or the keyring locked: one plain line, nothing done
+    devices.forget()
+    database = Database.open(str(db))
+    try:
+        with database.read() as session, pytest.raises(devices.SyncError, match="OS keyring"):
+            devices.device_keys(session, devices.own_device(session))
+    finally:
+        database.dispose()
+
+
+def test_in_an_encrypted_database_the_keys_are_kept_inside_it(tmp_path, migrated_template, capsys, monkeypatch):
+    db = tmp_path / "c.sqlite3"
+    shutil.copy(migrated_template, db)
+    assert _cli(capsys, db, "db", "encrypt")[0] == 0  # the passphrase from MENTORDESK_PASSPHRASE_FILE
+    code, out = _cli(capsys, db, "sync", "setup", "--name", "Coordinator")
+    assert code == 0, out
+    database = Database.open(str(db))
+    try:
+        with database.read() as session:
+            assert devices.own_device(session).secret["method"] == "database"
+    finally:
+        database.dispose()
+    seed, box = next(iter(devices._keys.values()))
+    assert seed.hex().encode() not in db.read_bytes() and not db.read_bytes().startswith(b"SQLite format 3")
