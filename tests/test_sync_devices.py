@@ -555,5 +555,5 @@ def test_in_an_encrypted_database_the_keys_are_kept_inside_it(tmp_path, migrated
             assert devices.own_device(session).secret["method"] == "database"
     finally:
         database.dispose()
-    seed, box = next(iter(devices._keys.values()))
+    seed, _box = next(iter(devices._keys.values()))
     assert seed.hex().encode() not in db.read_bytes() and not db.read_bytes().startswith(b"SQLite format 3")
