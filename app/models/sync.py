@@ -139,3 +139,61 @@ class SyncBundle(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# --- devices (issue 18): per-device keys, the signed roster, one-time invitations ---------------
+
+
+class SyncGroup(Base):
+    """The district's sync group as this database knows it (one row): its id and name, and the
+    latest roster of enrolled devices, as signed by a coordinator device (`roster`: the signed
+    document, exactly as it travels in bundles)."""
+
+    __tablename__ = "sync_group"
+    __table_args__ = {"info": COORDINATOR_ONLY}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    roster: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SyncDevice(Base):
+    """One enrolled device of the group (a laptop or an SP's field copy), from the signed roster,
+    plus this database's own bookkeeping about it: the last bundle number received from it (a
+    replay is refused), what was sent to it, and, on this device's own row only, its private keys
+    wrapped (`secret`: never plain unless the database itself is SQLCipher-encrypted)."""
+
+    __tablename__ = "sync_device"
+    __table_args__ = {"info": COORDINATOR_ONLY}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # its replica id
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)  # coordinator, staff, sp
+    sign_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    box_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    acting_for: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)  # the SP of an sp device
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_bundle: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    sent: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)
+    secret: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True,
+                                                          info={"confidential": True})
+
+
+class SyncInvite(Base):
+    """A one-time invitation a coordinator wrote: the device it names enrols by signing its keys
+    with the invitation's one-time key; only the public half is kept here."""
+
+    __tablename__ = "sync_invite"
+    __table_args__ = {"info": COORDINATOR_ONLY}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    verify_key: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -130,6 +130,9 @@ TABLE_ACCESS: dict[str, Access] = {
     # the newest entry's number and hash, to chain to it: AUDIT_CHAIN_COLUMNS); only the coordinator reads the
     # trail, and nobody, the coordinator included, may change or remove an entry (`grant_statements`)
     "audit_entry": Access("the audit trail", read=NOBODY, insert=EVERYONE),
+    "sync_group": COORDINATOR_ONLY,  # devices and their keys (issue 18)
+    "sync_device": COORDINATOR_ONLY,
+    "sync_invite": COORDINATOR_ONLY,
 }
 AUDIT_CHAIN_COLUMNS = ("id", "hash")
 NOT_CAPTURED = frozenset({"audit_entry"})  # not a Tracked table: its inserts never reach the sync log

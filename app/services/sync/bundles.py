@@ -69,6 +69,12 @@ def export_bundle(session: Session, to: str | Path, for_replica: str | None = No
     as given (never over an existing file). With nothing new, a group export writes nothing
     unless `even_if_empty` (a bundle still introduces this laptop and says what it has)."""
     me = require_self(session)
+    from app.services.sync import sealed
+
+    if sealed.in_device_group(session):
+        return _export_sealed(session, me, Path(to), for_replica, even_if_empty)
+    if not me.group_key:
+        raise SyncError("This database has no sync group key; it cannot write a group bundle.")
     recipient = _partner(session, for_replica) if for_replica else None
     since = dict(recipient.knows or {}) if recipient else dict(me.exported or {})
     ops = _ops_since(session, since, only=me.id if me.acting_for else None)  # a field copy sends its own
@@ -88,6 +94,56 @@ def export_bundle(session: Session, to: str | Path, for_replica: str | None = No
         have = received(session)
         me.exported = {**since, **{r: max(since.get(r, 0), min(top, have.get(r, 0))) for r, top in _top_seqs(ops).items()}}
     return Exported(paths[0], len(ops), size, tuple(paths))
+
+
+def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str | None,
+                   even_if_empty: bool) -> Exported:
+    """Device groups (issue 18): one bundle sealed to the full members (the coordinator's and staff
+    laptops) with every change they have not had, and one per SP field copy, sealed to it alone,
+    with only the changes of the records its copy keeps (sealed.py)."""
+    from app.services.sync import devices, sealed
+
+    own = devices.own_device(session)
+    g = devices.group(session)
+    assert g is not None
+    roster_news = (own.sent or {}).get("roster") != g.version  # a revocation travels even with nothing new
+    paths: list[Path] = []
+    size = total = 0
+    for recipients, sp_id, tracked in sealed.plan(session, for_device):
+        if tracked is None and for_device:
+            since = dict(_partner(session, recipients[0].id).knows or {})
+        elif tracked is None:
+            since = dict(me.exported or {})
+        else:  # never sent to yet: what it said it has (a field copy: what it was made with)
+            since = dict(tracked.sent if tracked.sent is not None else devices.partner_replica(session, tracked).knows or {})
+            since.pop("roster", None)
+        ops = _ops_since(session, since, only=me.id if me.acting_for or own.role == "principal" else None)
+        considered = ops
+        if sp_id is sealed.PRINCIPAL_VIEW:
+            ops = sealed.principal_view(ops)
+        elif sp_id is not None:
+            ops = sealed.scoped(session, sp_id, ops, skip=tracked.id if tracked else "")
+        wanted = bool(ops) or for_device is not None or even_if_empty or roster_news
+        if wanted and recipients:  # nobody to seal to (a coordinator alone): a laptop enrolled later catches up
+            for number, part in enumerate(_parts(ops)):
+                raw = sealed.encode(session, me, payload_of(session, me, part), recipients)
+                path = _destination(to, me.id, raw, len(paths) + number)
+                files.write_new_file(path, raw)
+                session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
+                                       ops=len(part), schema=_schema(), path=str(path)))
+                paths.append(path)
+                size += len(raw)
+            total += len(ops)
+        if for_device:
+            continue
+        have = received(session)
+        watermark = {**since, **{r: max(since.get(r, 0), min(top, have.get(r, 0))) for r, top in _top_seqs(considered).items()}}
+        if tracked is None:
+            me.exported = watermark
+        else:
+            tracked.sent = watermark
+    own.sent = {**(own.sent or {}), "roster": g.version}
+    return Exported(paths[0] if paths else None, total, size, tuple(paths))
 
 
 def _parts(ops: list[tuple]) -> list[list[tuple]]:
@@ -146,13 +202,7 @@ def encode_bundle(session: Session, me: SyncReplica, ops: list[tuple], recipient
     from nacl.secret import SecretBox
     from nacl.signing import SigningKey
 
-    from app import __version__
-
-    lines = b"".join(_op_line(op) for op in ops)
-    manifest = {"format": FORMAT, "app_version": __version__, "schema": _schema(), "sender": me.id,
-                "sender_name": me.name, "received": received(session), "ops": len(ops),
-                "sha256": hashlib.sha256(lines).hexdigest(), "created_at": utcnow().isoformat()}
-    payload = gzip.compress(json.dumps(manifest).encode() + b"\n" + lines, compresslevel=6, mtime=0)
+    payload = payload_of(session, me, ops)
     body = SigningKey(bytes.fromhex(me.sign_secret)).sign(payload)
     if recipient is not None:
         box = Box(PrivateKey(bytes.fromhex(me.box_secret)), PublicKey(bytes.fromhex(recipient.box_key)))
@@ -162,6 +212,17 @@ def encode_bundle(session: Session, me: SyncReplica, ops: list[tuple], recipient
               "acting_for": str(me.acting_for) if me.acting_for else None}  # a field copy says whose it is
     inner = json.dumps(header).encode() + b"\n" + body
     return MAGIC + bytes(SecretBox(bytes.fromhex(me.group_key)).encrypt(inner))
+
+
+def payload_of(session: Session, me: SyncReplica, ops: list[tuple]) -> bytes:
+    """The gzip of the manifest line and one line per operation."""
+    from app import __version__
+
+    lines = b"".join(_op_line(op) for op in ops)
+    manifest = {"format": FORMAT, "app_version": __version__, "schema": _schema(), "sender": me.id,
+                "sender_name": me.name, "received": received(session), "ops": len(ops),
+                "sha256": hashlib.sha256(lines).hexdigest(), "created_at": utcnow().isoformat()}
+    return gzip.compress(json.dumps(manifest).encode() + b"\n" + lines, compresslevel=6, mtime=0)
 
 
 def _op_line(op: tuple) -> bytes:
@@ -200,6 +261,10 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
 
     if not raw.startswith(MAGIC):
         raise SyncError("This file is not a MentorDesk sync bundle.")
+    if not me.group_key:
+        from app.services.sync.sealed import legacy_refusal
+
+        raise legacy_refusal()
     try:
         inner = SecretBox(bytes.fromhex(me.group_key)).decrypt(raw[len(MAGIC):])
         header_line, body = inner.split(b"\n", 1)
@@ -217,6 +282,11 @@ def decode_bundle(raw: bytes, me: SyncReplica) -> Decoded | None:
                         "(different district secret), or it was altered on the way.") from exc
     except (ValueError, TypeError, KeyError) as exc:  # malformed header or keys (json errors are ValueErrors)
         raise SyncError("This bundle's header is malformed; it was not applied.") from exc
+    return decode_payload(payload, header)
+
+
+def decode_payload(payload: bytes, header: dict[str, Any]) -> Decoded:
+    """The manifest and operation lines of a bundle's (checked) payload."""
     content = files.inflate(payload)  # bounded: a compression bomb is refused in its first megabytes
     try:
         manifest_line, lines = content.split(b"\n", 1)
@@ -275,7 +345,7 @@ def _well_formed(row: list[Any]) -> bool:
 @dataclass(frozen=True)
 class Imported:
     path: Path
-    status: str  # applied, waiting, duplicate, parked, refused, not-for-us, own
+    status: str  # applied, waiting, duplicate, parked, refused, not-for-us, own, not-enrolled
     ops: int = 0  # operations in the bundle
     new: int = 0  # operations this database did not have
     sender: str = ""
@@ -283,10 +353,18 @@ class Imported:
 
 
 @cycle_collector_paused  # a bundle makes hundreds of thousands of small objects, none in cycles
-def import_bundle(session: Session, path: str | Path) -> Imported:
-    """Apply one bundle file in the caller's transaction (commit or roll back as one)."""
+def import_bundle(session: Session, path: str | Path, explicit: bool = False) -> Imported:
+    """Apply one bundle file in the caller's transaction (commit or roll back as one). `explicit`:
+    the file was named on its own (not met in a folder): a sealed bundle already received, or
+    sealed to other devices, is then refused rather than skipped."""
+    from app.services.sync import sealed
+
     path = Path(path)
     raw = files.read_bundle_file(path)  # never through a link, never over the size limit
+    if sealed.is_sealed(raw):
+        return _import_sealed(session, path, raw, explicit)
+    if sealed.in_device_group(session):
+        raise sealed.legacy_refusal()
     bundle_id = hashlib.sha256(raw).hexdigest()
     known = session.get(SyncBundle, bundle_id)
     if known is not None:
@@ -307,12 +385,47 @@ def import_bundle(session: Session, path: str | Path) -> Imported:
     return done
 
 
-def _apply(session: Session, me: SyncReplica, bundle: SyncBundle, decoded: Decoded) -> Imported:
+def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> Imported:
+    from app.services.sync import sealed
+
+    me = require_self(session)
+    bundle_id = hashlib.sha256(raw).hexdigest()
+    known = session.get(SyncBundle, bundle_id)
+    if known is not None and known.status == "exported":
+        return Imported(path, "own", known.ops, 0, known.sender)
+    if known is not None and not explicit:  # the shared folder still holds a bundle met before
+        return Imported(path, "duplicate", known.ops, 0, known.sender)
+    opened = sealed.open_sealed(session, raw, me, path=path, explicit=explicit)
+    if isinstance(opened, str):
+        note = "waiting for a coordinator to accept this new device" if opened == "not-enrolled" else ""
+        return Imported(path, opened, note=note)
+    if opened[0] == "revoked":  # a revoked sender's bundle met in a folder
+        note = opened[1].decode().removeprefix("refused: ")
+        session.add(SyncBundle(id=bundle_id, sender="", status="refused", ops=0, path=str(path), note=note))
+        return Imported(path, "refused", note=note)
+    opened = decode_payload(opened[1], opened[0])
+    sender = opened.header["sender"]
+    bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=opened.manifest["ops"],
+                        schema=opened.manifest.get("schema"), path=str(path), data=raw)
+    if opened.manifest["ops"] and sealed.sender_role(session, sender) == "principal":
+        bundle.status, bundle.note = "refused", "a principal's device may not change records"
+        session.add(bundle)
+        return Imported(path, "refused", bundle.ops, 0, sender, bundle.note)
+    done = _apply(session, me, bundle, opened, sealed.partner_for(session, sender))
+    session.add(bundle)
+    if done.status == "applied":
+        _retry_waiting(session, me)
+    return done
+
+
+def _apply(session: Session, me: SyncReplica, bundle: SyncBundle, decoded: Decoded,
+           partner: SyncReplica | None = None) -> Imported:
     """Apply a decoded bundle and set its status: applied; parked (a newer schema); refused (beyond
     its sender's records); waiting (some changes are of records not here yet: the rest is applied,
     and the bundle is tried again after the next one). Parked, refused and waiting keep the file."""
     path = Path(bundle.path or "")
-    partner = _remember_partner(session, decoded)
+    if partner is None:
+        partner = _remember_partner(session, decoded)
     ops = _ops_of(decoded)
     problem = newer_schema_problem(decoded.manifest, ops)
     if problem:
@@ -354,10 +467,19 @@ def _retry_waiting(session: Session, me: SyncReplica) -> list[Imported]:
 
 
 def _retry(session: Session, me: SyncReplica, bundle: SyncBundle) -> Imported:
-    decoded = decode_bundle(bundle.data or b"", me)
+    from app.services.sync import sealed
+
+    raw = bundle.data or b""
+    partner = None
+    if sealed.is_sealed(raw):
+        reopened = sealed.reopen(session, raw, me)
+        decoded = decode_payload(reopened[1], reopened[0]) if reopened is not None else None
+        partner = sealed.partner_for(session, bundle.sender) if decoded is not None else None
+    else:
+        decoded = decode_bundle(raw, me)
     if decoded is None:
         return Imported(Path(bundle.path or ""), bundle.status, bundle.ops, 0, bundle.sender)
-    return _apply(session, me, bundle, decoded)
+    return _apply(session, me, bundle, decoded, partner)
 
 
 def _remember_partner(session: Session, decoded: Decoded) -> SyncReplica:
@@ -411,14 +533,19 @@ def _ops_of(decoded: Decoded) -> list[dict[str, Any]] | None:
     return parse_ops(decoded.lines, m.get("schema"))
 
 
-def retry_held(session: Session) -> list[Imported]:
+def retry_held(session: Session, folder_files: list[Path] | None = None) -> list[Imported]:
     """Apply parked bundles this version can now read (after an update) and waiting ones whose
     records have come, and try again the rows held back for a missing parent or a duplicate key
-    (after someone renamed the other record)."""
+    (after someone renamed the other record). `folder_files`: the bundles of a shared folder about
+    to be imported, whose signed rosters are taken first in a device group (who is enrolled or
+    revoked does not depend on the order of the files)."""
     from app.models.sync import SyncPending
+    from app.services.sync import sealed
     from app.services.sync.merge import materialize
 
     me = require_self(session)
+    if folder_files and sealed.in_device_group(session):
+        sealed.learn_rosters(session, folder_files)
     parked = session.scalars(select(SyncBundle).where(SyncBundle.status == "parked")
                              .options(undefer(SyncBundle.data))).all()
     out = [done for bundle in parked if (done := _retry(session, me, bundle)).status == "applied"]

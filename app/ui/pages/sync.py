@@ -216,8 +216,9 @@ class SyncPage(Page):
         folder.mkdir(parents=True, exist_ok=True)
         self.ctx.settings.setValue(FOLDER_KEY, str(folder))
         self.applied = 0
-        self.ctx.tasks.run(retry_held, on_success=lambda done: self._received(sum(d.new for d in done)))
-        for path in bundle_files(folder):
+        found = bundle_files(folder)
+        self.ctx.tasks.run(lambda s: retry_held(s, found), on_success=lambda done: self._received(sum(d.new for d in done)))
+        for path in found:
             self._import(path)
         self.ctx.tasks.run(lambda s: export_bundle(s, folder), on_success=self._synced)
 
