@@ -487,8 +487,8 @@ def test_a_principals_device_gets_nothing_confidential_and_may_change_nothing(gr
     for db in (principal, group.coordinator, principal):
         code, out = _cli(capsys, db, "sync", "folder", group.shared)
         assert code == 0, out
-    assert _rating(principal, "T1") == "Proficient"  # the roster arrived
-    with sqlite3.connect(principal) as conn:
+    with sqlite3.connect(principal) as conn:  # the roster arrived, its evaluation ratings withheld (confidential)
+        assert conn.execute("SELECT count(*), count(last_rating) FROM educator WHERE employee_id = 'T1'").fetchone() == (1, 0)
         assert conn.execute("SELECT count(*) FROM cap_candidate").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM cap_placement").fetchone() == (0,)
         assert conn.execute("SELECT count(*), count(private_reason) FROM assignment").fetchone() == (1, 0)
