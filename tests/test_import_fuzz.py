@@ -101,6 +101,23 @@ def _xlsx(header: list[str], rows: list[list[object]]) -> bytes:
         sheet.append(values)
     out = io.BytesIO()
     book.save(out)
+    return _fixed_in_time(out.getvalue())
+
+
+def _fixed_in_time(raw: bytes) -> bytes:
+    """The same workbook bytes on every run: openpyxl stamps the save time into docProps and the zip
+    entries, which changed the file's length between hypothesis's replays (FlakyStrategyDefinition)."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(raw)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", b"2026-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
