@@ -31,6 +31,8 @@ def _open(qtbot, database, monkeypatch, year: str | None = None):  # type: ignor
     monkeypatch.setattr("app.ui.errors.show_error", lambda _p, exc, _d="": shown.append(f"{type(exc).__name__}"))
     window = open_window(qtbot, database, year)
     window.shown_errors = shown
+    window.activateWindow()  # the keyboard goes to the window a person is using
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window
 
 
@@ -114,3 +116,71 @@ def test_import_the_sample_roster_match_apply_and_print_one_schools_principal_ro
     assert other not in text and "Priya Patel" not in text  # the other school's beginning educator
     with database.read() as s:
         assert s.scalar(select(Educator).where(Educator.last_name == "Kelly")) is not None
+
+
+# --- (b) five sessions by keyboard only, each with a differently typed date --------------------------------
+
+SHAPES = ("{m}/{d}/{y}", "{m}/{d}/{yy}", "{y}-{m:02d}-{d:02d}", "{m}-{d}-{y}", "{m:02d}/{d:02d}/{y}")
+
+
+def test_five_sessions_logged_by_keyboard_only_with_five_typed_dates(qtbot, database, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from app.models import InductionEnrollment, School, derived_id
+    from app.services.years import current_label, ensure_year
+    from tests.test_ui_timelogs import _focused, _key, _type
+
+    label = current_label()
+    with database.unit_of_work() as s:
+        year, _ = ensure_year(s, label)
+        school = School(name="Lincoln Elementary")
+        people = {eid: Educator(id=derived_id("educator", eid), employee_id=eid, first_name=first, last_name=last,
+                                school=school)
+                  for eid, first, last in (("M1", "Maria", "Lopez"), ("B1", "Ana", "Silva"), ("B2", "Ben", "Hart"))}
+        s.add_all([school, *people.values()])
+        for eid in ("B1", "B2"):
+            s.add(InductionEnrollment(educator=people[eid], school_year=year, status="beginning"))
+            s.add(Assignment(mentor=people["M1"], mentee=people[eid], school_year=year, start_date=year.window_start))
+        start = year.window_start
+    today = dt.date.today()
+    days = [today - dt.timedelta(days=k) for k in (1, 3, 8, 15, 29)]  # five different days, all past
+    days = [d for d in days if d >= start]
+    if len(days) < 5:
+        pytest.skip("the school year began less than 29 days ago: not five past days in it")
+    window = _open(qtbot, database, monkeypatch, label)
+    people_page = window.show_area("people")
+    qtbot.mouseClick(people_page.search, Qt.MouseButton.LeftButton)  # somewhere else in the window
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is people_page.search)
+    assert "timelogs" not in window.pages  # the Time Logs page not even built yet
+    _key(qtbot, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L from any page: the quick entry
+    page = window.pages["timelogs"]
+    assert window.stack.currentWidget() is page
+    quick = page.quick
+    qtbot.waitUntil(lambda: len(quick.pairs) == 3 and _focused(quick) == "pair")
+    sessions = []
+    for n, (day, shape) in enumerate(zip(days, SHAPES)):
+        name, mentee = ("Hart", "Ben Hart") if n % 2 == 0 else ("Silva", "Ana Silva")
+        typed = shape.format(m=day.month, d=day.day, y=day.year, yy=day.year % 100)
+        assert _focused(quick) == "pair" and quick.pair.text() == ""
+        _type(qtbot, name)
+        _key(qtbot, Qt.Key.Key_Tab)  # closes the name list, to the date
+        assert _focused(quick) == "date"
+        _type(qtbot, typed)
+        _key(qtbot, Qt.Key.Key_Tab)
+        assert _focused(quick) == "duration", typed
+        for _ in range(n % 3):  # 30 min, 45 min, 1 h
+            _key(qtbot, Qt.Key.Key_Down)
+        minutes = (30, 45, 60)[n % 3]
+        _key(qtbot, Qt.Key.Key_Return)  # Enter saves
+        qtbot.waitUntil(lambda n=n: page.model.total == n + 1)
+        assert f"Saved: {mentee}" in quick.message.text() and f"on {day.month}/{day.day}/{day.year}." \
+            in quick.message.text(), (typed, quick.message.text())
+        assert quick.date.date() == QDate.currentDate()  # back to today for the next session
+        sessions.append((mentee, day, minutes))
+    assert window.shown_errors == []
+    assert _focused(quick) == "pair"  # ready for a sixth
+    shown = sorted((r.mentee, r.date, r.minutes) for r in page.model.rows)
+    assert shown == sorted(sessions)
+    assert [r.date for r in page.model.rows] == sorted(days, reverse=True)  # the list: newest first
+    first_cells = [page.model.index(row, 0).data() for row in range(page.model.rowCount())]
+    assert f"{days[0].month}/{days[0].day}/{days[0].year}" in " ".join(str(c) for c in first_cells)
