@@ -184,3 +184,108 @@ def test_five_sessions_logged_by_keyboard_only_with_five_typed_dates(qtbot, data
     assert [r.date for r in page.model.rows] == sorted(days, reverse=True)  # the list: newest first
     first_cells = [page.model.index(row, 0).data() for row in range(page.model.rowCount())]
     assert f"{days[0].month}/{days[0].day}/{days[0].year}" in " ".join(str(c) for c in first_cells)
+
+
+# --- (c) an announced observation with evidence and ratings; that observation's form printed alone ----------
+
+from tests.test_ui_cap import world  # noqa: E402,F401 - the fixture: a candidate (Ana Silva) and her SP
+
+
+def test_an_announced_observation_with_evidence_and_ratings_and_its_form_printed_alone(qtbot, database, world,  # noqa: F811
+                                                                                       tmp_path, monkeypatch):
+    from app.services import cap
+    from tests.test_ui_cap import _window
+
+    placement = world["placement"]
+    with database.unit_of_work() as s:  # an earlier observation: must stay out of the printed form
+        cap.add_observation(s, placement, kind="unannounced", observer="ps", observed_on=dt.date(2026, 2, 10),
+                            status="held", reinforcement="Earlier visit: word wall in daily use")
+    shown: list[str] = []
+    monkeypatch.setattr("app.ui.errors.show_error", lambda _p, exc, _d="": shown.append(type(exc).__name__))
+    win = _window(qtbot, database, sp=world["sp"])
+    page = win.show_area("cap")
+    qtbot.waitUntil(lambda: len(page.rows) == 1 and page.form.placement_id == placement)
+    form = page.form
+
+    def focus():  # type: ignore[no-untyped-def]
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    # The observation: by keyboard from the type to the duration, then evidence typed into two elements.
+    table = page.table
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(0, 0))
+                     .center())  # the candidate's row
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is table)
+    qtbot.keyClick(focus(), Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # Ctrl+O: the observation form
+    assert focus() is form.kind
+    qtbot.keyClicks(focus(), "A")  # type-ahead: Announced
+    assert form.kind.currentData() == "announced"
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is form.observer  # SP, as it is
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is form.date
+    qtbot.keyClicks(focus(), "3/3/2026")
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    assert focus() is form.minutes and form.date.date().toPython() == dt.date(2026, 3, 3)
+    qtbot.keyClicks(focus(), "50")
+    for code, words in (("I-A-1", "Modelled fractions on a number line and with fraction strips."),
+                        ("II-A-3", "Sentence frames for two English learners during partner talk.")):
+        qtbot.mouseClick(form.evidence[code].viewport(), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda code=code: focus() is form.evidence[code])
+        qtbot.keyClicks(focus(), words)
+    qtbot.mouseClick(form.reinforcement.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(focus(), "Clear routines for materials")
+    _click(qtbot, form.save_button)
+    qtbot.waitUntil(lambda: "Observation saved" in form.draft_label.text())
+    with database.read() as s:
+        saved = [o for o in cap.observations(s, placement) if o.kind == "announced"]
+        assert len(saved) == 1
+        detail = cap.observation_detail(s, saved[0].id)
+    assert (saved[0].observed_on, saved[0].observer, saved[0].minutes) == (dt.date(2026, 3, 3), "sp", 50)
+    assert detail.evidence == {"I-A-1": "Modelled fractions on a number line and with fraction strips.",
+                               "II-A-3": "Sentence frames for two English learners during partner talk."}
+
+    # The ratings of the elements seen: the SP's own formative judgment, chosen with the keyboard.
+    tabs = page.view.tabs
+    bar = tabs.tabBar()
+    ratings_tab = next(i for i in range(tabs.count()) if tabs.tabText(i).replace("&", "") == "Ratings")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(ratings_tab).center())
+    assert tabs.currentIndex() == ratings_tab
+    ratings = page.view.ratings
+    qtbot.keyClick(ratings.rater, Qt.Key.Key_Down)  # "SP and PS together" -> "SP's own judgment"
+    assert ratings.rater.currentData() == "sp" and ratings.stage.currentData() == "formative"
+    for (code, letter) in (("I-A-1", "P"), ("II-A-3", "N")):
+        for dim in ("quality", "scope", "consistency"):
+            qtbot.keyClicks(ratings.combos[(code, dim)], letter)  # type-ahead: Proficient / Needs Improvement
+    _click(qtbot, ratings.save_button)
+    qtbot.waitUntil(lambda: ratings.message.text() == "Ratings saved.")
+    with database.read() as s:
+        values = cap.load_ratings(s, placement, "formative", "sp").values
+    assert values["I-A-1"] == {"quality": "Proficient", "scope": "Proficient", "consistency": "Proficient"}
+    assert values["II-A-3"] == dict.fromkeys(("quality", "scope", "consistency"), "Needs Improvement")
+
+    # Forms: that observation chosen beside "Print this form" and printed alone.
+    forms_tab = next(i for i in range(tabs.count()) if tabs.tabText(i).replace("&", "").startswith("Forms"))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(forms_tab).center())
+    choice = page.view.form_choice
+    wanted = "Observation of 3/3/2026 (announced, SP)"
+    for _ in range(choice.count()):
+        if choice.currentText().startswith(wanted):
+            break
+        qtbot.keyClick(choice, Qt.Key.Key_Down)
+    assert choice.currentText().startswith(wanted), [choice.itemText(i) for i in range(choice.count())]
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    monkeypatch.setattr("app.ui.pages.cap.candidate.folder_path", lambda *_a, **_k: str(folder))
+    _click(qtbot, page.view.print_one_button)
+    qtbot.waitUntil(lambda: "Printed" in page.view.printed.text())
+    made = sorted(folder.iterdir())
+    assert len(made) == 1 and "observation-2026-03-03" in made[0].name
+    text = _pdf_text(made[0])
+    assert "3/3/2026" in text and "Announced" in text
+    assert "Modelled fractions on a number line and with fraction strips." in text
+    assert "Sentence frames for two English learners during partner talk." in text
+    assert "Clear routines for materials" in text
+    assert "word wall" not in text and "2/10/2026" not in text  # not the other observation
+    assert shown == []
