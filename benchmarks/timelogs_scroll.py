@@ -95,7 +95,11 @@ def measure(path: str) -> dict:
 
     from app.db import Database
     from app.services.timelogs import logs
-    from app.ui.pages.timelogs.entries import EntriesModel, setup_entries_view, with_cells
+    from app.ui.pages.timelogs.entries import (
+        EntriesModel,
+        setup_entries_view,
+        with_cells,
+    )
     from app.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
@@ -270,8 +274,8 @@ def run(entries: int | None = None) -> dict:
     rounds_wanted = int(os.environ.get("BENCH_ROUNDS", "2"))
     variants = {"without_index": [], "with_index": []}
     for _ in range(rounds_wanted):  # the two alternate, so a swing of the shared machine hits both
-        for name in variants:
-            variants[name].append(measure(_copy(kept, name == "with_index")))
+        for name, rounds in variants.items():
+            rounds.append(measure(_copy(kept, name == "with_index")))
     figures["rounds"] = rounds_wanted
     for name, rounds in variants.items():
         summary: dict = {}

@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QMessageBox, QPushButton, QWizard
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QWizard,
+)
 from sqlalchemy import select
 
 from app.models import Assignment, Educator
@@ -188,7 +196,7 @@ def test_five_sessions_logged_by_keyboard_only_with_five_typed_dates(qtbot, data
 
 # --- (c) an announced observation with evidence and ratings; that observation's form printed alone ----------
 
-from tests.test_ui_cap import world  # noqa: E402,F401 - the fixture: a candidate (Ana Silva) and her SP
+from tests.test_ui_cap import world  # noqa: F401 - the fixture: a candidate (Ana Silva) and her SP
 
 
 def test_an_announced_observation_with_evidence_and_ratings_and_its_form_printed_alone(qtbot, database, world,  # noqa: F811
