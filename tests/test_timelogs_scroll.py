@@ -201,3 +201,29 @@ def test_pages_read_ahead_are_the_pages_scrolled_to_and_a_reload_drops_a_late_on
     by_minutes = sorted(rows, key=lambda r: (r["minutes"], r["id"].hex))
     assert [r.id for r in model.rows] == [r["id"] for r in by_minutes[:len(model.rows)]]
     assert len(model.rows) > PAGE_SIZE
+
+
+def test_a_page_deep_in_the_list_is_read_in_order_through_the_date_id_index(database, entries):
+    """Revision 0018: SQLite walks time_log (date, id) for the page and stops after 200 rows; no sort of
+    every entry of the page's last date (docs/timelog-scrolling.md)."""
+    from sqlalchemy import event
+
+    flt = logs.EntryFilter(YEAR)
+    seen: list = []
+    with database.read() as s:
+        after = logs.list_entries(s, flt, limit=PAGE_SIZE)[-1]
+
+        def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            seen.append((statement, parameters))
+
+        event.listen(database.engine, "before_cursor_execute", grab)
+        try:
+            page = logs.list_entries(s, flt, after=after, limit=PAGE_SIZE)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", grab)
+        statement, parameters = seen[-1]
+        plan = [row[-1] for row in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert len(page) == PAGE_SIZE
+    page_rows = plan[: plan.index("SCAN page")] if "SCAN page" in plan else plan
+    assert any("ix_time_log_date_id" in line for line in page_rows), plan
+    assert not any("TEMP B-TREE" in line for line in page_rows), plan  # the page itself is not sorted
