@@ -306,6 +306,16 @@ def data_key(db_path: Path, *, ask: bool = True) -> bytes:
     return found
 
 
+def file_key(db_path: Path, person: bytes) -> tuple[str, bytes] | None:
+    """A key for a file that holds the database's data again outside it (CAP drafts, issue 18: "encrypted
+    the same way"): None for a plain database; else (the data key's id, BLAKE2b of the data key with
+    `person`, at most 16 bytes, naming the use). One-way: the file's key never gives the data key."""
+    if not is_encrypted(db_path):
+        return None
+    key = data_key(db_path, ask=False)
+    return _key_id(key), _blake2b(key, person)
+
+
 def needs_secret(db_path: Path) -> bool:
     """An encrypted database that no passphrase file, keyring or earlier unlock opens: the window asks."""
     if not is_encrypted(db_path):

@@ -69,10 +69,12 @@ def build_window(database: Database, *, synchronous: bool = False, on_empty=None
     whether the database is empty) load just after the window is first painted: their query is
     the first ORM use, which configures every mapper (~0.1 s). `empty` is then None and
     `on_empty(window)` is called if it is. Synchronous runners (tests) get them at once."""
+    from app.services.cap import drafts
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
+    drafts.use_database(database.path)  # sealed as the database is, when it is encrypted (issue 18)
     tasks = TaskRunner(database, synchronous=synchronous)
     if synchronous:
         empty, years, current = tasks.call(_start_facts, write=True)
