@@ -164,7 +164,7 @@ def test_start_invite_join_list_and_revoke_by_clicking(qtbot, laptops, tmp_path,
 
 
 def test_an_invitation_names_a_device_once(qtbot, laptops, tmp_path, monkeypatch):
-    win, page = _window(qtbot, laptops[0])
+    _win, page = _window(qtbot, laptops[0])
     _answers(monkeypatch, ["Coordinator laptop"])
     page.setup_button.click()
     page.run_invite("Coordinator laptop", "staff", str(tmp_path / "again.json"))

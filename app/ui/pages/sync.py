@@ -36,10 +36,9 @@ FOLDER_KEY = "sync/shared_folder"
 
 def _load(session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from app.services.sync.conflicts import list_conflicts, settled_conflicts
+    from app.services.sync.devices import group, list_devices
     from app.services.sync.identity import self_replica
     from app.services.sync.status import status
-
-    from app.services.sync.devices import group, list_devices
 
     me = self_replica(session)
     g = group(session)
