@@ -28,6 +28,7 @@ def _fresh(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     yield
     cap_drafts.use_database(None)
     dbkeys.forget()
+    dbkeys.set_passphrase_file(None)
 
 
 @pytest.fixture
@@ -116,3 +117,23 @@ def test_the_window_seals_drafts_of_the_encrypted_database_it_opened(qtbot, encr
         win.close()
     finally:
         database.dispose()
+
+
+def test_drafts_typed_before_db_encrypt_are_sealed_when_the_database_opens(db_path, capsys, tmp_path):
+    """No plain copy stays in the data folder after `db encrypt`: the window's next open seals old drafts."""
+    from app.cli import main
+
+    cap_drafts.use_database(db_path)
+    key = cap_drafts.observation_key("p6")
+    cap_drafts.save_draft(key, {"evidence": {"I-A-1": EVIDENCE}}, base={"versions": {"observation": 1}})
+    when = cap_drafts.saved_at(key)
+    cap_drafts.use_database(None)
+    given = tmp_path / "given.txt"
+    given.write_text(PASSPHRASE + "\n")
+    assert main(["db", "encrypt", "--db", str(db_path), "--passphrase-file", str(given)]) == 0, capsys.readouterr()
+    dbkeys.set_passphrase_file(None)
+    assert dbkeys.is_encrypted(db_path) and EVIDENCE.encode() in _every_draft_byte()  # not yet opened
+    cap_drafts.use_database(db_path)  # the window opens it (unlocked by the command just now)
+    assert EVIDENCE.encode() not in _every_draft_byte()
+    assert cap_drafts.load_draft(key) == {"evidence": {"I-A-1": EVIDENCE}}
+    assert cap_drafts.load_base(key) == {"versions": {"observation": 1}} and cap_drafts.saved_at(key) == when

@@ -18,8 +18,8 @@ a draft is sealed the same way (issue 18, item 3: "Backups, field copies and CAP
 the same way"): XSalsa20-Poly1305 (libsodium's SecretBox) under a key derived from the database's data
 key (dbkeys.file_key, BLAKE2b with its own person), so the file holds only the draft's key (ids, as in
 its name), the data key's id and ciphertext; no key is written anywhere. A sealed draft of another
-database (or one whose key was changed) is left where it is and not shown. A plain database's drafts
-are plain JSON as before.
+database (or one whose key was changed) is left where it is and not shown; plain drafts typed before
+the database was encrypted are sealed when it is opened. A plain database's drafts are plain JSON as before.
 """
 
 from __future__ import annotations
@@ -42,6 +42,20 @@ def use_database(db_path: Path | None) -> None:
     """Drafts from now on belong to this database (None: a server database, or none: plain files)."""
     global _database
     _database = Path(db_path) if db_path is not None else None
+    if _sealing() is not None:
+        _seal_plain_drafts()
+
+
+def _seal_plain_drafts() -> None:
+    """Drafts typed before the database was encrypted (`db encrypt`) are sealed when it is next opened, so
+    no plain copy of what they hold stays in the data folder."""
+    for path in sorted(drafts_dir().glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and doc.get("format") != SEALED and "key" in doc and "data" in doc:
+                save_draft(doc["key"], doc["data"], doc.get("base"), saved_at=doc.get("saved_at"))
+        except (OSError, ValueError):
+            continue
 
 
 def _sealing() -> tuple[str, Any] | None:
@@ -80,10 +94,11 @@ def _file(key: str) -> Path:
     return drafts_dir() / f"{safe}.json"
 
 
-def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = None) -> Path:
+def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = None, *,
+               saved_at: str | None = None) -> Path:
     """Write the draft durably (atomic replace after fsync), with the base it was typed over, if any."""
     path = _file(key)
-    payload = {"key": key, "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
+    payload = {"key": key, "saved_at": saved_at or dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
     if base is not None:
         payload["base"] = base
     sealing = _sealing()
