@@ -12,9 +12,11 @@ from pathlib import Path
 import nacl.pwhash
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from sqlalchemy import select
 
 from app import dbkeys
 from app.db import Database
+from app.models.audit import AuditEntry
 from app.services.sync import devices
 from app.services.sync.bundles import bundle_files, export_bundle, import_bundle
 
@@ -161,6 +163,26 @@ def test_start_invite_join_list_and_revoke_by_clicking(qtbot, laptops, tmp_path,
         listed = {d.name: d.revoked for d in devices.list_devices(session)}
     assert listed["Staff laptop"] == _rows(page)[1][3] and listed["Coordinator laptop"] is None
     staff_win.close()
+
+    # the audit trail (issue 18, item 4): enrolment and revocation, by device id, never a name
+    assert _trail(coordinator_db) == [("sync setup", 1), ("sync invite", 1), ("sync enrol", 1), ("sync revoke", 1)]
+    assert _trail(staff_db) == [("sync join", 1)]
+    with coordinator_db.engine.connect() as conn:
+        ids = [e.row_ids for e in conn.execute(select(AuditEntry.__table__)) if e.action.startswith("sync")]
+    assert "Staff laptop" not in " ".join(ids) and trail_ok(coordinator_db)
+
+
+def _trail(database) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    with database.engine.connect() as conn:
+        return [(e.action, e.count) for e in conn.execute(select(AuditEntry.__table__).order_by(AuditEntry.id))
+                if e.action.startswith("sync")]
+
+
+def trail_ok(database) -> bool:  # type: ignore[no-untyped-def]
+    from app.services.audit.trail import verify
+
+    with database.engine.connect() as conn:
+        return verify(conn).ok
 
 
 def test_an_invitation_names_a_device_once(qtbot, laptops, tmp_path, monkeypatch):

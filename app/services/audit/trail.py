@@ -112,6 +112,13 @@ def record_read(session: Session, table: str, ids: Iterable[Any]) -> None:
         _commit(session.get_bind(), Event("read", table, found), session.info.get("actor") or _os_user())
 
 
+def record_in(session: Session, action: str, what: str, ids: Iterable[Any], *, confidential: bool = False) -> None:
+    """An entry in the session's own transaction (it commits or rolls back with the change it records):
+    sync enrolment and revocation."""
+    append(session.connection(), [Event(action, what, tuple(str(i) for i in ids), None, confidential)],
+           session.info.get("actor") or _os_user())
+
+
 def record_failed_unlocks(database: Any) -> int:
     """Failed unlocks of this encrypted file since the last successful open (a locked file cannot be
     written, so app/dbkeys.py kept their count and times beside it): one entry `unlock-failed` with the
