@@ -71,6 +71,9 @@ class SyncPage(Page):
         super().__init__(ctx, parent)
         self.conflicts: list[Any] = []
         self.me = ""
+        self.device_lines: list[Any] = []  # devices.DeviceLine, as `mentordesk sync devices` lists them
+        self.coordinator = False  # this laptop may invite and revoke
+        self.code_box: QMessageBox | None = None
         layout = QVBoxLayout(self)
         self.identity = QLabel()
         self.identity.setWordWrap(True)
@@ -256,13 +259,12 @@ class SyncPage(Page):
 
     def selected_device(self) -> Any:
         row = self.devices.currentRow()
-        lines = getattr(self, "device_lines", [])
+        lines = self.device_lines
         return lines[row] if 0 <= row < len(lines) and self.devices.selectedItems() else None
 
     def _update_device_buttons(self) -> None:
         d = self.selected_device()
-        self.revoke_button.setEnabled(bool(getattr(self, "coordinator", False) and d is not None
-                                           and not d.this_device and not d.revoked))
+        self.revoke_button.setEnabled(self.coordinator and d is not None and not d.this_device and not d.revoked)
 
     def set_up(self) -> None:
         from app.services.sync.identity import default_name
