@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECAR_SUFFIX = ".keys"
+FAILURES_SUFFIX = ".unlock-failures"  # failed unlocks, kept until the audit trail can take them
+MAX_FAILURE_TIMES = 50
 FORMAT = "mentordesk-keys"
 PASSPHRASE_ENV = "MENTORDESK_PASSPHRASE_FILE"
 # A new database is encrypted unless this is set (the test suite's opt-out, and scripts that want a plain file
@@ -298,12 +300,23 @@ def data_key(db_path: Path, *, ask: bool = True) -> bytes:
                           f"(or {PASSPHRASE_ENV}), or run the command at a terminal to be asked")
     opened = open_with_secret(doc, secret)
     if opened is None:
+        note_failed_unlock(db_path)
         raise LockedError(f"wrong passphrase or recovery key for {db_path}; nothing was opened")
     found, wrapping = opened
     _unlocked[key_id] = found
     if wrapping is not None:
         _keyring_set(doc, wrapping)
     return found
+
+
+def file_key(db_path: Path, person: bytes) -> tuple[str, bytes] | None:
+    """A key for a file that holds the database's data again outside it (CAP drafts, issue 18: "encrypted
+    the same way"): None for a plain database; else (the data key's id, BLAKE2b of the data key with
+    `person`, at most 16 bytes, naming the use). One-way: the file's key never gives the data key."""
+    if not is_encrypted(db_path):
+        return None
+    key = data_key(db_path, ask=False)
+    return _key_id(key), _blake2b(key, person)
 
 
 def needs_secret(db_path: Path) -> bool:
@@ -322,9 +335,47 @@ def unlock(db_path: Path, secret: str) -> bool:
     doc = read_sidecar(db_path)
     opened = open_with_secret(doc, secret) if secret else None
     if opened is None:
+        if secret:
+            note_failed_unlock(db_path)
         return False
     remember(doc, *opened)
     return True
+
+
+# --- failed unlocks: the audit trail is inside the locked file, so they wait beside it ------------------
+
+
+def _failures_file(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + FAILURES_SUFFIX)
+
+
+def note_failed_unlock(db_path: Path) -> None:
+    """A wrong passphrase or recovery key: its time (UTC), never what was typed, in `<db>.unlock-failures`
+    (0600) until the next successful open adds them to the audit trail (app/services/audit/trail.py).
+    A folder that cannot be written loses the note, never the open."""
+    import datetime as dt
+
+    path = _failures_file(db_path)
+    count, times = failed_unlocks(db_path)
+    times = [*times, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")][-MAX_FAILURE_TIMES:]
+    try:
+        paths.create_private_file(path)
+        path.write_text(json.dumps({"count": count + 1, "times": times}), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def failed_unlocks(db_path: Path) -> tuple[int, list[str]]:
+    """How many unlocks failed since the trail last took them, and the times of the last 50."""
+    try:
+        doc = json.loads(_failures_file(db_path).read_text(encoding="utf-8"))
+        return int(doc["count"]), [str(t) for t in doc["times"]][-MAX_FAILURE_TIMES:]
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, []
+
+
+def clear_failed_unlocks(db_path: Path) -> None:
+    _failures_file(db_path).unlink(missing_ok=True)
 
 
 def remember(doc: dict[str, Any], data_key_: bytes, wrapping: bytes | None = None) -> None:

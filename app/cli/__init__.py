@@ -70,6 +70,7 @@ class Context:
             self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check,
                                      passphrase=passphrase, encrypt=passphrase is not None)
             self._db.read_only = self.read_only
+            _record_failed_unlocks(self._db)
             if self._db.created:
                 self.say(f"created a new {'encrypted ' if self._db.recovery_key else ''}database at {self._db.path}")
             if self._db.recovery_key:
@@ -214,6 +215,18 @@ def _run_guarded(handler: Handler, args: argparse.Namespace, ctx: Context, log_f
         log.error("unexpected error\n%s", safe_traceback(exc))
         print(f"MentorDesk hit an unexpected problem; details in {log_file}", file=sys.stderr)
         return 3
+
+
+def _record_failed_unlocks(database: Any) -> None:
+    """Failed unlocks before this open go into the audit trail now (issue 18); never stops a command."""
+    import logging
+
+    from app.services.audit import trail
+
+    try:
+        trail.record_failed_unlocks(database)
+    except Exception as exc:  # noqa: BLE001 - the note stays beside the file for the next open
+        logging.getLogger(__name__).warning("failed unlocks not recorded yet: %s", type(exc).__name__)
 
 
 def _audit_output(args: argparse.Namespace, ctx: Context, code: int) -> None:

@@ -51,6 +51,11 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
         when = dt.datetime.fromisoformat(e.at)
         rows = f": {e.count} {'row' if e.count == 1 else 'rows'}" if e.count else ""
         flag = "" if e.confidential else " (no confidential fields)"
+        if e.action == "unlock-failed":  # times of the wrong passphrases, recorded at the next open
+            last = dt.datetime.fromisoformat(e.row_ids[-1]) if e.row_ids else None
+            rows = f": {e.count} wrong passphrase{'' if e.count == 1 else 's'}" + (
+                f", the last at {last:%m/%d/%Y %H:%M:%S} UTC" if last else "")
+            flag = ""
         ctx.say(f"{e.id:>6}  {when:%m/%d/%Y %H:%M:%S} UTC  {e.actor} ({e.os_user} on {e.device})  "
                 f"{e.action} {e.what}{rows}{flag}")
     return 0

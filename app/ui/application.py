@@ -4,6 +4,7 @@ empty database the offer of the demo district."""
 from __future__ import annotations
 
 import itertools
+import logging
 import sys
 from pathlib import Path
 
@@ -62,6 +63,16 @@ def _start_facts(session):  # type: ignore[no-untyped-def]
     return start_info(session)
 
 
+def _record_failed_unlocks(database: Database) -> None:
+    """Wrong passphrases typed before this open go into the audit trail now (issue 18)."""
+    from app.services.audit import trail
+
+    try:
+        trail.record_failed_unlocks(database)
+    except Exception as exc:  # noqa: BLE001 - never stops the window; the note waits for the next open
+        logging.getLogger(__name__).warning("failed unlocks not recorded yet: %s", type(exc).__name__)
+
+
 def build_window(database: Database, *, synchronous: bool = False, on_empty=None):  # type: ignore[no-untyped-def]
     """The main window on an opened database; returns (window, empty).
 
@@ -69,10 +80,13 @@ def build_window(database: Database, *, synchronous: bool = False, on_empty=None
     whether the database is empty) load just after the window is first painted: their query is
     the first ORM use, which configures every mapper (~0.1 s). `empty` is then None and
     `on_empty(window)` is called if it is. Synchronous runners (tests) get them at once."""
+    from app.services.cap import drafts
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
+    drafts.use_database(database.path)  # sealed as the database is, when it is encrypted (issue 18)
+    _record_failed_unlocks(database)
     tasks = TaskRunner(database, synchronous=synchronous)
     if synchronous:
         empty, years, current = tasks.call(_start_facts, write=True)

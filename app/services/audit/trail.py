@@ -7,7 +7,8 @@ conversations confidential). A write that sets, changes or clears such a column,
 that has one, adds an entry in the same transaction (`after_flush`, like the sync change log), so the
 trail and the data commit or roll back together. Files written from such data, `db decrypt` and `db rekey`
 add entries through `record` (the command line) and `record_file` (the window); the window's openings of
-notes and CAP evidence through `record_read`.
+notes and CAP evidence through `record_read`; failed unlocks of an encrypted file, at the next successful
+open, through `record_failed_unlocks`.
 
 An entry holds ids, the table or file kind, the action, the app user, the OS user, the computer and the
 time: never a value. Its `hash` is SHA-256 over its fields and the previous entry's hash; `verify` walks
@@ -109,6 +110,30 @@ def record_read(session: Session, table: str, ids: Iterable[Any]) -> None:
     found = tuple(str(i) for i in ids)
     if found:
         _commit(session.get_bind(), Event("read", table, found), session.info.get("actor") or _os_user())
+
+
+def record_in(session: Session, action: str, what: str, ids: Iterable[Any], *, confidential: bool = False) -> None:
+    """An entry in the session's own transaction (it commits or rolls back with the change it records):
+    sync enrolment and revocation."""
+    append(session.connection(), [Event(action, what, tuple(str(i) for i in ids), None, confidential)],
+           session.info.get("actor") or _os_user())
+
+
+def record_failed_unlocks(database: Any) -> int:
+    """Failed unlocks of this encrypted file since the last successful open (a locked file cannot be
+    written, so app/dbkeys.py kept their count and times beside it): one entry `unlock-failed` with the
+    count and, as its row ids, the times (UTC) of the last 50; never what was typed. Called when the
+    window or a command has opened the database. Returns the count recorded."""
+    from app import dbkeys
+
+    path = getattr(database, "path", None)
+    count, times = dbkeys.failed_unlocks(path) if path is not None else (0, [])
+    if not count:
+        return 0
+    _commit(database.engine, Event("unlock-failed", "database", tuple(times), count, False),
+            getattr(database, "actor", None) or _os_user())
+    dbkeys.clear_failed_unlocks(path)  # after the entry is committed: a failure here keeps them for next time
+    return count
 
 
 def _commit(engine: Any, entry: Event, actor: str) -> None:

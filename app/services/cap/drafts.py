@@ -13,6 +13,13 @@ what I opened", so a change someone else saved meanwhile is neither reverted nor
 (the save asks Reload or Overwrite; the draft stays until the person chooses).
 
 Drafts are confidential evidence: they stay on this computer's user data folder, never in an export.
+While the open database is encrypted (`use_database`, called by the window on the database it opened),
+a draft is sealed the same way (issue 18, item 3: "Backups, field copies and CAP drafts are encrypted
+the same way"): XSalsa20-Poly1305 (libsodium's SecretBox) under a key derived from the database's data
+key (dbkeys.file_key, BLAKE2b with its own person), so the file holds only the draft's key (ids, as in
+its name), the data key's id and ciphertext; no key is written anywhere. A sealed draft of another
+database (or one whose key was changed) is left where it is and not shown; plain drafts typed before
+the database was encrypted are sealed when it is opened. A plain database's drafts are plain JSON as before.
 """
 
 from __future__ import annotations
@@ -24,7 +31,58 @@ import re
 from pathlib import Path
 from typing import Any
 
-from app import paths
+from app import dbkeys, paths
+
+SEALED = "mentordesk-sealed-draft"
+_PERSON = b"mdesk-cap-draft"
+_database: Path | None = None  # the open database: its drafts are sealed when it is encrypted
+
+
+def use_database(db_path: Path | None) -> None:
+    """Drafts from now on belong to this database (None: a server database, or none: plain files)."""
+    global _database
+    _database = Path(db_path) if db_path is not None else None
+    if _sealing() is not None:
+        _seal_plain_drafts()
+
+
+def _seal_plain_drafts() -> None:
+    """Drafts typed before the database was encrypted (`db encrypt`) are sealed when it is next opened, so
+    no plain copy of what they hold stays in the data folder."""
+    for path in sorted(drafts_dir().glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and doc.get("format") != SEALED and "key" in doc and "data" in doc:
+                save_draft(doc["key"], doc["data"], doc.get("base"), saved_at=doc.get("saved_at"))
+        except (OSError, ValueError):
+            continue
+
+
+def _sealing() -> tuple[str, Any] | None:
+    from nacl.secret import SecretBox
+
+    found = dbkeys.file_key(_database, _PERSON) if _database is not None else None
+    return None if found is None else (found[0], SecretBox(found[1]))
+
+
+def _payload(path: Path) -> dict[str, Any] | None:
+    """The draft file's content, opened when sealed; None when it is sealed with another key.
+    ValueError when the file is damaged."""
+    from nacl.exceptions import CryptoError
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict):
+        raise ValueError("not a draft")
+    if doc.get("format") != SEALED:
+        return doc
+    sealing = _sealing()
+    if sealing is None or sealing[0] != doc.get("key_id"):
+        return None
+    try:
+        opened = json.loads(sealing[1].decrypt(bytes.fromhex(doc["sealed"])))
+    except (CryptoError, KeyError, TypeError) as exc:
+        raise ValueError("damaged") from exc
+    return {**opened, "key": doc.get("key")}
 
 
 def drafts_dir() -> Path:
@@ -36,12 +94,17 @@ def _file(key: str) -> Path:
     return drafts_dir() / f"{safe}.json"
 
 
-def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = None) -> Path:
+def save_draft(key: str, data: dict[str, Any], base: dict[str, Any] | None = None, *,
+               saved_at: str | None = None) -> Path:
     """Write the draft durably (atomic replace after fsync), with the base it was typed over, if any."""
     path = _file(key)
-    payload = {"key": key, "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
+    payload = {"key": key, "saved_at": saved_at or dt.datetime.now(dt.timezone.utc).isoformat(), "data": data}
     if base is not None:
         payload["base"] = base
+    sealing = _sealing()
+    if sealing is not None:
+        plain = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+        payload = {"format": SEALED, "key": key, "key_id": sealing[0], "sealed": bytes(sealing[1].encrypt(plain)).hex()}
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, paths.PRIVATE_FILE_MODE)
     paths.private_file(tmp)  # a .tmp left by a crash keeps its old mode through O_TRUNC
@@ -59,7 +122,8 @@ def load_draft(key: str) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["data"]
+        payload = _payload(path)
+        return None if payload is None else payload["data"]
     except (ValueError, KeyError):
         path.rename(path.with_suffix(".damaged"))
         return None
@@ -70,7 +134,8 @@ def load_base(key: str) -> dict[str, Any] | None:
     from before drafts kept it)."""
     path = _file(key)
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("base") if path.exists() else None
+        payload = _payload(path) if path.exists() else None
+        return None if payload is None else payload.get("base")
     except ValueError:
         return None
 
@@ -80,7 +145,8 @@ def saved_at(key: str) -> dt.datetime | None:
     if not path.exists():
         return None
     try:
-        return dt.datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["saved_at"])
+        payload = _payload(path)
+        return None if payload is None else dt.datetime.fromisoformat(payload["saved_at"])
     except (ValueError, KeyError):
         return None
 
@@ -93,7 +159,8 @@ def list_drafts() -> list[str]:
     keys = []
     for path in sorted(drafts_dir().glob("*.json")):
         try:
-            keys.append(json.loads(path.read_text(encoding="utf-8"))["key"])
+            if _payload(path) is not None:  # not another database's sealed draft
+                keys.append(json.loads(path.read_text(encoding="utf-8"))["key"])
         except (ValueError, KeyError):
             continue
     return keys

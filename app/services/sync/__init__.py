@@ -1,7 +1,8 @@
 """Merging laptops through files: the change log (capture), merging, sealed bundles, owners and scope,
 field copies for supervising practitioners, conflicts, identity and status.
 
-May import: app.models (every feature's), app.db and the shared plumbing; no other feature. At import it
+May import: app.models (every feature's), app.db, the shared plumbing and app.services.audit (enrolment
+and revocation are recorded in the trail); no other feature. At import it
 registers the change log with the database layer, so app.db never imports a feature.
 """
 

@@ -314,6 +314,13 @@ def partner_replica(session: Session, device: SyncDevice) -> SyncReplica:
     return replica
 
 
+def _audit(session: Session, action: str, device_id: str) -> None:
+    """Enrolment and revocation in the audit trail (issue 18, item 4), by device id, in the same transaction."""
+    from app.services.audit.trail import record_in
+
+    record_in(session, action, "sync device", [device_id])
+
+
 def _require_group(session: Session) -> SyncGroup:
     g = group(session)
     if g is None:
@@ -373,6 +380,7 @@ def setup_group(session: Session, name: str | None = None, group_name: str | Non
                           roster={}))
     session.flush()
     sign_roster(session)
+    _audit(session, "sync setup", me.id)
     return me, _backfill(session)
 
 
@@ -423,6 +431,7 @@ def invite(session: Session, name: str, role: str, out: str | Path) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     paths.create_private_file(out)
     out.write_text(json.dumps(doc), encoding="utf-8")
+    _audit(session, "sync invite", invite_id)
     return code
 
 
@@ -467,6 +476,7 @@ def join(session: Session, file: str | Path, code: str, name: str) -> tuple[Sync
     device.secret = store_keys(session, me.id, sign.encode(), box.encode())
     device.sent = {"enrol": claim}
     session.add(device)
+    _audit(session, "sync join", me.id)
     return me, device, _backfill(session)
 
 
@@ -501,6 +511,7 @@ def enrol_from_claim(session: Session, claim: Any, sender: str) -> SyncDevice | 
     session.flush()
     sign_roster(session)
     partner_replica(session, device)
+    _audit(session, "sync enrol", device.id)
     return device
 
 
@@ -512,6 +523,7 @@ def enrol_field_copy(session: Session, replica: str, name: str, sp_id: uuid.UUID
     session.add(device)
     session.flush()
     sign_roster(session)
+    _audit(session, "sync enrol", device.id)
     return device
 
 
@@ -527,4 +539,5 @@ def revoke(session: Session, name: str) -> SyncDevice:
     device.revoked_at = utcnow()
     session.flush()
     sign_roster(session)
+    _audit(session, "sync revoke", device.id)
     return device
