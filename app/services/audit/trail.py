@@ -94,7 +94,9 @@ def record(database: Any, action: str, what: str, *, count: int | None = None, c
            ids: Iterable[str] = ()) -> None:
     """Record an action outside a unit of work (a file written, a decrypt, a rekey), committed at once:
     a read-only command's session is rolled back, its entry must not be."""
-    _commit(database.engine, Event(action, what, tuple(str(i) for i in ids), count, confidential), database.actor)
+    waits = getattr(database, "busy_wait", None) is not None and database.engine.dialect.name == "sqlite"
+    _commit(database.engine, Event(action, what, tuple(str(i) for i in ids), count, confidential), database.actor,
+            take_lock=database.wait_for_write_lock if waits else None)
 
 
 def record_file(session: Session, what: str, *, confidential: bool) -> None:
@@ -111,10 +113,13 @@ def record_read(session: Session, table: str, ids: Iterable[Any]) -> None:
         _commit(session.get_bind(), Event("read", table, found), session.info.get("actor") or _os_user())
 
 
-def _commit(engine: Any, entry: Event, actor: str) -> None:
+def _commit(engine: Any, entry: Event, actor: str, take_lock: Any = None) -> None:
+    """`take_lock(driver_connection)`: a command waits for another process's write lock first (app/db.py)."""
     if "audit_entry" not in inspect(engine).get_table_names():
         return  # a database not yet at this schema (a read-only command does not migrate it)
     with engine.begin() as conn:
+        if take_lock is not None:
+            take_lock(conn.connection.driver_connection)
         append(conn, [entry], actor)
 
 
