@@ -66,8 +66,9 @@ def test_a_command_still_refused_after_the_wait_exits_1_with_one_plain_line_and_
         holder.release()
     assert done.returncode == 1, done.stderr
     lines = done.stderr.splitlines()
-    assert lines == [WAITING, "mentordesk: another MentorDesk window or command kept the database busy for 2 "
-                              "seconds; nothing was saved. Try again when it has finished."], done.stderr
+    refused = ("mentordesk: another MentorDesk window or command kept the database busy for 2 seconds; "
+               "nothing was saved. Try again when it has finished.")
+    assert lines == [WAITING, refused], done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert elapsed >= 2, elapsed  # it waited the wait given (not SQLite's 10 s a statement either: see below)
     assert elapsed < 2 + 15, elapsed  # the wait, plus Python's start-up on a loaded machine
@@ -111,9 +112,9 @@ def test_the_wait_is_the_whole_unit_of_work_not_a_statement_in_it(database, db_p
     holder = LockHolder(db_path)
     try:
         started = time.monotonic()
-        with pytest.raises(DatabaseBusyError, match="busy for 0.6 seconds; nothing was saved"):
-            with database.unit_of_work() as s:
-                s.add(School(name="Never Written Middle"))
+        with (pytest.raises(DatabaseBusyError, match="busy for 0.6 seconds; nothing was saved"),
+              database.unit_of_work() as s):
+            s.add(School(name="Never Written Middle"))
         assert 0.6 <= time.monotonic() - started < 5
         assert told == ["waiting"]
     finally:

@@ -174,8 +174,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import_all(ctx: Context, source: Path) -> int:
-    from app.services.sync.bundles import bundle_files, import_bundle, retry_held
     from app.errors import DatabaseBusyError
+    from app.services.sync.bundles import bundle_files, import_bundle, retry_held
     from app.services.sync.identity import SyncError
 
     if not source.exists():
