@@ -103,3 +103,61 @@ def test_a_killed_restore_leaves_the_current_file_or_the_restored_one_never_none
             capsys.readouterr()
             assert _counts(path) == after
             _opens_and_checks(path)
+
+
+class _Killed(BaseException):
+    """Stands for the process ending at this point (nothing after it runs)."""
+
+
+def test_a_restore_stopped_at_each_of_its_file_steps_leaves_a_whole_database(tmp_path, migrated_template, monkeypatch):
+    """Deterministic: the restore stopped just before each rename, link or removal it makes in turn. The old
+    order (rename the current file aside, then the copy in) left no database at all at the second step."""
+    import shutil
+
+    from app import dbfiles
+
+    full = tmp_path / "full.sqlite3"
+    shutil.copy(migrated_template, full)
+    from app.models import School
+
+    database = db.Database.open(str(full))
+    try:
+        with database.unit_of_work() as s:
+            s.add(School(name="Lincoln Elementary"))
+    finally:
+        database.dispose()
+    backup = tmp_path / "backup.sqlite3"
+    dbfiles.online_backup(full, backup)
+    steps = 0
+    while True:
+        steps += 1
+        folder = tmp_path / f"step{steps}"
+        folder.mkdir()
+        path = folder / "district.sqlite3"
+        shutil.copy(migrated_template, path)
+        before = _counts(path)
+        calls = {"n": 0}
+
+        def stop_at(real, steps=steps, calls=calls):  # type: ignore[no-untyped-def]
+            def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+                calls["n"] += 1
+                if calls["n"] == steps:
+                    raise _Killed
+                return real(*args, **kwargs)
+            return call
+
+        with monkeypatch.context() as m:
+            for name in ("replace", "link", "unlink"):
+                m.setattr(os, name, stop_at(getattr(os, name)))
+            m.setattr(Path, "unlink", stop_at(Path.unlink))
+            try:
+                dbfiles.restore(path, backup)
+                finished = True
+            except _Killed:
+                finished = False
+        assert path.exists(), f"no database after stopping at file step {steps}"
+        assert _counts(path) in (before, _counts(backup)), steps
+        _opens_and_checks(path)
+        if finished:
+            break
+    assert steps > 3  # it did stop at several steps before finishing
