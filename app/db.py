@@ -28,10 +28,11 @@ from sqlalchemy.pool import NullPool
 
 from app import dbfiles, dbkeys, paths
 from app.models import Base, Tracked, load_all
-from app.errors import DamagedDatabaseError, DatabaseError
+from app.errors import DamagedDatabaseError, DatabaseBusyError, DatabaseError
 
 log = logging.getLogger("mentordesk.db")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 10000  # SQLite's own wait for a lock on each statement
 
 # sqlite3 binds None through its adapter protocol's slow path (a failed lookup and two failed
 # attribute lookups, 1 us a value on this class of laptop: a third of binding a row of a roster
@@ -76,7 +77,7 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -191,6 +192,8 @@ class Database:
     marker: Path | None = None  # this process's "open" marker beside the file (dbfiles.mark_open)
     recovery_key: str | None = None  # a new encrypted file's recovery key: shown once, never stored
     read_only = False  # set by read-only commands: unit_of_work rolls back instead of committing
+    busy_wait: float | None = None  # seconds a unit of work waits for another process's write lock (commands)
+    on_busy: Any = None  # called once when that wait begins (a command prints one line)
 
     def __init__(self, engine: Engine, actor: str | None = None):
         self.engine = engine
@@ -259,9 +262,14 @@ class Database:
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session for one user action or command: commit on success, roll back on error."""
+        """A session for one user action or command: commit on success, roll back on error.
+
+        With `busy_wait` set (the command line), a SQLite file's write lock is taken first, waiting for
+        another process that holds it (`wait_for_write_lock`)."""
         with self._write_lock, self.sessions() as session:
             try:
+                if self.busy_wait is not None and not self.read_only and self.path is not None:
+                    self.wait_for_write_lock(session.connection().connection.driver_connection)
                 yield session
                 if self.read_only:  # a read-only command's incidental writes (a default year) are dropped
                     session.rollback()
@@ -270,6 +278,40 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def wait_for_write_lock(self, raw: Any) -> None:
+        """Begin a write transaction on the driver connection `raw` with the write lock held (BEGIN
+        IMMEDIATE), trying again with a growing wait (0.25 s, 0.5 s, 1 s, 2 s, then 4 s a try) while
+        another process holds it, for `busy_wait` seconds in all (issue 19). `on_busy` is called once,
+        at the first refusal. Still held then: DatabaseBusyError, with nothing begun or written.
+        Taking the lock before the first statement means the transaction never reads a snapshot it
+        cannot then write from (SQLITE_BUSY_SNAPSHOT, which no wait cures)."""
+        import time
+
+        wait = self.busy_wait or 0.0
+        deadline = time.monotonic() + wait
+        step, told = 0.25, False
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                raw.execute(f"PRAGMA busy_timeout={max(50, int(min(step, max(left, 0.0)) * 1000))}")
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except dbfiles.ANY_DB_ERROR as exc:
+                    if not dbfiles.is_busy(exc):
+                        raise
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusyError(
+                        f"another MentorDesk window or command kept the database busy for {wait:g} seconds; "
+                        "nothing was saved. Try again when it has finished.")
+                if not told:
+                    told = True
+                    if self.on_busy is not None:
+                        self.on_busy()
+                step = min(step * 2, 4.0)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:

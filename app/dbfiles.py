@@ -355,6 +355,11 @@ def restore(db_path: Path, backup: str | Path) -> tuple[Path, Path | None]:
     problems = quick_check(source)
     if problems:
         raise DatabaseError(f"the backup {source} is damaged itself ({problems[0]}); choose another")
+    # Killed at any point, `db_path` is the current file or the restored one, never missing or between
+    # (tests/test_fault_kills.py): the copy is made beside it, the current file is kept aside by a second
+    # name (a hard link; a copy where links are not possible) while it stays in place, and one os.replace
+    # swaps the copy in. Only a WAL the checkpoint could not fold in (another process has the file open)
+    # is moved aside first: an old WAL must never meet the restored file.
     staged = db_path.with_name(db_path.name + ".restoring")
     _remove(staged)
     online_backup(source, staged)
@@ -364,19 +369,35 @@ def restore(db_path: Path, backup: str | Path) -> tuple[Path, Path | None]:
         aside = db_path.with_name(db_path.name + ".before-restore")
         if aside.exists():
             aside = db_path.with_name(f"{db_path.name}.before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}")
-        os.replace(db_path, aside)
-        for extra in ("-wal", "-shm"):
-            if Path(str(db_path) + extra).exists():
-                os.replace(str(db_path) + extra, str(aside) + extra)
+        _keep_aside(db_path, aside)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            os.replace(wal, str(aside) + "-wal")
         if dbkeys.sidecar(db_path).exists():  # the file kept aside keeps its key file
             shutil.copyfile(dbkeys.sidecar(db_path), dbkeys.sidecar(aside))
             paths.private_file(dbkeys.sidecar(aside))
     os.replace(staged, db_path)
+    for extra in ("-wal", "-shm"):  # the old file's (empty) WAL and its index: SQLite makes new ones
+        Path(str(db_path) + extra).unlink(missing_ok=True)
     if dbkeys.sidecar(staged).exists():
         os.replace(dbkeys.sidecar(staged), dbkeys.sidecar(db_path))
     else:
         dbkeys.sidecar(db_path).unlink(missing_ok=True)
     return source, aside
+
+
+def _keep_aside(path: Path, aside: Path) -> None:
+    """`aside` names the same file as `path` (a hard link: at once, and whole), else is a copy of it
+    made under a temporary name and renamed (a folder without links: FAT, some network shares)."""
+    try:
+        os.link(path, aside)
+        return
+    except OSError:
+        pass
+    partial = aside.with_name(aside.name + ".partial")
+    shutil.copyfile(path, partial)
+    os.replace(partial, aside)
+    paths.private_file(aside)
 
 
 def _checkpoint(path: Path) -> None:

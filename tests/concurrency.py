@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable
@@ -43,3 +46,32 @@ def overlapping_saves(alice: Any, first: Callable[[Any], Any], bob: Any, second:
     thread.join(10)
     assert len(outcome) == 1, outcome
     return outcome[0]
+
+
+HOLDER = textwrap.dedent("""
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    print("holding", flush=True)
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    conn.close()
+""")
+
+
+class LockHolder:
+    """Another process with the write lock of `path` until `release()`."""
+
+    def __init__(self, path) -> None:  # type: ignore[no-untyped-def]
+        self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "holding"
+
+    def release(self) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        if self.proc.poll() is None:
+            self.proc.stdin.write("\n")
+            self.proc.stdin.flush()
+            self.proc.wait(10)
+        self.proc.stdin.close()
+        self.proc.stdout.close()

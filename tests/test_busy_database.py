@@ -7,9 +7,6 @@ The other process is real: a subprocess holding BEGIN IMMEDIATE on the test's SQ
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
-import textwrap
 import time
 
 import pytest
@@ -17,38 +14,10 @@ from PySide6.QtCore import Qt
 
 from app.models import Assignment, Educator, InductionEnrollment, School, derived_id
 from app.services.years import current_label, ensure_year
+from tests.concurrency import LockHolder
 from tests.ui_support import open_window
 
 WAITING = "Another MentorDesk window is saving… retrying"
-
-HOLDER = textwrap.dedent("""
-    import sqlite3, sys
-    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    print("holding", flush=True)
-    sys.stdin.readline()
-    conn.execute("COMMIT")
-    conn.close()
-""")
-
-
-class LockHolder:
-    """Another process with the write lock of `path` until `release()`."""
-
-    def __init__(self, path) -> None:  # type: ignore[no-untyped-def]
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "holding"
-
-    def release(self) -> None:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        if self.proc.poll() is None:
-            self.proc.stdin.write("\n")
-            self.proc.stdin.flush()
-            self.proc.wait(10)
-        self.proc.stdin.close()
-        self.proc.stdout.close()
-
 
 @pytest.fixture
 def window(qtbot, database, db_path):

@@ -43,6 +43,24 @@ def is_read_only(args: argparse.Namespace) -> bool:
     return (command, None) in READ_ONLY or (command, what) in READ_ONLY
 
 
+BUSY_WAIT = 60.0  # seconds a command's write waits while another process holds the write lock (issue 19)
+WAITING = "waiting for another MentorDesk window or command..."
+
+
+def busy_wait() -> float:
+    """How long a command's write waits for the lock: MENTORDESK_BUSY_WAIT seconds if set (tests), else 60."""
+    import os
+
+    try:
+        return max(0.0, float(os.environ.get("MENTORDESK_BUSY_WAIT", BUSY_WAIT)))
+    except ValueError:
+        return BUSY_WAIT
+
+
+def _say_waiting() -> None:
+    print(f"mentordesk: {WAITING}", file=sys.stderr, flush=True)
+
+
 class Context:
     """What a command needs: the database (opened and migrated on first use) and output.
 
@@ -70,6 +88,8 @@ class Context:
             self._db = Database.open(self.db_url, create=not self.read_only, migrate=self.migrate, check=self.check,
                                      passphrase=passphrase, encrypt=passphrase is not None)
             self._db.read_only = self.read_only
+            self._db.busy_wait = busy_wait()
+            self._db.on_busy = _say_waiting
             _record_failed_unlocks(self._db)
             if self._db.created:
                 self.say(f"created a new {'encrypted ' if self._db.recovery_key else ''}database at {self._db.path}")

@@ -174,6 +174,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _import_all(ctx: Context, source: Path) -> int:
+    from app.errors import DatabaseBusyError
     from app.services.sync.bundles import bundle_files, import_bundle, retry_held
     from app.services.sync.identity import SyncError
 
@@ -190,6 +191,8 @@ def _import_all(ctx: Context, source: Path) -> int:
         try:
             with ctx.db.unit_of_work() as session:
                 done = import_bundle(session, path, explicit=explicit)
+        except DatabaseBusyError:
+            raise  # another process kept the lock past the wait: every later bundle would wait the same
         except SyncError as exc:
             failed += 1
             ctx.say(f"{path.name}: not applied: {exc}")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.models.vocab import EXTERNAL_LABELS, INDUCTION_STATUSES, LICENSE_TYPES, RATINGS, ROLES
 from app.services.roster.educators import DERIVATION_RULE, ROSTER_FIELDS, EducatorForm
-from app.errors import StaleRecordError, ValidationError
+from app.errors import DatabaseBusyError, StaleRecordError, ValidationError
 from app.ui.context import AppContext
 from app.ui.widgets import quiet
 
@@ -256,6 +256,8 @@ class EducatorDetail(QWidget):
         elif isinstance(exc, StaleRecordError):
             self.message.setText(self.tr("Not saved: someone else changed this record."))
             self._ask_stale(exc)
+        elif isinstance(exc, DatabaseBusyError):  # another window's lock past the wait: the form keeps the typing
+            self.message.setText(str(exc))
         else:
             from app.ui.errors import show_error
 

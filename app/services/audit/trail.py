@@ -95,7 +95,9 @@ def record(database: Any, action: str, what: str, *, count: int | None = None, c
            ids: Iterable[str] = ()) -> None:
     """Record an action outside a unit of work (a file written, a decrypt, a rekey), committed at once:
     a read-only command's session is rolled back, its entry must not be."""
-    _commit(database.engine, Event(action, what, tuple(str(i) for i in ids), count, confidential), database.actor)
+    waits = getattr(database, "busy_wait", None) is not None and database.engine.dialect.name == "sqlite"
+    _commit(database.engine, Event(action, what, tuple(str(i) for i in ids), count, confidential), database.actor,
+            take_lock=database.wait_for_write_lock if waits else None)
 
 
 def record_file(session: Session, what: str, *, confidential: bool) -> None:
@@ -130,16 +132,20 @@ def record_failed_unlocks(database: Any) -> int:
     count, times = dbkeys.failed_unlocks(path) if path is not None else (0, [])
     if not count:
         return 0
+    waits = getattr(database, "busy_wait", None) is not None and database.engine.dialect.name == "sqlite"
     _commit(database.engine, Event("unlock-failed", "database", tuple(times), count, False),
-            getattr(database, "actor", None) or _os_user())
+            getattr(database, "actor", None) or _os_user(), take_lock=database.wait_for_write_lock if waits else None)
     dbkeys.clear_failed_unlocks(path)  # after the entry is committed: a failure here keeps them for next time
     return count
 
 
-def _commit(engine: Any, entry: Event, actor: str) -> None:
+def _commit(engine: Any, entry: Event, actor: str, take_lock: Any = None) -> None:
+    """`take_lock(driver_connection)`: a command waits for another process's write lock first (app/db.py)."""
     if "audit_entry" not in inspect(engine).get_table_names():
         return  # a database not yet at this schema (a read-only command does not migrate it)
     with engine.begin() as conn:
+        if take_lock is not None:
+            take_lock(conn.connection.driver_connection)
         append(conn, [entry], actor)
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import StaleRecordError
+from app.errors import DatabaseBusyError, StaleRecordError
 from app.services import cap
 from app.services.cap import drafts as cap_drafts
 from app.ui.dates import DateEdit, us_moment
@@ -223,6 +223,9 @@ class DraftedForm(QWidget):
     def _failed(self, exc: BaseException, details: str) -> None:
         from app.ui.errors import said
 
+        if isinstance(exc, DatabaseBusyError):  # says itself that what was typed is still here (issue 19)
+            self.draft_label.setText(str(exc))
+            return
         self.draft_label.setText(self.tr("Not saved (your draft is kept): ") + said(exc, details))
 
 

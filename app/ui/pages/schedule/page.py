@@ -368,12 +368,13 @@ class SchedulePage(Page):
     def open_dialog(self, event_id: uuid.UUID | None = None) -> None:
         dialog = self.make_dialog(event_id)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save(dialog.event_input(), dialog.event_id, dialog.version)
+            self.save(dialog.event_input(), dialog.event_id, dialog.version, dialog=dialog)
 
     def save(self, data: Any, event_id: uuid.UUID | None = None, version: int | None = None,
-             allow_conflicts: bool = False) -> None:
+             allow_conflicts: bool = False, dialog: EventDialog | None = None) -> None:
         """Save through the service; a double-booking is shown with who and what, and saved only
-        if the coordinator says so."""
+        if the coordinator says so. `dialog`: the form it came from (closed by its Save), shown again
+        with what was typed if the save fails (`_reopen`)."""
         year = self.ctx.year_label
 
         def work(session: Any) -> Any:
@@ -383,7 +384,8 @@ class SchedulePage(Page):
                               allow_conflicts=allow_conflicts)
 
         self.ctx.tasks.run(work, on_success=self._saved,
-                           on_error=lambda exc, details: self._save_failed(exc, details, data, event_id, version))
+                           on_error=lambda exc, details: self._save_failed(exc, details, data, event_id, version,
+                                                                           dialog))
 
     def _saved(self, result: Any) -> None:
         self.last_message = self.tr("Saved.") if not result.conflicts else self.tr(
@@ -392,18 +394,40 @@ class SchedulePage(Page):
             self.last_message += " " + self.tr("Note:") + " " + result.warnings[-1] + "."
         self.status.setText(self.last_message)
 
-    def _save_failed(self, exc: BaseException, details: str, data: Any, event_id: Any, version: Any) -> None:
+    def _save_failed(self, exc: BaseException, details: str, data: Any, event_id: Any, version: Any,
+                     dialog: EventDialog | None = None) -> None:
+        from app.errors import DatabaseBusyError
         from app.services.scheduling import SchedulingConflict
 
         if isinstance(exc, SchedulingConflict):
             self.last_message = str(exc)
             self.status.setText(self.last_message)
             if self.confirm_conflict(exc):
-                self.save(data, event_id, version, allow_conflicts=True)
+                self.save(data, event_id, version, allow_conflicts=True, dialog=dialog)
             return
-        from app.ui.errors import show_error
+        if isinstance(exc, DatabaseBusyError):  # another window's lock past the wait: said here, no box
+            self.last_message = str(exc)
+            self.status.setText(self.last_message)
+        else:
+            from app.ui.errors import show_error
 
-        show_error(self, exc, details)
+            self.last_message = self.tr("Not saved.")
+            self.status.setText(self.last_message)
+            show_error(self, exc, details)
+        if dialog is not None:
+            self._reopen(dialog, self.last_message)
+
+    def _reopen(self, dialog: EventDialog, message: str) -> None:
+        """The event's form again, as it was when Save was pressed, with why it was not saved above its
+        buttons (issue 19: a failed save never loses what was typed). Opened, not exec'd; its Save
+        saves again, and fails again the same way if it must."""
+        dialog.warning.setText(message)
+        if not getattr(dialog, "resaves", False):
+            dialog.resaves = True  # type: ignore[attr-defined]
+            dialog.accepted.connect(
+                lambda: self.save(dialog.event_input(), dialog.event_id, dialog.version, dialog=dialog))
+        self.reopened = dialog
+        dialog.open()
 
     def confirm_conflict(self, exc: BaseException) -> bool:
         """Ask whether to keep a double-booking (tests replace this)."""
