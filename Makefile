@@ -19,7 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto --dist loadgroup
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks

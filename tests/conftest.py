@@ -41,11 +41,16 @@ PG_TEMPLATE = f"mentordesk_template_{os.getpid()}"  # one per test run: runs may
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     home = tmp_path / "home"
     monkeypatch.setenv("MENTORDESK_HOME", str(home))
     monkeypatch.delenv("MENTORDESK_DB", raising=False)
-    return home
+    yield home
+    import sys
+
+    drafts = sys.modules.get("app.services.cap.drafts")
+    if drafts is not None:  # a window built in this test tied CAP drafts to its database (one per process)
+        drafts.use_database(None)
 
 
 @pytest.fixture(scope="session")

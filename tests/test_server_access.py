@@ -18,6 +18,10 @@ from app.models.timelogs import TimeLog
 from app.services.server.access import grant_statements, is_insufficient_privilege
 from app.services.years import ensure_year
 
+# The app roles are the cluster's, not a database's: tests that create and grant them run in one xdist
+# worker (make test: --dist loadgroup), so two workers never race on CREATE ROLE.
+pytestmark = pytest.mark.xdist_group("postgresql-roles")
+
 
 def test_every_table_has_an_access_rule():
     from app.models import load_all

@@ -73,6 +73,12 @@ def _record_failed_unlocks(database: Database) -> None:
         logging.getLogger(__name__).warning("failed unlocks not recorded yet: %s", type(exc).__name__)
 
 
+def _tie_drafts(database: Database) -> None:
+    from app.services.cap import drafts
+
+    drafts.use_database(database.path)  # sealed as the database is, when it is encrypted (issue 18)
+
+
 def build_window(database: Database, *, synchronous: bool = False, on_empty=None):  # type: ignore[no-untyped-def]
     """The main window on an opened database; returns (window, empty).
 
@@ -80,14 +86,16 @@ def build_window(database: Database, *, synchronous: bool = False, on_empty=None
     whether the database is empty) load just after the window is first painted: their query is
     the first ORM use, which configures every mapper (~0.1 s). `empty` is then None and
     `on_empty(window)` is called if it is. Synchronous runners (tests) get them at once."""
-    from app.services.cap import drafts
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
-    drafts.use_database(database.path)  # sealed as the database is, when it is encrypted (issue 18)
     _record_failed_unlocks(database)
     tasks = TaskRunner(database, synchronous=synchronous)
+    if synchronous:
+        _tie_drafts(database)
+    else:  # after the first paint: the CAP package is heavy, and nothing can be typed before then
+        QTimer.singleShot(0, lambda: _tie_drafts(database))
     if synchronous:
         empty, years, current = tasks.call(_start_facts, write=True)
     else:
