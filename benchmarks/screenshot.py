@@ -18,7 +18,8 @@ from pathlib import Path
 from benchmarks.common import demo_database
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-AREAS = ("dashboard", "people", "mentors", "matching", "timelogs", "schedule", "cap", "reports", "sync")
+AREAS = ("dashboard", "people", "mentors", "matching", "timelogs", "schedule", "cap", "reports", "sync", "settings",
+         "partnership")
 
 
 def main(areas: list[str]) -> int:
