@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from app.models import Educator, InductionEnrollment, MentorProfile, School, derived_id
 from app.services.years import ensure_year
@@ -76,6 +77,10 @@ def test_mentors_page_name_header_sorts_by_last_name_with_accents_folded(window,
     _click_header(page.table, 1)  # another column first, so the Name click really sorts again
     assert _click_until(page.table, page.model, 0, Qt.SortOrder.AscendingOrder) == PEOPLE_ORDER
     assert _click_until(page.table, page.model, 0, Qt.SortOrder.DescendingOrder) == PEOPLE_ORDER[::-1]
+    _click_until(page.table, page.model, 0, Qt.SortOrder.AscendingOrder)
+    window.resize(1366, 768)  # the page at the smallest screen it must fit, for a person to look at
+    QApplication.processEvents()
+    window.grab().save("/tmp/wb4_mentors.png")
 
 
 def test_matching_mentee_and_mentor_headers_sort_in_the_people_order(window, qtbot):
@@ -95,7 +100,8 @@ def test_the_shared_key_puts_particles_and_accents_where_people_does():
     from app.services.roster.people_list import name_sort_key
     from app.ui.table_model import person_key
 
-    # A row with no name_key falls back to the shown name: first word the first name, the rest the last.
-    assert person_key("Ana de la Cruz") == (0, name_sort_key("de la Cruz", "Ana"))
+    # A row with no name_key falls back to the shown name's last word, then the rest.
+    assert person_key("Ana de la Cruz")[1][0] == name_sort_key("de la Cruz", "Ana")[0] == "cruz"
+    assert person_key("Mary Ann Smith")[1][:2] == ("smith", "mary ann")
     assert sorted(PEOPLE_ORDER[::-1], key=person_key) == PEOPLE_ORDER
     assert person_key("") > person_key("Zoe Zimmer")  # blanks last
