@@ -56,16 +56,17 @@ def _natural_key(value: object) -> tuple[int, Any]:
 def person_key(person: Any) -> tuple[Any, ...]:
     """How every name column sorts when its header is clicked: the People order (issue 20;
     roster.people_list.name_sort_key: accents folded, last name then first, "de la Cruz" with the C's).
-    Rows that carry `name_key` (made from the last and first names) use it; others split the shown
-    name at its first space (first name, then the rest as the last name). Blanks sort last."""
+    Rows that carry `name_key` (made from the last and first names) use it; others, with only the shown
+    name, sort by its last word ("Ana de la Cruz" with the C's, "Mary Ann Smith" with the S's), then the
+    rest. Blanks sort last."""
     key = getattr(person, "name_key", None)
     if key:
         return (0, tuple(key))
     name = person if isinstance(person, str) else getattr(person, "name", None)
     if not name:
         return (1, ())
-    first, _, last = str(name).strip().partition(" ")
-    return (0, name_sort_key(last or first, first if last else ""))
+    first, _, last = str(name).strip().rpartition(" ")
+    return (0, name_sort_key(last, first))
 
 
 @dataclass(frozen=True)
