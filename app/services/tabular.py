@@ -354,9 +354,17 @@ def write_errors(report: ImportReport, out: str | Path, *, plain_utf8: bool = Fa
 # The importers undo the prefix with `restore`, so an exported roster imports back to the same values.
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-KINDS = ("auto", "text", "int", "number", "date", "rate")
+KINDS = ("auto", "text", "int", "number", "date", "rate", "hours")
 DATE_FORMAT = "m/d/yyyy"  # how Excel shows the date cells (US districts read M/D/YYYY)
 RATE_FORMAT = "0.0%"
+HOURS_FORMAT = "0.0"  # hours with one decimal, as every report prints them (issue 20); still a number
+_HOURS = re.compile(r"(^|[^a-z])hours?($|[^a-z])")
+
+
+def is_hours(name: object) -> bool:
+    """Whether a column's key or title names hours ("hours", "release_hours", "Mentoring hours"): its
+    numbers are then shown with one decimal in every XLSX (HOURS_FORMAT), whoever wrote the columns."""
+    return bool(_HOURS.search(str(name or "").lower()))
 
 
 def neutralize(value: str) -> str:
@@ -377,8 +385,9 @@ def restore(value: str) -> str:
 class Column:
     """A column of an export: `key` in the rows, `title` in the header (the key when blank) and a
     `kind` for the XLSX cell: text (never a number: employee IDs keep their zeros), int, number,
-    date (shown M/D/YYYY; ISO text in CSV), rate (a fraction shown as a percentage), or auto (by the
-    value's type: numbers as numbers, dates as dates, text as text)."""
+    date (shown M/D/YYYY; ISO text in CSV), rate (a fraction shown as a percentage), hours (a number
+    shown with one decimal), or auto (by the value's type: numbers as numbers, dates as dates, text as
+    text). An auto or number column whose key or title names hours is an hours column (`cell_kind`)."""
 
     key: str
     title: str = ""
@@ -391,6 +400,14 @@ class Column:
     @property
     def header(self) -> str:
         return self.title or self.key
+
+    @property
+    def cell_kind(self) -> str:
+        """The kind its XLSX cells are written as: hours columns by their name, whatever the writer said,
+        unless it said text, int, date or rate."""
+        if self.kind in ("auto", "number") and (is_hours(self.key) or is_hours(self.title)):
+            return "hours"
+        return self.kind
 
 
 def _columns(columns: Iterable[str | Column]) -> list[Column]:
@@ -412,7 +429,7 @@ def _typed(value: object, kind: str) -> object:
             parsed = _date_of(value)
             if parsed is not None:
                 return parsed
-        elif kind in ("int", "number", "rate"):
+        elif kind in ("int", "number", "rate", "hours"):
             number = _number_of(value)
             if number is not None:
                 return number
@@ -521,7 +538,7 @@ class XlsxBook:
             number = DATE_FORMAT + (" h:mm" if isinstance(typed, dt.datetime) else "")
             sheet.write_datetime(row, col, moment, self.format(number=number, **style))  # type: ignore[arg-type]
         else:
-            number = RATE_FORMAT if kind == "rate" else None
+            number = RATE_FORMAT if kind == "rate" else HOURS_FORMAT if kind == "hours" else None
             sheet.write_number(row, col, typed, self.format(number=number, **style))  # type: ignore[arg-type]
         return typed
 
@@ -532,12 +549,13 @@ class XlsxBook:
         sheet = self.book.add_worksheet(name)
         sheet.freeze_panes(1, 0)
         widths = [len(c.header) for c in cols]
+        kinds = [c.cell_kind for c in cols]
         for index, column in enumerate(cols):
             self.write(sheet, 0, index, column.header, "text", bold=True)
         count = 0
         for count, row in enumerate(rows, 1):
             for index, column in enumerate(cols):
-                typed = self.write(sheet, count, index, row.get(column.key), column.kind)
+                typed = self.write(sheet, count, index, row.get(column.key), kinds[index])
                 if count <= 500:
                     widths[index] = max(widths[index], _width(typed))
         if cols:

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.services.roster.people_list import fold
+from app.services.roster.people_list import fold, name_sort_key
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the column's sort key for that row
@@ -53,6 +53,22 @@ def _natural_key(value: object) -> tuple[int, Any]:
     return (1, (fold(text), text))
 
 
+def person_key(person: Any) -> tuple[Any, ...]:
+    """How every name column sorts when its header is clicked: the People order (issue 20;
+    roster.people_list.name_sort_key: accents folded, last name then first, "de la Cruz" with the C's).
+    Rows that carry `name_key` (made from the last and first names) use it; others, with only the shown
+    name, sort by its last word ("Ana de la Cruz" with the C's, "Mary Ann Smith" with the S's), then the
+    rest. Blanks sort last."""
+    key = getattr(person, "name_key", None)
+    if key:
+        return (0, tuple(key))
+    name = person if isinstance(person, str) else getattr(person, "name", None)
+    if not name:
+        return (1, ())
+    first, _, last = str(name).strip().rpartition(" ")
+    return (0, name_sort_key(last, first))
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -64,6 +80,12 @@ class Column:
 
     def key(self, row: Any) -> Any:
         return self.sort_key(row) if self.sort_key else _natural_key(self.value(row))
+
+    @classmethod
+    def name(cls, title: str, person: Callable[[Any], Any] = lambda r: r, **options: Any) -> "Column":
+        """A column of people's names, shown as written and sorted in the People order (person_key).
+        `person` gives the row's person (a row with `name` and, best, `name_key`)."""
+        return cls(title, lambda r: getattr(person(r), "name", None), lambda r: person_key(person(r)), **options)
 
 
 class RowTableModel(QAbstractTableModel):

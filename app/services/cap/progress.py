@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,9 @@ from app.models.cap import (
     CapSurvey,
 )
 from app.services.cap import literacy as cap_literacy
+
+if TYPE_CHECKING:
+    from app.services.cap.pipeline import Hire
 from app.services.cap import rubrics as cap_rubrics
 from app.services.cap.observation import (
     ObservationCounts,
@@ -121,6 +125,8 @@ class CandidateSummary:
     sp_override_reason: str = ""
     sp_override_by: str = ""
     sp_override_on: dt.date | None = None
+    # the educator this candidate was later hired as (same MEPID; services/cap/pipeline.py), if any
+    hire: Hire | None = None
 
     @property
     def hours(self) -> float:
@@ -161,6 +167,10 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
         .join(Educator, Educator.id == CapPlacement.sp_id)
         .outerjoin(School, School.id == CapPlacement.school_id)
         .where(CapPlacement.id.in_(ids)))}
+    from app.services.cap.pipeline import hires
+
+    hired = hires(session, session.scalars(select(CapCandidate).where(
+        CapCandidate.id.in_({h.candidate_id for h in heads.values()}))))
     step_rows: dict[uuid.UUID, dict[int, tuple]] = {}  # type: ignore[type-arg]
     for pid, number, status, due, done, met, version in session.execute(
             select(CapStep.placement_id, CapStep.number, CapStep.status, CapStep.due_on, CapStep.completed_on,
@@ -200,13 +210,13 @@ def summaries(session: Session, placement_ids: list[uuid.UUID], today: dt.date |
             raise UsageError(f"no CAP placement {pid}")
         result.append(_build_summary(pid, h, step_rows.get(pid, {}), obs.get(pid, []), ratings.get(pid, {}),
                                      hours.get(pid, (0, 0)), _requirement(table, h.license_field),
-                                     survey_rows.get(pid, []), today, sps[pid]))
+                                     survey_rows.get(pid, []), today, sps[pid], hired.get(h.candidate_id)))
     return result
 
 
 def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationInfo], ratings: Ratings,  # type: ignore[no-untyped-def, type-arg]
                    hours: tuple[int, int], requirement: tuple[int, int], survey_list: list[SurveyInfo],
-                   today: dt.date, sp: PlacementSp) -> CandidateSummary:
+                   today: dt.date, sp: PlacementSp, hire: Hire | None = None) -> CandidateSummary:
     rubric = cap_rubrics.get(h.edition)
     # the candidate's own number overrides the table; otherwise the table, as it is now
     hours_required = h.hours_required if h.hours_required is not None else requirement[0]
@@ -254,6 +264,7 @@ def _build_summary(pid: uuid.UUID, h, step_rows: dict, items: list[ObservationIn
         literacy_band=literacy.band_for(h.grade, h.license_field, h.license_grades).key if early else "",
         candidate_version=h.candidate_version, sp_checks=sp.status.checks, sp_eligible=sp.eligible,
         sp_override_reason=sp.override_reason, sp_override_by=sp.override_by, sp_override_on=sp.override_on,
+        hire=hire,
     )
 
 

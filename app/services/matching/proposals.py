@@ -34,6 +34,7 @@ from app.services.matching.solver import (
 )
 from app.services.matching.proximity import room_area
 from app.services.roster.educators import on_staff_at_start
+from app.services.roster.people_list import name_sort_key
 
 SCHEMA = "mentordesk.match/1"  # `match --json` (docs/formats.md)
 
@@ -217,7 +218,7 @@ class _Ed:
                           tuple(self.subjects or ()), tuple(self.grades or ()), tuple(self.planning_periods or ()),
                           self.position, self.license_type, self.years_experience, self.hire_date, self.room,
                           tuple(self.focus or ()), tuple(self.strengths or ()), self.external,
-                          room_area(self.room, room_rule))
+                          room_area(self.room, room_rule), name_sort_key(self.last_name, self.first_name))
 
 
 _ED_COLUMNS = (Educator.id, Educator.employee_id, Educator.first_name, Educator.last_name, Educator.role,

@@ -48,6 +48,12 @@ PAIR_LEVELS = LEVELS[:-1]  # each a 0/1 feature of a pair; "load" is per place
 DISPLAY_POINTS = {"subject": 32, "grade": 16, "building": 8, "proximity": 4, "planning": 2, "focus": 1}
 CITATION = ("603 CMR 7.12(2)(b); 004 (Mentor Assignment: subject, then grade, then building, then schedules and "
             "classrooms located near one another; individual needs)")
+def _name_key(last: str, first: str) -> tuple[str, ...]:
+    from app.services.roster.people_list import name_sort_key
+
+    return name_sort_key(last or "", first or "")
+
+
 # Floating point is exact for integers below 2^53: the solver's costs and their sums stay under it.
 EXACT_LIMIT = 2 ** 53
 
@@ -73,13 +79,14 @@ class PersonInfo:
     strengths: tuple[str, ...] = ()  # a mentor's strengths
     external: str | None = None  # "retired" or "other_district": not district staff (004)
     area: str | None = None  # where the classroom is within the school ("floor 2", "wing B"): proximity.py
+    name_key: tuple[str, ...] = ()  # roster.people_list.name_sort_key: name columns sort as People does
 
     @classmethod
     def of(cls, e: Educator) -> "PersonInfo":
         return cls(e.id, e.employee_id, e.full_name, e.role, e.school.name if e.school else None,
                    tuple(e.subjects or ()), tuple(e.grades or ()), tuple(e.planning_periods or ()),
                    e.position, e.license_type, e.years_experience, e.hire_date, e.room, tuple(e.focus or ()),
-                   tuple(e.strengths or ()), e.external)
+                   tuple(e.strengths or ()), e.external, name_key=_name_key(e.last_name, e.first_name))
 
     def with_area(self, rule: str) -> "PersonInfo":
         from dataclasses import replace

@@ -237,17 +237,19 @@ def write_csv(report: StateReport, out: Path, *, plain_utf8: bool = False) -> No
     tabular.write_csv(out, rows, plain_utf8=plain_utf8)
 
 
-def _xlsx_cell(value: Any) -> tuple[Any, str]:
-    """(value, kind) for the XLSX writer: a Rate as a number shown as a percentage."""
+def _xlsx_cell(value: Any, hours: bool = False) -> tuple[Any, str]:
+    """(value, kind) for the XLSX writer: a Rate as a number shown as a percentage; hours as a number
+    shown with one decimal (tabular.HOURS_FORMAT)."""
     if isinstance(value, Rate):
         return value.fraction, "rate"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value, "text" if isinstance(value, str) else "auto"
-    return value, "number"
+    return value, "hours" if hours else "number"
 
 
-def _xlsx_row(sheet: Any, values: tuple[Any, ...] | list[Any], **style: Any) -> None:
-    cells = [_xlsx_cell(v) for v in values]
+def _xlsx_row(sheet: Any, values: tuple[Any, ...] | list[Any], hours: tuple[bool, ...] = (), **style: Any) -> None:
+    """One row; `hours` says, column by column, which cells are hours."""
+    cells = [_xlsx_cell(v, i < len(hours) and hours[i]) for i, v in enumerate(values)]
     sheet.row([c[0] for c in cells], kinds=[c[1] for c in cells], **style)
 
 
@@ -267,11 +269,13 @@ def write_xlsx(report: StateReport, out: Path) -> None:
             book_sheet.row()
             said = item.value if item.figure is not None and item.value != _shown(item.figure) else None
             _xlsx_row(book_sheet, [f"({item.letter}) {item.title}",
-                                   item.value if item.figure is None else item.figure, said], bold=True)
+                                   item.value if item.figure is None else item.figure, said],
+                      hours=(False, tabular.is_hours(item.key)), bold=True)
             if item.header:
                 book_sheet.row(item.header, bold=True)
+                hours = tuple(tabular.is_hours(title) for title in item.header)
                 for row in item.rows:
-                    _xlsx_row(book_sheet, row)
+                    _xlsx_row(book_sheet, row, hours=hours)
     # the headline figures after the sections (which stay the first two sheets, as before)
     summary = book.sheet("Summary", widths=(62, 16, 48))
     summary.row([f"{report.district}: induction and mentoring report {report.school_year}"], bold=True, size=13)
@@ -280,7 +284,8 @@ def write_xlsx(report: StateReport, out: Path) -> None:
         summary.row()
         summary.row([SECTION_TITLES[section], "Figure", "As printed"], bold=True)
         for item in (i for i in all_items if i.section == section):
-            _xlsx_row(summary, [f"({item.letter}) {item.title}", item.figure, item.value])
+            _xlsx_row(summary, [f"({item.letter}) {item.title}", item.figure, item.value],
+                      hours=(False, tabular.is_hours(item.key)))
     profile = book.sheet("Program profile", widths=(40, 70, 70))
     profile.row(["Question", "Answer", "From the data"], bold=True)
     for question, answer, fact in profile_rows(report):

@@ -52,10 +52,10 @@ def _teaches(person: Any) -> str:
 
 
 PAIR_COLUMNS = (
-    Column("Mentee", lambda p: p.mentee.name),
+    Column.name("Mentee", lambda p: p.mentee),  # the People order (table_model.person_key)
     Column("Mentee school", lambda p: p.mentee.school),
     Column("Mentee teaches", lambda p: _teaches(p.mentee)),
-    Column("Mentor", lambda p: p.mentor.name),
+    Column.name("Mentor", lambda p: p.mentor),
     Column("Mentor school", lambda p: p.mentor.school),
     Column("Mentor teaches", lambda p: _teaches(p.mentor)),
     # The reasons, not the score (issue 17): sorting this column still ranks by the score behind them.

@@ -41,7 +41,7 @@ from app.ui.sp_pool import SpPoolPanel
 from app.ui.table_model import RIGHT, Column, RowTableModel
 
 POOL_COLUMNS = (
-    Column("Name", lambda r: r.name, lambda r: r.name_key or r.name),  # "Ávila" with the A's, as on People
+    Column.name("Name"),  # the People order: "Ávila" with the A's, "de la Cruz" with the C's (table_model.person_key)
     Column("Status", lambda r: r.status_text, tooltip="Eligibility for this school year (603 CMR 7.02)"),
     Column("Why", lambda r: r.why, tooltip="What is not met, or missing"),
     Column("Mentees", lambda r: f"{r.load} of {r.capacity}" if r.willing else "not available",

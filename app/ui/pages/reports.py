@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.dates import DateEdit, us_date, us_dates_in
 from app.ui.pages.base import Page
-from app.ui.saving import offer_open_folder, save_path
+from app.ui.saving import folder_path, offer_open_folder, save_path
 
 
 # The state's files carry rates as fractions with three decimals (state_report.DEFINITIONS["rates"]); on
@@ -128,6 +128,7 @@ class ReportsPage(Page):
         header.addWidget(self.roster_button)
         layout.addLayout(header)
         layout.addLayout(self._cap_row())
+        layout.addLayout(self._more_row())
         self.status = QLabel()
         layout.addWidget(self.status)
 
@@ -155,6 +156,49 @@ class ReportsPage(Page):
             row.addWidget(button)
             self.cap_buttons[key] = button
         return row
+
+    def _more_row(self) -> QHBoxLayout:
+        """The other reports the command line writes (`mentordesk report pipeline`, `report partnership`,
+        `report pdp`), so every report is reachable from this page (the hours report is also on Time Logs,
+        the partnership report on Partnership)."""
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("<b>Partnerships and incentives</b>")), 1)
+        self.more_buttons: dict[str, QPushButton] = {}
+        for key, label, name in (
+                ("pipeline", self.tr("Pipeline (Excel)…"),
+                 self.tr("Save the student-teaching pipeline report with the needs sheet as Excel")),
+                ("needs", self.tr("Pipeline needs (CSV)…"), self.tr("Save the pipeline-needs sheet by school as CSV")),
+                ("partnership", self.tr("Partnership report…"),
+                 self.tr("Save the year's partnership report as PDF, Excel or JSON")),
+                ("pdp", self.tr("PDP certificates…"),
+                 self.tr("Print a PDP certificate for each mentor and supervising practitioner into a folder")),
+                ("hours", self.tr("Hours report…"), self.tr("Save the mentoring hours report as PDF, CSV or JSON"))):
+            button = QPushButton(label)
+            button.setAccessibleName(name)
+            button.clicked.connect(lambda _=False, k=key: self.export_more(k))
+            row.addWidget(button)
+            self.more_buttons[key] = button
+        return row
+
+    def export_more(self, key: str, path: str | None = None) -> None:
+        """One of the other reports, through the same services as the command line, on the worker."""
+        year = self.ctx.year_label
+        if path is None:
+            if key == "pdp":
+                path = folder_path(self, self.tr("Choose a folder for the PDP certificates"))
+            else:
+                name, pattern = {
+                    "pipeline": (f"pipeline-{year}.xlsx", self.tr("Excel (*.xlsx);;JSON (*.json)")),
+                    "needs": (f"pipeline-needs-{year}.csv", "*.csv"),
+                    "partnership": (f"partnership-{year}.pdf", self.tr("PDF (*.pdf);;Excel (*.xlsx);;JSON (*.json)")),
+                    "hours": (f"hours-{year}.pdf", self.tr("PDF (*.pdf);;CSV (*.csv);;JSON (*.json)"))}[key]
+                path = save_path(self, self.more_buttons[key].accessibleName(), name, pattern)
+            if not path:
+                return
+        what = {"pipeline": "pipeline report", "needs": "pipeline needs", "partnership": "partnership report",
+                "pdp": "PDP certificates", "hours": "hours report"}[key]
+        chosen = path
+        self._run_export(lambda s: _write_more(s, key, year, chosen), chosen, what, confidential=False)
 
     def _figures_tab(self) -> QWidget:
         tab = QWidget()
@@ -295,7 +339,7 @@ class ReportsPage(Page):
                          confidential=True)
 
     def _buttons(self) -> tuple[QPushButton, ...]:
-        return (*self.exports.values(), self.roster_button, *self.cap_buttons.values())
+        return (*self.exports.values(), self.roster_button, *self.cap_buttons.values(), *self.more_buttons.values())
 
     def _run_export(self, fn: Any, path: str, what: str, *, confidential: bool) -> None:
         """Write a file on the worker; the audit trail records it (issue 18), whether it holds confidential
@@ -368,6 +412,26 @@ def _write_cap_report(session: Any, year: str, path: str) -> str:
     from app.services.cap.forms import report_pdf
 
     return str(report_pdf(session, year, path))
+
+
+def _write_more(session: Any, key: str, year: str, path: str) -> str:
+    """The file (or folder) written, as the command line writes it."""
+    if key in ("pipeline", "needs"):
+        from app.services.reports import pipeline
+
+        return str(pipeline.write(session, year, path, needs_only=key == "needs"))
+    if key == "partnership":
+        from app.services.reports import partnership
+
+        return str(partnership.write(session, year, path))
+    if key == "pdp":
+        from app.services.reports import pdp
+
+        folder, count = pdp.write(session, year, path)
+        return f"{count} certificate{'s' if count != 1 else ''} to {folder}"
+    from app.services.timelogs import hours
+
+    return str(hours.write_hours_report(session, year, path))
 
 
 def _write_roster(session: Any, year: str, school: str | None, path: str) -> str:

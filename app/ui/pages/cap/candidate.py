@@ -40,6 +40,18 @@ if TYPE_CHECKING:
     from app.ui.pages.cap.page import CapPage
 
 
+def hire_text(hire: Any) -> str:
+    """What the candidate's screen says of a later hire (pipeline.Hire): "Hired as E123 on 8/25/2027"; a
+    match hired before the practicum began was on staff already (pipeline.is_pipeline_hire)."""
+    if hire is None:
+        return ""
+    if not hire.pipeline:
+        return f"Already on staff as {hire.employee_id} (hired {us_date(hire.hire_date)}, before the practicum)"
+    if hire.hire_date is None:
+        return f"Hired as {hire.employee_id} (hire date not recorded)"
+    return f"Hired as {hire.employee_id} on {us_date(hire.hire_date)}"
+
+
 def unconfirmed_points(edition: str) -> tuple[str, ...]:
     """The edition's unconfirmed points (Edition.unconfirmed), or none for an edition not on file."""
     from app.errors import UsageError
@@ -62,6 +74,11 @@ class CandidateView(QWidget):
         self.header.setWordWrap(True)
         self.header.setAccessibleName(self.tr("Candidate"))
         layout.addWidget(self.header)
+        # The educator the candidate became (same MEPID on the roster; services/cap/pipeline.py, issue 21).
+        self.hired = QLabel("")
+        self.hired.setAccessibleName(self.tr("Hired by the district"))
+        self.hired.setVisible(False)
+        layout.addWidget(self.hired)
         # The edition's points the state's pages did not settle (Edition.unconfirmed; issue 22, point 2):
         # said on screen, beside the verdict that depends on them, as the printed forms say it.
         self.unconfirmed = QLabel("")
@@ -156,6 +173,8 @@ class CandidateView(QWidget):
                             f"{escape(s.program)} ({escape(s.organization)})<br>{escape(s.school)} &middot; "
                             f"SP {escape(s.sp_name)} &middot; PS {escape(s.program_supervisor)} &middot; "
                             f"CAP {s.edition} edition")
+        self.hired.setText(hire_text(s.hire))
+        self.hired.setVisible(s.hire is not None)
         for label, st in zip(self.steps, s.steps):
             when = (f"met {us_date(st.meeting_on)}" if st.meeting_on else
                     (f"done {us_date(st.completed_on)}" if st.completed_on else f"due {us_date(st.due_on)}"))

@@ -68,9 +68,9 @@ def _load_totals(session, year: str) -> dict[str, Any]:  # type: ignore[no-untyp
 
 
 class _SortItem(QTableWidgetItem):
-    """A cell that sorts by a number (hours, counts, dates) while showing text."""
+    """A cell that sorts by a key (hours, counts, dates; names in the People order) while showing text."""
 
-    def __init__(self, text: str, key: float):
+    def __init__(self, text: str, key: Any):
         super().__init__(text)
         self.key = key
 
@@ -78,7 +78,7 @@ class _SortItem(QTableWidgetItem):
         return self.key < getattr(other, "key", float("-inf"))
 
 
-def _item(value: object, key: float | None = None) -> QTableWidgetItem:
+def _item(value: object, key: Any = None) -> QTableWidgetItem:
     return QTableWidgetItem(str(value)) if key is None else _SortItem(str(value), key)
 
 

@@ -54,6 +54,7 @@ from app.ui.pages.timelogs.entries import (
 from app.ui.pages.timelogs.quick_entry import QuickEntry
 from app.ui.pages.timelogs.release_totals import ReleaseTotals
 from app.ui.saving import offer_open_folder, save_path
+from app.ui.table_model import person_key
 
 
 class TimeLogsPage(Page):
@@ -235,7 +236,8 @@ class TimeLogsPage(Page):
                       us_date(t.last_date) if t.last_date else self.tr("nothing logged"))
             for c, value in enumerate(values):
                 self.pairs_table.setItem(r, c, _item(value, (t.hours, t.observations, t.entries)[c - 3] if 3 <= c <= 5
-                                                     else (t.last_date.toordinal() if c == 6 and t.last_date else None)))
+                                                     else (t.last_date.toordinal() if c == 6 and t.last_date else
+                                                           person_key(value) if c <= 1 else None)))
             self.pairs_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, s.pair.assignment_id)
         self.pairs_table.resizeColumnsToContents()
         self.pairs_table.setSortingEnabled(True)
@@ -245,7 +247,8 @@ class TimeLogsPage(Page):
         for r, h in enumerate(people):
             values = (h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations)
             for c, value in enumerate(values):
-                self.educators_table.setItem(r, c, _item(value, (h.hours, h.observations)[c - 3] if c >= 3 else None))
+                self.educators_table.setItem(r, c, _item(value, (h.hours, h.observations)[c - 3] if c >= 3 else
+                                                         person_key(value) if c == 0 else None))
             self.educators_table.item(r, 0).setData(Qt.ItemDataRole.UserRole, h.educator_id)
             if h.hours_toward_50 is None:
                 bar = QTableWidgetItem(self.tr("in the induction year"))
