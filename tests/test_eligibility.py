@@ -136,7 +136,7 @@ def test_not_in_induction_themselves(session, year, mentee):
 def test_employed_through_the_assignment(session, year, mentee):
     m = person(session, "M", exit_date=D(2031, 1, 31))
     check = checks_of(session, m, mentee, year)["employed"]
-    assert check.met is False and "leaves on 31 Jan 2031, before the last day of school" in check.reason
+    assert check.met is False and "leaves on 1/31/2031, before the last day of school" in check.reason
 
 
 def test_hired_after_the_assignment_would_start_is_not_eligible(session, year, mentee):
@@ -149,24 +149,24 @@ def test_hired_after_the_assignment_would_start_is_not_eligible(session, year, m
     session.flush()
     check = checks_of(session, late, mentee, year)["employed"]
     assert check.met is False and check.citation.startswith("603 CMR 7.12")
-    assert check.reason == "hired 1 Feb 2031, after the assignment would start (28 Aug 2030)"
+    assert check.reason == "hired 2/1/2031, after the assignment would start (8/28/2030)"
     assert mentor_verdict(session, late, mentee, year).status == "ineligible"
     # An assignment made once they are on staff is fine: the check is about the assignment's start.
     on_hire = {c.key: c for c in check_mentor(session, late, mentee, year, start=D(2031, 2, 1))}
     assert on_hire["employed"].met is True
     assert mentor_verdict(session, late, mentee, year, today=D(2031, 3, 2)).status == "eligible"
     [row] = mentor_pool(session, YEAR)  # the Mentors page: as for an assignment made today
-    assert row.status == "ineligible" and row.why == "hired 1 Feb 2031, after the assignment would start (28 Aug 2030)"
+    assert row.status == "ineligible" and row.why == "hired 2/1/2031, after the assignment would start (8/28/2030)"
     [row] = mentor_pool(session, YEAR, today=D(2031, 3, 2))
     assert row.status == "eligible"
     # Hired on the first day: employed through the assignment.
     late.hire_date = D(2030, 8, 28)
     check = checks_of(session, late, mentee, year)["employed"]
-    assert check.met is True and check.reason == "hired 28 Aug 2030, on staff through the last day of school " \
-                                                 f"({year.last_day.day} {year.last_day:%b %Y})"
+    assert check.met is True and check.reason == "hired 8/28/2030, on staff through the last day of school " \
+                                                 f"({year.last_day.month}/{year.last_day.day}/{year.last_day.year})"
     late.hire_date = D(2031, 8, 1)  # after the school year altogether
     assert checks_of(session, late, mentee, year)["employed"].reason.startswith(
-        "hired 1 Aug 2031, after the school year ends")
+        "hired 8/1/2031, after the school year ends")
     sp = {c.key: c for c in check_supervising_practitioner(session, late, year)}
     assert sp["employed"].met is False
 

@@ -64,11 +64,11 @@ def test_the_pool_flags_a_refresher_past_due(session, pool, today, past_due):
     assert check.met is (not past_due) and "004" in check.citation
     if past_due:
         assert r.status == "flagged" and r.status_text == "Eligible (refresher past due)"
-        assert r.why == "training refresher past due since 1 Oct 2025"
+        assert r.why == "training refresher past due since 10/1/2025"
     else:
-        assert r.status == "eligible" and check.reason == "refresher due 1 Oct 2025"
+        assert r.status == "eligible" and check.reason == "refresher due 10/1/2025"
     card = refresher_card(session, YEAR, today=today)
-    assert [i.text for i in card.items] == (["FM LM (North High): training refresher past due since 1 Oct 2025"]
+    assert [i.text for i in card.items] == (["FM LM (North High): training refresher past due since 10/1/2025"]
                                             if past_due else [])
     assert card.status == ("warning" if past_due else "ok")
 
@@ -77,7 +77,7 @@ def test_block_makes_the_mentor_unassignable_until_the_refresher_is_recorded(ses
     late = DUE + dt.timedelta(days=1)
     settings.set_value(session, "refresher_past_due", "block")
     r = row(session, late)
-    assert r.status == "ineligible" and r.why == "training refresher past due since 1 Oct 2025"
+    assert r.status == "ineligible" and r.why == "training refresher past due since 10/1/2025"
     proposal = proposals.propose(session, YEAR, today=late)
     assert proposal.pairs == [] and len(proposal.unmatched) == 1
     assert "after training" in proposal.unmatched[0].reason  # the refresher is all that is missing

@@ -60,8 +60,8 @@ def test_a_qualified_sp_meets_every_criterion_each_with_reason_and_citation(sess
     ({"years_experience": None}, "experience", None, "years of experience not recorded"),
     ({"last_rating": "Needs Improvement"}, "rating", False, "needs Proficient or Exemplary"),
     ({"last_rating": None}, "rating", None, "no summative rating recorded"),
-    ({"exit_date": D(2026, 2, 27)}, "employed", False, "leaves on 27 Feb 2026"),
-    ({"hire_date": D(2026, 2, 2)}, "employed", False, "hired 2 Feb 2026, after the practicum starts (20 Jan 2026)"),
+    ({"exit_date": D(2026, 2, 27)}, "employed", False, "leaves on 2/27/2026"),
+    ({"hire_date": D(2026, 2, 2)}, "employed", False, "hired 2/2/2026, after the practicum starts (1/20/2026)"),
 ])
 def test_each_roster_criterion_fails_with_its_reason(session, change, key, met, words):
     ensure_year(session, YEAR)

@@ -19,18 +19,18 @@ YEAR = "2025-2026"
 
 @pytest.mark.parametrize(("today", "text", "overdue"), [
     (D(2026, 5, 31), None, False),  # the day before June 1: no card yet
-    (D(2026, 6, 1), "60 days left (due 2026-07-31)", False),  # June 1: the link arrives
-    (D(2026, 6, 2), "59 days left (due 2026-07-31)", False),
-    (D(2026, 7, 30), "1 day left (due 2026-07-31)", False),  # the day before the due date
-    (D(2026, 7, 31), "due today (due 2026-07-31)", False),  # on it
-    (D(2026, 8, 1), "1 day overdue (due 2026-07-31)", True),  # the day after
+    (D(2026, 6, 1), "60 days left (due 7/31/2026)", False),  # June 1: the link arrives
+    (D(2026, 6, 2), "59 days left (due 7/31/2026)", False),
+    (D(2026, 7, 30), "1 day left (due 7/31/2026)", False),  # the day before the due date
+    (D(2026, 7, 31), "due today (due 7/31/2026)", False),  # on it
+    (D(2026, 8, 1), "1 day overdue (due 7/31/2026)", True),  # the day after
 ])
 def test_the_due_date_counts_down_from_june_first(session, today, text, overdue):
     card = state_report_due_card(session, YEAR, today=today)
     if text is None:
         assert card is None
         return
-    assert card.title == "State report 2025-2026: due 31 July 2026" and "July 31" in card.citation
+    assert card.title == "State report 2025-2026: due 7/31/2026" and "July 31" in card.citation
     assert [i.text for i in card.items] == [f"The {YEAR} induction and mentoring report to DESE: {text}"]
     assert card.status == ("overdue" if overdue else "warning") and card.area == "reports"
 
@@ -46,7 +46,7 @@ def test_recording_the_submission_clears_it(database):
         save_settings(s, {"state_report_submitted": '{"2025-2026": "2026-07-20"}'})
     with database.read() as s:
         card = state_report_due_card(s, YEAR, today=D(2026, 8, 15))
-        assert card.status == "ok" and card.summary == "Submitted on 2026-07-20."
+        assert card.status == "ok" and card.summary == "Submitted on 7/20/2026."
         assert state_report_due_card(s, "2026-2027", today=D(2027, 8, 1)).status == "overdue"  # another year
         assert "state_report_due" in {c.key for c in collect(s, YEAR)} or dt.date.today() < D(2026, 6, 1)
 

@@ -15,7 +15,8 @@ from tests.test_ui_crawl import demo_window  # noqa: F401 - the fixture
 
 DEVELOPER_TEXT = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\(s\)|^Score$|\b[a-z]+_[a-z_]+\b"
                             r"|(?<![\d.])\d+\.\d{3,}\b"  # a raw float (0.583): rates are 58.3%, hours 12.5
-                            r"|\b0\d/\d{1,2}/\d{4}\b|\b\d{1,2}/0\d/\d{4}\b")  # 03/05/2026: the app writes 3/5/2026
+                            r"|\b0\d/\d{1,2}/\d{4}\b|\b\d{1,2}/0\d/\d{4}\b"  # 03/05/2026: the app writes 3/5/2026
+                            r"|\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")  # 28 Sep 2026
 
 
 def _texts(root):

@@ -22,6 +22,7 @@ from app.models import Educator, InductionEnrollment, MentorProfile, SchoolYear,
 from app.models.matching import EvaluatorLink, MentorTraining, PrincipalRecommendation
 from app.services.roster.educators import blank_rating, on_staff_at_start, with_ratings
 from app.errors import FieldProblem, ValidationError
+from app.services.vocabulary import us_date
 
 GOOD_RATINGS = ("Proficient", "Exemplary")
 MENTOR_LICENSES = ("Initial", "Professional")
@@ -203,11 +204,10 @@ def induction_check(enrollment_status: str | None) -> Check:
     return Check("not_in_induction", True, "not in induction this year", CITE_INDUCTION)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _day(d: dt.date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"  # 1 Feb 2027 (strftime costs 10 times more, per mentor)
+    return us_date(d)  # 2/1/2027, as every date a person reads (issue 17); no strftime: it runs per mentor
 
 
 def assignment_start(year: SchoolYear, today: dt.date | None = None) -> dt.date:

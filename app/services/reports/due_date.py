@@ -14,6 +14,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from app.services.vocabulary import us_date
+
 CITE_DUE = "603 CMR 7.12(3), 7.13; 004, Reporting (\"Districts must complete the report by July 31st\")"
 
 
@@ -53,17 +55,17 @@ def state_report_due_card(session: Session, year_label: str, today: dt.date | No
     if today < shown_from(year_label):
         return None
     due = due_on(year_label)
-    title = f"State report {year_label}: due {due.day} July {due.year}"
+    title = f"State report {year_label}: due {us_date(due)}"
     done = submitted_on(session, year_label)
     if done is not None:
         return AttentionCard("state_report_due", title, CITE_DUE, [],
-                             f"Submitted on {done.isoformat()}.", "reports")
+                             f"Submitted on {us_date(done)}.", "reports")
     if today <= due:
         left = (due - today).days
         text = "due today" if left == 0 else f"{_days(left)} left"
-        item = AttentionItem(f"The {year_label} induction and mentoring report to DESE: {text} (due {due.isoformat()})")
+        item = AttentionItem(f"The {year_label} induction and mentoring report to DESE: {text} (due {us_date(due)})")
     else:
         item = AttentionItem(f"The {year_label} induction and mentoring report to DESE: "
-                             f"{_days((today - due).days)} overdue (due {due.isoformat()})", overdue=True)
+                             f"{_days((today - due).days)} overdue (due {us_date(due)})", overdue=True)
     return AttentionCard("state_report_due", title, CITE_DUE, [item],
                          "Record the day it was submitted in Settings (state report submitted).", "reports")
