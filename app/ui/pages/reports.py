@@ -215,7 +215,10 @@ class ReportsPage(Page):
         self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.figures.verticalHeader().setVisible(False)
-        self.figures.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.figures.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)  # a figure like "hiring 73.2% (71 of 97); ..." is read whole
         self.figures.cellDoubleClicked.connect(lambda row, _col: self.explain(row))
         layout.addWidget(self.figures, 1)
         row = QHBoxLayout()
