@@ -111,6 +111,8 @@ def test_the_dialog_fits_a_1366_by_768_screen(qtbot, database, monkeypatch, tmp_
     window, dialog = _open(qtbot, database)
     window.resize(1366, 768)
     QTest.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # the layout takes the two-line verdict in
+    assert dialog.verdict.height() >= dialog.verdict.heightForWidth(dialog.verdict.width())  # not clipped
     size = dialog.size()
     assert size.width() <= 1366 and size.height() <= 768
     assert dialog.minimumSizeHint().width() <= 1366 and dialog.minimumSizeHint().height() <= 768
