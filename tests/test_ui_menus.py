@@ -50,7 +50,7 @@ def test_the_menu_bar_has_file_go_and_help_with_every_page_and_its_shortcut(wind
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Go", "Help"]
     assert [text for text, _ in _menu(window, "File")] == ["Import roster…", "Export roster…", "Open the data folder",
-                                                            "Restore from backup…", "Quit"]
+                                                            "Restore from backup…", "Audit trail…", "Quit"]
     go = _menu(window, "Go")
     assert go[:len(AREAS)] == [(a.title, area_shortcut(i)) for i, a in enumerate(AREAS)]
     assert area_shortcut(2) == "Ctrl+3" and area_shortcut(9) == "Ctrl+0" and area_shortcut(10) == "Ctrl+Shift+1"

@@ -1,4 +1,4 @@
-"""The menu bar: File (import and export the roster, open the data folder, restore a backup, quit), Go (every page with
+"""The menu bar: File (import and export the roster, open the data folder, restore a backup, the audit trail, quit), Go (every page with
 its Ctrl+number, and Ctrl+L to log time from anywhere), Help (keyboard shortcuts, about, the log folder).
 Every action is connected through a lambda that takes no `checked` argument (issue 17)."""
 
@@ -80,6 +80,8 @@ def build_menus(window: MainWindow, areas: Sequence[Any]) -> dict[str, QAction]:
                                      tip=tr("Show the folder that holds the database in the file manager"))
     actions["restore"] = _action(file, tr("&Restore from backup…"), lambda: open_restore(window),
                                  tip=tr("Put a backup in place of the database (the current one is kept aside)"))
+    actions["audit"] = _action(file, tr("&Audit trail…"), lambda: open_audit(window),
+                               tip=tr("Who added, opened, exported or decrypted confidential data, and when"))
     file.addSeparator()
     actions["quit"] = _action(file, tr("&Quit"), window.close, "Ctrl+Q")
     actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
@@ -110,6 +112,13 @@ def open_restore(window: MainWindow) -> Any:
     window.restore_dialog = dialog  # type: ignore[attr-defined]  # for tests, and so it is not collected
     dialog.open()
     return dialog
+
+
+def open_audit(window: MainWindow) -> Any:
+    """File > Audit trail… (app/ui/audit_view.py)."""
+    from app.ui.audit_view import open_audit as open_view
+
+    return open_view(window)
 
 
 def shortcuts_html() -> str:
