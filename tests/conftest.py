@@ -51,6 +51,13 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ig
     drafts = sys.modules.get("app.services.cap.drafts")
     if drafts is not None:  # a window built in this test tied CAP drafts to its database (one per process)
         drafts.use_database(None)
+    if "PySide6.QtWidgets" in sys.modules:  # a message box a test left open must not show in the next test
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance()
+        for widget in app.topLevelWidgets() if app is not None else []:
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                widget.close()
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,8 @@ def _kill_runs(mode: str, tmp_path: Path, template: Path) -> tuple[Path, Path, l
     finished = Path(lines[1].split(" ", 2)[2])
     runs = [(Path(name), outcome) for name, _delay, outcome in (line.rsplit(" ", 2) for line in lines[2:])]
     assert len(runs) == RUNS[mode], lines
-    assert sum(outcome == "killed" for _p, outcome in runs) >= RUNS[mode] // 2, lines  # cut off, not finished
+    # cut off, not finished: at least a third of the runs (a busy machine lets some finish before their kill)
+    assert sum(outcome == "killed" for _p, outcome in runs) >= max(1, RUNS[mode] // 3), lines
     return start, finished, runs
 
 

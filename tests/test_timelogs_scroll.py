@@ -208,6 +208,9 @@ def test_a_page_deep_in_the_list_is_read_in_order_through_the_date_id_index(data
     every entry of the page's last date (docs/timelog-scrolling.md)."""
     from sqlalchemy import event
 
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans with the same index on its own")
+
     flt = logs.EntryFilter(YEAR)
     seen: list = []
     with database.read() as s:
