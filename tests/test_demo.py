@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models import Educator, InductionEnrollment, MentorProfile, School, SchoolYear
 from app.services.demo.roster import demo_roster
 
 
+@pytest.mark.slow
 def test_district_demo_has_the_promised_shape(run_cli, database):
     code, out, _ = run_cli("demo", "--size", "district", "--seed", "7", "--year", "2025-2026")
     assert code == 0 and "2025-2026" in out
