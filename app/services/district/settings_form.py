@@ -201,3 +201,8 @@ def time_zone_names() -> list[str]:
     from zoneinfo import available_timezones
 
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+
+
+def choices_for(key: str) -> tuple[str, ...] | None:
+    """The values a setting may take, when it is one of a few (the Settings page offers them in a list)."""
+    return _CHOICES[key]() if key in _CHOICES else None

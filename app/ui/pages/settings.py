@@ -122,6 +122,13 @@ class SettingsPage(Page):
             spin.setRange(-1000, 100000)  # ($ for a stipend) the service says what is allowed, next to the field
             spin.setMaximumWidth(120)
             return spin
+        from app.services.district.settings_form import choices_for
+
+        choices = choices_for(key)
+        if choices:  # one of a few words: chosen from a list, never typed (a typo used to be refused at Save)
+            pick = QComboBox()
+            pick.addItems(list(choices))
+            return pick
         if key == "time_zone":
             from app.services.district.settings_form import time_zone_names
 
