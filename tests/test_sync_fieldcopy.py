@@ -4,6 +4,8 @@ coordinator; a bundle from their copy cannot change another SP's records."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -150,7 +152,15 @@ def test_a_field_copy_holds_only_what_its_sp_needs(tmp_path, coordinator):
         other = Educator(id=derived_id("educator", "T9"), employee_id="T9", first_name="Tess", last_name="Other")
         session.add(other)
     copy_path = tmp_path / "sp1.sqlite3"
+    from app.services.audit import trail as audit_trail
+
+    audit_trail.record(coordinator.db, "export", "cap_placement", count=1, ids=[str(placements["SP2"])])
+    with coordinator.db.read() as session:
+        trail = session.execute(text("SELECT count(*) FROM audit_entry")).scalar_one()
     _make_copy(coordinator, "SP1", copy_path)
+    with closing(sqlite3.connect(copy_path)) as conn:  # the coordinator's trail names other candidates' rows
+        assert trail > 0 and conn.execute("SELECT count(*) FROM audit_entry").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'audit_entry_no_delete'").fetchone() == (1,)
     _observe(coordinator.db, placements["SP2"])  # later work for another SP
     mine = _observe(coordinator.db, placements["SP1"])
     field = Database.open(str(copy_path))

@@ -189,6 +189,18 @@ def _become_field_copy(path: Path, me: SyncReplica, replica: str, name: str, sp:
              me.group_key, me.hlc_wall, me.hlc_counter,
              json.dumps(have), sp.id.hex))
         conn.execute("DELETE FROM sync_bundle")
+        _empty_audit_trail(conn)
+
+
+def _empty_audit_trail(conn: sqlite3.Connection) -> None:
+    """The copy starts its own audit trail: the coordinator's entries name other candidates' rows by id
+    (issue 18: a field copy reveals nothing else). Its append-only trigger is set aside for this one delete."""
+    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_entry_no_delete'"
+                           ).fetchone()
+    conn.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+    conn.execute("DELETE FROM audit_entry")
+    if trigger is not None:
+        conn.execute(trigger[0])
 
 
 def _become_device(conn: sqlite3.Connection, replica: str, name: str, sp: Educator, sign, box, group) -> None:  # type: ignore[no-untyped-def]
