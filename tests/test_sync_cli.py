@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.db import Database
-from app.models import Educator, derived_id
+from app.models import derived_id
+from tests.test_sync_support import edit_educator
 
 
 def _cli(capsys, db: Path, *args: str) -> tuple[int, str]:
@@ -19,19 +19,8 @@ def _cli(capsys, db: Path, *args: str) -> tuple[int, str]:
     return code, out + err
 
 
-def _edit(db: Path, employee_id: str, **values) -> None:
-    database = Database.open(str(db))
-    try:
-        with database.unit_of_work() as session:
-            row = session.get(Educator, derived_id("educator", employee_id))
-            if row is None:
-                row = Educator(id=derived_id("educator", employee_id), employee_id=employee_id,
-                               first_name="Ann", last_name="Lee")
-                session.add(row)
-            for key, value in values.items():
-                setattr(row, key, value)
-    finally:
-        database.dispose()
+def _edit(db: Path, employee_id: str, **values: object) -> None:
+    edit_educator(db, employee_id, ("Ann", "Lee"), **values)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from app.cli import main
 from app.db import Database
 from app.models import Educator, derived_id
 from app.services.sync import devices, sealed
-from tests.test_sync_support import cap_district
+from tests.test_sync_support import cap_district, edit_educator
 
 PASSPHRASE = "device passphrase 1"
 
@@ -69,18 +69,7 @@ def _rating(db: Path, employee_id: str) -> str | None:
 
 
 def _edit(db: Path, employee_id: str, **values: object) -> None:
-    database = Database.open(str(db))
-    try:
-        with database.unit_of_work() as session:
-            row = session.get(Educator, derived_id("educator", employee_id))
-            if row is None:
-                row = Educator(id=derived_id("educator", employee_id), employee_id=employee_id,
-                               first_name="Terry", last_name="Teacher")
-                session.add(row)
-            for key, value in values.items():
-                setattr(row, key, value)
-    finally:
-        database.dispose()
+    edit_educator(db, employee_id, ("Terry", "Teacher"), **values)
 
 
 @pytest.fixture

@@ -159,3 +159,22 @@ def cap_district(replica: Replica) -> dict[str, object]:
 def make_replicas(tmp_path: Path, names: str, template: Path, skews: list[float] | None = None) -> list[Replica]:
     skews = skews or [0.0] * len(names)
     return [Replica(tmp_path, n, s, template) for n, s in zip(names, skews)]
+
+
+def edit_educator(db: Path, employee_id: str, name: tuple[str, str], **values: object) -> None:
+    """Set fields of one educator in the database file `db` (created, named `name`, when missing), as a
+    person editing on that laptop would."""
+    from app.models import derived_id
+
+    database = Database.open(str(db))
+    try:
+        with database.unit_of_work() as session:
+            row = session.get(Educator, derived_id("educator", employee_id))
+            if row is None:
+                row = Educator(id=derived_id("educator", employee_id), employee_id=employee_id,
+                               first_name=name[0], last_name=name[1])
+                session.add(row)
+            for key, value in values.items():
+                setattr(row, key, value)
+    finally:
+        database.dispose()
