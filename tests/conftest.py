@@ -205,3 +205,21 @@ def _collect_garbage_on_the_main_thread():
 
     if not gc.isenabled():
         gc.collect(2 if next(_TESTS_RUN) % 100 == 0 else 1)
+
+
+@pytest.fixture
+def passphrase_keys(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """New and opened databases keyed by a passphrase, as on a computer with no OS keyring; Argon2id at its
+    minimum cost (a test's speed, not a person's protection)."""
+    import nacl.pwhash
+
+    from app import dbkeys
+
+    monkeypatch.setattr(dbkeys, "KDF_LIMITS", (nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEMLIMIT_MIN))
+    monkeypatch.delenv(dbkeys.PLAIN_ENV, raising=False)
+    monkeypatch.delenv(dbkeys.PASSPHRASE_ENV, raising=False)
+    monkeypatch.setenv("MENTORDESK_NO_KEYRING", "1")
+    dbkeys.forget()
+    yield
+    dbkeys.forget()
+    dbkeys.set_passphrase_file(None)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nacl.pwhash
 import pytest
 
 from app import dbkeys
@@ -19,15 +18,9 @@ EVIDENCE = "Taught the fractions lesson; Jordan Q. struggled with equivalence"
 
 
 @pytest.fixture(autouse=True)
-def _fresh(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(dbkeys, "KDF_LIMITS", (nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEMLIMIT_MIN))
-    monkeypatch.delenv(dbkeys.PLAIN_ENV, raising=False)
-    monkeypatch.delenv(dbkeys.PASSPHRASE_ENV, raising=False)
-    monkeypatch.setenv("MENTORDESK_NO_KEYRING", "1")
-    dbkeys.forget()
+def _fresh(passphrase_keys):  # type: ignore[no-untyped-def]
     yield
     cap_drafts.use_database(None)
-    dbkeys.forget()
     dbkeys.set_passphrase_file(None)
 
 

@@ -10,7 +10,6 @@ import os
 import stat
 from pathlib import Path
 
-import nacl.pwhash
 import pytest
 from sqlalchemy import select
 
@@ -24,15 +23,8 @@ WRONG = "guessing-Hunter2-words"
 
 
 @pytest.fixture(autouse=True)
-def _keys(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(dbkeys, "KDF_LIMITS", (nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEMLIMIT_MIN))
-    monkeypatch.delenv(dbkeys.PLAIN_ENV, raising=False)
-    monkeypatch.delenv(dbkeys.PASSPHRASE_ENV, raising=False)
-    monkeypatch.setenv("MENTORDESK_NO_KEYRING", "1")
-    dbkeys.forget()
-    yield
-    dbkeys.forget()
-    dbkeys.set_passphrase_file(None)
+def _keys(passphrase_keys):  # type: ignore[no-untyped-def]
+    return passphrase_keys
 
 
 @pytest.fixture
