@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.context import AppContext
 from app.ui.dates import DateEdit, us_date
+from app.ui.widgets import read_only_table
 
 STATUS_COLORS = {"met": "#1b7f3b", "not met": "#b00020", "unknown": "#8a6d00", "pending": "#8a6d00"}
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -48,16 +48,7 @@ def us_dates(text: str) -> str:
 
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(True)
-    return table
+    return read_only_table(headers, name)
 
 
 class RecordDialog(QDialog):

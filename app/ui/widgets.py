@@ -4,7 +4,7 @@ before the window is painted."""
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget
 
 
 def quiet(label: QLabel) -> QLabel:
@@ -20,3 +20,17 @@ def wrapped(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def read_only_table(headers: list[str] | tuple[str, ...], name: str) -> QTableWidget:
+    """A table a person reads and picks one row of: no editing in cells, whole rows, no row numbers, the last
+    column filling the width; `name` is what a screen reader says."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table  # (long cells wrap: Qt's default)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.ui.dates import DateEdit, us_date
 from app.ui.pages.base import Page
 from app.ui.table_model import Column, RowTableModel
+from app.ui.widgets import read_only_table
 
 
 def _grades(grades: tuple[str, ...]) -> str:
@@ -83,15 +84,7 @@ def _person_html(title: str, p: Any) -> str:
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    return read_only_table(headers, name)
 
 
 def _fill(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:
