@@ -362,3 +362,12 @@ def test_the_windows_audit_trail_shows_a_received_entrys_device(group, capsys, q
         dialog.grab().save(str(group.tmp / "audit-devices.png"))
     finally:
         database.dispose()
+
+
+def test_on_a_server_no_role_changes_a_received_entry_and_only_the_coordinator_adds_or_reads_them():
+    from app.models import Base, load_all
+    from app.services.server.access import grant_statements
+
+    load_all()
+    statements = [s for s in grant_statements(Base.metadata) if " audit_received " in f"{s} "]
+    assert statements == ["REVOKE UPDATE, DELETE, TRUNCATE ON audit_received FROM mentordesk_coordinator"]
