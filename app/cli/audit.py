@@ -6,8 +6,12 @@ under the device's enrolled name, and --verify checks every chain (app/services/
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from app.cli import Commands, Context
+
+if TYPE_CHECKING:
+    from app.services.audit.received import Chain
 
 
 def register(cli: Commands) -> None:
@@ -65,7 +69,7 @@ def _audit(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _verify(ctx: Context, chains: list) -> int:  # type: ignore[type-arg]
+def _verify(ctx: Context, chains: list[Chain]) -> int:
     """One line per chain (this laptop's own first): its head (number and the start of its hash, to note
     and compare later), or the first break. Exit 1 when any chain is broken."""
     broken = False

@@ -202,7 +202,7 @@ def _empty_audit_trail(conn: sqlite3.Connection) -> None:
         trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                (f"{table}_no_delete",)).fetchone()
         conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - one of the two names above
+        conn.execute(f"DELETE FROM {table}")  # one of the two names above
         if trigger is not None:
             conn.execute(trigger[0])
 
