@@ -371,3 +371,58 @@ def test_on_a_server_no_role_changes_a_received_entry_and_only_the_coordinator_a
     load_all()
     statements = [s for s in grant_statements(Base.metadata) if " audit_received " in f"{s} "]
     assert statements == ["REVOKE UPDATE, DELETE, TRUNCATE ON audit_received FROM mentordesk_coordinator"]
+
+
+def test_verify_walks_each_received_chain_and_exits_1_when_one_was_altered_in_the_file(group, capsys, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui_support import open_window
+
+    staff_chain = _own(group.staff)
+    with sqlite3.connect(group.coordinator) as conn:  # someone with the coordinator's file edits a received entry
+        conn.execute("DROP TRIGGER audit_received_no_update")
+        conn.execute("UPDATE audit_received SET actor = 'someone else' WHERE id = 1")
+    code, out = _cli(capsys, group.coordinator, "audit", "--verify")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2, out
+    assert lines[0].startswith("audit trail intact: ")  # its own chain, still whole
+    assert lines[1] == "audit trail of Staff laptop broken at entry 1: it was altered"
+    assert len(staff_chain) >= 1
+    database = Database.open(str(group.coordinator))
+    try:
+        window = open_window(qtbot, database)
+        window.actions["audit"].trigger()
+        QTest.mouseClick(window.audit_dialog.verify_button, Qt.MouseButton.LeftButton)
+        assert window.audit_dialog.verdict.text().splitlines()[1] == (
+            "Audit trail of Staff laptop broken at entry 1: it was altered.")
+    finally:
+        database.dispose()
+
+
+def test_the_sync_page_names_a_refused_audit_trail_and_still_applies_the_changes(group, capsys, qtbot):
+    staff_id = _self_id(group.staff)
+    head = _held(group.coordinator, staff_id)[-1][0]
+    _record_export(group.staff)
+    _edit(group.staff, "T1", room="204")
+    _tamper(group.staff, f"UPDATE audit_entry SET what = 'staff roster' WHERE id = {head + 1}")
+    assert _sync(capsys, group.staff, group.shared)[0] == 0
+    from app.ui.application import build_window, make_qapp
+
+    database = Database.open(str(group.coordinator))
+    try:
+        make_qapp()
+        window, _empty = build_window(database, synchronous=True)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        page = window.show_area("sync")
+        page.folder.setText(str(group.shared))
+        page.sync_button.click()
+        message = page.message.text()
+        assert message.startswith("Synced: 1 changes received")
+        assert f"Audit trail of Staff laptop broken at entry {head + 1}." in message
+        window.grab().save(str(group.tmp / "sync-audit.png"))
+    finally:
+        database.dispose()
+    assert _room(group.coordinator) == "204"
