@@ -107,13 +107,12 @@ def store_run(conn: Connection, origin: str, run: list[dict[str, Any]]) -> Store
 
 
 def device_names(conn: Connection) -> tuple[str | None, dict[str, str]]:
-    """(this laptop's enrolled name or None outside a device group, every enrolled device's id -> name)."""
-    tables = set(inspect(conn).get_table_names())
-    if "sync_device" not in tables:
+    """(this laptop's device id, or None outside a device group; every enrolled device's id -> name)."""
+    if "sync_device" not in inspect(conn).get_table_names():
         return None, {}
     names = {i: n for i, n in conn.execute(select(SyncDevice.id, SyncDevice.name))}
     me = conn.execute(select(SyncReplica.id).where(SyncReplica.is_self.is_(True))).scalar()
-    return names.get(me) if me else None, names
+    return (me if me in names else None), names
 
 
 def _has_table(conn: Connection) -> bool:
@@ -124,14 +123,14 @@ def listing(conn: Connection, since: dt.date | None = None, device: str | None =
     """This laptop's own entries and every received one, each with its device's enrolled name, oldest first.
     `device`: only that device's (a name or id; this laptop's own name gives its own entries). Raises
     LookupError for a device the group does not list."""
-    own_name, names = device_names(conn)
+    own_id, names = device_names(conn)
+    own_name = names.get(own_id) if own_id else None
     origin: str | None = None
     if device is not None:
         found = [i for i, n in names.items() if device in (i, n)]
         if not found:
             raise LookupError(device)
         origin = found[0]
-    own_id = next((i for i, n in names.items() if n == own_name), None) if own_name else None
     out: list[trail.Entry] = []
     if origin is None or origin == own_id:
         out = [replace(e, sync_device=own_name) for e in trail.entries(conn, since)]
@@ -156,8 +155,8 @@ class Chain:
 
 def verify_all(conn: Connection) -> list[Chain]:
     """This laptop's own chain, then each received device's chain (by name), each walked from its entry 1."""
-    own_name, names = device_names(conn)
-    chains = [Chain(own_name, True, trail.verify(conn))]
+    own_id, names = device_names(conn)
+    chains = [Chain(names.get(own_id) if own_id else None, True, trail.verify(conn))]
     if not _has_table(conn):
         return chains
     origins = list(conn.execute(select(_TABLE.c.origin).distinct()).scalars())
