@@ -426,3 +426,12 @@ def test_the_sync_page_names_a_refused_audit_trail_and_still_applies_the_changes
     finally:
         database.dispose()
     assert _room(group.coordinator) == "204"
+
+
+def test_a_hostile_entry_in_a_section_is_not_well_formed(database):
+    (good,) = _chain(database, 1)
+    assert received.well_formed(good)
+    for bad in ({**good, "id": True}, {**good, "id": 0}, {**good, "actor": "x" * 121}, {**good, "count": -1},
+                {**good, "row_ids": ["1"]}, {**good, "origin": "someone"}, {k: v for k, v in good.items() if k != "hash"},
+                [good]):
+        assert not received.well_formed(bad), bad
