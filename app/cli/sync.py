@@ -213,6 +213,9 @@ def _import_all(ctx: Context, source: Path) -> int:
             ctx.say(f"{path.name}: {done.status}: {detail}")
         elif done.status == "not-enrolled":
             ctx.say(f"{path.name}: not applied yet: {done.note}")
+        if done.audit:  # its audit section refused (nothing of it stored); its changes went on as above
+            failed += 1
+            ctx.say(f"{path.name}: {done.audit}")
     return 3 if unexpected else 1 if failed else 0
 
 

@@ -1,8 +1,11 @@
 """File > Audit trail… (issue 18, item 4: "`mentordesk audit ...` and a window view"): the entries of the
 audit trail (when, what was done, to what, how many rows, the app user, the OS user, the computer), newest
 last, an optional "since" day, and a Verify button that walks the hash chain and says the result in one
-line. It reads through the same service functions as `mentordesk audit` (app/services/audit/trail.py
-`entries` and `verify`): ids, counts and names of tables or files, never a value.
+line. It reads through the same service functions as `mentordesk audit` (app/services/audit/received.py
+`listing` and `verify_all`): ids, counts and names of tables or files, never a value. On a coordinator's
+laptop in a device sync group, the trails received from the other devices are listed too, with the
+device's enrolled name in the Device column (this laptop's own entries show its own name), and Verify
+checks each device's chain.
 
 The window has no notion of who is the coordinator (the role of a laptop lives in sync, app/services/sync),
 so the view is open to whoever has the database open, as `mentordesk audit` is."""
@@ -30,10 +33,12 @@ from PySide6.QtWidgets import (
 from app.ui.dates import DateEdit, us_date, us_moment
 
 if TYPE_CHECKING:
+    from app.services.audit.received import Chain
     from app.services.audit.trail import Entry, Verdict
     from app.ui.main_window import MainWindow
 
-COLUMNS = ("When", "Action", "What", "Rows", "Confidential", "App user", "OS user", "Computer")
+COLUMNS = ("When", "Action", "What", "Rows", "Confidential", "App user", "OS user", "Computer", "Device")
+DEVICE_COLUMN = COLUMNS.index("Device")  # the sync device whose trail it is: shown in a device group only
 
 # The trail's action codes (trail.py and its callers) in plain words; an unknown code is shown unchanged.
 ACTIONS = {
@@ -74,6 +79,20 @@ def verdict_text(verdict: Verdict) -> str:
         return "The audit trail is empty: nothing to check yet."
     return (f"The audit trail is intact: {verdict.count} entries, none altered or removed. The newest is "
             f"number {verdict.head_id}, fingerprint {verdict.head_hash} (note it to notice a later removal).")
+
+
+def chains_text(chains: list[Chain]) -> str:
+    """This laptop's verdict, then one line per device whose trail it received."""
+    lines = [verdict_text(chains[0].verdict)] if chains else []
+    for chain in chains[1:]:
+        v = chain.verdict
+        if not v.ok:
+            problem = v.problem or f"audit trail of {chain.device} broken"
+            lines.append(problem[:1].upper() + problem[1:] + ".")
+        else:
+            lines.append(f"The audit trail of {chain.device} is intact: {v.count} entries; the newest is number "
+                         f"{v.head_id}, fingerprint {v.head_hash[:16]}.")
+    return "\n".join(lines)
 
 
 class AuditDialog(QDialog):
@@ -143,19 +162,21 @@ class AuditDialog(QDialog):
         return self.since.date().toPython()  # type: ignore[no-any-return]
 
     def load(self) -> None:
-        from app.services.audit import trail
+        from app.services.audit import received
 
         since = self.since_day()
-        self.window_.ctx.tasks.run(lambda s: trail.entries(s.connection(), since), write=False,
+        self.window_.ctx.tasks.run(lambda s: received.listing(s.connection(), since), write=False,
                                    on_success=lambda found: self._show(found, since))
 
     def _show(self, found: list[Entry], since: dt.date | None) -> None:
         self.table.setRowCount(len(found))
         for row, entry in enumerate(found):
             cells = (when_text(entry.at), action_text(entry.action), what_text(entry.what), rows_text(entry),
-                     "Yes" if entry.confidential else "No", entry.actor, entry.os_user, entry.device)
+                     "Yes" if entry.confidential else "No", entry.actor, entry.os_user, entry.device,
+                     entry.sync_device or "")
             for column, value in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.setColumnHidden(DEVICE_COLUMN, not any(e.sync_device for e in found))
         if since is not None:
             self.count.setText(self.tr("%1 entries since %2").replace("%1", str(len(found)))
                                .replace("%2", us_date(since)))
@@ -165,11 +186,11 @@ class AuditDialog(QDialog):
             self.table.scrollToBottom()
 
     def verify(self) -> None:
-        from app.services.audit import trail
+        from app.services.audit import received
 
         self.verdict.setText(self.tr("Checking…"))
-        self.window_.ctx.tasks.run(lambda s: trail.verify(s.connection()), write=False,
-                                   on_success=lambda v: self.verdict.setText(verdict_text(v)))
+        self.window_.ctx.tasks.run(lambda s: received.verify_all(s.connection()), write=False,
+                                   on_success=lambda chains: self.verdict.setText(chains_text(chains)))
 
 
 def open_audit(window: MainWindow) -> Any:

@@ -162,7 +162,7 @@ def _confidential_keys(cls: type) -> tuple[str, ...]:
         mapper: Mapper = inspect(cls)
         table = getattr(mapper, "local_table", None)
         name = getattr(table, "name", "")
-        keys = () if name.startswith("sync_") or name == _TABLE.name else tuple(
+        keys = () if name.startswith(("sync_", "audit_")) else tuple(
             attr.key for attr in mapper.column_attrs if any(c.info.get("confidential") for c in attr.columns))
         _keys_cache[cls] = keys
     return keys
@@ -241,19 +241,26 @@ class Entry:
     count: int
     confidential: bool
     row_ids: tuple[str, ...]
+    # the enrolled sync device whose trail it is (this laptop's own name for its own entries; None outside a
+    # device group); `device` is the computer's name the entry itself records (received.py)
+    sync_device: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.at, "actor": self.actor, "os_user": self.os_user, "device": self.device,
                 "action": self.action, "what": self.what, "count": self.count, "confidential": self.confidential,
-                "row_ids": list(self.row_ids)}
+                "row_ids": list(self.row_ids), "sync_device": self.sync_device}
+
+
+def entry_of(row: Any, sync_device: str | None = None) -> Entry:
+    return Entry(row.id, row.at, row.actor, row.os_user, row.device, row.action, row.what, row.count,
+                 bool(row.confidential), tuple(json.loads(row.row_ids)) if row.row_ids else (), sync_device)
 
 
 def entries(conn: Connection, since: dt.date | None = None) -> list[Entry]:
     query = select(_TABLE).order_by(_TABLE.c.id)
     if since is not None:
         query = query.where(_TABLE.c.at >= since.isoformat())
-    return [Entry(r.id, r.at, r.actor, r.os_user, r.device, r.action, r.what, r.count, bool(r.confidential),
-                  tuple(json.loads(r.row_ids)) if r.row_ids else ()) for r in conn.execute(query)]
+    return [entry_of(r) for r in conn.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -276,16 +283,22 @@ def _rows(conn: Connection) -> Iterator[dict[str, Any]]:
 def verify(conn: Connection) -> Verdict:
     """Walk the chain from the first entry: numbers without gaps, each entry's prev_hash the hash before
     it, each hash its fields' hash. The first break is the verdict's one line."""
+    return walk(_rows(conn))
+
+
+def walk(rows: Iterable[dict[str, Any]], name: str = "audit trail") -> Verdict:
+    """`verify` over one chain's rows in number order; `name` starts the line (another device's trail:
+    "audit trail of NAME")."""
     expected_id, prev, count = 1, GENESIS, 0
-    for row in _rows(conn):
+    for row in rows:
         count += 1
         if row["id"] != expected_id:
             missing = f"entry {expected_id}" if row["id"] == expected_id + 1 else f"entries {expected_id}-{row['id'] - 1}"
-            return Verdict(count, row["id"], row["hash"], f"audit trail broken: {missing} removed (the next is {row['id']})")
+            return Verdict(count, row["id"], row["hash"], f"{name} broken: {missing} removed (the next is {row['id']})")
         if row["prev_hash"] != prev:
             return Verdict(count, row["id"], row["hash"],
-                           f"audit trail broken at entry {row['id']}: the entry before it was changed or removed")
+                           f"{name} broken at entry {row['id']}: the entry before it was changed or removed")
         if entry_hash(row) != row["hash"]:
-            return Verdict(count, row["id"], row["hash"], f"audit trail broken at entry {row['id']}: it was altered")
+            return Verdict(count, row["id"], row["hash"], f"{name} broken at entry {row['id']}: it was altered")
         prev, expected_id = row["hash"], expected_id + 1
     return Verdict(count, expected_id - 1, prev, None)

@@ -130,12 +130,16 @@ TABLE_ACCESS: dict[str, Access] = {
     # the newest entry's number and hash, to chain to it: AUDIT_CHAIN_COLUMNS); only the coordinator reads the
     # trail, and nobody, the coordinator included, may change or remove an entry (`grant_statements`)
     "audit_entry": Access("the audit trail", read=NOBODY, insert=EVERYONE),
+    # the trails of the other devices of a sync group, received in bundles (only a coordinator's laptop
+    # receives them, through sync, which is the coordinator's only): read and added to by the coordinator,
+    # changed or removed by nobody (`grant_statements`)
+    "audit_received": Access("the audit trails of other devices", read=NOBODY),
     "sync_group": COORDINATOR_ONLY,  # devices and their keys (issue 18)
     "sync_device": COORDINATOR_ONLY,
     "sync_invite": COORDINATOR_ONLY,
 }
 AUDIT_CHAIN_COLUMNS = ("id", "hash")
-NOT_CAPTURED = frozenset({"audit_entry"})  # not a Tracked table: its inserts never reach the sync log
+NOT_CAPTURED = frozenset({"audit_entry", "audit_received"})  # not Tracked: never in the sync log
 
 
 def access_of(table: str) -> Access:
@@ -273,6 +277,8 @@ def grant_statements(metadata: MetaData) -> list[str]:
         others = ", ".join(db_role(r) for r in APP_ROLES[1:])
         statements.append(f"GRANT SELECT ({_quoted(list(AUDIT_CHAIN_COLUMNS))}) ON audit_entry TO {others}")
         statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM {db_role('coordinator')}")
+    if "audit_received" in metadata.tables:
+        statements.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_received FROM {db_role('coordinator')}")
     statements += _capture_grants(metadata)
     return statements
 

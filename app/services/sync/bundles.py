@@ -23,7 +23,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
     """Device groups (issue 18): one bundle sealed to the full members (the coordinator's and staff
     laptops) with every change they have not had, and one per SP field copy, sealed to it alone,
     with only the changes of the records its copy keeps (sealed.py)."""
-    from app.services.sync import devices, sealed
+    from app.services.sync import audit_section, devices, sealed
 
     own = devices.own_device(session)
     g = devices.group(session)
@@ -123,10 +123,13 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
             ops = sealed.principal_view(ops)
         elif sp_id is not None:
             ops = sealed.scoped(session, sp_id, ops, skip=tracked.id if tracked else "")
-        wanted = bool(ops) or for_device is not None or even_if_empty or roster_news
+        trail, trail_news = audit_section.outgoing(session, recipients)  # to the coordinators among them only
+        wanted = bool(ops) or for_device is not None or even_if_empty or roster_news or trail_news
         if wanted and recipients:  # nobody to seal to (a coordinator alone): a laptop enrolled later catches up
+            held = audit_section.held_for(session, recipients)
             for number, part in enumerate(_parts(ops)):
-                raw = sealed.encode(session, me, payload_of(session, me, part), recipients)
+                extra = {"audit": trail, "audit_held": held} if number == 0 else None
+                raw = sealed.encode(session, me, payload_of(session, me, part, extra), recipients)
                 path = _destination(to, me.id, raw, len(paths) + number)
                 files.write_new_file(path, raw)
                 session.add(SyncBundle(id=hashlib.sha256(raw).hexdigest(), sender=me.id, status="exported",
@@ -134,6 +137,7 @@ def _export_sealed(session: Session, me: SyncReplica, to: Path, for_device: str 
                 paths.append(path)
                 size += len(raw)
             total += len(ops)
+            audit_section.sent(session, recipients, trail)
         if for_device:
             continue
         have = received(session)
@@ -214,14 +218,16 @@ def encode_bundle(session: Session, me: SyncReplica, ops: list[tuple], recipient
     return MAGIC + bytes(SecretBox(bytes.fromhex(me.group_key)).encrypt(inner))
 
 
-def payload_of(session: Session, me: SyncReplica, ops: list[tuple]) -> bytes:
-    """The gzip of the manifest line and one line per operation."""
+def payload_of(session: Session, me: SyncReplica, ops: list[tuple], extra: dict[str, Any] | None = None) -> bytes:
+    """The gzip of the manifest line and one line per operation. `extra`: more manifest keys (a device
+    group's audit section, audit_section.py); a None value is left out."""
     from app import __version__
 
     lines = b"".join(_op_line(op) for op in ops)
     manifest = {"format": FORMAT, "app_version": __version__, "schema": _schema(), "sender": me.id,
                 "sender_name": me.name, "received": received(session), "ops": len(ops),
                 "sha256": hashlib.sha256(lines).hexdigest(), "created_at": utcnow().isoformat()}
+    manifest.update({k: v for k, v in (extra or {}).items() if v is not None})
     return gzip.compress(json.dumps(manifest).encode() + b"\n" + lines, compresslevel=6, mtime=0)
 
 
@@ -350,6 +356,7 @@ class Imported:
     new: int = 0  # operations this database did not have
     sender: str = ""
     note: str = ""
+    audit: str = ""  # a device group: why the bundle's audit section was refused (one line), or ""
 
 
 @cycle_collector_paused  # a bundle makes hundreds of thousands of small objects, none in cycles
@@ -386,7 +393,7 @@ def import_bundle(session: Session, path: str | Path, explicit: bool = False) ->
 
 
 def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> Imported:
-    from app.services.sync import sealed
+    from app.services.sync import audit_section, sealed
 
     me = require_self(session)
     bundle_id = hashlib.sha256(raw).hexdigest()
@@ -405,17 +412,18 @@ def _import_sealed(session: Session, path: Path, raw: bytes, explicit: bool) -> 
         return Imported(path, "refused", note=note)
     opened = decode_payload(opened[1], opened[0])
     sender = opened.header["sender"]
+    trail = audit_section.receive(session, sender, opened.manifest)  # its own part: never stops the operations
     bundle = SyncBundle(id=bundle_id, sender=sender, status="new", ops=opened.manifest["ops"],
                         schema=opened.manifest.get("schema"), path=str(path), data=raw)
     if opened.manifest["ops"] and sealed.sender_role(session, sender) == "principal":
         bundle.status, bundle.note = "refused", "a principal's device may not change records"
         session.add(bundle)
-        return Imported(path, "refused", bundle.ops, 0, sender, bundle.note)
+        return Imported(path, "refused", bundle.ops, 0, sender, bundle.note, trail)
     done = _apply(session, me, bundle, opened, sealed.partner_for(session, sender))
     session.add(bundle)
     if done.status == "applied":
         _retry_waiting(session, me)
-    return done
+    return replace(done, audit=trail)
 
 
 def _apply(session: Session, me: SyncReplica, bundle: SyncBundle, decoded: Decoded,

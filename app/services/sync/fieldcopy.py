@@ -193,14 +193,18 @@ def _become_field_copy(path: Path, me: SyncReplica, replica: str, name: str, sp:
 
 
 def _empty_audit_trail(conn: sqlite3.Connection) -> None:
-    """The copy starts its own audit trail: the coordinator's entries name other candidates' rows by id
-    (issue 18: a field copy reveals nothing else). Its append-only trigger is set aside for this one delete."""
-    trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_entry_no_delete'"
-                           ).fetchone()
-    conn.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
-    conn.execute("DELETE FROM audit_entry")
-    if trigger is not None:
-        conn.execute(trigger[0])
+    """The copy starts its own audit trail: the coordinator's entries, and the other devices' trails it
+    received, name other candidates' rows by id (issue 18: a field copy reveals nothing else). Their
+    append-only triggers are set aside for this one delete."""
+    for table in ("audit_entry", "audit_received"):
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is None:
+            continue
+        trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                               (f"{table}_no_delete",)).fetchone()
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        conn.execute(f"DELETE FROM {table}")  # one of the two names above
+        if trigger is not None:
+            conn.execute(trigger[0])
 
 
 def _become_device(conn: sqlite3.Connection, replica: str, name: str, sp: Educator, sign, box, group) -> None:  # type: ignore[no-untyped-def]

@@ -379,6 +379,7 @@ class SyncPage(Page):
         folder.mkdir(parents=True, exist_ok=True)
         self.ctx.settings.setValue(FOLDER_KEY, str(folder))
         self.applied = 0
+        self.audit_problems: list[str] = []
         found = bundle_files(folder)
         self.ctx.tasks.run(lambda s: retry_held(s, found), on_success=lambda done: self._received(sum(d.new for d in done)))
         for path in found:
@@ -395,13 +396,19 @@ class SyncPage(Page):
             self._received(result.new)
             if result.status in ("parked", "refused", "waiting"):
                 self.message.setText(f"{path.name}: {result.status}: {result.note}")
+            if result.audit:  # a device's audit trail refused (its changes still applied)
+                self.audit_problems = [*getattr(self, "audit_problems", []), result.audit]
+                self.message.setText(f"{path.name}: {result.audit[:1].upper()}{result.audit[1:]}.")
 
         self.ctx.tasks.run(lambda s: import_bundle(s, path), on_success=done)
 
     def _synced(self, exported: Any) -> None:
         sent = exported.ops if exported.path else 0
-        self.message.setText(self.tr("Synced: %1 changes received, %2 sent.")
-                             .replace("%1", str(self.applied)).replace("%2", str(sent)))
+        text = (self.tr("Synced: %1 changes received, %2 sent.")
+                .replace("%1", str(self.applied)).replace("%2", str(sent)))
+        for problem in getattr(self, "audit_problems", []):  # named, never lost under the summary
+            text += f" {problem[:1].upper()}{problem[1:]}."
+        self.message.setText(text)
 
     def _export_by_hand(self) -> None:
         from app.services.sync.bundles import export_bundle
