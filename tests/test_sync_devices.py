@@ -546,3 +546,15 @@ def test_in_an_encrypted_database_the_keys_are_kept_inside_it(tmp_path, migrated
         database.dispose()
     seed, _box = next(iter(devices._keys.values()))
     assert seed.hex().encode() not in db.read_bytes() and not db.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_new_field_copy_syncs_through_the_shared_folder_that_holds_older_bundles(group, capsys, monkeypatch):
+    """An SP's first `sync folder` meets every bundle written before the copy was made: they are already in
+    the copy (skipped quietly), not replays to refuse; its own work then reaches the coordinator."""
+    copy = _copy(group, capsys)
+    dbkeys.forget()
+    monkeypatch.setenv(dbkeys.PASSPHRASE_ENV, str(group.tmp / "copy-passphrase.txt"))
+    code, out = _cli(capsys, copy, "sync", "folder", group.shared)
+    assert code == 0 and "refused" not in out, out
+    code, out = _cli(capsys, copy, "sync", "folder", group.shared)  # and again: nothing new, nothing refused
+    assert code == 0 and "refused" not in out, out

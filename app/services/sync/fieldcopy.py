@@ -139,8 +139,6 @@ def _copy_from_server(engine: Engine, path: Path, sp_id: uuid.UUID) -> None:
             kept_rows = set().union(*keep.values())
             synced = synced_tables()
             for table in Base.metadata.sorted_tables:
-                if table.name == SyncBundle.__tablename__:
-                    continue  # the bundles this server received are not the copy's
                 if table.name in synced:
                     rows = _rows_in(server, table, table.c.id, keep.get(table.name, set()))
                     if table.name in FOREIGN_KEPT:  # ids only: later edits of them are someone else's
@@ -188,7 +186,11 @@ def _become_field_copy(path: Path, me: SyncReplica, replica: str, name: str, sp:
              None if group is not None else sign.encode().hex(), None if group is not None else box.encode().hex(),
              me.group_key, me.hlc_wall, me.hlc_counter,
              json.dumps(have), sp.id.hex))
-        conn.execute("DELETE FROM sync_bundle")
+        # Of the bundle files met before, the copy keeps only which ones its contents already hold (by hash),
+        # so its first `sync folder` skips them instead of refusing each as a replay: their numbers are at or
+        # below the senders' counters the copy inherits. No path, note or kept data travels.
+        conn.execute("DELETE FROM sync_bundle WHERE status NOT IN ('exported', 'applied', 'refused')")
+        conn.execute("UPDATE sync_bundle SET path = NULL, note = NULL, data = NULL")
         _empty_audit_trail(conn)
 
 
