@@ -37,6 +37,9 @@ settings.load_profile(PROFILE)
 
 PG_ADMIN_URL = os.environ.get("MENTORDESK_TEST_PG_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
+# `make mutate` sets MENTORDESK_TEST_BACKENDS=sqlite: the server's own tests (roles, grants) still reach the
+# PostgreSQL it starts, but the tests of every other rule run once per mutant instead of once per backend.
+BACKENDS = [b for b in BACKENDS if b in os.environ.get("MENTORDESK_TEST_BACKENDS", "sqlite,postgresql").split(",")]
 PG_TEMPLATE = f"mentordesk_template_{os.getpid()}"  # one per test run: runs may overlap
 
 

@@ -157,11 +157,6 @@ def totals_by_mentee(session: Session, start: dt.date, end: dt.date) -> dict[uui
             for mentee, minutes, observed, count, released in session.execute(query)}
 
 
-def totals_for(session: Session, start: dt.date, end: dt.date, mentee_ids: Iterable[uuid.UUID]) -> Totals:
-    """The sum over a set of mentees (e.g. the beginning teachers served, for the state report)."""
-    return sum_totals(totals_by_mentee(session, start, end), mentee_ids)
-
-
 def sum_totals(per_mentee: dict[uuid.UUID, Totals], mentee_ids: Iterable[uuid.UUID]) -> Totals:
     """Add up `totals_by_mentee` over a set of mentees (one query serves several sets)."""
     picked = [per_mentee[m] for m in set(mentee_ids) if m in per_mentee]
@@ -411,12 +406,6 @@ def last_entry_by_assignment(session: Session) -> dict[uuid.UUID, dt.date]:
 
 
 # --- the hours report and the record of mentoring hours -------------------------------------------
-
-
-def hours_report(session: Session, year_label: str) -> dict[str, object]:
-    """The public JSON (`mentordesk report hours`): every mentee with time in the year's window."""
-    return {"educators": [h.as_json() for h in educator_hours(session, year_label)],
-            "mentors": [m.as_json() for m in mentor_release(session, year_label)]}
 
 
 def write_hours_report(session: Session, year_label: str, out: str | Path) -> Path:
