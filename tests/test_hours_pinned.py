@@ -175,6 +175,16 @@ def test_hours_report_pdf_text(session, district, tmp_path):
                                      "Sam Okafor", "Hours: minutes of every", "Release hours (603 CMR")]
     assert order == sorted(order)
     assert "No time logged this year." not in text and "No mentor logged time" not in text
+    # The mentors' table under a second-level heading, the definitions in the small print of notes.
+    from pypdf import PdfReader
+
+    sizes: dict[str, float] = {}
+    PdfReader(out).pages[0].extract_text(visitor_text=lambda t, _cm, tm, _font, size: sizes.setdefault(
+        t.strip(), round(size * tm[0], 1)) if t.strip() else None)
+    assert (sizes["Mentoring hours 2025-2026"], sizes["Mentors' release time"], sizes["Cal du Pont"]) == (18, 12, 8.5)
+    notes = [size for t, size in sizes.items() if t.startswith(("Hours: minutes", "Observations: those",
+                                                               "Release hours (603", "Hours toward 50 (603"))]
+    assert notes == [7.5, 7.5, 7.5, 7.5]
 
 
 def test_hours_report_pdf_of_an_empty_year_and_refused_formats(session, district, tmp_path):
@@ -371,3 +381,115 @@ def test_educator_hours_and_toward_50_against_a_plain_computation(session, distr
     only = hours.educator_hours(session, YEAR, [p["b2"], p["m1"]], include_idle=True)
     assert [(r.employee_id, r.minutes, r.minutes_toward_50) for r in only] == [("B2", 170, None),
                                                                               ("M1", 0, 0)]
+
+
+# --- namesakes, idle educators, an enrollment in induction year 2, a district past the 500 mark --------------------
+
+
+def test_namesakes_idle_educators_and_a_second_year_enrollment(session, district):
+    """Two people of the same name (one imported in lower case) ordered by employee ID; an educator enrolled this
+    year with no time yet listed only when asked for (never one enrolled only last year); an educator first
+    enrolled here in induction year 2 has had the induction year already: their hours count from July 1."""
+    from app.models import InductionEnrollment
+
+    p = district
+    y24 = session.scalars(select(SchoolYear).where(SchoolYear.label == "2024-2025")).one()
+    y25 = session.scalars(select(SchoolYear).where(SchoolYear.label == YEAR)).one()
+    north = session.get(Educator, p["m1"]).school
+    m0 = _person(session, "M0", "sam", "okafor", north)
+    b0 = _person(session, "B0", "Ana", "silva", north)
+    b5 = _person(session, "B5", "Eve", "Idle", north)
+    b6 = _person(session, "B6", "Gus", "Gone", north)
+    b7 = _person(session, "B7", "Kim", "Lee", north)
+    session.add_all([InductionEnrollment(educator=b5, school_year=y25, status="beginning", induction_year=1),
+                     InductionEnrollment(educator=b6, school_year=y24, status="beginning", induction_year=1),
+                     InductionEnrollment(educator=b7, school_year=y25, status="beginning", induction_year=2)])
+    a8 = Assignment(mentor=m0, mentee=b0, school_year=y25, start_date=START)
+    a9 = Assignment(mentor=m0, mentee=b7, school_year=y25, start_date=START)
+    session.add_all([a8, a9])
+    session.flush()
+    _log(session, a8.id, D(2025, 10, 10), 30)
+    _log(session, a9.id, D(2025, 7, 1), 20, "observed_mentee", "mentor")
+    session.commit()
+    assert [m.employee_id for m in hours.mentor_release(session, YEAR)] == ["M3", "M4", "M1", "M0", "M2"]
+    rows = hours.educator_hours(session, YEAR)
+    assert [r.employee_id for r in rows] == ["B3", "B4", "B2", "B7", "I1", "B0", "B1"]
+    b7_row = rows[3]
+    assert (b7_row.name, b7_row.minutes, b7_row.minutes_toward_50, b7_row.induction_year) == (
+        "Kim Lee", 20, 20, "2024-2025")
+    assert {r.employee_id: r.license_type for r in rows} == {
+        "B3": None, "B4": None, "B2": None, "B7": None, "I1": "Initial", "B0": None, "B1": None}
+    idle = hours.educator_hours(session, YEAR, include_idle=True)
+    assert [r.employee_id for r in idle] == ["B3", "B4", "B2", "B5", "B7", "I1", "B0", "B1"]
+    eve = idle[3]
+    assert (eve.name, eve.minutes, eve.entries, eve.observations, eve.minutes_toward_50, eve.induction_year,
+            eve.release_minutes, eve.progress_50) == ("Eve Idle", 0, 0, 0, None, "2025-2026", 0, None)
+    asked = hours.educator_hours(session, YEAR, [b5.id, b6.id, p["b3"]], include_idle=True)
+    assert [(r.employee_id, r.minutes, r.minutes_toward_50) for r in asked] == [
+        ("B3", 35, 35), ("B6", 0, 0), ("B5", 0, None)]
+    assert [r.employee_id for r in hours.educator_hours(session, YEAR, [b5.id, b6.id, p["b3"]])] == ["B3"]
+    assert hours.educator_hours(session, YEAR, [b5.id]) == []
+    assert hours.induction_years(session, [b7.id]) == {b7.id: ("2024-2025", D(2025, 6, 30))}
+
+
+def test_induction_years_and_toward_50_asked_one_at_a_time(session, district):
+    """Asked for one educator, each gets the figure they get in the whole district's list."""
+    p = district
+    whole = hours.induction_years(session)
+    for key in ("b1", "b2", "i1", "b3"):
+        assert hours.induction_years(session, [p[key]]) == {k: v for k, v in whole.items() if k == p[key]}
+    toward = hours.minutes_toward_50(session, END)
+    for key in ("b1", "b2", "i1", "b3", "b4"):
+        assert hours.minutes_toward_50(session, END, [p[key]]) == {p[key]: toward[p[key]]}
+    # A deleted entry of B1 after the induction year counts for nothing.
+    _log(session, p["a2"], D(2026, 3, 3), 25, deleted=True)
+    session.commit()
+    assert hours.minutes_toward_50(session, END, [p["b1"]]) == {p["b1"]: 250}
+
+
+def test_mentor_time_when_a_group_session_comes_first(session, district):
+    """M1 in October to June: the group session of November 5 is the first date, an entry of March 10 the last."""
+    p = district
+    _log(session, p["a3"], D(2026, 3, 10), 30, "planning")
+    session.commit()
+    got = hours.mentor_time(session, D(2025, 10, 2), END)
+    assert got[p["m1"]] == hours.MentorTime(60 + 30, D(2025, 11, 5), D(2026, 3, 10), 60)
+
+
+def test_months_ending_on_the_first_and_sums_over_sets(session, district):
+    p = district
+    assert hours.minutes_by_month(session, START, D(2025, 9, 1)) == [("2025-07", 60), ("2025-08", 0), ("2025-09", 0)]
+    assert hours.hours_by_month(session, D(2025, 10, 1), D(2025, 10, 1)) == [("Oct 2025", 2.0)]
+    per = hours.totals_by_mentee(session, START, END)
+    assert hours.sum_totals(per, [p["b1"], p["b2"], p["b1"], p["m1"]]) == hours.Totals(250 + 170, 2, 6, 40 + 120)
+    assert hours.sum_totals(per, [p["b4"]]) == hours.Totals(200, 0, 1, 0)
+    assert hours.sum_totals(per, []) == hours.Totals(0, 0, 0, 0)
+    assert per[p["b3"]] == hours.Totals(35, 0, 1, 35) and per[p["i1"]] == hours.Totals(25, 1, 1, 25)
+    assert (hours.duration_text(45), hours.duration_text(60), hours.duration_text(120), hours.duration_text(1175)) == (
+        "45 min", "1 h", "2 h", "19 h 35 min")
+    assert hours.hours_text(1175) == "19 h 35 min (19.6 hours)"
+    assert hours.to_hours(None) is None and hours.to_hours(250) == 4.2
+
+
+def test_a_district_past_500_mentors_and_mentees(session, pairs):
+    """Lists are read 500 ids at a time: 501 pairs, each listed once with its own figures."""
+    y25 = session.scalars(select(SchoolYear).where(SchoolYear.label == YEAR)).one()
+    people, pairs_ = [], []
+    for n in range(501):
+        mentor = Educator(id=uuid.uuid4(), employee_id=f"T{n:03d}", first_name="Mentor", last_name=f"M{n:03d}",
+                          email=f"t{n}@district.org")
+        mentee = Educator(id=uuid.uuid4(), employee_id=f"N{n:03d}", first_name="Mentee", last_name=f"N{n:03d}",
+                          email=f"n{n}@district.org")
+        people += [mentor, mentee]
+        pairs_.append(Assignment(id=uuid.uuid4(), mentor=mentor, mentee=mentee, school_year=y25, start_date=START))
+    session.add_all(people + pairs_)
+    session.flush()
+    session.add_all([TimeLog(id=uuid.uuid4(), assignment_id=a.id, mentor_id=a.mentor.id, mentee_id=a.mentee.id,
+                             date=D(2025, 9, 1), minutes=5 + n, activity="meeting", topics=[])
+                     for n, a in enumerate(pairs_)])
+    session.commit()
+    mentors = hours.mentor_release(session, YEAR)
+    assert [(m.employee_id, m.minutes) for m in mentors] == [(f"T{n:03d}", 5 + n) for n in range(501)]
+    mentees = hours.educator_hours(session, YEAR)
+    assert [(r.employee_id, r.minutes, r.minutes_toward_50) for r in mentees] == [
+        (f"N{n:03d}", 5 + n, 5 + n) for n in range(501)]
