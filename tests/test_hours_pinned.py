@@ -493,3 +493,62 @@ def test_a_district_past_500_mentors_and_mentees(session, pairs):
     mentees = hours.educator_hours(session, YEAR)
     assert [(r.employee_id, r.minutes, r.minutes_toward_50) for r in mentees] == [
         (f"N{n:03d}", 5 + n, 5 + n) for n in range(501)]
+
+
+# --- the record of mentoring hours (603 CMR 7.04(2)(c)(4)): the printed record pinned whole -----------------------
+
+
+def _record(session, educator_id, path, **kw):
+    return " ".join(" ".join(_pdf_lines(hours.write_hours_record(session, educator_id, path, **kw))).split())
+
+
+def test_record_of_mentoring_hours_printed_whole(session, district, tmp_path):
+    p = district
+    settings.set_value(session, "district_name", "Lakeside Public Schools")
+    b1 = session.get(Educator, p["b1"])
+    b1.mepid, b1.license_type = "12345678", "Initial"
+    session.commit()
+    # B1: the induction year 2024-2025 ended June 30, 2025; printed on June 30, 2026 (today).
+    text = _record(session, p["b1"], tmp_path / "b1.pdf", today=END)
+    for expected in [
+        "Record of mentoring hours", "Lakeside Public Schools",
+        "For the Professional license application: 50 hours of mentoring beyond the induction year "
+        "(603 CMR 7.04(2)(c)(4)). Confidential mentoring notes are not included.",
+        "Educator Ana Silva", "Employee ID B1", "MEPID 12345678", "School North Elementary", "License Initial",
+        "Induction year 2024-2025", "Time logged up to 6/30/2026 (today, the date this record was printed)",
+        "Hours by year, mentor and activity", "School year Mentor Activity Time Counts toward 50",
+        "2024-2025 Maria Lopez Observed the mentee teach 50 min no (induction year)",
+        "2025-2026 Maria Lopez Meeting 2 h yes",
+        "2025-2026 Maria Lopez Observed the mentee teach 1 h 30 min yes",
+        "2025-2026 Sam Okafor Planning lessons 40 min yes",
+        "Total time logged 5 h (5.0 hours)", "Beyond the induction year 4 h 10 min (4.2 hours)", "Required 50 hours",
+        " ".join(hours.DEFINITIONS["hours_toward_50"].split()),
+        "Educator: ______________________________ Date: ____________",
+        "Mentor: ______________________________ Date: ____________",
+        "Induction coordinator: ______________________________ Date: ____________",
+    ]:
+        assert expected in text, expected
+    assert "2026-2027" not in text  # July 1, 2026 is after the record's date
+    # The day before: the June 30 entry is left out, and the date is not "today".
+    text = _record(session, p["b1"], tmp_path / "b1-early.pdf", as_of=D(2026, 6, 29), today=END)
+    assert "Time logged up to 6/29/2026 Hours by year" in text and "Planning lessons" not in text
+    assert "Total time logged 4 h 20 min (4.3 hours)" in text and "Beyond the induction year 3 h 30 min (3.5 hours)" in text
+    # A date after today is brought back to today.
+    assert "Time logged up to 6/30/2026 (today" in _record(session, p["b1"], tmp_path / "b1-later.pdf",
+                                                           as_of=D(2026, 9, 1), today=END)
+    # B2 in the induction year up to its last day; B3 never enrolled here, no school, no license, no MEPID.
+    text = _record(session, p["b2"], tmp_path / "b2.pdf", as_of=END, today=D(2026, 7, 15))
+    assert "Induction year 2025-2026" in text and "Beyond the induction year none yet (in the induction year)" in text
+    assert "2025-2026 Maria Lopez Meeting 50 min no (induction year)" in text
+    assert "Total time logged 2 h 50 min (2.8 hours)" in text and "Time logged up to 6/30/2026 Hours" in text
+    text = _record(session, p["b2"], tmp_path / "b2-after.pdf", as_of=D(2026, 7, 1), today=D(2026, 7, 15))
+    assert "Beyond the induction year 0 min (0.0 hours)" in text
+    text = _record(session, p["b3"], tmp_path / "b3.pdf", as_of=END, today=END)
+    assert "Educator Cal du Pont Employee ID B3 MEPID School License Induction year not recorded in this district" in text
+    assert "2025-2026 Rosa de Souza Meeting 35 min yes" in text
+    assert "Beyond the induction year 35 min (0.6 hours)" in text
+    text = _record(session, p["m1"], tmp_path / "m1.pdf", as_of=END, today=END)
+    assert "No mentoring time logged." in text and "Total time logged 0 min (0.0 hours)" in text
+    with pytest.raises(UsageError) as exc:
+        hours.write_hours_record(session, uuid.uuid4(), tmp_path / "nobody.pdf", today=END)
+    assert str(exc.value) == "no such educator"
