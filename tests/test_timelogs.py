@@ -566,3 +566,41 @@ def test_principal_roster_shows_hours_and_flags_a_quiet_pair(session, database):
         "Lincoln Elementary"]}
     assert not any("no time logged" in f for f in later["PB"].flags)
     assert "no time logged in 3 weeks" in later["PN"].flags
+
+
+def test_the_mapping_step_starts_from_the_remembered_mapping_or_the_names(session, pairs, tmp_path):
+    """What the import's mapping step shows (issue 24): the file's columns and a starting mapping, found by the
+    headers' names until a mapping was remembered for these headers; a remembered mapping naming a column the
+    file no longer has is not used."""
+    from app.services.timelogs.imports import mapping_for, preview_columns, remember_mapping
+
+    path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
+        ["2025/10/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "10/14/2025", "30", "Goal setting", "",
+         "No", ""]])
+    by_name = {"date": "Date of the session", "topics": "Topics discussed", "release_time": "Did you use release time?",
+               "minutes": "How long was the session?", "notes": "Anything else? (private)"}
+    assert preview_columns(path) == (FORMS_HEADER, by_name)
+    assert mapping_for(session, path) == (FORMS_HEADER, by_name, False)
+    given = {"mentor_employee_id": "Your employee ID", "mentee_employee_id": "Who did you meet with?",
+             "date": "Date of the session", "minutes": "How long was the session?", "activity": "What did you do?",
+             "notes": "Topics discussed"}  # the notes taken from the topics column, on purpose
+    report = import_timelogs(session, path, mapping=given, today=TODAY)
+    session.commit()
+    assert report.new == 1
+    # The remembered mapping wins; of the names' guesses only those on columns it leaves free are added.
+    assert mapping_for(session, path) == (FORMS_HEADER, {**given, "release_time": "Did you use release time?"}, True)
+    remember_mapping(session, FORMS_HEADER, {**given, "activity": "What kind of session?"})
+    assert mapping_for(session, path) == (FORMS_HEADER, by_name, False)
+
+
+def test_editing_the_topics_list(session):
+    """The topics list (Time Logs page, "Edit topics"): blanks and repeats differing only in case dropped, spaces
+    tidied, each name cut at 80 characters; an empty list is refused."""
+    long = "x" * 85
+    assert timelogs.set_topics(session, ["  Classroom   management ", "classroom management", "", "Recess", long,
+                                         7]) == ["Classroom management", "Recess", "x" * 80, "7"]
+    assert timelogs.topics(session) == ["Classroom management", "Recess", "x" * 80, "7"]
+    with pytest.raises(ValidationError) as exc:
+        timelogs.set_topics(session, ["  ", ""])
+    assert _problems(exc) == {("topics", "keep at least one topic")}
+    assert timelogs.topics(session) == ["Classroom management", "Recess", "x" * 80, "7"]
