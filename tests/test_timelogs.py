@@ -604,3 +604,118 @@ def test_editing_the_topics_list(session):
         timelogs.set_topics(session, ["  ", ""])
     assert _problems(exc) == {("topics", "keep at least one topic")}
     assert timelogs.topics(session) == ["Classroom management", "Recess", "x" * 80, "7"]
+
+
+def _checked(session, assignment_id, day, minutes=30, activity="meeting", **kw):
+    entry = EntryInput(assignment_id, day, minutes, activity, **kw)
+    return [(p.field, p.value, p.reason) for p in timelogs.check_entry(session, entry, today=TODAY)]
+
+
+def test_entry_rules_at_their_edges_every_problem_listed(session, pairs):
+    """check_entry (the Time Logs form and every import row): the assignment's first and last day, today and
+    tomorrow, 5 and 600 minutes, 20,000 characters of notes; each problem with its field, value and reason."""
+    import uuid
+
+    outside = "is outside the pair's assignment (9/1/2025 to 1/31/2026)"
+    assert _checked(session, pairs["a1"], D(2025, 8, 31)) == [("date", "2025-08-31", outside)]
+    assert _checked(session, pairs["a1"], D(2025, 9, 1)) == []
+    assert _checked(session, pairs["a1"], D(2026, 1, 31)) == []
+    assert _checked(session, pairs["a1"], D(2026, 2, 1)) == [("date", "2026-02-01", outside)]
+    # An open assignment runs to June 30; today is June 15.
+    assert _checked(session, pairs["a2"], TODAY) == []
+    assert _checked(session, pairs["a2"], D(2026, 6, 16)) == [("date", "2026-06-16", "is in the future")]
+    assert _checked(session, pairs["a0"], D(2025, 6, 30)) == []
+    assert _checked(session, pairs["a0"], D(2025, 7, 1)) == [
+        ("date", "2025-07-01", "is outside the pair's assignment (9/1/2024 to 6/30/2025)")]
+    for minutes in (5, 600):
+        assert _checked(session, pairs["a3"], D(2025, 10, 1), minutes) == []
+    for minutes in (4, 601, "30"):
+        assert _checked(session, pairs["a3"], D(2025, 10, 1), minutes) == [
+            ("minutes", str(minutes), "must be 5 to 600 minutes for one entry")]
+    assert _checked(session, pairs["a3"], D(2025, 10, 1), notes="n" * 20000) == []
+    assert _checked(session, pairs["a3"], D(2025, 10, 1), notes="n" * 20001) == [
+        ("notes", "", "is longer than 20,000 characters")]
+    from app.models.vocab import ACTIVITY_CODES
+
+    assert _checked(session, pairs["a3"], D(2026, 6, 20), 601, "lunch", notes="n" * 20001) == [
+        ("activity", "lunch", f"must be one of {', '.join(ACTIVITY_CODES)}"),
+        ("minutes", "601", "must be 5 to 600 minutes for one entry"),
+        ("date", "2026-06-20", "is in the future"),
+        ("notes", "", "is longer than 20,000 characters")]
+    nobody = uuid.uuid4()
+    assert _checked(session, nobody, D(2025, 10, 1)) == [("pair", str(nobody), "no such mentor-mentee assignment")]
+
+
+def test_pairs_listed_for_the_quick_entry_and_their_totals(session, pairs):
+    """The quick entry's pairs: by mentee name, then by start; each with its school and its last day (an open
+    assignment's is June 30); the list's per-pair totals, zero for a pair with nothing logged."""
+    _add(session, pairs["a3"], D(2025, 10, 1), 45, "observed_mentee")
+    _add(session, pairs["a3"], D(2025, 10, 8), 30)
+    session.commit()
+    options = timelogs.pair_options(session, "2025-2026")
+    assert [(o.label, o.mentor_employee_id, o.mentee_employee_id, o.school, o.start, o.end) for o in options] == [
+        ("Ana Silva \u2190 Maria Lopez (North Elementary)", "M1", "B1", "North Elementary", D(2025, 9, 1),
+         D(2026, 1, 31)),
+        ("Ana Silva \u2190 Sam Okafor (North Elementary)", "M2", "B1", "North Elementary", D(2026, 2, 1),
+         D(2026, 6, 30)),
+        ("Ben Hart \u2190 Maria Lopez (North Elementary)", "M1", "B2", "North Elementary", D(2025, 9, 1),
+         D(2026, 6, 30)),
+        ("Ida Ng \u2190 Sam Okafor (North Elementary)", "M2", "I1", "North Elementary", D(2025, 9, 10),
+         D(2026, 6, 30)),
+    ]
+    assert [(o.assignment_id, o.mentor_id, o.mentee_id) for o in options] == [
+        (pairs["a1"], pairs["m1"], pairs["b1"]), (pairs["a2"], pairs["m2"], pairs["b1"]),
+        (pairs["a3"], pairs["m1"], pairs["b2"]), (pairs["a4"], pairs["m2"], pairs["i1"])]
+    summaries = timelogs.pair_summaries(session, "2025-2026")
+    assert [(s.pair.assignment_id, s.totals) for s in summaries] == [
+        (pairs["a1"], hours.PairTotals(pairs["a1"], 0, 0, 0, None)),
+        (pairs["a2"], hours.PairTotals(pairs["a2"], 0, 0, 0, None)),
+        (pairs["a3"], hours.PairTotals(pairs["a3"], 75, 1, 2, D(2025, 10, 8))),
+        (pairs["a4"], hours.PairTotals(pairs["a4"], 0, 0, 0, None))]
+
+
+def test_the_list_and_its_export_with_every_filter(session, pairs, tmp_path):
+    """The Time Logs list filtered by pair, mentor, mentee, activity, school, dates and a name, and the export of
+    a filter read back whole (the public format, no notes)."""
+    _add(session, pairs["a1"], D(2025, 9, 1), 30, "planning", topics=["Recess"], release_time="mentor",
+         notes="private")
+    _add(session, pairs["a3"], D(2025, 9, 1), 45, "observed_mentee")
+    _add(session, pairs["a4"], D(2025, 12, 1), 60, "meeting", release_time=True)
+    _add(session, pairs["a2"], D(2026, 6, 15), 20, "planning", topics=["Technology", "Recess"])
+    gone = _add(session, pairs["a2"], D(2026, 3, 2), 25)
+    timelogs.delete_entry(session, gone)
+    session.commit()
+
+    def listed(**kw):
+        flt = timelogs.EntryFilter("2025-2026", **kw)
+        rows = timelogs.list_entries(session, flt)
+        assert timelogs.count_entries(session, flt) == len(rows)
+        return [(r.date, r.mentee, r.minutes) for r in rows]
+
+    everything = [(D(2026, 6, 15), "Ana Silva", 20), (D(2025, 12, 1), "Ida Ng", 60),
+                  (D(2025, 9, 1), "Ben Hart", 45), (D(2025, 9, 1), "Ana Silva", 30)]
+    assert sorted(listed()) == sorted(everything)
+    assert listed(mentor_id=pairs["m2"]) == [everything[0], everything[1]]
+    assert sorted(listed(mentee_id=pairs["b1"])) == sorted([everything[0], everything[3]])
+    assert listed(assignment_id=pairs["a3"]) == [everything[2]]
+    assert sorted(listed(activity="planning")) == sorted([everything[0], everything[3]])
+    assert len(listed(school="north elementary")) == 4 and listed(school="South High") == []
+    assert listed(date_from=D(2025, 9, 2), date_to=D(2026, 6, 14)) == [everything[1]]
+    assert sorted(listed(date_from=D(2025, 9, 1), date_to=D(2025, 12, 1))) == sorted(everything[1:])
+    assert listed(text="okafor") == [everything[0], everything[1]]
+    assert listed(text="  ") == listed()
+    rows = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026", mentee_id=pairs["b1"]), sort="minutes",
+                                 descending=False)
+    assert [(r.minutes, r.mentor, r.school, r.activity, r.topics, r.release_time, r.release_for, r.group)
+            for r in rows] == [(20, "Sam Okafor", "North Elementary", "planning", ("Technology", "Recess"), False,
+                                None, False),
+                               (30, "Maria Lopez", "North Elementary", "planning", ("Recess",), True, "mentor", False)]
+    out = timelogs.export_entries(session, timelogs.EntryFilter("2025-2026", date_to=D(2025, 12, 1)),
+                                  tmp_path / "logs.csv")
+    with out.open(newline="", encoding="utf-8-sig") as handle:
+        assert list(csv.reader(handle)) == [
+            ["mentor_employee_id", "mentee_employee_id", "date", "minutes", "activity", "topics", "release_time"],
+            ["M1", "B1", "2025-09-01", "30", "planning", "Recess", "mentor"],
+            ["M1", "B2", "2025-09-01", "45", "observed_mentee", "", "no"],
+            ["M2", "I1", "2025-12-01", "60", "meeting", "", "both"]]
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
