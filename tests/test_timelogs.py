@@ -719,3 +719,34 @@ def test_the_list_and_its_export_with_every_filter(session, pairs, tmp_path):
             ["M1", "B2", "2025-09-01", "45", "observed_mentee", "", "no"],
             ["M2", "I1", "2025-12-01", "60", "meeting", "", "both"]]
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+NOT_A_DURATION = "not a duration (use 45, 45 min, 1.5 hours or 1:30)"
+
+
+@pytest.mark.parametrize("value, minutes", [
+    (45, 45), ("45", 45), ("  20  ", 20), (7.6, 8), ("45 min", 45), ("45 Minutes", 45), ("45m", 45),
+    ("1.5 hours", 90), ("1,5 h", 90), (".5 hours", 30), ("2 hrs.", 120), ("1:30", 90), ("1:30:00", 90),
+    ("0:05", 5), ("12:00", 720), ("1 hour 30 minutes", 90), ("1h30", 90), ("1 hour 30", 90),
+    ("1 hr and 15 mins", 75), (dt.timedelta(minutes=50, seconds=40), 51), (dt.time(1, 15), 75),
+])
+def test_durations_a_form_may_give(value, minutes):
+    """The time-log import's durations (imports.parse_duration): what people type in a Forms answer."""
+    from app.services.timelogs.imports import parse_duration
+
+    assert parse_duration(value) == minutes
+
+
+def test_durations_in_an_hours_column_and_refused_ones():
+    from app.services.timelogs.imports import format_duration, parse_duration
+
+    assert [parse_duration(v, unit="hours") for v in ("1.5", "2", ".25", "1:30", "30 min")] == [90, 120, 15, 90, 30]
+    for value in ("", "  ", None):
+        with pytest.raises(ValueError, match="^is blank$"):
+            parse_duration(value)
+    for value in ("abc", "1 h 2 h", "30 45", "1:60", "45 minutes please", "h", "1 hour 30 minutes 10", "min 45",
+                  "1.5.2", "90 min 0"):
+        with pytest.raises(ValueError) as exc:
+            parse_duration(value)
+        assert str(exc.value) == NOT_A_DURATION, value
+    assert [format_duration(m) for m in (5, 59, 60, 90, 600)] == ["5 min", "59 min", "1 h", "1 h 30 min", "10 h"]
