@@ -750,3 +750,77 @@ def test_durations_in_an_hours_column_and_refused_ones():
             parse_duration(value)
         assert str(exc.value) == NOT_A_DURATION, value
     assert [format_duration(m) for m in (5, 59, 60, 90, 600)] == ["5 min", "59 min", "1 h", "1 h 30 min", "10 h"]
+
+
+def test_an_import_with_every_kind_of_row_pinned_whole(session, pairs, tmp_path):
+    """One public-format file with a row for each rule of the time-log import (module docstring of
+    services/timelogs/imports.py): each rejected row with its line, field, value and reason, and without its
+    notes; duplicates skipped (in the file and already saved); what was saved, entry by entry."""
+    from sqlalchemy import select
+
+    from app.models.timelogs import TimeLog
+
+    _person(session, "M5", session.get(Educator, pairs["m1"]).school, "Maria", "Lopez")  # a namesake of M1
+    _add(session, pairs["a4"], D(2025, 10, 1), 40, "planning")  # already saved
+    session.commit()
+    rows = [
+        ["M1", "B2", "2025-09-15", "45", "planning", "Classroom management;Recess", "yes", "secret one"],  # 2: new
+        ["M1", "B2", "2025-09-15", "45", "planning", "", "", ""],  # 3: the same entry again: skipped
+        ["M9", "B2", "2025-09-16", "30", "planning", "", "", "secret two"],  # 4
+        ["M1", "", "2025-09-16", "30", "planning", "", "", ""],  # 5
+        ["M1", "B2", "", "30", "planning", "", "", ""],  # 6
+        ["M1", "B2", "2025-09-16", "abc", "planning", "", "", ""],  # 7
+        ["M1", "B2", "2025-09-16", "601", "planning", "", "", ""],  # 8
+        ["M1", "B2", "2025-09-16", "4", "planning", "", "", ""],  # 9
+        ["M1", "B2", "2025-09-16", "30", "", "", "", ""],  # 10
+        ["M1", "B2", "2025-09-16", "30", "planning", "", "sometimes", ""],  # 11
+        ["M1", "B1", "2026-02-01", "30", "planning", "", "", ""],  # 12: M1's time with B1 ended January 31
+        ["M2", "B2", "2025-09-16", "30", "planning", "", "", ""],  # 13: never paired
+        ["M1", "B2", "2026-06-16", "30", "planning", "", "", ""],  # 14: tomorrow
+        ["M1", "B2", "2025-08-31", "30", "planning", "", "", ""],  # 15: the day before the assignment
+        ["Maria Lopez", "B2", "2025-09-17", "30", "planning", "", "", ""],  # 16: two people of that name
+        ["M1", "B1", "2026-01-31", "5", "Observed the mentee teach", "", "mentor", ""],  # 17: last day, 5 minutes
+        ["M1", "B2", "2025-09-01", "600", "observation", "Technology, Recess", "both", ""],  # 18: first day
+        ["m1@district.org", "Ben Hart", "2025-09-16", "1:30", "planning", "", "no", ""],  # 19: email and name
+        ["M2", "I1", "2025-10-01", "40", "planning", "", "", ""],  # 20: saved before: skipped
+        ["Okafor, Sam", "Ida Ng", "2026-06-15", "10", "meeting", "", "mentee", "secret three"],  # 21: today
+    ]
+    calls = []
+    report = import_timelogs(session, _write_csv(tmp_path / "logs.csv", PUBLIC, rows), today=TODAY,
+                             progress=lambda done, total, text: calls.append((done, total, text)))
+    session.commit()
+    assert (report.new, report.skipped, report.written) == (5, 2, True)
+    not_covered = "no assignment of this mentor to this mentee covers the date"
+    assert [(r.line, [(p.field, p.value, p.reason) for p in r.problems]) for r in report.rejected] == [
+        (4, [("mentor_employee_id", "M9", "no educator with this employee id, email or name")]),
+        (5, [("mentee_employee_id", "", "is blank")]),
+        (6, [("date", "", "is blank")]),
+        (7, [("minutes", "abc", NOT_A_DURATION)]),
+        (8, [("minutes", "601", "must be 5 to 600 minutes for one entry")]),
+        (9, [("minutes", "4", "must be 5 to 600 minutes for one entry")]),
+        (10, [("activity", "", "is blank")]),
+        (11, [("release_time", "sometimes", "must be yes, no, mentor, mentee or both")]),
+        (12, [("date", "2026-02-01", not_covered)]),
+        (13, [("date", "2025-09-16", "this mentor is not assigned to this mentee")]),
+        (14, [("date", "2026-06-16", "is in the future")]),
+        (15, [("date", "2025-08-31", not_covered)]),
+        (16, [("mentor_employee_id", "Maria Lopez", "matches more than one person: use the employee id")]),
+    ]
+    assert all("notes" not in r.original and len(r.original) == 7 for r in report.rejected)
+    assert report.rejected[0].original["mentor_employee_id"] == "M9"
+    assert report.notes == ["rejected rows are listed without their confidential notes (column 'notes'): "
+                            "fix them in the original file to keep the notes"]
+    assert calls[-1] == (20, 20, "checked 20 of 20 rows")
+    saved = [(log.mentor_id, log.mentee_id, log.date, log.minutes, log.activity, log.topics, log.release_time,
+              log.notes, log.assignment_id)
+             for log in session.scalars(select(TimeLog).order_by(TimeLog.date, TimeLog.minutes))]
+    assert saved == [
+        (pairs["m1"], pairs["b2"], D(2025, 9, 1), 600, "observed_mentee", ["Technology", "Recess"], "both", None,
+         pairs["a3"]),
+        (pairs["m1"], pairs["b2"], D(2025, 9, 15), 45, "planning", ["Classroom management", "Recess"], "both",
+         "secret one", pairs["a3"]),
+        (pairs["m1"], pairs["b2"], D(2025, 9, 16), 90, "planning", [], None, None, pairs["a3"]),
+        (pairs["m2"], pairs["i1"], D(2025, 10, 1), 40, "planning", [], None, None, pairs["a4"]),
+        (pairs["m1"], pairs["b1"], D(2026, 1, 31), 5, "observed_mentee", [], "mentor", None, pairs["a1"]),
+        (pairs["m2"], pairs["i1"], D(2026, 6, 15), 10, "meeting", [], "mentee", "secret three", pairs["a4"]),
+    ]
