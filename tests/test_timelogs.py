@@ -824,3 +824,83 @@ def test_an_import_with_every_kind_of_row_pinned_whole(session, pairs, tmp_path)
         (pairs["m1"], pairs["b1"], D(2026, 1, 31), 5, "observed_mentee", [], "mentor", None, pairs["a1"]),
         (pairs["m2"], pairs["i1"], D(2026, 6, 15), 10, "meeting", [], "mentee", "secret three", pairs["a4"]),
     ]
+
+
+def test_group_sessions_refusals_and_what_is_saved(session, pairs):
+    """A group session (one mentor, several mentees): its refusals word for word, and one row per mentee."""
+    from sqlalchemy import select
+
+    from app.models.timelogs import TimeLog, TimeLogGroup
+
+    def group(ids, day, minutes=60, activity="meeting", **kw):
+        return timelogs.add_group_session(session, ids, EntryInput(ids[0], day, minutes, activity), today=TODAY, **kw)
+
+    with pytest.raises(ValidationError) as exc:
+        group([pairs["a3"], pairs["a3"]], D(2025, 11, 5))
+    assert _problems(exc) == {("pairs", "a group session has at least two mentees")}
+    with pytest.raises(ValidationError) as exc:  # M1 with B2 and M2 with I1
+        group([pairs["a3"], pairs["a4"]], D(2025, 11, 5))
+    assert [(p.field, p.reason) for p in exc.value.problems] == [
+        ("pairs", "every mentee of a group session has the same mentor")]
+    with pytest.raises(ValidationError) as exc:  # a1 ended January 31; the same problem listed once
+        group([pairs["a1"], pairs["a3"]], D(2026, 2, 2), 601)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("minutes", "601", "must be 5 to 600 minutes for one entry"),
+        ("date", "2026-02-02", "is outside the pair's assignment (9/1/2025 to 1/31/2026)")]
+    ids = group([pairs["a1"], pairs["a3"]], D(2026, 1, 31), 50, "planning", title="  Team  ")
+    first = _add(session, pairs["a3"], D(2025, 12, 1), 45)
+    with pytest.raises(DuplicateEntryError) as exc:
+        group([pairs["a1"], pairs["a3"]], D(2025, 12, 1), 45)
+    assert str(exc.value) == "Ben Hart already has 45 minutes of meeting on 12/1/2025."
+    assert exc.value.existing_id == first
+    _add(session, pairs["a1"], D(2025, 12, 1), 45)
+    with pytest.raises(DuplicateEntryError) as exc:
+        group([pairs["a3"], pairs["a1"]], D(2025, 12, 1), 45)
+    assert str(exc.value) == "Ana Silva, Ben Hart already have 45 minutes of meeting on 12/1/2025."
+    assert exc.value.existing_id == first
+    again = group([pairs["a3"], pairs["a1"]], D(2025, 12, 1), 45, allow_duplicate=True)
+    session.commit()
+    logs = {log.id: log for log in session.scalars(select(TimeLog))}
+    assert [(logs[i].assignment_id, logs[i].mentor_id, logs[i].mentee_id, logs[i].date, logs[i].minutes,
+             logs[i].activity) for i in ids] == [
+        (pairs["a1"], pairs["m1"], pairs["b1"], D(2026, 1, 31), 50, "planning"),
+        (pairs["a3"], pairs["m1"], pairs["b2"], D(2026, 1, 31), 50, "planning")]
+    made = session.get(TimeLogGroup, logs[ids[0]].group_id)
+    assert (made.mentor_id, made.date, made.title) == (pairs["m1"], D(2026, 1, 31), "Team")
+    assert logs[ids[1]].group_id == made.id and logs[again[0]].group_id != made.id
+    assert session.get(TimeLogGroup, logs[again[0]].group_id).title is None
+
+
+def test_editing_an_entry_saves_only_what_changed(session, pairs):
+    """update_entry: the fields the person changed go onto the entry as it is now; moving it to another pair
+    moves its mentor and mentee; notes left alone stay, blank notes clear them; a deleted entry is refused."""
+    from app.models.timelogs import TimeLog
+
+    entry_id = _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning", topics=["Recess"], notes="first words")
+    session.commit()
+    opened = EntryInput(pairs["a3"], D(2025, 10, 6), 45, "planning", ["Recess"], False, None)
+    assert timelogs.load_notes(session, entry_id) == timelogs.EntryNotes(entry_id, "first words", 1)
+    # Someone else changed the minutes meanwhile; this person changes the activity and the topics.
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a3"], D(2025, 10, 6), 50, "planning", ["Recess"]),
+                          loaded=opened, today=TODAY)
+    version = timelogs.update_entry(session, entry_id, EntryInput(pairs["a3"], D(2025, 10, 6), 45, "meeting",
+                                                                  ["technology"], False, None),
+                                    loaded=opened, today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.minutes, log.activity, log.topics, log.notes, log.version) == (
+        50, "meeting", ["Technology"], "first words", version)
+    assert timelogs.update_entry(session, entry_id, opened, loaded=opened, today=TODAY) == version  # no change
+    assert session.get(TimeLog, entry_id).version == version
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2025, 10, 6), 50, "meeting", ["Technology"],
+                                                        "mentee", "  "), today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.assignment_id, log.mentor_id, log.mentee_id, log.release_time, log.notes) == (
+        pairs["a1"], pairs["m1"], pairs["b1"], "mentee", None)
+    with pytest.raises(ValidationError) as exc:  # the rules apply to the entry as it will be
+        timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2026, 2, 2), 50, "meeting"), today=TODAY)
+    assert _problems(exc) == {("date", "is outside the pair's assignment (9/1/2025 to 1/31/2026)")}
+    timelogs.delete_entry(session, entry_id)
+    with pytest.raises(ValidationError) as exc:
+        timelogs.update_entry(session, entry_id, opened, today=TODAY)
+    assert _problems(exc) == {("entry", "no longer exists")}
+    assert timelogs.entry_notes(session, entry_id) == "" and timelogs.entry_notes(session, pairs["a1"]) == ""
