@@ -904,3 +904,82 @@ def test_editing_an_entry_saves_only_what_changed(session, pairs):
         timelogs.update_entry(session, entry_id, opened, today=TODAY)
     assert _problems(exc) == {("entry", "no longer exists")}
     assert timelogs.entry_notes(session, entry_id) == "" and timelogs.entry_notes(session, pairs["a1"]) == ""
+
+
+def test_the_quiet_pairs_card_whole_at_its_edges(session, pairs):
+    """The dashboard card (stale_pair_weeks, 3; today June 15, 2026: the cutoff is May 25): an entry on May 25 is
+    recent enough, one on May 24 is not; a pair started on May 25 is looked at, one started May 26 not yet."""
+    from app.services import settings
+
+    y25 = session.scalars(select_year("2025-2026")).one()
+    m1 = session.get(Educator, pairs["m1"])
+    on_cutoff = _person(session, "B8", None, "Zed", "Cutoff")
+    after_cutoff = _person(session, "B9", None, "Al", "After")
+    session.add_all([Assignment(mentor=m1, mentee=on_cutoff, school_year=y25, start_date=D(2026, 5, 25)),
+                     Assignment(mentor=m1, mentee=after_cutoff, school_year=y25, start_date=D(2026, 5, 26))])
+    session.flush()
+    _add(session, pairs["a3"], D(2026, 5, 25), 30)
+    _add(session, pairs["a4"], D(2026, 5, 24), 30)
+    session.commit()
+    card = timelogs.attention_card(session, "2025-2026", today=TODAY)
+    assert (card.key, card.title, card.area, card.summary) == (
+        "stale_pairs", "Pairs with no time logged in 3 weeks", "timelogs",
+        "3 of 4 active pairs have no time logged in 3 weeks")
+    assert card.citation == ("004: the coordinator maintains meeting schedules for beginning teachers and their "
+                             "mentors and ensures that these are followed")
+    assert [(i.text, i.educator_id, i.overdue) for i in card.items] == [
+        ("Ana Silva and Sam Okafor (North Elementary): nothing logged yet", pairs["b1"], True),
+        ("Zed Cutoff and Maria Lopez: nothing logged yet", on_cutoff.id, True),
+        ("Ida Ng and Sam Okafor (North Elementary): last entry 5/24/2026", pairs["i1"], False)]
+    assert [p.mentee for p, _when in timelogs.stale_pairs(session, "2025-2026", today=TODAY, weeks=3)] == [
+        "Ana Silva", "Zed Cutoff", "Ida Ng"]
+    # One pair looked at (2024-2025, October 1, 2024): "pair has".
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 10, 1)).summary == (
+        "1 of 1 active pair has no time logged in 3 weeks")
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)) is None  # started 20 days before
+    settings.set_value(session, "stale_pair_weeks", 2)
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)).title == (
+        "Pairs with no time logged in 2 weeks")
+    _add(session, pairs["a0"], D(2024, 9, 7), 30)
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)).summary == (
+        "Every active pair has logged time in the last 2 weeks")
+    assert (timelogs.weeks_text(1), timelogs.weeks_text(2)) == ("1 week", "2 weeks")
+
+
+def select_year(label):
+    from sqlalchemy import select
+
+    from app.models import SchoolYear
+
+    return select(SchoolYear).where(SchoolYear.label == label)
+
+
+def test_the_program_profile_sentences_from_the_logs(session, pairs):
+    """How often pairs meet and what they cover (DOMAIN.md, "The state's induction survey"), for 2025-2026
+    (a past year: counted up to June 30). Second computation: each pair's sessions over its months (days / 30.44)
+    active a month or more: a1 5 / (152 / 30.44), a2 0, a3 10 / (302 / 30.44), a4 2 / (293 / 30.44); the median
+    is the middle two's mean, 0.6."""
+    from statistics import median
+
+    topics_of = [["Classroom management", "Technology", "Recess", "Assessment", "Parents", "Zoo"]] * 1 + \
+        [["Classroom management", "Technology", "Recess", "Assessment", "Parents"]] * 1 + \
+        [["Classroom management", "Technology", "Recess", "Assessment"]] * 1 + \
+        [["Classroom management", "Technology", "Recess"]] * 1 + [["Classroom management", "Technology"]] * 2 + \
+        [["Classroom management"]] * 4
+    for n, names in enumerate(topics_of):
+        _add(session, pairs["a3"], D(2025, 9, 8) + dt.timedelta(weeks=n), 30, topics=names)
+    for n in range(5):
+        _add(session, pairs["a1"], D(2025, 9, 8) + dt.timedelta(weeks=n), 30)
+    _add(session, pairs["a4"], D(2025, 10, 1), 30)
+    _add(session, pairs["a4"], D(2025, 10, 2), 30)
+    gone = _add(session, pairs["a4"], D(2025, 10, 3), 30, topics=["Deleted topic"])
+    timelogs.delete_entry(session, gone)
+    _add(session, pairs["a0"], D(2025, 6, 30), 30, topics=["Last year's topic"])
+    session.commit()
+    assert round(median([5 / (152 / 30.44), 0, 10 / (302 / 30.44), 2 / (293 / 30.44)]), 1) == 0.6
+    assert timelogs.profile_facts(session, "2025-2026") == {
+        "meeting_frequency": "From the time logs: pairs logged a median of 0.6 sessions a month (3 of 4 pairs "
+                             "active a month or more logged time).",
+        "topics": "From the time logs, the topics most often logged: Classroom management (10 entries), "
+                  "Technology (6 entries), Recess (4 entries), Assessment (3 entries), Parents (2 entries)."}
+    assert timelogs.profile_facts(session, "2026-2027") == {}
