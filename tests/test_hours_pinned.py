@@ -529,6 +529,13 @@ def test_record_of_mentoring_hours_printed_whole(session, district, tmp_path):
     ]:
         assert expected in text, expected
     assert "2026-2027" not in text  # July 1, 2026 is after the record's date
+    from pypdf import PdfReader
+
+    sizes: dict[str, float] = {}
+    PdfReader(tmp_path / "b1.pdf").pages[0].extract_text(visitor_text=lambda t, _cm, tm, _font, size: sizes.setdefault(
+        t.strip(), round(size * tm[0], 1)) if t.strip() else None)
+    assert (sizes["Record of mentoring hours"], sizes["Hours by year, mentor and activity"]) == (18, 12)
+    assert [size for t, size in sizes.items() if t.startswith("Hours toward 50 (603")] == [7.5]
     # The day before: the June 30 entry is left out, and the date is not "today".
     text = _record(session, p["b1"], tmp_path / "b1-early.pdf", as_of=D(2026, 6, 29), today=END)
     assert "Time logged up to 6/29/2026 Hours by year" in text and "Planning lessons" not in text
