@@ -559,3 +559,25 @@ def test_record_of_mentoring_hours_printed_whole(session, district, tmp_path):
     with pytest.raises(UsageError) as exc:
         hours.write_hours_record(session, uuid.uuid4(), tmp_path / "nobody.pdf", today=END)
     assert str(exc.value) == "no such educator"
+
+
+@pytest.mark.slow
+def test_months_for_more_than_5000_mentees(session, pairs):
+    """minutes_by_month reads the mentees asked for 5,000 ids at a time (bounded IN lists): 5,001 mentees with
+    one entry each, every minute counted once."""
+    from sqlalchemy import insert
+
+    y25 = session.scalars(select(SchoolYear).where(SchoolYear.label == YEAR)).one()
+    mentor = session.get(Educator, pairs["m1"])
+    ids = [uuid.uuid4() for _ in range(5001)]
+    pairs_ = [uuid.uuid4() for _ in ids]
+    session.execute(insert(Educator), [{"id": e, "employee_id": f"N{n}", "first_name": "Mentee", "last_name": f"N{n}",
+                                        "email": f"n{n}@district.org"} for n, e in enumerate(ids)])
+    session.execute(insert(Assignment), [{"id": a, "mentor_id": mentor.id, "mentee_id": e, "school_year_id": y25.id,
+                                          "start_date": START} for a, e in zip(pairs_, ids)])
+    session.execute(insert(TimeLog), [{"id": uuid.uuid4(), "assignment_id": a, "mentor_id": mentor.id, "mentee_id": e,
+                                       "date": D(2025, 9, 1), "minutes": 5, "activity": "meeting", "topics": []}
+                                      for a, e in zip(pairs_, ids)])
+    session.commit()
+    months = dict(hours.minutes_by_month(session, START, D(2025, 9, 30), ids))
+    assert months == {"2025-07": 0, "2025-08": 0, "2025-09": 5 * 5001}
