@@ -810,7 +810,7 @@ def test_an_import_with_every_kind_of_row_pinned_whole(session, pairs, tmp_path)
     assert report.rejected[0].original["mentor_employee_id"] == "M9"
     assert report.notes == ["rejected rows are listed without their confidential notes (column 'notes'): "
                             "fix them in the original file to keep the notes"]
-    assert calls[-1] == (20, 20, "checked 20 of 20 rows")
+    assert calls == [(20, 20, "checked 20 of 20 rows")]  # reported every 500 rows and at the end
     saved = [(log.mentor_id, log.mentee_id, log.date, log.minutes, log.activity, log.topics, log.release_time,
               log.notes, log.assignment_id)
              for log in session.scalars(select(TimeLog).order_by(TimeLog.date, TimeLog.minutes))]
@@ -983,3 +983,14 @@ def test_the_program_profile_sentences_from_the_logs(session, pairs):
         "topics": "From the time logs, the topics most often logged: Classroom management (10 entries), "
                   "Technology (6 entries), Recess (4 entries), Assessment (3 entries), Parents (2 entries)."}
     assert timelogs.profile_facts(session, "2026-2027") == {}
+
+
+@pytest.mark.slow
+def test_a_long_import_reports_its_progress_every_500_rows(session, pairs, tmp_path):
+    rows = [["M1", "B2", (D(2025, 9, 1) + dt.timedelta(days=n % 280)).isoformat(), str(5 + n // 280), "planning",
+             "", "", ""] for n in range(501)]
+    calls = []
+    report = import_timelogs(session, _write_csv(tmp_path / "long.csv", PUBLIC, rows), today=TODAY,
+                             progress=lambda done, total, text: calls.append((done, total, text)))
+    assert (report.new, report.rejected) == (501, [])
+    assert calls == [(500, 501, "checked 500 of 501 rows"), (501, 501, "checked 501 of 501 rows")]
