@@ -177,8 +177,9 @@ def test_the_whole_json_by_hand_with_edge_dates_no_school_and_a_retired_mentor(s
 
     year = district
     b4 = _person(session, "B4", None, hire=D(2025, 7, 1))
+    b4.first_name, b4.last_name = "Zoe", "Adams"  # first by name, last by employee ID
     session.add(InductionEnrollment(educator=b4, school_year=year, status="beginning"))
-    retired = Educator(id=derived_id("educator", "X1"), employee_id="X1", first_name="Rita", last_name="Retired",
+    retired = Educator(id=derived_id("educator", "X1"), employee_id="X1", first_name="Rita", last_name="Abbott",
                        role="teacher", external="retired", mentor_trained_on=D(2026, 6, 30))
     session.add(retired)
     session.add(Assignment(mentor=retired, mentee=b4, school_year=year, start_date=D(2026, 6, 30)))
@@ -198,13 +199,13 @@ def test_the_whole_json_by_hand_with_edge_dates_no_school_and_a_retired_mentor(s
         "window": {"start": "2025-07-01", "end": "2026-06-30"},
         "teachers": {
             # B3 is hired after June 30: not employed in the year, so not served.
-            "beginning_served": {"count": 3, "educators": [_person_ref("B1", "North Elementary"),
-                                                           _person_ref("B2", "North Elementary"),
-                                                           _person_ref("B4", "")]},
+            "beginning_served": {"count": 3, "educators": [  # by last name, then first name
+                {"employee_id": "B4", "name": "Zoe Adams", "school": ""},
+                _person_ref("B1", "North Elementary"), _person_ref("B2", "North Elementary")]},
             "mentors_serving": 3,  # M1 (B1, B2), M2 (incoming I1), X1 (B4, from June 30)
             "trained_mentors": {"count": 2, "educators": [  # M2 trained July 10: after the year
-                _person_ref("M1", "North Elementary"),
-                {"employee_id": "X1", "name": "Rita Retired", "school": "", "external": "retired"}]},
+                {"employee_id": "X1", "name": "Rita Abbott", "school": "", "external": "retired"},
+                _person_ref("M1", "North Elementary")]},
             "classroom_observations": 1,  # B1's; I1 (incoming) is not a beginning teacher served
             "mentoring_hours": 1.8,  # (60 + 45) / 60
             "hired": 4, "beginning_hired": 3, "hiring_rate": 0.75,  # B1, B2, B4 of B1, B2, B4, I1
@@ -225,7 +226,7 @@ def test_the_whole_json_by_hand_with_edge_dates_no_school_and_a_retired_mentor(s
             ],
         },
     }
-    assert [p.school_text for p in report.teachers.trained_mentors] == ["North Elementary", "Retired educator"]
+    assert [p.school_text for p in report.teachers.trained_mentors] == ["Retired educator", "North Elementary"]
     assert state_report.PersonRef("X2", "Al Other", "Lakeside", "other_district").school_text == (
         "Another district's staff (Lakeside)")
     by_school = {s.school: s for s in report.teachers_by_school}
