@@ -899,10 +899,25 @@ def test_editing_an_entry_saves_only_what_changed(session, pairs):
     with pytest.raises(ValidationError) as exc:  # the rules apply to the entry as it will be
         timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2026, 2, 2), 50, "meeting"), today=TODAY)
     assert _problems(exc) == {("date", "is outside the pair's assignment (9/1/2025 to 1/31/2026)")}
+    with pytest.raises(ValidationError) as exc:  # June 20 is in M2's time with B1, but after "today"
+        timelogs.update_entry(session, entry_id, EntryInput(pairs["a2"], D(2026, 6, 20), 50, "meeting"), today=TODAY)
+    assert _problems(exc) == {("date", "is in the future")}
+    moved = EntryInput(pairs["a1"], D(2025, 10, 6), 50, "meeting", ["Technology"], "mentee", None)
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2025, 10, 7), 50, "meeting", ["Technology"],
+                                                        "mentee", None), loaded=moved, today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.date, log.topics, log.notes) == (D(2025, 10, 7), ["Technology"], None)
+    assert timelogs.load_notes(session, entry_id).notes == ""
+    import uuid
+
+    nobody = uuid.uuid4()
+    with pytest.raises(ValidationError) as exc:
+        timelogs.load_notes(session, nobody)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [("entry", str(nobody), "no longer exists")]
     timelogs.delete_entry(session, entry_id)
     with pytest.raises(ValidationError) as exc:
         timelogs.update_entry(session, entry_id, opened, today=TODAY)
-    assert _problems(exc) == {("entry", "no longer exists")}
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [("entry", str(entry_id), "no longer exists")]
     assert timelogs.entry_notes(session, entry_id) == "" and timelogs.entry_notes(session, pairs["a1"]) == ""
 
 
