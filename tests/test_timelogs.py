@@ -959,6 +959,11 @@ def test_the_quiet_pairs_card_whole_at_its_edges(session, pairs):
     assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)).summary == (
         "Every active pair has logged time in the last 2 weeks")
     assert (timelogs.weeks_text(1), timelogs.weeks_text(2)) == ("1 week", "2 weeks")
+    # A cleared setting falls back to the default, 3 weeks.
+    settings.set_value(session, "stale_pair_weeks", None)
+    assert timelogs.attention_card(session, "2025-2026", today=TODAY).title == "Pairs with no time logged in 3 weeks"
+    assert [p.mentee for p, _when in timelogs.stale_pairs(session, "2025-2026", today=TODAY)] == [
+        "Ana Silva", "Zed Cutoff", "Ida Ng"]
 
 
 def select_year(label):
