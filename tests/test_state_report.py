@@ -161,3 +161,74 @@ def test_profile_states_what_the_data_knows(session, district):
     assert "1 of 3 mentors have more than one mentee (2 mentees" in facts["group_mentoring"]
     assert facts["mentor_compensation"] == ("From the mentor incentives recorded for 2 mentors: stipends totalling "
                                             "$2,500, 15 PDPs and 10.0 hours of release time.")
+
+
+def _person_ref(eid, school, **extra):
+    return {"employee_id": eid, "name": f"First{eid} Last{eid}", "school": school, **extra}
+
+
+def test_the_whole_json_by_hand_with_edge_dates_no_school_and_a_retired_mentor(session, district):
+    """The public JSON (docs/formats.md) pinned whole (issue 24). On top of the district: B4, beginning, hired on
+    July 1 (the window's first day), with no school, mentored by a retired educator (not district staff, 004
+    Mentor Selection) trained on June 30 (the window's last day) on an assignment starting June 30."""
+    from sqlalchemy import select
+
+    from app.services.timelogs import logs as timelogs
+
+    year = district
+    b4 = _person(session, "B4", None, hire=D(2025, 7, 1))
+    b4.first_name, b4.last_name = "Zoe", "Adams"  # first by name, last by employee ID
+    session.add(InductionEnrollment(educator=b4, school_year=year, status="beginning"))
+    retired = Educator(id=derived_id("educator", "X1"), employee_id="X1", first_name="Rita", last_name="Abbott",
+                       role="teacher", external="retired", mentor_trained_on=D(2026, 6, 30))
+    session.add(retired)
+    session.add(Assignment(mentor=retired, mentee=b4, school_year=year, start_date=D(2026, 6, 30)))
+    session.commit()
+    pair = {(a.mentor.employee_id, a.mentee.employee_id): a.id for a in session.scalars(select(Assignment))}
+    for key, day, minutes, activity in ((("M1", "B1"), D(2025, 10, 6), 60, "observed_mentee"),
+                                        (("M1", "B2"), D(2025, 11, 3), 45, "planning"),
+                                        (("M2", "I1"), D(2025, 10, 7), 50, "observed_mentee"),
+                                        (("AM", "A1"), D(2025, 10, 8), 30, "observed_mentee")):
+        timelogs.add_entry(session, timelogs.EntryInput(pair[key], day, minutes, activity), today=D(2026, 7, 31))
+    session.commit()
+    report = state_report.compute(session, "2025-2026")
+    nothing_else = {"activities": [], "satisfaction": {"respondents": 0, "by_role": {}}, "partnerships": []}
+    assert report.to_json() == {
+        "schema": "mentordesk.state_report/1",
+        "school_year": "2025-2026",
+        "window": {"start": "2025-07-01", "end": "2026-06-30"},
+        "teachers": {
+            # B3 is hired after June 30: not employed in the year, so not served.
+            "beginning_served": {"count": 3, "educators": [  # by last name, then first name
+                {"employee_id": "B4", "name": "Zoe Adams", "school": ""},
+                _person_ref("B1", "North Elementary"), _person_ref("B2", "North Elementary")]},
+            "mentors_serving": 3,  # M1 (B1, B2), M2 (incoming I1), X1 (B4, from June 30)
+            "trained_mentors": {"count": 2, "educators": [  # M2 trained July 10: after the year
+                {"employee_id": "X1", "name": "Rita Abbott", "school": "", "external": "retired"},
+                _person_ref("M1", "North Elementary")]},
+            "classroom_observations": 1,  # B1's; I1 (incoming) is not a beginning teacher served
+            "mentoring_hours": 1.8,  # (60 + 45) / 60
+            "hired": 4, "beginning_hired": 3, "hiring_rate": 0.75,  # B1, B2, B4 of B1, B2, B4, I1
+            "retained": 2, "retention_rate": 0.667,  # B1, B4 of 3 (B2 left March 1)
+            **nothing_else,
+        },
+        "administrators": {
+            "beginning_served": {"count": 1, "educators": [_person_ref("A1", "South High")]},
+            "mentors_serving": 1,
+            "trained_mentors": {"count": 1, "educators": [_person_ref("AM", "South High")]},
+            "site_visits": 1, "mentoring_hours": 0.5,
+            "hired": 1, "beginning_hired": 1, "hiring_rate": 1.0, "retained": 1, "retention_rate": 1.0,
+            **nothing_else,
+            "teachers_by_school": [  # employed teachers, never the retired mentor
+                {"school": "(no school)", "teachers": 1, "hired": 1, "retained": 1, "retention_rate": 1.0},
+                {"school": "North Elementary", "teachers": 3, "hired": 2, "retained": 2, "retention_rate": 0.667},
+                {"school": "South High", "teachers": 2, "hired": 1, "retained": 2, "retention_rate": 1.0},
+            ],
+        },
+    }
+    assert [p.school_text for p in report.teachers.trained_mentors] == ["Retired educator", "North Elementary"]
+    assert state_report.PersonRef("X2", "Al Other", "Lakeside", "other_district").school_text == (
+        "Another district's staff (Lakeside)")
+    by_school = {s.school: s for s in report.teachers_by_school}
+    assert by_school["North Elementary"].hiring_rate == 0.667 and by_school["(no school)"].hiring_rate == 1.0
+    assert (state_report.rate(2, 3), state_report.rate(0, 0), state_report.rate(0, 4)) == (0.667, None, 0.0)

@@ -566,3 +566,451 @@ def test_principal_roster_shows_hours_and_flags_a_quiet_pair(session, database):
         "Lincoln Elementary"]}
     assert not any("no time logged" in f for f in later["PB"].flags)
     assert "no time logged in 3 weeks" in later["PN"].flags
+
+
+def test_the_mapping_step_starts_from_the_remembered_mapping_or_the_names(session, pairs, tmp_path):
+    """What the import's mapping step shows (issue 24): the file's columns and a starting mapping, found by the
+    headers' names until a mapping was remembered for these headers; a remembered mapping naming a column the
+    file no longer has is not used."""
+    from app.services.timelogs.imports import mapping_for, preview_columns, remember_mapping
+
+    path = _write_csv(tmp_path / "form.csv", FORMS_HEADER, [
+        ["2025/10/20 4:05:11 PM EST", "m1@district.org", "M1", "Ben Hart", "10/14/2025", "30", "Goal setting", "",
+         "No", ""]])
+    by_name = {"date": "Date of the session", "topics": "Topics discussed", "release_time": "Did you use release time?",
+               "minutes": "How long was the session?", "notes": "Anything else? (private)"}
+    assert preview_columns(path) == (FORMS_HEADER, by_name)
+    assert mapping_for(session, path) == (FORMS_HEADER, by_name, False)
+    given = {"mentor_employee_id": "Your employee ID", "mentee_employee_id": "Who did you meet with?",
+             "date": "Date of the session", "minutes": "How long was the session?", "activity": "What did you do?",
+             "notes": "Topics discussed"}  # the notes taken from the topics column, on purpose
+    report = import_timelogs(session, path, mapping=given, today=TODAY)
+    session.commit()
+    assert report.new == 1
+    # The remembered mapping wins; of the names' guesses only those on columns it leaves free are added.
+    assert mapping_for(session, path) == (FORMS_HEADER, {**given, "release_time": "Did you use release time?"}, True)
+    remember_mapping(session, FORMS_HEADER, {**given, "activity": "What kind of session?"})
+    assert mapping_for(session, path) == (FORMS_HEADER, by_name, False)
+
+
+def test_editing_the_topics_list(session):
+    """The topics list (Time Logs page, "Edit topics"): blanks and repeats differing only in case dropped, spaces
+    tidied, each name cut at 80 characters; an empty list is refused."""
+    long = "x" * 85
+    assert timelogs.set_topics(session, ["  Classroom   management ", "classroom management", "", "Recess", long,
+                                         7]) == ["Classroom management", "Recess", "x" * 80, "7"]
+    assert timelogs.topics(session) == ["Classroom management", "Recess", "x" * 80, "7"]
+    with pytest.raises(ValidationError) as exc:
+        timelogs.set_topics(session, ["  ", ""])
+    assert _problems(exc) == {("topics", "keep at least one topic")}
+    assert timelogs.topics(session) == ["Classroom management", "Recess", "x" * 80, "7"]
+
+
+def _checked(session, assignment_id, day, minutes=30, activity="meeting", **kw):
+    entry = EntryInput(assignment_id, day, minutes, activity, **kw)
+    return [(p.field, p.value, p.reason) for p in timelogs.check_entry(session, entry, today=TODAY)]
+
+
+def test_entry_rules_at_their_edges_every_problem_listed(session, pairs):
+    """check_entry (the Time Logs form and every import row): the assignment's first and last day, today and
+    tomorrow, 5 and 600 minutes, 20,000 characters of notes; each problem with its field, value and reason."""
+    import uuid
+
+    outside = "is outside the pair's assignment (9/1/2025 to 1/31/2026)"
+    assert _checked(session, pairs["a1"], D(2025, 8, 31)) == [("date", "2025-08-31", outside)]
+    assert _checked(session, pairs["a1"], D(2025, 9, 1)) == []
+    assert _checked(session, pairs["a1"], D(2026, 1, 31)) == []
+    assert _checked(session, pairs["a1"], D(2026, 2, 1)) == [("date", "2026-02-01", outside)]
+    # An open assignment runs to June 30; today is June 15.
+    assert _checked(session, pairs["a2"], TODAY) == []
+    assert _checked(session, pairs["a2"], D(2026, 6, 16)) == [("date", "2026-06-16", "is in the future")]
+    assert _checked(session, pairs["a0"], D(2025, 6, 30)) == []
+    assert _checked(session, pairs["a0"], D(2025, 7, 1)) == [
+        ("date", "2025-07-01", "is outside the pair's assignment (9/1/2024 to 6/30/2025)")]
+    for minutes in (5, 600):
+        assert _checked(session, pairs["a3"], D(2025, 10, 1), minutes) == []
+    for minutes in (4, 601, "30"):
+        assert _checked(session, pairs["a3"], D(2025, 10, 1), minutes) == [
+            ("minutes", str(minutes), "must be 5 to 600 minutes for one entry")]
+    assert _checked(session, pairs["a3"], D(2025, 10, 1), notes="n" * 20000) == []
+    assert _checked(session, pairs["a3"], D(2025, 10, 1), notes="n" * 20001) == [
+        ("notes", "", "is longer than 20,000 characters")]
+    from app.models.vocab import ACTIVITY_CODES
+
+    assert _checked(session, pairs["a3"], D(2026, 6, 20), 601, "lunch", notes="n" * 20001) == [
+        ("activity", "lunch", f"must be one of {', '.join(ACTIVITY_CODES)}"),
+        ("minutes", "601", "must be 5 to 600 minutes for one entry"),
+        ("date", "2026-06-20", "is in the future"),
+        ("notes", "", "is longer than 20,000 characters")]
+    nobody = uuid.uuid4()
+    assert _checked(session, nobody, D(2025, 10, 1)) == [("pair", str(nobody), "no such mentor-mentee assignment")]
+
+
+def test_pairs_listed_for_the_quick_entry_and_their_totals(session, pairs):
+    """The quick entry's pairs: by mentee name, then by start; each with its school and its last day (an open
+    assignment's is June 30); the list's per-pair totals, zero for a pair with nothing logged."""
+    _add(session, pairs["a3"], D(2025, 10, 1), 45, "observed_mentee")
+    _add(session, pairs["a3"], D(2025, 10, 8), 30)
+    session.commit()
+    options = timelogs.pair_options(session, "2025-2026")
+    assert [(o.label, o.mentor_employee_id, o.mentee_employee_id, o.school, o.start, o.end) for o in options] == [
+        ("Ana Silva \u2190 Maria Lopez (North Elementary)", "M1", "B1", "North Elementary", D(2025, 9, 1),
+         D(2026, 1, 31)),
+        ("Ana Silva \u2190 Sam Okafor (North Elementary)", "M2", "B1", "North Elementary", D(2026, 2, 1),
+         D(2026, 6, 30)),
+        ("Ben Hart \u2190 Maria Lopez (North Elementary)", "M1", "B2", "North Elementary", D(2025, 9, 1),
+         D(2026, 6, 30)),
+        ("Ida Ng \u2190 Sam Okafor (North Elementary)", "M2", "I1", "North Elementary", D(2025, 9, 10),
+         D(2026, 6, 30)),
+    ]
+    assert [(o.assignment_id, o.mentor_id, o.mentee_id) for o in options] == [
+        (pairs["a1"], pairs["m1"], pairs["b1"]), (pairs["a2"], pairs["m2"], pairs["b1"]),
+        (pairs["a3"], pairs["m1"], pairs["b2"]), (pairs["a4"], pairs["m2"], pairs["i1"])]
+    summaries = timelogs.pair_summaries(session, "2025-2026")
+    assert [(s.pair.assignment_id, s.totals) for s in summaries] == [
+        (pairs["a1"], hours.PairTotals(pairs["a1"], 0, 0, 0, None)),
+        (pairs["a2"], hours.PairTotals(pairs["a2"], 0, 0, 0, None)),
+        (pairs["a3"], hours.PairTotals(pairs["a3"], 75, 1, 2, D(2025, 10, 8))),
+        (pairs["a4"], hours.PairTotals(pairs["a4"], 0, 0, 0, None))]
+
+
+def test_the_list_and_its_export_with_every_filter(session, pairs, tmp_path):
+    """The Time Logs list filtered by pair, mentor, mentee, activity, school, dates and a name, and the export of
+    a filter read back whole (the public format, no notes)."""
+    _add(session, pairs["a1"], D(2025, 9, 1), 30, "planning", topics=["Recess"], release_time="mentor",
+         notes="private")
+    _add(session, pairs["a3"], D(2025, 9, 1), 45, "observed_mentee")
+    _add(session, pairs["a4"], D(2025, 12, 1), 60, "meeting", release_time=True)
+    _add(session, pairs["a2"], D(2026, 6, 15), 20, "planning", topics=["Technology", "Recess"])
+    gone = _add(session, pairs["a2"], D(2026, 3, 2), 25)
+    timelogs.delete_entry(session, gone)
+    session.commit()
+
+    def listed(**kw):
+        flt = timelogs.EntryFilter("2025-2026", **kw)
+        rows = timelogs.list_entries(session, flt)
+        assert timelogs.count_entries(session, flt) == len(rows)
+        return [(r.date, r.mentee, r.minutes) for r in rows]
+
+    everything = [(D(2026, 6, 15), "Ana Silva", 20), (D(2025, 12, 1), "Ida Ng", 60),
+                  (D(2025, 9, 1), "Ben Hart", 45), (D(2025, 9, 1), "Ana Silva", 30)]
+    assert sorted(listed()) == sorted(everything)
+    assert listed(mentor_id=pairs["m2"]) == [everything[0], everything[1]]
+    assert sorted(listed(mentee_id=pairs["b1"])) == sorted([everything[0], everything[3]])
+    assert listed(assignment_id=pairs["a3"]) == [everything[2]]
+    assert sorted(listed(activity="planning")) == sorted([everything[0], everything[3]])
+    assert len(listed(school="north elementary")) == 4 and listed(school="South High") == []
+    assert listed(date_from=D(2025, 9, 2), date_to=D(2026, 6, 14)) == [everything[1]]
+    assert sorted(listed(date_from=D(2025, 9, 1), date_to=D(2025, 12, 1))) == sorted(everything[1:])
+    assert listed(text="okafor") == [everything[0], everything[1]]
+    assert listed(text="  ") == listed()
+    rows = timelogs.list_entries(session, timelogs.EntryFilter("2025-2026", mentee_id=pairs["b1"]), sort="minutes",
+                                 descending=False)
+    assert [(r.minutes, r.mentor, r.school, r.activity, r.topics, r.release_time, r.release_for, r.group)
+            for r in rows] == [(20, "Sam Okafor", "North Elementary", "planning", ("Technology", "Recess"), False,
+                                None, False),
+                               (30, "Maria Lopez", "North Elementary", "planning", ("Recess",), True, "mentor", False)]
+    out = timelogs.export_entries(session, timelogs.EntryFilter("2025-2026", date_to=D(2025, 12, 1)),
+                                  tmp_path / "logs.csv")
+    with out.open(newline="", encoding="utf-8-sig") as handle:
+        assert list(csv.reader(handle)) == [
+            ["mentor_employee_id", "mentee_employee_id", "date", "minutes", "activity", "topics", "release_time"],
+            ["M1", "B1", "2025-09-01", "30", "planning", "Recess", "mentor"],
+            ["M1", "B2", "2025-09-01", "45", "observed_mentee", "", "no"],
+            ["M2", "I1", "2025-12-01", "60", "meeting", "", "both"]]
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+NOT_A_DURATION = "not a duration (use 45, 45 min, 1.5 hours or 1:30)"
+
+
+@pytest.mark.parametrize("value, minutes", [
+    (45, 45), ("45", 45), ("  20  ", 20), (7.6, 8), ("45 min", 45), ("45 Minutes", 45), ("45m", 45),
+    ("1.5 hours", 90), ("1,5 h", 90), (".5 hours", 30), ("2 hrs.", 120), ("1:30", 90), ("1:30:00", 90),
+    ("0:05", 5), ("12:00", 720), ("1 hour 30 minutes", 90), ("1h30", 90), ("1 hour 30", 90),
+    ("1 hr and 15 mins", 75), (dt.timedelta(minutes=50, seconds=40), 51), (dt.time(1, 15), 75),
+])
+def test_durations_a_form_may_give(value, minutes):
+    """The time-log import's durations (imports.parse_duration): what people type in a Forms answer."""
+    from app.services.timelogs.imports import parse_duration
+
+    assert parse_duration(value) == minutes
+
+
+def test_durations_in_an_hours_column_and_refused_ones():
+    from app.services.timelogs.imports import format_duration, parse_duration
+
+    assert [parse_duration(v, unit="hours") for v in ("1.5", "2", ".25", "1:30", "30 min")] == [90, 120, 15, 90, 30]
+    for value in ("", "  ", None):
+        with pytest.raises(ValueError, match="^is blank$"):
+            parse_duration(value)
+    for value in ("abc", "1 h 2 h", "30 45", "1:60", "45 minutes please", "h", "1 hour 30 minutes 10", "min 45",
+                  "1.5.2", "90 min 0"):
+        with pytest.raises(ValueError) as exc:
+            parse_duration(value)
+        assert str(exc.value) == NOT_A_DURATION, value
+    assert [format_duration(m) for m in (5, 59, 60, 90, 600)] == ["5 min", "59 min", "1 h", "1 h 30 min", "10 h"]
+
+
+def test_an_import_with_every_kind_of_row_pinned_whole(session, pairs, tmp_path):
+    """One public-format file with a row for each rule of the time-log import (module docstring of
+    services/timelogs/imports.py): each rejected row with its line, field, value and reason, and without its
+    notes; duplicates skipped (in the file and already saved); what was saved, entry by entry."""
+    from sqlalchemy import select
+
+    from app.models.timelogs import TimeLog
+
+    _person(session, "M5", session.get(Educator, pairs["m1"]).school, "Maria", "Lopez")  # a namesake of M1
+    _add(session, pairs["a4"], D(2025, 10, 1), 40, "planning")  # already saved
+    session.commit()
+    rows = [
+        ["M1", "B2", "2025-09-15", "45", "planning", "Classroom management;Recess", "yes", "secret one"],  # 2: new
+        ["M1", "B2", "2025-09-15", "45", "planning", "", "", ""],  # 3: the same entry again: skipped
+        ["M9", "B2", "2025-09-16", "30", "planning", "", "", "secret two"],  # 4
+        ["M1", "", "2025-09-16", "30", "planning", "", "", ""],  # 5
+        ["M1", "B2", "", "30", "planning", "", "", ""],  # 6
+        ["M1", "B2", "2025-09-16", "abc", "planning", "", "", ""],  # 7
+        ["M1", "B2", "2025-09-16", "601", "planning", "", "", ""],  # 8
+        ["M1", "B2", "2025-09-16", "4", "planning", "", "", ""],  # 9
+        ["M1", "B2", "2025-09-16", "30", "", "", "", ""],  # 10
+        ["M1", "B2", "2025-09-16", "30", "planning", "", "sometimes", ""],  # 11
+        ["M1", "B1", "2026-02-01", "30", "planning", "", "", ""],  # 12: M1's time with B1 ended January 31
+        ["M2", "B2", "2025-09-16", "30", "planning", "", "", ""],  # 13: never paired
+        ["M1", "B2", "2026-06-16", "30", "planning", "", "", ""],  # 14: tomorrow
+        ["M1", "B2", "2025-08-31", "30", "planning", "", "", ""],  # 15: the day before the assignment
+        ["Maria Lopez", "B2", "2025-09-17", "30", "planning", "", "", ""],  # 16: two people of that name
+        ["M1", "B1", "2026-01-31", "5", "Observed the mentee teach", "", "mentor", ""],  # 17: last day, 5 minutes
+        ["M1", "B2", "2025-09-01", "600", "observation", "Technology, Recess", "both", ""],  # 18: first day
+        ["m1@district.org", "Ben Hart", "2025-09-16", "1:30", "planning", "", "no", ""],  # 19: email and name
+        ["M2", "I1", "2025-10-01", "40", "planning", "", "", ""],  # 20: saved before: skipped
+        ["Okafor, Sam", "Ida Ng", "2026-06-15", "10", "meeting", "", "mentee", "secret three"],  # 21: today
+    ]
+    calls = []
+    report = import_timelogs(session, _write_csv(tmp_path / "logs.csv", PUBLIC, rows), today=TODAY,
+                             progress=lambda done, total, text: calls.append((done, total, text)))
+    session.commit()
+    assert (report.new, report.skipped, report.written) == (5, 2, True)
+    not_covered = "no assignment of this mentor to this mentee covers the date"
+    assert [(r.line, [(p.field, p.value, p.reason) for p in r.problems]) for r in report.rejected] == [
+        (4, [("mentor_employee_id", "M9", "no educator with this employee id, email or name")]),
+        (5, [("mentee_employee_id", "", "is blank")]),
+        (6, [("date", "", "is blank")]),
+        (7, [("minutes", "abc", NOT_A_DURATION)]),
+        (8, [("minutes", "601", "must be 5 to 600 minutes for one entry")]),
+        (9, [("minutes", "4", "must be 5 to 600 minutes for one entry")]),
+        (10, [("activity", "", "is blank")]),
+        (11, [("release_time", "sometimes", "must be yes, no, mentor, mentee or both")]),
+        (12, [("date", "2026-02-01", not_covered)]),
+        (13, [("date", "2025-09-16", "this mentor is not assigned to this mentee")]),
+        (14, [("date", "2026-06-16", "is in the future")]),
+        (15, [("date", "2025-08-31", not_covered)]),
+        (16, [("mentor_employee_id", "Maria Lopez", "matches more than one person: use the employee id")]),
+    ]
+    assert all("notes" not in r.original and len(r.original) == 7 for r in report.rejected)
+    assert report.rejected[0].original["mentor_employee_id"] == "M9"
+    assert report.notes == ["rejected rows are listed without their confidential notes (column 'notes'): "
+                            "fix them in the original file to keep the notes"]
+    assert calls == [(20, 20, "checked 20 of 20 rows")]  # reported every 500 rows and at the end
+    saved = [(log.mentor_id, log.mentee_id, log.date, log.minutes, log.activity, log.topics, log.release_time,
+              log.notes, log.assignment_id)
+             for log in session.scalars(select(TimeLog).order_by(TimeLog.date, TimeLog.minutes))]
+    assert saved == [
+        (pairs["m1"], pairs["b2"], D(2025, 9, 1), 600, "observed_mentee", ["Technology", "Recess"], "both", None,
+         pairs["a3"]),
+        (pairs["m1"], pairs["b2"], D(2025, 9, 15), 45, "planning", ["Classroom management", "Recess"], "both",
+         "secret one", pairs["a3"]),
+        (pairs["m1"], pairs["b2"], D(2025, 9, 16), 90, "planning", [], None, None, pairs["a3"]),
+        (pairs["m2"], pairs["i1"], D(2025, 10, 1), 40, "planning", [], None, None, pairs["a4"]),
+        (pairs["m1"], pairs["b1"], D(2026, 1, 31), 5, "observed_mentee", [], "mentor", None, pairs["a1"]),
+        (pairs["m2"], pairs["i1"], D(2026, 6, 15), 10, "meeting", [], "mentee", "secret three", pairs["a4"]),
+    ]
+
+
+def test_group_sessions_refusals_and_what_is_saved(session, pairs):
+    """A group session (one mentor, several mentees): its refusals word for word, and one row per mentee."""
+    from sqlalchemy import select
+
+    from app.models.timelogs import TimeLog, TimeLogGroup
+
+    def group(ids, day, minutes=60, activity="meeting", **kw):
+        return timelogs.add_group_session(session, ids, EntryInput(ids[0], day, minutes, activity), today=TODAY, **kw)
+
+    with pytest.raises(ValidationError) as exc:
+        group([pairs["a3"], pairs["a3"]], D(2025, 11, 5))
+    assert _problems(exc) == {("pairs", "a group session has at least two mentees")}
+    with pytest.raises(ValidationError) as exc:  # M1 with B2 and M2 with I1
+        group([pairs["a3"], pairs["a4"]], D(2025, 11, 5))
+    assert [(p.field, p.reason) for p in exc.value.problems] == [
+        ("pairs", "every mentee of a group session has the same mentor")]
+    with pytest.raises(ValidationError) as exc:  # a1 ended January 31; the same problem listed once
+        group([pairs["a1"], pairs["a3"]], D(2026, 2, 2), 601)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("minutes", "601", "must be 5 to 600 minutes for one entry"),
+        ("date", "2026-02-02", "is outside the pair's assignment (9/1/2025 to 1/31/2026)")]
+    ids = group([pairs["a1"], pairs["a3"]], D(2026, 1, 31), 50, "planning", title="  Team  ")
+    first = _add(session, pairs["a3"], D(2025, 12, 1), 45)
+    with pytest.raises(DuplicateEntryError) as exc:
+        group([pairs["a1"], pairs["a3"]], D(2025, 12, 1), 45)
+    assert str(exc.value) == "Ben Hart already has 45 minutes of meeting on 12/1/2025."
+    assert exc.value.existing_id == first
+    _add(session, pairs["a1"], D(2025, 12, 1), 45)
+    with pytest.raises(DuplicateEntryError) as exc:
+        group([pairs["a3"], pairs["a1"]], D(2025, 12, 1), 45)
+    assert str(exc.value) == "Ana Silva, Ben Hart already have 45 minutes of meeting on 12/1/2025."
+    assert exc.value.existing_id == first
+    again = group([pairs["a3"], pairs["a1"]], D(2025, 12, 1), 45, allow_duplicate=True)
+    session.commit()
+    logs = {log.id: log for log in session.scalars(select(TimeLog))}
+    assert [(logs[i].assignment_id, logs[i].mentor_id, logs[i].mentee_id, logs[i].date, logs[i].minutes,
+             logs[i].activity) for i in ids] == [
+        (pairs["a1"], pairs["m1"], pairs["b1"], D(2026, 1, 31), 50, "planning"),
+        (pairs["a3"], pairs["m1"], pairs["b2"], D(2026, 1, 31), 50, "planning")]
+    made = session.get(TimeLogGroup, logs[ids[0]].group_id)
+    assert (made.mentor_id, made.date, made.title) == (pairs["m1"], D(2026, 1, 31), "Team")
+    assert logs[ids[1]].group_id == made.id and logs[again[0]].group_id != made.id
+    assert session.get(TimeLogGroup, logs[again[0]].group_id).title is None
+
+
+def test_editing_an_entry_saves_only_what_changed(session, pairs):
+    """update_entry: the fields the person changed go onto the entry as it is now; moving it to another pair
+    moves its mentor and mentee; notes left alone stay, blank notes clear them; a deleted entry is refused."""
+    from app.models.timelogs import TimeLog
+
+    entry_id = _add(session, pairs["a3"], D(2025, 10, 6), 45, "planning", topics=["Recess"], notes="first words")
+    session.commit()
+    opened = EntryInput(pairs["a3"], D(2025, 10, 6), 45, "planning", ["Recess"], False, None)
+    assert timelogs.load_notes(session, entry_id) == timelogs.EntryNotes(entry_id, "first words", 1)
+    # Someone else changed the minutes meanwhile; this person changes the activity and the topics.
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a3"], D(2025, 10, 6), 50, "planning", ["Recess"]),
+                          loaded=opened, today=TODAY)
+    version = timelogs.update_entry(session, entry_id, EntryInput(pairs["a3"], D(2025, 10, 6), 45, "meeting",
+                                                                  ["technology"], False, None),
+                                    loaded=opened, today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.minutes, log.activity, log.topics, log.notes, log.version) == (
+        50, "meeting", ["Technology"], "first words", version)
+    assert timelogs.update_entry(session, entry_id, opened, loaded=opened, today=TODAY) == version  # no change
+    assert session.get(TimeLog, entry_id).version == version
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2025, 10, 6), 50, "meeting", ["Technology"],
+                                                        "mentee", "  "), today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.assignment_id, log.mentor_id, log.mentee_id, log.release_time, log.notes) == (
+        pairs["a1"], pairs["m1"], pairs["b1"], "mentee", None)
+    with pytest.raises(ValidationError) as exc:  # the rules apply to the entry as it will be
+        timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2026, 2, 2), 50, "meeting"), today=TODAY)
+    assert _problems(exc) == {("date", "is outside the pair's assignment (9/1/2025 to 1/31/2026)")}
+    with pytest.raises(ValidationError) as exc:  # June 20 is in M2's time with B1, but after "today"
+        timelogs.update_entry(session, entry_id, EntryInput(pairs["a2"], D(2026, 6, 20), 50, "meeting"), today=TODAY)
+    assert _problems(exc) == {("date", "is in the future")}
+    moved = EntryInput(pairs["a1"], D(2025, 10, 6), 50, "meeting", ["Technology"], "mentee", None)
+    timelogs.update_entry(session, entry_id, EntryInput(pairs["a1"], D(2025, 10, 7), 50, "meeting", ["Technology"],
+                                                        "mentee", None), loaded=moved, today=TODAY)
+    log = session.get(TimeLog, entry_id)
+    assert (log.date, log.topics, log.notes) == (D(2025, 10, 7), ["Technology"], None)
+    assert timelogs.load_notes(session, entry_id).notes == ""
+    import uuid
+
+    nobody = uuid.uuid4()
+    with pytest.raises(ValidationError) as exc:
+        timelogs.load_notes(session, nobody)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [("entry", str(nobody), "no longer exists")]
+    timelogs.delete_entry(session, entry_id)
+    with pytest.raises(ValidationError) as exc:
+        timelogs.update_entry(session, entry_id, opened, today=TODAY)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [("entry", str(entry_id), "no longer exists")]
+    assert timelogs.entry_notes(session, entry_id) == "" and timelogs.entry_notes(session, pairs["a1"]) == ""
+
+
+def test_the_quiet_pairs_card_whole_at_its_edges(session, pairs):
+    """The dashboard card (stale_pair_weeks, 3; today June 15, 2026: the cutoff is May 25): an entry on May 25 is
+    recent enough, one on May 24 is not; a pair started on May 25 is looked at, one started May 26 not yet."""
+    from app.services import settings
+
+    y25 = session.scalars(select_year("2025-2026")).one()
+    m1 = session.get(Educator, pairs["m1"])
+    on_cutoff = _person(session, "B8", None, "Zed", "Cutoff")
+    after_cutoff = _person(session, "B9", None, "Al", "After")
+    session.add_all([Assignment(mentor=m1, mentee=on_cutoff, school_year=y25, start_date=D(2026, 5, 25)),
+                     Assignment(mentor=m1, mentee=after_cutoff, school_year=y25, start_date=D(2026, 5, 26))])
+    session.flush()
+    _add(session, pairs["a3"], D(2026, 5, 25), 30)
+    _add(session, pairs["a4"], D(2026, 5, 24), 30)
+    session.commit()
+    card = timelogs.attention_card(session, "2025-2026", today=TODAY)
+    assert (card.key, card.title, card.area, card.summary) == (
+        "stale_pairs", "Pairs with no time logged in 3 weeks", "timelogs",
+        "3 of 4 active pairs have no time logged in 3 weeks")
+    assert card.citation == ("004: the coordinator maintains meeting schedules for beginning teachers and their "
+                             "mentors and ensures that these are followed")
+    assert [(i.text, i.educator_id, i.overdue) for i in card.items] == [
+        ("Ana Silva and Sam Okafor (North Elementary): nothing logged yet", pairs["b1"], True),
+        ("Zed Cutoff and Maria Lopez: nothing logged yet", on_cutoff.id, True),
+        ("Ida Ng and Sam Okafor (North Elementary): last entry 5/24/2026", pairs["i1"], False)]
+    assert [p.mentee for p, _when in timelogs.stale_pairs(session, "2025-2026", today=TODAY, weeks=3)] == [
+        "Ana Silva", "Zed Cutoff", "Ida Ng"]
+    # One pair looked at (2024-2025, October 1, 2024): "pair has".
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 10, 1)).summary == (
+        "1 of 1 active pair has no time logged in 3 weeks")
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)) is None  # started 20 days before
+    settings.set_value(session, "stale_pair_weeks", 2)
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)).title == (
+        "Pairs with no time logged in 2 weeks")
+    _add(session, pairs["a0"], D(2024, 9, 7), 30)
+    assert timelogs.attention_card(session, "2024-2025", today=D(2024, 9, 21)).summary == (
+        "Every active pair has logged time in the last 2 weeks")
+    assert (timelogs.weeks_text(1), timelogs.weeks_text(2)) == ("1 week", "2 weeks")
+    # A cleared setting falls back to the default, 3 weeks.
+    settings.set_value(session, "stale_pair_weeks", None)
+    assert timelogs.attention_card(session, "2025-2026", today=TODAY).title == "Pairs with no time logged in 3 weeks"
+    assert [p.mentee for p, _when in timelogs.stale_pairs(session, "2025-2026", today=TODAY)] == [
+        "Ana Silva", "Zed Cutoff", "Ida Ng"]
+
+
+def select_year(label):
+    from sqlalchemy import select
+
+    from app.models import SchoolYear
+
+    return select(SchoolYear).where(SchoolYear.label == label)
+
+
+def test_the_program_profile_sentences_from_the_logs(session, pairs):
+    """How often pairs meet and what they cover (DOMAIN.md, "The state's induction survey"), for 2025-2026
+    (a past year: counted up to June 30). Second computation: each pair's sessions over its months (days / 30.44)
+    active a month or more: a1 5 / (152 / 30.44), a2 0, a3 10 / (302 / 30.44), a4 2 / (293 / 30.44); the median
+    is the middle two's mean, 0.6."""
+    from statistics import median
+
+    topics_of = [["Classroom management", "Technology", "Recess", "Assessment", "Parents", "Zoo"]] * 1 + \
+        [["Classroom management", "Technology", "Recess", "Assessment", "Parents"]] * 1 + \
+        [["Classroom management", "Technology", "Recess", "Assessment"]] * 1 + \
+        [["Classroom management", "Technology", "Recess"]] * 1 + [["Classroom management", "Technology"]] * 2 + \
+        [["Classroom management"]] * 4
+    for n, names in enumerate(topics_of):
+        _add(session, pairs["a3"], D(2025, 9, 8) + dt.timedelta(weeks=n), 30, topics=names)
+    for n in range(5):
+        _add(session, pairs["a1"], D(2025, 9, 8) + dt.timedelta(weeks=n), 30)
+    _add(session, pairs["a4"], D(2025, 10, 1), 30)
+    _add(session, pairs["a4"], D(2025, 10, 2), 30)
+    gone = _add(session, pairs["a4"], D(2025, 10, 3), 30, topics=["Deleted topic"])
+    timelogs.delete_entry(session, gone)
+    _add(session, pairs["a0"], D(2025, 6, 30), 30, topics=["Last year's topic"])
+    session.commit()
+    assert round(median([5 / (152 / 30.44), 0, 10 / (302 / 30.44), 2 / (293 / 30.44)]), 1) == 0.6
+    assert timelogs.profile_facts(session, "2025-2026") == {
+        "meeting_frequency": "From the time logs: pairs logged a median of 0.6 sessions a month (3 of 4 pairs "
+                             "active a month or more logged time).",
+        "topics": "From the time logs, the topics most often logged: Classroom management (10 entries), "
+                  "Technology (6 entries), Recess (4 entries), Assessment (3 entries), Parents (2 entries)."}
+    assert timelogs.profile_facts(session, "2026-2027") == {}
+
+
+@pytest.mark.slow
+def test_a_long_import_reports_its_progress_every_500_rows(session, pairs, tmp_path):
+    rows = [["M1", "B2", (D(2025, 9, 1) + dt.timedelta(days=n % 280)).isoformat(), str(5 + n // 280), "planning",
+             "", "", ""] for n in range(501)]
+    calls = []
+    report = import_timelogs(session, _write_csv(tmp_path / "long.csv", PUBLIC, rows), today=TODAY,
+                             progress=lambda done, total, text: calls.append((done, total, text)))
+    assert (report.new, report.rejected) == (501, [])
+    assert calls == [(500, 501, "checked 500 of 501 rows"), (501, 501, "checked 501 of 501 rows")]

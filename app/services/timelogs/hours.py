@@ -444,7 +444,7 @@ def write_hours_report(session: Session, year_label: str, out: str | Path) -> Pa
                   [(h.name, h.employee_id, h.school, f"{h.hours:.1f}", h.observations,
                     "in induction year" if h.hours_toward_50 is None else f"{h.hours_toward_50:.1f} of 50",
                     f"{h.release_hours:.1f}")
-                   for h in rows], widths=(0.2, 0.1, 0.22, 0.08, 0.12, 0.16, 0.12), empty="No time logged this year.")
+                   for h in rows], widths=(0.18, 0.12, 0.2, 0.08, 0.16, 0.14, 0.12), empty="No time logged this year.")
         doc.heading("Mentors' release time", level=2)
         doc.table(("Mentor", "Employee ID", "School", "Hours logged", "Release hours"),
                   [(m.name, m.employee_id, m.school, f"{hours_of(m.minutes):.1f}", f"{m.release_hours:.1f}")
