@@ -1014,3 +1014,13 @@ def test_a_long_import_reports_its_progress_every_500_rows(session, pairs, tmp_p
                              progress=lambda done, total, text: calls.append((done, total, text)))
     assert (report.new, report.rejected) == (501, [])
     assert calls == [(500, 501, "checked 500 of 501 rows"), (501, 501, "checked 501 of 501 rows")]
+
+
+def test_an_import_whose_last_row_is_refused_still_reports_every_row_checked(session, pairs, tmp_path):
+    rows = [["M1", "B2", "2025-09-02", "30", "planning", "", "", ""],
+            ["M1", "B2", "2025-09-03", "abc", "planning", "", "", ""]]  # the last row: not a duration
+    calls = []
+    report = import_timelogs(session, _write_csv(tmp_path / "short.csv", PUBLIC, rows), today=TODAY,
+                             progress=lambda done, total, text: calls.append((done, total, text)))
+    assert (report.new, len(report.rejected)) == (1, 1)
+    assert calls == [(2, 2, "checked 2 of 2 rows")]

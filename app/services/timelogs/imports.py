@@ -308,6 +308,8 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
     for done, row in enumerate(table.rows, 1):
         if tabular.cancelled(session, report, cancel):
             return report
+        if progress and done > 1 and (done - 1) % 500 == 0:  # every 500 rows checked, whatever became of them
+            progress(done - 1, total, f"checked {done - 1} of {total} rows")
         cells = {f: row.original.get(c, "") for f, c in positions.items()}
         raw_cells = {f: row.values.get(f, cells.get(f)) for f in positions}  # cells as read (dates stay dates)
         problems: list[FieldProblem] = []
@@ -373,8 +375,8 @@ def import_timelogs(session: Session, path: str | Path, *, dry_run: bool = False
         seen.add(key)
         _new_log(session, assignment, entry, None, None, known_topics)
         report.new += 1
-        if progress and (done % 500 == 0 or done == total):
-            progress(done, total, f"checked {done} of {total} rows")
+    if progress and total:  # "N of N" even when the last row was rejected or skipped
+        progress(total, total, f"checked {total} of {total} rows")
     if notes_column and report.rejected:
         report.notes.append(f"rejected rows are listed without their confidential notes (column {notes_column!r}): "
                             "fix them in the original file to keep the notes")
