@@ -1003,6 +1003,12 @@ def test_the_program_profile_sentences_from_the_logs(session, pairs):
         "topics": "From the time logs, the topics most often logged: Classroom management (10 entries), "
                   "Technology (6 entries), Recess (4 entries), Assessment (3 entries), Parents (2 entries)."}
     assert timelogs.profile_facts(session, "2026-2027") == {}
+    # early in the year no pair has been running a month: no rate yet, the topics all the same
+    early = timelogs.profile_facts(session, "2025-2026", today=D(2025, 9, 10))
+    assert set(early) == {"topics"}
+    # a day after the year's end counts as its last day, June 30
+    assert timelogs.profile_facts(session, "2025-2026", today=D(2026, 6, 30)) == timelogs.profile_facts(
+        session, "2025-2026", today=D(2027, 1, 1))  # past the year's end: the year's end
 
 
 @pytest.mark.slow

@@ -591,9 +591,10 @@ def attention_card(session: Session, year_label: str, *, today: dt.date | None =
 # --- the program profile's facts (the state survey asks how often pairs meet and what they cover) --------
 
 
-def profile_facts(session: Session, year_label: str) -> dict[str, str]:
+def profile_facts(session: Session, year_label: str, today: dt.date | None = None) -> dict[str, str]:
     """Sentences for the program profile from the year's time logs (DOMAIN.md, "The state's induction
-    survey": how often pairs meet, which topics they cover). Empty when nothing is logged."""
+    survey": how often pairs meet, which topics they cover). Empty when nothing is logged. A pair's
+    months run to its end, `today` (the clock when not given) or the year's end, whichever is first."""
     from collections import Counter
     from statistics import median
 
@@ -609,7 +610,7 @@ def profile_facts(session: Session, year_label: str) -> dict[str, str]:
         .group_by(TimeLog.assignment_id)).all())
     if not sessions:
         return {}
-    today = min(dt.date.today(), year.window_end)
+    today = min(today or dt.date.today(), year.window_end)
     rates = []
     for pair in pair_options(session, year_label):
         end = min(pair.end, today)
