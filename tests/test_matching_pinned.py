@@ -1,0 +1,148 @@
+"""The coordinator's lists around matching, pinned row by row (DOMAIN.md "Mentor selection", 004 guidance):
+the year's assignments (current, or with the ended ones and why), adding a volunteer to the mentor pool
+(trained or training pending, the district's default capacity), the staff a volunteer is picked from, a
+training record removed. Written for issue 24: these functions had no test in the mutation selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.errors import ValidationError
+from app.models import Assignment, Educator, MentorProfile, School, derived_id
+from app.services import settings
+from app.services.matching import assignments, eligibility
+from app.services.years import ensure_year
+
+D = dt.date
+YEAR, LAST_YEAR = "2030-2031", "2029-2030"
+
+
+def person(session, eid, first, last, school=None, **kw):  # type: ignore[no-untyped-def]
+    e = Educator(id=derived_id("educator", eid), employee_id=eid, first_name=first, last_name=last, school=school,
+                 role="teacher", **kw)
+    session.add(e)
+    return e
+
+
+@pytest.fixture
+def staff(session):  # type: ignore[no-untyped-def]
+    year, _ = ensure_year(session, YEAR)
+    last, _ = ensure_year(session, LAST_YEAR)
+    north, south = School(name="North High"), School(name="South High")
+    session.add_all([north, south])
+    people = {
+        "M1": person(session, "M1", "Zoe", "Adams", north, mentor_trained_on=D(2028, 6, 1)),
+        "M2": person(session, "M2", "Yuri", "Baker", south, mentor_trained_on=D(2029, 6, 1)),
+        "B1": person(session, "B1", "Ana", "Cruz", north),
+        "B2": person(session, "B2", "Ben", "Diaz"),  # no school on the roster yet
+        "B3": person(session, "B3", "Cal", "Evans", south),
+        "J1": person(session, "J1", "José", "de la Fuente", south),
+        "U1": person(session, "U1", "Uma", "Ávila", north),
+    }
+    session.flush()
+    return year, last, people
+
+
+def test_the_years_assignments_current_then_with_the_ended_ones(session, staff):
+    year, last, p = staff
+    add = lambda mentor, mentee, start, end=None, reason=None, in_year=year: session.add(Assignment(  # noqa: E731
+        mentor=p[mentor], mentee=p[mentee], school_year=in_year, start_date=start, end_date=end, end_reason=reason))
+    # Added out of order: the list sorts by mentee, then start.
+    add("M2", "B3", D(2030, 9, 1))
+    add("M2", "B1", D(2030, 11, 2))                                   # Ana's second mentor
+    add("M1", "B2", D(2030, 9, 1))
+    add("M1", "B1", D(2030, 9, 1), D(2030, 11, 1), "hold_harmless")   # Ana's first, ended
+    add("M1", "B3", D(2029, 9, 1), in_year=last)                      # last year: not this year's list
+    session.flush()
+
+    def rows(include_ended):  # type: ignore[no-untyped-def]
+        return [(a.mentor_id, a.mentor_name, a.mentor_employee_id, a.mentee_id, a.mentee_name, a.mentee_employee_id,
+                 a.school, a.start_date, a.end_date, a.end_reason)
+                for a in assignments.list_assignments(session, YEAR, include_ended=include_ended)]
+
+    m1, m2, b1, b2, b3 = (p[k].id for k in ("M1", "M2", "B1", "B2", "B3"))
+    current = [
+        (m2, "Yuri Baker", "M2", b1, "Ana Cruz", "B1", "North High", D(2030, 11, 2), None, None),
+        (m1, "Zoe Adams", "M1", b2, "Ben Diaz", "B2", None, D(2030, 9, 1), None, None),
+        (m2, "Yuri Baker", "M2", b3, "Cal Evans", "B3", "South High", D(2030, 9, 1), None, None),
+    ]
+    assert rows(False) == current
+    assert rows(True) == [(m1, "Zoe Adams", "M1", b1, "Ana Cruz", "B1", "North High", D(2030, 9, 1), D(2030, 11, 1),
+                           "hold_harmless"), *current]
+    # The default is the current list; each row's id is its assignment's.
+    listed = assignments.list_assignments(session, YEAR)
+    assert [(a.mentee_employee_id, a.start_date) for a in listed] == [("B1", D(2030, 11, 2)), ("B2", D(2030, 9, 1)),
+                                                                       ("B3", D(2030, 9, 1))]
+    by_id = {a.id: a for a in session.scalars(select(Assignment))}
+    assert all((by_id[a.id].mentee_id, by_id[a.id].start_date) == (a.mentee_id, a.start_date) for a in listed)
+    assert [a.mentee_name for a in assignments.list_assignments(session, LAST_YEAR)] == ["Cal Evans"]
+
+
+def test_a_volunteer_joins_the_pool_trained_or_pending_with_the_default_capacity(session, staff):
+    year, _last, p = staff
+    settings.set_value(session, "default_mentor_capacity", 3)
+    eligibility.add_to_pool(session, YEAR, p["M1"].id)                # trained: active, the district's default
+    eligibility.add_to_pool(session, YEAR, p["B3"].id, capacity=0)    # not trained: pending, capacity as given
+    eligibility.add_to_pool(session, YEAR, p["M2"].id, capacity=2)
+    profiles = {pr.educator_id: pr for pr in session.scalars(select(MentorProfile))}
+    got = {e: (profiles[p[e].id].school_year_id, profiles[p[e].id].capacity, profiles[p[e].id].status)
+           for e in ("M1", "B3", "M2")}
+    assert got == {"M1": (year.id, 3, "active"), "B3": (year.id, 0, "training_pending"), "M2": (year.id, 2, "active")}
+    # One profile per person and year, the same id on every laptop (as the roster fill makes it).
+    assert profiles[p["M1"].id].id == derived_id("mentor_profile", f"M1:{YEAR}")
+    # Added again: nothing changes (the capacity set on the Mentors page stays).
+    eligibility.add_to_pool(session, YEAR, p["M2"].id, capacity=5)
+    eligibility.add_to_pool(session, YEAR, p["M1"].id)
+    assert [(pr.educator_id, pr.capacity) for pr in session.scalars(
+        select(MentorProfile).where(MentorProfile.educator_id.in_([p["M1"].id, p["M2"].id]))
+        .order_by(MentorProfile.capacity))] == [(p["M2"].id, 2), (p["M1"].id, 3)]
+    # Each is a row of the pool page; someone not in the pool has none.
+    rows = {e: eligibility.pool_row(session, YEAR, p[e].id) for e in ("M1", "M2", "B3", "B1")}
+    assert rows["B1"] is None
+    assert [(r.employee_id, r.name, r.school, r.capacity, r.load) for r in (rows["M1"], rows["M2"], rows["B3"])] == [
+        ("M1", "Zoe Adams", "North High", 3, 0), ("M2", "Yuri Baker", "South High", 2, 0),
+        ("B3", "Cal Evans", "South High", 0, 0)]
+    assert rows["B3"].trained_on is None and rows["M2"].trained_on == D(2029, 6, 1)
+
+
+def test_adding_someone_no_longer_on_the_roster_is_refused(session, staff):
+    gone = derived_id("educator", "GONE")
+    with pytest.raises(ValidationError) as exc:
+        eligibility.add_to_pool(session, YEAR, gone)
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [("educator", str(gone), "no longer exists")]
+    assert session.scalars(select(MentorProfile)).all() == []
+
+
+def test_a_volunteer_is_picked_from_the_staff_not_yet_in_this_years_pool(session, staff):
+    _year, last, p = staff
+    eligibility.add_to_pool(session, YEAR, p["M1"].id)
+    session.add(MentorProfile(educator=p["M2"], school_year=last, capacity=1, status="active"))  # last year's pool
+    session.flush()
+    label = {e: f"{p[e].first_name} {p[e].last_name} ({e})" for e in p}
+    everyone = [(p[e].id, label[e]) for e in ("U1", "M2", "B1", "B2", "B3", "J1")]  # People order: Ávila with the A's
+    assert eligibility.pool_candidates(session, YEAR) == everyone
+    assert everyone[0][1] == "Uma Ávila (U1)" and everyone[-1][1] == "José de la Fuente (J1)"
+    assert eligibility.pool_candidates(session, YEAR, "jose") == [(p["J1"].id, "José de la Fuente (J1)")]
+    assert eligibility.pool_candidates(session, YEAR, "b3") == [(p["B3"].id, "Cal Evans (B3)")]
+    assert eligibility.pool_candidates(session, YEAR, "zoe") == []  # in the pool already
+    assert eligibility.pool_candidates(session, YEAR, "", limit=2) == everyone[:2]
+    # Last year's pool had Yuri, not Zoe: every name holds an "a" (Ávila's folded).
+    assert eligibility.pool_candidates(session, LAST_YEAR, "a") == [
+        (p[e].id, label[e]) for e in ("M1", "U1", "B1", "B2", "B3", "J1")]
+    assert eligibility.pool_candidates(session, LAST_YEAR, "avila") == [(p["U1"].id, "Uma Ávila (U1)")]
+
+
+def test_a_training_record_removed_is_gone_from_the_list(session, staff):
+    _year, _last, p = staff
+    first = eligibility.add_training(session, p["B1"].id, completed_on=D(2024, 6, 20), provider="DESE", hours=15)
+    second = eligibility.add_training(session, p["B1"].id, completed_on=D(2025, 1, 10), provider="Region", hours=2)
+    assert [t.id for t in eligibility.list_trainings(session, p["B1"].id)] == [first, second]
+    eligibility.delete_training(session, first)
+    assert [(t.id, t.completed_on, t.provider, t.hours) for t in eligibility.list_trainings(session, p["B1"].id)] == [
+        (second, D(2025, 1, 10), "Region", 2.0)]
+    eligibility.delete_training(session, first)  # already removed (another window): nothing to do
+    eligibility.delete_training(session, derived_id("mentor_training", "never"))
+    assert [t.id for t in eligibility.list_trainings(session, p["B1"].id)] == [second]
