@@ -177,3 +177,100 @@ def test_two_deletes_agree_and_a_seen_edit_is_not_listed_an_unseen_one_is():
     (conflict,) = sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row([BASE, edit, delete_a]))
     assert conflict["kind"] == "edit_delete" and conflict["column"] == "deleted_at"
     assert {"edited": "first_name", "value": "Bea"}.items() <= conflict["values"][-1].items()
+
+
+# --- a conflict settled, and a unique clash held back (what the Sync page lists) ----------------------
+
+
+def _listed(laptop: Replica, *names: Replica) -> list[tuple]:  # type: ignore[type-arg]
+    """The open conflicts as stored: table, record, field, kind and each value's (laptop, value, record)."""
+    from sqlalchemy import select
+
+    from app.models.sync import SyncConflict
+
+    who = {r.id: r.name for r in (laptop, *names)}
+    with laptop.db.read() as session:
+        return sorted((c.table_name, c.row_id, c.column, c.kind,
+                       [(who[v["replica"]], v["value"], v.get("record")) for v in c.values])
+                      for c in session.scalars(select(SyncConflict)))
+
+
+def _settled(laptop: Replica) -> list[tuple]:  # type: ignore[type-arg]
+    from app.services.sync import conflicts as sync_conflicts
+
+    with laptop.db.read() as session:
+        return [(s.conflict.table, s.conflict.record, s.conflict.field, s.conflict.kind,
+                 [(v.by, v.value) for v in s.conflict.values], (s.kept.by, s.kept.value))
+                for s in sync_conflicts.settled_conflicts(session)]
+
+
+def test_a_conflict_settled_on_one_laptop_is_kept_in_the_history_of_both(tmp_path, laptops):
+    """B takes its own value over the provisional winner: the conflict leaves both lists, and each
+    laptop's history shows the values that competed (winner first) and what was kept, by whom."""
+    from app.services.sync import conflicts as sync_conflicts
+
+    a, b, row = laptops
+    a.edit(row, first_name="Bea")
+    b.edit(row, first_name="Cal")
+    exchange(tmp_path, a, b)
+    assert _listed(a, b) == _listed(b, a) == [("educator", row, "first_name", "field", [("a", "Bea", None),
+                                                                                   ("b", "Cal", None)])]
+    assert _settled(a) == _settled(b) == []
+    with b.db.unit_of_work() as session:
+        sync_conflicts.resolve(session, "educator", str(row), "first_name", "Cal")
+    assert _listed(b, a) == []
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Cal"
+    assert _listed(a, b) == _listed(b, a) == []
+    expected = [("educator", str(row), "first_name", "field", [("a", "Bea"), ("b", "Cal")], ("b", "Cal"))]
+    assert _settled(a) == _settled(b) == expected
+    # A later edit on A (having seen the resolution) is an ordinary edit: nothing listed, nothing settled again.
+    a.edit(row, first_name="Dee")
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Dee"
+    assert _listed(a, b) == _listed(b, a) == [] and _settled(a) == _settled(b) == expected
+
+
+def test_two_schools_given_one_name_wait_as_a_duplicate_naming_both_records(tmp_path, migrated_template):
+    """A school named "North" on A, another renamed "North" on B: each laptop keeps its own, holds the
+    other back and lists a duplicate naming the held record first, then the one holding the name; the rest
+    of the bundle applies. Renamed on A, the held school comes in everywhere and the duplicate is settled."""
+    from app.models import School, derived_id
+    from app.services.sync import bundles as sync_bundles
+
+    a = Replica(tmp_path, "a", AHEAD, migrated_template)
+    b = Replica(tmp_path, "b", BEHIND, migrated_template)
+    try:
+        north, south = derived_id("school", "North"), derived_id("school", "South")
+        with a.db.unit_of_work() as session:
+            session.add(School(id=north, name="North"))
+        with b.db.unit_of_work() as session:
+            session.add(School(id=south, name="South"))
+        with b.db.unit_of_work() as session:
+            session.get(School, south).name = "North"
+        other = b.add_educator("E9", first_name="Nia")
+        from_a, from_b = a.export(tmp_path / "a1.mdsync"), b.export(tmp_path / "b1.mdsync")
+        a.import_(from_b)
+        b.import_(from_a)
+        assert a.educator(other) == b.educator(other) == ("E9", "Nia", "Lee", None, False)
+
+        def schools(laptop):  # type: ignore[no-untyped-def]
+            with laptop.db.read() as session:
+                return {s.id: s.name for s in session.query(School)}
+
+        assert schools(a) == {north: "North"} and schools(b) == {south: "North"}
+        assert _listed(a, b) == [("school", south, "name", "duplicate", [("b", "North", str(south)),
+                                                                       ("a", "North", str(north))])]
+        assert _listed(b, a) == [("school", north, "name", "duplicate", [("a", "North", str(north)),
+                                                                       ("b", "North", str(south))])]
+        with a.db.unit_of_work() as session:
+            session.get(School, north).name = "North Elementary"
+        with a.db.unit_of_work() as session:
+            sync_bundles.retry_held(session)
+        b.import_(a.export(tmp_path / "a2.mdsync"))
+        assert schools(a) == schools(b) == {north: "North Elementary", south: "North"}
+        assert _listed(a, b) == _listed(b, a) == []
+        assert [s[:4] + (s[5],) for s in _settled(a)] == [("school", str(south), "name", "duplicate", ("b", "North"))]
+    finally:
+        a.close()
+        b.close()
