@@ -227,3 +227,52 @@ def test_observation_dates_at_their_edges(session, placement, changes, problem):
         cap_observation.update_observation(session, oid, today=DAY, **changes)
     assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [problem]
     assert session.get(CapObservation, oid).observed_on == DAY
+
+
+def test_the_early_literacy_form_only_where_the_license_requires_it(session):
+    """DESE's Early Literacy Observation Form (resources/cap/early_literacy.json): required from 2024-25 for
+    Early Childhood PK-2, Elementary 1-6 and Moderate Disabilities PK-8 candidates; its look-fors are the
+    file's, each kept once; an observation that has the form keeps it if the license is changed later."""
+    _school, sp, _other, org = make_world(session)
+    cand, elementary = make_candidate(session, org, sp)  # Elementary 1-6
+    _m, math = make_candidate(session, org, sp, first="Max", last="Ward", field="Mathematics", grades="8-12",
+                              number="C-003")
+    assert cap_observation.early_literacy_required(session, elementary.id)
+    assert not cap_observation.early_literacy_required(session, math.id)
+    oid = cap.add_observation(session, elementary.id, kind="announced", observer="sp", observed_on=DAY, minutes=30,
+                              status="held", early_literacy=True, look_fors=["pk3-fs-1", "pk3-fs-2", "pk3-fs-1"],
+                              today=DAY)
+    plain = cap.add_observation(session, elementary.id, kind="unannounced", observer="sp", observed_on=DAY,
+                                minutes=30, status="held", look_fors=["pk3-fs-1"], today=DAY)
+    assert [(o.early_literacy, o.look_fors) for o in cap.observations(session, elementary.id)] == [
+        (True, ("pk3-fs-1", "pk3-fs-2")), (False, ())]
+    with pytest.raises(ValidationError) as exc:
+        cap.add_observation(session, elementary.id, kind="announced", observer="sp", observed_on=DAY, minutes=30,
+                            status="held", early_literacy=True, look_fors=["pk3-fs-1", "zz-9", "yy-1"], today=DAY)
+    assert [(p.field, p.value) for p in exc.value.problems] == [("look_fors", "zz-9"), ("look_fors", "yy-1")]
+    with pytest.raises(ValidationError) as exc:
+        cap.add_observation(session, math.id, kind="announced", observer="sp", observed_on=DAY, minutes=30,
+                            status="held", early_literacy=True, today=DAY)
+    (problem,) = exc.value.problems
+    assert (problem.field, problem.value) == ("early_literacy", _m.license_sought)
+    assert problem.reason.startswith("the Early Literacy Observation Form is for ")
+    assert problem.reason.endswith("; this candidate's license sought is not one")
+    # Editing the look-fors keeps the form; turning it off clears them.
+    cap_observation.update_observation(session, oid, look_fors=["pk3-fs-3"], today=DAY)
+    assert session.get(CapObservation, oid).look_fors == ["pk3-fs-3"]
+    # The candidate's license changed since: the observation that has the form keeps it, another cannot get it.
+    cand.license_field, cand.license_grades = "Mathematics", "8-12"
+    session.flush()
+    assert not cap_observation.early_literacy_required(session, elementary.id)
+    cap_observation.update_observation(session, oid, look_fors=["pk3-fs-3", "pk3-fs-1"], today=DAY)
+    assert session.get(CapObservation, oid).look_fors == ["pk3-fs-3", "pk3-fs-1"]
+    cap_observation.update_observation(session, oid, early_literacy=True, minutes=35, today=DAY)  # look-fors kept
+    assert session.get(CapObservation, oid).look_fors == ["pk3-fs-3", "pk3-fs-1"]
+    with pytest.raises(ValidationError) as exc:
+        cap_observation.update_observation(session, plain, early_literacy=True, today=DAY)
+    assert [p.field for p in exc.value.problems] == ["early_literacy"]
+    cap_observation.update_observation(session, oid, early_literacy=False, today=DAY)
+    row = session.get(CapObservation, oid)
+    assert (row.early_literacy, row.look_fors) == (False, None)
+    assert [(o.early_literacy, o.look_fors) for o in cap.observations(session, elementary.id)] == [(False, ()),
+                                                                                                 (False, ())]
