@@ -146,3 +146,64 @@ def test_a_training_record_removed_is_gone_from_the_list(session, staff):
     eligibility.delete_training(session, first)  # already removed (another window): nothing to do
     eligibility.delete_training(session, derived_id("mentor_training", "never"))
     assert [t.id for t in eligibility.list_trainings(session, p["B1"].id)] == [second]
+
+
+def _team(session, mentee):  # type: ignore[no-untyped-def]
+    from app.models.scheduling import SupportTeamMember
+
+    return sorted((m.member_id, m.role) for m in session.scalars(select(SupportTeamMember).where(
+        SupportTeamMember.mentee_id == mentee.id)))
+
+
+def test_ending_an_assignment_refusals_the_day_it_ends_and_the_team(session, staff):
+    from app.models.vocab import ASSIGNMENT_END_REASONS
+
+    year, _last, p = staff
+    pair = assignments.create_assignment(session, year, p["M1"].id, p["B1"].id, start=D(2030, 9, 8))
+    assert _team(session, p["B1"]) == [(p["M1"].id, "mentor")]
+    with pytest.raises(ValidationError) as exc:
+        assignments.end_assignment(session, pair.id, reason="fired", on=D(2030, 10, 1))
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+        ("end_reason", "fired", "must be one of " + ", ".join(ASSIGNMENT_END_REASONS))]
+    gone = derived_id("assignment", "gone")
+    for call in (lambda: assignments.end_assignment(session, gone, reason="completed", on=D(2030, 10, 1)),
+                 lambda: assignments.reassign(session, gone, new_mentor_id=p["M2"].id, on=D(2030, 10, 1))):
+        with pytest.raises(ValidationError) as exc:
+            call()
+        assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+            ("assignment", str(gone), "no longer exists")]
+    with pytest.raises(ValidationError) as exc:
+        assignments.reassign(session, pair.id, new_mentor_id=p["M1"].id, on=D(2030, 10, 1))
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [("mentor", "", "choose a different mentor")]
+    assert session.get(Assignment, pair.id).end_date is None  # nothing ended by a refusal
+    # Ended on a day before it started (a slip of the date): it ends on its first day, and the mentor leaves the team.
+    assignments.end_assignment(session, pair.id, reason="mentor_left", on=D(2030, 9, 1), private_reason="moved away")
+    ended = session.get(Assignment, pair.id)
+    assert (ended.end_date, ended.end_reason, ended.private_reason) == (D(2030, 9, 8), "mentor_left", "moved away")
+    assert _team(session, p["B1"]) == []
+    assert [a.mentee_employee_id for a in assignments.list_assignments(session, YEAR)] == []
+
+
+def test_reassigning_starts_the_new_mentor_the_next_day(session, staff):
+    year, _last, p = staff
+    pair = assignments.create_assignment(session, year, p["M1"].id, p["B3"].id, start=D(2030, 9, 8))
+    new_id = assignments.reassign(session, pair.id, new_mentor_id=p["M2"].id, hold_harmless=False,
+                                  on=D(2030, 11, 13))
+    rows = [(a.mentor_employee_id, a.start_date, a.end_date, a.end_reason)
+            for a in assignments.list_assignments(session, YEAR, include_ended=True)]
+    assert rows == [("M1", D(2030, 9, 8), D(2030, 11, 13), "reassigned"), ("M2", D(2030, 11, 14), None, None)]
+    assert session.get(Assignment, new_id).mentor_id == p["M2"].id
+    assert _team(session, p["B3"]) == [(p["M2"].id, "mentor")]
+
+
+def test_the_match_weights_setting_is_explained_when_it_cannot_be_used():
+    from app.services.matching.solver import weights_problem
+
+    use = "subject, grade, building, proximity, planning, focus, load"
+    assert weights_problem(None) is None and weights_problem({}) is None
+    assert weights_problem({"subject": 3, "grade": 2}) is None
+    assert weights_problem([3, 2]) == 'must be blank or an object such as {"subject": 3, "grade": 2}'
+    assert weights_problem({"zodiac": 1, "age": 2, "grade": 1}) == f"unknown criteria age, zodiac; use {use}"
+    assert weights_problem({"subject": "lots"}) == "weights must be numbers"
+    assert weights_problem({"subject": True}) == "weights must be numbers"
+    assert weights_problem({"subject": -1}) == "weights cannot be negative"
