@@ -242,3 +242,157 @@ def test_a_good_login_goes_on_to_the_server(name):
             create_login(engine, name, "supervising_practitioner", "twelve chars")
     finally:
         engine.dispose()
+
+
+# --- the grants an IT person runs (`mentordesk db grants`), on a small schema ------------------------------
+
+ROLES = "mentordesk_coordinator, mentordesk_principal, mentordesk_mentor, mentordesk_supervising_practitioner, " \
+        "mentordesk_viewer"
+OTHERS = ("principal", "mentor", "supervising_practitioner", "viewer")
+
+
+def _schema(*, sync: bool = True, audit: bool = True, year: bool = True):  # type: ignore[no-untyped-def]
+    """The year (everyone may add it), the roster with a confidential rating, time logs with confidential notes
+    (mentors write them), CAP ratings with a confidential rationale (SPs), the audit trail, the sync log."""
+    from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+    md, secret = MetaData(), {"confidential": True}
+    if year:
+        Table("school_year", md, Column("id", Integer, primary_key=True), Column("label", Text))
+    Table("educator", md, Column("id", Integer, primary_key=True), Column("first_name", Text),
+          Column("last_rating", Text, info=secret))
+    Table("time_log", md, Column("id", Integer, primary_key=True), Column("minutes", Integer),
+          Column("notes", Text, info=secret))
+    Table("cap_rating", md, Column("id", Integer, primary_key=True), Column("quality", Text),
+          Column("rationale", Text, info=secret))
+    if audit:
+        Table("audit_entry", md, Column("id", Integer, primary_key=True), Column("hash", Text), Column("detail", Text))
+    if sync:
+        for name in ("sync_replica", "sync_op", "sync_conflict", "sync_conflict_history"):
+            Table(name, md, Column("id", Integer, primary_key=True), Column("table_name", Text))
+    return md
+
+
+def _policies_reset(table: str) -> list[str]:
+    return [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"DROP POLICY IF EXISTS mentordesk_writes_coordinator ON {table}",
+            f"CREATE POLICY mentordesk_writes_coordinator ON {table} TO mentordesk_coordinator USING (true) WITH CHECK "
+            "(true)"] + [f"DROP POLICY IF EXISTS mentordesk_writes_{role}_{verb} ON {table}"
+                         for role in OTHERS for verb in ("insert", "select", "delete")]
+
+
+def _capture(role: str, written: str) -> list[str]:
+    name = f"mentordesk_{role}"
+    return [f"GRANT SELECT (id, is_self, next_seq, hlc_wall, hlc_counter) ON sync_replica TO {name}",
+            f"GRANT UPDATE (next_seq, hlc_wall, hlc_counter) ON sync_replica TO {name}",
+            f"GRANT INSERT ON sync_op TO {name}",
+            f"CREATE POLICY mentordesk_writes_{role}_insert ON sync_op FOR INSERT TO {name} WITH CHECK "
+            f"(table_name IN ({written}))"]
+
+
+BASE_GRANTS = [
+    *(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mentordesk_{r}') THEN CREATE ROLE "
+      f"mentordesk_{r} NOLOGIN; END IF; END $$" for r in ("coordinator", *OTHERS)),
+    f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {ROLES}",
+    f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {ROLES}",
+    f"GRANT USAGE ON SCHEMA public TO {ROLES}",
+    "GRANT ALL ON ALL TABLES IN SCHEMA public TO mentordesk_coordinator",
+    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO mentordesk_coordinator",
+    f"GRANT SELECT ON alembic_version TO {ROLES}",
+]
+TABLE_GRANTS = [
+    *(f"GRANT INSERT ON audit_entry TO mentordesk_{r}" for r in OTHERS),  # adds entries, reads none
+    'GRANT SELECT ("id", "quality", "rationale") ON cap_rating TO mentordesk_supervising_practitioner',
+    "GRANT INSERT, UPDATE ON cap_rating TO mentordesk_supervising_practitioner",
+    *(f'GRANT SELECT ("id", "first_name") ON educator TO mentordesk_{r}' for r in OTHERS),  # no last_rating
+    *(s for r in OTHERS for s in (f'GRANT SELECT ("id", "label") ON school_year TO mentordesk_{r}',
+                                  f"GRANT INSERT ON school_year TO mentordesk_{r}")),
+    'GRANT SELECT ("id", "minutes") ON time_log TO mentordesk_principal',
+    'GRANT SELECT ("id", "minutes") ON time_log TO mentordesk_mentor',  # writes the notes, cannot read them
+    "GRANT INSERT, UPDATE ON time_log TO mentordesk_mentor",
+    'GRANT SELECT ("id", "minutes") ON time_log TO mentordesk_supervising_practitioner',
+    'GRANT SELECT ("id", "minutes") ON time_log TO mentordesk_viewer',
+]
+AUDIT_GRANTS = [
+    'GRANT SELECT ("id", "hash") ON audit_entry TO mentordesk_principal, mentordesk_mentor, '
+    "mentordesk_supervising_practitioner, mentordesk_viewer",
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_entry FROM mentordesk_coordinator",
+]
+SP_TABLES = "'cap_rating', 'school_year'"
+SYNC_GRANTS = [
+    *_policies_reset("sync_op"), *_policies_reset("sync_conflict"), *_policies_reset("sync_conflict_history"),
+    *_capture("principal", "'school_year'"),
+    *_capture("mentor", "'school_year', 'time_log'"),  # no SELECT: mentors cannot read the notes the log copies
+    *_capture("supervising_practitioner", SP_TABLES),
+    "GRANT SELECT ON sync_op TO mentordesk_supervising_practitioner",  # reads every column it writes
+    "CREATE POLICY mentordesk_writes_supervising_practitioner_select ON sync_op FOR SELECT TO "
+    f"mentordesk_supervising_practitioner USING (table_name IN ({SP_TABLES}))",
+    "GRANT SELECT, INSERT, DELETE ON sync_conflict TO mentordesk_supervising_practitioner",
+    "CREATE POLICY mentordesk_writes_supervising_practitioner_select ON sync_conflict FOR SELECT TO "
+    f"mentordesk_supervising_practitioner USING (table_name IN ({SP_TABLES}))",
+    "CREATE POLICY mentordesk_writes_supervising_practitioner_insert ON sync_conflict FOR INSERT TO "
+    f"mentordesk_supervising_practitioner WITH CHECK (table_name IN ({SP_TABLES}))",
+    "CREATE POLICY mentordesk_writes_supervising_practitioner_delete ON sync_conflict FOR DELETE TO "
+    f"mentordesk_supervising_practitioner USING (table_name IN ({SP_TABLES}))",
+    "GRANT INSERT ON sync_conflict_history TO mentordesk_supervising_practitioner",
+    "GRANT USAGE ON SEQUENCE sync_conflict_history_id_seq TO mentordesk_supervising_practitioner",
+    "CREATE POLICY mentordesk_writes_supervising_practitioner_insert ON sync_conflict_history FOR INSERT TO "
+    f"mentordesk_supervising_practitioner WITH CHECK (table_name IN ({SP_TABLES}))",
+    *_capture("viewer", "'school_year'"),
+]
+
+
+def test_the_grants_for_a_small_schema_statement_by_statement():
+    from app.services.server.access import grant_statements
+
+    assert grant_statements(_schema()) == BASE_GRANTS + TABLE_GRANTS + AUDIT_GRANTS + SYNC_GRANTS
+
+
+def test_without_a_sync_log_or_an_audit_trail_their_grants_are_left_out():
+    from app.services.server.access import grant_statements
+
+    no_audit = [s for s in TABLE_GRANTS if "audit_entry" not in s]
+    assert grant_statements(_schema(sync=False, audit=False)) == BASE_GRANTS + no_audit
+    assert grant_statements(_schema(sync=False)) == BASE_GRANTS + TABLE_GRANTS + AUDIT_GRANTS
+
+
+def test_the_coordinator_reads_and_writes_everything_others_by_the_rules():
+    from app.services.server.access import can_write, readable_columns
+
+    md = _schema()
+    assert readable_columns(md.tables["time_log"], "coordinator") == ["id", "minutes", "notes"]
+    assert readable_columns(md.tables["time_log"], "mentor") == ["id", "minutes"]
+    assert readable_columns(md.tables["cap_rating"], "supervising_practitioner") == ["id", "quality", "rationale"]
+    assert readable_columns(md.tables["cap_rating"], "principal") == []
+    assert readable_columns(md.tables["sync_op"], "viewer") == []
+    assert [can_write(t, "coordinator") for t in ("sync_op", "cap_rating", "field_trip_form")] == [True] * 3
+    assert [can_write("time_log", r) for r in OTHERS] == [False, True, False, False]
+    assert [can_write("school_year", r) for r in OTHERS] == [True] * 4  # the window adds a new year
+    assert can_write("field_trip_form", "viewer") is False
+
+
+def test_grants_are_for_a_server_and_reach_it():
+    """On a PostgreSQL address the statements are sent (here nobody answers: that error, not a refusal)."""
+    from app.services.server.access import apply_grants
+
+    engine = create_engine(f"postgresql+psycopg://md_owner@{NOWHERE}/district", connect_args={"connect_timeout": 2})
+    try:
+        with pytest.raises(OperationalError):
+            apply_grants(engine, _schema())
+    finally:
+        engine.dispose()
+
+
+def test_a_role_that_writes_nothing_gets_no_sync_log_grants_and_the_others_still_do():
+    """Without the school year (which everyone may add), principals and viewers write nothing here."""
+    from app.services.server.access import capture_tables, grant_statements
+
+    md = _schema(year=False, audit=False)
+    assert [capture_tables(md, r) for r in OTHERS] == [([], []), (["time_log"], []), (["cap_rating"], ["cap_rating"]),
+                                                       ([], [])]
+    capture = [s for s in grant_statements(md) if "sync_replica" in s or "ON sync_op FOR" in s]
+    assert capture == [
+        *_capture("mentor", "'time_log'")[:2], _capture("mentor", "'time_log'")[3],
+        *_capture("supervising_practitioner", "'cap_rating'")[:2], _capture("supervising_practitioner", "'cap_rating'")[3],
+        "CREATE POLICY mentordesk_writes_supervising_practitioner_select ON sync_op FOR SELECT TO "
+        "mentordesk_supervising_practitioner USING (table_name IN ('cap_rating'))"]
