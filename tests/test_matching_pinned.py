@@ -22,7 +22,7 @@ YEAR, LAST_YEAR = "2030-2031", "2029-2030"
 
 def person(session, eid, first, last, school=None, **kw):  # type: ignore[no-untyped-def]
     e = Educator(id=derived_id("educator", eid), employee_id=eid, first_name=first, last_name=last, school=school,
-                 role="teacher", **kw)
+                 **{"role": "teacher", **kw})
     session.add(e)
     return e
 
@@ -207,3 +207,107 @@ def test_the_match_weights_setting_is_explained_when_it_cannot_be_used():
     assert weights_problem({"subject": "lots"}) == "weights must be numbers"
     assert weights_problem({"subject": True}) == "weights must be numbers"
     assert weights_problem({"subject": -1}) == "weights cannot be negative"
+
+
+# --- the two-week rule, a whole district on one day (603 CMR 7.12(2)(b), 7.13; 004) ----------------------
+
+
+def test_the_two_week_rule_for_a_whole_district_on_one_day(session, staff):
+    """Today is 9/15/2030; school started 8/28, so the teachers' deadline was 9/11. Each line is what the
+    coordinator's list and dashboard card say, in their order: the waiting first (by deadline, then name)."""
+    from app.models import InductionEnrollment
+    from app.models.matching import MentorTraining
+
+    year, _last, p = staff
+    north, south = p["M1"].school, p["M2"].school
+    assert (year.first_day, year.window_start) == (D(2030, 8, 28), D(2030, 7, 1))
+    m3 = person(session, "M3", "Xia", "Cho", north)  # no roster date; training records: June, and a later refresher
+    m4 = person(session, "M4", "Wes", "Dale", south)  # trained only after the assignment ended
+    session.add_all([MentorTraining(educator=m3, completed_on=D(2030, 9, 13), provider="Region", minutes=120),
+                     MentorTraining(educator=m3, completed_on=D(2030, 6, 1), provider="DESE", minutes=900),
+                     MentorTraining(educator=m4, completed_on=D(2030, 9, 10), provider="DESE", minutes=900)])
+    b = {eid: person(session, eid, first, last, school, **kw) for eid, first, last, school, kw in [
+        ("A1", "Amy", "Ames", north, {"hire_date": D(2030, 8, 20)}),
+        ("A2", "Bo", "Bell", None, {}),
+        ("A3", "Cy", "Cole", south, {}),
+        ("A4", "Di", "Dunn", north, {"hire_date": D(2030, 9, 10)}),      # hired after the first day
+        ("A5", "Ed", "Egan", north, {"hire_date": D(2030, 7, 15), "role": "administrator"}),
+        ("A6", "Fay", "Ford", north, {"exit_date": D(2030, 8, 27)}),      # left the day before school started
+        ("A7", "Gil", "Gray", south, {}),
+        ("A8", "Hal", "Hunt", south, {}),
+        ("A9", "Ida", "Irwin", north, {}),
+        ("A10", "Jo", "Jones", south, {}),
+        ("A11", "Kai", "King", north, {"exit_date": D(2030, 8, 28)}),    # left on the first day: counted
+        ("A12", "Mo", "Moss", south, {}),
+        ("A13", "Ned", "Nash", north, {}),
+        ("A14", "Ola", "Ortiz", north, {}),
+        ("A15", "Pia", "Park", south, {}),
+        ("Y2", "Lu", "Long", north, {}),                                   # incoming (not beginning): not this rule
+    ]}
+    for eid, e in b.items():
+        session.add(InductionEnrollment(educator=e, school_year=year, status="incoming" if eid == "Y2" else "beginning"))
+    pair = lambda mentor, mentee, start, end=None: session.add(Assignment(  # noqa: E731
+        mentor=mentor, mentee=b[mentee], school_year=year, start_date=start, end_date=end))
+    pair(p["M1"], "A1", D(2030, 8, 28))
+    pair(m3, "A2", D(2030, 9, 1))
+    pair(p["M2"], "A3", D(2030, 8, 28), D(2030, 9, 5))   # the mentor left: no trained mentor now
+    pair(p["M2"], "A7", D(2030, 9, 14))                  # three days late
+    pair(p["M1"], "A8", D(2030, 9, 5))
+    pair(p["M2"], "A8", D(2030, 9, 1))                   # two at once: the first in place is named
+    pair(p["M1"], "A9", D(2030, 9, 20))                  # not yet begun
+    pair(m4, "A10", D(2030, 8, 28), D(2030, 9, 5))
+    pair(p["M1"], "A12", D(2030, 9, 20))                 # one not yet begun, then one in place: the latter counts
+    pair(p["M2"], "A12", D(2030, 9, 1))
+    pair(p["M1"], "A13", D(2030, 9, 15))                 # starts today: in place today, four days late
+    pair(p["M2"], "A14", D(2030, 8, 28), D(2030, 9, 15))  # ends today: still in place
+    pair(m4, "A15", D(2030, 8, 28), D(2030, 9, 10))      # trained on its last day: in place that day only
+    pair(p["M1"], "Y2", D(2030, 8, 28))
+    session.flush()
+
+    statuses = assignments.two_week_status(session, YEAR, today=D(2030, 9, 15))
+    assert [(s.employee_id, s.name, s.school, s.counted_from, s.deadline, s.mentor_name, s.met_on, s.state, s.days)
+            for s in statuses] == [
+        ("A5", "Ed Egan", "North High", D(2030, 7, 15), D(2030, 7, 29), None, None, "overdue", 48),
+        ("A3", "Cy Cole", "South High", D(2030, 8, 28), D(2030, 9, 11), None, D(2030, 8, 28), "overdue", 4),
+        ("A9", "Ida Irwin", "North High", D(2030, 8, 28), D(2030, 9, 11), None, None, "overdue", 4),
+        ("A10", "Jo Jones", "South High", D(2030, 8, 28), D(2030, 9, 11), None, None, "overdue", 4),
+        ("A11", "Kai King", "North High", D(2030, 8, 28), D(2030, 9, 11), None, None, "overdue", 4),
+        ("A15", "Pia Park", "South High", D(2030, 8, 28), D(2030, 9, 11), None, D(2030, 9, 10), "overdue", 4),
+        ("A4", "Di Dunn", "North High", D(2030, 9, 10), D(2030, 9, 24), None, None, "due", 9),
+        ("A1", "Amy Ames", "North High", D(2030, 8, 28), D(2030, 9, 11), "Zoe Adams", D(2030, 8, 28), "met", 0),
+        ("A2", "Bo Bell", None, D(2030, 8, 28), D(2030, 9, 11), "Xia Cho", D(2030, 9, 1), "met", 0),
+        ("A7", "Gil Gray", "South High", D(2030, 8, 28), D(2030, 9, 11), "Yuri Baker", D(2030, 9, 14), "met late", 3),
+        ("A8", "Hal Hunt", "South High", D(2030, 8, 28), D(2030, 9, 11), "Yuri Baker", D(2030, 9, 1), "met", 0),
+        ("A12", "Mo Moss", "South High", D(2030, 8, 28), D(2030, 9, 11), "Yuri Baker", D(2030, 9, 1), "met", 0),
+        ("A13", "Ned Nash", "North High", D(2030, 8, 28), D(2030, 9, 11), "Zoe Adams", D(2030, 9, 15), "met late", 4),
+        ("A14", "Ola Ortiz", "North High", D(2030, 8, 28), D(2030, 9, 11), "Yuri Baker", D(2030, 8, 28), "met", 0),
+    ]
+    texts = [s.text for s in statuses]
+    assert texts[0] == "Ed Egan (North High): 48 days overdue (due 2030-07-29)"
+    assert texts[6] == "Di Dunn (North High): 9 days left (due 2030-09-24)"
+    assert texts[7:10] == ["Amy Ames (North High): trained mentor Zoe Adams since 2030-08-28",
+                          "Bo Bell: trained mentor Xia Cho since 2030-09-01",
+                          "Gil Gray (South High): mentor Yuri Baker 3 days late"]
+    card = assignments.two_week_card(session, YEAR, today=D(2030, 9, 15))
+    assert [(i.text, i.educator_id, i.overdue) for i in card.items] == [
+        (s.text, s.educator_id, s.state == "overdue") for s in statuses[:7]]
+    assert card.summary == "7 of 14 beginning educators have no trained mentor; 6 past the two-week deadline"
+    # On the deadline day nothing is overdue yet (the administrator's came long before).
+    on_deadline = {s.employee_id: (s.state, s.days) for s in assignments.two_week_status(session, YEAR,
+                                                                                         today=D(2030, 9, 11))}
+    assert on_deadline["A9"] == ("due", 0) and on_deadline["A4"] == ("due", 13) and on_deadline["A5"] == ("overdue", 44)
+    assert on_deadline["A7"] == ("due", 0)  # its mentor starts on the 14th
+
+
+def test_the_two_week_card_when_everyone_has_a_mentor_and_when_there_is_nobody(session, staff):
+    from app.models import InductionEnrollment
+
+    year, _last, p = staff
+    assert assignments.two_week_card(session, YEAR, today=D(2030, 9, 15)).summary == "No beginning educators this year."
+    session.add(InductionEnrollment(educator=p["B1"], school_year=year, status="beginning"))
+    session.add(Assignment(mentor=p["M1"], mentee=p["B1"], school_year=year, start_date=D(2030, 9, 11)))
+    session.flush()
+    card = assignments.two_week_card(session, YEAR, today=D(2030, 9, 15))
+    assert (card.summary, card.items) == ("All 1 beginning educators have a trained mentor.", [])
+    (status,) = assignments.two_week_status(session, YEAR, today=D(2030, 9, 15))
+    assert (status.state, status.days, status.met_on) == ("met", 0, D(2030, 9, 11))  # in place on the deadline
