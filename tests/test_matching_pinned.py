@@ -292,6 +292,9 @@ def test_the_two_week_rule_for_a_whole_district_on_one_day(session, staff):
     assert [(i.text, i.educator_id, i.overdue) for i in card.items] == [
         (s.text, s.educator_id, s.state == "overdue") for s in statuses[:7]]
     assert card.summary == "7 of 14 beginning educators have no trained mentor; 6 past the two-week deadline"
+    assert (card.key, card.title, card.citation, card.area) == (
+        "two_week_rule", "Beginning educators without a trained mentor",
+        "603 CMR 7.12(2)(b); 603 CMR 7.13 (a trained mentor within the first two weeks)", "matching")
     # On the deadline day nothing is overdue yet (the administrator's came long before).
     on_deadline = {s.employee_id: (s.state, s.days) for s in assignments.two_week_status(session, YEAR,
                                                                                          today=D(2030, 9, 11))}
@@ -311,3 +314,65 @@ def test_the_two_week_card_when_everyone_has_a_mentor_and_when_there_is_nobody(s
     assert (card.summary, card.items) == ("All 1 beginning educators have a trained mentor.", [])
     (status,) = assignments.two_week_status(session, YEAR, today=D(2030, 9, 15))
     assert (status.state, status.days, status.met_on) == ("met", 0, D(2030, 9, 11))  # in place on the deadline
+
+
+def test_a_mentor_training_recorded_checked_at_its_limits(session, staff):
+    """Hours 0 to 500, a provider of up to 200 characters, a refresher due after the training, a completion
+    date no later than tomorrow; every problem named at once; someone no longer on the roster refused."""
+    _year, _last, p = staff
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    add = lambda **kw: eligibility.add_training(session, p["B1"].id, **{  # noqa: E731
+        "completed_on": D(2024, 6, 20), "provider": "DESE", "hours": 15, **kw})
+    long = "Mass. Mentoring Institute " * 8 + "x"  # 201 characters
+    with pytest.raises(ValidationError) as exc:
+        add(provider=long, hours=500.5, refresher_due=D(2024, 6, 20), completed_on=tomorrow + dt.timedelta(days=1))
+    late = (tomorrow + dt.timedelta(days=1)).isoformat()
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+        ("provider", long[:40] + "...", "longer than 200 characters"),
+        ("hours", "500.5", "must be between 0 and 500"),
+        ("refresher_due", "2024-06-20", "must come after the training"),
+        ("completed_on", late, "is in the future: leave it blank for a training still to come")]
+    with pytest.raises(ValidationError) as exc:
+        add(hours=-1, refresher_due=D(2024, 6, 20))
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+        ("hours", "-1", "must be between 0 and 500"), ("refresher_due", "2024-06-20", "must come after the training")]
+    gone = derived_id("educator", "GONE")
+    with pytest.raises(ValidationError) as exc:
+        eligibility.add_training(session, gone, completed_on=None, provider=None, hours=None)
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [("educator", str(gone), "no longer exists")]
+    assert eligibility.list_trainings(session, p["B1"].id) == []
+    # At the limits: saved.
+    add(provider="Region", hours=1.25, completed_on=None, notes="enrolled")
+    add(provider="", hours=0, completed_on=tomorrow, notes="")
+    add(provider=long[:200], hours=500, refresher_due=D(2024, 6, 21), completed_on=D(2024, 6, 20))
+    got = [(t.completed_on, t.provider, t.hours, t.refresher_due, t.notes)
+           for t in eligibility.list_trainings(session, p["B1"].id)]
+    assert got == [(D(2024, 6, 20), long[:200], 500.0, D(2024, 6, 21), None),
+                   (tomorrow, None, 0.0, None, None),
+                   (None, "Region", 1.25, None, "enrolled")]  # dated first, oldest first; the one to come last
+
+
+def test_a_training_fills_the_roster_date_and_moves_the_pool_status(session, staff):
+    """A completed training sets the roster's mentor-training date when blank or later (the state report
+    counts trained mentors from it) and makes a pending pool member active; a training still to come makes
+    an untrained active member pending."""
+    year, _last, p = staff
+    eligibility.add_to_pool(session, YEAR, p["B1"].id)  # untrained: pending
+    eligibility.add_to_pool(session, YEAR, p["B2"].id)
+    profile = lambda e: session.scalars(select(MentorProfile).where(  # noqa: E731
+        MentorProfile.educator_id == p[e].id)).one().status
+    assert (profile("B1"), profile("B2")) == ("training_pending", "training_pending")
+    eligibility.add_training(session, p["B1"].id, completed_on=D(2025, 6, 20), provider="DESE", hours=15)
+    assert (p["B1"].mentor_trained_on, profile("B1"), profile("B2")) == (D(2025, 6, 20), "active", "training_pending")
+    eligibility.add_training(session, p["B1"].id, completed_on=D(2026, 1, 5), provider="Region", hours=2)  # later
+    assert p["B1"].mentor_trained_on == D(2025, 6, 20)
+    eligibility.add_training(session, p["B1"].id, completed_on=D(2024, 8, 1), provider="DESE", hours=15)  # earlier
+    assert p["B1"].mentor_trained_on == D(2024, 8, 1)
+    eligibility.add_training(session, p["B1"].id, completed_on=None, provider="DESE", hours=None)  # a refresher to come
+    assert (p["B1"].mentor_trained_on, profile("B1")) == (D(2024, 8, 1), "active")  # trained already: stays active
+    # Someone made active by hand, untrained, enrolled in a training: pending until it is done.
+    session.scalars(select(MentorProfile).where(MentorProfile.educator_id == p["B2"].id)).one().status = "active"
+    session.flush()
+    eligibility.add_training(session, p["B2"].id, completed_on=None, provider="DESE", hours=15)
+    assert (p["B2"].mentor_trained_on, profile("B2"), profile("B1")) == (None, "training_pending", "active")
+    assert [t.hours for t in eligibility.list_trainings(session, p["B2"].id)] == [15.0]
