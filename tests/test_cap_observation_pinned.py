@@ -276,3 +276,104 @@ def test_the_early_literacy_form_only_where_the_license_requires_it(session):
     assert (row.early_literacy, row.look_fors) == (False, None)
     assert [(o.early_literacy, o.look_fors) for o in cap.observations(session, elementary.id)] == [(False, ()),
                                                                                                  (False, ())]
+
+
+# --- the evidence editor (five categories; a piece for one or more elements) ------------------------------
+
+
+def _pieces(session, placement_id):  # type: ignore[no-untyped-def]
+    return [(e.element_code, e.category, e.collected_on, e.note, e.observation_id is not None)
+            for e in cap.evidence(session, placement_id)]
+
+
+def test_the_evidence_editor_refuses_with_every_problem_named(session, placement):
+    with pytest.raises(ValidationError) as exc:
+        cap.save_evidence(session, placement.id, {"category": "gossip", "elements": [], "note": "  ",
+                                                  "collected_on": None})
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("category", "gossip", "one of: observation, student_learning, student_feedback, goal_progress, artifacts"),
+        ("elements", "", "choose at least one element"),
+        ("note", "", "write the evidence (what was seen, or a summary)"),
+        ("collected_on", "", "give the date")]
+    with pytest.raises(ValidationError) as exc:
+        cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["I-A-1", "1.A.4"],
+                                                  "note": "Unit plan", "collected_on": "2026-03-04"})
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("elements", "1.A.4", "not an element of the 2024 edition; elements: I-A-1, I-C-2, II-A-1, II-A-3, II-B-2, "
+                              "III-C-1, IV-A-1")]
+    with pytest.raises(ValidationError) as exc:
+        cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["I-A-1"], "note": "Unit plan",
+                                                  "collected_on": "03/04/2026"})
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("collected_on", "03/04/2026", "a date as YYYY-MM-DD")]
+    assert _pieces(session, placement.id) == []
+
+
+def test_the_evidence_editor_saves_edits_and_removes_pieces(session, placement):
+    made = cap.save_evidence(session, placement.id, {"category": "student_learning", "elements": ["II-A-3", "I-A-1",
+                                                                                                  "II-A-3"],
+                                                     "note": "  Pre/post quiz: 45% to 82% ", "collected_on": "2026-03-02"})
+    oid = cap_observation.save_quick_observation(session, placement.id, {"observed_on": D(2026, 2, 10), "minutes": 30,
+                                                                         "evidence": {"II-B-2": "Calm transitions"}})
+    quiz = "Pre/post quiz: 45% to 82%"
+    assert _pieces(session, placement.id) == [("II-B-2", "observation", D(2026, 2, 10), "Calm transitions", True),
+                                              ("I-A-1", "student_learning", D(2026, 3, 2), quiz, False),
+                                              ("II-A-3", "student_learning", D(2026, 3, 2), quiz, False)]
+    items = {i.element_code: i for i in cap.evidence(session, placement.id)}
+    assert made == [items["II-A-3"].id, items["I-A-1"].id]  # one per element, in the order chosen
+    assert items["I-A-1"].loaded().values == {"category": "student_learning", "elements": ["I-A-1"],
+                                              "collected_on": "2026-03-02", "note": quiz}
+    assert items["I-A-1"].loaded().versions == {"evidence": items["I-A-1"].version}
+    # Evidence from an observation is edited in that observation, not here.
+    with pytest.raises(ValidationError) as exc:
+        cap.save_evidence(session, placement.id, {"category": "artifacts", "elements": ["II-B-2"], "note": "x",
+                                                  "collected_on": "2026-02-10"}, evidence_id=items["II-B-2"].id)
+    assert [(p.field, p.value, p.reason) for p in exc.value.problems] == [
+        ("evidence", "II-B-2", "evidence from an observation is edited in that observation")]
+    with pytest.raises(ValidationError):
+        cap.delete_evidence(session, items["II-B-2"].id)
+    # Edited with what the editor opened: only the note changed; I-A-1 stays, III-C-1 is added, II-A-3 untouched.
+    opened = items["I-A-1"].loaded()
+    made = cap.save_evidence(session, placement.id, {**opened.values, "elements": ["I-A-1", "III-C-1"],
+                                                     "note": "Quiz with item analysis"}, items["I-A-1"].id,
+                             loaded=opened)
+    assert made[0] == items["I-A-1"].id and len(made) == 2
+    assert _pieces(session, placement.id)[1:] == [
+        ("I-A-1", "student_learning", D(2026, 3, 2), "Quiz with item analysis", False),
+        ("II-A-3", "student_learning", D(2026, 3, 2), quiz, False),
+        ("III-C-1", "student_learning", D(2026, 3, 2), "Quiz with item analysis", False)]
+    # Someone else changes that piece; my editor, opened before, is refused by name, then overwrites.
+    stale = cap.evidence(session, placement.id)[1].loaded()
+    piece_id = cap.evidence(session, placement.id)[1].id
+    cap.save_evidence(session, placement.id, {**stale.values, "category": "artifacts"}, piece_id)
+    with pytest.raises(StaleRecordError) as exc:
+        cap.save_evidence(session, placement.id, {**stale.values, "note": "Mine"}, piece_id, loaded=stale)
+    assert exc.value.what == "The evidence for I-A-1 of 2 March"
+    cap.save_evidence(session, placement.id, {**stale.values, "note": "Mine"}, piece_id, loaded=stale, overwrite=True)
+    assert _pieces(session, placement.id)[1] == ("I-A-1", "artifacts", D(2026, 3, 2), "Mine", False)  # theirs kept
+    # Removing with the version the list showed: refused if changed since, then removed.
+    shown = cap.evidence(session, placement.id)[1]
+    cap.save_evidence(session, placement.id, {**shown.loaded().values, "note": "Theirs"}, piece_id)
+    with pytest.raises(StaleRecordError) as exc:
+        cap.delete_evidence(session, piece_id, version=shown.version)
+    assert exc.value.what == "The evidence for I-A-1 of 2 March"
+    cap.delete_evidence(session, piece_id, version=shown.version, overwrite=True)
+    assert [p[0] for p in _pieces(session, placement.id)] == ["II-B-2", "II-A-3", "III-C-1"]
+    with pytest.raises(UsageError) as exc:
+        cap.delete_evidence(session, piece_id)
+    assert str(exc.value) == f"no evidence {piece_id}"
+    # Unticking an element while editing removes that piece; the counts per category follow.
+    iii = next(i for i in cap.evidence(session, placement.id) if i.element_code == "III-C-1")
+    cap.save_evidence(session, placement.id, {**iii.loaded().values, "note": "Theirs too"}, iii.id)  # someone else
+    with pytest.raises(StaleRecordError):  # unticking only, but the piece was saved since: asked
+        cap.save_evidence(session, placement.id, {**iii.loaded().values, "elements": ["IV-A-1"]}, iii.id,
+                          loaded=iii.loaded())
+    iii = next(i for i in cap.evidence(session, placement.id) if i.element_code == "III-C-1")
+    assert cap.save_evidence(session, placement.id, {**iii.loaded().values, "elements": ["IV-A-1"]}, iii.id,
+                             loaded=iii.loaded()) != [iii.id]
+    assert [p[0] for p in _pieces(session, placement.id)] == ["II-B-2", "II-A-3", "IV-A-1"]
+    zero = {"observation": 0, "student_learning": 0, "student_feedback": 0, "goal_progress": 0, "artifacts": 0}
+    assert cap.evidence_by_category(session, placement.id) == {
+        "II-B-2": {**zero, "observation": 1}, "II-A-3": {**zero, "student_learning": 1},
+        "IV-A-1": {**zero, "student_learning": 1}}
+    assert oid is not None
