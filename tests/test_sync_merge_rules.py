@@ -274,3 +274,73 @@ def test_two_schools_given_one_name_wait_as_a_duplicate_naming_both_records(tmp_
     finally:
         a.close()
         b.close()
+
+
+# --- receiving operations: once each, in any order, and how far each laptop is known ----------------------
+
+
+def _op_dict(replica: str, seq: int, wall: int, column: str, value: object, seen=(), counter: int = 0):  # type: ignore[no-untyped-def]
+    return {"replica": replica, "seq": seq, "hlc_wall": wall, "hlc_counter": counter, "table_name": "educator",
+            "row_id": ROW_ID, "column": column, "value": value, "seen": list(seen)}
+
+
+def test_operations_are_applied_once_and_received_counts_only_an_unbroken_run(session):
+    """A bundle with a gap (ra:3 missing) and a repeat: each operation is kept once, the row shows the winner,
+    and "received" says ra is known up to 2 only, until 3 arrives; rb's run counts separately."""
+    from app.models import Educator
+
+    made = _op_dict("ra", 1, 1_000, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                          "deleted_at": None})
+    edit = _op_dict("ra", 2, 2_000, "first_name", "Bea", ["ra:1"])
+    later = _op_dict("ra", 4, 4_000, "first_name", "Dee", ["ra:1", "ra:2", "ra:3"])
+    assert sync_merge.apply_ops(session, [made, edit, later, dict(edit)]) == 3
+    assert session.get(Educator, ROW_ID).first_name == "Dee"
+    assert sync_merge.received(session) == {"ra": 2}
+    assert sync_merge.apply_ops(session, [made, edit]) == 0  # all here already: nothing new
+    other = _op_dict("rb", 1, 3_000, "last_name", "Lo", ["ra:1"])
+    assert sync_merge.apply_ops(session, [other, _op_dict("ra", 3, 3_500, "first_name", "Cal", ["ra:1", "ra:2"])]) == 2
+    assert sync_merge.received(session) == {"ra": 4, "rb": 1}
+    row = session.get(Educator, ROW_ID)
+    session.refresh(row)
+    assert (row.first_name, row.last_name) == ("Dee", "Lo")  # ra:4 had seen ra:3: no conflict, Dee stays
+    ops = sync_merge.load_ops(session, [ROW_ID, ROW_ID])[ROW_ID]
+    assert sorted(o.id for o in ops) == ["ra:1", "ra:2", "ra:3", "ra:4", "rb:1"]
+    assert sync_merge.load_ops(session, []) == {}
+    by_id = {o.id: o for o in ops}
+    assert (by_id["rb:1"].wall, by_id["rb:1"].counter, by_id["rb:1"].column, by_id["rb:1"].value,
+            tuple(by_id["rb:1"].seen)) == (3_000, 0, "last_name", "Lo", ("ra:1",))
+    assert by_id["ra:1"].field_value("first_name") == "Ann" and by_id["ra:4"].field_value("first_name") == "Dee"
+
+
+def test_this_laptops_clock_moves_past_every_stamp_it_receives(tmp_path, migrated_template):
+    """Hybrid logical clock, receive rule: after receiving a stamp from a laptop ten minutes ahead, this
+    laptop's next stamps come after it (its clock stays where it was when it is already ahead)."""
+    from sqlalchemy import select
+
+    from app.models.sync import SyncReplica
+
+    a = Replica(tmp_path, "a", 0.0, migrated_template)
+    try:
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            before = (me.hlc_wall, me.hlc_counter)
+        ahead = before[0] + 600_000
+        with a.db.unit_of_work() as session:
+            sync_merge.apply_ops(session, [
+                _op_dict("rz", 1, ahead, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                               "deleted_at": None}, counter=4),
+                _op_dict("rz", 2, ahead - 5, "first_name", "Bea", ["rz:1"], counter=9)])
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            assert (me.hlc_wall, me.hlc_counter) == (ahead, 4)
+        with a.db.unit_of_work() as session:
+            sync_merge.apply_ops(session, [_op_dict("rz", 3, before[0], "first_name", "Cal", ["rz:1", "rz:2"])])
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            assert (me.hlc_wall, me.hlc_counter) == (ahead, 4)  # an older stamp does not move it back
+        a.edit(ROW_ID, room="12")
+        with a.db.read() as session:
+            mine = max(sync_merge.load_ops(session, [ROW_ID])[ROW_ID], key=lambda o: o.seq if o.replica == a.id else 0)
+        assert mine.replica == a.id and (mine.wall, mine.counter) > (ahead, 4)
+    finally:
+        a.close()
