@@ -376,3 +376,44 @@ def test_a_training_fills_the_roster_date_and_moves_the_pool_status(session, sta
     eligibility.add_training(session, p["B2"].id, completed_on=None, provider="DESE", hours=15)
     assert (p["B2"].mentor_trained_on, profile("B2"), profile("B1")) == (None, "training_pending", "active")
     assert [t.hours for t in eligibility.list_trainings(session, p["B2"].id)] == [15.0]
+
+
+def test_the_mentor_pool_page_row_by_row(session, staff):
+    """The Mentors page on 10/1/2030: who is in this year's pool (not last year's), in the People order, each
+    with the roster's facts, the year's willingness and capacity, the mentees still with them that day, the
+    latest training and the latest refresher due, and the year's incentive in dollars and hours."""
+    from app.models.matching import MentorIncentive, MentorTraining
+
+    year, last, p = staff
+    m1, m2, u1 = p["M1"], p["M2"], p["U1"]
+    m1.subjects, m1.grades, m1.years_experience, m1.license_type, m1.last_rating = (
+        ["Chemistry"], ["10", "11"], 9, "Professional", "Proficient")
+    session.add_all([MentorProfile(educator=m1, school_year=year, capacity=3, willing=True, status="active"),
+                     MentorProfile(educator=m2, school_year=year, capacity=2, willing=False, status="active"),
+                     MentorProfile(educator=u1, school_year=year, capacity=1, status="training_pending"),
+                     MentorProfile(educator=p["J1"], school_year=last, capacity=1, status="active")])
+    session.add_all([MentorTraining(educator=m1, completed_on=D(2028, 6, 1), refresher_due=D(2031, 6, 1), minutes=900),
+                     MentorTraining(educator=m1, completed_on=D(2029, 6, 1), refresher_due=D(2033, 6, 1), minutes=90),
+                     MentorTraining(educator=u1, completed_on=None, minutes=None)])
+    session.add_all([MentorIncentive(educator_id=m1.id, school_year_id=year.id, stipend_cents=150050, pdps=15,
+                                     release_minutes=90, notes="Paid in June"),
+                     MentorIncentive(educator_id=m2.id, school_year_id=last.id, stipend_cents=99900)])
+    add = lambda mentor, mentee, start, end=None: session.add(Assignment(  # noqa: E731
+        mentor=mentor, mentee=p[mentee], school_year=year, start_date=start, end_date=end))
+    add(m1, "B1", D(2030, 9, 1))
+    add(m1, "B2", D(2030, 9, 1), D(2030, 10, 1))   # ends today: still with them today
+    add(m1, "B3", D(2030, 9, 1), D(2030, 9, 30))   # ended yesterday
+    add(m2, "J1", D(2030, 9, 1))
+    session.flush()
+    rows = eligibility.mentor_pool(session, YEAR, today=D(2030, 10, 1))
+    assert [(r.employee_id, r.name, r.school, r.role, r.subjects, r.grades, r.years_experience, r.license_type,
+             r.last_rating, r.willing, r.capacity, r.load, r.trained_on, r.refresher_due, r.external) for r in rows] == [
+        ("M1", "Zoe Adams", "North High", "teacher", ("Chemistry",), ("10", "11"), 9, "Professional", "Proficient",
+         True, 3, 2, D(2029, 6, 1), D(2033, 6, 1), None),  # the latest training (training_state)
+        ("U1", "Uma Ávila", "North High", "teacher", (), (), None, None, None, True, 1, 0, None, None, None),
+        ("M2", "Yuri Baker", "South High", "teacher", (), (), None, None, None, False, 2, 1, D(2029, 6, 1), None, None),
+    ]
+    assert [r.incentive for r in rows] == [eligibility.IncentiveInfo(1500.5, 15, 1.5, "Paid in June"), eligibility.IncentiveInfo(),
+                                           eligibility.IncentiveInfo()]
+    assert rows[0].incentive.text == "$1,500 stipend, 15 PDPs, 1.5 h release"
+    assert eligibility.pool_row(session, YEAR, m2.id).load == 1  # the page's one row, as of the real today
