@@ -377,3 +377,59 @@ def test_the_evidence_editor_saves_edits_and_removes_pieces(session, placement):
         "II-B-2": {**zero, "observation": 1}, "II-A-3": {**zero, "student_learning": 1},
         "IV-A-1": {**zero, "student_learning": 1}}
     assert oid is not None
+
+
+# --- the minimums and the conferences still owed (2024 CAP guidelines: resources/cap/cap_2024.json) -------
+
+
+def _obs(kind, observer, day, status, pre=None, post=None):  # type: ignore[no-untyped-def]
+    return cap_observation.ObservationInfo(derived_id("cap_observation", f"{kind}{observer}{day}{status}"), kind,
+                                           observer, day, 45, status, (), pre, post, False)
+
+
+@pytest.mark.parametrize(("held", "owed"), [
+    ([], ["1 announced observation by the SP", "2 unannounced observations by the SP",
+          "2 announced observations by the PS"]),
+    ([("announced", "both"), ("unannounced", "sp")], ["1 unannounced observation by the SP",
+                                                      "1 announced observation by the PS"]),
+    ([("announced", "sp"), ("unannounced", "sp"), ("unannounced", "sp"), ("announced", "ps")],
+     ["1 announced observation by the PS"]),
+    ([("announced", "sp"), ("unannounced", "sp"), ("unannounced", "sp"), ("announced", "ps"), ("announced", "ps")], []),
+    ([("unannounced", "ps")] * 4, ["1 announced observation by the SP", "2 unannounced observations by the SP",
+                                   "2 announced observations by the PS"]),
+])
+def test_what_is_still_owed_against_the_minimums(held, owed):
+    """Four observations at least: two announced, two unannounced; three by the SP (one announced, two
+    unannounced); two announced by the PS. An observation by both counts for each."""
+    from app.services.cap import rubrics as cap_rubrics
+
+    assert cap.owed_observations(cap_rubrics.get("2024"), held) == owed
+
+
+def test_only_held_observations_count_toward_the_minimums():
+    items = [_obs("announced", "both", D(2026, 3, 3), "held"), _obs("unannounced", "sp", D(2026, 3, 5), "feedback_given"),
+             _obs("unannounced", "ps", D(2026, 3, 6), "held"), _obs("announced", "sp", D(2026, 4, 1), "planned")]
+    c = cap_observation.observation_counts(items)
+    assert (c.announced, c.unannounced, c.by_sp, c.by_ps, c.total) == (1, 2, 2, 2, 3)
+
+
+def test_conferences_owed_on_a_given_day():
+    from app.services.cap import rubrics as cap_rubrics
+
+    today = D(2026, 3, 10)
+    items = [
+        _obs("announced", "sp", D(2026, 3, 3), "held"),                           # neither conference recorded
+        _obs("announced", "sp", today, "planned"),                               # planned for today: pre owed
+        _obs("announced", "ps", D(2026, 3, 9), "planned"),                       # planned yesterday, not held: no
+        _obs("unannounced", "sp", D(2026, 3, 5), "held"),                        # no pre for an unannounced one
+        _obs("announced", "both", D(2026, 3, 6), "feedback_given", D(2026, 3, 4), D(2026, 3, 6)),
+        _obs("unannounced", "ps", D(2026, 3, 20), "planned"),
+        _obs("announced", "sp", D(2026, 3, 11), "planned", pre=D(2026, 3, 9)),   # its pre-conference is done
+    ]
+    assert cap_observation.owed_conferences(cap_rubrics.get("2024"), items, today) == [
+        "the 3/3/2026 announced observation was held without a pre-conference",
+        "the post-conference of the 3/3/2026 observation",
+        "the pre-conference before the 3/10/2026 observation",
+        "the post-conference of the 3/5/2026 observation",
+    ]
+    assert cap_observation.owed_conferences(cap_rubrics.get("2024"), items[1:2], today + dt.timedelta(days=1)) == []
