@@ -433,3 +433,20 @@ def test_conferences_owed_on_a_given_day():
         "the post-conference of the 3/5/2026 observation",
     ]
     assert cap_observation.owed_conferences(cap_rubrics.get("2024"), items[1:2], today + dt.timedelta(days=1)) == []
+
+
+def test_an_edited_edition_asking_more_of_the_sp_counts_what_it_adds_toward_the_total():
+    """A program's copy of the edition asks for four observations by the SP (editions are data, rubrics.py):
+    the one more it owes ("1 observation by the SP", of any kind) also counts toward the four in all."""
+    import dataclasses
+
+    from app.services.cap import rubrics as cap_rubrics
+    from app.services.cap.rubrics import Minimum
+
+    edited = dataclasses.replace(cap_rubrics.get("2024"), minimums=(
+        Minimum("a-sp", "", 1, "announced", "sp"), Minimum("u-sp", "", 2, "unannounced", "sp"),
+        Minimum("sp", "", 4, "any", "sp"), Minimum("all", "", 4, "any", "any")))
+    assert cap.owed_observations(edited, []) == ["1 announced observation by the SP",
+                                                 "2 unannounced observations by the SP", "1 observation by the SP"]
+    assert cap.owed_observations(edited, [("announced", "ps")] * 3) == [
+        "1 announced observation by the SP", "2 unannounced observations by the SP", "1 observation by the SP"]
