@@ -344,3 +344,33 @@ def test_this_laptops_clock_moves_past_every_stamp_it_receives(tmp_path, migrate
         assert mine.replica == a.id and (mine.wall, mine.counter) > (ahead, 4)
     finally:
         a.close()
+
+
+def test_a_record_whose_school_has_not_arrived_waits_then_comes_in(session):
+    """Operations can arrive before those of the record they name (a teacher before the new school): the
+    teacher waits, listed as pending, and is written once the school arrives; nothing is refused."""
+    from sqlalchemy import select
+
+    from app.models import Educator, School, derived_id
+    from app.models.sync import SyncPending
+
+    school_id = derived_id("school", "Hilltop")
+    teacher = _op_dict("ra", 2, 2_000, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                             "school_id": str(school_id), "deleted_at": None}, ["ra:1"])
+    assert sync_merge.apply_ops(session, [teacher]) == 1
+    assert session.get(Educator, ROW_ID) is None
+    assert [(p.table_name, p.row_id) for p in session.scalars(select(SyncPending))] == [("educator", ROW_ID)]
+    other = _op_dict("rb", 1, 2_500, ROW, {"employee_id": "E8", "first_name": "Bo", "last_name": "Ng",
+                                           "deleted_at": None})
+    other["row_id"] = derived_id("educator", "E8")
+    assert sync_merge.apply_ops(session, [other]) == 1  # an unrelated record meanwhile: the teacher still waits
+    assert session.get(Educator, ROW_ID) is None and session.get(Educator, other["row_id"]).first_name == "Bo"
+    assert [p.row_id for p in session.scalars(select(SyncPending))] == [ROW_ID]
+    school = {"replica": "ra", "seq": 1, "hlc_wall": 1_000, "hlc_counter": 0, "table_name": "school",
+              "row_id": school_id, "column": ROW, "value": {"name": "Hilltop", "deleted_at": None}, "seen": []}
+    assert sync_merge.apply_ops(session, [school]) == 1
+    session.expire_all()
+    assert session.get(School, school_id).name == "Hilltop"
+    written = session.get(Educator, ROW_ID)
+    assert (written.first_name, written.school_id) == ("Ann", school_id)
+    assert session.scalars(select(SyncPending)).all() == []
