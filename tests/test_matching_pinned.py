@@ -417,3 +417,75 @@ def test_the_mentor_pool_page_row_by_row(session, staff):
                                            eligibility.IncentiveInfo()]
     assert rows[0].incentive.text == "$1,500 stipend, 15 PDPs, 1.5 h release"
     assert eligibility.pool_row(session, YEAR, m2.id).load == 1  # the page's one row, as of the real today
+
+
+def test_the_years_profile_incentive_and_recommendation_saved_and_checked(session, staff):
+    """The Mentors page's edits: capacity 0 to 20, notes cleared when emptied; the incentive (004: stipend,
+    PDPs, release time) never negative and stored in cents and minutes; a principal's recommendation of a
+    supervising practitioner (603 CMR 7.02) with who and when, kept one per person and year."""
+    from app.models.matching import MentorIncentive, PrincipalRecommendation
+
+    year, last, p = staff
+    for capacity in (-1, 21):
+        with pytest.raises(ValidationError) as exc:
+            eligibility.save_profile(session, YEAR, p["M1"].id, willing=True, capacity=capacity)
+        assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+            ("capacity", str(capacity), "must be between 0 and 20 mentees")]
+    eligibility.save_profile(session, YEAR, p["M1"].id, willing=False, capacity=20, notes="Coaches on Tuesdays")
+    eligibility.save_profile(session, YEAR, p["M2"].id, willing=True, capacity=0)
+    profile = lambda e: session.scalars(select(MentorProfile).where(MentorProfile.educator_id == p[e].id)).one()  # noqa: E731
+    assert (profile("M1").willing, profile("M1").capacity, profile("M1").notes) == (False, 20, "Coaches on Tuesdays")
+    assert (profile("M2").willing, profile("M2").capacity, profile("M2").status) == (True, 0, "active")
+    eligibility.save_profile(session, YEAR, p["M1"].id, willing=True, capacity=2)  # notes not given: kept
+    assert profile("M1").notes == "Coaches on Tuesdays"
+    eligibility.save_profile(session, YEAR, p["M1"].id, willing=True, capacity=2, notes="")
+    assert profile("M1").notes is None
+
+    with pytest.raises(ValidationError) as exc:
+        eligibility.save_incentive(session, YEAR, p["M1"].id, stipend_dollars=-1, pdps=-2, release_hours=-0.5)
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+        ("stipend", "-1", "cannot be negative"), ("pdps", "-2", "cannot be negative"),
+        ("release_hours", "-0.5", "cannot be negative")]
+    eligibility.save_incentive(session, YEAR, p["M1"].id, stipend_dollars=1250.555, pdps=15, release_hours=2.25,
+                               notes="Paid in June")
+    eligibility.save_incentive(session, LAST_YEAR, p["M1"].id, stipend_dollars=0, pdps=0, release_hours=0)
+    eligibility.save_incentive(session, YEAR, p["M1"].id, stipend_dollars=1000, pdps=None, release_hours=None,
+                               notes="")  # edited: the same record
+    got = sorted((i.school_year_id == year.id, i.stipend_cents, i.pdps, i.release_minutes, i.notes)
+                 for i in session.scalars(select(MentorIncentive)))
+    assert got == [(False, 0, 0, 0, None), (True, 100000, None, None, None)]
+    eligibility.save_incentive(session, YEAR, p["M2"].id, stipend_dollars=1250.555, pdps=1, release_hours=2.25)
+    m2 = session.scalars(select(MentorIncentive).where(MentorIncentive.educator_id == p["M2"].id)).one()
+    assert (m2.stipend_cents, m2.release_minutes, m2.id) == (125056, 135, derived_id("mentor_incentive",
+                                                                                      f"{p['M2'].id}:{year.id}"))
+
+    with pytest.raises(ValidationError) as exc:
+        eligibility.record_recommendation(session, YEAR, p["M2"].id, recommended_by="x" * 201,
+                                          recommended_on=D(2030, 5, 1))
+    assert [(pr.field, pr.value, pr.reason) for pr in exc.value.problems] == [
+        ("recommended_by", "x" * 40 + "...", "longer than 200 characters")]
+    eligibility.record_recommendation(session, YEAR, p["M2"].id, recommended_by="x" * 200, recommended_on=None)
+    eligibility.record_recommendation(session, YEAR, p["M2"].id, recommended_by="Dr. Park",
+                                      recommended_on=D(2030, 5, 1))
+    eligibility.record_recommendation(session, LAST_YEAR, p["M2"].id, recommended_by="", recommended_on=None)
+    recs = sorted((r.school_year_id == year.id, r.recommended_by, r.recommended_on)
+                  for r in session.scalars(select(PrincipalRecommendation)))
+    assert recs == [(False, None, None), (True, "Dr. Park", D(2030, 5, 1))]
+    checks = {c.key: (c.met, c.reason) for c in eligibility.check_supervising_practitioner(session, p["M2"], YEAR,
+                                                                                          today=D(2030, 8, 1))}
+    assert checks["recommended"] == (True, "recommended by Dr. Park on 2030-05-01")
+    rec = session.scalars(select(PrincipalRecommendation).where(PrincipalRecommendation.school_year_id == year.id)).one()
+    assert rec.id == derived_id("principal_recommendation", f"{p['M2'].id}:{year.id}")  # one record on every laptop
+    p["M2"].last_rating, p["M2"].rating_year = "Needs Improvement", 2030
+    session.flush()
+    (rating,) = [c for c in eligibility.check_supervising_practitioner(session, p["M2"], YEAR, today=D(2030, 8, 1))
+                 if c.key == "rating"]
+    assert (rating.met, rating.reason) == (False, "rated Needs Improvement (2030); needs Proficient or Exemplary")
+    last_year = eligibility.check_supervising_practitioner(session, p["M2"], LAST_YEAR, today=D(2029, 8, 1))
+    assert [(c.met, c.reason) for c in last_year if c.key == "recommended"] == [
+        (None, "recommendation recorded without who made it and the date")]
+    none = eligibility.check_supervising_practitioner(session, p["M1"], YEAR, today=D(2030, 8, 1))
+    assert [(c.met, c.reason) for c in none if c.key == "recommended"] == [(False, "no principal recommendation recorded")]
+    eligibility.record_recommendation(session, YEAR, p["M1"].id, recommended_by="Dr. Park", recommended_on=None)
+    assert [c.reason for c in eligibility.check_supervising_practitioner(session, p["M1"], YEAR, today=D(2030, 8, 1))
+            if c.key == "recommended"] == ["recommendation recorded without the date"]
