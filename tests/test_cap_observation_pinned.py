@@ -111,6 +111,7 @@ def test_editing_keeps_the_conference_dates_and_removes_emptied_evidence(session
     assert _evidence(session, oid) == [("I-A-1", "observation", DAY, "Objectives posted", False),
                                        ("II-A-1", "observation", DAY, "Checks for understanding", True),
                                        ("III-C-1", "observation", DAY, "Exit tickets", False)]
+    assert cap.observation_detail(session, oid).evidence == {"I-A-1": "Objectives posted", "III-C-1": "Exit tickets"}
     # Typed again where it was emptied: the same note comes back; unticking the pre-conference clears it.
     again = cap_observation.load_observation(session, oid)
     cap_observation.save_quick_observation(session, placement.id, {
@@ -376,6 +377,16 @@ def test_the_evidence_editor_saves_edits_and_removes_pieces(session, placement):
     assert cap.evidence_by_category(session, placement.id) == {
         "II-B-2": {**zero, "observation": 1}, "II-A-3": {**zero, "student_learning": 1},
         "IV-A-1": {**zero, "student_learning": 1}}
+    # Two more pieces for II-A-3 and a student survey (student feedback for every element).
+    cap.save_evidence(session, placement.id, {"category": "student_learning", "elements": ["II-A-3"], "note": "Unit test",
+                                              "collected_on": "2026-03-20"})
+    cap.save_evidence(session, placement.id, {"category": "student_feedback", "elements": ["II-A-3"],
+                                              "note": "Exit survey", "collected_on": "2026-03-21"})
+    cap.record_survey(session, placement.id, instrument=cap.survey_instrument_for("3"), given_on=D(2026, 3, 9),
+                      respondents=20, summary={"Percent favorable": 88})
+    counts = cap.evidence_by_category(session, placement.id)
+    assert counts["II-A-3"] == {**zero, "student_learning": 2, "student_feedback": 2}
+    assert counts["I-C-2"] == {**zero, "student_feedback": 1} and len(counts) == 7
     assert oid is not None
 
 
@@ -450,3 +461,26 @@ def test_an_edited_edition_asking_more_of_the_sp_counts_what_it_adds_toward_the_
                                                  "2 unannounced observations by the SP", "1 observation by the SP"]
     assert cap.owed_observations(edited, [("announced", "ps")] * 3) == [
         "1 announced observation by the SP", "2 unannounced observations by the SP", "1 observation by the SP"]
+
+
+def test_an_observation_that_is_gone_is_said_so_and_a_note_removed_since_is_asked(session, placement):
+    gone = derived_id("cap_observation", "gone")
+    with pytest.raises(UsageError) as exc:
+        cap.observation_detail(session, gone)
+    assert str(exc.value) == f"no observation {gone}"
+    oid = cap_observation.save_quick_observation(session, placement.id, {
+        "observed_on": DAY, "minutes": 40, "evidence": {"I-A-1": "Objectives posted", "II-A-1": "Checks"}})
+    mine = cap_observation.load_observation(session, oid)
+    with pytest.raises(UsageError) as exc:
+        cap_observation.save_quick_observation(session, placement.id, mine.values, gone, loaded=mine)
+    assert str(exc.value) == f"no observation {gone}"
+    cap_observation.save_observation_evidence(session, oid, {"II-A-1": ""})  # someone else removed II-A-1's note
+    with pytest.raises(StaleRecordError) as exc:
+        cap_observation.save_quick_observation(session, placement.id, {
+            **mine.values, "evidence": {"I-A-1": "Objectives posted", "II-A-1": "Checks again"}}, oid, loaded=mine)
+    assert exc.value.what == "The evidence for II-A-1 in the observation of Ana Silva on 3 March"
+    # An element the form no longer shows at all: its note is removed, as if emptied.
+    mine = cap_observation.load_observation(session, oid)
+    cap_observation.save_quick_observation(session, placement.id, {**mine.values, "evidence": {}}, oid, loaded=mine)
+    assert cap_observation.observation_values(session, oid)["evidence"] == {}
+    assert cap.observations(session, placement.id)[0].focus == ()
