@@ -177,3 +177,200 @@ def test_two_deletes_agree_and_a_seen_edit_is_not_listed_an_unseen_one_is():
     (conflict,) = sync_merge.row_conflicts("educator", ROW_ID, sync_merge.merge_row([BASE, edit, delete_a]))
     assert conflict["kind"] == "edit_delete" and conflict["column"] == "deleted_at"
     assert {"edited": "first_name", "value": "Bea"}.items() <= conflict["values"][-1].items()
+
+
+# --- a conflict settled, and a unique clash held back (what the Sync page lists) ----------------------
+
+
+def _listed(laptop: Replica, *names: Replica) -> list[tuple]:  # type: ignore[type-arg]
+    """The open conflicts as stored: table, record, field, kind and each value's (laptop, value, record)."""
+    from sqlalchemy import select
+
+    from app.models.sync import SyncConflict
+
+    who = {r.id: r.name for r in (laptop, *names)}
+    with laptop.db.read() as session:
+        return sorted((c.table_name, c.row_id, c.column, c.kind,
+                       [(who[v["replica"]], v["value"], v.get("record")) for v in c.values])
+                      for c in session.scalars(select(SyncConflict)))
+
+
+def _settled(laptop: Replica) -> list[tuple]:  # type: ignore[type-arg]
+    from app.services.sync import conflicts as sync_conflicts
+
+    with laptop.db.read() as session:
+        return [(s.conflict.table, s.conflict.record, s.conflict.field, s.conflict.kind,
+                 [(v.by, v.value) for v in s.conflict.values], (s.kept.by, s.kept.value))
+                for s in sync_conflicts.settled_conflicts(session)]
+
+
+def test_a_conflict_settled_on_one_laptop_is_kept_in_the_history_of_both(tmp_path, laptops):
+    """B takes its own value over the provisional winner: the conflict leaves both lists, and each
+    laptop's history shows the values that competed (winner first) and what was kept, by whom."""
+    from app.services.sync import conflicts as sync_conflicts
+
+    a, b, row = laptops
+    a.edit(row, first_name="Bea")
+    b.edit(row, first_name="Cal")
+    exchange(tmp_path, a, b)
+    assert _listed(a, b) == _listed(b, a) == [("educator", row, "first_name", "field", [("a", "Bea", None),
+                                                                                   ("b", "Cal", None)])]
+    assert _settled(a) == _settled(b) == []
+    with b.db.unit_of_work() as session:
+        sync_conflicts.resolve(session, "educator", str(row), "first_name", "Cal")
+    assert _listed(b, a) == []
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Cal"
+    assert _listed(a, b) == _listed(b, a) == []
+    expected = [("educator", str(row), "first_name", "field", [("a", "Bea"), ("b", "Cal")], ("b", "Cal"))]
+    assert _settled(a) == _settled(b) == expected
+    # A later edit on A (having seen the resolution) is an ordinary edit: nothing listed, nothing settled again.
+    a.edit(row, first_name="Dee")
+    exchange(tmp_path, a, b)
+    assert a.educator(row)[1] == b.educator(row)[1] == "Dee"
+    assert _listed(a, b) == _listed(b, a) == [] and _settled(a) == _settled(b) == expected
+
+
+def test_two_schools_given_one_name_wait_as_a_duplicate_naming_both_records(tmp_path, migrated_template):
+    """A school named "North" on A, another renamed "North" on B: each laptop keeps its own, holds the
+    other back and lists a duplicate naming the held record first, then the one holding the name; the rest
+    of the bundle applies. Renamed on A, the held school comes in everywhere and the duplicate is settled."""
+    from app.models import School, derived_id
+    from app.services.sync import bundles as sync_bundles
+
+    a = Replica(tmp_path, "a", AHEAD, migrated_template)
+    b = Replica(tmp_path, "b", BEHIND, migrated_template)
+    try:
+        north, south = derived_id("school", "North"), derived_id("school", "South")
+        with a.db.unit_of_work() as session:
+            session.add(School(id=north, name="North"))
+        with b.db.unit_of_work() as session:
+            session.add(School(id=south, name="South"))
+        with b.db.unit_of_work() as session:
+            session.get(School, south).name = "North"
+        other = b.add_educator("E9", first_name="Nia")
+        from_a, from_b = a.export(tmp_path / "a1.mdsync"), b.export(tmp_path / "b1.mdsync")
+        a.import_(from_b)
+        b.import_(from_a)
+        assert a.educator(other) == b.educator(other) == ("E9", "Nia", "Lee", None, False)
+
+        def schools(laptop):  # type: ignore[no-untyped-def]
+            with laptop.db.read() as session:
+                return {s.id: s.name for s in session.query(School)}
+
+        assert schools(a) == {north: "North"} and schools(b) == {south: "North"}
+        assert _listed(a, b) == [("school", south, "name", "duplicate", [("b", "North", str(south)),
+                                                                       ("a", "North", str(north))])]
+        assert _listed(b, a) == [("school", north, "name", "duplicate", [("a", "North", str(north)),
+                                                                       ("b", "North", str(south))])]
+        with a.db.unit_of_work() as session:
+            session.get(School, north).name = "North Elementary"
+        with a.db.unit_of_work() as session:
+            sync_bundles.retry_held(session)
+        b.import_(a.export(tmp_path / "a2.mdsync"))
+        assert schools(a) == schools(b) == {north: "North Elementary", south: "North"}
+        assert _listed(a, b) == _listed(b, a) == []
+        assert [s[:4] + (s[5],) for s in _settled(a)] == [("school", str(south), "name", "duplicate", ("b", "North"))]
+    finally:
+        a.close()
+        b.close()
+
+
+# --- receiving operations: once each, in any order, and how far each laptop is known ----------------------
+
+
+def _op_dict(replica: str, seq: int, wall: int, column: str, value: object, seen=(), counter: int = 0):  # type: ignore[no-untyped-def]
+    return {"replica": replica, "seq": seq, "hlc_wall": wall, "hlc_counter": counter, "table_name": "educator",
+            "row_id": ROW_ID, "column": column, "value": value, "seen": list(seen)}
+
+
+def test_operations_are_applied_once_and_received_counts_only_an_unbroken_run(session):
+    """A bundle with a gap (ra:3 missing) and a repeat: each operation is kept once, the row shows the winner,
+    and "received" says ra is known up to 2 only, until 3 arrives; rb's run counts separately."""
+    from app.models import Educator
+
+    made = _op_dict("ra", 1, 1_000, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                          "deleted_at": None})
+    edit = _op_dict("ra", 2, 2_000, "first_name", "Bea", ["ra:1"])
+    later = _op_dict("ra", 4, 4_000, "first_name", "Dee", ["ra:1", "ra:2", "ra:3"])
+    assert sync_merge.apply_ops(session, [made, edit, later, dict(edit)]) == 3
+    assert session.get(Educator, ROW_ID).first_name == "Dee"
+    assert sync_merge.received(session) == {"ra": 2}
+    assert sync_merge.apply_ops(session, [made, edit]) == 0  # all here already: nothing new
+    other = _op_dict("rb", 1, 3_000, "last_name", "Lo", ["ra:1"])
+    assert sync_merge.apply_ops(session, [other, _op_dict("ra", 3, 3_500, "first_name", "Cal", ["ra:1", "ra:2"])]) == 2
+    assert sync_merge.received(session) == {"ra": 4, "rb": 1}
+    row = session.get(Educator, ROW_ID)
+    session.refresh(row)
+    assert (row.first_name, row.last_name) == ("Dee", "Lo")  # ra:4 had seen ra:3: no conflict, Dee stays
+    ops = sync_merge.load_ops(session, [ROW_ID, ROW_ID])[ROW_ID]
+    assert sorted(o.id for o in ops) == ["ra:1", "ra:2", "ra:3", "ra:4", "rb:1"]
+    assert sync_merge.load_ops(session, []) == {}
+    by_id = {o.id: o for o in ops}
+    assert (by_id["rb:1"].wall, by_id["rb:1"].counter, by_id["rb:1"].column, by_id["rb:1"].value,
+            tuple(by_id["rb:1"].seen)) == (3_000, 0, "last_name", "Lo", ("ra:1",))
+    assert by_id["ra:1"].field_value("first_name") == "Ann" and by_id["ra:4"].field_value("first_name") == "Dee"
+
+
+def test_this_laptops_clock_moves_past_every_stamp_it_receives(tmp_path, migrated_template):
+    """Hybrid logical clock, receive rule: after receiving a stamp from a laptop ten minutes ahead, this
+    laptop's next stamps come after it (its clock stays where it was when it is already ahead)."""
+    from sqlalchemy import select
+
+    from app.models.sync import SyncReplica
+
+    a = Replica(tmp_path, "a", 0.0, migrated_template)
+    try:
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            before = (me.hlc_wall, me.hlc_counter)
+        ahead = before[0] + 600_000
+        with a.db.unit_of_work() as session:
+            sync_merge.apply_ops(session, [
+                _op_dict("rz", 1, ahead, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                               "deleted_at": None}, counter=4),
+                _op_dict("rz", 2, ahead - 5, "first_name", "Bea", ["rz:1"], counter=9)])
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            assert (me.hlc_wall, me.hlc_counter) == (ahead, 4)
+        with a.db.unit_of_work() as session:
+            sync_merge.apply_ops(session, [_op_dict("rz", 3, before[0], "first_name", "Cal", ["rz:1", "rz:2"])])
+        with a.db.read() as session:
+            me = session.scalars(select(SyncReplica).where(SyncReplica.is_self.is_(True))).one()
+            assert (me.hlc_wall, me.hlc_counter) == (ahead, 4)  # an older stamp does not move it back
+        a.edit(ROW_ID, room="12")
+        with a.db.read() as session:
+            mine = max(sync_merge.load_ops(session, [ROW_ID])[ROW_ID], key=lambda o: o.seq if o.replica == a.id else 0)
+        assert mine.replica == a.id and (mine.wall, mine.counter) > (ahead, 4)
+    finally:
+        a.close()
+
+
+def test_a_record_whose_school_has_not_arrived_waits_then_comes_in(session):
+    """Operations can arrive before those of the record they name (a teacher before the new school): the
+    teacher waits, listed as pending, and is written once the school arrives; nothing is refused."""
+    from sqlalchemy import select
+
+    from app.models import Educator, School, derived_id
+    from app.models.sync import SyncPending
+
+    school_id = derived_id("school", "Hilltop")
+    teacher = _op_dict("ra", 2, 2_000, ROW, {"employee_id": "E7", "first_name": "Ann", "last_name": "Lee",
+                                             "school_id": str(school_id), "deleted_at": None}, ["ra:1"])
+    assert sync_merge.apply_ops(session, [teacher]) == 1
+    assert session.get(Educator, ROW_ID) is None
+    assert [(p.table_name, p.row_id) for p in session.scalars(select(SyncPending))] == [("educator", ROW_ID)]
+    other = _op_dict("rb", 1, 2_500, ROW, {"employee_id": "E8", "first_name": "Bo", "last_name": "Ng",
+                                           "deleted_at": None})
+    other["row_id"] = derived_id("educator", "E8")
+    assert sync_merge.apply_ops(session, [other]) == 1  # an unrelated record meanwhile: the teacher still waits
+    assert session.get(Educator, ROW_ID) is None and session.get(Educator, other["row_id"]).first_name == "Bo"
+    assert [p.row_id for p in session.scalars(select(SyncPending))] == [ROW_ID]
+    school = {"replica": "ra", "seq": 1, "hlc_wall": 1_000, "hlc_counter": 0, "table_name": "school",
+              "row_id": school_id, "column": ROW, "value": {"name": "Hilltop", "deleted_at": None}, "seen": []}
+    assert sync_merge.apply_ops(session, [school]) == 1
+    session.expire_all()
+    assert session.get(School, school_id).name == "Hilltop"
+    written = session.get(Educator, ROW_ID)
+    assert (written.first_name, written.school_id) == ("Ann", school_id)
+    assert session.scalars(select(SyncPending)).all() == []
