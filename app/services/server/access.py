@@ -59,8 +59,8 @@ class Access:
         return self.write | self.insert
 
 
-def _cap(what: str) -> Access:
-    return Access(what, read=frozenset({SP}), write=frozenset({SP}), confidential=frozenset({SP}))
+# every CAP table: the SP (their own placements, by row policy) and the coordinator; nobody else reads it
+CAP_RECORDS = Access("CAP records", read=frozenset({SP}), write=frozenset({SP}), confidential=frozenset({SP}))
 
 
 COORDINATOR_ONLY = Access("the sync log", read=NOBODY)
@@ -110,14 +110,14 @@ TABLE_ACCESS: dict[str, Access] = {
     "cap_organization": Access("preparation programs"),
     "cap_hours_requirement": Access("the practicum hours table"),
     # CAP: personnel and student-education records; SPs keep them for their placements
-    "cap_candidate": _cap("CAP records"),  # a candidate placed with the SP: their own required hours
-    "cap_placement": _cap("CAP records"),  # the candidate's goals (step 1)
-    "cap_step": _cap("CAP records"),  # steps and three-way meetings
-    "cap_observation": _cap("CAP records"),
-    "cap_evidence": _cap("CAP records"),
-    "cap_rating": _cap("CAP records"),
-    "cap_hours": _cap("CAP records"),
-    "cap_survey": _cap("CAP records"),
+    "cap_candidate": CAP_RECORDS,  # a candidate placed with the SP: their own required hours
+    "cap_placement": CAP_RECORDS,  # the candidate's goals (step 1)
+    "cap_step": CAP_RECORDS,  # steps and three-way meetings
+    "cap_observation": CAP_RECORDS,
+    "cap_evidence": CAP_RECORDS,
+    "cap_rating": CAP_RECORDS,
+    "cap_hours": CAP_RECORDS,
+    "cap_survey": CAP_RECORDS,
     # sync: copies of every value; other roles' writes reach sync_op through _capture_grants only
     "sync_replica": COORDINATOR_ONLY,
     "sync_op": COORDINATOR_ONLY,
