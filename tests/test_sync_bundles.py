@@ -11,7 +11,7 @@ from app.services.sync import bundles as sync_bundles
 from app.services.sync import conflicts as sync_conflicts
 from app.services.sync import merge as sync_merge
 from app.services.sync.identity import SyncError
-from tests.test_sync_support import Replica, make_replicas
+from tests.test_sync_support import Replica, make_replicas, two_schools_named_north
 
 
 @pytest.fixture
@@ -212,17 +212,10 @@ def test_the_same_record_made_on_two_laptops_is_one_record_not_a_clash(tmp_path,
 def test_a_unique_clash_holds_that_record_back_lists_it_and_applies_the_rest(tmp_path, replicas):
     """Two laptops give two schools the same name: the bundle still applies, the record that would
     clash waits as a "duplicate" conflict on each side, and comes in once one school is renamed."""
-    from app.models import School, derived_id
+    from app.models import School
 
     a, b = replicas("ab", [0, 30])
-    north, south = derived_id("school", "North"), derived_id("school", "South")
-    with a.db.unit_of_work() as session:
-        session.add(School(id=north, name="North"))
-    with b.db.unit_of_work() as session:
-        session.add(School(id=south, name="South"))
-    with b.db.unit_of_work() as session:
-        session.get(School, south).name = "North"
-    newcomer = b.add_educator("E9", first_name="Nia")
+    north, south, newcomer = two_schools_named_north(a, b)
     from_a, from_b = a.export(tmp_path / "a1.mdsync"), b.export(tmp_path / "b1.mdsync")
     assert a.import_(from_b).status == b.import_(from_a).status == "applied"
     assert a.educator(newcomer) == b.educator(newcomer) == ("E9", "Nia", "Lee", None, False)  # the rest came in

@@ -17,7 +17,7 @@ import pytest
 
 from app.services.sync import merge as sync_merge
 from app.services.sync.tables import ROW
-from tests.test_sync_support import Replica
+from tests.test_sync_support import Replica, two_schools_named_north
 
 AHEAD, BEHIND = 600.0, -600.0  # seconds: one laptop's clock ten minutes fast, the other's ten slow
 
@@ -235,20 +235,13 @@ def test_two_schools_given_one_name_wait_as_a_duplicate_naming_both_records(tmp_
     """A school named "North" on A, another renamed "North" on B: each laptop keeps its own, holds the
     other back and lists a duplicate naming the held record first, then the one holding the name; the rest
     of the bundle applies. Renamed on A, the held school comes in everywhere and the duplicate is settled."""
-    from app.models import School, derived_id
+    from app.models import School
     from app.services.sync import bundles as sync_bundles
 
     a = Replica(tmp_path, "a", AHEAD, migrated_template)
     b = Replica(tmp_path, "b", BEHIND, migrated_template)
     try:
-        north, south = derived_id("school", "North"), derived_id("school", "South")
-        with a.db.unit_of_work() as session:
-            session.add(School(id=north, name="North"))
-        with b.db.unit_of_work() as session:
-            session.add(School(id=south, name="South"))
-        with b.db.unit_of_work() as session:
-            session.get(School, south).name = "North"
-        other = b.add_educator("E9", first_name="Nia")
+        north, south, other = two_schools_named_north(a, b)
         from_a, from_b = a.export(tmp_path / "a1.mdsync"), b.export(tmp_path / "b1.mdsync")
         a.import_(from_b)
         b.import_(from_a)

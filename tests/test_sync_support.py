@@ -178,3 +178,18 @@ def edit_educator(db: Path, employee_id: str, name: tuple[str, str], **values: o
                 setattr(row, key, value)
     finally:
         database.dispose()
+
+
+def two_schools_named_north(a: Replica, b: Replica) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    """Laptop a adds school North; laptop b adds South, renames it North (a unique-name clash once they
+    meet) and adds an educator, E9 Nia. Returns (north, south, the educator's id)."""
+    from app.models import School, derived_id
+
+    north, south = derived_id("school", "North"), derived_id("school", "South")
+    with a.db.unit_of_work() as session:
+        session.add(School(id=north, name="North"))
+    with b.db.unit_of_work() as session:
+        session.add(School(id=south, name="South"))
+    with b.db.unit_of_work() as session:
+        session.get(School, south).name = "North"
+    return north, south, b.add_educator("E9", first_name="Nia")
