@@ -93,7 +93,7 @@ def test_start_invite_join_list_and_revoke_by_clicking(qtbot, laptops, tmp_path,
     assert not page.setup_button.isVisible() and not page.join_button.isVisible()
     assert _rows(page) == [["Coordinator laptop (this laptop)", "Coordinator",
                             _rows(page)[0][2], ""]]
-    assert re.fullmatch(r"\d\d/\d\d/\d{4}", _rows(page)[0][2])  # US dates on screen
+    assert re.fullmatch(r"[1-9]\d?/[1-9]\d?/\d{4}", _rows(page)[0][2])  # US dates on screen
     assert page.invite_button.isVisible() and page.revoke_button.isVisible()
 
     # invite: name, role (the second choice offered is the staff laptop), where to save
@@ -158,7 +158,7 @@ def test_start_invite_join_list_and_revoke_by_clicking(qtbot, laptops, tmp_path,
     page.devices.selectRow(1)
     page.revoke_button.click()
     assert page.message.text().startswith("Revoked Staff laptop.")
-    assert re.fullmatch(r"\d\d/\d\d/\d{4}", _rows(page)[1][3])
+    assert re.fullmatch(r"[1-9]\d?/[1-9]\d?/\d{4}", _rows(page)[1][3])
     with coordinator_db.read() as session:  # what `mentordesk sync devices` lists
         listed = {d.name: d.revoked for d in devices.list_devices(session)}
     assert listed["Staff laptop"] == _rows(page)[1][3] and listed["Coordinator laptop"] is None

@@ -35,6 +35,7 @@ from app import dbkeys, paths
 from app.models.base import utcnow
 from app.models.sync import SyncDevice, SyncGroup, SyncInvite, SyncReplica
 from app.services.sync.identity import SyncError, default_name, self_replica
+from app.services.vocabulary import us_date
 
 ROLES = ("coordinator", "staff", "principal", "sp")
 INVITE_ROLES = ("coordinator", "staff", "principal")
@@ -106,7 +107,7 @@ def list_devices(session: Session) -> list[DeviceLine]:
 
     me = self_replica(session)
     rows = session.scalars(select(SyncDevice).order_by(SyncDevice.name)).all()
-    return [DeviceLine(d.id, _shown(session, d, Educator), d.role, _us_date(d.enrolled_at), _us_date(d.revoked_at) if d.revoked_at else None,
+    return [DeviceLine(d.id, _shown(session, d, Educator), d.role, us_date(d.enrolled_at), us_date(d.revoked_at) if d.revoked_at else None,
                        bool(me and d.id == me.id)) for d in rows]
 
 
@@ -116,10 +117,6 @@ def _shown(session: Session, device: SyncDevice, educator_cls: Any) -> str:
         return device.name
     sp = session.get(educator_cls, device.acting_for)
     return f"{device.name} ({sp.full_name}'s)" if sp is not None else device.name
-
-
-def _us_date(moment: dt.datetime | None) -> str:
-    return moment.strftime("%m/%d/%Y") if moment else ""
 
 
 # --- private keys: never plain ---------------------------------------------------------------------
@@ -535,7 +532,7 @@ def revoke(session: Session, name: str) -> SyncDevice:
     if device.id == me.id:
         raise SyncError("A coordinator cannot revoke the device it is working on; do it from another coordinator's.")
     if device.revoked_at is not None:
-        raise SyncError(f"{device.name} was revoked already, on {_us_date(device.revoked_at)}.")
+        raise SyncError(f"{device.name} was revoked already, on {us_date(device.revoked_at)}.")
     device.revoked_at = utcnow()
     session.flush()
     sign_roster(session)

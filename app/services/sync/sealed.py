@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from app.models.sync import SyncBundle, SyncDevice, SyncReplica
 from app.services.sync import devices
 from app.services.sync.identity import SyncError
+from app.services.vocabulary import us_date
 
 MAGIC = b"MENTORDESK-SYNC 2\n"
 MAX_HEADER = 2**20  # a roster of a few hundred devices is a few hundred kilobytes at most
@@ -215,7 +216,7 @@ def open_sealed(session: Session, raw: bytes, me: SyncReplica, *, path: Path, ex
         return "not-enrolled"
     devices.accept_roster(session, header.get("roster"))  # signed on its own: may revoke the sender
     if sender.revoked_at is not None:
-        message = (f"refused: {sender.name} was revoked on {sender.revoked_at:%m/%d/%Y}; its bundles are no "
+        message = (f"refused: {sender.name} was revoked on {us_date(sender.revoked_at)}; its bundles are no "
                    "longer accepted. Nothing was applied.")
         if explicit:
             raise SyncError(message)
