@@ -420,7 +420,7 @@ def test_the_sync_page_names_a_refused_audit_trail_and_still_applies_the_changes
         page.folder.setText(str(group.shared))
         page.sync_button.click()
         message = page.message.text()
-        assert message.startswith("Synced: 1 changes received")
+        assert message.startswith("Synced: 1 change received")
         assert f"Audit trail of Staff laptop broken at entry {head + 1}." in message
         window.grab().save(str(group.tmp / "sync-audit.png"))
     finally:

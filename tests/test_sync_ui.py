@@ -41,7 +41,7 @@ def test_sync_now_brings_the_partner_in_and_take_theirs_clears_the_conflict(page
     assert "this laptop: Coordinator" in page.identity.text()
     page.folder.setText(str(shared))
     page.sync_button.click()
-    assert "1 changes received" in page.message.text()
+    assert "1 change received" in page.message.text()
     page.refresh()
     assert page.partners.rowCount() == 1 and page.partners.item(0, 0).text() == "SP Rivera"
     assert page.inbox.rowCount() == 1 and page.inbox.item(0, 1).text() == "room"

@@ -404,8 +404,7 @@ class SyncPage(Page):
 
     def _synced(self, exported: Any) -> None:
         sent = exported.ops if exported.path else 0
-        text = (self.tr("Synced: %1 changes received, %2 sent.")
-                .replace("%1", str(self.applied)).replace("%2", str(sent)))
+        text = f"Synced: {_changes(self.applied)} received, {sent} sent."
         for problem in getattr(self, "audit_problems", []):  # named, never lost under the summary
             text += f" {problem[:1].upper()}{problem[1:]}."
         self.message.setText(text)
@@ -416,7 +415,7 @@ class SyncPage(Page):
         path = save_path(self, self.tr("Export bundle"), "changes.mdsync", self.tr("Sync bundles (*.mdsync)"))
         if path:
             self.ctx.tasks.run(lambda s: export_bundle(s, path, even_if_empty=True),
-                               on_success=lambda e: (self.message.setText(f"Wrote {e.path} ({e.ops} changes)."),
+                               on_success=lambda e: (self.message.setText(f"Wrote {e.path} ({_changes(e.ops)})."),
                                                      offer_open_folder(self, e.path)))
 
     def _import_by_hand(self) -> None:
@@ -425,7 +424,7 @@ class SyncPage(Page):
             self.applied = 0
             self._import(Path(path))
             self.ctx.tasks.run(lambda s: None, on_success=lambda _r: self.message.setText(
-                self.tr("%1 changes received.").replace("%1", str(self.applied))), write=False)
+                f"{_changes(self.applied)} received."), write=False)
 
     # --- the inbox ----------------------------------------------------------------------------
 
@@ -476,3 +475,8 @@ class SyncPage(Page):
         answer = QMessageBox.question(self, self.tr("Keep deleted"), self.tr("Keep this record deleted?"))
         if answer == QMessageBox.StandardButton.Yes:
             self.ctx.tasks.run(lambda s: confirm_delete(s, c.table, c.record))
+
+
+def _changes(count: int) -> str:
+    """A count of changes as people write it: 1 change, 3 changes."""
+    return f"{count} change" if count == 1 else f"{count} changes"
